@@ -1,0 +1,26 @@
+//! The rules of the Partner Central Account API, without I/O.
+//!
+//! An operation is a function of (caller, validated input, service time,
+//! store transaction): see [`operations::execute`]. Time and fresh ids are
+//! passed in; storage is reached only through the [`store::Tx`] trait, which
+//! each backend implements. Rendering a stored record for a caller is a pure
+//! function of the record and the caller.
+//!
+//! Modules, one per resource family:
+//! * [`partners`]: registration, email verification codes, partner views.
+//! * [`profiles`]: draft/published profiles, profile update tasks, visibility.
+//! * [`quotas`]: rolling 24-hour quotas.
+//! * [`operations`]: the operation table, service time, idempotency.
+//! * [`settings`]: delays, lifetimes and limits.
+//! * [`store`]: the storage interface and the stored records.
+
+pub mod operations;
+pub mod partners;
+pub mod profiles;
+pub mod quotas;
+pub mod settings;
+pub mod store;
+
+pub use operations::{execute, handler, Caller, Ids};
+pub use settings::Settings;
+pub use store::{Failure, OpResult, Store, StoreError, Tx};

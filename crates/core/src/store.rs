@@ -1,0 +1,288 @@
+//! The storage interface the core talks to, and the records it stores.
+//!
+//! A backend implements [`Store`] (transactions) and hands the core a
+//! [`Tx`]: typed reads and writes inside one transaction. Every mutating
+//! request runs in one write transaction, including its idempotency record;
+//! reads run in a read transaction that never waits behind a writer.
+
+use pcentral_model::{ApiError, Millis};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::settings::Settings;
+
+/// A storage failure. `Conflict` means the backend aborted the transaction
+/// because of a concurrent one (for example a serialization failure); the
+/// store retries the whole transaction, invisibly to the client.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum StoreError {
+    #[error("transaction conflict; retry")]
+    Conflict,
+    #[error("storage error: {0}")]
+    Backend(String),
+}
+
+/// Why an operation stopped: an answer for the client, or a storage failure.
+#[derive(Debug, Clone)]
+pub enum Failure {
+    Api(ApiError),
+    Store(StoreError),
+}
+
+impl From<ApiError> for Failure {
+    fn from(e: ApiError) -> Self {
+        Failure::Api(e)
+    }
+}
+
+impl From<StoreError> for Failure {
+    fn from(e: StoreError) -> Self {
+        Failure::Store(e)
+    }
+}
+
+impl Failure {
+    /// The error the client sees: storage failures become InternalServerException.
+    pub fn into_api_error(self) -> ApiError {
+        match self {
+            Failure::Api(e) => e,
+            Failure::Store(e) => ApiError::internal(format!("Internal error ({e})")),
+        }
+    }
+}
+
+pub type OpResult<T> = Result<T, Failure>;
+
+/// A transaction body. It may run more than once when the backend retries.
+pub type TxBody<'a> = dyn FnMut(&mut dyn Tx) -> OpResult<()> + 'a;
+
+/// A storage backend.
+pub trait Store: Send + Sync {
+    /// Run `body` in a read-only transaction (a consistent snapshot).
+    fn read(&self, body: &mut TxBody<'_>) -> OpResult<()>;
+    /// Run `body` in a write transaction: committed when it returns `Ok`,
+    /// rolled back (nothing written) when it returns `Err`.
+    fn write(&self, body: &mut TxBody<'_>) -> OpResult<()>;
+    /// A short name for health output ("sqlite", "postgres").
+    fn backend_name(&self) -> &'static str;
+}
+
+/// Run a read transaction returning a value.
+pub fn read<T>(store: &dyn Store, mut body: impl FnMut(&mut dyn Tx) -> OpResult<T>) -> OpResult<T> {
+    let mut out = None;
+    store.read(&mut |tx| {
+        out = Some(body(tx)?);
+        Ok(())
+    })?;
+    out.ok_or_else(|| Failure::Store(StoreError::Backend("transaction produced no result".into())))
+}
+
+/// Run a write transaction returning a value.
+pub fn write<T>(store: &dyn Store, mut body: impl FnMut(&mut dyn Tx) -> OpResult<T>) -> OpResult<T> {
+    let mut out = None;
+    store.write(&mut |tx| {
+        out = Some(body(tx)?);
+        Ok(())
+    })?;
+    out.ok_or_else(|| Failure::Store(StoreError::Backend("transaction produced no result".into())))
+}
+
+/// Typed access to stored records inside one transaction.
+pub trait Tx {
+    // Service-wide state shared by every node.
+    fn service_state(&mut self) -> Result<ServiceState, StoreError>;
+    fn put_service_state(&mut self, state: &ServiceState) -> Result<(), StoreError>;
+
+    // Partners (one per account per catalog).
+    fn partner_by_account(&mut self, catalog: &str, account: &str) -> Result<Option<Partner>, StoreError>;
+    fn partner_by_id(&mut self, catalog: &str, id: &str) -> Result<Option<Partner>, StoreError>;
+    /// The partner whose legal name has this key (see [`crate::partners::legal_name_key`]).
+    fn partner_by_legal_name(&mut self, catalog: &str, legal_name_key: &str) -> Result<Option<Partner>, StoreError>;
+    fn insert_partner(&mut self, partner: &Partner) -> Result<(), StoreError>;
+    fn update_partner(&mut self, partner: &Partner) -> Result<(), StoreError>;
+
+    // Profile update tasks.
+    /// Every task of the partner, oldest first.
+    fn profile_tasks(&mut self, partner_id: &str) -> Result<Vec<ProfileTask>, StoreError>;
+    fn insert_profile_task(&mut self, task: &ProfileTask) -> Result<(), StoreError>;
+    fn update_profile_task(&mut self, task: &ProfileTask) -> Result<(), StoreError>;
+
+    // Email verification codes (one live code per catalog and address).
+    fn email_code(&mut self, catalog: &str, address: &str) -> Result<Option<EmailCode>, StoreError>;
+    fn put_email_code(&mut self, code: &EmailCode) -> Result<(), StoreError>;
+    fn delete_email_code(&mut self, catalog: &str, address: &str) -> Result<(), StoreError>;
+
+    // Outbox of everything "sent".
+    fn append_outbox(&mut self, message: &OutboxMessage) -> Result<(), StoreError>;
+    /// Messages, oldest first, optionally only those to `address` (case-insensitive).
+    fn outbox(&mut self, address: Option<&str>) -> Result<Vec<OutboxMessage>, StoreError>;
+
+    // Usage counted by rolling-window quotas.
+    fn count_usage(&mut self, catalog: &str, kind: &str, scope: &str, since: Millis) -> Result<u64, StoreError>;
+    fn record_usage(&mut self, catalog: &str, kind: &str, scope: &str, at: Millis) -> Result<(), StoreError>;
+
+    // Idempotency records.
+    fn idempotency(
+        &mut self,
+        account: &str,
+        operation: &str,
+        token: &str,
+    ) -> Result<Option<IdempotencyRecord>, StoreError>;
+    /// Insert or replace the record for (account, operation, token).
+    fn put_idempotency(&mut self, record: &IdempotencyRecord) -> Result<(), StoreError>;
+
+    // Registered credentials.
+    fn credential(&mut self, access_key_id: &str) -> Result<Option<StoredCredential>, StoreError>;
+    fn insert_credential(&mut self, credential: &StoredCredential) -> Result<(), StoreError>;
+    fn credentials(&mut self) -> Result<Vec<StoredCredential>, StoreError>;
+}
+
+/// State shared by all nodes: the service clock offset and runtime settings.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ServiceState {
+    /// Service clock = wall clock + this offset. Only grows.
+    pub clock_offset_ms: i64,
+    /// Settings changed at runtime through the admin API; `None` means the
+    /// settings the server was started with.
+    pub settings: Option<Settings>,
+}
+
+/// The alliance lead contact of a partner.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct AllianceLeadContact {
+    pub first_name: String,
+    pub last_name: String,
+    pub email: String,
+    pub business_title: String,
+}
+
+/// Localized profile content, as on the wire.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct LocalizedContent {
+    pub display_name: String,
+    pub description: String,
+    pub website_url: String,
+    pub logo_url: String,
+    pub locale: String,
+}
+
+/// Headquarters of a partner.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Headquarters {
+    pub country_code: String,
+    pub subdivision_code: String,
+}
+
+/// Profile content: the members of `TaskDetails` (and of `PartnerProfile`
+/// without `ProfileId`), with wire names.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ProfileContent {
+    pub display_name: String,
+    pub description: String,
+    pub website_url: String,
+    pub logo_url: String,
+    pub primary_solution_type: String,
+    pub industry_segments: Vec<String>,
+    pub translation_source_locale: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub localized_contents: Option<Vec<LocalizedContent>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub headquarters: Option<Headquarters>,
+}
+
+/// A training/certification email domain linked to a partner.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PartnerDomain {
+    pub domain_name: String,
+    pub registered_at: Millis,
+}
+
+/// A partner: one per account per catalog.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Partner {
+    pub catalog: String,
+    pub account: String,
+    pub id: String,
+    pub legal_name: String,
+    pub created_at: Millis,
+    pub alliance_lead: AllianceLeadContact,
+    /// The unpublished draft made at creation (placeholders of SEMANTICS §12 Q5).
+    pub draft: ProfileContent,
+    /// Reserved at creation; shown once a profile task has succeeded.
+    pub profile_id: String,
+    /// Set by PutProfileVisibility; PUBLIC when never set.
+    pub visibility: Option<String>,
+    pub domains: Vec<PartnerDomain>,
+    /// Tags in insertion order.
+    pub tags: Vec<(String, String)>,
+}
+
+/// An outcome forced by an admin, overriding the due time.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ForcedOutcome {
+    pub status: String,
+    pub at: Millis,
+}
+
+/// A profile update task.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ProfileTask {
+    pub partner_id: String,
+    pub task_id: String,
+    /// The TaskDetails as submitted.
+    pub details: ProfileContent,
+    pub started_at: Millis,
+    /// When it succeeds on its own; `None` holds it IN_PROGRESS.
+    pub due_at: Option<Millis>,
+    pub canceled_at: Option<Millis>,
+    pub forced: Option<ForcedOutcome>,
+}
+
+/// A live email verification code.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EmailCode {
+    pub catalog: String,
+    /// Lower-cased address.
+    pub address: String,
+    pub code: String,
+    pub sent_at: Millis,
+    pub expires_at: Millis,
+}
+
+/// Something "sent" by the service.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OutboxMessage {
+    /// Assigned by the store; 0 when appending.
+    pub id: i64,
+    pub sent_at: Millis,
+    pub catalog: String,
+    pub address: String,
+    pub kind: String,
+    pub code: Option<String>,
+    pub body: Value,
+}
+
+/// A stored answer to a request carrying a ClientToken.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct IdempotencyRecord {
+    pub account: String,
+    pub operation: String,
+    pub token: String,
+    pub fingerprint: String,
+    pub response: Value,
+    pub created_at: Millis,
+}
+
+/// A registered key pair. The secret is stored encrypted by the server.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StoredCredential {
+    pub access_key_id: String,
+    pub account: String,
+    /// The secret, encrypted with the server key (opaque to the core and the store).
+    pub secret_encrypted: String,
+    pub created_at: Millis,
+}

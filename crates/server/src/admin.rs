@@ -1,0 +1,273 @@
+//! The admin API under `/_pcentral/`: plain JSON over HTTP, one place for the
+//! developer tools. Each endpoint has a CLI subcommand (see `cli.rs`).
+//!
+//! | method and path | what it does |
+//! |---|---|
+//! | `GET /_pcentral/health` | liveness and readiness, version, backend, credential rule |
+//! | `GET /_pcentral/clock` | service time and its offset from the wall clock |
+//! | `POST /_pcentral/clock/advance` `{"by": "31d"}` | move service time forward |
+//! | `POST /_pcentral/clock/set` `{"to": "<RFC 3339>"}` | set service time (never backwards) |
+//! | `GET /_pcentral/outbox[?address=A]` | every verification code "sent" |
+//! | `GET /_pcentral/credentials` | registered key pairs, without secrets |
+//! | `POST /_pcentral/credentials` `{"account": "…"}` | register a key pair (answers the secret once) |
+//! | `GET /_pcentral/settings` | settings in force |
+//! | `POST /_pcentral/settings` `{"name": value, …}` | change settings for every node |
+
+use pcentral_core::operations::service_now;
+use pcentral_core::store::{read, write, OpResult, Tx};
+use pcentral_core::{Failure, Settings};
+use pcentral_model::timestamp;
+use serde_json::{json, Value};
+
+use crate::app::{wall_ms, AppState};
+use crate::credentials::new_key_pair;
+
+/// An admin answer: status and JSON body.
+pub struct AdminReply {
+    pub status: u16,
+    pub body: Value,
+}
+
+fn ok(body: Value) -> AdminReply {
+    AdminReply { status: 200, body }
+}
+
+fn bad(status: u16, message: impl Into<String>) -> AdminReply {
+    AdminReply { status, body: json!({"error": message.into()}) }
+}
+
+/// Handle an admin call (access is checked by the caller).
+pub fn handle(state: &AppState, method: &str, path: &str, query: &str, body: &[u8]) -> AdminReply {
+    let input: Value = if body.iter().all(u8::is_ascii_whitespace) {
+        json!({})
+    } else {
+        match serde_json::from_slice(body) {
+            Ok(v) => v,
+            Err(e) => return bad(400, format!("request body is not JSON: {e}")),
+        }
+    };
+    let route = path.trim_end_matches('/');
+    let result = match (method, route) {
+        ("GET", "/_pcentral/health") => health(state),
+        ("GET", "/_pcentral/clock") => read(state.store.as_ref(), |tx| clock_view(tx)).map(ok),
+        ("POST", "/_pcentral/clock/advance") => advance_clock(state, &input),
+        ("POST", "/_pcentral/clock/set") => set_clock(state, &input),
+        ("GET", "/_pcentral/outbox") => {
+            let address = query_param(query, "address");
+            read(state.store.as_ref(), |tx| {
+                let messages: Vec<Value> = tx
+                    .outbox(address.as_deref())?
+                    .into_iter()
+                    .map(|m| {
+                        json!({"id": m.id, "sent_at": timestamp::format(m.sent_at), "catalog": m.catalog,
+                               "address": m.address, "kind": m.kind, "code": m.code, "body": m.body})
+                    })
+                    .collect();
+                Ok(json!({ "messages": messages }))
+            })
+            .map(ok)
+        }
+        ("GET", "/_pcentral/credentials") => read(state.store.as_ref(), |tx| {
+            let list: Vec<Value> = tx
+                .credentials()?
+                .into_iter()
+                .map(|c| json!({"access_key_id": c.access_key_id, "account": c.account, "created_at": timestamp::format(c.created_at)}))
+                .collect();
+            Ok(json!({ "credentials": list }))
+        })
+        .map(ok),
+        ("POST", "/_pcentral/credentials") => create_credentials(state, &input),
+        ("GET", "/_pcentral/settings") => {
+            read(state.store.as_ref(), |tx| Ok(json!(effective_settings(state, tx)?))).map(ok)
+        }
+        ("POST", "/_pcentral/settings") => update_settings(state, &input),
+        _ => Ok(bad(404, format!("no admin endpoint {method} {path}"))),
+    };
+    result.unwrap_or_else(|f| bad(500, f.into_api_error().message))
+}
+
+fn health(state: &AppState) -> OpResult<AdminReply> {
+    // Readiness: the store answers (and so its migrations ran).
+    let ready = read(state.store.as_ref(), |tx| Ok(tx.service_state().is_ok()));
+    Ok(AdminReply {
+        status: if ready.is_ok() { 200 } else { 503 },
+        body: json!({
+            "status": if ready.is_ok() { "ok" } else { "unavailable" },
+            "version": env!("CARGO_PKG_VERSION"),
+            "backend": state.store.backend_name(),
+            "model": {"botocore": pcentral_model::model().botocore_version, "operations": pcentral_model::model().operations().count()},
+            "credentials": state.credentials.describe(),
+        }),
+    })
+}
+
+fn clock_view(tx: &mut dyn Tx) -> OpResult<Value> {
+    let wall = wall_ms();
+    let (now, _) = service_now(tx, wall)?;
+    Ok(json!({"now": timestamp::format(now), "offset_seconds": (now - wall) / 1000}))
+}
+
+/// Parse durations like `31d`, `90m`, `3600s`, `2h`, `1h30m`.
+pub fn parse_duration(text: &str) -> Option<i64> {
+    let text = text.trim();
+    if text.is_empty() {
+        return None;
+    }
+    let mut total: i64 = 0;
+    let mut number = String::new();
+    for c in text.chars() {
+        if c.is_ascii_digit() {
+            number.push(c);
+            continue;
+        }
+        let unit = match c {
+            's' => 1_000,
+            'm' => 60_000,
+            'h' => 3_600_000,
+            'd' => 86_400_000,
+            _ => return None,
+        };
+        let n: i64 = number.parse().ok()?;
+        total = total.checked_add(n.checked_mul(unit)?)?;
+        number.clear();
+    }
+    if !number.is_empty() {
+        return None;
+    }
+    Some(total)
+}
+
+fn move_clock(state: &AppState, by_ms: i64) -> OpResult<AdminReply> {
+    write(state.store.as_ref(), |tx| {
+        let mut s = tx.service_state()?;
+        s.clock_offset_ms = s.clock_offset_ms.saturating_add(by_ms);
+        tx.put_service_state(&s)?;
+        clock_view(tx)
+    })
+    .map(ok)
+}
+
+fn advance_clock(state: &AppState, input: &Value) -> OpResult<AdminReply> {
+    match input.get("by").and_then(Value::as_str).and_then(parse_duration) {
+        Some(ms) if ms > 0 => move_clock(state, ms),
+        _ => Ok(bad(400, "\"by\" must be a positive duration such as 90s, 15m, 2h or 31d")),
+    }
+}
+
+fn set_clock(state: &AppState, input: &Value) -> OpResult<AdminReply> {
+    let Some(target) = input.get("to").and_then(Value::as_str).and_then(timestamp::parse) else {
+        return Ok(bad(400, "\"to\" must be an RFC 3339 time such as 2030-01-01T00:00:00Z"));
+    };
+    let outcome = write(state.store.as_ref(), |tx| {
+        let wall = wall_ms();
+        let (now, _) = service_now(tx, wall)?;
+        if target < now {
+            return Ok(Err(format!(
+                "the service clock only moves forward: {} is earlier than now ({})",
+                timestamp::format(target),
+                timestamp::format(now)
+            )));
+        }
+        let mut s = tx.service_state()?;
+        s.clock_offset_ms = target - wall;
+        tx.put_service_state(&s)?;
+        clock_view(tx).map(Ok)
+    })?;
+    Ok(match outcome {
+        Ok(view) => ok(view),
+        Err(message) => bad(400, message),
+    })
+}
+
+fn create_credentials(state: &AppState, input: &Value) -> OpResult<AdminReply> {
+    let account = input.get("account").and_then(Value::as_str).unwrap_or_default().to_string();
+    if account.len() != 12 || !account.bytes().all(|b| b.is_ascii_digit()) {
+        return Ok(bad(400, "\"account\" must be a 12-digit AWS account id"));
+    }
+    let (record, secret) = new_key_pair(&state.credentials.key, &account, wall_ms());
+    write(state.store.as_ref(), |tx| Ok(tx.insert_credential(&record)?))?;
+    Ok(ok(json!({"access_key_id": record.access_key_id, "secret_access_key": secret, "account": account})))
+}
+
+fn effective_settings(state: &AppState, tx: &mut dyn Tx) -> Result<Settings, Failure> {
+    Ok(tx.service_state()?.settings.unwrap_or_else(|| state.settings.clone()))
+}
+
+fn update_settings(state: &AppState, input: &Value) -> OpResult<AdminReply> {
+    let Some(changes) = input.as_object() else {
+        return Ok(bad(400, "settings must be a JSON object"));
+    };
+    let outcome = write(state.store.as_ref(), |tx| {
+        let mut merged = json!(effective_settings(state, tx)?);
+        for (k, v) in changes {
+            merged[k] = v.clone();
+        }
+        match serde_json::from_value::<Settings>(merged) {
+            Ok(settings) => {
+                let mut s = tx.service_state()?;
+                s.settings = Some(settings.clone());
+                tx.put_service_state(&s)?;
+                Ok(Ok(json!(settings)))
+            }
+            Err(e) => Ok(Err(format!("invalid settings: {e}"))),
+        }
+    })?;
+    Ok(match outcome {
+        Ok(view) => ok(view),
+        Err(message) => bad(400, message),
+    })
+}
+
+/// The decoded value of `name` in a query string.
+pub fn query_param(query: &str, name: &str) -> Option<String> {
+    query.split('&').find_map(|pair| {
+        let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+        (percent_decode(k) == name).then(|| percent_decode(v))
+    })
+}
+
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'+' => out.push(b' '),
+            b'%' if i + 2 < bytes.len() => {
+                let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).ok().and_then(|h| u8::from_str_radix(h, 16).ok());
+                match hex {
+                    Some(b) => {
+                        out.push(b);
+                        i += 2;
+                    }
+                    None => out.push(b'%'),
+                }
+            }
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration("31d"), Some(31 * 86_400_000));
+        assert_eq!(parse_duration("90m"), Some(90 * 60_000));
+        assert_eq!(parse_duration("1h30m"), Some(90 * 60_000));
+        assert_eq!(parse_duration("3600s"), Some(3_600_000));
+        for bad in ["", "31", "d", "5w", "-1d"] {
+            assert_eq!(parse_duration(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn query_params_are_decoded() {
+        assert_eq!(query_param("address=a%40b.com&x=1", "address").as_deref(), Some("a@b.com"));
+        assert_eq!(query_param("x=1", "address"), None);
+    }
+}

@@ -1,0 +1,286 @@
+//! The `pcentral` command line: `serve`, and one subcommand per admin
+//! endpoint (`clock`, `outbox`, `credentials`, `settings`), which call a
+//! running server over HTTP and print its JSON answer.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use pcentral_core::Settings;
+use serde_json::{json, Value};
+
+use crate::app::AppState;
+use crate::credentials::{CredentialRule, ServerKey};
+
+#[derive(Parser)]
+#[command(name = "pcentral", version, about = "A self-hostable AWS Partner Central Account API")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Run the server.
+    Serve(ServeArgs),
+    /// Show or move the service clock.
+    Clock {
+        #[command(subcommand)]
+        action: ClockAction,
+        #[command(flatten)]
+        admin: AdminArgs,
+    },
+    /// Read the outbox of verification codes "sent".
+    Outbox {
+        #[command(subcommand)]
+        action: OutboxAction,
+        #[command(flatten)]
+        admin: AdminArgs,
+    },
+    /// Register key pairs for accounts.
+    Credentials {
+        #[command(subcommand)]
+        action: CredentialsAction,
+        #[command(flatten)]
+        admin: AdminArgs,
+    },
+    /// Show or change service settings (shared by every node).
+    Settings {
+        #[command(subcommand)]
+        action: SettingsAction,
+        #[command(flatten)]
+        admin: AdminArgs,
+    },
+}
+
+#[derive(Args)]
+pub struct AdminArgs {
+    /// URL of the running server.
+    #[arg(long, env = "PCENTRAL_ENDPOINT", default_value = "http://127.0.0.1:4599", global = true)]
+    pub endpoint: String,
+    /// Admin token, needed when the server is not on this machine.
+    #[arg(long, env = "PCENTRAL_ADMIN_TOKEN", global = true)]
+    pub admin_token: Option<String>,
+}
+
+#[derive(Subcommand)]
+pub enum ClockAction {
+    /// Print service time.
+    Show,
+    /// Move service time forward, e.g. `31d`, `2h`, `90m`, `3600s`.
+    Advance { by: String },
+    /// Set service time (RFC 3339); it never moves backwards.
+    Set { to: String },
+}
+
+#[derive(Subcommand)]
+pub enum OutboxAction {
+    /// List messages, oldest first.
+    List {
+        /// Only messages to this address.
+        #[arg(long)]
+        address: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum CredentialsAction {
+    /// Create a key pair for an account; prints the secret once.
+    Create {
+        #[arg(long)]
+        account: String,
+    },
+    /// List registered key ids and their accounts.
+    List,
+}
+
+#[derive(Subcommand)]
+pub enum SettingsAction {
+    /// Print the settings in force.
+    Show,
+    /// Change settings: `NAME=VALUE` pairs, e.g. `profile_task_delay_seconds=60`.
+    Set { pairs: Vec<String> },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+#[derive(Args)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, env = "PCENTRAL_LISTEN", default_value = "127.0.0.1:4599")]
+    pub listen: SocketAddr,
+    /// Directory of the SQLite database and the server key.
+    #[arg(long, env = "PCENTRAL_DATA_DIR", default_value = ".pcentral")]
+    pub data_dir: PathBuf,
+    /// Accept the local credentials convention (secret `test`) even when listening beyond loopback.
+    #[arg(long, env = "PCENTRAL_ALLOW_LOCAL_CREDENTIALS")]
+    pub allow_local_credentials: bool,
+    /// Key that encrypts registered secrets (base64, 32 bytes); default: `server.key` in the data directory.
+    #[arg(long, env = "PCENTRAL_SERVER_KEY", hide_env_values = true)]
+    pub server_key: Option<String>,
+    /// Token that admin calls from beyond loopback must send in `x-pcentral-admin-token`.
+    #[arg(long, env = "PCENTRAL_ADMIN_TOKEN", hide_env_values = true)]
+    pub admin_token: Option<String>,
+    /// Log format.
+    #[arg(long, env = "PCENTRAL_LOG_FORMAT", value_enum, default_value = "text")]
+    pub log_format: LogFormat,
+    /// Service seconds a profile update task takes to succeed.
+    #[arg(long, env = "PCENTRAL_PROFILE_TASK_DELAY_SECONDS", default_value_t = Settings::default().profile_task_delay_seconds)]
+    pub profile_task_delay_seconds: u64,
+    /// Minutes an emailed verification code stays valid.
+    #[arg(long, env = "PCENTRAL_EMAIL_CODE_VALIDITY_MINUTES", default_value_t = Settings::default().email_code_validity_minutes)]
+    pub email_code_validity_minutes: u64,
+    /// Hours a ClientToken's answer is replayed.
+    #[arg(long, env = "PCENTRAL_IDEMPOTENCY_RETENTION_HOURS", default_value_t = Settings::default().idempotency_retention_hours)]
+    pub idempotency_retention_hours: u64,
+    /// Verification codes per address per 24 h (catalog AWS).
+    #[arg(long, env = "PCENTRAL_EMAIL_CODES_PER_DAY", default_value_t = Settings::default().email_codes_per_day)]
+    pub email_codes_per_day: u64,
+    /// Profile update tasks per partner per 24 h.
+    #[arg(long, env = "PCENTRAL_PROFILE_TASKS_PER_DAY", default_value_t = Settings::default().profile_tasks_per_day)]
+    pub profile_tasks_per_day: u64,
+    /// Profile visibility updates per partner per 24 h.
+    #[arg(long, env = "PCENTRAL_VISIBILITY_UPDATES_PER_DAY", default_value_t = Settings::default().visibility_updates_per_day)]
+    pub visibility_updates_per_day: u64,
+}
+
+impl ServeArgs {
+    pub fn settings(&self) -> Settings {
+        Settings {
+            profile_task_delay_seconds: self.profile_task_delay_seconds,
+            email_code_validity_minutes: self.email_code_validity_minutes,
+            idempotency_retention_hours: self.idempotency_retention_hours,
+            email_codes_per_day: self.email_codes_per_day,
+            profile_tasks_per_day: self.profile_tasks_per_day,
+            visibility_updates_per_day: self.visibility_updates_per_day,
+        }
+    }
+}
+
+/// Run `pcentral serve` until SIGINT or SIGTERM.
+pub async fn serve(args: ServeArgs) -> Result<(), String> {
+    init_logging(args.log_format);
+    let store = pcentral_store::SqliteStore::open(&args.data_dir).map_err(|e| format!("data-dir: {e}"))?;
+    let key = match &args.server_key {
+        Some(text) => ServerKey::from_base64(text).map_err(|e| format!("server-key: {e}"))?,
+        None => ServerKey::load_or_create(&args.data_dir).map_err(|e| format!("server-key: {e}"))?,
+    };
+    let loopback = args.listen.ip().is_loopback();
+    let credentials = CredentialRule { local_convention: loopback || args.allow_local_credentials, key };
+    let listener =
+        tokio::net::TcpListener::bind(args.listen).await.map_err(|e| format!("listen {}: {e}", args.listen))?;
+    let local = listener.local_addr().map_err(|e| format!("listen: {e}"))?;
+    tracing::info!(address = %local, data_dir = %args.data_dir.display(), backend = "sqlite", "pcentral listening");
+    tracing::info!(rule = %credentials.describe(), "credentials");
+    let state = Arc::new(AppState {
+        store: Arc::new(store),
+        credentials,
+        settings: args.settings(),
+        admin_token: args.admin_token.clone(),
+    });
+    crate::http::serve(listener, state, shutdown_signal()).await;
+    tracing::info!("pcentral stopped");
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+}
+
+fn init_logging(format: LogFormat) {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("PCENTRAL_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    match format {
+        LogFormat::Text => builder.init(),
+        LogFormat::Json => builder.json().init(),
+    }
+}
+
+/// Run an admin subcommand against a running server and return its JSON answer.
+pub fn admin_command(command: Command) -> Result<Value, String> {
+    let (admin, method, path, body) = match command {
+        Command::Serve(_) => return Err("serve is not an admin command".into()),
+        Command::Clock { action, admin } => match action {
+            ClockAction::Show => (admin, "GET", "/_pcentral/clock".to_string(), None),
+            ClockAction::Advance { by } => {
+                (admin, "POST", "/_pcentral/clock/advance".into(), Some(json!({ "by": by })))
+            }
+            ClockAction::Set { to } => (admin, "POST", "/_pcentral/clock/set".into(), Some(json!({ "to": to }))),
+        },
+        Command::Outbox { action: OutboxAction::List { address }, admin } => {
+            let path = match address {
+                Some(a) => format!("/_pcentral/outbox?address={}", encode_query_value(&a)),
+                None => "/_pcentral/outbox".into(),
+            };
+            (admin, "GET", path, None)
+        }
+        Command::Credentials { action, admin } => match action {
+            CredentialsAction::Create { account } => {
+                (admin, "POST", "/_pcentral/credentials".into(), Some(json!({ "account": account })))
+            }
+            CredentialsAction::List => (admin, "GET", "/_pcentral/credentials".into(), None),
+        },
+        Command::Settings { action, admin } => match action {
+            SettingsAction::Show => (admin, "GET", "/_pcentral/settings".into(), None),
+            SettingsAction::Set { pairs } => {
+                let mut changes = serde_json::Map::new();
+                for pair in pairs {
+                    let (k, v) = pair.split_once('=').ok_or_else(|| format!("expected NAME=VALUE, got {pair}"))?;
+                    let value = serde_json::from_str(v).unwrap_or_else(|_| Value::String(v.to_string()));
+                    changes.insert(k.to_string(), value);
+                }
+                (admin, "POST", "/_pcentral/settings".into(), Some(Value::Object(changes)))
+            }
+        },
+    };
+    let url = format!("{}{}", admin.endpoint.trim_end_matches('/'), path);
+    let mut req = ureq::request(method, &url);
+    if let Some(token) = &admin.admin_token {
+        req = req.set("x-pcentral-admin-token", token);
+    }
+    let result = match body {
+        Some(b) => req.send_json(b),
+        None => req.call(),
+    };
+    match result {
+        Ok(resp) => resp.into_json::<Value>().map_err(|e| format!("unreadable answer: {e}")),
+        Err(ureq::Error::Status(code, resp)) => {
+            let body: Value = resp.into_json().unwrap_or(Value::Null);
+            let message = body.get("error").and_then(Value::as_str).unwrap_or("request failed").to_string();
+            Err(format!("{code}: {message}"))
+        }
+        Err(e) => Err(format!("cannot reach {url}: {e}")),
+    }
+}
+
+fn encode_query_value(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}

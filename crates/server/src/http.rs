@@ -1,0 +1,166 @@
+//! The HTTP listener: reads each request (at most 1 MiB of body), sends it to
+//! the API or the admin API, and writes the answer with `x-amzn-RequestId`
+//! and an accurate `Date`. One log line (span) per request.
+
+use std::convert::Infallible;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::{Instant, SystemTime};
+
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full, Limited};
+use hyper::body::Incoming;
+use hyper::header::{HeaderValue, CONTENT_LENGTH, CONTENT_TYPE, DATE};
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper::{Request, Response, StatusCode};
+use hyper_util::rt::TokioIo;
+use pcentral_model::{ApiError, ErrorKind};
+use tokio::net::TcpListener;
+
+use crate::admin;
+use crate::api::{self, OwnedRequest, Reply, MAX_BODY};
+use crate::app::AppState;
+
+/// Serve until `shutdown` completes, then let in-flight requests finish.
+pub async fn serve(listener: TcpListener, state: Arc<AppState>, shutdown: impl std::future::Future<Output = ()>) {
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    tokio::pin!(shutdown);
+    loop {
+        tokio::select! {
+            accepted = listener.accept() => {
+                let (stream, remote) = match accepted {
+                    Ok(a) => a,
+                    Err(e) => {
+                        tracing::warn!(error = %e, "accept failed");
+                        continue;
+                    }
+                };
+                let _ = stream.set_nodelay(true);
+                let state = state.clone();
+                let service = service_fn(move |req| {
+                    let state = state.clone();
+                    async move { Ok::<_, Infallible>(respond(state, req, remote).await) }
+                });
+                let conn = http1::Builder::new().serve_connection(TokioIo::new(stream), service);
+                let conn = graceful.watch(conn);
+                tokio::spawn(async move {
+                    if let Err(e) = conn.await {
+                        tracing::debug!(error = %e, "connection closed with error");
+                    }
+                });
+            }
+            () = &mut shutdown => break,
+        }
+    }
+    drop(listener);
+    graceful.shutdown().await;
+}
+
+async fn respond(state: Arc<AppState>, req: Request<Incoming>, remote: SocketAddr) -> Response<Full<Bytes>> {
+    let started = Instant::now();
+    let request_id = uuid::Uuid::new_v4().to_string();
+    let (parts, body) = req.into_parts();
+    let is_api = parts.headers.contains_key("x-amz-target");
+    let path = parts.uri.path().to_string();
+    let declared_len =
+        parts.headers.get(CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<usize>().ok());
+    let body = if declared_len.is_some_and(|n| n > MAX_BODY) {
+        None
+    } else {
+        match Limited::new(body, MAX_BODY).collect().await {
+            Ok(collected) => Some(collected.to_bytes()),
+            Err(_) => None,
+        }
+    };
+    let Some(body) = body else {
+        let e = ApiError::new(
+            ErrorKind::RequestEntityTooLarge,
+            None,
+            format!("Request body is larger than {MAX_BODY} bytes"),
+        );
+        return finish(Reply::error(&e), &request_id, started, None, None);
+    };
+
+    if !is_api && path.starts_with("/_pcentral/") {
+        let allowed = remote.ip().is_loopback()
+            || state.admin_token.as_deref().is_some_and(|token| {
+                parts.headers.get("x-pcentral-admin-token").and_then(|v| v.to_str().ok()) == Some(token)
+            });
+        let reply = if allowed {
+            let state = state.clone();
+            let method = parts.method.to_string();
+            let query = parts.uri.query().unwrap_or_default().to_string();
+            let path = path.clone();
+            tokio::task::spawn_blocking(move || admin::handle(&state, &method, &path, &query, &body))
+                .await
+                .unwrap_or_else(|e| admin::AdminReply {
+                    status: 500,
+                    body: serde_json::json!({"error": e.to_string()}),
+                })
+        } else {
+            admin::AdminReply {
+                status: 403,
+                body: serde_json::json!({"error": "admin API: loopback only, or send x-pcentral-admin-token"}),
+            }
+        };
+        tracing::info!(request_id, method = %parts.method, path, status = reply.status, latency_ms = started.elapsed().as_secs_f64() * 1000.0, "admin");
+        return response(reply.status, &reply.body, "application/json", &request_id, None);
+    }
+
+    let owned = OwnedRequest {
+        method: parts.method.to_string(),
+        path: path.clone(),
+        query: parts.uri.query().unwrap_or_default().to_string(),
+        headers: parts
+            .headers
+            .iter()
+            .map(|(n, v)| (n.as_str().to_string(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
+            .collect(),
+        body: body.to_vec(),
+    };
+    let (reply, info) = api::handle(state, owned).await;
+    finish(reply, &request_id, started, info.account, info.operation)
+}
+
+fn finish(
+    reply: Reply,
+    request_id: &str,
+    started: Instant,
+    account: Option<String>,
+    operation: Option<String>,
+) -> Response<Full<Bytes>> {
+    tracing::info!(
+        request_id,
+        account = account.as_deref().unwrap_or("-"),
+        operation = operation.as_deref().unwrap_or("-"),
+        status = reply.status,
+        error = reply.error_type.unwrap_or("-"),
+        latency_ms = started.elapsed().as_secs_f64() * 1000.0,
+        "api"
+    );
+    response(reply.status, &reply.body, "application/x-amz-json-1.0", request_id, reply.error_type)
+}
+
+fn response(
+    status: u16,
+    body: &serde_json::Value,
+    content_type: &'static str,
+    request_id: &str,
+    error_type: Option<&'static str>,
+) -> Response<Full<Bytes>> {
+    let mut resp = Response::new(Full::new(Bytes::from(body.to_string())));
+    *resp.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let headers = resp.headers_mut();
+    headers.insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
+    if let Ok(v) = HeaderValue::from_str(request_id) {
+        headers.insert("x-amzn-RequestId", v);
+    }
+    if let Ok(v) = HeaderValue::from_str(&httpdate::fmt_http_date(SystemTime::now())) {
+        headers.insert(DATE, v);
+    }
+    if let Some(t) = error_type {
+        headers.insert("x-amzn-ErrorType", HeaderValue::from_static(t));
+    }
+    resp
+}

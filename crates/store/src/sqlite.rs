@@ -1,0 +1,353 @@
+//! The embedded backend: one SQLite file in WAL mode.
+//!
+//! One writer connection serialises write transactions (`BEGIN IMMEDIATE`);
+//! reads use a small pool of read-only connections and see a consistent
+//! snapshot without waiting for the writer. Records are stored as JSON
+//! documents next to the columns their lookups and constraints need.
+
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::time::Duration;
+
+use pcentral_core::store::{
+    EmailCode, IdempotencyRecord, OpResult, OutboxMessage, Partner, ProfileTask, ServiceState, Store, StoredCredential,
+    Tx, TxBody,
+};
+use pcentral_core::{Failure, StoreError};
+use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+/// Schema migrations, applied in order; `PRAGMA user_version` records how many ran.
+const MIGRATIONS: &[&str] = &[r#"
+CREATE TABLE service_state (id INTEGER PRIMARY KEY CHECK (id = 1), doc TEXT NOT NULL);
+CREATE TABLE partners (
+    catalog TEXT NOT NULL, id TEXT NOT NULL, account TEXT NOT NULL,
+    legal_name_key TEXT NOT NULL, profile_id TEXT NOT NULL, doc TEXT NOT NULL,
+    PRIMARY KEY (catalog, id), UNIQUE (catalog, account), UNIQUE (catalog, legal_name_key)
+);
+CREATE TABLE profile_tasks (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT, partner_id TEXT NOT NULL, task_id TEXT NOT NULL UNIQUE, doc TEXT NOT NULL
+);
+CREATE INDEX profile_tasks_by_partner ON profile_tasks (partner_id, seq);
+CREATE TABLE email_codes (catalog TEXT NOT NULL, address TEXT NOT NULL, doc TEXT NOT NULL, PRIMARY KEY (catalog, address));
+CREATE TABLE outbox (id INTEGER PRIMARY KEY AUTOINCREMENT, address_key TEXT NOT NULL, doc TEXT NOT NULL);
+CREATE TABLE usage (catalog TEXT NOT NULL, kind TEXT NOT NULL, scope TEXT NOT NULL, at INTEGER NOT NULL);
+CREATE INDEX usage_window ON usage (catalog, kind, scope, at);
+CREATE TABLE idempotency (
+    account TEXT NOT NULL, operation TEXT NOT NULL, token TEXT NOT NULL, doc TEXT NOT NULL,
+    PRIMARY KEY (account, operation, token)
+);
+CREATE TABLE credentials (access_key_id TEXT PRIMARY KEY, doc TEXT NOT NULL);
+"#];
+
+/// Name of the database file inside the data directory.
+pub const DB_FILE: &str = "pcentral.db";
+
+const READ_POOL: usize = 8;
+
+/// The SQLite store.
+pub struct SqliteStore {
+    path: PathBuf,
+    writer: Mutex<Connection>,
+    readers: Mutex<Vec<Connection>>,
+}
+
+fn backend(e: impl std::fmt::Display) -> StoreError {
+    StoreError::Backend(e.to_string())
+}
+
+fn sql_error(e: rusqlite::Error) -> StoreError {
+    match &e {
+        rusqlite::Error::SqliteFailure(f, _)
+            if f.code == rusqlite::ErrorCode::ConstraintViolation || f.code == rusqlite::ErrorCode::DatabaseBusy =>
+        {
+            StoreError::Conflict
+        }
+        _ => backend(e),
+    }
+}
+
+impl SqliteStore {
+    /// Open (creating if needed) the store in `data_dir` and apply migrations.
+    pub fn open(data_dir: &Path) -> Result<SqliteStore, StoreError> {
+        std::fs::create_dir_all(data_dir).map_err(|e| backend(format!("cannot create {}: {e}", data_dir.display())))?;
+        let path = data_dir.join(DB_FILE);
+        let mut writer = Connection::open(&path).map_err(backend)?;
+        writer
+            .execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;")
+            .map_err(backend)?;
+        writer.busy_timeout(Duration::from_secs(10)).map_err(backend)?;
+        migrate(&mut writer)?;
+        Ok(SqliteStore { path, writer: Mutex::new(writer), readers: Mutex::new(Vec::new()) })
+    }
+
+    fn reader(&self) -> Result<Connection, StoreError> {
+        if let Some(conn) = self.readers.lock().map_err(backend)?.pop() {
+            return Ok(conn);
+        }
+        let conn = Connection::open(&self.path).map_err(backend)?;
+        conn.busy_timeout(Duration::from_secs(10)).map_err(backend)?;
+        conn.execute_batch("PRAGMA query_only = ON;").map_err(backend)?;
+        Ok(conn)
+    }
+
+    fn give_back(&self, conn: Connection) {
+        if let Ok(mut pool) = self.readers.lock() {
+            if pool.len() < READ_POOL {
+                pool.push(conn);
+            }
+        }
+    }
+}
+
+fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Exclusive).map_err(backend)?;
+    let done: usize = tx.query_row("PRAGMA user_version", [], |r| r.get(0)).map_err(backend)?;
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(done) {
+        tx.execute_batch(sql).map_err(|e| backend(format!("migration {}: {e}", i + 1)))?;
+        tx.execute_batch(&format!("PRAGMA user_version = {}", i + 1)).map_err(backend)?;
+    }
+    tx.commit().map_err(backend)
+}
+
+/// Run `body` in a transaction on `conn`, retrying on storage conflicts.
+fn run(conn: &mut Connection, behavior: TransactionBehavior, body: &mut TxBody<'_>) -> OpResult<()> {
+    let mut attempts = 0;
+    loop {
+        attempts += 1;
+        let tx = conn.transaction_with_behavior(behavior).map_err(sql_error)?;
+        let result = body(&mut SqliteTx { tx: &tx });
+        match result {
+            Ok(()) => {
+                tx.commit().map_err(sql_error)?;
+                return Ok(());
+            }
+            Err(Failure::Store(StoreError::Conflict)) if attempts < 5 => {
+                drop(tx); // rolls back
+            }
+            Err(e) => return Err(e), // dropping the transaction rolls it back
+        }
+    }
+}
+
+impl Store for SqliteStore {
+    fn read(&self, body: &mut TxBody<'_>) -> OpResult<()> {
+        let mut conn = self.reader()?;
+        let result = run(&mut conn, TransactionBehavior::Deferred, body);
+        self.give_back(conn);
+        result
+    }
+
+    fn write(&self, body: &mut TxBody<'_>) -> OpResult<()> {
+        let mut conn = self.writer.lock().map_err(|e| Failure::Store(backend(e)))?;
+        run(&mut conn, TransactionBehavior::Immediate, body)
+    }
+
+    fn backend_name(&self) -> &'static str {
+        "sqlite"
+    }
+}
+
+struct SqliteTx<'a> {
+    tx: &'a rusqlite::Transaction<'a>,
+}
+
+fn to_doc<T: Serialize>(value: &T) -> Result<String, StoreError> {
+    serde_json::to_string(value).map_err(backend)
+}
+
+fn from_doc<T: DeserializeOwned>(doc: &str) -> Result<T, StoreError> {
+    serde_json::from_str(doc).map_err(|e| backend(format!("stored record unreadable: {e}")))
+}
+
+impl SqliteTx<'_> {
+    fn one<T: DeserializeOwned>(&self, sql: &str, params: impl rusqlite::Params) -> Result<Option<T>, StoreError> {
+        let doc: Option<String> = self.tx.query_row(sql, params, |r| r.get(0)).optional().map_err(sql_error)?;
+        doc.as_deref().map(from_doc).transpose()
+    }
+
+    fn all<T: DeserializeOwned>(&self, sql: &str, params: impl rusqlite::Params) -> Result<Vec<T>, StoreError> {
+        let mut stmt = self.tx.prepare_cached(sql).map_err(sql_error)?;
+        let docs = stmt.query_map(params, |r| r.get::<_, String>(0)).map_err(sql_error)?;
+        let mut out = Vec::new();
+        for doc in docs {
+            out.push(from_doc(&doc.map_err(sql_error)?)?);
+        }
+        Ok(out)
+    }
+
+    fn exec(&self, sql: &str, params: impl rusqlite::Params) -> Result<usize, StoreError> {
+        self.tx.prepare_cached(sql).map_err(sql_error)?.execute(params).map_err(sql_error)
+    }
+}
+
+impl Tx for SqliteTx<'_> {
+    fn service_state(&mut self) -> Result<ServiceState, StoreError> {
+        Ok(self.one("SELECT doc FROM service_state WHERE id = 1", [])?.unwrap_or_default())
+    }
+
+    fn put_service_state(&mut self, state: &ServiceState) -> Result<(), StoreError> {
+        self.exec(
+            "INSERT INTO service_state (id, doc) VALUES (1, ?1) ON CONFLICT (id) DO UPDATE SET doc = excluded.doc",
+            params![to_doc(state)?],
+        )?;
+        Ok(())
+    }
+
+    fn partner_by_account(&mut self, catalog: &str, account: &str) -> Result<Option<Partner>, StoreError> {
+        self.one("SELECT doc FROM partners WHERE catalog = ?1 AND account = ?2", params![catalog, account])
+    }
+
+    fn partner_by_id(&mut self, catalog: &str, id: &str) -> Result<Option<Partner>, StoreError> {
+        self.one("SELECT doc FROM partners WHERE catalog = ?1 AND id = ?2", params![catalog, id])
+    }
+
+    fn partner_by_legal_name(&mut self, catalog: &str, legal_name_key: &str) -> Result<Option<Partner>, StoreError> {
+        self.one(
+            "SELECT doc FROM partners WHERE catalog = ?1 AND legal_name_key = ?2",
+            params![catalog, legal_name_key],
+        )
+    }
+
+    fn insert_partner(&mut self, p: &Partner) -> Result<(), StoreError> {
+        self.exec(
+            "INSERT INTO partners (catalog, id, account, legal_name_key, profile_id, doc) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![
+                p.catalog,
+                p.id,
+                p.account,
+                pcentral_core::partners::legal_name_key(&p.legal_name),
+                p.profile_id,
+                to_doc(p)?
+            ],
+        )?;
+        Ok(())
+    }
+
+    fn update_partner(&mut self, p: &Partner) -> Result<(), StoreError> {
+        self.exec(
+            "UPDATE partners SET legal_name_key = ?3, doc = ?4 WHERE catalog = ?1 AND id = ?2",
+            params![p.catalog, p.id, pcentral_core::partners::legal_name_key(&p.legal_name), to_doc(p)?],
+        )?;
+        Ok(())
+    }
+
+    fn profile_tasks(&mut self, partner_id: &str) -> Result<Vec<ProfileTask>, StoreError> {
+        self.all("SELECT doc FROM profile_tasks WHERE partner_id = ?1 ORDER BY seq", params![partner_id])
+    }
+
+    fn insert_profile_task(&mut self, t: &ProfileTask) -> Result<(), StoreError> {
+        self.exec(
+            "INSERT INTO profile_tasks (partner_id, task_id, doc) VALUES (?1, ?2, ?3)",
+            params![t.partner_id, t.task_id, to_doc(t)?],
+        )?;
+        Ok(())
+    }
+
+    fn update_profile_task(&mut self, t: &ProfileTask) -> Result<(), StoreError> {
+        self.exec("UPDATE profile_tasks SET doc = ?2 WHERE task_id = ?1", params![t.task_id, to_doc(t)?])?;
+        Ok(())
+    }
+
+    fn email_code(&mut self, catalog: &str, address: &str) -> Result<Option<EmailCode>, StoreError> {
+        self.one("SELECT doc FROM email_codes WHERE catalog = ?1 AND address = ?2", params![catalog, address])
+    }
+
+    fn put_email_code(&mut self, c: &EmailCode) -> Result<(), StoreError> {
+        self.exec(
+            "INSERT INTO email_codes (catalog, address, doc) VALUES (?1, ?2, ?3)
+             ON CONFLICT (catalog, address) DO UPDATE SET doc = excluded.doc",
+            params![c.catalog, c.address, to_doc(c)?],
+        )?;
+        Ok(())
+    }
+
+    fn delete_email_code(&mut self, catalog: &str, address: &str) -> Result<(), StoreError> {
+        self.exec("DELETE FROM email_codes WHERE catalog = ?1 AND address = ?2", params![catalog, address])?;
+        Ok(())
+    }
+
+    fn append_outbox(&mut self, m: &OutboxMessage) -> Result<(), StoreError> {
+        self.exec(
+            "INSERT INTO outbox (address_key, doc) VALUES (?1, ?2)",
+            params![m.address.to_lowercase(), to_doc(m)?],
+        )?;
+        Ok(())
+    }
+
+    fn outbox(&mut self, address: Option<&str>) -> Result<Vec<OutboxMessage>, StoreError> {
+        let mut stmt = self
+            .tx
+            .prepare_cached("SELECT id, doc FROM outbox WHERE ?1 IS NULL OR address_key = ?1 ORDER BY id")
+            .map_err(sql_error)?;
+        let rows = stmt
+            .query_map(params![address.map(str::to_lowercase)], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))
+            .map_err(sql_error)?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (id, doc) = row.map_err(sql_error)?;
+            let mut message: OutboxMessage = from_doc(&doc)?;
+            message.id = id;
+            out.push(message);
+        }
+        Ok(out)
+    }
+
+    fn count_usage(&mut self, catalog: &str, kind: &str, scope: &str, since: i64) -> Result<u64, StoreError> {
+        let n: i64 = self
+            .tx
+            .query_row(
+                "SELECT COUNT(*) FROM usage WHERE catalog = ?1 AND kind = ?2 AND scope = ?3 AND at > ?4",
+                params![catalog, kind, scope, since],
+                |r| r.get(0),
+            )
+            .map_err(sql_error)?;
+        Ok(u64::try_from(n).unwrap_or_default())
+    }
+
+    fn record_usage(&mut self, catalog: &str, kind: &str, scope: &str, at: i64) -> Result<(), StoreError> {
+        self.exec(
+            "INSERT INTO usage (catalog, kind, scope, at) VALUES (?1, ?2, ?3, ?4)",
+            params![catalog, kind, scope, at],
+        )?;
+        Ok(())
+    }
+
+    fn idempotency(
+        &mut self,
+        account: &str,
+        operation: &str,
+        token: &str,
+    ) -> Result<Option<IdempotencyRecord>, StoreError> {
+        self.one(
+            "SELECT doc FROM idempotency WHERE account = ?1 AND operation = ?2 AND token = ?3",
+            params![account, operation, token],
+        )
+    }
+
+    fn put_idempotency(&mut self, r: &IdempotencyRecord) -> Result<(), StoreError> {
+        self.exec(
+            "INSERT INTO idempotency (account, operation, token, doc) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT (account, operation, token) DO UPDATE SET doc = excluded.doc",
+            params![r.account, r.operation, r.token, to_doc(r)?],
+        )?;
+        Ok(())
+    }
+
+    fn credential(&mut self, access_key_id: &str) -> Result<Option<StoredCredential>, StoreError> {
+        self.one("SELECT doc FROM credentials WHERE access_key_id = ?1", params![access_key_id])
+    }
+
+    fn insert_credential(&mut self, c: &StoredCredential) -> Result<(), StoreError> {
+        self.exec(
+            "INSERT INTO credentials (access_key_id, doc) VALUES (?1, ?2)",
+            params![c.access_key_id, to_doc(c)?],
+        )?;
+        Ok(())
+    }
+
+    fn credentials(&mut self) -> Result<Vec<StoredCredential>, StoreError> {
+        self.all("SELECT doc FROM credentials ORDER BY access_key_id", [])
+    }
+}

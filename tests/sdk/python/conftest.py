@@ -1,0 +1,318 @@
+"""Fixtures for the pcentral Python black-box suite.
+
+Every test module gets its own server process on a free loopback port with a fresh data dir.
+Tests inside a module share that server, so they use unique accounts, emails and legal names
+(see helpers.py) and never depend on each other's state.
+"""
+
+import datetime as _dt
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from unittest import mock
+
+import botocore.auth
+import botocore.session
+import pytest
+from botocore.auth import SigV4Auth
+from botocore.awsrequest import AWSRequest
+from botocore.config import Config
+from botocore.credentials import Credentials
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parents[2]
+SERVICE = "partnercentral-account"
+TARGET_PREFIX = "PartnerCentralAccount."
+REGION = "us-east-1"
+SECRET = "test"
+
+
+def server_binary():
+    path = os.environ.get("PCENTRAL_BIN") or str(REPO / "target" / "debug" / "pcentral")
+    if not Path(path).is_file():
+        pytest.exit(f"pcentral binary not found at {path} (build it or set PCENTRAL_BIN)", returncode=2)
+    return path
+
+
+def free_port():
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _server_env():
+    env = dict(os.environ)
+    for key in list(env):
+        # flags below decide listen address and data dir; never point at a shared database
+        if key.startswith("PCENTRAL_") and key != "PCENTRAL_BIN":
+            del env[key]
+    env.setdefault("RUST_BACKTRACE", "1")
+    return env
+
+
+class Server:
+    """One `pcentral serve` process; can be SIGKILLed and restarted on the same data dir."""
+
+    def __init__(self, binary, root):
+        self.binary = binary
+        self.root = Path(root)
+        self.data_dir = self.root / "data"
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        self.log_path = self.root / "server.log"
+        self.proc = None
+        self.port = None
+        self.starts = 0
+
+    @property
+    def endpoint(self):
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self, timeout=20.0):
+        self.port = free_port()
+        self.starts += 1
+        log = open(self.log_path, "ab")
+        log.write(f"\n===== start #{self.starts} on port {self.port} =====\n".encode())
+        log.flush()
+        self.proc = subprocess.Popen(
+            [self.binary, "serve", "--listen", f"127.0.0.1:{self.port}", "--data-dir", str(self.data_dir)],
+            stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+            cwd=str(self.root), env=_server_env(),
+        )
+        log.close()
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"pcentral exited with {self.proc.returncode} during start:\n{self.log_tail()}")
+            try:
+                with urllib.request.urlopen(self.endpoint + "/_pcentral/health", timeout=1) as r:
+                    if r.status == 200:
+                        return self
+            except (urllib.error.URLError, ConnectionError, OSError):
+                pass
+            time.sleep(0.05)
+        self.kill()
+        raise RuntimeError(f"pcentral not healthy within {timeout}s:\n{self.log_tail()}")
+
+    def kill(self):
+        """SIGKILL, no chance to flush anything that was not durable already."""
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGKILL)
+            self.proc.wait(timeout=10)
+        self.proc = None
+
+    def stop(self):
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(timeout=5)
+        self.proc = None
+
+    def restart_after_kill(self):
+        """SIGKILL the process and start a new one on the same data dir (new port)."""
+        self.kill()
+        return self.start()
+
+    def log_tail(self, n=60):
+        try:
+            lines = self.log_path.read_text(errors="replace").splitlines()
+        except FileNotFoundError:
+            return "(no log)"
+        return "\n".join(lines[-n:])
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    srv = Server(server_binary(), tmp_path_factory.mktemp("pcentral"))
+    srv.start()
+    yield srv
+    srv.stop()
+
+
+# ----------------------------------------------------------------------------------------------
+# boto3 clients
+
+_BOTO_SESSION = botocore.session.Session()
+_NO_RETRY = Config(retries={"total_max_attempts": 1}, connect_timeout=5, read_timeout=30)
+
+
+@pytest.fixture(scope="module")
+def client(server):
+    """client(account="111111111111", secret="test", access_key=None, region="us-east-1")."""
+    cache = {}
+
+    def make(account="111111111111", secret=SECRET, access_key=None, region=REGION):
+        key = access_key or account
+        ck = (server.endpoint, key, secret, region)
+        if ck not in cache:
+            cache[ck] = _BOTO_SESSION.create_client(
+                SERVICE, region_name=region, endpoint_url=server.endpoint,
+                aws_access_key_id=key, aws_secret_access_key=secret, config=_NO_RETRY,
+            )
+        return cache[ck]
+
+    return make
+
+
+# ----------------------------------------------------------------------------------------------
+# AWS CLI
+
+@pytest.fixture(scope="module")
+def cli(server, tmp_path_factory):
+    """cli(account, *args) -> (exit code, parsed stdout JSON or None, stderr)."""
+    home = tmp_path_factory.mktemp("awscli-home")
+
+    def run(account, *args, secret=SECRET, access_key=None, timeout=60):
+        env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+        env.update({
+            "AWS_ACCESS_KEY_ID": access_key or account,
+            "AWS_SECRET_ACCESS_KEY": secret,
+            "AWS_DEFAULT_REGION": REGION,
+            "AWS_CONFIG_FILE": str(home / "config"),
+            "AWS_SHARED_CREDENTIALS_FILE": str(home / "credentials"),
+            "AWS_MAX_ATTEMPTS": "1",
+            "AWS_PAGER": "",
+            "HOME": str(home),
+        })
+        cmd = [sys.executable, "-m", "awscli", *args,
+               "--endpoint-url", server.endpoint, "--output", "json"]
+        proc = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=timeout)
+        out = proc.stdout.strip()
+        parsed = None
+        if out:
+            try:
+                parsed = json.loads(out)
+            except ValueError:
+                parsed = None
+        return proc.returncode, parsed, proc.stderr
+
+    return run
+
+
+# ----------------------------------------------------------------------------------------------
+# pcentral's own CLI (admin subcommands)
+
+@pytest.fixture(scope="module")
+def pcentral(server):
+    """pcentral(*args) -> CompletedProcess; appends --endpoint URL."""
+
+    def run(*args, timeout=30):
+        cmd = [server.binary, *args, "--endpoint", server.endpoint]
+        return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env=_server_env())
+
+    return run
+
+
+# ----------------------------------------------------------------------------------------------
+# admin HTTP
+
+def _http(method, url, body=None, headers=None, timeout=30):
+    data = None
+    hdrs = dict(headers or {})
+    if body is not None:
+        data = body if isinstance(body, (bytes, bytearray)) else json.dumps(body).encode()
+        hdrs.setdefault("Content-Type", "application/json")
+    req = urllib.request.Request(url, data=data, headers=hdrs, method=method)
+    try:
+        with urllib.request.urlopen(req, timeout=timeout) as r:
+            return r.status, r.headers, r.read()
+    except urllib.error.HTTPError as e:
+        return e.code, e.headers, e.read()
+
+
+@pytest.fixture(scope="module")
+def admin(server):
+    """admin(method, path, body=None) -> (status, parsed JSON or raw text)."""
+
+    def call(method, path, body=None):
+        status, _headers, raw = _http(method, server.endpoint + path, body)
+        try:
+            parsed = json.loads(raw) if raw else None
+        except ValueError:
+            parsed = raw.decode(errors="replace")
+        return status, parsed
+
+    return call
+
+
+# ----------------------------------------------------------------------------------------------
+# raw signed requests
+
+class RawResponse:
+    def __init__(self, status, headers, body):
+        self.status = status
+        self.headers = headers
+        self.body = body
+        try:
+            self.json = json.loads(body) if body else None
+        except ValueError:
+            self.json = None
+
+    def header(self, name):
+        return self.headers.get(name)
+
+    @property
+    def error_type(self):
+        if isinstance(self.json, dict) and "__type" in self.json:
+            return str(self.json["__type"]).split("#")[-1].split(":")[0]
+        return None
+
+    def __repr__(self):
+        return f"<RawResponse {self.status} {dict(self.headers)} {self.body[:500]!r}>"
+
+
+@pytest.fixture(scope="module")
+def raw(server):
+    """raw(operation, body, ...) sends a SigV4-signed awsJson1.0 request with arbitrary bytes.
+
+    operation: operation name (X-Amz-Target = PartnerCentralAccount.<operation>), or None.
+    body: dict (JSON-encoded), str or bytes (sent as is).
+    account / secret / access_key: credentials (access key defaults to the account id).
+    target: full X-Amz-Target value overriding `operation`; omit_target drops the header.
+    sign=False sends no Authorization; signed_body signs other bytes than the ones sent;
+    extra_headers are added before signing (so they are signed); sign_time overrides X-Amz-Date;
+    path is the request path; override_headers are set after signing.
+    """
+
+    def send(operation, body=None, account="111111111111", secret=SECRET, access_key=None,
+             target=None, omit_target=False, sign=True, signed_body=None, extra_headers=None,
+             sign_time=None, path="/", override_headers=None, content_type="application/x-amz-json-1.0"):
+        if body is None:
+            payload = b""
+        elif isinstance(body, (bytes, bytearray)):
+            payload = bytes(body)
+        elif isinstance(body, str):
+            payload = body.encode()
+        else:
+            payload = json.dumps(body).encode()
+        headers = {"Content-Type": content_type}
+        if not omit_target:
+            headers["X-Amz-Target"] = target if target is not None else TARGET_PREFIX + operation
+        headers.update(extra_headers or {})
+        url = server.endpoint + path
+        if sign:
+            req = AWSRequest(method="POST", url=url,
+                             data=signed_body if signed_body is not None else payload, headers=headers)
+            creds = Credentials(access_key or account, secret)
+            signer = SigV4Auth(creds, SERVICE, REGION)
+            if sign_time is not None:
+                fixed = sign_time.astimezone(_dt.timezone.utc).replace(tzinfo=None)
+                with mock.patch.object(botocore.auth, "get_current_datetime", return_value=fixed):
+                    signer.add_auth(req)
+            else:
+                signer.add_auth(req)
+            headers = {k: v for k, v in req.headers.items()}
+        headers.update(override_headers or {})
+        status, resp_headers, resp_body = _http("POST", url, payload, headers)
+        return RawResponse(status, resp_headers, resp_body)
+
+    return send

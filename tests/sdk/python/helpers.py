@@ -1,0 +1,199 @@
+"""Shared helpers for the pcentral Python black-box suite (no fixtures here; see conftest.py)."""
+
+import datetime as _dt
+import json
+import random
+import re
+import secrets
+
+import pytest
+from botocore.exceptions import ClientError
+
+CATALOG = "Sandbox"
+SANDBOX_CODE = "123456"
+
+TS_RE = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
+PARTNER_ID_RE = re.compile(r"^partner-[A-Za-z0-9]{13}$")
+TASK_ID_RE = re.compile(r"^pprofiletask-[A-Za-z0-9]{13}$")
+PROFILE_ID_RE = re.compile(r"^pprofile-[A-Za-z0-9]{13}$")
+
+# Operations of the model that are not part of this milestone (answer 501 for now).
+# Remove an entry when the server implements the operation.
+NOT_BUILT_OPERATIONS = [
+    "AcceptConnectionInvitation",
+    "AssociateAwsTrainingCertificationEmailDomain",
+    "CancelConnection",
+    "CancelConnectionInvitation",
+    "CreateConnectionInvitation",
+    "DisassociateAwsTrainingCertificationEmailDomain",
+    "GetAllianceLeadContact",
+    "GetConnection",
+    "GetConnectionInvitation",
+    "GetConnectionPreferences",
+    "GetQualificationsAssociationDetails",
+    "GetQualificationsAssociationTask",
+    "GetQualificationsDisassociationTask",
+    "GetVerification",
+    "ListConnectionInvitations",
+    "ListConnections",
+    "ListTagsForResource",
+    "PutAllianceLeadContact",
+    "RejectConnectionInvitation",
+    "StartQualificationsAssociationTask",
+    "StartQualificationsDisassociationTask",
+    "StartVerification",
+    "TagResource",
+    "UntagResource",
+    "UpdateConnectionPreferences",
+]
+
+_RESERVED_ACCOUNTS = {"000000000000", "111111111111", "222222222222", "333333333333"}
+
+
+def new_account():
+    """A random 12-digit account id, distinct from the fixed ones used by the story tests."""
+    while True:
+        acct = str(random.randint(100000000000, 999999999999))
+        if acct not in _RESERVED_ACCOUNTS:
+            return acct
+
+
+def uniq(prefix="x"):
+    return f"{prefix}-{secrets.token_hex(5)}"
+
+
+def unique_email(prefix="lead"):
+    return f"{prefix}-{secrets.token_hex(5)}@example.com"
+
+
+def unique_legal_name(prefix="Example Corp"):
+    return f"{prefix} {secrets.token_hex(5)}"
+
+
+def alliance_lead(email=None, first="Ana", last="Lee", title="Alliance Lead"):
+    return {
+        "FirstName": first,
+        "LastName": last,
+        "Email": email or unique_email(),
+        "BusinessTitle": title,
+    }
+
+
+def create_partner(client, catalog=CATALOG, legal_name=None, email=None, code=SANDBOX_CODE,
+                   solution="SOFTWARE_PRODUCTS", **extra):
+    """CreatePartner with sensible defaults; returns the response without ResponseMetadata."""
+    params = {
+        "Catalog": catalog,
+        "LegalName": legal_name or unique_legal_name(),
+        "PrimarySolutionType": solution,
+        "AllianceLeadContact": alliance_lead(email),
+        "EmailVerificationCode": code,
+    }
+    params.update(extra)
+    return strip(client.create_partner(**params))
+
+
+def task_details(**overrides):
+    details = {
+        "DisplayName": "Example Display",
+        "Description": "We build example things for example customers.",
+        "WebsiteUrl": "https://www.example.com",
+        "LogoUrl": "https://www.example.com/logo.png",
+        "PrimarySolutionType": "CONSULTING_SERVICES",
+        "IndustrySegments": ["COMPUTER_SOFTWARE", "FINANCIAL_SERVICES"],
+        "TranslationSourceLocale": "en-US",
+    }
+    details.update(overrides)
+    return details
+
+
+def publish(client, partner_id, catalog=CATALOG, details=None):
+    """Start a profile task (default delay 0 s) and return (start response, get response)."""
+    started = strip(client.start_profile_update_task(
+        Catalog=catalog, Identifier=partner_id, TaskDetails=details or task_details()))
+    got = strip(client.get_profile_update_task(Catalog=catalog, Identifier=partner_id))
+    return started, got
+
+
+def strip(resp):
+    resp = dict(resp)
+    resp.pop("ResponseMetadata", None)
+    return resp
+
+
+def expect_error(fn, code, reason=None, status=None, **kwargs):
+    """Call fn(**kwargs), expect a ClientError with the given code (and Reason / HTTP status)."""
+    with pytest.raises(ClientError) as info:
+        fn(**kwargs)
+    resp = info.value.response
+    got = (resp["Error"]["Code"], resp.get("Reason"), resp["ResponseMetadata"]["HTTPStatusCode"])
+    assert resp["Error"]["Code"] == code, f"expected {code}/{reason}/{status}, got {got}: {resp}"
+    if reason is not None:
+        assert resp.get("Reason") == reason, f"expected reason {reason}, got {got}: {resp}"
+    if status is not None:
+        assert resp["ResponseMetadata"]["HTTPStatusCode"] == status, f"expected {status}, got {got}"
+    assert resp["Error"].get("Message"), f"error without a Message: {resp}"
+    return resp
+
+
+def field_errors(error_details):
+    """[(Name, Code), ...] from a ValidationException's ErrorDetails list."""
+    out = []
+    for item in error_details or []:
+        assert isinstance(item, dict) and len(item) == 1, f"ValidationError union must have one member: {item}"
+        assert "FieldValidationError" in item, f"expected FieldValidationError, got {item}"
+        fe = item["FieldValidationError"]
+        assert fe.get("Message"), f"FieldValidationError without Message: {fe}"
+        out.append((fe.get("Name"), fe.get("Code")))
+    return out
+
+
+def outbox_messages(admin, address=None):
+    path = "/_pcentral/outbox"
+    if address is not None:
+        from urllib.parse import quote
+        path += "?address=" + quote(address)
+    status, body = admin("GET", path)
+    assert status == 200, f"outbox: {status} {body}"
+    return body["messages"]
+
+
+def latest_code(admin, address):
+    msgs = [m for m in outbox_messages(admin, address)
+            if m.get("address", "").lower() == address.lower()]
+    assert msgs, f"no outbox message for {address}"
+    msg = msgs[-1]
+    assert msg["kind"] == "EMAIL_VERIFICATION_CODE", msg
+    assert re.fullmatch(r"\d{6}", msg["code"]), msg
+    return msg["code"]
+
+
+def other_code(code):
+    return f"{(int(code) + 1) % 1000000:06d}"
+
+
+def parse_ts(text):
+    assert TS_RE.match(text), f"not an RFC 3339 ms Z timestamp: {text!r}"
+    return _dt.datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=_dt.timezone.utc)
+
+
+def clock_now(admin):
+    status, body = admin("GET", "/_pcentral/clock")
+    assert status == 200, body
+    return parse_ts(body["now"]), body["offset_seconds"]
+
+
+def advance_clock(admin, by):
+    status, body = admin("POST", "/_pcentral/clock/advance", {"by": by})
+    assert status == 200, f"clock advance {by}: {status} {body}"
+    return body
+
+
+def set_task_delay(admin, seconds):
+    status, body = admin("POST", "/_pcentral/settings", {"profile_task_delay_seconds": seconds})
+    assert status == 200, f"settings: {status} {body}"
+    return body
+
+
+def dumps(obj):
+    return json.dumps(obj, sort_keys=True, default=str)
