@@ -9,13 +9,21 @@
 //! Modules, one per resource family:
 //! * [`partners`]: registration, email verification codes, partner views.
 //! * [`profiles`]: draft/published profiles, profile update tasks, visibility.
+//! * [`preferences`]: connection preferences and the receiver check they make.
+//! * [`invitations`]: connection invitations, their per-caller views and derived expiry.
+//! * [`connections`]: connections, their per-caller views, type lifecycles.
+//! * [`pagination`]: signed keyset `NextToken`s for the list operations.
 //! * [`quotas`]: rolling 24-hour quotas.
 //! * [`operations`]: the operation table, service time, idempotency.
 //! * [`settings`]: delays, lifetimes and limits.
 //! * [`store`]: the storage interface and the stored records.
 
+pub mod connections;
+pub mod invitations;
 pub mod operations;
+pub mod pagination;
 pub mod partners;
+pub mod preferences;
 pub mod profiles;
 pub mod quotas;
 pub mod settings;

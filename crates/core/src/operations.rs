@@ -9,7 +9,7 @@ use sha2::{Digest, Sha256};
 
 use crate::settings::{ms, Settings, HOUR_MS};
 use crate::store::{IdempotencyRecord, OpResult, Tx};
-use crate::{partners, profiles};
+use crate::{connections, invitations, partners, preferences, profiles};
 
 /// Source of fresh identifiers and codes (random in the server, fixed in tests).
 pub trait Ids {
@@ -53,9 +53,29 @@ pub fn handler(operation: &str) -> Option<Handler> {
         "CancelProfileUpdateTask" => profiles::cancel_profile_update_task,
         "GetProfileVisibility" => profiles::get_profile_visibility,
         "PutProfileVisibility" => profiles::put_profile_visibility,
+        "GetConnectionPreferences" => preferences::get_connection_preferences,
+        "UpdateConnectionPreferences" => preferences::update_connection_preferences,
+        "CreateConnectionInvitation" => invitations::create_connection_invitation,
+        "GetConnectionInvitation" => invitations::get_connection_invitation,
+        "ListConnectionInvitations" => invitations::list_connection_invitations,
+        "AcceptConnectionInvitation" => invitations::accept_connection_invitation,
+        "RejectConnectionInvitation" => invitations::reject_connection_invitation,
+        "CancelConnectionInvitation" => invitations::cancel_connection_invitation,
+        "GetConnection" => connections::get_connection,
+        "ListConnections" => connections::list_connections,
+        "CancelConnection" => connections::cancel_connection,
         _ => return None,
     };
     Some(h)
+}
+
+/// The answer for an operation of the model that pcentral does not serve yet.
+pub fn not_implemented(operation: &str) -> ApiError {
+    ApiError::new(
+        pcentral_model::ErrorKind::NotImplemented,
+        None,
+        format!("{operation} is not implemented by pcentral yet"),
+    )
 }
 
 /// Service time: the wall clock plus the stored offset.
@@ -79,12 +99,7 @@ pub fn execute(
     start_settings: &Settings,
 ) -> OpResult<Value> {
     let Some(run) = handler(operation) else {
-        return Err(ApiError::new(
-            pcentral_model::ErrorKind::NotImplemented,
-            None,
-            format!("{operation} is not implemented by pcentral yet"),
-        )
-        .into());
+        return Err(not_implemented(operation).into());
     };
     let (now, stored_settings) = service_now(tx, wall_ms)?;
     let settings = stored_settings.unwrap_or_else(|| start_settings.clone());

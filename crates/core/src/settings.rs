@@ -20,6 +20,14 @@ pub struct Settings {
     pub profile_tasks_per_day: u64,
     /// Profile visibility updates per partner per rolling 24 h.
     pub visibility_updates_per_day: u64,
+    /// Days a connection invitation stays PENDING before it expires.
+    pub invitation_lifetime_days: u64,
+    /// Connection invitations created per sending account per rolling 24 h.
+    pub connection_invitations_per_day: u64,
+    /// Open (PENDING) connection invitations a sending account may have.
+    pub open_connection_invitations: u64,
+    /// Connections with an ACTIVE type per account (checked at Accept only).
+    pub active_connections: u64,
 }
 
 impl Default for Settings {
@@ -31,6 +39,10 @@ impl Default for Settings {
             email_codes_per_day: 5,
             profile_tasks_per_day: 10,
             visibility_updates_per_day: 5,
+            invitation_lifetime_days: 30,
+            connection_invitations_per_day: 50,
+            open_connection_invitations: 1000,
+            active_connections: 1000,
         }
     }
 }

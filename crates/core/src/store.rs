@@ -5,6 +5,8 @@
 //! request runs in one write transaction, including its idempotency record;
 //! reads run in a read transaction that never waits behind a writer.
 
+use std::collections::BTreeMap;
+
 use pcentral_model::{ApiError, Millis};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -99,6 +101,8 @@ pub trait Tx {
     /// The partner whose legal name has this key (see [`crate::partners::legal_name_key`]).
     fn partner_by_legal_name(&mut self, catalog: &str, legal_name_key: &str) -> Result<Option<Partner>, StoreError>;
     fn insert_partner(&mut self, partner: &Partner) -> Result<(), StoreError>;
+    /// The partner that reserved `profile_id` (published or not).
+    fn partner_by_profile_id(&mut self, catalog: &str, profile_id: &str) -> Result<Option<Partner>, StoreError>;
     fn update_partner(&mut self, partner: &Partner) -> Result<(), StoreError>;
 
     // Profile update tasks.
@@ -131,6 +135,49 @@ pub trait Tx {
     /// Insert or replace the record for (account, operation, token).
     fn put_idempotency(&mut self, record: &IdempotencyRecord) -> Result<(), StoreError>;
 
+    // Connection preferences (at most one stored record per account per catalog).
+    fn connection_preferences(
+        &mut self,
+        catalog: &str,
+        account: &str,
+    ) -> Result<Option<ConnectionPreferences>, StoreError>;
+    /// Insert or replace the record for (catalog, account).
+    fn put_connection_preferences(&mut self, preferences: &ConnectionPreferences) -> Result<(), StoreError>;
+
+    // Connection invitations. A backend keeps at most one invitation whose
+    // stored status is PENDING per (catalog, unordered account pair, type):
+    // a second one is `StoreError::Conflict`.
+    fn invitation(&mut self, catalog: &str, id: &str) -> Result<Option<Invitation>, StoreError>;
+    /// Every invitation `account` sent or received, newest first (CreatedAt
+    /// descending, then id ascending).
+    fn invitations_of(&mut self, catalog: &str, account: &str) -> Result<Vec<Invitation>, StoreError>;
+    /// Invitations between the two accounts, in either direction, with this
+    /// stored status.
+    fn invitations_between(
+        &mut self,
+        catalog: &str,
+        a: &str,
+        b: &str,
+        status: &str,
+    ) -> Result<Vec<Invitation>, StoreError>;
+    /// How many invitations `sender` sent that are stored PENDING and expire after `now`.
+    fn count_open_invitations(&mut self, catalog: &str, sender: &str, now: Millis) -> Result<u64, StoreError>;
+    fn insert_invitation(&mut self, invitation: &Invitation) -> Result<(), StoreError>;
+    fn update_invitation(&mut self, invitation: &Invitation) -> Result<(), StoreError>;
+
+    // Connections. A backend keeps at most one connection with an ACTIVE type
+    // per (catalog, unordered account pair), hence at most one ACTIVE entry per
+    // (catalog, pair, type): a second one is `StoreError::Conflict`.
+    fn connection(&mut self, catalog: &str, id: &str) -> Result<Option<Connection>, StoreError>;
+    /// Every connection of `account`, newest first (creation time descending, then id ascending).
+    fn connections_of(&mut self, catalog: &str, account: &str) -> Result<Vec<Connection>, StoreError>;
+    /// The pair's connection that still has an ACTIVE type, if any.
+    fn live_connection_between(&mut self, catalog: &str, a: &str, b: &str) -> Result<Option<Connection>, StoreError>;
+    /// How many connections of `account` have at least one ACTIVE type.
+    fn count_live_connections(&mut self, catalog: &str, account: &str) -> Result<u64, StoreError>;
+    fn insert_connection(&mut self, connection: &Connection) -> Result<(), StoreError>;
+    fn update_connection(&mut self, connection: &Connection) -> Result<(), StoreError>;
+
     // Registered credentials.
     fn credential(&mut self, access_key_id: &str) -> Result<Option<StoredCredential>, StoreError>;
     fn insert_credential(&mut self, credential: &StoredCredential) -> Result<(), StoreError>;
@@ -145,6 +192,9 @@ pub struct ServiceState {
     /// Settings changed at runtime through the admin API; `None` means the
     /// settings the server was started with.
     pub settings: Option<Settings>,
+    /// Key (hex) that signs pagination tokens; created by the store's migrations.
+    #[serde(default)]
+    pub pagination_key: String,
 }
 
 /// The alliance lead contact of a partner.
@@ -275,6 +325,99 @@ pub struct IdempotencyRecord {
     pub fingerprint: String,
     pub response: Value,
     pub created_at: Millis,
+}
+
+/// An account's connection preferences in one catalog.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ConnectionPreferences {
+    pub catalog: String,
+    pub account: String,
+    /// `ALLOW_ALL` | `DENY_ALL` | `ALLOW_BY_DEFAULT_DENY_SOME`.
+    pub access_type: String,
+    /// Profile ids or account ids; enforced only under `ALLOW_BY_DEFAULT_DENY_SOME`.
+    pub excluded: Vec<String>,
+    pub updated_at: Millis,
+    pub revision: i64,
+}
+
+/// A connection invitation, shared by its sender and its receiver.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Invitation {
+    pub catalog: String,
+    pub id: String,
+    pub sender_account: String,
+    /// The sender's partner profile id at creation (what the receiver sees).
+    pub sender_profile_id: String,
+    /// Resolved from `receiver_identifier`.
+    pub receiver_account: String,
+    /// `ReceiverIdentifier` exactly as supplied (what the sender sees).
+    pub receiver_identifier: String,
+    pub connection_type: String,
+    pub message: String,
+    pub inviter_email: String,
+    pub inviter_name: String,
+    pub created_at: Millis,
+    /// Time of the last stored transition.
+    pub updated_at: Millis,
+    pub expires_at: Millis,
+    /// Stored status: `PENDING`, `ACCEPTED`, `REJECTED`, `CANCELED`, or
+    /// `EXPIRED` once a write has materialised an expiry. A stored `PENDING`
+    /// past `expires_at` is EXPIRED (see [`crate::invitations::effective_status`]).
+    pub status: String,
+    pub connection_id: Option<String>,
+    /// Write-only: no output carries it.
+    pub reject_reason: Option<String>,
+}
+
+/// One entry of a connection's `ConnectionTypes` map.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ConnectionTypeEntry {
+    /// Acceptance time of the invitation that set this type up.
+    pub created_at: Millis,
+    /// Sender of that invitation (no output carries it; qualifications need it).
+    pub inviter_account: String,
+    pub inviter_email: String,
+    pub inviter_name: String,
+    /// `ACTIVE` | `CANCELED`.
+    pub status: String,
+    pub canceled_at: Option<Millis>,
+    pub canceled_by: Option<String>,
+    /// Write-only reason given to CancelConnection.
+    pub cancel_reason: Option<String>,
+}
+
+/// A connection between two accounts in one catalog.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Connection {
+    pub catalog: String,
+    pub id: String,
+    /// The two participants (the inviter of the first type first).
+    pub participants: [String; 2],
+    /// Internal creation time (the list order).
+    pub created_at: Millis,
+    pub updated_at: Millis,
+    pub types: BTreeMap<String, ConnectionTypeEntry>,
+}
+
+impl Connection {
+    /// Whether `account` takes part in the connection.
+    pub fn has_participant(&self, account: &str) -> bool {
+        self.participants.iter().any(|p| p == account)
+    }
+
+    /// The participant that is not `account`.
+    pub fn other_participant(&self, account: &str) -> &str {
+        if self.participants[0] == account {
+            &self.participants[1]
+        } else {
+            &self.participants[0]
+        }
+    }
+
+    /// Whether any type is ACTIVE (a connection without one is terminated history).
+    pub fn is_live(&self) -> bool {
+        self.types.values().any(|t| t.status == "ACTIVE")
+    }
 }
 
 /// A registered key pair. The secret is stored encrypted by the server.

@@ -100,6 +100,10 @@ fn process(state: &AppState, req: &OwnedRequest, info: &mut CallInfo) -> Result<
     let (caller, operation) = authenticate_and_route(state, req)?;
     info.account = Some(caller.account.clone());
     info.operation = Some(operation.clone());
+    if pcentral_core::handler(&operation).is_none() {
+        // An operation not built yet says so whatever its input.
+        return Err(pcentral_core::operations::not_implemented(&operation));
+    }
     let input = json_body::parse(&req.body).map_err(ApiError::serialization)?;
     check_input(&operation, &input)?;
     let readonly = model().operation(&operation).is_some_and(|op| op.readonly);

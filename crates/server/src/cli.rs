@@ -147,6 +147,18 @@ pub struct ServeArgs {
     /// Profile visibility updates per partner per 24 h.
     #[arg(long, env = "PCENTRAL_VISIBILITY_UPDATES_PER_DAY", default_value_t = Settings::default().visibility_updates_per_day)]
     pub visibility_updates_per_day: u64,
+    /// Days a connection invitation stays PENDING before it expires.
+    #[arg(long, env = "PCENTRAL_INVITATION_LIFETIME_DAYS", default_value_t = Settings::default().invitation_lifetime_days)]
+    pub invitation_lifetime_days: u64,
+    /// Connection invitations per sending account per 24 h.
+    #[arg(long, env = "PCENTRAL_CONNECTION_INVITATIONS_PER_DAY", default_value_t = Settings::default().connection_invitations_per_day)]
+    pub connection_invitations_per_day: u64,
+    /// Open (PENDING) connection invitations per sending account.
+    #[arg(long, env = "PCENTRAL_OPEN_CONNECTION_INVITATIONS", default_value_t = Settings::default().open_connection_invitations)]
+    pub open_connection_invitations: u64,
+    /// Connections with an ACTIVE type per account (checked at Accept).
+    #[arg(long, env = "PCENTRAL_ACTIVE_CONNECTIONS", default_value_t = Settings::default().active_connections)]
+    pub active_connections: u64,
 }
 
 impl ServeArgs {
@@ -158,6 +170,10 @@ impl ServeArgs {
             email_codes_per_day: self.email_codes_per_day,
             profile_tasks_per_day: self.profile_tasks_per_day,
             visibility_updates_per_day: self.visibility_updates_per_day,
+            invitation_lifetime_days: self.invitation_lifetime_days,
+            connection_invitations_per_day: self.connection_invitations_per_day,
+            open_connection_invitations: self.open_connection_invitations,
+            active_connections: self.active_connections,
         }
     }
 }

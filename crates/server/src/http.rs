@@ -8,9 +8,9 @@ use std::sync::Arc;
 use std::time::{Instant, SystemTime};
 
 use bytes::Bytes;
-use http_body_util::{BodyExt, Full, Limited};
+use http_body_util::{BodyExt, Full};
 use hyper::body::Incoming;
-use hyper::header::{HeaderValue, CONTENT_LENGTH, CONTENT_TYPE, DATE};
+use hyper::header::{HeaderValue, CONTENT_TYPE, DATE};
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper::{Request, Response, StatusCode};
@@ -63,16 +63,7 @@ async fn respond(state: Arc<AppState>, req: Request<Incoming>, remote: SocketAdd
     let (parts, body) = req.into_parts();
     let is_api = parts.headers.contains_key("x-amz-target");
     let path = parts.uri.path().to_string();
-    let declared_len =
-        parts.headers.get(CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<usize>().ok());
-    let body = if declared_len.is_some_and(|n| n > MAX_BODY) {
-        None
-    } else {
-        match Limited::new(body, MAX_BODY).collect().await {
-            Ok(collected) => Some(collected.to_bytes()),
-            Err(_) => None,
-        }
-    };
+    let body = read_body(body).await;
     let Some(body) = body else {
         let e = ApiError::new(
             ErrorKind::RequestEntityTooLarge,
@@ -121,6 +112,27 @@ async fn respond(state: Arc<AppState>, req: Request<Incoming>, remote: SocketAdd
     };
     let (reply, info) = api::handle(state, owned).await;
     finish(reply, &request_id, started, info.account, info.operation)
+}
+
+/// Read the body, keeping at most `MAX_BODY` bytes. A larger body is drained
+/// (up to a bound) before the 413 answer, so that a client still writing reads
+/// the answer instead of a broken connection.
+async fn read_body(mut body: Incoming) -> Option<Bytes> {
+    const DRAIN_LIMIT: usize = 64 * 1024 * 1024;
+    let mut kept = bytes::BytesMut::new();
+    let mut seen = 0usize;
+    while let Some(frame) = body.frame().await {
+        let Ok(frame) = frame else { return None };
+        if let Ok(data) = frame.into_data() {
+            seen += data.len();
+            if seen <= MAX_BODY {
+                kept.extend_from_slice(&data);
+            } else if seen > DRAIN_LIMIT {
+                break;
+            }
+        }
+    }
+    (seen <= MAX_BODY).then(|| kept.freeze())
 }
 
 fn finish(

@@ -10,8 +10,8 @@ use std::sync::Mutex;
 use std::time::Duration;
 
 use pcentral_core::store::{
-    EmailCode, IdempotencyRecord, OpResult, OutboxMessage, Partner, ProfileTask, ServiceState, Store, StoredCredential,
-    Tx, TxBody,
+    Connection as StoredConnection, ConnectionPreferences, EmailCode, IdempotencyRecord, Invitation, OpResult,
+    OutboxMessage, Partner, ProfileTask, ServiceState, Store, StoredCredential, Tx, TxBody,
 };
 use pcentral_core::{Failure, StoreError};
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
@@ -19,7 +19,8 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 /// Schema migrations, applied in order; `PRAGMA user_version` records how many ran.
-const MIGRATIONS: &[&str] = &[r#"
+const MIGRATIONS: &[&str] = &[
+    r#"
 CREATE TABLE service_state (id INTEGER PRIMARY KEY CHECK (id = 1), doc TEXT NOT NULL);
 CREATE TABLE partners (
     catalog TEXT NOT NULL, id TEXT NOT NULL, account TEXT NOT NULL,
@@ -39,7 +40,42 @@ CREATE TABLE idempotency (
     PRIMARY KEY (account, operation, token)
 );
 CREATE TABLE credentials (access_key_id TEXT PRIMARY KEY, doc TEXT NOT NULL);
-"#];
+"#,
+    r#"
+CREATE INDEX partners_by_profile ON partners (catalog, profile_id);
+CREATE TABLE connection_preferences (
+    catalog TEXT NOT NULL, account TEXT NOT NULL, doc TEXT NOT NULL, PRIMARY KEY (catalog, account)
+);
+CREATE TABLE connection_invitations (
+    catalog TEXT NOT NULL, id TEXT NOT NULL, sender TEXT NOT NULL, receiver TEXT NOT NULL,
+    pair_lo TEXT NOT NULL, pair_hi TEXT NOT NULL, connection_type TEXT NOT NULL, status TEXT NOT NULL,
+    created_at INTEGER NOT NULL, expires_at INTEGER NOT NULL, doc TEXT NOT NULL,
+    PRIMARY KEY (catalog, id)
+);
+CREATE INDEX invitations_by_sender ON connection_invitations (catalog, sender, status);
+CREATE INDEX invitations_by_receiver ON connection_invitations (catalog, receiver);
+CREATE UNIQUE INDEX invitations_one_pending
+    ON connection_invitations (catalog, pair_lo, pair_hi, connection_type) WHERE status = 'PENDING';
+CREATE TABLE connections (
+    catalog TEXT NOT NULL, id TEXT NOT NULL, account_lo TEXT NOT NULL, account_hi TEXT NOT NULL,
+    created_at INTEGER NOT NULL, live INTEGER NOT NULL, doc TEXT NOT NULL,
+    PRIMARY KEY (catalog, id)
+);
+CREATE INDEX connections_by_lo ON connections (catalog, account_lo);
+CREATE INDEX connections_by_hi ON connections (catalog, account_hi);
+CREATE UNIQUE INDEX connections_one_live ON connections (catalog, account_lo, account_hi) WHERE live = 1;
+CREATE TABLE connection_active_types (
+    catalog TEXT NOT NULL, account_lo TEXT NOT NULL, account_hi TEXT NOT NULL, connection_type TEXT NOT NULL,
+    connection_id TEXT NOT NULL,
+    PRIMARY KEY (catalog, account_lo, account_hi, connection_type)
+);
+CREATE INDEX connection_active_types_by_id ON connection_active_types (catalog, connection_id);
+INSERT INTO service_state (id, doc)
+    VALUES (1, json_object('clock_offset_ms', 0, 'settings', json('null'), 'pagination_key', lower(hex(randomblob(32)))))
+    ON CONFLICT (id) DO UPDATE SET doc = json_set(doc, '$.pagination_key', lower(hex(randomblob(32))))
+    WHERE coalesce(json_extract(doc, '$.pagination_key'), '') = '';
+"#,
+];
 
 /// Name of the database file inside the data directory.
 pub const DB_FILE: &str = "pcentral.db";
@@ -180,6 +216,35 @@ impl SqliteTx<'_> {
     fn exec(&self, sql: &str, params: impl rusqlite::Params) -> Result<usize, StoreError> {
         self.tx.prepare_cached(sql).map_err(sql_error)?.execute(params).map_err(sql_error)
     }
+
+    /// Rewrite the connection's rows in `connection_active_types`, whose key
+    /// allows one ACTIVE entry per (catalog, pair, type) across all connections.
+    fn put_active_types(&self, c: &StoredConnection) -> Result<(), StoreError> {
+        self.exec(
+            "DELETE FROM connection_active_types WHERE catalog = ?1 AND connection_id = ?2",
+            params![c.catalog, c.id],
+        )?;
+        let (lo, hi) = pair(&c.participants[0], &c.participants[1]);
+        for (kind, entry) in &c.types {
+            if entry.status == "ACTIVE" {
+                self.exec(
+                    "INSERT INTO connection_active_types (catalog, account_lo, account_hi, connection_type, connection_id)
+                     VALUES (?1, ?2, ?3, ?4, ?5)",
+                    params![c.catalog, lo, hi, kind, c.id],
+                )?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The two accounts of a pair in a fixed order (the index columns of pair constraints).
+fn pair<'s>(a: &'s str, b: &'s str) -> (&'s str, &'s str) {
+    if a <= b {
+        (a, b)
+    } else {
+        (b, a)
+    }
 }
 
 impl Tx for SqliteTx<'_> {
@@ -223,6 +288,10 @@ impl Tx for SqliteTx<'_> {
             ],
         )?;
         Ok(())
+    }
+
+    fn partner_by_profile_id(&mut self, catalog: &str, profile_id: &str) -> Result<Option<Partner>, StoreError> {
+        self.one("SELECT doc FROM partners WHERE catalog = ?1 AND profile_id = ?2", params![catalog, profile_id])
     }
 
     fn update_partner(&mut self, p: &Partner) -> Result<(), StoreError> {
@@ -333,6 +402,152 @@ impl Tx for SqliteTx<'_> {
             params![r.account, r.operation, r.token, to_doc(r)?],
         )?;
         Ok(())
+    }
+
+    fn connection_preferences(
+        &mut self,
+        catalog: &str,
+        account: &str,
+    ) -> Result<Option<ConnectionPreferences>, StoreError> {
+        self.one(
+            "SELECT doc FROM connection_preferences WHERE catalog = ?1 AND account = ?2",
+            params![catalog, account],
+        )
+    }
+
+    fn put_connection_preferences(&mut self, p: &ConnectionPreferences) -> Result<(), StoreError> {
+        self.exec(
+            "INSERT INTO connection_preferences (catalog, account, doc) VALUES (?1, ?2, ?3)
+             ON CONFLICT (catalog, account) DO UPDATE SET doc = excluded.doc",
+            params![p.catalog, p.account, to_doc(p)?],
+        )?;
+        Ok(())
+    }
+
+    fn invitation(&mut self, catalog: &str, id: &str) -> Result<Option<Invitation>, StoreError> {
+        self.one("SELECT doc FROM connection_invitations WHERE catalog = ?1 AND id = ?2", params![catalog, id])
+    }
+
+    fn invitations_of(&mut self, catalog: &str, account: &str) -> Result<Vec<Invitation>, StoreError> {
+        self.all(
+            "SELECT doc FROM connection_invitations WHERE catalog = ?1 AND (sender = ?2 OR receiver = ?2)
+             ORDER BY created_at DESC, id ASC",
+            params![catalog, account],
+        )
+    }
+
+    fn invitations_between(
+        &mut self,
+        catalog: &str,
+        a: &str,
+        b: &str,
+        status: &str,
+    ) -> Result<Vec<Invitation>, StoreError> {
+        let (lo, hi) = pair(a, b);
+        self.all(
+            "SELECT doc FROM connection_invitations
+             WHERE catalog = ?1 AND pair_lo = ?2 AND pair_hi = ?3 AND status = ?4 ORDER BY created_at DESC, id ASC",
+            params![catalog, lo, hi, status],
+        )
+    }
+
+    fn count_open_invitations(&mut self, catalog: &str, sender: &str, now: i64) -> Result<u64, StoreError> {
+        let n: i64 = self
+            .tx
+            .query_row(
+                "SELECT COUNT(*) FROM connection_invitations
+                 WHERE catalog = ?1 AND sender = ?2 AND status = 'PENDING' AND expires_at > ?3",
+                params![catalog, sender, now],
+                |r| r.get(0),
+            )
+            .map_err(sql_error)?;
+        Ok(u64::try_from(n).unwrap_or_default())
+    }
+
+    fn insert_invitation(&mut self, i: &Invitation) -> Result<(), StoreError> {
+        let (lo, hi) = pair(&i.sender_account, &i.receiver_account);
+        self.exec(
+            "INSERT INTO connection_invitations
+             (catalog, id, sender, receiver, pair_lo, pair_hi, connection_type, status, created_at, expires_at, doc)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+            params![
+                i.catalog,
+                i.id,
+                i.sender_account,
+                i.receiver_account,
+                lo,
+                hi,
+                i.connection_type,
+                i.status,
+                i.created_at,
+                i.expires_at,
+                to_doc(i)?
+            ],
+        )?;
+        Ok(())
+    }
+
+    fn update_invitation(&mut self, i: &Invitation) -> Result<(), StoreError> {
+        self.exec(
+            "UPDATE connection_invitations SET status = ?3, doc = ?4 WHERE catalog = ?1 AND id = ?2",
+            params![i.catalog, i.id, i.status, to_doc(i)?],
+        )?;
+        Ok(())
+    }
+
+    fn connection(&mut self, catalog: &str, id: &str) -> Result<Option<StoredConnection>, StoreError> {
+        self.one("SELECT doc FROM connections WHERE catalog = ?1 AND id = ?2", params![catalog, id])
+    }
+
+    fn connections_of(&mut self, catalog: &str, account: &str) -> Result<Vec<StoredConnection>, StoreError> {
+        self.all(
+            "SELECT doc FROM connections WHERE catalog = ?1 AND (account_lo = ?2 OR account_hi = ?2)
+             ORDER BY created_at DESC, id ASC",
+            params![catalog, account],
+        )
+    }
+
+    fn live_connection_between(
+        &mut self,
+        catalog: &str,
+        a: &str,
+        b: &str,
+    ) -> Result<Option<StoredConnection>, StoreError> {
+        let (lo, hi) = pair(a, b);
+        self.one(
+            "SELECT doc FROM connections WHERE catalog = ?1 AND account_lo = ?2 AND account_hi = ?3 AND live = 1",
+            params![catalog, lo, hi],
+        )
+    }
+
+    fn count_live_connections(&mut self, catalog: &str, account: &str) -> Result<u64, StoreError> {
+        let n: i64 = self
+            .tx
+            .query_row(
+                "SELECT COUNT(*) FROM connections WHERE catalog = ?1 AND (account_lo = ?2 OR account_hi = ?2) AND live = 1",
+                params![catalog, account],
+                |r| r.get(0),
+            )
+            .map_err(sql_error)?;
+        Ok(u64::try_from(n).unwrap_or_default())
+    }
+
+    fn insert_connection(&mut self, c: &StoredConnection) -> Result<(), StoreError> {
+        let (lo, hi) = pair(&c.participants[0], &c.participants[1]);
+        self.exec(
+            "INSERT INTO connections (catalog, id, account_lo, account_hi, created_at, live, doc)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![c.catalog, c.id, lo, hi, c.created_at, c.is_live(), to_doc(c)?],
+        )?;
+        self.put_active_types(c)
+    }
+
+    fn update_connection(&mut self, c: &StoredConnection) -> Result<(), StoreError> {
+        self.exec(
+            "UPDATE connections SET live = ?3, doc = ?4 WHERE catalog = ?1 AND id = ?2",
+            params![c.catalog, c.id, c.is_live(), to_doc(c)?],
+        )?;
+        self.put_active_types(c)
     }
 
     fn credential(&mut self, access_key_id: &str) -> Result<Option<StoredCredential>, StoreError> {

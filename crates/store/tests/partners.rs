@@ -110,7 +110,11 @@ fn partner_story_in_sandbox() {
     let e = w.err(A, "GetProfileVisibility", json!({"Catalog": "Sandbox", "Identifier": id}));
     assert_eq!(reason(&e), ("ResourceNotFoundException", "PARTNER_PROFILE_NOT_FOUND"));
 
-    let t = w.ok(A, "StartProfileUpdateTask", json!({"Catalog": "Sandbox", "Identifier": id, "TaskDetails": task_details("Alpha Cloud")}));
+    let t = w.ok(
+        A,
+        "StartProfileUpdateTask",
+        json!({"Catalog": "Sandbox", "Identifier": id, "TaskDetails": task_details("Alpha Cloud")}),
+    );
     assert_eq!(t["Status"], "IN_PROGRESS");
     assert_eq!(t["Arn"], p["Arn"]);
     assert!(t.get("EndedAt").is_none());
@@ -200,12 +204,17 @@ fn profile_tasks_conflict_cancel_and_quota() {
     let t1 = w.ok(A, "StartProfileUpdateTask", start.clone());
     let e = w.err(A, "StartProfileUpdateTask", start.clone());
     assert_eq!(reason(&e), ("ConflictException", "INCOMPATIBLE_PARTNER_PROFILE_TASK_STATE"));
-    let e = w.err(A, "CancelProfileUpdateTask", json!({"Catalog": "Sandbox", "Identifier": id, "TaskId": "pprofiletask-0000000000000"}));
+    let e = w.err(
+        A,
+        "CancelProfileUpdateTask",
+        json!({"Catalog": "Sandbox", "Identifier": id, "TaskId": "pprofiletask-0000000000000"}),
+    );
     assert_eq!(reason(&e), ("ResourceNotFoundException", "PARTNER_PROFILE_TASK_NOT_FOUND"));
     let c = w.ok(A, "CancelProfileUpdateTask", json!({"Catalog": "Sandbox", "Identifier": id, "TaskId": t1["TaskId"]}));
     assert_eq!(c["Status"], "CANCELED");
     assert!(c["EndedAt"].is_string());
-    let e = w.err(A, "CancelProfileUpdateTask", json!({"Catalog": "Sandbox", "Identifier": id, "TaskId": t1["TaskId"]}));
+    let e =
+        w.err(A, "CancelProfileUpdateTask", json!({"Catalog": "Sandbox", "Identifier": id, "TaskId": t1["TaskId"]}));
     assert_eq!(reason(&e), ("ConflictException", "INCOMPATIBLE_PARTNER_PROFILE_TASK_STATE"));
     // A cancelled task publishes nothing.
     let p = w.ok(A, "GetPartner", json!({"Catalog": "Sandbox", "Identifier": id}));
@@ -230,7 +239,11 @@ fn headquarters_is_kept_by_tasks_without_it() {
     let mut details = task_details("One");
     details["Headquarters"] = json!({"CountryCode": "BR", "SubdivisionCode": "SP"});
     w.ok(A, "StartProfileUpdateTask", json!({"Catalog": "Sandbox", "Identifier": id, "TaskDetails": details}));
-    let t = w.ok(A, "StartProfileUpdateTask", json!({"Catalog": "Sandbox", "Identifier": id, "TaskDetails": task_details("Two")}));
+    let t = w.ok(
+        A,
+        "StartProfileUpdateTask",
+        json!({"Catalog": "Sandbox", "Identifier": id, "TaskDetails": task_details("Two")}),
+    );
     assert!(t["TaskDetails"].get("Headquarters").is_none());
     let p = w.ok(A, "GetPartner", json!({"Catalog": "Sandbox", "Identifier": id}));
     assert_eq!(p["Profile"]["DisplayName"], "Two");
@@ -241,13 +254,20 @@ fn headquarters_is_kept_by_tasks_without_it() {
 fn visibility_quota_is_five_a_day() {
     let mut w = World::new();
     let id = w.ok(A, "CreatePartner", create_input("Sandbox", "Alpha", "a@alpha.example", "000000"))["Id"].clone();
-    w.ok(A, "StartProfileUpdateTask", json!({"Catalog": "Sandbox", "Identifier": id, "TaskDetails": task_details("One")}));
+    w.ok(
+        A,
+        "StartProfileUpdateTask",
+        json!({"Catalog": "Sandbox", "Identifier": id, "TaskDetails": task_details("One")}),
+    );
     let put = json!({"Catalog": "Sandbox", "Identifier": id, "Visibility": "PUBLIC"});
     for _ in 0..5 {
         w.ok(A, "PutProfileVisibility", put.clone());
     }
     let e = w.err(A, "PutProfileVisibility", put.clone());
-    assert_eq!(reason(&e), ("ServiceQuotaExceededException", "LIMIT_EXCEEDED_NUMBER_OF_PROFILE_VISIBILITY_UPDATE_PER_DAY"));
+    assert_eq!(
+        reason(&e),
+        ("ServiceQuotaExceededException", "LIMIT_EXCEEDED_NUMBER_OF_PROFILE_VISIBILITY_UPDATE_PER_DAY")
+    );
     w.advance(24 * 3600 * 1000 + 1);
     w.ok(A, "PutProfileVisibility", put);
 }
@@ -287,7 +307,8 @@ fn rejected_requests_change_nothing_and_state_survives_reopen() {
     // A rejected task start (bad details) and a conflicting create write nothing.
     let mut bad = task_details("X");
     bad["LogoUrl"] = json!("http://insecure.example/logo.png");
-    let e = w.err(A, "StartProfileUpdateTask", json!({"Catalog": "Sandbox", "Identifier": p["Id"], "TaskDetails": bad}));
+    let e =
+        w.err(A, "StartProfileUpdateTask", json!({"Catalog": "Sandbox", "Identifier": p["Id"], "TaskDetails": bad}));
     assert_eq!(e.body()["ErrorDetails"][0]["FieldValidationError"]["Name"], "TaskDetails.LogoUrl");
     w.err(A, "CreatePartner", create_input("Sandbox", "Alpha 2", "a@alpha.example", "000000"));
     let e = w.err(A, "GetProfileUpdateTask", json!({"Catalog": "Sandbox", "Identifier": p["Id"]}));

@@ -43,9 +43,6 @@ def test_state_survives_sigkill(server, client, admin):
     email = unique_email("durable")
     c.send_email_verification_code(Catalog="AWS", Email=email)
     pc = create_partner(c, catalog="AWS", email=email, code=latest_code(admin, email))
-    spare = unique_email("spare")
-    c.send_email_verification_code(Catalog="AWS", Email=spare)
-    spare_code = latest_code(admin, spare)
 
     # registered credentials
     status, creds = admin("POST", "/_pcentral/credentials", {"account": new_account()})
@@ -54,6 +51,11 @@ def test_state_survives_sigkill(server, client, admin):
     # clock offset
     advance_clock(admin, "3h")
     _, offset = clock_now(admin)
+
+    # an unused code (sent after the clock moved, so still valid after the restart)
+    spare = unique_email("spare")
+    c.send_email_verification_code(Catalog="AWS", Email=spare)
+    spare_code = latest_code(admin, spare)
 
     # a task held IN_PROGRESS, and one canceled
     d = client(new_account())
@@ -134,3 +136,14 @@ def test_new_partners_after_restart_do_not_collide(server, client):
     assert strip(client(_acct(c1)).list_partners(Catalog="Sandbox"))["PartnerSummaryList"][0]["Id"] == p1["Id"]
     expect_error(create_partner, "ConflictException", "DUPLICATE_PARTNER", 409,
                  client=client(new_account()), legal_name=p1["LegalName"])
+
+
+def test_burst_of_writes_survives_sigkill(server, client):
+    accounts = [new_account() for _ in range(20)]
+    created = {}
+    for acct in accounts:
+        created[acct] = create_partner(client(acct))
+    server.restart_after_kill()
+    for acct in accounts:
+        listed = strip(client(acct).list_partners(Catalog="Sandbox"))["PartnerSummaryList"]
+        assert [p["Id"] for p in listed] == [created[acct]["Id"]]

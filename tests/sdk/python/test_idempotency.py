@@ -4,7 +4,7 @@ CancelProfileUpdateTask; replays never count against a quota."""
 import pytest
 
 from helpers import (
-    alliance_lead, create_partner, expect_error, latest_code, new_account, other_code, set_task_delay, strip,
+    advance_clock, alliance_lead, create_partner, expect_error, latest_code, new_account, other_code, set_task_delay, strip,
     task_details, uniq, unique_email, unique_legal_name,
 )
 
@@ -161,3 +161,49 @@ def test_cancel_replay_returns_stored_response(client, admin, held_tasks):
     # a new token is a new request and sees the CANCELED state
     expect_error(c.cancel_profile_update_task, "ConflictException", "INCOMPATIBLE_PARTNER_PROFILE_TASK_STATE", 409,
                  Catalog="Sandbox", Identifier=p["Id"], TaskId=started["TaskId"], ClientToken=uniq("cancel2"))
+
+
+def test_catalog_is_part_of_the_fingerprint(client, admin):
+    c = client(new_account())
+    token = uniq("cat")
+    email = unique_email("cat")
+    params = _create_params(email=email, token=token)
+    strip(c.create_partner(**params))
+    c.send_email_verification_code(Catalog="AWS", Email=email)
+    aws = dict(params, Catalog="AWS", EmailVerificationCode=latest_code(admin, email))
+    expect_error(c.create_partner, "ConflictException", "CONFLICT_CLIENT_TOKEN", 409, **aws)
+    assert strip(c.list_partners(Catalog="AWS"))["PartnerSummaryList"] == []
+
+
+def test_fingerprint_ignores_member_order_and_spacing(client, raw):
+    account = new_account()
+    token = uniq("order")
+    lead = alliance_lead()
+    body1 = ('{"Catalog":"Sandbox","ClientToken":"%s","LegalName":"Order %s","PrimarySolutionType":"SOFTWARE_PRODUCTS",'
+             '"AllianceLeadContact":{"FirstName":"%s","LastName":"%s","Email":"%s","BusinessTitle":"%s"},'
+             '"EmailVerificationCode":"123456"}' % (token, token, lead["FirstName"], lead["LastName"], lead["Email"],
+                                                     lead["BusinessTitle"]))
+    body2 = ('{ "EmailVerificationCode" : "123456", "AllianceLeadContact" : { "BusinessTitle" : "%s", "Email" : "%s",'
+             ' "LastName" : "%s", "FirstName" : "%s" }, "PrimarySolutionType" : "SOFTWARE_PRODUCTS",'
+             ' "LegalName" : "Order %s", "ClientToken" : "%s", "Catalog" : "Sandbox" }'
+             % (lead["BusinessTitle"], lead["Email"], lead["LastName"], lead["FirstName"], token, token))
+    r1 = raw("CreatePartner", body1, account=account)
+    assert r1.status == 200, r1
+    r2 = raw("CreatePartner", body2, account=account)
+    assert r2.status == 200, r2
+    assert r2.json == r1.json
+
+
+def test_idempotency_record_expires_after_24_hours(client, admin):
+    c = client(new_account())
+    token = uniq("old")
+    params = _create_params(token=token)
+    first = strip(c.create_partner(**params))
+    advance_clock(admin, "23h")
+    assert strip(c.create_partner(**params)) == first
+    advance_clock(admin, "2h")
+    # the record is gone: the same call is a new request and meets the one-partner rule
+    expect_error(c.create_partner, "ConflictException", "DUPLICATE_PARTNER", 409, **params)
+    # and the token may be reused with other input without a token conflict
+    expect_error(c.create_partner, "ConflictException", "DUPLICATE_PARTNER", 409,
+                 **dict(params, LegalName=unique_legal_name("Reuse")))

@@ -102,7 +102,8 @@ def test_two_party_story_sandbox(client):
     assert got["Arn"] == pa["Arn"]
     assert got["TaskDetails"] == details
     assert got["StartedAt"] == started["StartedAt"]
-    assert got["EndedAt"] >= got["StartedAt"]
+    # the default delay is 0 s: the task ended at its due time, which is its start
+    assert got["EndedAt"] == got["StartedAt"]
 
     after = strip(ca.get_partner(Catalog="Sandbox", Identifier=pa["Id"]))
     profile = after["Profile"]
@@ -357,3 +358,95 @@ def test_cli_story(cli):
              "--identifier", created["Id"])
     listed_b = _cli_ok(cli, b, "list-partners", "--catalog", "Sandbox")
     assert listed_b["PartnerSummaryList"] == []
+
+
+def test_latest_task_and_profile_replacement(client):
+    c = client(new_account())
+    p = create_partner(c)
+    first_details = task_details(
+        DisplayName="First", Headquarters={"CountryCode": "FR", "SubdivisionCode": "75"},
+        LocalizedContents=[{"DisplayName": "Premier", "Description": "Premier profil",
+                            "WebsiteUrl": "https://example.fr", "LogoUrl": "https://example.fr/l.png",
+                            "Locale": "fr-FR"}])
+    first, _ = publish(c, p["Id"], details=first_details)
+    published = strip(c.get_partner(Catalog="Sandbox", Identifier=p["Id"]))["Profile"]
+    assert published["Headquarters"] == {"CountryCode": "FR", "SubdivisionCode": "75"}
+    assert published["LocalizedContents"] == first_details["LocalizedContents"]
+    c.put_profile_visibility(Catalog="Sandbox", Identifier=p["Id"], Visibility="PRIVATE")
+
+    second_details = task_details(DisplayName="Second", IndustrySegments=["EDUCATION"],
+                                  PrimarySolutionType="TRAINING_SERVICES")
+    second, got = publish(c, p["Id"], details=second_details)
+    assert second["TaskId"] != first["TaskId"]
+    assert got["TaskId"] == second["TaskId"] and got["Status"] == "SUCCEEDED"  # always the latest task
+    profile = strip(c.get_partner(Catalog="Sandbox", Identifier=p["Id"]))["Profile"]
+    assert profile["ProfileId"] == published["ProfileId"]  # assigned once
+    assert profile["DisplayName"] == "Second"
+    assert profile["IndustrySegments"] == ["EDUCATION"]
+    assert profile["PrimarySolutionType"] == "TRAINING_SERVICES"
+    assert profile.get("LocalizedContents", []) == []  # replaced by the new content
+    assert profile["Headquarters"] == {"CountryCode": "FR", "SubdivisionCode": "75"}  # kept when not sent
+    # content changes leave visibility alone
+    assert strip(c.get_profile_visibility(Catalog="Sandbox", Identifier=p["Id"]))["Visibility"] == "PRIVATE"
+    # the first task's id is still a task of this partner (already ended), another partner's is not
+    expect_error(c.cancel_profile_update_task, "ConflictException", "INCOMPATIBLE_PARTNER_PROFILE_TASK_STATE", 409,
+                 Catalog="Sandbox", Identifier=p["Id"], TaskId=first["TaskId"])
+    other = client(new_account())
+    op = create_partner(other)
+    other_task, _ = publish(other, op["Id"])
+    expect_error(c.cancel_profile_update_task, "ResourceNotFoundException", "PARTNER_PROFILE_TASK_NOT_FOUND", 404,
+                 Catalog="Sandbox", Identifier=p["Id"], TaskId=other_task["TaskId"])
+
+
+def test_concurrent_registrations(server, client):
+    from concurrent.futures import ThreadPoolExecutor
+    import threading
+
+    import botocore.session
+    from botocore.config import Config
+    from botocore.exceptions import ClientError
+
+    def fresh(account):
+        return botocore.session.Session().create_client(
+            "partnercentral-account", region_name="us-east-1", endpoint_url=server.endpoint,
+            aws_access_key_id=account, aws_secret_access_key="test",
+            config=Config(retries={"total_max_attempts": 1}))
+
+    def race(calls):
+        barrier = threading.Barrier(len(calls))
+
+        def run(call):
+            barrier.wait(timeout=30)
+            try:
+                return ("ok", call())
+            except ClientError as e:
+                return (e.response["Error"]["Code"], e.response.get("Reason"))
+
+        with ThreadPoolExecutor(max_workers=len(calls)) as pool:
+            return list(pool.map(run, calls))
+
+    # one legal name, eight accounts: exactly one wins
+    name = unique_legal_name("Race")
+    clients = [fresh(new_account()) for _ in range(8)]
+    results = race([lambda c=c: create_partner(c, legal_name=name) for c in clients])
+    assert sum(1 for r in results if r[0] == "ok") == 1, results
+    assert all(r == ("ConflictException", "DUPLICATE_PARTNER") for r in results if r[0] != "ok"), results
+
+    # one account, eight different requests: exactly one partner
+    account = new_account()
+    clients = [fresh(account) for _ in range(8)]
+    results = race([lambda c=c: create_partner(c) for c in clients])
+    assert sum(1 for r in results if r[0] == "ok") == 1, results
+    assert len(strip(client(account).list_partners(Catalog="Sandbox"))["PartnerSummaryList"]) == 1
+
+    # one account, one client token, eight concurrent retries: one partner, and every success is that partner
+    account = new_account()
+    clients = [fresh(account) for _ in range(8)]
+    params = {"Catalog": "Sandbox", "LegalName": unique_legal_name("Same Token"),
+              "PrimarySolutionType": "SOFTWARE_PRODUCTS", "AllianceLeadContact": alliance_lead(),
+              "EmailVerificationCode": "123456", "ClientToken": "race-" + name[-10:]}
+    results = race([lambda c=c: strip(c.create_partner(**params)) for c in clients])
+    listed = strip(client(account).list_partners(Catalog="Sandbox"))["PartnerSummaryList"]
+    assert len(listed) == 1, results
+    oks = [r[1] for r in results if r[0] == "ok"]
+    assert oks and all(o["Id"] == listed[0]["Id"] for o in oks), results

@@ -4,11 +4,14 @@ response headers, timestamp format, NotImplemented operations and registered cre
 import datetime as dt
 import json
 
+import botocore.session
 import pytest
+from botocore import xform_name
+from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from helpers import (
-    NOT_BUILT_OPERATIONS, PARTNER_ID_RE, TS_RE, alliance_lead, create_partner, expect_error, field_errors,
+    MILESTONE_OPERATIONS, NOT_BUILT_OPERATIONS, PARTNER_ID_RE, TS_RE, alliance_lead, create_partner, expect_error, field_errors,
     new_account, strip, task_details, unique_legal_name,
 )
 
@@ -64,6 +67,15 @@ PROTOCOL_CASES = [
                           "TaskDetails": task_details(IndustrySegments="OTHER")})},
      400, "SerializationException", "IndustrySegments"),
     ("wrong-type-bool", "ListPartners", {"body": b'{"Catalog": true}'}, 400, "SerializationException", None),
+    ("nested-duplicate-keys", "StartProfileUpdateTask",
+     {"body": b'{"Catalog": "Sandbox", "Identifier": "partner-0123456789abc", '
+              b'"TaskDetails": {"DisplayName": "a", "DisplayName": "b"}}'}, 400, "SerializationException", None),
+    ("wrong-type-in-list", "StartProfileUpdateTask",
+     {"body": json.dumps({"Catalog": "Sandbox", "Identifier": "partner-0123456789abc",
+                          "TaskDetails": task_details(IndustrySegments=[7])})}, 400, "SerializationException", None),
+    ("trailing-garbage", "ListPartners", {"body": b'{"Catalog": "Sandbox"} x'}, 400, "SerializationException", None),
+    ("two-objects", "ListPartners", {"body": b'{"Catalog": "Sandbox"}{"Catalog": "AWS"}'}, 400,
+     "SerializationException", None),
     ("too-large", "ListPartners",
      {"body": b'{"Catalog": "Sandbox", "Padding": "' + b"a" * MIB + b'"}'}, 413, "RequestEntityTooLargeException",
      None),
@@ -91,8 +103,6 @@ PROTOCOL_CASES = [
     ("content-sha256-mismatch", "ListPartners",
      {"body": LIST_OK, "extra_headers": {"X-Amz-Content-SHA256": "0" * 64}}, 403, "InvalidSignatureException",
      None),
-    ("not-implemented-op", "GetConnection", {"body": {"Catalog": "Sandbox", "Identifier": "pac-0123456789abc"}},
-     501, "NotImplementedException", "GetConnection"),
 ]
 
 
@@ -122,21 +132,35 @@ def test_small_skew_is_accepted(raw):
     assert r.status == 200, r
 
 
-@pytest.mark.parametrize("operation", NOT_BUILT_OPERATIONS)
+@pytest.mark.parametrize("operation", NOT_BUILT_OPERATIONS or ["(none)"])
 def test_not_built_operations_answer_501(raw, operation):
+    if operation == "(none)":
+        pytest.skip("every operation is built")
     r = raw(operation, {"Catalog": "Sandbox"})
     check_error(r, 501, "NotImplementedException")
     assert operation in r.json["Message"], r
 
 
-def test_not_implemented_through_boto3(client):
-    c = client("111111111111")
+@pytest.mark.parametrize("operation", MILESTONE_OPERATIONS)
+def test_milestone_operations_are_built(raw, operation):
+    r = raw(operation, {"Catalog": "Sandbox"}, account=new_account())
+    assert r.status != 501 and r.error_type != "NotImplementedException", r
+    check_common_headers(r)
+
+
+@pytest.mark.skipif(not NOT_BUILT_OPERATIONS, reason="every operation is built")
+def test_not_implemented_through_boto3(server):
+    operation = NOT_BUILT_OPERATIONS[0]
+    c = botocore.session.Session().create_client(
+        "partnercentral-account", region_name="us-east-1", endpoint_url=server.endpoint,
+        aws_access_key_id="111111111111", aws_secret_access_key="test",
+        config=Config(retries={"total_max_attempts": 1}, parameter_validation=False))
     with pytest.raises(ClientError) as info:
-        c.get_connection(Catalog="Sandbox", Identifier="pac-0123456789abc")
+        getattr(c, xform_name(operation))()
     resp = info.value.response
     assert resp["Error"]["Code"] == "NotImplementedException"
     assert resp["ResponseMetadata"]["HTTPStatusCode"] == 501
-    assert "GetConnection" in resp["Error"]["Message"]
+    assert operation in resp["Error"]["Message"]
 
 
 def test_wrong_secret_through_boto3(client):
@@ -210,6 +234,10 @@ def test_success_headers_and_timestamps(raw):
     assert TS_RE.match(r.json["StartedAt"]) and TS_RE.match(r.json["EndedAt"]), r
     assert r.json["EndedAt"] >= r.json["StartedAt"]
 
+    # operations without output members answer exactly {}
+    r = raw("SendEmailVerificationCode", {"Catalog": "Sandbox", "Email": "raw@example.com"}, account=account)
+    assert r.status == 200 and r.json == {}, r
+
     # request ids are unique per response
     ids = {raw("ListPartners", LIST_OK, account=account).header("x-amzn-RequestId") for _ in range(3)}
     assert len(ids) == 3
@@ -274,3 +302,38 @@ def test_region_of_scope_goes_into_arn(client):
     c = client(account, region="eu-west-1")
     p = create_partner(c)
     assert p["Arn"].startswith(f"arn:aws:partnercentral:eu-west-1:{account}:catalog/Sandbox/partner/"), p["Arn"]
+
+
+def test_session_token_ignored_under_local_convention(server):
+    account = new_account()
+    c = botocore.session.Session().create_client(
+        "partnercentral-account", region_name="us-east-1", endpoint_url=server.endpoint,
+        aws_access_key_id=account, aws_secret_access_key="test", aws_session_token="some-session-token",
+        config=Config(retries={"total_max_attempts": 1}))
+    assert strip(c.list_partners(Catalog="Sandbox")) == {"PartnerSummaryList": []}
+
+
+def test_session_token_with_registered_key_is_refused(server, admin):
+    account = new_account()
+    status, creds = admin("POST", "/_pcentral/credentials", {"account": account})
+    assert status in (200, 201), creds
+    c = botocore.session.Session().create_client(
+        "partnercentral-account", region_name="us-east-1", endpoint_url=server.endpoint,
+        aws_access_key_id=creds["access_key_id"], aws_secret_access_key=creds["secret_access_key"],
+        aws_session_token="some-session-token", config=Config(retries={"total_max_attempts": 1}))
+    expect_error(c.list_partners, "UnrecognizedClientException", None, 403, Catalog="Sandbox")
+
+
+def test_health(admin):
+    status, body = admin("GET", "/_pcentral/health")
+    assert status == 200 and body["status"] == "ok", body
+
+
+def test_body_of_exactly_one_mib_is_accepted(raw):
+    head, tail = b'{"Catalog": "Sandbox", "Padding": "', b'"}'
+    body = head + b"a" * (MIB - len(head) - len(tail)) + tail
+    assert len(body) == MIB
+    r = raw("ListPartners", body, account=new_account())
+    assert r.status == 200, r
+    r = raw("ListPartners", body[:-2] + b'a"}', account=new_account())
+    check_error(r, 413, "RequestEntityTooLargeException")

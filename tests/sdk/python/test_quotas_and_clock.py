@@ -2,8 +2,12 @@
 held-task settings, and pcentral's own CLI for clock and outbox."""
 
 import datetime as dt
+import threading
 
+import botocore.session
 import pytest
+from botocore.config import Config
+from botocore.exceptions import ClientError
 
 from helpers import (
     TS_RE, advance_clock, clock_now, create_partner, expect_error, latest_code, new_account, outbox_messages,
@@ -192,7 +196,7 @@ def test_held_task_completes_at_due_time(client, admin):
     got = strip(c.get_profile_update_task(Catalog="Sandbox", Identifier=p["Id"]))
     assert got["Status"] == "SUCCEEDED"
     # EndedAt is the due time: StartedAt + 600 s
-    assert abs((got["EndedAt"] - started["StartedAt"]).total_seconds() - 600) < 2, got
+    assert got["EndedAt"] - started["StartedAt"] == dt.timedelta(seconds=600), got
     assert "ProfileId" in strip(c.get_partner(Catalog="Sandbox", Identifier=p["Id"]))["Profile"]
 
 
@@ -244,3 +248,52 @@ def test_pcentral_outbox_cli(pcentral, client, admin):
     assert [m["id"] for m in msgs] == sorted(m["id"] for m in msgs) and len(msgs) == 2
     assert msgs[-1]["code"] == latest_code(admin, email)
     assert all(m["address"] == email and m["catalog"] == "AWS" for m in msgs), msgs
+
+
+# ---------------------------------------------------------------------------------------------- concurrency
+
+def _parallel(n, fn):
+    from concurrent.futures import ThreadPoolExecutor
+    barrier = threading.Barrier(n)
+
+    def run(i):
+        barrier.wait(timeout=30)
+        try:
+            return ("ok", fn(i))
+        except ClientError as e:
+            return (e.response["Error"]["Code"], e.response.get("Reason"))
+
+    with ThreadPoolExecutor(max_workers=n) as pool:
+        return list(pool.map(run, range(n)))
+
+
+def test_visibility_quota_is_atomic_under_concurrency(server, client):
+    account = new_account()
+    c = client(account)
+    p = create_partner(c)
+    publish(c, p["Id"])
+    clients = [_fresh_client(server, account) for _ in range(10)]
+    results = _parallel(10, lambda i: clients[i].put_profile_visibility(
+        Catalog="Sandbox", Identifier=p["Id"], Visibility="PRIVATE" if i % 2 else "PUBLIC"))
+    oks = [r for r in results if r[0] == "ok"]
+    refused = [r for r in results if r[0] != "ok"]
+    assert len(oks) == 5, results
+    assert all(r == ("ServiceQuotaExceededException", "LIMIT_EXCEEDED_NUMBER_OF_PROFILE_VISIBILITY_UPDATE_PER_DAY")
+               for r in refused), results
+
+
+def test_email_quota_is_atomic_under_concurrency(server, client, admin):
+    email = unique_email("race")
+    clients = [_fresh_client(server, new_account()) for _ in range(10)]
+    results = _parallel(10, lambda i: clients[i].send_email_verification_code(Catalog="AWS", Email=email))
+    assert sum(1 for r in results if r[0] == "ok") == 5, results
+    assert all(r == ("ServiceQuotaExceededException", "LIMIT_EXCEEDED_NUMBER_OF_EMAIL")
+               for r in results if r[0] != "ok"), results
+    assert len(outbox_messages(admin, email)) == 5
+
+
+def _fresh_client(server, account):
+    return botocore.session.Session().create_client(
+        "partnercentral-account", region_name="us-east-1", endpoint_url=server.endpoint,
+        aws_access_key_id=account, aws_secret_access_key="test",
+        config=Config(retries={"total_max_attempts": 1}))

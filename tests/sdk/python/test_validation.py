@@ -65,6 +65,8 @@ CASES = [
     ("list-catalog-too-long", "ListPartners", {"Catalog": "A" * 65}, [("Catalog", V)]),
     ("list-nexttoken-empty", "ListPartners", {"Catalog": "Sandbox", "NextToken": ""}, [("NextToken", V)]),
     ("list-nexttoken-space", "ListPartners", {"Catalog": "Sandbox", "NextToken": "a b"}, [("NextToken", F)]),
+    ("list-nexttoken-too-long", "ListPartners", {"Catalog": "Sandbox", "NextToken": "n" * 2049},
+     [("NextToken", V)]),
     ("list-two-failures", "ListPartners", {"Catalog": "X Y", "NextToken": ""}, [("Catalog", F), ("NextToken", V)]),
 
     # ---- SendEmailVerificationCode
@@ -118,6 +120,18 @@ CASES = [
     ("create-tag-value-missing", "CreatePartner",
      edit(CREATE, Tags=[{"Key": "a", "Value": "1"}, {"Key": "b"}]), [("Tags[1].Value", R)]),
     ("create-unknown-catalog-only", "CreatePartner", edit(CREATE, Catalog="Production"), [("Catalog", V)]),
+    ("create-token-colon", "CreatePartner", edit(CREATE, ClientToken="tok:en"), [("ClientToken", F)]),
+    ("create-token-at", "CreatePartner", edit(CREATE, ClientToken="tok@en"), [("ClientToken", F)]),
+    ("create-token-caret", "CreatePartner", edit(CREATE, ClientToken="tok^en"), [("ClientToken", F)]),
+    ("create-token-bracket", "CreatePartner", edit(CREATE, ClientToken="tok[en]"), [("ClientToken", F)]),
+    ("create-code-fullwidth-digits", "CreatePartner", edit(CREATE, EmailVerificationCode="\uff11" * 6),
+     [("EmailVerificationCode", F)]),
+    ("create-legalname-tab", "CreatePartner", edit(CREATE, LegalName="Tab\tCorp"), [("LegalName", F)]),
+    ("create-legalname-fffe", "CreatePartner", edit(CREATE, LegalName="Odd \ufffe Corp"), [("LegalName", F)]),
+    ("create-lead-email-unicode", "CreatePartner", edit(CREATE, AllianceLeadContact__Email="j\u00fcrgen@example.com"),
+     [("AllianceLeadContact.Email", F)]),
+    ("create-too-many-tags-with-duplicates", "CreatePartner",
+     edit(CREATE, Tags=[{"Key": "same", "Value": "v"} for _ in range(201)]), [("Tags", T)]),
 
     # ---- GetPartner
     ("get-empty", "GetPartner", {}, [("Catalog", R), ("Identifier", R)]),
@@ -157,6 +171,12 @@ CASES = [
     ("start-too-many-segments", "StartProfileUpdateTask",
      edit(START, TaskDetails__IndustrySegments=["OTHER", "RETAIL", "GAMING", "EDUCATION"]),
      [("TaskDetails.IndustrySegments", T)]),
+    ("start-too-many-duplicate-segments", "StartProfileUpdateTask",
+     edit(START, TaskDetails__IndustrySegments=["RETAIL"] * 4), [("TaskDetails.IndustrySegments", T)]),
+    ("start-locale-lowercase-region", "StartProfileUpdateTask",
+     edit(START, TaskDetails__TranslationSourceLocale="en-us"), [("TaskDetails.TranslationSourceLocale", F)]),
+    ("start-url-one-slash", "StartProfileUpdateTask",
+     edit(START, TaskDetails__WebsiteUrl="https:/example.com"), [("TaskDetails.WebsiteUrl", F)]),
     ("start-duplicate-segments", "StartProfileUpdateTask",
      edit(START, TaskDetails__IndustrySegments=["RETAIL", "RETAIL"]), [("TaskDetails.IndustrySegments", D)]),
     ("start-unknown-segment", "StartProfileUpdateTask",
@@ -323,3 +343,9 @@ def test_valid_edge_values_accepted(client, subject):
     profile = strip(c.get_partner(Catalog="Sandbox", Identifier=p["Id"]))["Profile"]
     assert profile["Headquarters"] == {"CountryCode": "US", "SubdivisionCode": "WA"}
     assert len(profile["LocalizedContents"]) == 20
+
+
+def test_client_token_characters_accepted(client):
+    # letters, digits, "-" and "_" only; all of them together are valid
+    p = create_partner(client(new_account()), ClientToken="Az09-_" + secrets.token_hex(4))
+    assert p["Id"]
