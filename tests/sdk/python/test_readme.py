@@ -47,12 +47,24 @@ def test_walkthrough_runs_verbatim(server, tmp_path):
     )
     assert result.returncode == 0, f"walkthrough failed:\nstdout:\n{result.stdout}\nstderr:\n{result.stderr}"
     out = result.stdout
+
+    def expect(pattern):
+        assert re.search(pattern, out, flags=re.M), f"{pattern!r} not in the walkthrough output:\n{out}"
+
     # What the walkthrough promises, in order.
-    assert re.search(r"^partner-[a-z0-9]{13}$", out, flags=re.M)
+    expect(r"^partner-[a-z0-9]{13}$")
     assert "IN_PROGRESS" in out and "SUCCEEDED" in out
-    assert re.search(r"^pprofile-[a-z0-9]{13}$", out, flags=re.M)
+    expect(r"^pprofile-[a-z0-9]{13}$")
     assert "PRIVATE" in out
     assert "B cannot see A's partner" in out
     assert "PARTNER_NOT_FOUND" in result.stderr or "ResourceNotFoundException" in result.stderr
-    assert re.search(r"arn:aws:partnercentral:us-east-1:222222222222:catalog/AWS/partner/partner-", out)
+    expect(r"arn:aws:partnercentral:us-east-1:222222222222:catalog/AWS/partner/partner-")
     assert '"offset_seconds": 18' in out  # 31 minutes = 1860 s
+    # The connection story: B saw A's profile (not its account) on the invitation,
+    # both sides read the connection, and the cancelled SUBSIDIARY type is listed.
+    expect(r"^pacinv-[a-z0-9]{13}\tPENDING\tpprofile-[a-z0-9]{13}$")
+    expect(r"^111111111111$")
+    expect(r"^222222222222\tBeta Data$")
+    connection_ids = re.findall(r"^(pac-[a-z0-9]{13})$", out, flags=re.M)
+    assert len(connection_ids) >= 2 and len(set(connection_ids)) == 1, connection_ids
+    expect(r"^(ACTIVE\tCANCELED|CANCELED\tACTIVE)$")
