@@ -204,6 +204,12 @@ pub fn cancel_connection(ctx: &mut Ctx<'_>, input: Value) -> OpResult<Value> {
     let req: CancelConnectionRequest = parse(input)?;
     let mut connection = visible_connection(ctx, &req.catalog, &req.identifier)?;
     let now = ctx.now;
+    let active = connection.types.get(&req.connection_type).is_some_and(|e| e.status == "ACTIVE");
+    if active && req.connection_type == "SUBSIDIARY" {
+        // Qualifications associations rest on this link (SEMANTICS §14.7).
+        let [a, b] = connection.participants.clone();
+        crate::qualifications::on_subsidiary_cancel(ctx, &req.catalog, &a, &b)?;
+    }
     match connection.types.get_mut(&req.connection_type) {
         Some(entry) if entry.status == "ACTIVE" => {
             entry.status = "CANCELED".into();

@@ -8,6 +8,11 @@
 //!
 //! Modules, one per resource family:
 //! * [`partners`]: registration, email verification codes, partner views.
+//! * [`alliance`]: the alliance lead contact.
+//! * [`domains`]: training/certification email domains.
+//! * [`verification`]: business and registrant verification (account level).
+//! * [`tags`]: tags on partners.
+//! * [`qualifications`]: qualifications association tasks and groups.
 //! * [`profiles`]: draft/published profiles, profile update tasks, visibility.
 //! * [`preferences`]: connection preferences and the receiver check they make.
 //! * [`invitations`]: connection invitations, their per-caller views and derived expiry.
@@ -18,16 +23,21 @@
 //! * [`settings`]: delays, lifetimes and limits.
 //! * [`store`]: the storage interface and the stored records.
 
+pub mod alliance;
 pub mod connections;
+pub mod domains;
 pub mod invitations;
 pub mod operations;
 pub mod pagination;
 pub mod partners;
 pub mod preferences;
 pub mod profiles;
+pub mod qualifications;
 pub mod quotas;
 pub mod settings;
 pub mod store;
+pub mod tags;
+pub mod verification;
 
 pub use operations::{execute, handler, Caller, Ids};
 pub use settings::Settings;

@@ -9,11 +9,15 @@ use sha2::{Digest, Sha256};
 
 use crate::settings::{ms, Settings, HOUR_MS};
 use crate::store::{IdempotencyRecord, OpResult, Tx};
-use crate::{connections, invitations, partners, preferences, profiles};
+use crate::{
+    alliance, connections, domains, invitations, partners, preferences, profiles, qualifications, tags, verification,
+};
 
 /// Source of fresh identifiers and codes (random in the server, fixed in tests).
 pub trait Ids {
-    /// `prefix` followed by 13 characters from `[a-z0-9]`.
+    /// `prefix` followed by 13 characters. The server draws them from
+    /// `[a-z2-7]` (lower-case base32), which fits every id pattern of the
+    /// model, including the `pqatask-`/`pqdtask-` ids of SEMANTICS §14.3.1.
     fn id(&mut self, prefix: &str) -> String;
     /// A 6-digit numeric code.
     fn code(&mut self) -> String;
@@ -26,6 +30,9 @@ pub struct Caller {
     pub account: String,
     /// Region of the request's SigV4 credential scope (used in ARNs).
     pub region: String,
+    /// Base URL of this server as the client reached it (`http://<Host>`),
+    /// for links pcentral hands out (the registrant verification URL).
+    pub endpoint: String,
 }
 
 /// Everything an operation handler works with.
@@ -64,6 +71,22 @@ pub fn handler(operation: &str) -> Option<Handler> {
         "GetConnection" => connections::get_connection,
         "ListConnections" => connections::list_connections,
         "CancelConnection" => connections::cancel_connection,
+        "GetAllianceLeadContact" => alliance::get_alliance_lead_contact,
+        "PutAllianceLeadContact" => alliance::put_alliance_lead_contact,
+        "AssociateAwsTrainingCertificationEmailDomain" => domains::associate_aws_training_certification_email_domain,
+        "DisassociateAwsTrainingCertificationEmailDomain" => {
+            domains::disassociate_aws_training_certification_email_domain
+        }
+        "StartVerification" => verification::start_verification,
+        "GetVerification" => verification::get_verification,
+        "TagResource" => tags::tag_resource,
+        "UntagResource" => tags::untag_resource,
+        "ListTagsForResource" => tags::list_tags_for_resource,
+        "StartQualificationsAssociationTask" => qualifications::start_qualifications_association_task,
+        "GetQualificationsAssociationTask" => qualifications::get_qualifications_association_task,
+        "StartQualificationsDisassociationTask" => qualifications::start_qualifications_disassociation_task,
+        "GetQualificationsDisassociationTask" => qualifications::get_qualifications_disassociation_task,
+        "GetQualificationsAssociationDetails" => qualifications::get_qualifications_association_details,
         _ => return None,
     };
     Some(h)
@@ -180,6 +203,14 @@ mod tests {
         let b = fingerprint(&json!({"N": {"a": 2, "b": 1}, "Catalog": "AWS", "ClientToken": "b"}));
         assert_eq!(a, b);
         assert_ne!(a, fingerprint(&json!({"Catalog": "Sandbox"})));
+    }
+
+    #[test]
+    fn every_model_operation_has_a_handler() {
+        let missing: Vec<&str> =
+            model().operations().map(|op| op.name.as_str()).filter(|n| handler(n).is_none()).collect();
+        assert!(model().operations().count() >= 34);
+        assert!(missing.is_empty(), "operations without a handler: {missing:?}");
     }
 
     #[test]

@@ -138,10 +138,9 @@ struct CreatePartnerRequest {
     tags: Option<Vec<TagInput>>,
 }
 
-/// Tag keys starting with `aws:` are reserved.
-pub fn check_tag_keys<'a>(member: &str, keys: impl Iterator<Item = &'a str>) -> OpResult<()> {
-    let bad: Vec<_> = keys
-        .enumerate()
+/// The FieldValidationErrors for reserved tag keys (starting with `aws:`), named `{member}[i].Key`.
+pub fn tag_key_errors<'a>(member: &str, keys: impl Iterator<Item = &'a str>) -> Vec<pcentral_model::FieldError> {
+    keys.enumerate()
         .filter(|(_, k)| k.to_lowercase().starts_with("aws:"))
         .map(|(i, _)| {
             pcentral_model::FieldError::new(
@@ -150,7 +149,12 @@ pub fn check_tag_keys<'a>(member: &str, keys: impl Iterator<Item = &'a str>) -> 
                 "Tag keys starting with aws: are reserved".into(),
             )
         })
-        .collect();
+        .collect()
+}
+
+/// Tag keys starting with `aws:` are reserved.
+pub fn check_tag_keys<'a>(member: &str, keys: impl Iterator<Item = &'a str>) -> OpResult<()> {
+    let bad = tag_key_errors(member, keys);
     if bad.is_empty() {
         Ok(())
     } else {
@@ -177,6 +181,9 @@ pub fn create_partner(ctx: &mut Ctx<'_>, input: Value) -> OpResult<Value> {
         .into());
     }
     consume_email_code(ctx, &req.catalog, &req.alliance_lead_contact.email, &req.email_verification_code)?;
+    if req.catalog == "AWS" && ctx.settings.require_verification_for_aws_catalog {
+        crate::verification::check_for_partner(ctx, &req.legal_name)?;
+    }
     let partner = Partner {
         catalog: req.catalog.clone(),
         account: ctx.caller.account.clone(),

@@ -2,6 +2,9 @@
 //! documented default (DECISIONS.md) and can be set at start (flags, env) or
 //! changed at runtime through the admin API (then stored for every node).
 
+use std::fmt;
+use std::str::FromStr;
+
 use serde::{Deserialize, Serialize};
 
 /// Settings that shape service behaviour. Field names are the names users set.
@@ -28,6 +31,55 @@ pub struct Settings {
     pub open_connection_invitations: u64,
     /// Connections with an ACTIVE type per account (checked at Accept only).
     pub active_connections: u64,
+    /// Training/certification email domains a partner may link.
+    pub training_domains_per_partner: u64,
+    /// Service time a verification takes to succeed once it is in progress.
+    pub verification_delay_seconds: u64,
+    /// Whether CreatePartner in catalog AWS requires SUCCEEDED business and
+    /// registrant verification (Sandbox never does).
+    pub require_verification_for_aws_catalog: bool,
+    /// Service time a qualifications (dis)association task takes to succeed.
+    pub qualifications_task_delay_seconds: u64,
+    /// What cancelling a SUBSIDIARY connection does to a qualifications association.
+    pub qualifications_on_subsidiary_cancel: SubsidiaryCancel,
+    /// Subsidiaries (associated and in flight) one primary partner may have.
+    pub qualifications_max_associated_partners: u64,
+}
+
+/// What CancelConnection on a SUBSIDIARY type does to a qualifications
+/// association (or task in flight) between the two accounts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SubsidiaryCancel {
+    /// Settle tasks in flight, then remove the association.
+    Dissolve,
+    /// Leave the association until the subsidiary disassociates.
+    Keep,
+    /// Refuse the cancel (ConflictException INCOMPATIBLE_CONNECTION_STATE).
+    Block,
+}
+
+impl fmt::Display for SubsidiaryCancel {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            SubsidiaryCancel::Dissolve => "dissolve",
+            SubsidiaryCancel::Keep => "keep",
+            SubsidiaryCancel::Block => "block",
+        })
+    }
+}
+
+impl FromStr for SubsidiaryCancel {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "dissolve" => Ok(SubsidiaryCancel::Dissolve),
+            "keep" => Ok(SubsidiaryCancel::Keep),
+            "block" => Ok(SubsidiaryCancel::Block),
+            other => Err(format!("expected dissolve, keep or block, got {other}")),
+        }
+    }
 }
 
 impl Default for Settings {
@@ -43,6 +95,12 @@ impl Default for Settings {
             connection_invitations_per_day: 50,
             open_connection_invitations: 1000,
             active_connections: 1000,
+            training_domains_per_partner: 50,
+            verification_delay_seconds: 0,
+            require_verification_for_aws_catalog: true,
+            qualifications_task_delay_seconds: 0,
+            qualifications_on_subsidiary_cancel: SubsidiaryCancel::Dissolve,
+            qualifications_max_associated_partners: 6,
         }
     }
 }

@@ -103,7 +103,11 @@ pub trait Tx {
     fn insert_partner(&mut self, partner: &Partner) -> Result<(), StoreError>;
     /// The partner that reserved `profile_id` (published or not).
     fn partner_by_profile_id(&mut self, catalog: &str, profile_id: &str) -> Result<Option<Partner>, StoreError>;
+    /// Also keeps the index of `partner.domains`: a domain belongs to at most
+    /// one partner per catalog (a second owner is `StoreError::Conflict`).
     fn update_partner(&mut self, partner: &Partner) -> Result<(), StoreError>;
+    /// The id of the partner in `catalog` that linked `domain` (lower-case).
+    fn partner_id_by_domain(&mut self, catalog: &str, domain: &str) -> Result<Option<String>, StoreError>;
 
     // Profile update tasks.
     /// Every task of the partner, oldest first.
@@ -178,6 +182,35 @@ pub trait Tx {
     fn insert_connection(&mut self, connection: &Connection) -> Result<(), StoreError>;
     fn update_connection(&mut self, connection: &Connection) -> Result<(), StoreError>;
 
+    // Verification records: at most one per (account, type); a restart replaces it.
+    fn verification(&mut self, account: &str, verification_type: &str) -> Result<Option<Verification>, StoreError>;
+    fn verification_by_token(&mut self, token: &str) -> Result<Option<Verification>, StoreError>;
+    /// Insert or replace the record for (account, type).
+    fn put_verification(&mut self, verification: &Verification) -> Result<(), StoreError>;
+
+    // Qualifications tasks, associations and groups (one catalog at a time).
+    // A backend keeps at most one open task (`ended_at` unset) per partner:
+    // a second one is `StoreError::Conflict`.
+    /// The partner's tasks of `kind`, oldest first.
+    fn qualifications_tasks_of(
+        &mut self,
+        catalog: &str,
+        owner_partner_id: &str,
+        kind: &str,
+    ) -> Result<Vec<QualificationsTask>, StoreError>;
+    /// Every task of the catalog whose outcome is not stored yet, oldest first.
+    fn open_qualifications_tasks(&mut self, catalog: &str) -> Result<Vec<QualificationsTask>, StoreError>;
+    fn insert_qualifications_task(&mut self, task: &QualificationsTask) -> Result<(), StoreError>;
+    fn update_qualifications_task(&mut self, task: &QualificationsTask) -> Result<(), StoreError>;
+    /// Every stored association of the catalog, oldest first. At most one per subsidiary.
+    fn qualifications_associations(&mut self, catalog: &str) -> Result<Vec<QualificationsAssociation>, StoreError>;
+    fn insert_qualifications_association(&mut self, association: &QualificationsAssociation) -> Result<(), StoreError>;
+    fn delete_qualifications_association(&mut self, catalog: &str, subsidiary_account: &str) -> Result<(), StoreError>;
+    fn qualifications_groups(&mut self, catalog: &str) -> Result<Vec<QualificationsGroup>, StoreError>;
+    /// Insert or replace the group of (catalog, primary account).
+    fn put_qualifications_group(&mut self, group: &QualificationsGroup) -> Result<(), StoreError>;
+    fn delete_qualifications_group(&mut self, catalog: &str, primary_account: &str) -> Result<(), StoreError>;
+
     // Registered credentials.
     fn credential(&mut self, access_key_id: &str) -> Result<Option<StoredCredential>, StoreError>;
     fn insert_credential(&mut self, credential: &StoredCredential) -> Result<(), StoreError>;
@@ -195,6 +228,45 @@ pub struct ServiceState {
     /// Key (hex) that signs pagination tokens; created by the store's migrations.
     #[serde(default)]
     pub pagination_key: String,
+    /// Fault-injection rules set through the admin API (applied by the server).
+    #[serde(default)]
+    pub faults: Vec<FaultRule>,
+}
+
+/// What an injected fault does to a matching API call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FaultKind {
+    /// Answer ThrottlingException (429) without running the operation.
+    ThrottleBefore,
+    /// Answer InternalServerException (500) without running the operation.
+    InternalBefore,
+    /// Run and commit the operation, then answer InternalServerException (500).
+    InternalAfterCommit,
+    /// Wait `delay_ms`, then carry on.
+    Delay,
+}
+
+/// One fault-injection rule. `None` filters match everything.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FaultRule {
+    pub id: String,
+    /// Operation name (e.g. `AcceptConnectionInvitation`), or every operation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub operation: Option<String>,
+    /// Caller account id, or every account.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account: Option<String>,
+    pub kind: FaultKind,
+    /// How many more times the rule fires; `None` is unlimited.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub remaining: Option<u64>,
+    /// Chance (0..=1) that a matching call is hit; `None` is always.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub probability: Option<f64>,
+    /// For `delay`: how long to wait.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delay_ms: Option<u64>,
 }
 
 /// The alliance lead contact of a partner.
@@ -428,4 +500,89 @@ pub struct StoredCredential {
     /// The secret, encrypted with the server key (opaque to the core and the store).
     pub secret_encrypted: String,
     pub created_at: Millis,
+}
+
+/// The business details of a verification, with wire names.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct BusinessDetails {
+    pub legal_name: String,
+    pub registration_id: String,
+    pub country_code: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub jurisdiction_of_incorporation: Option<String>,
+}
+
+/// An outcome forced by an admin on a verification.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ForcedVerification {
+    /// `SUCCEEDED` | `FAILED` | `REJECTED`.
+    pub status: String,
+    pub reason: Option<String>,
+    pub at: Millis,
+}
+
+/// An account's verification of one type (business or registrant). Its
+/// status is derived (see [`crate::verification::state`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Verification {
+    pub account: String,
+    /// `BUSINESS_VERIFICATION` | `REGISTRANT_VERIFICATION`.
+    pub verification_type: String,
+    /// Business details as submitted (absent on a record an admin created by force).
+    pub business: Option<BusinessDetails>,
+    pub started_at: Millis,
+    /// Registrant: the secret part of the completion URL.
+    pub completion_token: Option<String>,
+    pub completion_url_expires_at: Option<Millis>,
+    /// Registrant: when the completion URL was opened.
+    pub customer_action_at: Option<Millis>,
+    /// When it succeeds on its own (business: from the start; registrant:
+    /// from the customer action). `None` while waiting for the customer.
+    pub due_at: Option<Millis>,
+    pub forced: Option<ForcedVerification>,
+}
+
+/// A qualifications association or disassociation task.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct QualificationsTask {
+    pub catalog: String,
+    /// `ASSOCIATION` | `DISASSOCIATION`.
+    pub kind: String,
+    pub task_id: String,
+    /// The partner that started it (the subsidiary).
+    pub owner_account: String,
+    pub owner_partner_id: String,
+    pub owner_profile_id: String,
+    /// The primary partner, resolved at start.
+    pub primary_account: String,
+    pub primary_partner_id: String,
+    pub primary_profile_id: String,
+    pub started_at: Millis,
+    pub due_at: Millis,
+    /// Set once a write stored the outcome (at `due_at`, or earlier when a
+    /// SUBSIDIARY cancel settled it).
+    pub ended_at: Option<Millis>,
+}
+
+/// A subsidiary associated with a primary partner.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct QualificationsAssociation {
+    pub catalog: String,
+    pub subsidiary_account: String,
+    pub subsidiary_partner_id: String,
+    pub subsidiary_profile_id: String,
+    pub primary_account: String,
+    pub primary_partner_id: String,
+    pub primary_profile_id: String,
+    pub associated_at: Millis,
+}
+
+/// A primary partner with at least one associated subsidiary.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct QualificationsGroup {
+    pub catalog: String,
+    pub primary_account: String,
+    /// Time of the last join or leave (shown as UpdatedAt).
+    pub updated_at: Millis,
 }

@@ -12,6 +12,12 @@
 //! | `POST /_pcentral/credentials` `{"account": "…"}` | register a key pair (answers the secret once) |
 //! | `GET /_pcentral/settings` | settings in force |
 //! | `POST /_pcentral/settings` `{"name": value, …}` | change settings for every node |
+//! | `POST /_pcentral/verification` `{"account", "type", "status", "reason"?, "legal_name"?}` | force a verification outcome |
+//! | `GET /_pcentral/verification/complete/{token}` | the registrant completion link handed out by StartVerification |
+//! | `GET /_pcentral/faults` | fault-injection rules in force |
+//! | `POST /_pcentral/faults` `{"kind": "…", "operation": …, "account": …, "remaining": n, "probability": p, "delay_ms": ms}` | add a rule (answers it with its id) |
+//! | `DELETE /_pcentral/faults/<id>` | remove one rule |
+//! | `DELETE /_pcentral/faults` | remove every rule |
 
 use pcentral_core::operations::service_now;
 use pcentral_core::store::{read, write, OpResult, Tx};
@@ -19,8 +25,9 @@ use pcentral_core::{Failure, Settings};
 use pcentral_model::timestamp;
 use serde_json::{json, Value};
 
-use crate::app::{wall_ms, AppState};
+use crate::app::{wall_ms, AppState, RandomIds};
 use crate::credentials::new_key_pair;
+use crate::faults;
 
 /// An admin answer: status and JSON body.
 pub struct AdminReply {
@@ -81,6 +88,11 @@ pub fn handle(state: &AppState, method: &str, path: &str, query: &str, body: &[u
             read(state.store.as_ref(), |tx| Ok(json!(effective_settings(state, tx)?))).map(ok)
         }
         ("POST", "/_pcentral/settings") => update_settings(state, &input),
+        (_, r) if r == "/_pcentral/faults" || r.starts_with("/_pcentral/faults/") => faults_endpoint(state, method, r, &input),
+        ("POST", "/_pcentral/verification") => force_verification(state, &input),
+        ("GET", r) if r.starts_with(pcentral_core::verification::COMPLETION_PATH) => {
+            complete_verification(state, &r[pcentral_core::verification::COMPLETION_PATH.len()..])
+        }
         _ => Ok(bad(404, format!("no admin endpoint {method} {path}"))),
     };
     result.unwrap_or_else(|f| bad(500, f.into_api_error().message))
@@ -189,6 +201,28 @@ fn create_credentials(state: &AppState, input: &Value) -> OpResult<AdminReply> {
     Ok(ok(json!({"access_key_id": record.access_key_id, "secret_access_key": secret, "account": account})))
 }
 
+/// `/_pcentral/faults[/<id>]`: list, add, remove one, remove all.
+fn faults_endpoint(state: &AppState, method: &str, route: &str, input: &Value) -> OpResult<AdminReply> {
+    let store = state.store.as_ref();
+    match (method, route.strip_prefix("/_pcentral/faults").unwrap_or_default()) {
+        ("GET", "") => read(store, |tx| Ok(json!({ "faults": tx.service_state()?.faults }))).map(ok),
+        ("POST", "") => {
+            let id = format!("fault-{}", uuid::Uuid::new_v4().simple());
+            match faults::rule_from_input(input, id) {
+                Ok(rule) => write(store, |tx| faults::add(tx, &rule)).map(|r| ok(json!(r))),
+                Err(message) => Ok(bad(400, message)),
+            }
+        }
+        ("DELETE", "") => write(store, |tx| faults::clear(tx)).map(|n| ok(json!({ "removed": n }))),
+        ("DELETE", rest) if rest.len() > 1 => {
+            let id = percent_decode(&rest[1..]);
+            let removed = write(store, |tx| faults::remove(tx, &id))?;
+            Ok(if removed { ok(json!({ "removed": 1, "id": id })) } else { bad(404, format!("no fault rule {id}")) })
+        }
+        _ => Ok(bad(404, format!("no admin endpoint {method} {route}"))),
+    }
+}
+
 fn effective_settings(state: &AppState, tx: &mut dyn Tx) -> Result<Settings, Failure> {
     Ok(tx.service_state()?.settings.unwrap_or_else(|| state.settings.clone()))
 }
@@ -215,6 +249,41 @@ fn update_settings(state: &AppState, input: &Value) -> OpResult<AdminReply> {
     Ok(match outcome {
         Ok(view) => ok(view),
         Err(message) => bad(400, message),
+    })
+}
+
+fn force_verification(state: &AppState, input: &Value) -> OpResult<AdminReply> {
+    let text = |name: &str| input.get(name).and_then(Value::as_str).map(str::to_string);
+    let outcome = write(state.store.as_ref(), |tx| {
+        let (now, _) = service_now(tx, wall_ms())?;
+        pcentral_core::verification::force(
+            tx,
+            &mut RandomIds,
+            &text("account").unwrap_or_default(),
+            &text("type").unwrap_or_default(),
+            &text("status").unwrap_or_default(),
+            text("reason"),
+            text("legal_name"),
+            now,
+        )
+    })?;
+    Ok(match outcome {
+        Ok(view) => ok(view),
+        Err(message) => bad(400, message),
+    })
+}
+
+fn complete_verification(state: &AppState, token: &str) -> OpResult<AdminReply> {
+    let outcome = write(state.store.as_ref(), |tx| {
+        let (now, stored) = service_now(tx, wall_ms())?;
+        let settings = stored.unwrap_or_else(|| state.settings.clone());
+        pcentral_core::verification::complete_by_token(tx, token, now, &settings)
+    })?;
+    Ok(match outcome {
+        Ok(view) => {
+            ok(json!({"message": "Verification step completed; you can close this page.", "verification": view}))
+        }
+        Err(message) => bad(if message.starts_with("unknown") { 404 } else { 409 }, message),
     })
 }
 

@@ -11,6 +11,7 @@ use serde_json::Value;
 
 use crate::app::{AppState, RandomIds};
 use crate::credentials::{authenticate, lookup_in};
+use crate::faults;
 use crate::json_body;
 use crate::sigv4::RequestParts;
 
@@ -107,7 +108,20 @@ fn process(state: &AppState, req: &OwnedRequest, info: &mut CallInfo) -> Result<
     let input = json_body::parse(&req.body).map_err(ApiError::serialization)?;
     check_input(&operation, &input)?;
     let readonly = model().operation(&operation).is_some_and(|op| op.readonly);
-    run_operation(state, &caller, &operation, input, readonly)
+    let injected =
+        faults::plan_for_call(state.store.as_ref(), &operation, &caller.account).map_err(Failure::into_api_error)?;
+    if injected.delay_ms > 0 {
+        // A blocking thread: sleeping here holds no async worker.
+        std::thread::sleep(std::time::Duration::from_millis(injected.delay_ms));
+    }
+    if let Some(e) = injected.before {
+        return Err(e);
+    }
+    let result = run_operation(state, &caller, &operation, input, readonly)?;
+    match injected.after_commit {
+        Some(e) => Err(e),
+        None => Ok(result),
+    }
 }
 
 fn authenticate_and_route(state: &AppState, req: &OwnedRequest) -> Result<(Caller, String), ApiError> {
@@ -126,7 +140,8 @@ fn authenticate_and_route(state: &AppState, req: &OwnedRequest) -> Result<(Calle
         ApiError::new(kind, None, e.message())
     })?;
     let operation = operation_of(req.header("x-amz-target"))?;
-    Ok((Caller { account: who.account, region: who.region }, operation))
+    let endpoint = format!("http://{}", req.header("host").unwrap_or("127.0.0.1:4599"));
+    Ok((Caller { account: who.account, region: who.region, endpoint }, operation))
 }
 
 fn run_operation(

@@ -1,13 +1,14 @@
 //! What every request handler shares: the store, the credential rule, the
 //! settings the server started with, and the admin access rule.
 
+use std::path::Path;
 use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use pcentral_core::{Ids, Settings, Store};
 use rand::Rng;
 
-use crate::credentials::CredentialRule;
+use crate::credentials::{CredentialRule, ServerKey};
 
 pub struct AppState {
     pub store: Arc<dyn Store>,
@@ -16,6 +17,23 @@ pub struct AppState {
     pub settings: Settings,
     /// When set, admin calls from beyond loopback must present it.
     pub admin_token: Option<String>,
+}
+
+impl AppState {
+    /// The state `pcentral serve --data-dir <data_dir>` makes on loopback with
+    /// default settings: SQLite in `data_dir`, the server key file there, and
+    /// the local credentials convention on. For tests that run the server in
+    /// process (serve it with [`crate::http::serve`]).
+    pub fn local(data_dir: &Path) -> Result<AppState, String> {
+        let store = pcentral_store::SqliteStore::open(data_dir).map_err(|e| format!("data-dir: {e}"))?;
+        let key = ServerKey::load_or_create(data_dir).map_err(|e| format!("server-key: {e}"))?;
+        Ok(AppState {
+            store: Arc::new(store),
+            credentials: CredentialRule { local_convention: true, key },
+            settings: Settings::default(),
+            admin_token: None,
+        })
+    }
 }
 
 /// Wall-clock time in milliseconds since the Unix epoch.
@@ -31,7 +49,8 @@ pub struct RandomIds;
 
 impl Ids for RandomIds {
     fn id(&mut self, prefix: &str) -> String {
-        const CHARS: &[u8] = b"abcdefghijklmnopqrstuvwxyz0123456789";
+        // Lower-case base32: fits every id pattern of the model (SEMANTICS §14.3.1).
+        const CHARS: &[u8] = b"abcdefghijklmnopqrstuvwxyz234567";
         let mut rng = rand::thread_rng();
         let mut out = String::from(prefix);
         out.extend((0..13).map(|_| CHARS[rng.gen_range(0..CHARS.len())] as char));

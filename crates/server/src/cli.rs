@@ -1,5 +1,5 @@
 //! The `pcentral` command line: `serve`, and one subcommand per admin
-//! endpoint (`clock`, `outbox`, `credentials`, `settings`), which call a
+//! endpoint (`clock`, `outbox`, `credentials`, `settings`, `faults`), which call a
 //! running server over HTTP and print its JSON answer.
 
 use std::net::SocketAddr;
@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use pcentral_core::settings::SubsidiaryCancel;
 use pcentral_core::Settings;
 use serde_json::{json, Value};
 
@@ -49,6 +50,20 @@ pub enum Command {
     Settings {
         #[command(subcommand)]
         action: SettingsAction,
+        #[command(flatten)]
+        admin: AdminArgs,
+    },
+    /// Inject faults into API calls (shared by every node).
+    Faults {
+        #[command(subcommand)]
+        action: FaultsAction,
+        #[command(flatten)]
+        admin: AdminArgs,
+    },
+    /// Force the outcome of an account's business or registrant verification.
+    Verification {
+        #[command(subcommand)]
+        action: VerificationAction,
         #[command(flatten)]
         admin: AdminArgs,
     },
@@ -101,6 +116,82 @@ pub enum SettingsAction {
     Show,
     /// Change settings: `NAME=VALUE` pairs, e.g. `profile_task_delay_seconds=60`.
     Set { pairs: Vec<String> },
+}
+
+#[derive(Subcommand)]
+pub enum FaultsAction {
+    /// List the rules in force.
+    List,
+    /// Add a rule; prints it with its id.
+    Add {
+        /// What a matching call gets.
+        #[arg(long, value_enum)]
+        kind: FaultKindArg,
+        /// Only this operation (e.g. AcceptConnectionInvitation); default: every operation.
+        #[arg(long)]
+        operation: Option<String>,
+        /// Only calls from this account; default: every account.
+        #[arg(long)]
+        account: Option<String>,
+        /// Fire this many times, then go away; default: until removed.
+        #[arg(long)]
+        remaining: Option<u64>,
+        /// Chance (0 to 1) that a matching call is hit; default: always.
+        #[arg(long)]
+        probability: Option<f64>,
+        /// For `--kind delay`: milliseconds to wait.
+        #[arg(long)]
+        delay_ms: Option<u64>,
+    },
+    /// Remove one rule by id.
+    Remove { id: String },
+    /// Remove every rule.
+    Clear,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum FaultKindArg {
+    /// ThrottlingException (429) instead of running the operation.
+    ThrottleBefore,
+    /// InternalServerException (500) instead of running the operation.
+    InternalBefore,
+    /// Run and commit the operation, then answer InternalServerException (500).
+    InternalAfterCommit,
+    /// Wait `--delay-ms`, then carry on.
+    Delay,
+}
+
+impl FaultKindArg {
+    fn wire(self) -> &'static str {
+        match self {
+            FaultKindArg::ThrottleBefore => "throttle_before",
+            FaultKindArg::InternalBefore => "internal_before",
+            FaultKindArg::InternalAfterCommit => "internal_after_commit",
+            FaultKindArg::Delay => "delay",
+        }
+    }
+}
+
+#[derive(Subcommand)]
+pub enum VerificationAction {
+    /// Set a verification's outcome, creating the record when there is none.
+    Force {
+        /// The 12-digit account.
+        #[arg(long)]
+        account: String,
+        /// BUSINESS_VERIFICATION or REGISTRANT_VERIFICATION.
+        #[arg(long = "type", value_parser = ["BUSINESS_VERIFICATION", "REGISTRANT_VERIFICATION"])]
+        verification_type: String,
+        /// SUCCEEDED, FAILED or REJECTED.
+        #[arg(long, value_parser = ["SUCCEEDED", "FAILED", "REJECTED"])]
+        status: String,
+        /// VerificationStatusReason to report.
+        #[arg(long)]
+        reason: Option<String>,
+        /// The verified legal name (business only; CreatePartner in catalog AWS must use it).
+        #[arg(long)]
+        legal_name: Option<String>,
+    },
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -159,6 +250,24 @@ pub struct ServeArgs {
     /// Connections with an ACTIVE type per account (checked at Accept).
     #[arg(long, env = "PCENTRAL_ACTIVE_CONNECTIONS", default_value_t = Settings::default().active_connections)]
     pub active_connections: u64,
+    /// Training/certification email domains per partner.
+    #[arg(long, env = "PCENTRAL_TRAINING_DOMAINS_PER_PARTNER", default_value_t = Settings::default().training_domains_per_partner)]
+    pub training_domains_per_partner: u64,
+    /// Service seconds a verification takes to succeed once in progress.
+    #[arg(long, env = "PCENTRAL_VERIFICATION_DELAY_SECONDS", default_value_t = Settings::default().verification_delay_seconds)]
+    pub verification_delay_seconds: u64,
+    /// Whether CreatePartner in catalog AWS requires SUCCEEDED business and registrant verification.
+    #[arg(long, env = "PCENTRAL_REQUIRE_VERIFICATION_FOR_AWS_CATALOG", default_value_t = Settings::default().require_verification_for_aws_catalog, action = clap::ArgAction::Set)]
+    pub require_verification_for_aws_catalog: bool,
+    /// Service seconds a qualifications (dis)association task takes to succeed.
+    #[arg(long, env = "PCENTRAL_QUALIFICATIONS_TASK_DELAY_SECONDS", default_value_t = Settings::default().qualifications_task_delay_seconds)]
+    pub qualifications_task_delay_seconds: u64,
+    /// What cancelling a SUBSIDIARY connection does to a qualifications association: dissolve, keep or block.
+    #[arg(long, env = "PCENTRAL_QUALIFICATIONS_ON_SUBSIDIARY_CANCEL", default_value_t = Settings::default().qualifications_on_subsidiary_cancel)]
+    pub qualifications_on_subsidiary_cancel: SubsidiaryCancel,
+    /// Subsidiaries (associated or in flight) per primary partner.
+    #[arg(long, env = "PCENTRAL_QUALIFICATIONS_MAX_ASSOCIATED_PARTNERS", default_value_t = Settings::default().qualifications_max_associated_partners)]
+    pub qualifications_max_associated_partners: u64,
 }
 
 impl ServeArgs {
@@ -174,6 +283,12 @@ impl ServeArgs {
             connection_invitations_per_day: self.connection_invitations_per_day,
             open_connection_invitations: self.open_connection_invitations,
             active_connections: self.active_connections,
+            training_domains_per_partner: self.training_domains_per_partner,
+            verification_delay_seconds: self.verification_delay_seconds,
+            require_verification_for_aws_catalog: self.require_verification_for_aws_catalog,
+            qualifications_task_delay_seconds: self.qualifications_task_delay_seconds,
+            qualifications_on_subsidiary_cancel: self.qualifications_on_subsidiary_cancel,
+            qualifications_max_associated_partners: self.qualifications_max_associated_partners,
         }
     }
 }
@@ -269,6 +384,42 @@ pub fn admin_command(command: Command) -> Result<Value, String> {
                     changes.insert(k.to_string(), value);
                 }
                 (admin, "POST", "/_pcentral/settings".into(), Some(Value::Object(changes)))
+            }
+        },
+        Command::Faults { action, admin } => match action {
+            FaultsAction::List => (admin, "GET", "/_pcentral/faults".into(), None),
+            FaultsAction::Add { kind, operation, account, remaining, probability, delay_ms } => {
+                let mut rule = serde_json::Map::new();
+                rule.insert("kind".into(), json!(kind.wire()));
+                let optional = [
+                    ("operation", operation.map(Value::from)),
+                    ("account", account.map(Value::from)),
+                    ("remaining", remaining.map(Value::from)),
+                    ("probability", probability.map(Value::from)),
+                    ("delay_ms", delay_ms.map(Value::from)),
+                ];
+                for (name, value) in optional {
+                    if let Some(v) = value {
+                        rule.insert(name.into(), v);
+                    }
+                }
+                (admin, "POST", "/_pcentral/faults".into(), Some(Value::Object(rule)))
+            }
+            FaultsAction::Remove { id } => {
+                (admin, "DELETE", format!("/_pcentral/faults/{}", encode_query_value(&id)), None)
+            }
+            FaultsAction::Clear => (admin, "DELETE", "/_pcentral/faults".into(), None),
+        },
+        Command::Verification { action, admin } => match action {
+            VerificationAction::Force { account, verification_type, status, reason, legal_name } => {
+                let mut body = json!({"account": account, "type": verification_type, "status": status});
+                if let Some(r) = reason {
+                    body["reason"] = json!(r);
+                }
+                if let Some(n) = legal_name {
+                    body["legal_name"] = json!(n);
+                }
+                (admin, "POST", "/_pcentral/verification".into(), Some(body))
             }
         },
     };

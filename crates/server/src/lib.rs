@@ -7,6 +7,7 @@
 //! * [`credentials`]: the access-key → account rule and registered key pairs.
 //! * [`json_body`]: strict awsJson1.0 body reading.
 //! * [`admin`]: the developer tools under `/_pcentral/`.
+//! * [`faults`]: fault-injection rules applied around each API call.
 //! * [`cli`]: `pcentral serve` and the admin subcommands.
 
 pub mod admin;
@@ -14,6 +15,7 @@ pub mod api;
 pub mod app;
 pub mod cli;
 pub mod credentials;
+pub mod faults;
 pub mod http;
 pub mod json_body;
 pub mod sigv4;

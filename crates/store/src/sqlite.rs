@@ -11,7 +11,8 @@ use std::time::Duration;
 
 use pcentral_core::store::{
     Connection as StoredConnection, ConnectionPreferences, EmailCode, IdempotencyRecord, Invitation, OpResult,
-    OutboxMessage, Partner, ProfileTask, ServiceState, Store, StoredCredential, Tx, TxBody,
+    OutboxMessage, Partner, ProfileTask, QualificationsAssociation, QualificationsGroup, QualificationsTask,
+    ServiceState, Store, StoredCredential, Tx, TxBody, Verification,
 };
 use pcentral_core::{Failure, StoreError};
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
@@ -74,6 +75,30 @@ INSERT INTO service_state (id, doc)
     VALUES (1, json_object('clock_offset_ms', 0, 'settings', json('null'), 'pagination_key', lower(hex(randomblob(32)))))
     ON CONFLICT (id) DO UPDATE SET doc = json_set(doc, '$.pagination_key', lower(hex(randomblob(32))))
     WHERE coalesce(json_extract(doc, '$.pagination_key'), '') = '';
+"#,
+    r#"
+CREATE TABLE partner_domains (
+    catalog TEXT NOT NULL, domain TEXT NOT NULL, partner_id TEXT NOT NULL, PRIMARY KEY (catalog, domain)
+);
+CREATE INDEX partner_domains_by_partner ON partner_domains (catalog, partner_id);
+CREATE TABLE verifications (
+    account TEXT NOT NULL, verification_type TEXT NOT NULL, completion_token TEXT UNIQUE, doc TEXT NOT NULL,
+    PRIMARY KEY (account, verification_type)
+);
+CREATE TABLE qualifications_tasks (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT, catalog TEXT NOT NULL, task_id TEXT NOT NULL UNIQUE, kind TEXT NOT NULL,
+    owner_partner_id TEXT NOT NULL, open INTEGER NOT NULL, doc TEXT NOT NULL
+);
+CREATE INDEX qualifications_tasks_by_owner ON qualifications_tasks (catalog, owner_partner_id, kind, seq);
+CREATE INDEX qualifications_tasks_open ON qualifications_tasks (catalog, open, seq);
+CREATE UNIQUE INDEX qualifications_tasks_one_open ON qualifications_tasks (catalog, owner_partner_id) WHERE open = 1;
+CREATE TABLE qualifications_associations (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT, catalog TEXT NOT NULL, subsidiary_account TEXT NOT NULL,
+    primary_account TEXT NOT NULL, doc TEXT NOT NULL, UNIQUE (catalog, subsidiary_account)
+);
+CREATE TABLE qualifications_groups (
+    catalog TEXT NOT NULL, primary_account TEXT NOT NULL, doc TEXT NOT NULL, PRIMARY KEY (catalog, primary_account)
+);
 "#,
 ];
 
@@ -238,6 +263,21 @@ impl SqliteTx<'_> {
     }
 }
 
+impl SqliteTx<'_> {
+    /// Rewrite the partner's rows in `partner_domains`, whose key allows one
+    /// partner per (catalog, domain).
+    fn put_domains(&self, p: &Partner) -> Result<(), StoreError> {
+        self.exec("DELETE FROM partner_domains WHERE catalog = ?1 AND partner_id = ?2", params![p.catalog, p.id])?;
+        for d in &p.domains {
+            self.exec(
+                "INSERT INTO partner_domains (catalog, domain, partner_id) VALUES (?1, ?2, ?3)",
+                params![p.catalog, d.domain_name, p.id],
+            )?;
+        }
+        Ok(())
+    }
+}
+
 /// The two accounts of a pair in a fixed order (the index columns of pair constraints).
 fn pair<'s>(a: &'s str, b: &'s str) -> (&'s str, &'s str) {
     if a <= b {
@@ -287,7 +327,7 @@ impl Tx for SqliteTx<'_> {
                 to_doc(p)?
             ],
         )?;
-        Ok(())
+        self.put_domains(p)
     }
 
     fn partner_by_profile_id(&mut self, catalog: &str, profile_id: &str) -> Result<Option<Partner>, StoreError> {
@@ -299,7 +339,18 @@ impl Tx for SqliteTx<'_> {
             "UPDATE partners SET legal_name_key = ?3, doc = ?4 WHERE catalog = ?1 AND id = ?2",
             params![p.catalog, p.id, pcentral_core::partners::legal_name_key(&p.legal_name), to_doc(p)?],
         )?;
-        Ok(())
+        self.put_domains(p)
+    }
+
+    fn partner_id_by_domain(&mut self, catalog: &str, domain: &str) -> Result<Option<String>, StoreError> {
+        self.tx
+            .query_row(
+                "SELECT partner_id FROM partner_domains WHERE catalog = ?1 AND domain = ?2",
+                params![catalog, domain],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(sql_error)
     }
 
     fn profile_tasks(&mut self, partner_id: &str) -> Result<Vec<ProfileTask>, StoreError> {
@@ -548,6 +599,103 @@ impl Tx for SqliteTx<'_> {
             params![c.catalog, c.id, c.is_live(), to_doc(c)?],
         )?;
         self.put_active_types(c)
+    }
+
+    fn verification(&mut self, account: &str, verification_type: &str) -> Result<Option<Verification>, StoreError> {
+        self.one(
+            "SELECT doc FROM verifications WHERE account = ?1 AND verification_type = ?2",
+            params![account, verification_type],
+        )
+    }
+
+    fn verification_by_token(&mut self, token: &str) -> Result<Option<Verification>, StoreError> {
+        self.one("SELECT doc FROM verifications WHERE completion_token = ?1", params![token])
+    }
+
+    fn put_verification(&mut self, v: &Verification) -> Result<(), StoreError> {
+        self.exec(
+            "INSERT INTO verifications (account, verification_type, completion_token, doc) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT (account, verification_type)
+             DO UPDATE SET completion_token = excluded.completion_token, doc = excluded.doc",
+            params![v.account, v.verification_type, v.completion_token, to_doc(v)?],
+        )?;
+        Ok(())
+    }
+
+    fn qualifications_tasks_of(
+        &mut self,
+        catalog: &str,
+        owner_partner_id: &str,
+        kind: &str,
+    ) -> Result<Vec<QualificationsTask>, StoreError> {
+        self.all(
+            "SELECT doc FROM qualifications_tasks WHERE catalog = ?1 AND owner_partner_id = ?2 AND kind = ?3
+             ORDER BY seq",
+            params![catalog, owner_partner_id, kind],
+        )
+    }
+
+    fn open_qualifications_tasks(&mut self, catalog: &str) -> Result<Vec<QualificationsTask>, StoreError> {
+        self.all("SELECT doc FROM qualifications_tasks WHERE catalog = ?1 AND open = 1 ORDER BY seq", params![catalog])
+    }
+
+    fn insert_qualifications_task(&mut self, t: &QualificationsTask) -> Result<(), StoreError> {
+        self.exec(
+            "INSERT INTO qualifications_tasks (catalog, task_id, kind, owner_partner_id, open, doc)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![t.catalog, t.task_id, t.kind, t.owner_partner_id, t.ended_at.is_none(), to_doc(t)?],
+        )?;
+        Ok(())
+    }
+
+    fn update_qualifications_task(&mut self, t: &QualificationsTask) -> Result<(), StoreError> {
+        self.exec(
+            "UPDATE qualifications_tasks SET open = ?2, doc = ?3 WHERE task_id = ?1",
+            params![t.task_id, t.ended_at.is_none(), to_doc(t)?],
+        )?;
+        Ok(())
+    }
+
+    fn qualifications_associations(&mut self, catalog: &str) -> Result<Vec<QualificationsAssociation>, StoreError> {
+        self.all("SELECT doc FROM qualifications_associations WHERE catalog = ?1 ORDER BY seq", params![catalog])
+    }
+
+    fn insert_qualifications_association(&mut self, a: &QualificationsAssociation) -> Result<(), StoreError> {
+        self.exec(
+            "INSERT INTO qualifications_associations (catalog, subsidiary_account, primary_account, doc)
+             VALUES (?1, ?2, ?3, ?4)",
+            params![a.catalog, a.subsidiary_account, a.primary_account, to_doc(a)?],
+        )?;
+        Ok(())
+    }
+
+    fn delete_qualifications_association(&mut self, catalog: &str, subsidiary_account: &str) -> Result<(), StoreError> {
+        self.exec(
+            "DELETE FROM qualifications_associations WHERE catalog = ?1 AND subsidiary_account = ?2",
+            params![catalog, subsidiary_account],
+        )?;
+        Ok(())
+    }
+
+    fn qualifications_groups(&mut self, catalog: &str) -> Result<Vec<QualificationsGroup>, StoreError> {
+        self.all("SELECT doc FROM qualifications_groups WHERE catalog = ?1 ORDER BY primary_account", params![catalog])
+    }
+
+    fn put_qualifications_group(&mut self, g: &QualificationsGroup) -> Result<(), StoreError> {
+        self.exec(
+            "INSERT INTO qualifications_groups (catalog, primary_account, doc) VALUES (?1, ?2, ?3)
+             ON CONFLICT (catalog, primary_account) DO UPDATE SET doc = excluded.doc",
+            params![g.catalog, g.primary_account, to_doc(g)?],
+        )?;
+        Ok(())
+    }
+
+    fn delete_qualifications_group(&mut self, catalog: &str, primary_account: &str) -> Result<(), StoreError> {
+        self.exec(
+            "DELETE FROM qualifications_groups WHERE catalog = ?1 AND primary_account = ?2",
+            params![catalog, primary_account],
+        )?;
+        Ok(())
     }
 
     fn credential(&mut self, access_key_id: &str) -> Result<Option<StoredCredential>, StoreError> {

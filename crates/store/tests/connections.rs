@@ -4,9 +4,11 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use pcentral_core::store::{read, write, Tx};
-use pcentral_core::{execute, Caller, Ids, Settings};
-use pcentral_model::{check_input, model, ApiError};
+mod common;
+
+use common::Harness;
+use pcentral_core::Settings;
+use pcentral_model::ApiError;
 use pcentral_store::SqliteStore;
 use serde_json::{json, Value};
 
@@ -17,25 +19,22 @@ const CAT: &str = "Sandbox";
 const DAY: i64 = 24 * 3600 * 1000;
 const START: i64 = 1_767_225_600_000; // 2026-01-01T00:00:00Z
 
-struct SeqIds(u64);
+struct Env {
+    h: Harness,
+    tokens: u64,
+}
 
-impl Ids for SeqIds {
-    fn id(&mut self, prefix: &str) -> String {
-        self.0 += 1;
-        format!("{prefix}{:013}", self.0)
-    }
-    fn code(&mut self) -> String {
-        "123456".into()
+impl std::ops::Deref for Env {
+    type Target = Harness;
+    fn deref(&self) -> &Harness {
+        &self.h
     }
 }
 
-struct Env {
-    dir: tempfile::TempDir,
-    store: SqliteStore,
-    ids: SeqIds,
-    wall: i64,
-    settings: Settings,
-    tokens: u64,
+impl std::ops::DerefMut for Env {
+    fn deref_mut(&mut self) -> &mut Harness {
+        &mut self.h
+    }
 }
 
 #[derive(Debug)]
@@ -65,9 +64,7 @@ const WITH_TOKEN: [&str; 5] = [
 
 impl Env {
     fn new() -> Env {
-        let dir = tempfile::tempdir().unwrap();
-        let store = SqliteStore::open(dir.path()).unwrap();
-        Env { dir, store, ids: SeqIds(0), wall: START, settings: Settings::default(), tokens: 0 }
+        Env { h: Harness::new(START), tokens: 0 }
     }
 
     /// Validate like the server, then run in a read or write transaction.
@@ -81,13 +78,7 @@ impl Env {
             reason: e.reason.map(str::to_string),
             body: e.body(),
         };
-        check_input(op, &input).map_err(|e| to_err(e.into()))?;
-        let readonly = model().operation(op).unwrap().readonly;
-        let caller = Caller { account: account.to_string(), region: "us-east-1".into() };
-        let (wall, settings, ids) = (self.wall, self.settings.clone(), &mut self.ids);
-        let body = |tx: &mut dyn Tx| execute(tx, ids, &caller, op, input.clone(), wall, &settings);
-        let result = if readonly { read(&self.store, body) } else { write(&self.store, body) };
-        result.map_err(|f| to_err(f.into_api_error()))
+        self.h.run(account, op, input).map_err(to_err)
     }
 
     fn ok(&mut self, account: &str, op: &str, input: Value) -> Value {
@@ -108,36 +99,6 @@ impl Env {
         assert_eq!((e.kind.as_str(), e.reason.as_deref()), (kind, Some(reason)), "{op} {input}: {e:?}");
         assert_eq!(before, self.snapshot(), "{op} that failed changed the database");
         e
-    }
-
-    /// Every row of every table, as text.
-    fn snapshot(&self) -> Vec<String> {
-        let conn = rusqlite::Connection::open(self.dir.path().join("pcentral.db")).unwrap();
-        let tables: Vec<String> = conn
-            .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
-            .unwrap()
-            .query_map([], |r| r.get(0))
-            .unwrap()
-            .map(Result::unwrap)
-            .collect();
-        let mut out = Vec::new();
-        for t in tables {
-            let mut stmt = conn.prepare(&format!("SELECT * FROM \"{t}\"")).unwrap();
-            let n = stmt.column_count();
-            let rows = stmt
-                .query_map([], |r| {
-                    let cells: Vec<String> =
-                        (0..n).map(|i| format!("{:?}", r.get_ref(i).map(|v| format!("{v:?}")))).collect();
-                    Ok(format!("{t}: {}", cells.join(" | ")))
-                })
-                .unwrap();
-            out.extend(rows.map(Result::unwrap));
-        }
-        out
-    }
-
-    fn advance(&mut self, ms: i64) {
-        self.wall += ms;
     }
 
     /// A partner for `account` with a published profile; returns its profile id.

@@ -17,25 +17,6 @@ PARTNER_ID_RE = re.compile(r"^partner-[A-Za-z0-9]{13}$")
 TASK_ID_RE = re.compile(r"^pprofiletask-[A-Za-z0-9]{13}$")
 PROFILE_ID_RE = re.compile(r"^pprofile-[A-Za-z0-9]{13}$")
 
-# Operations of the model that the server does not implement yet (they answer 501).
-# Keep this list in step with the server: remove an entry when the operation is built.
-NOT_BUILT_OPERATIONS = [
-    "AssociateAwsTrainingCertificationEmailDomain",
-    "DisassociateAwsTrainingCertificationEmailDomain",
-    "GetAllianceLeadContact",
-    "GetQualificationsAssociationDetails",
-    "GetQualificationsAssociationTask",
-    "GetQualificationsDisassociationTask",
-    "GetVerification",
-    "ListTagsForResource",
-    "PutAllianceLeadContact",
-    "StartQualificationsAssociationTask",
-    "StartQualificationsDisassociationTask",
-    "StartVerification",
-    "TagResource",
-    "UntagResource",
-]
-
 # The operations of the first milestone: never 501.
 MILESTONE_OPERATIONS = [
     "SendEmailVerificationCode", "CreatePartner", "GetPartner", "ListPartners", "StartProfileUpdateTask",
@@ -186,6 +167,23 @@ def advance_clock(admin, by):
 
 def set_task_delay(admin, seconds):
     status, body = admin("POST", "/_pcentral/settings", {"profile_task_delay_seconds": seconds})
+    assert status == 200, f"settings: {status} {body}"
+    return body
+
+
+def force_verification(admin, account, legal_name=None):
+    """Force SUCCEEDED business and registrant verification for `account`, which CreatePartner in
+    catalog AWS requires (with `legal_name`, the partner's LegalName must equal it)."""
+    for kind in ("BUSINESS_VERIFICATION", "REGISTRANT_VERIFICATION"):
+        body = {"account": account, "type": kind, "status": "SUCCEEDED"}
+        if legal_name is not None and kind == "BUSINESS_VERIFICATION":
+            body["legal_name"] = legal_name
+        status, out = admin("POST", "/_pcentral/verification", body)
+        assert status == 200 and out["status"] == "SUCCEEDED", f"force verification: {status} {out}"
+
+
+def change_settings(admin, **changes):
+    status, body = admin("POST", "/_pcentral/settings", changes)
     assert status == 200, f"settings: {status} {body}"
     return body
 

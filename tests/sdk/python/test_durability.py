@@ -1,7 +1,8 @@
 """Durability: everything acknowledged survives SIGKILL and a restart on the same data dir."""
 
 from helpers import (
-    advance_clock, clock_now, create_partner, expect_error, latest_code, new_account, outbox_messages, publish, set_task_delay,
+    advance_clock, clock_now, create_partner, expect_error, force_verification, latest_code, new_account, outbox_messages,
+    publish, set_task_delay,
     strip, task_details, uniq, unique_email,
 )
 
@@ -42,6 +43,7 @@ def test_state_survives_sigkill(server, client, admin):
     c = client(cacct)
     email = unique_email("durable")
     c.send_email_verification_code(Catalog="AWS", Email=email)
+    force_verification(admin, cacct)
     pc = create_partner(c, catalog="AWS", email=email, code=latest_code(admin, email))
 
     # registered credentials
@@ -108,7 +110,9 @@ def test_state_survives_sigkill(server, client, admin):
     canceled = strip(d2.cancel_profile_update_task(Catalog="Sandbox", Identifier=pd["Id"], TaskId=held["TaskId"]))
     assert canceled["Status"] == "CANCELED"
     # the spare code is still valid and single use
-    other = client(new_account())
+    other_account = new_account()
+    force_verification(admin, other_account)
+    other = client(other_account)
     created = create_partner(other, catalog="AWS", email=spare, code=spare_code)
     assert created["Catalog"] == "AWS"
     # registered credentials still work

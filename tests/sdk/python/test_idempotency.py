@@ -9,6 +9,14 @@ from helpers import (
 )
 
 
+@pytest.fixture(scope="module", autouse=True)
+def _aws_catalog_without_verification(admin):
+    """CreatePartner in catalog AWS normally needs SUCCEEDED verifications; this module is about
+    idempotency, not verification (test_account_tools.py covers that), so the check is off here."""
+    status, body = admin("POST", "/_pcentral/settings", {"require_verification_for_aws_catalog": False})
+    assert status == 200, body
+
+
 def _create_params(catalog="Sandbox", code="123456", email=None, legal_name=None, token=None):
     params = {
         "Catalog": catalog,
@@ -158,6 +166,8 @@ def test_cancel_replay_returns_stored_response(client, admin, held_tasks):
     again = strip(c.cancel_profile_update_task(Catalog="Sandbox", Identifier=p["Id"], TaskId=started["TaskId"],
                                                ClientToken=token))
     assert again == canceled
+    expect_error(c.cancel_profile_update_task, "ConflictException", "CONFLICT_CLIENT_TOKEN", 409,
+                 Catalog="Sandbox", Identifier=p["Id"], TaskId="pprofiletask-0123456789abc", ClientToken=token)
     # a new token is a new request and sees the CANCELED state
     expect_error(c.cancel_profile_update_task, "ConflictException", "INCOMPATIBLE_PARTNER_PROFILE_TASK_STATE", 409,
                  Catalog="Sandbox", Identifier=p["Id"], TaskId=started["TaskId"], ClientToken=uniq("cancel2"))

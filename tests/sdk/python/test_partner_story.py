@@ -5,11 +5,22 @@ import datetime as dt
 import json
 import re
 
+import pytest
+
 from helpers import (
     PARTNER_ID_RE, PROFILE_ID_RE, TASK_ID_RE, advance_clock, alliance_lead, create_partner,
     expect_error, field_errors, latest_code, new_account, other_code, outbox_messages, publish, strip,
     task_details, unique_email, unique_legal_name,
 )
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _aws_catalog_without_verification(admin):
+    """CreatePartner in catalog AWS normally needs SUCCEEDED verifications; this module is about
+    partners and email codes, not verification (test_account_tools.py covers that), so the check is off here."""
+    status, body = admin("POST", "/_pcentral/settings", {"require_verification_for_aws_catalog": False})
+    assert status == 200, body
+
 
 A = "111111111111"
 B = "222222222222"
@@ -450,3 +461,26 @@ def test_concurrent_registrations(server, client):
     assert len(listed) == 1, results
     oks = [r[1] for r in results if r[0] == "ok"]
     assert oks and all(o["Id"] == listed[0]["Id"] for o in oks), results
+
+
+def test_tags_on_create_accepted_in_sandbox(client):
+    c = client(new_account())
+    p = create_partner(c, Tags=[{"Key": "team", "Value": "alliances"}, {"Key": "empty", "Value": ""}])
+    assert PARTNER_ID_RE.match(p["Id"])
+    assert strip(c.get_partner(Catalog="Sandbox", Identifier=p["Id"]))["Id"] == p["Id"]
+
+
+def test_failed_create_does_not_consume_the_code(client, admin):
+    x = client(new_account())
+    first_email = unique_email("first")
+    x.send_email_verification_code(Catalog="AWS", Email=first_email)
+    create_partner(x, catalog="AWS", email=first_email, code=latest_code(admin, first_email))
+    # X already has a partner in AWS: the create fails, and the code it presented stays usable
+    email = unique_email("kept")
+    x.send_email_verification_code(Catalog="AWS", Email=email)
+    code = latest_code(admin, email)
+    expect_error(create_partner, "ConflictException", "DUPLICATE_PARTNER", 409,
+                 client=x, catalog="AWS", email=email, code=code)
+    y = client(new_account())
+    p = create_partner(y, catalog="AWS", email=email, code=code)
+    assert p["Catalog"] == "AWS"

@@ -1,17 +1,20 @@
 """Protocol and authentication errors (DECISIONS.md "Protocol and auth errors", WIRE.md §2-§4),
-response headers, timestamp format, NotImplemented operations and registered credentials."""
+response headers, timestamp format, built operations and registered credentials."""
 
 import datetime as dt
+import hashlib
 import json
 
 import botocore.session
 import pytest
-from botocore import xform_name
+from botocore.auth import SigV4Auth
+from botocore.awsrequest import AWSRequest
+from botocore.credentials import Credentials
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from helpers import (
-    MILESTONE_OPERATIONS, NOT_BUILT_OPERATIONS, PARTNER_ID_RE, TS_RE, alliance_lead, create_partner, expect_error, field_errors,
+    MILESTONE_OPERATIONS, PARTNER_ID_RE, TS_RE, alliance_lead, create_partner, expect_error, field_errors,
     new_account, strip, task_details, unique_legal_name,
 )
 
@@ -132,35 +135,11 @@ def test_small_skew_is_accepted(raw):
     assert r.status == 200, r
 
 
-@pytest.mark.parametrize("operation", NOT_BUILT_OPERATIONS or ["(none)"])
-def test_not_built_operations_answer_501(raw, operation):
-    if operation == "(none)":
-        pytest.skip("every operation is built")
-    r = raw(operation, {"Catalog": "Sandbox"})
-    check_error(r, 501, "NotImplementedException")
-    assert operation in r.json["Message"], r
-
-
 @pytest.mark.parametrize("operation", MILESTONE_OPERATIONS)
 def test_milestone_operations_are_built(raw, operation):
     r = raw(operation, {"Catalog": "Sandbox"}, account=new_account())
     assert r.status != 501 and r.error_type != "NotImplementedException", r
     check_common_headers(r)
-
-
-@pytest.mark.skipif(not NOT_BUILT_OPERATIONS, reason="every operation is built")
-def test_not_implemented_through_boto3(server):
-    operation = NOT_BUILT_OPERATIONS[0]
-    c = botocore.session.Session().create_client(
-        "partnercentral-account", region_name="us-east-1", endpoint_url=server.endpoint,
-        aws_access_key_id="111111111111", aws_secret_access_key="test",
-        config=Config(retries={"total_max_attempts": 1}, parameter_validation=False))
-    with pytest.raises(ClientError) as info:
-        getattr(c, xform_name(operation))()
-    resp = info.value.response
-    assert resp["Error"]["Code"] == "NotImplementedException"
-    assert resp["ResponseMetadata"]["HTTPStatusCode"] == 501
-    assert operation in resp["Error"]["Message"]
 
 
 def test_wrong_secret_through_boto3(client):
@@ -193,6 +172,16 @@ def test_unknown_members_ignored(raw):
             account=new_account())
     assert r.status == 200, r
     assert r.json["PartnerSummaryList"] == []
+
+
+def test_unknown_nested_members_ignored(raw):
+    account = new_account()
+    lead = dict(alliance_lead(), MiddleName="Q", Phone={"n": 1})
+    body = {"Catalog": "Sandbox", "LegalName": unique_legal_name("Nested"), "PrimarySolutionType": "SOFTWARE_PRODUCTS",
+            "AllianceLeadContact": lead, "EmailVerificationCode": "123456", "Extra": None}
+    r = raw("CreatePartner", body, account=account)
+    assert r.status == 200, r
+    assert "MiddleName" not in r.json["AllianceLeadContact"], r
 
 
 def test_content_type_and_path_are_ignored(raw):
@@ -337,3 +326,51 @@ def test_body_of_exactly_one_mib_is_accepted(raw):
     assert r.status == 200, r
     r = raw("ListPartners", body[:-2] + b'a"}', account=new_account())
     check_error(r, 413, "RequestEntityTooLargeException")
+
+
+def test_signature_variants_accepted(raw, server):
+    account = new_account()
+    # JS signs x-amz-content-sha256 with the real body hash
+    body = json.dumps(LIST_OK).encode()
+    r = raw("ListPartners", body, account=account,
+            extra_headers={"X-Amz-Content-SHA256": hashlib.sha256(body).hexdigest()})
+    assert r.status == 200, r
+    # Authorization parts separated by "," without spaces
+    req = AWSRequest(method="POST", url=server.endpoint + "/", data=body,
+                     headers={"Content-Type": "application/x-amz-json-1.0",
+                              "X-Amz-Target": "PartnerCentralAccount.ListPartners"})
+    SigV4Auth(Credentials(account, "test"), "partnercentral-account", "us-east-1").add_auth(req)
+    headers = dict(req.headers.items())
+    headers["Authorization"] = headers["Authorization"].replace(", ", ",")
+    r = raw("ListPartners", body, account=account, sign=False, override_headers=headers)
+    assert r.status == 200, r
+
+
+def test_unsigned_security_token_is_refused(raw):
+    r = raw("ListPartners", LIST_OK, account=new_account(),
+            override_headers={"X-Amz-Security-Token": "added-after-signing"})
+    assert r.status == 403, r
+    assert r.error_type in ("InvalidSignatureException", "IncompleteSignatureException"), r
+
+
+def test_secrets_never_stored_or_logged_in_clear(server, admin, client):
+    account = new_account()
+    status, creds = admin("POST", "/_pcentral/credentials", {"account": account})
+    assert status in (200, 201), creds
+    secret = creds["secret_access_key"].encode()
+    # use it, so a request signed with it is in the log too
+    reg = client(account, access_key=creds["access_key_id"], secret=creds["secret_access_key"])
+    assert strip(reg.list_partners(Catalog="Sandbox")) == {"PartnerSummaryList": []}
+    for path in server.data_dir.rglob("*"):
+        if path.is_file():
+            assert secret not in path.read_bytes(), f"secret in clear in {path}"
+    assert secret not in server.log_path.read_bytes(), "secret in the server log"
+
+
+def test_x_amz_target_wins_over_admin_path(raw):
+    # a request carrying X-Amz-Target is an API call whatever its path
+    r = raw("ListPartners", LIST_OK, account=new_account(), path="/_pcentral/health")
+    assert r.status == 200, r
+    assert r.json == {"PartnerSummaryList": []}, r
+    r = raw("ListPartners", LIST_OK, path="/_pcentral/clock", sign=False)
+    check_error(r, 403, "MissingAuthenticationTokenException")

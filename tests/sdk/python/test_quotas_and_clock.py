@@ -15,6 +15,14 @@ from helpers import (
 )
 
 
+@pytest.fixture(scope="module", autouse=True)
+def _aws_catalog_without_verification(admin):
+    """CreatePartner in catalog AWS normally needs SUCCEEDED verifications; this module is about
+    quotas and the clock, not verification (test_account_tools.py covers that), so the check is off here."""
+    status, body = admin("POST", "/_pcentral/settings", {"require_verification_for_aws_catalog": False})
+    assert status == 200, body
+
+
 @pytest.fixture
 def held_tasks(admin):
     set_task_delay(admin, 3600)
@@ -297,3 +305,39 @@ def _fresh_client(server, account):
         "partnercentral-account", region_name="us-east-1", endpoint_url=server.endpoint,
         aws_access_key_id=account, aws_secret_access_key="test",
         config=Config(retries={"total_max_attempts": 1}))
+
+
+def test_refused_calls_do_not_count_against_quotas(client, admin, raw):
+    account = new_account()
+    c = client(account)
+    p = create_partner(c)
+    # tasks: one held task, five refused starts while it runs, then cancel
+    set_task_delay(admin, 3600)
+    try:
+        held = _start(c, p["Id"], 0)
+        for i in range(5):
+            expect_error(_start, "ConflictException", "INCOMPATIBLE_PARTNER_PROFILE_TASK_STATE", 409,
+                         c=c, pid=p["Id"], n=100 + i)
+        c.cancel_profile_update_task(Catalog="Sandbox", Identifier=p["Id"], TaskId=held["TaskId"])
+    finally:
+        set_task_delay(admin, 0)
+    # rejected by validation: not counted either
+    for _ in range(3):
+        r = raw("StartProfileUpdateTask", {"Catalog": "Sandbox", "Identifier": p["Id"],
+                                           "TaskDetails": task_details(IndustrySegments=[])}, account=account)
+        assert r.status == 400, r
+    for i in range(1, 10):  # 9 more: 10 started in total
+        assert _start(c, p["Id"], i)["Status"] == "IN_PROGRESS"
+    expect_error(_start, "ServiceQuotaExceededException", "LIMIT_EXCEEDED_NUMBER_OF_PROFILE_UPDATE_PER_DAY", 402,
+                 c=c, pid=p["Id"], n=10)
+
+    # visibility: invalid puts do not count
+    for _ in range(3):
+        r = raw("PutProfileVisibility", {"Catalog": "Sandbox", "Identifier": p["Id"], "Visibility": "HIDDEN"},
+                account=account)
+        assert r.status == 400, r
+    for _ in range(5):
+        c.put_profile_visibility(Catalog="Sandbox", Identifier=p["Id"], Visibility="PUBLIC")
+    expect_error(c.put_profile_visibility, "ServiceQuotaExceededException",
+                 "LIMIT_EXCEEDED_NUMBER_OF_PROFILE_VISIBILITY_UPDATE_PER_DAY", 402,
+                 Catalog="Sandbox", Identifier=p["Id"], Visibility="PUBLIC")

@@ -58,6 +58,8 @@ def test_walkthrough_runs_verbatim(server, tmp_path):
     assert "PRIVATE" in out
     assert "B cannot see A's partner" in out
     assert "PARTNER_NOT_FOUND" in result.stderr or "ResourceNotFoundException" in result.stderr
+    # Catalog AWS: both verifications forced first, then the partner is created there.
+    expect(r"^BUSINESS_VERIFICATION\tSUCCEEDED$")
     expect(r"arn:aws:partnercentral:us-east-1:222222222222:catalog/AWS/partner/partner-")
     assert '"offset_seconds": 18' in out  # 31 minutes = 1860 s
     # The connection story: B saw A's profile (not its account) on the invitation,
