@@ -205,9 +205,13 @@ pub struct ServeArgs {
     /// Address to listen on.
     #[arg(long, env = "PCENTRAL_LISTEN", default_value = "127.0.0.1:4599")]
     pub listen: SocketAddr,
-    /// Directory of the SQLite database and the server key.
+    /// Directory of the SQLite database and the server key file.
     #[arg(long, env = "PCENTRAL_DATA_DIR", default_value = ".pcentral")]
     pub data_dir: PathBuf,
+    /// PostgreSQL URL (`postgres://user:password@host:port/database`) instead of SQLite; every node of a
+    /// deployment uses the same URL and the same server key.
+    #[arg(long, env = "PCENTRAL_DATABASE", hide_env_values = true)]
+    pub database: Option<String>,
     /// Accept the local credentials convention (secret `test`) even when listening beyond loopback.
     #[arg(long, env = "PCENTRAL_ALLOW_LOCAL_CREDENTIALS")]
     pub allow_local_credentials: bool,
@@ -296,7 +300,16 @@ impl ServeArgs {
 /// Run `pcentral serve` until SIGINT or SIGTERM.
 pub async fn serve(args: ServeArgs) -> Result<(), String> {
     init_logging(args.log_format);
-    let store = pcentral_store::SqliteStore::open(&args.data_dir).map_err(|e| format!("data-dir: {e}"))?;
+    let store: Arc<dyn pcentral_core::Store> = match args.database.clone() {
+        // The PostgreSQL client blocks: connect and migrate off the async workers.
+        Some(url) => Arc::new(
+            tokio::task::spawn_blocking(move || pcentral_store::PostgresStore::open(&url))
+                .await
+                .map_err(|e| format!("database: {e}"))?
+                .map_err(|e| format!("database: {e}"))?,
+        ),
+        None => Arc::new(pcentral_store::SqliteStore::open(&args.data_dir).map_err(|e| format!("data-dir: {e}"))?),
+    };
     let key = match &args.server_key {
         Some(text) => ServerKey::from_base64(text).map_err(|e| format!("server-key: {e}"))?,
         None => ServerKey::load_or_create(&args.data_dir).map_err(|e| format!("server-key: {e}"))?,
@@ -306,14 +319,10 @@ pub async fn serve(args: ServeArgs) -> Result<(), String> {
     let listener =
         tokio::net::TcpListener::bind(args.listen).await.map_err(|e| format!("listen {}: {e}", args.listen))?;
     let local = listener.local_addr().map_err(|e| format!("listen: {e}"))?;
-    tracing::info!(address = %local, data_dir = %args.data_dir.display(), backend = "sqlite", "pcentral listening");
+    tracing::info!(address = %local, backend = store.backend_name(), "pcentral listening");
     tracing::info!(rule = %credentials.describe(), "credentials");
-    let state = Arc::new(AppState {
-        store: Arc::new(store),
-        credentials,
-        settings: args.settings(),
-        admin_token: args.admin_token.clone(),
-    });
+    let state =
+        Arc::new(AppState { store, credentials, settings: args.settings(), admin_token: args.admin_token.clone() });
     crate::http::serve(listener, state, shutdown_signal()).await;
     tracing::info!("pcentral stopped");
     Ok(())

@@ -1,9 +1,17 @@
 //! Storage backends behind the core's [`pcentral_core::Store`] interface.
 //!
 //! * [`sqlite`]: the embedded default, one file in the data directory.
+//! * [`postgres`]: one PostgreSQL database shared by several nodes.
 //!
-//! Every backend passes the same conformance suite (`tests/conformance.rs`).
+//! Both keep the same tables; [`records`] implements the typed transaction
+//! once over the small [`sql::Db`] interface each backend provides. Every
+//! backend passes the same test suites (`tests/`).
 
+#[macro_use]
+mod records;
+pub mod postgres;
+pub mod sql;
 pub mod sqlite;
 
+pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;

@@ -2,22 +2,20 @@
 //!
 //! One writer connection serialises write transactions (`BEGIN IMMEDIATE`);
 //! reads use a small pool of read-only connections and see a consistent
-//! snapshot without waiting for the writer. Records are stored as JSON
-//! documents next to the columns their lookups and constraints need.
+//! snapshot without waiting for the writer. The typed records on top are
+//! shared with the PostgreSQL backend (`records.rs`).
 
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::Duration;
 
-use pcentral_core::store::{
-    Connection as StoredConnection, ConnectionPreferences, EmailCode, IdempotencyRecord, Invitation, OpResult,
-    OutboxMessage, Partner, ProfileTask, QualificationsAssociation, QualificationsGroup, QualificationsTask,
-    ServiceState, Store, StoredCredential, Tx, TxBody, Verification,
-};
+use pcentral_core::store::{OpResult, Store, TxBody};
 use pcentral_core::{Failure, StoreError};
-use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
-use serde::de::DeserializeOwned;
-use serde::Serialize;
+use rusqlite::types::Value as SqlValue;
+use rusqlite::{params_from_iter, Connection, TransactionBehavior};
+
+use crate::records::RecordTx;
+use crate::sql::{Db, Param};
 
 /// Schema migrations, applied in order; `PRAGMA user_version` records how many ran.
 const MIGRATIONS: &[&str] = &[
@@ -153,6 +151,38 @@ impl SqliteStore {
         Ok(conn)
     }
 
+    /// Every row of every table as `table: cells`, in a stable order: for
+    /// tests that check a refused request changed nothing, and for diagnostics.
+    pub fn dump_rows(&self) -> Result<Vec<String>, StoreError> {
+        let conn = self.reader()?;
+        let tables: Vec<String> = {
+            let mut stmt = conn
+                .prepare(
+                    "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
+                )
+                .map_err(backend)?;
+            let names = stmt.query_map([], |r| r.get(0)).map_err(backend)?;
+            names.collect::<Result<_, _>>().map_err(backend)?
+        };
+        let mut out = Vec::new();
+        for table in tables {
+            let mut stmt = conn.prepare(&format!("SELECT * FROM \"{table}\"")).map_err(backend)?;
+            let n = stmt.column_count();
+            let rows = stmt
+                .query_map([], |r| {
+                    let cells: Result<Vec<String>, _> =
+                        (0..n).map(|i| r.get_ref(i).map(|v| format!("{v:?}"))).collect();
+                    Ok(format!("{table}: {}", cells?.join(" | ")))
+                })
+                .map_err(backend)?;
+            let mut rows: Vec<String> = rows.collect::<Result<_, _>>().map_err(backend)?;
+            rows.sort();
+            out.extend(rows);
+        }
+        self.give_back(conn);
+        Ok(out)
+    }
+
     fn give_back(&self, conn: Connection) {
         if let Ok(mut pool) = self.readers.lock() {
             if pool.len() < READ_POOL {
@@ -178,7 +208,7 @@ fn run(conn: &mut Connection, behavior: TransactionBehavior, body: &mut TxBody<'
     loop {
         attempts += 1;
         let tx = conn.transaction_with_behavior(behavior).map_err(sql_error)?;
-        let result = body(&mut SqliteTx { tx: &tx });
+        let result = body(&mut RecordTx { db: SqliteDb { tx: &tx } });
         match result {
             Ok(()) => {
                 tx.commit().map_err(sql_error)?;
@@ -210,507 +240,43 @@ impl Store for SqliteStore {
     }
 }
 
-struct SqliteTx<'a> {
-    tx: &'a rusqlite::Transaction<'a>,
+/// One SQLite transaction, seen through the shared [`Db`] interface.
+struct SqliteDb<'t, 'c> {
+    tx: &'t rusqlite::Transaction<'c>,
 }
 
-fn to_doc<T: Serialize>(value: &T) -> Result<String, StoreError> {
-    serde_json::to_string(value).map_err(backend)
+fn sqlite_params<'p>(params: &'p [Param<'_>]) -> impl Iterator<Item = SqlValue> + 'p {
+    params.iter().map(|p| match p {
+        Param::Text(s) => SqlValue::Text((*s).to_string()),
+        Param::OptText(Some(s)) => SqlValue::Text((*s).to_string()),
+        Param::OptText(None) => SqlValue::Null,
+        Param::Int(n) => SqlValue::Integer(*n),
+    })
 }
 
-fn from_doc<T: DeserializeOwned>(doc: &str) -> Result<T, StoreError> {
-    serde_json::from_str(doc).map_err(|e| backend(format!("stored record unreadable: {e}")))
-}
-
-impl SqliteTx<'_> {
-    fn one<T: DeserializeOwned>(&self, sql: &str, params: impl rusqlite::Params) -> Result<Option<T>, StoreError> {
-        let doc: Option<String> = self.tx.query_row(sql, params, |r| r.get(0)).optional().map_err(sql_error)?;
-        doc.as_deref().map(from_doc).transpose()
-    }
-
-    fn all<T: DeserializeOwned>(&self, sql: &str, params: impl rusqlite::Params) -> Result<Vec<T>, StoreError> {
+impl Db for SqliteDb<'_, '_> {
+    fn texts(&mut self, sql: &str, params: &[Param<'_>]) -> Result<Vec<String>, StoreError> {
         let mut stmt = self.tx.prepare_cached(sql).map_err(sql_error)?;
-        let docs = stmt.query_map(params, |r| r.get::<_, String>(0)).map_err(sql_error)?;
-        let mut out = Vec::new();
-        for doc in docs {
-            out.push(from_doc(&doc.map_err(sql_error)?)?);
-        }
-        Ok(out)
+        let rows = stmt.query_map(params_from_iter(sqlite_params(params)), |r| r.get(0)).map_err(sql_error)?;
+        rows.map(|r| r.map_err(sql_error)).collect()
     }
 
-    fn exec(&self, sql: &str, params: impl rusqlite::Params) -> Result<usize, StoreError> {
-        self.tx.prepare_cached(sql).map_err(sql_error)?.execute(params).map_err(sql_error)
-    }
-
-    /// Rewrite the connection's rows in `connection_active_types`, whose key
-    /// allows one ACTIVE entry per (catalog, pair, type) across all connections.
-    fn put_active_types(&self, c: &StoredConnection) -> Result<(), StoreError> {
-        self.exec(
-            "DELETE FROM connection_active_types WHERE catalog = ?1 AND connection_id = ?2",
-            params![c.catalog, c.id],
-        )?;
-        let (lo, hi) = pair(&c.participants[0], &c.participants[1]);
-        for (kind, entry) in &c.types {
-            if entry.status == "ACTIVE" {
-                self.exec(
-                    "INSERT INTO connection_active_types (catalog, account_lo, account_hi, connection_type, connection_id)
-                     VALUES (?1, ?2, ?3, ?4, ?5)",
-                    params![c.catalog, lo, hi, kind, c.id],
-                )?;
-            }
-        }
-        Ok(())
-    }
-}
-
-impl SqliteTx<'_> {
-    /// Rewrite the partner's rows in `partner_domains`, whose key allows one
-    /// partner per (catalog, domain).
-    fn put_domains(&self, p: &Partner) -> Result<(), StoreError> {
-        self.exec("DELETE FROM partner_domains WHERE catalog = ?1 AND partner_id = ?2", params![p.catalog, p.id])?;
-        for d in &p.domains {
-            self.exec(
-                "INSERT INTO partner_domains (catalog, domain, partner_id) VALUES (?1, ?2, ?3)",
-                params![p.catalog, d.domain_name, p.id],
-            )?;
-        }
-        Ok(())
-    }
-}
-
-/// The two accounts of a pair in a fixed order (the index columns of pair constraints).
-fn pair<'s>(a: &'s str, b: &'s str) -> (&'s str, &'s str) {
-    if a <= b {
-        (a, b)
-    } else {
-        (b, a)
-    }
-}
-
-impl Tx for SqliteTx<'_> {
-    fn service_state(&mut self) -> Result<ServiceState, StoreError> {
-        Ok(self.one("SELECT doc FROM service_state WHERE id = 1", [])?.unwrap_or_default())
-    }
-
-    fn put_service_state(&mut self, state: &ServiceState) -> Result<(), StoreError> {
-        self.exec(
-            "INSERT INTO service_state (id, doc) VALUES (1, ?1) ON CONFLICT (id) DO UPDATE SET doc = excluded.doc",
-            params![to_doc(state)?],
-        )?;
-        Ok(())
-    }
-
-    fn partner_by_account(&mut self, catalog: &str, account: &str) -> Result<Option<Partner>, StoreError> {
-        self.one("SELECT doc FROM partners WHERE catalog = ?1 AND account = ?2", params![catalog, account])
-    }
-
-    fn partner_by_id(&mut self, catalog: &str, id: &str) -> Result<Option<Partner>, StoreError> {
-        self.one("SELECT doc FROM partners WHERE catalog = ?1 AND id = ?2", params![catalog, id])
-    }
-
-    fn partner_by_legal_name(&mut self, catalog: &str, legal_name_key: &str) -> Result<Option<Partner>, StoreError> {
-        self.one(
-            "SELECT doc FROM partners WHERE catalog = ?1 AND legal_name_key = ?2",
-            params![catalog, legal_name_key],
-        )
-    }
-
-    fn insert_partner(&mut self, p: &Partner) -> Result<(), StoreError> {
-        self.exec(
-            "INSERT INTO partners (catalog, id, account, legal_name_key, profile_id, doc) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![
-                p.catalog,
-                p.id,
-                p.account,
-                pcentral_core::partners::legal_name_key(&p.legal_name),
-                p.profile_id,
-                to_doc(p)?
-            ],
-        )?;
-        self.put_domains(p)
-    }
-
-    fn partner_by_profile_id(&mut self, catalog: &str, profile_id: &str) -> Result<Option<Partner>, StoreError> {
-        self.one("SELECT doc FROM partners WHERE catalog = ?1 AND profile_id = ?2", params![catalog, profile_id])
-    }
-
-    fn update_partner(&mut self, p: &Partner) -> Result<(), StoreError> {
-        self.exec(
-            "UPDATE partners SET legal_name_key = ?3, doc = ?4 WHERE catalog = ?1 AND id = ?2",
-            params![p.catalog, p.id, pcentral_core::partners::legal_name_key(&p.legal_name), to_doc(p)?],
-        )?;
-        self.put_domains(p)
-    }
-
-    fn partner_id_by_domain(&mut self, catalog: &str, domain: &str) -> Result<Option<String>, StoreError> {
-        self.tx
-            .query_row(
-                "SELECT partner_id FROM partner_domains WHERE catalog = ?1 AND domain = ?2",
-                params![catalog, domain],
-                |r| r.get(0),
-            )
-            .optional()
-            .map_err(sql_error)
-    }
-
-    fn profile_tasks(&mut self, partner_id: &str) -> Result<Vec<ProfileTask>, StoreError> {
-        self.all("SELECT doc FROM profile_tasks WHERE partner_id = ?1 ORDER BY seq", params![partner_id])
-    }
-
-    fn insert_profile_task(&mut self, t: &ProfileTask) -> Result<(), StoreError> {
-        self.exec(
-            "INSERT INTO profile_tasks (partner_id, task_id, doc) VALUES (?1, ?2, ?3)",
-            params![t.partner_id, t.task_id, to_doc(t)?],
-        )?;
-        Ok(())
-    }
-
-    fn update_profile_task(&mut self, t: &ProfileTask) -> Result<(), StoreError> {
-        self.exec("UPDATE profile_tasks SET doc = ?2 WHERE task_id = ?1", params![t.task_id, to_doc(t)?])?;
-        Ok(())
-    }
-
-    fn email_code(&mut self, catalog: &str, address: &str) -> Result<Option<EmailCode>, StoreError> {
-        self.one("SELECT doc FROM email_codes WHERE catalog = ?1 AND address = ?2", params![catalog, address])
-    }
-
-    fn put_email_code(&mut self, c: &EmailCode) -> Result<(), StoreError> {
-        self.exec(
-            "INSERT INTO email_codes (catalog, address, doc) VALUES (?1, ?2, ?3)
-             ON CONFLICT (catalog, address) DO UPDATE SET doc = excluded.doc",
-            params![c.catalog, c.address, to_doc(c)?],
-        )?;
-        Ok(())
-    }
-
-    fn delete_email_code(&mut self, catalog: &str, address: &str) -> Result<(), StoreError> {
-        self.exec("DELETE FROM email_codes WHERE catalog = ?1 AND address = ?2", params![catalog, address])?;
-        Ok(())
-    }
-
-    fn append_outbox(&mut self, m: &OutboxMessage) -> Result<(), StoreError> {
-        self.exec(
-            "INSERT INTO outbox (address_key, doc) VALUES (?1, ?2)",
-            params![m.address.to_lowercase(), to_doc(m)?],
-        )?;
-        Ok(())
-    }
-
-    fn outbox(&mut self, address: Option<&str>) -> Result<Vec<OutboxMessage>, StoreError> {
-        let mut stmt = self
-            .tx
-            .prepare_cached("SELECT id, doc FROM outbox WHERE ?1 IS NULL OR address_key = ?1 ORDER BY id")
-            .map_err(sql_error)?;
+    fn int_texts(&mut self, sql: &str, params: &[Param<'_>]) -> Result<Vec<(i64, String)>, StoreError> {
+        let mut stmt = self.tx.prepare_cached(sql).map_err(sql_error)?;
         let rows = stmt
-            .query_map(params![address.map(str::to_lowercase)], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))
+            .query_map(params_from_iter(sqlite_params(params)), |r| Ok((r.get(0)?, r.get(1)?)))
             .map_err(sql_error)?;
-        let mut out = Vec::new();
-        for row in rows {
-            let (id, doc) = row.map_err(sql_error)?;
-            let mut message: OutboxMessage = from_doc(&doc)?;
-            message.id = id;
-            out.push(message);
-        }
-        Ok(out)
+        rows.map(|r| r.map_err(sql_error)).collect()
     }
 
-    fn count_usage(&mut self, catalog: &str, kind: &str, scope: &str, since: i64) -> Result<u64, StoreError> {
-        let n: i64 = self
-            .tx
-            .query_row(
-                "SELECT COUNT(*) FROM usage WHERE catalog = ?1 AND kind = ?2 AND scope = ?3 AND at > ?4",
-                params![catalog, kind, scope, since],
-                |r| r.get(0),
-            )
-            .map_err(sql_error)?;
-        Ok(u64::try_from(n).unwrap_or_default())
+    fn int(&mut self, sql: &str, params: &[Param<'_>]) -> Result<i64, StoreError> {
+        let mut stmt = self.tx.prepare_cached(sql).map_err(sql_error)?;
+        stmt.query_row(params_from_iter(sqlite_params(params)), |r| r.get(0)).map_err(sql_error)
     }
 
-    fn record_usage(&mut self, catalog: &str, kind: &str, scope: &str, at: i64) -> Result<(), StoreError> {
-        self.exec(
-            "INSERT INTO usage (catalog, kind, scope, at) VALUES (?1, ?2, ?3, ?4)",
-            params![catalog, kind, scope, at],
-        )?;
-        Ok(())
-    }
-
-    fn idempotency(
-        &mut self,
-        account: &str,
-        operation: &str,
-        token: &str,
-    ) -> Result<Option<IdempotencyRecord>, StoreError> {
-        self.one(
-            "SELECT doc FROM idempotency WHERE account = ?1 AND operation = ?2 AND token = ?3",
-            params![account, operation, token],
-        )
-    }
-
-    fn put_idempotency(&mut self, r: &IdempotencyRecord) -> Result<(), StoreError> {
-        self.exec(
-            "INSERT INTO idempotency (account, operation, token, doc) VALUES (?1, ?2, ?3, ?4)
-             ON CONFLICT (account, operation, token) DO UPDATE SET doc = excluded.doc",
-            params![r.account, r.operation, r.token, to_doc(r)?],
-        )?;
-        Ok(())
-    }
-
-    fn connection_preferences(
-        &mut self,
-        catalog: &str,
-        account: &str,
-    ) -> Result<Option<ConnectionPreferences>, StoreError> {
-        self.one(
-            "SELECT doc FROM connection_preferences WHERE catalog = ?1 AND account = ?2",
-            params![catalog, account],
-        )
-    }
-
-    fn put_connection_preferences(&mut self, p: &ConnectionPreferences) -> Result<(), StoreError> {
-        self.exec(
-            "INSERT INTO connection_preferences (catalog, account, doc) VALUES (?1, ?2, ?3)
-             ON CONFLICT (catalog, account) DO UPDATE SET doc = excluded.doc",
-            params![p.catalog, p.account, to_doc(p)?],
-        )?;
-        Ok(())
-    }
-
-    fn invitation(&mut self, catalog: &str, id: &str) -> Result<Option<Invitation>, StoreError> {
-        self.one("SELECT doc FROM connection_invitations WHERE catalog = ?1 AND id = ?2", params![catalog, id])
-    }
-
-    fn invitations_of(&mut self, catalog: &str, account: &str) -> Result<Vec<Invitation>, StoreError> {
-        self.all(
-            "SELECT doc FROM connection_invitations WHERE catalog = ?1 AND (sender = ?2 OR receiver = ?2)
-             ORDER BY created_at DESC, id ASC",
-            params![catalog, account],
-        )
-    }
-
-    fn invitations_between(
-        &mut self,
-        catalog: &str,
-        a: &str,
-        b: &str,
-        status: &str,
-    ) -> Result<Vec<Invitation>, StoreError> {
-        let (lo, hi) = pair(a, b);
-        self.all(
-            "SELECT doc FROM connection_invitations
-             WHERE catalog = ?1 AND pair_lo = ?2 AND pair_hi = ?3 AND status = ?4 ORDER BY created_at DESC, id ASC",
-            params![catalog, lo, hi, status],
-        )
-    }
-
-    fn count_open_invitations(&mut self, catalog: &str, sender: &str, now: i64) -> Result<u64, StoreError> {
-        let n: i64 = self
-            .tx
-            .query_row(
-                "SELECT COUNT(*) FROM connection_invitations
-                 WHERE catalog = ?1 AND sender = ?2 AND status = 'PENDING' AND expires_at > ?3",
-                params![catalog, sender, now],
-                |r| r.get(0),
-            )
-            .map_err(sql_error)?;
-        Ok(u64::try_from(n).unwrap_or_default())
-    }
-
-    fn insert_invitation(&mut self, i: &Invitation) -> Result<(), StoreError> {
-        let (lo, hi) = pair(&i.sender_account, &i.receiver_account);
-        self.exec(
-            "INSERT INTO connection_invitations
-             (catalog, id, sender, receiver, pair_lo, pair_hi, connection_type, status, created_at, expires_at, doc)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-            params![
-                i.catalog,
-                i.id,
-                i.sender_account,
-                i.receiver_account,
-                lo,
-                hi,
-                i.connection_type,
-                i.status,
-                i.created_at,
-                i.expires_at,
-                to_doc(i)?
-            ],
-        )?;
-        Ok(())
-    }
-
-    fn update_invitation(&mut self, i: &Invitation) -> Result<(), StoreError> {
-        self.exec(
-            "UPDATE connection_invitations SET status = ?3, doc = ?4 WHERE catalog = ?1 AND id = ?2",
-            params![i.catalog, i.id, i.status, to_doc(i)?],
-        )?;
-        Ok(())
-    }
-
-    fn connection(&mut self, catalog: &str, id: &str) -> Result<Option<StoredConnection>, StoreError> {
-        self.one("SELECT doc FROM connections WHERE catalog = ?1 AND id = ?2", params![catalog, id])
-    }
-
-    fn connections_of(&mut self, catalog: &str, account: &str) -> Result<Vec<StoredConnection>, StoreError> {
-        self.all(
-            "SELECT doc FROM connections WHERE catalog = ?1 AND (account_lo = ?2 OR account_hi = ?2)
-             ORDER BY created_at DESC, id ASC",
-            params![catalog, account],
-        )
-    }
-
-    fn live_connection_between(
-        &mut self,
-        catalog: &str,
-        a: &str,
-        b: &str,
-    ) -> Result<Option<StoredConnection>, StoreError> {
-        let (lo, hi) = pair(a, b);
-        self.one(
-            "SELECT doc FROM connections WHERE catalog = ?1 AND account_lo = ?2 AND account_hi = ?3 AND live = 1",
-            params![catalog, lo, hi],
-        )
-    }
-
-    fn count_live_connections(&mut self, catalog: &str, account: &str) -> Result<u64, StoreError> {
-        let n: i64 = self
-            .tx
-            .query_row(
-                "SELECT COUNT(*) FROM connections WHERE catalog = ?1 AND (account_lo = ?2 OR account_hi = ?2) AND live = 1",
-                params![catalog, account],
-                |r| r.get(0),
-            )
-            .map_err(sql_error)?;
-        Ok(u64::try_from(n).unwrap_or_default())
-    }
-
-    fn insert_connection(&mut self, c: &StoredConnection) -> Result<(), StoreError> {
-        let (lo, hi) = pair(&c.participants[0], &c.participants[1]);
-        self.exec(
-            "INSERT INTO connections (catalog, id, account_lo, account_hi, created_at, live, doc)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            params![c.catalog, c.id, lo, hi, c.created_at, c.is_live(), to_doc(c)?],
-        )?;
-        self.put_active_types(c)
-    }
-
-    fn update_connection(&mut self, c: &StoredConnection) -> Result<(), StoreError> {
-        self.exec(
-            "UPDATE connections SET live = ?3, doc = ?4 WHERE catalog = ?1 AND id = ?2",
-            params![c.catalog, c.id, c.is_live(), to_doc(c)?],
-        )?;
-        self.put_active_types(c)
-    }
-
-    fn verification(&mut self, account: &str, verification_type: &str) -> Result<Option<Verification>, StoreError> {
-        self.one(
-            "SELECT doc FROM verifications WHERE account = ?1 AND verification_type = ?2",
-            params![account, verification_type],
-        )
-    }
-
-    fn verification_by_token(&mut self, token: &str) -> Result<Option<Verification>, StoreError> {
-        self.one("SELECT doc FROM verifications WHERE completion_token = ?1", params![token])
-    }
-
-    fn put_verification(&mut self, v: &Verification) -> Result<(), StoreError> {
-        self.exec(
-            "INSERT INTO verifications (account, verification_type, completion_token, doc) VALUES (?1, ?2, ?3, ?4)
-             ON CONFLICT (account, verification_type)
-             DO UPDATE SET completion_token = excluded.completion_token, doc = excluded.doc",
-            params![v.account, v.verification_type, v.completion_token, to_doc(v)?],
-        )?;
-        Ok(())
-    }
-
-    fn qualifications_tasks_of(
-        &mut self,
-        catalog: &str,
-        owner_partner_id: &str,
-        kind: &str,
-    ) -> Result<Vec<QualificationsTask>, StoreError> {
-        self.all(
-            "SELECT doc FROM qualifications_tasks WHERE catalog = ?1 AND owner_partner_id = ?2 AND kind = ?3
-             ORDER BY seq",
-            params![catalog, owner_partner_id, kind],
-        )
-    }
-
-    fn open_qualifications_tasks(&mut self, catalog: &str) -> Result<Vec<QualificationsTask>, StoreError> {
-        self.all("SELECT doc FROM qualifications_tasks WHERE catalog = ?1 AND open = 1 ORDER BY seq", params![catalog])
-    }
-
-    fn insert_qualifications_task(&mut self, t: &QualificationsTask) -> Result<(), StoreError> {
-        self.exec(
-            "INSERT INTO qualifications_tasks (catalog, task_id, kind, owner_partner_id, open, doc)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![t.catalog, t.task_id, t.kind, t.owner_partner_id, t.ended_at.is_none(), to_doc(t)?],
-        )?;
-        Ok(())
-    }
-
-    fn update_qualifications_task(&mut self, t: &QualificationsTask) -> Result<(), StoreError> {
-        self.exec(
-            "UPDATE qualifications_tasks SET open = ?2, doc = ?3 WHERE task_id = ?1",
-            params![t.task_id, t.ended_at.is_none(), to_doc(t)?],
-        )?;
-        Ok(())
-    }
-
-    fn qualifications_associations(&mut self, catalog: &str) -> Result<Vec<QualificationsAssociation>, StoreError> {
-        self.all("SELECT doc FROM qualifications_associations WHERE catalog = ?1 ORDER BY seq", params![catalog])
-    }
-
-    fn insert_qualifications_association(&mut self, a: &QualificationsAssociation) -> Result<(), StoreError> {
-        self.exec(
-            "INSERT INTO qualifications_associations (catalog, subsidiary_account, primary_account, doc)
-             VALUES (?1, ?2, ?3, ?4)",
-            params![a.catalog, a.subsidiary_account, a.primary_account, to_doc(a)?],
-        )?;
-        Ok(())
-    }
-
-    fn delete_qualifications_association(&mut self, catalog: &str, subsidiary_account: &str) -> Result<(), StoreError> {
-        self.exec(
-            "DELETE FROM qualifications_associations WHERE catalog = ?1 AND subsidiary_account = ?2",
-            params![catalog, subsidiary_account],
-        )?;
-        Ok(())
-    }
-
-    fn qualifications_groups(&mut self, catalog: &str) -> Result<Vec<QualificationsGroup>, StoreError> {
-        self.all("SELECT doc FROM qualifications_groups WHERE catalog = ?1 ORDER BY primary_account", params![catalog])
-    }
-
-    fn put_qualifications_group(&mut self, g: &QualificationsGroup) -> Result<(), StoreError> {
-        self.exec(
-            "INSERT INTO qualifications_groups (catalog, primary_account, doc) VALUES (?1, ?2, ?3)
-             ON CONFLICT (catalog, primary_account) DO UPDATE SET doc = excluded.doc",
-            params![g.catalog, g.primary_account, to_doc(g)?],
-        )?;
-        Ok(())
-    }
-
-    fn delete_qualifications_group(&mut self, catalog: &str, primary_account: &str) -> Result<(), StoreError> {
-        self.exec(
-            "DELETE FROM qualifications_groups WHERE catalog = ?1 AND primary_account = ?2",
-            params![catalog, primary_account],
-        )?;
-        Ok(())
-    }
-
-    fn credential(&mut self, access_key_id: &str) -> Result<Option<StoredCredential>, StoreError> {
-        self.one("SELECT doc FROM credentials WHERE access_key_id = ?1", params![access_key_id])
-    }
-
-    fn insert_credential(&mut self, c: &StoredCredential) -> Result<(), StoreError> {
-        self.exec(
-            "INSERT INTO credentials (access_key_id, doc) VALUES (?1, ?2)",
-            params![c.access_key_id, to_doc(c)?],
-        )?;
-        Ok(())
-    }
-
-    fn credentials(&mut self) -> Result<Vec<StoredCredential>, StoreError> {
-        self.all("SELECT doc FROM credentials ORDER BY access_key_id", [])
+    fn exec(&mut self, sql: &str, params: &[Param<'_>]) -> Result<u64, StoreError> {
+        let mut stmt = self.tx.prepare_cached(sql).map_err(sql_error)?;
+        let n = stmt.execute(params_from_iter(sqlite_params(params))).map_err(sql_error)?;
+        Ok(u64::try_from(n).unwrap_or(u64::MAX))
     }
 }

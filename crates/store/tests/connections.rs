@@ -7,9 +7,9 @@
 mod common;
 
 use common::Harness;
+use pcentral_core::store::read;
 use pcentral_core::Settings;
 use pcentral_model::ApiError;
-use pcentral_store::SqliteStore;
 use serde_json::{json, Value};
 
 const A: &str = "111111111111";
@@ -296,7 +296,7 @@ fn two_party_story() {
 
     // Everything survives reopening the store.
     let before = env.get_invitation(C, &to_c);
-    env.store = SqliteStore::open(env.dir.path()).unwrap();
+    env.reopen();
     assert_eq!(env.get_invitation(C, &to_c), before);
 }
 
@@ -455,8 +455,8 @@ fn create_refusals() {
 
 impl Env {
     fn reserved_profile_id(&self, account: &str) -> String {
-        let conn = rusqlite::Connection::open(self.dir.path().join("pcentral.db")).unwrap();
-        conn.query_row("SELECT profile_id FROM partners WHERE account = ?1", [account], |r| r.get(0)).unwrap()
+        let partner = read(self.store.get(), |tx| Ok(tx.partner_by_account(CAT, account)?)).unwrap();
+        partner.expect("the account has a partner").profile_id
     }
 
     fn published_partner_after_draft(&mut self, account: &str, draft: &Value) -> String {

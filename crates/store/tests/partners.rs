@@ -1,5 +1,5 @@
 //! The partner and profile rules, driven through `core::execute` over a real
-//! SQLite store (no HTTP): the story of issue 2 and its error cases.
+//! store (no HTTP): the story of issue 2 and its error cases.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -8,7 +8,6 @@ mod common;
 use common::Harness;
 use pcentral_core::store::read;
 use pcentral_model::ApiError;
-use pcentral_store::SqliteStore;
 use serde_json::{json, Value};
 
 const A: &str = "111111111111";
@@ -144,7 +143,7 @@ fn aws_catalog_codes_are_single_use_and_expire() {
     // About codes, not verification (covered in account_tools.rs).
     w.settings.require_verification_for_aws_catalog = false;
     w.ok(A, "SendEmailVerificationCode", json!({"Catalog": "AWS", "Email": "Ada@Alpha.example"}));
-    let code = read(&w.store, |tx| Ok(tx.outbox(Some("ada@alpha.example"))?)).unwrap()[0].code.clone().unwrap();
+    let code = read(w.store.get(), |tx| Ok(tx.outbox(Some("ada@alpha.example"))?)).unwrap()[0].code.clone().unwrap();
     let e = w.err(A, "CreatePartner", create_input("AWS", "Alpha", "ada@alpha.example", "000000"));
     assert_eq!(e.body()["ErrorDetails"][0]["FieldValidationError"]["Name"], "EmailVerificationCode");
     w.ok(A, "CreatePartner", create_input("AWS", "Alpha", "ada@alpha.example", &code));
@@ -153,7 +152,7 @@ fn aws_catalog_codes_are_single_use_and_expire() {
     assert_eq!(e.body()["ErrorDetails"][0]["FieldValidationError"]["Code"], "INVALID_VALUE");
     // A fresh code expires after 30 minutes of service time.
     w.ok(B, "SendEmailVerificationCode", json!({"Catalog": "AWS", "Email": "b@beta.example"}));
-    let code = read(&w.store, |tx| Ok(tx.outbox(Some("b@beta.example"))?)).unwrap()[0].code.clone().unwrap();
+    let code = read(w.store.get(), |tx| Ok(tx.outbox(Some("b@beta.example"))?)).unwrap()[0].code.clone().unwrap();
     w.advance(31 * 60 * 1000);
     let e = w.err(B, "CreatePartner", create_input("AWS", "Beta", "b@beta.example", &code));
     assert_eq!(reason(&e), ("ValidationException", "REQUEST_VALIDATION_FAILED"));
@@ -279,9 +278,7 @@ fn client_tokens_replay_or_conflict_and_replays_do_not_count() {
 
 #[test]
 fn rejected_requests_change_nothing_and_state_survives_reopen() {
-    let dir = tempfile::tempdir().unwrap();
     let mut w = World::new();
-    w.store = SqliteStore::open(dir.path()).unwrap();
     let p = w.ok(A, "CreatePartner", create_input("Sandbox", "Alpha", "a@alpha.example", "000000"));
     let before = w.ok(A, "GetPartner", json!({"Catalog": "Sandbox", "Identifier": p["Id"]}));
     // A rejected task start (bad details) and a conflicting create write nothing.
@@ -294,7 +291,7 @@ fn rejected_requests_change_nothing_and_state_survives_reopen() {
     let e = w.err(A, "GetProfileUpdateTask", json!({"Catalog": "Sandbox", "Identifier": p["Id"]}));
     assert_eq!(reason(&e), ("ResourceNotFoundException", "PARTNER_PROFILE_TASK_NOT_FOUND"));
     assert_eq!(w.ok(A, "GetPartner", json!({"Catalog": "Sandbox", "Identifier": p["Id"]})), before);
-    // Reopen the same file: everything acknowledged is there.
-    w.store = SqliteStore::open(dir.path()).unwrap();
+    // Reopen the store: everything acknowledged is there.
+    w.reopen();
     assert_eq!(w.ok(A, "GetPartner", json!({"Catalog": "Sandbox", "Identifier": p["Id"]})), before);
 }

@@ -1,13 +1,14 @@
-//! What the store-level rule tests share: a real SQLite store in a temporary
-//! directory, fixed ids, a wall clock the test moves, and calls that validate
+//! What the store-level rule tests share: a real store (SQLite in a temporary
+//! directory, or PostgreSQL when `PCENTRAL_TEST_DATABASE` is set), fixed ids, a wall clock the test moves, and calls that validate
 //! their input and run in a read or write transaction like the server does.
 
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
 use pcentral_core::store::{read, write, Tx};
+use pcentral_core::Store;
 use pcentral_core::{execute, Caller, Ids, Settings};
 use pcentral_model::{check_input, model, ApiError};
-use pcentral_store::SqliteStore;
+use pcentral_store::{PostgresStore, SqliteStore};
 use serde_json::Value;
 
 /// The base URL test callers reach pcentral at.
@@ -26,9 +27,51 @@ impl Ids for SeqIds {
     }
 }
 
+/// The backend under test: SQLite in a temporary directory, or, when
+/// `PCENTRAL_TEST_DATABASE` holds a PostgreSQL URL, a fresh schema there.
+pub enum TestStore {
+    Sqlite(SqliteStore, tempfile::TempDir),
+    Postgres(PostgresStore, String, String),
+}
+
+impl TestStore {
+    pub fn new() -> TestStore {
+        match std::env::var("PCENTRAL_TEST_DATABASE") {
+            Ok(url) if !url.is_empty() => {
+                let (store, schema) = PostgresStore::open_isolated(&url).unwrap();
+                TestStore::Postgres(store, url, schema)
+            }
+            _ => {
+                let dir = tempfile::tempdir().unwrap();
+                TestStore::Sqlite(SqliteStore::open(dir.path()).unwrap(), dir)
+            }
+        }
+    }
+
+    pub fn get(&self) -> &dyn Store {
+        match self {
+            TestStore::Sqlite(s, _) => s,
+            TestStore::Postgres(s, _, _) => s,
+        }
+    }
+
+    pub fn dump(&self) -> Vec<String> {
+        match self {
+            TestStore::Sqlite(s, _) => s.dump_rows().unwrap(),
+            TestStore::Postgres(s, _, _) => s.dump_rows().unwrap(),
+        }
+    }
+
+    pub fn reopen(&mut self) {
+        match self {
+            TestStore::Sqlite(s, dir) => *s = SqliteStore::open(dir.path()).unwrap(),
+            TestStore::Postgres(s, url, schema) => *s = PostgresStore::open_in_schema(url, schema).unwrap(),
+        }
+    }
+}
+
 pub struct Harness {
-    pub dir: tempfile::TempDir,
-    pub store: SqliteStore,
+    pub store: TestStore,
     pub ids: SeqIds,
     pub wall: i64,
     pub settings: Settings,
@@ -36,9 +79,7 @@ pub struct Harness {
 
 impl Harness {
     pub fn new(wall: i64) -> Harness {
-        let dir = tempfile::tempdir().unwrap();
-        let store = SqliteStore::open(dir.path()).unwrap();
-        Harness { dir, store, ids: SeqIds(0), wall, settings: Settings::default() }
+        Harness { store: TestStore::new(), ids: SeqIds(0), wall, settings: Settings::default() }
     }
 
     /// Validate `input` against the model, then run `op` as `account` in a
@@ -49,13 +90,13 @@ impl Harness {
         let (wall, settings, ids) = (self.wall, self.settings.clone(), &mut self.ids);
         let body = |tx: &mut dyn Tx| execute(tx, ids, &caller, op, input.clone(), wall, &settings);
         let readonly = model().operation(op).unwrap().readonly;
-        let result = if readonly { read(&self.store, body) } else { write(&self.store, body) };
+        let result = if readonly { read(self.store.get(), body) } else { write(self.store.get(), body) };
         result.map_err(|f| f.into_api_error())
     }
 
     /// Run `body` in a write transaction (for setup that has no API call).
     pub fn write<T>(&self, body: impl FnMut(&mut dyn Tx) -> pcentral_core::OpResult<T>) -> T {
-        write(&self.store, body).unwrap()
+        write(self.store.get(), body).unwrap()
     }
 
     pub fn advance(&mut self, ms: i64) {
@@ -64,27 +105,11 @@ impl Harness {
 
     /// Every row of every table, as text.
     pub fn snapshot(&self) -> Vec<String> {
-        let conn = rusqlite::Connection::open(self.dir.path().join("pcentral.db")).unwrap();
-        let tables: Vec<String> = conn
-            .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
-            .unwrap()
-            .query_map([], |r| r.get(0))
-            .unwrap()
-            .map(Result::unwrap)
-            .collect();
-        let mut out = Vec::new();
-        for t in tables {
-            let mut stmt = conn.prepare(&format!("SELECT * FROM \"{t}\"")).unwrap();
-            let n = stmt.column_count();
-            let rows = stmt
-                .query_map([], |r| {
-                    let cells: Vec<String> =
-                        (0..n).map(|i| format!("{:?}", r.get_ref(i).map(|v| format!("{v:?}")))).collect();
-                    Ok(format!("{t}: {}", cells.join(" | ")))
-                })
-                .unwrap();
-            out.extend(rows.map(Result::unwrap));
-        }
-        out
+        self.store.dump()
+    }
+
+    /// Close the store and open it again on the same data.
+    pub fn reopen(&mut self) {
+        self.store.reopen();
     }
 }

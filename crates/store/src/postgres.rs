@@ -1,0 +1,230 @@
+//! The PostgreSQL backend, for several stateless nodes sharing one database.
+//!
+//! Write transactions run SERIALIZABLE, so every race (two nodes accepting one
+//! invitation, crossing invitations, two updates with one Revision, quota
+//! counts) resolves as one-at-a-time execution would: the loser gets a
+//! serialization failure or a unique violation, which becomes
+//! `StoreError::Conflict`, and the whole transaction runs again. Reads run
+//! REPEATABLE READ, READ ONLY: one consistent snapshot, never blocked.
+//!
+//! Migrations run at start under a transaction-scoped advisory lock, so nodes
+//! starting at the same moment apply them once.
+
+use std::sync::Mutex;
+use std::time::Duration;
+
+use pcentral_core::store::{OpResult, Store, TxBody};
+use pcentral_core::{Failure, StoreError};
+use postgres::error::SqlState;
+use postgres::types::ToSql;
+use postgres::{Client, Config, IsolationLevel, NoTls};
+
+use crate::records::RecordTx;
+use crate::sql::{dollar_placeholders, Db, Param};
+
+/// Schema migrations, applied in order; `schema_migrations` records which ran.
+const MIGRATIONS: &[&str] = &[include_str!("postgres_schema.sql")];
+
+/// Any constant shared by every node: the key of the migration lock.
+const MIGRATION_LOCK: i64 = 0x7063_656e_7472_616c; // "pcentral"
+
+const POOL: usize = 16;
+const ATTEMPTS: u32 = 20;
+
+pub struct PostgresStore {
+    config: Config,
+    pool: Mutex<Vec<Client>>,
+}
+
+fn backend(e: impl std::fmt::Display) -> StoreError {
+    StoreError::Backend(e.to_string())
+}
+
+fn pg_error(e: postgres::Error) -> StoreError {
+    match e.code() {
+        Some(c)
+            if *c == SqlState::T_R_SERIALIZATION_FAILURE
+                || *c == SqlState::T_R_DEADLOCK_DETECTED
+                || *c == SqlState::UNIQUE_VIOLATION =>
+        {
+            StoreError::Conflict
+        }
+        _ => backend(e),
+    }
+}
+
+impl PostgresStore {
+    /// Connect to `url` (`postgres://user:password@host:port/database`) and apply migrations.
+    pub fn open(url: &str) -> Result<PostgresStore, StoreError> {
+        let config: Config = url.parse().map_err(|e| backend(format!("database URL: {e}")))?;
+        Self::with_config(config)
+    }
+
+    /// A store in a new schema of its own inside the database at `url`, so
+    /// that tests sharing one server never see each other's data. Returns
+    /// the schema's name, for [`PostgresStore::open_in_schema`].
+    pub fn open_isolated(url: &str) -> Result<(PostgresStore, String), StoreError> {
+        let config: Config = url.parse().map_err(|e| backend(format!("database URL: {e}")))?;
+        let schema = format!("pcentral_test_{:016x}", rand_u64());
+        let mut client = config.connect(NoTls).map_err(backend)?;
+        client.batch_execute(&format!("CREATE SCHEMA {schema}")).map_err(backend)?;
+        Ok((Self::open_in_schema(url, &schema)?, schema))
+    }
+
+    /// Open the store kept in `schema` of the database at `url`.
+    pub fn open_in_schema(url: &str, schema: &str) -> Result<PostgresStore, StoreError> {
+        let mut config: Config = url.parse().map_err(|e| backend(format!("database URL: {e}")))?;
+        config.options(&format!("-c search_path={schema}"));
+        Self::with_config(config)
+    }
+
+    /// Every row of every table as `table: row`, in a stable order: for tests
+    /// that check a refused request changed nothing, and for diagnostics.
+    pub fn dump_rows(&self) -> Result<Vec<String>, StoreError> {
+        let mut client = self.client()?;
+        let tables = client
+            .query("SELECT tablename::text FROM pg_tables WHERE schemaname = current_schema() ORDER BY 1", &[])
+            .map_err(backend)?;
+        let mut out = Vec::new();
+        for row in tables {
+            let table: String = row.try_get(0).map_err(backend)?;
+            let rows = client.query(&format!("SELECT t::text FROM \"{table}\" t ORDER BY 1"), &[]).map_err(backend)?;
+            for r in rows {
+                let text: String = r.try_get(0).map_err(backend)?;
+                out.push(format!("{table}: {text}"));
+            }
+        }
+        self.give_back(client);
+        Ok(out)
+    }
+
+    fn with_config(config: Config) -> Result<PostgresStore, StoreError> {
+        let mut client = config.connect(NoTls).map_err(|e| backend(format!("cannot connect to PostgreSQL: {e}")))?;
+        migrate(&mut client)?;
+        Ok(PostgresStore { config, pool: Mutex::new(vec![client]) })
+    }
+
+    fn client(&self) -> Result<Client, StoreError> {
+        if let Some(client) = self.pool.lock().map_err(backend)?.pop() {
+            if !client.is_closed() {
+                return Ok(client);
+            }
+        }
+        self.config.connect(NoTls).map_err(backend)
+    }
+
+    fn give_back(&self, client: Client) {
+        if client.is_closed() {
+            return;
+        }
+        if let Ok(mut pool) = self.pool.lock() {
+            if pool.len() < POOL {
+                pool.push(client);
+            }
+        }
+    }
+
+    fn run(&self, read_only: bool, body: &mut TxBody<'_>) -> OpResult<()> {
+        let mut client = self.client()?;
+        let result = run(&mut client, read_only, body);
+        self.give_back(client);
+        result
+    }
+}
+
+fn rand_u64() -> u64 {
+    use std::hash::{BuildHasher, Hasher};
+    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+    h.write_u128(std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0));
+    h.finish()
+}
+
+fn migrate(client: &mut Client) -> Result<(), StoreError> {
+    let mut tx = client.transaction().map_err(backend)?;
+    tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK]).map_err(backend)?;
+    tx.batch_execute("CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY)").map_err(backend)?;
+    let done: i64 =
+        tx.query_one("SELECT COALESCE(MAX(version), 0) FROM schema_migrations", &[]).map_err(backend)?.get(0);
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(usize::try_from(done).unwrap_or(0)) {
+        tx.batch_execute(sql).map_err(|e| backend(format!("migration {}: {e}", i + 1)))?;
+        let version = i64::try_from(i + 1).unwrap_or(i64::MAX);
+        tx.execute("INSERT INTO schema_migrations (version) VALUES ($1)", &[&version]).map_err(backend)?;
+    }
+    tx.commit().map_err(backend)
+}
+
+/// Run `body` in one transaction, again from the start on a conflict.
+fn run(client: &mut Client, read_only: bool, body: &mut TxBody<'_>) -> OpResult<()> {
+    let isolation = if read_only { IsolationLevel::RepeatableRead } else { IsolationLevel::Serializable };
+    let mut attempt = 0;
+    loop {
+        attempt += 1;
+        let mut tx =
+            client.build_transaction().isolation_level(isolation).read_only(read_only).start().map_err(pg_error)?;
+        let result = body(&mut RecordTx { db: PgDb { tx: &mut tx } });
+        let outcome = match result {
+            Ok(()) => tx.commit().map_err(|e| Failure::Store(pg_error(e))),
+            Err(e) => Err(e), // dropping the transaction rolls it back
+        };
+        match outcome {
+            Err(Failure::Store(StoreError::Conflict)) if attempt < ATTEMPTS => {
+                // Back off a little, more each time, so that contenders spread out.
+                std::thread::sleep(Duration::from_millis(u64::from(attempt) * (1 + rand_u64() % 5)));
+            }
+            other => return other,
+        }
+    }
+}
+
+impl Store for PostgresStore {
+    fn read(&self, body: &mut TxBody<'_>) -> OpResult<()> {
+        self.run(true, body)
+    }
+
+    fn write(&self, body: &mut TxBody<'_>) -> OpResult<()> {
+        self.run(false, body)
+    }
+
+    fn backend_name(&self) -> &'static str {
+        "postgres"
+    }
+}
+
+/// One PostgreSQL transaction, seen through the shared [`Db`] interface.
+struct PgDb<'t, 'c> {
+    tx: &'t mut postgres::Transaction<'c>,
+}
+
+fn pg_params<'p>(params: &'p [Param<'_>]) -> Vec<&'p (dyn ToSql + Sync)> {
+    params
+        .iter()
+        .map(|p| -> &(dyn ToSql + Sync) {
+            match p {
+                Param::Text(s) => s,
+                Param::OptText(s) => s,
+                Param::Int(n) => n,
+            }
+        })
+        .collect()
+}
+
+impl Db for PgDb<'_, '_> {
+    fn texts(&mut self, sql: &str, params: &[Param<'_>]) -> Result<Vec<String>, StoreError> {
+        let rows = self.tx.query(&dollar_placeholders(sql), &pg_params(params)).map_err(pg_error)?;
+        rows.iter().map(|r| r.try_get(0).map_err(pg_error)).collect()
+    }
+
+    fn int_texts(&mut self, sql: &str, params: &[Param<'_>]) -> Result<Vec<(i64, String)>, StoreError> {
+        let rows = self.tx.query(&dollar_placeholders(sql), &pg_params(params)).map_err(pg_error)?;
+        rows.iter().map(|r| Ok((r.try_get(0).map_err(pg_error)?, r.try_get(1).map_err(pg_error)?))).collect()
+    }
+
+    fn int(&mut self, sql: &str, params: &[Param<'_>]) -> Result<i64, StoreError> {
+        let row = self.tx.query_one(&dollar_placeholders(sql), &pg_params(params)).map_err(pg_error)?;
+        row.try_get(0).map_err(pg_error)
+    }
+
+    fn exec(&mut self, sql: &str, params: &[Param<'_>]) -> Result<u64, StoreError> {
+        self.tx.execute(&dollar_placeholders(sql), &pg_params(params)).map_err(pg_error)
+    }
+}
