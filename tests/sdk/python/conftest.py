@@ -5,6 +5,7 @@ Tests inside a module share that server, so they use unique accounts, emails and
 (see helpers.py) and never depend on each other's state.
 """
 
+import base64
 import datetime as _dt
 import json
 import os
@@ -15,6 +16,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+import uuid
 from pathlib import Path
 from unittest import mock
 
@@ -57,68 +59,108 @@ def _server_env():
     return env
 
 
-class Server:
-    """One `pcentral serve` process; can be SIGKILLed and restarted on the same data dir."""
+def fresh_database(base_url):
+    """Create an empty PostgreSQL database on the server of `base_url`; return its URL."""
+    name = "pcentral_suite_" + uuid.uuid4().hex[:12]
+    subprocess.run(["psql", base_url, "-q", "-v", "ON_ERROR_STOP=1", "-c", f"CREATE DATABASE {name}"],
+                   check=True, capture_output=True, timeout=30)
+    return base_url.rsplit("/", 1)[0] + "/" + name
 
-    def __init__(self, binary, root):
+
+class Server:
+    """A pcentral deployment under test: one `pcentral serve` process on its SQLite data dir, or,
+    with `database` (a PostgreSQL URL), `nodes` processes sharing that database and one server key.
+    Can be SIGKILLed and restarted on the same data."""
+
+    def __init__(self, binary, root, database=None, nodes=1):
         self.binary = binary
         self.root = Path(root)
-        self.data_dir = self.root / "data"
-        self.data_dir.mkdir(parents=True, exist_ok=True)
+        self.database = database
+        self.server_key = base64.b64encode(os.urandom(32)).decode() if database else None
+        self.data_dirs = [self.root / f"data{i}" if i else self.root / "data" for i in range(nodes)]
+        for d in self.data_dirs:
+            d.mkdir(parents=True, exist_ok=True)
+        self.data_dir = self.data_dirs[0]
         self.log_path = self.root / "server.log"
-        self.proc = None
-        self.port = None
+        self.procs = []
+        self.ports = []
         self.starts = 0
+
+    @property
+    def port(self):
+        return self.ports[0] if self.ports else None
 
     @property
     def endpoint(self):
         return f"http://127.0.0.1:{self.port}"
 
+    def endpoint_for(self, account):
+        """The node that `account`'s clients talk to (accounts spread over the nodes)."""
+        digits = "".join(c for c in str(account) if c.isdigit()) or "0"
+        return f"http://127.0.0.1:{self.ports[int(digits) % len(self.ports)]}"
+
+    def command(self, i, port):
+        cmd = [self.binary, "serve", "--listen", f"127.0.0.1:{port}", "--data-dir", str(self.data_dirs[i])]
+        if self.database:
+            cmd += ["--database", self.database, "--server-key", self.server_key]
+        return cmd
+
     def start(self, timeout=20.0):
-        self.port = free_port()
         self.starts += 1
+        self.ports = [free_port() for _ in self.data_dirs]
         log = open(self.log_path, "ab")
-        log.write(f"\n===== start #{self.starts} on port {self.port} =====\n".encode())
+        log.write(f"\n===== start #{self.starts} on ports {self.ports} =====\n".encode())
         log.flush()
-        self.proc = subprocess.Popen(
-            [self.binary, "serve", "--listen", f"127.0.0.1:{self.port}", "--data-dir", str(self.data_dir)],
-            stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-            cwd=str(self.root), env=_server_env(),
-        )
+        self.procs = [
+            subprocess.Popen(self.command(i, port), stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                             cwd=str(self.root), env=_server_env())
+            for i, port in enumerate(self.ports)
+        ]
         log.close()
+        for proc, port in zip(self.procs, self.ports):
+            self._wait_healthy(proc, port, timeout)
+        return self
+
+    def _wait_healthy(self, proc, port, timeout):
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"pcentral exited with {self.proc.returncode} during start:\n{self.log_tail()}")
+            if proc.poll() is not None:
+                raise RuntimeError(f"pcentral exited with {proc.returncode} during start:\n{self.log_tail()}")
             try:
-                with urllib.request.urlopen(self.endpoint + "/_pcentral/health", timeout=1) as r:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/_pcentral/health", timeout=1) as r:
                     if r.status == 200:
-                        return self
+                        return
             except (urllib.error.URLError, ConnectionError, OSError):
                 pass
             time.sleep(0.05)
         self.kill()
         raise RuntimeError(f"pcentral not healthy within {timeout}s:\n{self.log_tail()}")
 
+    @property
+    def proc(self):
+        return self.procs[0] if self.procs else None
+
     def kill(self):
         """SIGKILL, no chance to flush anything that was not durable already."""
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGKILL)
-            self.proc.wait(timeout=10)
-        self.proc = None
+        for proc in self.procs:
+            if proc.poll() is None:
+                proc.send_signal(signal.SIGKILL)
+                proc.wait(timeout=10)
+        self.procs = []
 
     def stop(self):
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(timeout=5)
-        self.proc = None
+        for proc in self.procs:
+            if proc.poll() is None:
+                proc.terminate()
+                try:
+                    proc.wait(timeout=5)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+                    proc.wait(timeout=5)
+        self.procs = []
 
     def restart_after_kill(self):
-        """SIGKILL the process and start a new one on the same data dir (new port)."""
+        """SIGKILL every node and start them again on the same data (new ports)."""
         self.kill()
         return self.start()
 
@@ -132,7 +174,15 @@ class Server:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    srv = Server(server_binary(), tmp_path_factory.mktemp("pcentral"))
+    """The deployment a test module talks to. With PCENTRAL_SUITE_DATABASE set to a PostgreSQL URL,
+    it is PCENTRAL_SUITE_NODES nodes (default 2) on a fresh database there, and each account's
+    clients talk to their own node; otherwise one node on SQLite."""
+    base = os.environ.get("PCENTRAL_SUITE_DATABASE")
+    if base:
+        srv = Server(server_binary(), tmp_path_factory.mktemp("pcentral"), database=fresh_database(base),
+                     nodes=int(os.environ.get("PCENTRAL_SUITE_NODES", "2")))
+    else:
+        srv = Server(server_binary(), tmp_path_factory.mktemp("pcentral"))
     srv.start()
     yield srv
     srv.stop()
@@ -152,10 +202,11 @@ def client(server):
 
     def make(account="111111111111", secret=SECRET, access_key=None, region=REGION):
         key = access_key or account
-        ck = (server.endpoint, key, secret, region)
+        endpoint = server.endpoint_for(account)
+        ck = (endpoint, key, secret, region)
         if ck not in cache:
             cache[ck] = _BOTO_SESSION.create_client(
-                SERVICE, region_name=region, endpoint_url=server.endpoint,
+                SERVICE, region_name=region, endpoint_url=endpoint,
                 aws_access_key_id=key, aws_secret_access_key=secret, config=_NO_RETRY,
             )
         return cache[ck]
@@ -184,7 +235,7 @@ def cli(server, tmp_path_factory):
             "HOME": str(home),
         })
         cmd = [sys.executable, "-m", "awscli", *args,
-               "--endpoint-url", server.endpoint, "--output", "json"]
+               "--endpoint-url", server.endpoint_for(account), "--output", "json"]
         proc = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=timeout)
         out = proc.stdout.strip()
         parsed = None
