@@ -27,7 +27,9 @@ pub const CONNECTION_TYPE_STATUSES: [&str; 2] = ["ACTIVE", "CANCELED"];
 pub enum OtherParticipant {
     /// The other account has a partner with a published profile in the catalog.
     PartnerProfile { id: String, name: String },
-    /// Anything else; `name` is the account id (no display names are configured).
+    /// Otherwise, the account's seller profile when an admin configured one.
+    SellerProfile { id: String, name: String },
+    /// Anything else; `name` is the configured display name, else the account id.
     Account { name: String },
 }
 
@@ -35,6 +37,7 @@ impl OtherParticipant {
     pub fn to_json(&self) -> Value {
         match self {
             OtherParticipant::PartnerProfile { id, name } => json!({"PartnerProfile": {"Id": id, "Name": name}}),
+            OtherParticipant::SellerProfile { id, name } => json!({"SellerProfile": {"Id": id, "Name": name}}),
             OtherParticipant::Account { name } => json!({"Account": {"Name": name}}),
         }
     }
@@ -43,20 +46,34 @@ impl OtherParticipant {
     pub fn profile_id(&self) -> Option<&str> {
         match self {
             OtherParticipant::PartnerProfile { id, .. } => Some(id),
-            OtherParticipant::Account { .. } => None,
+            OtherParticipant::SellerProfile { .. } | OtherParticipant::Account { .. } => None,
+        }
+    }
+
+    /// The seller profile id, when the other side is shown by its seller profile.
+    pub fn seller_profile_id(&self) -> Option<&str> {
+        match self {
+            OtherParticipant::SellerProfile { id, .. } => Some(id),
+            _ => None,
         }
     }
 }
 
 /// How `account` appears to its counterpart in `catalog` at service time `ctx.now`.
-/// SellerProfile is not produced: pcentral has no seller profiles yet.
+/// PartnerProfile when it has a published profile, else its configured seller
+/// profile, else `Account` with its configured display name or its id (SEMANTICS §7).
 pub fn participant(ctx: &mut Ctx<'_>, catalog: &str, account: &str) -> OpResult<OtherParticipant> {
     if let Some(partner) = ctx.tx.partner_by_account(catalog, account)? {
         if let PublishedProfile::Published(content) = PublishedProfile::load(ctx, &partner)? {
             return Ok(OtherParticipant::PartnerProfile { id: partner.profile_id, name: content.display_name });
         }
     }
-    Ok(OtherParticipant::Account { name: account.to_string() })
+    let configured = ctx.tx.account(account)?;
+    if let Some(seller) = configured.as_ref().and_then(|a| a.seller_profile.clone()) {
+        return Ok(OtherParticipant::SellerProfile { id: seller.id, name: seller.name });
+    }
+    let name = configured.and_then(|a| a.display_name).unwrap_or_else(|| account.to_string());
+    Ok(OtherParticipant::Account { name })
 }
 
 /// `arn:aws:partnercentral:{region}::catalog/{catalog}/connection/{id}` (no account: shared).
@@ -234,6 +251,7 @@ pub fn cancel_connection(ctx: &mut Ctx<'_>, input: Value) -> OpResult<Value> {
     }
     connection.updated_at = now;
     ctx.tx.update_connection(&connection)?;
+    crate::events::Recorder::of(ctx).connection_cancelled(&connection, &req.connection_type, now)?;
     view_for_caller(ctx, &connection)
 }
 
@@ -310,8 +328,12 @@ pub fn list_connections(ctx: &mut Ctx<'_>, input: Value) -> OpResult<Value> {
                 o
             }
         };
-        let matches_other =
-            wanted.is_empty() || wanted.iter().any(|w| *w == other_account || Some(w.as_str()) == other.profile_id());
+        let matches_other = wanted.is_empty()
+            || wanted.iter().any(|w| {
+                *w == other_account
+                    || Some(w.as_str()) == other.profile_id()
+                    || Some(w.as_str()) == other.seller_profile_id()
+            });
         if matches_other {
             rows.push((connection, other));
         }

@@ -15,6 +15,7 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use crate::connections::{self, render_connection_for};
+use crate::events::{Recorder, INVITATION_ACCEPTED, INVITATION_CANCELLED, INVITATION_RECEIVED, INVITATION_REJECTED};
 use crate::operations::{parse, Ctx};
 use crate::pagination::{self, Binding, Cursor};
 use crate::preferences;
@@ -231,6 +232,7 @@ pub fn create_connection_invitation(ctx: &mut Ctx<'_>, input: Value) -> OpResult
         stale.status = "EXPIRED".into();
         stale.updated_at = stale.expires_at;
         ctx.tx.update_invitation(&stale)?;
+        Recorder::of(ctx).expired(&stale)?;
     }
     let invitation = Invitation {
         catalog: req.catalog.clone(),
@@ -251,6 +253,8 @@ pub fn create_connection_invitation(ctx: &mut Ctx<'_>, input: Value) -> OpResult
         reject_reason: None,
     };
     ctx.tx.insert_invitation(&invitation)?;
+    let now = ctx.now;
+    Recorder::of(ctx).invitation(INVITATION_RECEIVED, &invitation, now, &[&invitation.receiver_account], None)?;
     record(ctx, &req.catalog, INVITATION_USAGE, &caller)?;
     Ok(render(ctx, &invitation))
 }
@@ -326,6 +330,8 @@ pub fn accept_connection_invitation(ctx: &mut Ctx<'_>, input: Value) -> OpResult
     invitation.updated_at = ctx.now;
     invitation.connection_id = Some(connection.id.clone());
     ctx.tx.update_invitation(&invitation)?;
+    let (now, both) = (ctx.now, [invitation.sender_account.as_str(), invitation.receiver_account.as_str()]);
+    Recorder::of(ctx).invitation(INVITATION_ACCEPTED, &invitation, now, &both, Some(&connection))?;
     let other = connections::participant(ctx, &req.catalog, &invitation.sender_account)?;
     let view = render_connection_for(&ctx.caller.account, &connection, &ctx.caller.region, &other);
     Ok(json!({ "Connection": view }))
@@ -346,6 +352,8 @@ pub fn reject_connection_invitation(ctx: &mut Ctx<'_>, input: Value) -> OpResult
     invitation.updated_at = ctx.now;
     invitation.reject_reason = req.reason;
     ctx.tx.update_invitation(&invitation)?;
+    let now = ctx.now;
+    Recorder::of(ctx).invitation(INVITATION_REJECTED, &invitation, now, &[&invitation.sender_account], None)?;
     Ok(render(ctx, &invitation))
 }
 
@@ -363,6 +371,8 @@ pub fn cancel_connection_invitation(ctx: &mut Ctx<'_>, input: Value) -> OpResult
     invitation.status = "CANCELED".into();
     invitation.updated_at = ctx.now;
     ctx.tx.update_invitation(&invitation)?;
+    let now = ctx.now;
+    Recorder::of(ctx).invitation(INVITATION_CANCELLED, &invitation, now, &[&invitation.receiver_account], None)?;
     Ok(render(ctx, &invitation))
 }
 

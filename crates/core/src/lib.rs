@@ -17,15 +17,21 @@
 //! * [`preferences`]: connection preferences and the receiver check they make.
 //! * [`invitations`]: connection invitations, their per-caller views and derived expiry.
 //! * [`connections`]: connections, their per-caller views, type lifecycles.
+//! * [`events`]: the EventBridge-shaped events recorded for invitations and connections.
 //! * [`pagination`]: signed keyset `NextToken`s for the list operations.
 //! * [`quotas`]: rolling 24-hour quotas.
 //! * [`operations`]: the operation table, service time, idempotency.
 //! * [`settings`]: delays, lifetimes and limits.
+//! * [`accounts`]: admin-configured account names and seller profiles.
+//! * [`fixtures`]: export and seed of the stored records (developer tools).
 //! * [`store`]: the storage interface and the stored records.
 
+pub mod accounts;
 pub mod alliance;
 pub mod connections;
 pub mod domains;
+pub mod events;
+pub mod fixtures;
 pub mod invitations;
 pub mod operations;
 pub mod pagination;

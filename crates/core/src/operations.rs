@@ -21,6 +21,13 @@ pub trait Ids {
     fn id(&mut self, prefix: &str) -> String;
     /// A 6-digit numeric code.
     fn code(&mut self) -> String;
+    /// 32 hex digits for event ids (see [`crate::events::uuid_like`]). The
+    /// server draws them at random; this default derives them from [`Ids::id`].
+    fn event_id(&mut self) -> String {
+        use sha2::{Digest, Sha256};
+        let seed = self.id("event-");
+        hex::encode(&Sha256::digest(seed.as_bytes())[..16])
+    }
 }
 
 /// Who is calling, and from where.
@@ -121,6 +128,28 @@ pub fn execute(
     wall_ms: Millis,
     start_settings: &Settings,
 ) -> OpResult<Value> {
+    execute_with_outcome(tx, ids, caller, operation, input, wall_ms, start_settings).map(|o| o.response)
+}
+
+/// The answer of [`execute_with_outcome`], and whether it was a replay.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Outcome {
+    pub response: Value,
+    /// The answer was replayed from a stored ClientToken record (nothing ran).
+    pub replayed: bool,
+}
+
+/// [`execute`], also telling whether the answer was an idempotent replay
+/// (for the server's metrics).
+pub fn execute_with_outcome(
+    tx: &mut dyn Tx,
+    ids: &mut dyn Ids,
+    caller: &Caller,
+    operation: &str,
+    input: Value,
+    wall_ms: Millis,
+    start_settings: &Settings,
+) -> OpResult<Outcome> {
     let Some(run) = handler(operation) else {
         return Err(not_implemented(operation).into());
     };
@@ -133,7 +162,7 @@ pub fn execute(
             let live = record.created_at + ms(settings.idempotency_retention_hours, HOUR_MS) > now;
             if live {
                 if &record.fingerprint == fp {
-                    return Ok(record.response);
+                    return Ok(Outcome { response: record.response, replayed: true });
                 }
                 return Err(ApiError::conflict(
                     "CONFLICT_CLIENT_TOKEN",
@@ -155,7 +184,7 @@ pub fn execute(
             created_at: now,
         })?;
     }
-    Ok(response)
+    Ok(Outcome { response, replayed: false })
 }
 
 /// The value of the operation's idempotency-token member, if the request has one.

@@ -15,7 +15,7 @@ use crate::operations::{parse, Ctx};
 use crate::partners::{own_partner, partner_arn};
 use crate::quotas::{check_rolling_quota, record};
 use crate::settings::{ms, SECOND_MS};
-use crate::store::{OpResult, Partner, ProfileContent, ProfileTask};
+use crate::store::{ForcedOutcome, OpResult, Partner, ProfileContent, ProfileTask, Tx};
 
 /// Usage kinds counted by the profile quotas.
 pub const PROFILE_TASK_USAGE: &str = "profile_task";
@@ -110,13 +110,51 @@ fn task_view(ctx: &Ctx<'_>, partner: &Partner, task: &ProfileTask) -> Value {
         v["EndedAt"] = json!(timestamp::format(ended));
     }
     if state.status == "FAILED" {
+        let forced = task.forced.as_ref();
         v["ErrorDetailList"] = json!([{
             "Locale": task.details.translation_source_locale,
-            "Message": "The profile content was not approved",
-            "Reason": "INVALID_CONTENT",
+            "Message": forced.and_then(|f| f.message.as_deref()).unwrap_or("The profile content was not approved"),
+            "Reason": forced.and_then(|f| f.reason.as_deref()).unwrap_or("INVALID_CONTENT"),
         }]);
     }
     v
+}
+
+/// Why an admin could not force a task's outcome.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ForceError {
+    NotFound(String),
+    /// The task has already ended (with this status).
+    Ended(String),
+}
+
+/// Admin: hold an IN_PROGRESS profile task (`IN_PROGRESS`: it will not
+/// succeed on its own), or end it now as `SUCCEEDED` or `FAILED` (with an
+/// optional `ProfileValidationErrorReason` and message). Only a task still
+/// IN_PROGRESS at `now` can be changed.
+pub fn force_task(
+    tx: &mut dyn Tx,
+    now: Millis,
+    partner_id: &str,
+    task_id: &str,
+    status: &str,
+    reason: Option<String>,
+    message: Option<String>,
+) -> OpResult<Result<(), ForceError>> {
+    let Some(mut task) = tx.profile_tasks(partner_id)?.into_iter().find(|t| t.task_id == task_id) else {
+        return Ok(Err(ForceError::NotFound(format!("partner {partner_id} has no profile task {task_id}"))));
+    };
+    let state = task_state(&task, now);
+    if state.status != "IN_PROGRESS" {
+        return Ok(Err(ForceError::Ended(state.status)));
+    }
+    match status {
+        "IN_PROGRESS" => task.due_at = None,
+        "SUCCEEDED" => task.due_at = Some(now),
+        _ => task.forced = Some(ForcedOutcome { status: status.to_string(), at: now, reason, message }),
+    }
+    tx.update_profile_task(&task)?;
+    Ok(Ok(()))
 }
 
 #[derive(Deserialize)]

@@ -35,6 +35,29 @@ pub fn task_status(task: &QualificationsTask, now: Millis) -> (&'static str, Opt
     }
 }
 
+/// Admin: `complete` an IN_PROGRESS qualifications task now (its effect
+/// applies from this service time on), or `hold` it (it will not complete on
+/// its own until completed by an admin or settled by a SUBSIDIARY cancel).
+pub fn force_task(
+    tx: &mut dyn crate::store::Tx,
+    now: Millis,
+    catalog: &str,
+    task_id: &str,
+    action: &str,
+) -> OpResult<Result<(), crate::profiles::ForceError>> {
+    use crate::profiles::ForceError;
+    let Some(mut task) = tx.open_qualifications_tasks(catalog)?.into_iter().find(|t| t.task_id == task_id) else {
+        return Ok(Err(ForceError::NotFound(format!("no open qualifications task {task_id} in catalog {catalog}"))));
+    };
+    let (status, _) = task_status(&task, now);
+    if status != "IN_PROGRESS" {
+        return Ok(Err(ForceError::Ended(status.to_string())));
+    }
+    task.due_at = if action == "hold" { Millis::MAX } else { now };
+    tx.update_qualifications_task(&task)?;
+    Ok(Ok(()))
+}
+
 /// The qualifications state of one catalog at a service time.
 #[derive(Debug, Clone, Default)]
 pub struct QualState {

@@ -44,6 +44,8 @@ pub struct Settings {
     pub qualifications_on_subsidiary_cancel: SubsidiaryCancel,
     /// Subsidiaries (associated and in flight) one primary partner may have.
     pub qualifications_max_associated_partners: u64,
+    /// URL that every recorded event is POSTed to (empty: no delivery).
+    pub events_webhook_url: String,
 }
 
 /// What CancelConnection on a SUBSIDIARY type does to a qualifications
@@ -101,6 +103,7 @@ impl Default for Settings {
             qualifications_task_delay_seconds: 0,
             qualifications_on_subsidiary_cancel: SubsidiaryCancel::Dissolve,
             qualifications_max_associated_partners: 6,
+            events_webhook_url: String::new(),
         }
     }
 }

@@ -215,6 +215,35 @@ pub trait Tx {
     fn credential(&mut self, access_key_id: &str) -> Result<Option<StoredCredential>, StoreError>;
     fn insert_credential(&mut self, credential: &StoredCredential) -> Result<(), StoreError>;
     fn credentials(&mut self) -> Result<Vec<StoredCredential>, StoreError>;
+
+    // Accounts configured by an admin (display name, seller profile).
+    fn account(&mut self, account: &str) -> Result<Option<AccountRecord>, StoreError>;
+    /// Every configured account, by account id.
+    fn accounts(&mut self) -> Result<Vec<AccountRecord>, StoreError>;
+    /// Insert or replace the record of `record.account`.
+    fn put_account(&mut self, record: &AccountRecord) -> Result<(), StoreError>;
+    /// Remove the account record and the key pairs registered for the
+    /// account; answers whether there was anything to remove.
+    fn delete_account(&mut self, account: &str) -> Result<bool, StoreError>;
+
+    // Developer tools: reset and export.
+    /// Delete the data `scope` selects (see [`ResetScope`]).
+    fn reset(&mut self, scope: &ResetScope) -> Result<(), StoreError>;
+    /// Every stored record that a fixture holds, in a stable order.
+    fn all_records(&mut self) -> Result<StoredRecords, StoreError>;
+
+    // Events (see `crate::events`), in recording order (`seq`).
+    /// Append an event; when its `unique_key` is already stored, append
+    /// nothing and answer `false`.
+    fn append_event(&mut self, event: &crate::events::NewEvent) -> Result<bool, StoreError>;
+    /// Stored events matching `filter`, oldest first.
+    fn events(&mut self, filter: &crate::events::EventFilter) -> Result<Vec<crate::events::StoredEvent>, StoreError>;
+    /// Undelivered events whose next attempt is due at wall time `wall`, oldest first.
+    fn due_events(&mut self, wall: Millis, limit: i64) -> Result<Vec<crate::events::StoredEvent>, StoreError>;
+    /// Replace the delivery state of event `seq`.
+    fn put_event_delivery(&mut self, seq: i64, delivery: &crate::events::EventDelivery) -> Result<(), StoreError>;
+    /// Invitations stored PENDING whose `expires_at` is at or before `now`, soonest first.
+    fn expired_pending_invitations(&mut self, now: Millis, limit: i64) -> Result<Vec<Invitation>, StoreError>;
 }
 
 /// State shared by all nodes: the service clock offset and runtime settings.
@@ -348,6 +377,11 @@ pub struct Partner {
 pub struct ForcedOutcome {
     pub status: String,
     pub at: Millis,
+    /// For FAILED: the `ProfileValidationErrorReason` and message to report.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
 }
 
 /// A profile update task.
@@ -585,4 +619,57 @@ pub struct QualificationsGroup {
     pub primary_account: String,
     /// Time of the last join or leave (shown as UpdatedAt).
     pub updated_at: Millis,
+}
+
+/// An account configured by an admin: how it appears to the other side of a
+/// connection when it has no published profile (SEMANTICS §7).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AccountRecord {
+    /// 12-digit AWS account id.
+    pub account: String,
+    /// `AccountSummary.Name`; the account id when unset.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
+    /// The account's AWS Marketplace seller profile, if it is a seller.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seller_profile: Option<SellerProfile>,
+}
+
+/// An AWS Marketplace seller profile (`SellerProfileSummary`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SellerProfile {
+    pub id: String,
+    pub name: String,
+}
+
+/// What a reset deletes. With neither `account` nor `catalog`, every
+/// business record (partners, tasks, codes, outbox, usage, idempotency,
+/// preferences, invitations, connections, verifications, qualifications);
+/// `catalog` narrows to one catalog (verifications, which belong to accounts,
+/// stay), `account` to the records the account owns or takes part in (its
+/// email codes and the outbox stay: they belong to addresses). `everything`
+/// also deletes registered credentials and accounts, and resets settings,
+/// fault rules and the service clock.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ResetScope {
+    pub account: Option<String>,
+    pub catalog: Option<String>,
+    pub everything: bool,
+}
+
+/// Every record a fixture holds, as stored (see [`crate::fixtures`]).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct StoredRecords {
+    pub accounts: Vec<AccountRecord>,
+    pub partners: Vec<Partner>,
+    pub profile_tasks: Vec<ProfileTask>,
+    pub connection_preferences: Vec<ConnectionPreferences>,
+    pub invitations: Vec<Invitation>,
+    pub connections: Vec<Connection>,
+    pub verifications: Vec<Verification>,
+    pub qualifications_tasks: Vec<QualificationsTask>,
+    pub qualifications_associations: Vec<QualificationsAssociation>,
+    pub qualifications_groups: Vec<QualificationsGroup>,
+    pub email_codes: Vec<EmailCode>,
+    pub credentials: Vec<StoredCredential>,
 }

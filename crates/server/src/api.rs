@@ -42,6 +42,10 @@ impl Reply {
 pub struct CallInfo {
     pub account: Option<String>,
     pub operation: Option<String>,
+    /// The answer was replayed for a repeated ClientToken.
+    pub replayed: bool,
+    /// Storage failed under the call.
+    pub store_error: bool,
 }
 
 /// The operation named by an `X-Amz-Target` value, if the model has it.
@@ -117,7 +121,7 @@ fn process(state: &AppState, req: &OwnedRequest, info: &mut CallInfo) -> Result<
     if let Some(e) = injected.before {
         return Err(e);
     }
-    let result = run_operation(state, &caller, &operation, input, readonly)?;
+    let result = run_operation(state, &caller, &operation, input, readonly, info)?;
     match injected.after_commit {
         Some(e) => Err(e),
         None => Ok(result),
@@ -150,20 +154,35 @@ fn run_operation(
     operation: &str,
     input: Value,
     readonly: bool,
+    info: &mut CallInfo,
 ) -> Result<Value, ApiError> {
     let wall = crate::app::wall_ms();
     let settings = &state.settings;
     let body = |tx: &mut dyn pcentral_core::Tx| {
-        pcentral_core::execute(tx, &mut RandomIds, caller, operation, input.clone(), wall, settings)
+        pcentral_core::operations::execute_with_outcome(
+            tx,
+            &mut RandomIds,
+            caller,
+            operation,
+            input.clone(),
+            wall,
+            settings,
+        )
     };
     let result = if readonly { read(state.store.as_ref(), body) } else { write(state.store.as_ref(), body) };
-    result.map_err(|f| {
-        let e = f.into_api_error();
-        if e.kind == ErrorKind::InternalServer {
-            tracing::error!(operation, error = %e.message, "operation failed");
-        }
-        e
-    })
+    info.store_error = matches!(result, Err(Failure::Store(_)));
+    result
+        .map(|outcome| {
+            info.replayed = outcome.replayed;
+            outcome.response
+        })
+        .map_err(|f| {
+            let e = f.into_api_error();
+            if e.kind == ErrorKind::InternalServer {
+                tracing::error!(operation, error = %e.message, "operation failed");
+            }
+            e
+        })
 }
 
 #[cfg(test)]

@@ -17,6 +17,8 @@ pub struct AppState {
     pub settings: Settings,
     /// When set, admin calls from beyond loopback must present it.
     pub admin_token: Option<String>,
+    /// This node's recent requests and metrics (in memory, per node).
+    pub observe: crate::observe::Observer,
 }
 
 impl AppState {
@@ -32,6 +34,7 @@ impl AppState {
             credentials: CredentialRule { local_convention: true, key },
             settings: Settings::default(),
             admin_token: None,
+            observe: crate::observe::Observer::default(),
         })
     }
 }
@@ -59,5 +62,9 @@ impl Ids for RandomIds {
 
     fn code(&mut self) -> String {
         format!("{:06}", rand::thread_rng().gen_range(0..1_000_000))
+    }
+
+    fn event_id(&mut self) -> String {
+        uuid::Uuid::new_v4().simple().to_string()
     }
 }

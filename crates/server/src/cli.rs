@@ -25,10 +25,66 @@ pub struct Cli {
 pub enum Command {
     /// Run the server.
     Serve(ServeArgs),
+    /// Configure accounts: display names and seller profiles (shared by every node).
+    Accounts {
+        #[command(subcommand)]
+        action: AccountsAction,
+        #[command(flatten)]
+        admin: AdminArgs,
+    },
+    /// Delete data: every business record, one account's, or one catalog's.
+    Reset {
+        /// Only this account's records (in both catalogs unless --catalog).
+        #[arg(long)]
+        account: Option<String>,
+        /// Only this catalog's records.
+        #[arg(long)]
+        catalog: Option<String>,
+        /// Also registered credentials, accounts, settings, fault rules and the clock.
+        #[arg(long, conflicts_with_all = ["account", "catalog"])]
+        everything: bool,
+        #[command(flatten)]
+        admin: AdminArgs,
+    },
+    /// Print every stored record as a JSON fixture (`> fixture.json`).
+    Export {
+        /// Also registered secrets (decrypted) and live email codes.
+        #[arg(long)]
+        include_secrets: bool,
+        #[command(flatten)]
+        admin: AdminArgs,
+    },
+    /// Load a JSON fixture (the format `export` writes) into the running server.
+    Seed {
+        file: PathBuf,
+        #[command(flatten)]
+        admin: AdminArgs,
+    },
+    /// The API requests this node answered recently.
+    Requests {
+        #[command(subcommand)]
+        action: RequestsAction,
+        #[command(flatten)]
+        admin: AdminArgs,
+    },
+    /// This node's metrics (Prometheus text format).
+    Metrics {
+        #[command(subcommand)]
+        action: MetricsAction,
+        #[command(flatten)]
+        admin: AdminArgs,
+    },
     /// Show or move the service clock.
     Clock {
         #[command(subcommand)]
         action: ClockAction,
+        #[command(flatten)]
+        admin: AdminArgs,
+    },
+    /// Read the events recorded for invitations and connections (shared by every node).
+    Events {
+        #[command(subcommand)]
+        action: EventsAction,
         #[command(flatten)]
         admin: AdminArgs,
     },
@@ -67,6 +123,43 @@ pub enum Command {
         #[command(flatten)]
         admin: AdminArgs,
     },
+    /// Hold or force the outcome of profile update tasks and qualifications tasks.
+    Tasks {
+        #[command(subcommand)]
+        action: TasksAction,
+        #[command(flatten)]
+        admin: AdminArgs,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum TasksAction {
+    /// Hold an IN_PROGRESS profile update task, or end it SUCCEEDED or FAILED now.
+    ForceProfile {
+        /// The partner id (`Id` in the StartProfileUpdateTask answer).
+        #[arg(long)]
+        partner_id: String,
+        #[arg(long)]
+        task_id: String,
+        /// IN_PROGRESS holds the task; SUCCEEDED or FAILED end it now.
+        #[arg(long, value_parser = ["IN_PROGRESS", "SUCCEEDED", "FAILED"])]
+        status: String,
+        /// For FAILED: the ProfileValidationErrorReason to report (default INVALID_CONTENT).
+        #[arg(long)]
+        reason: Option<String>,
+        /// For FAILED: the message to report.
+        #[arg(long)]
+        message: Option<String>,
+    },
+    /// Hold an IN_PROGRESS qualifications task, or complete it now.
+    ForceQualifications {
+        #[arg(long)]
+        catalog: String,
+        #[arg(long)]
+        task_id: String,
+        #[arg(long, value_parser = ["complete", "hold"])]
+        action: String,
+    },
 }
 
 #[derive(Args)]
@@ -80,6 +173,45 @@ pub struct AdminArgs {
 }
 
 #[derive(Subcommand)]
+pub enum AccountsAction {
+    /// Create or update an account's display name and seller profile.
+    Create {
+        /// The 12-digit account id.
+        #[arg(long)]
+        account: String,
+        /// `Account.Name` shown to the other side of a connection (1-80 characters).
+        #[arg(long)]
+        display_name: Option<String>,
+        /// AWS Marketplace seller profile id (`[a-zA-Z0-9-]{1,50}`).
+        #[arg(long, requires = "seller_profile_name")]
+        seller_profile_id: Option<String>,
+        /// Seller profile name (1-80 characters).
+        #[arg(long, requires = "seller_profile_id")]
+        seller_profile_name: Option<String>,
+    },
+    /// List configured accounts.
+    List,
+    /// Remove an account's configuration and its registered key pairs.
+    Delete { account: String },
+}
+
+#[derive(Subcommand)]
+pub enum RequestsAction {
+    /// Recent API requests, newest first.
+    List {
+        /// At most this many.
+        #[arg(long)]
+        limit: Option<usize>,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum MetricsAction {
+    /// Print the metrics.
+    Show,
+}
+
+#[derive(Subcommand)]
 pub enum ClockAction {
     /// Print service time.
     Show,
@@ -87,6 +219,22 @@ pub enum ClockAction {
     Advance { by: String },
     /// Set service time (RFC 3339); it never moves backwards.
     Set { to: String },
+}
+
+#[derive(Subcommand)]
+pub enum EventsAction {
+    /// List events with their delivery state, oldest first.
+    List {
+        /// Only events sent to this account.
+        #[arg(long)]
+        account: Option<String>,
+        /// Only this detail-type, e.g. "Partner Connection Invitation Received".
+        #[arg(long = "type")]
+        detail_type: Option<String>,
+        /// Only events after this sequence number.
+        #[arg(long)]
+        after: Option<i64>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -224,6 +372,15 @@ pub struct ServeArgs {
     /// Log format.
     #[arg(long, env = "PCENTRAL_LOG_FORMAT", value_enum, default_value = "text")]
     pub log_format: LogFormat,
+    /// Settings file: `name = value` lines, names as the long flags without `--`; flags and env win over it.
+    #[arg(long, env = "PCENTRAL_CONFIG")]
+    pub config: Option<PathBuf>,
+    /// JSON fixture (as written by `pcentral export`) to load at start when the database holds no records yet.
+    #[arg(long, env = "PCENTRAL_SEED")]
+    pub seed: Option<PathBuf>,
+    /// How many recent API requests this node keeps for `pcentral requests list`.
+    #[arg(long, env = "PCENTRAL_REQUESTS_LOG_SIZE", default_value_t = crate::observe::DEFAULT_LOG_SIZE)]
+    pub requests_log_size: usize,
     /// Service seconds a profile update task takes to succeed.
     #[arg(long, env = "PCENTRAL_PROFILE_TASK_DELAY_SECONDS", default_value_t = Settings::default().profile_task_delay_seconds)]
     pub profile_task_delay_seconds: u64,
@@ -272,6 +429,9 @@ pub struct ServeArgs {
     /// Subsidiaries (associated or in flight) per primary partner.
     #[arg(long, env = "PCENTRAL_QUALIFICATIONS_MAX_ASSOCIATED_PARTNERS", default_value_t = Settings::default().qualifications_max_associated_partners)]
     pub qualifications_max_associated_partners: u64,
+    /// URL every recorded event is POSTed to (JSON, retried with backoff); empty: no delivery.
+    #[arg(long, env = "PCENTRAL_EVENTS_WEBHOOK_URL", default_value = "")]
+    pub events_webhook_url: String,
 }
 
 impl ServeArgs {
@@ -293,8 +453,99 @@ impl ServeArgs {
             qualifications_task_delay_seconds: self.qualifications_task_delay_seconds,
             qualifications_on_subsidiary_cancel: self.qualifications_on_subsidiary_cancel,
             qualifications_max_associated_partners: self.qualifications_max_associated_partners,
+            events_webhook_url: self.events_webhook_url.clone(),
         }
     }
+}
+
+/// Parse the command line; for `serve --config FILE` (or `PCENTRAL_CONFIG`),
+/// add the file's settings that neither a flag nor an environment variable
+/// gave (precedence: flag > env > config file > default). Errors name the
+/// file, the line and the setting.
+pub fn parse_cli() -> Result<Cli, String> {
+    use clap::{CommandFactory, FromArgMatches};
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let matches = Cli::command().get_matches_from(args.clone());
+    let cli = Cli::from_arg_matches(&matches).map_err(|e| e.to_string())?;
+    let Command::Serve(serve) = &cli.command else { return Ok(cli) };
+    let Some(path) = serve.config.clone() else { return Ok(cli) };
+    let Some(given) = matches.subcommand_matches("serve") else { return Ok(cli) };
+    let text = std::fs::read_to_string(&path).map_err(|e| format!("config {}: {e}", path.display()))?;
+    let command = Cli::command();
+    let serve_command = command.find_subcommand("serve").ok_or("no serve command")?;
+    let mut extra: Vec<std::ffi::OsString> = Vec::new();
+    for (line, name, value) in parse_config(&text).map_err(|e| format!("config {}: {e}", path.display()))? {
+        let at = format!("config {}:{line}", path.display());
+        let arg = serve_command
+            .get_arguments()
+            .find(|a| a.get_long() == Some(name.as_str()) && !["config", "help"].contains(&name.as_str()))
+            .ok_or_else(|| format!("{at}: unknown setting {name:?} (see pcentral serve --help)"))?;
+        let from_flag_or_env = matches!(
+            given.value_source(arg.get_id().as_str()),
+            Some(clap::parser::ValueSource::CommandLine | clap::parser::ValueSource::EnvVariable)
+        );
+        if from_flag_or_env {
+            continue;
+        }
+        if arg.get_action().takes_values() {
+            extra.push(format!("--{name}").into());
+            extra.push(value.into());
+        } else {
+            match value.as_str() {
+                "true" => extra.push(format!("--{name}").into()),
+                "false" => {}
+                other => return Err(format!("{at}: setting {name:?} takes true or false, not {other:?}")),
+            }
+        }
+    }
+    let all: Vec<std::ffi::OsString> = args.into_iter().chain(extra).collect();
+    let matches = Cli::command()
+        .try_get_matches_from(all)
+        .map_err(|e| format!("config {}: {}", path.display(), e.render().to_string().trim()))?;
+    Cli::from_arg_matches(&matches).map_err(|e| e.to_string())
+}
+
+/// The `name = value` lines of a config file: `(line number, name, value)`.
+/// `#` starts a comment; a value may be quoted with `"` (then `\"` and `\\` escape).
+pub fn parse_config(text: &str) -> Result<Vec<(usize, String, String)>, String> {
+    let mut out = Vec::new();
+    for (i, raw) in text.lines().enumerate() {
+        let n = i + 1;
+        let line = raw.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let (name, rest) = line.split_once('=').ok_or_else(|| format!("line {n}: expected name = value"))?;
+        let name = name.trim().to_string();
+        if name.is_empty() {
+            return Err(format!("line {n}: expected name = value"));
+        }
+        let rest = rest.trim();
+        let value = if let Some(quoted) = rest.strip_prefix('"') {
+            let mut value = String::new();
+            let mut chars = quoted.chars();
+            let mut closed = false;
+            while let Some(c) = chars.next() {
+                match c {
+                    '\\' => value.extend(chars.next()),
+                    '"' => {
+                        closed = true;
+                        break;
+                    }
+                    c => value.push(c),
+                }
+            }
+            let tail = chars.as_str().trim();
+            if !closed || !(tail.is_empty() || tail.starts_with('#')) {
+                return Err(format!("line {n}: setting {name:?}: unterminated or malformed quoted value"));
+            }
+            value
+        } else {
+            rest.split_once(" #").map_or(rest, |(v, _)| v).trim().to_string()
+        };
+        out.push((n, name, value));
+    }
+    Ok(out)
 }
 
 /// Run `pcentral serve` until SIGINT or SIGTERM.
@@ -321,9 +572,26 @@ pub async fn serve(args: ServeArgs) -> Result<(), String> {
     let local = listener.local_addr().map_err(|e| format!("listen: {e}"))?;
     tracing::info!(address = %local, backend = store.backend_name(), "pcentral listening");
     tracing::info!(rule = %credentials.describe(), "credentials");
-    let state =
-        Arc::new(AppState { store, credentials, settings: args.settings(), admin_token: args.admin_token.clone() });
+    let state = Arc::new(AppState {
+        store,
+        credentials,
+        settings: args.settings(),
+        admin_token: args.admin_token.clone(),
+        observe: crate::observe::Observer::new(args.requests_log_size),
+    });
+    if let Some(path) = &args.seed {
+        let state = state.clone();
+        let path = path.clone();
+        tokio::task::spawn_blocking(move || crate::admin::seed_at_start(&state, &path))
+            .await
+            .map_err(|e| format!("seed: {e}"))??;
+    }
+    // The events worker (Expired sweep, webhook delivery) runs until the listener stops.
+    let (stop_events, stopped) = tokio::sync::watch::channel(false);
+    let events_worker = tokio::spawn(crate::events::run(state.clone(), stopped));
     crate::http::serve(listener, state, shutdown_signal()).await;
+    let _ = stop_events.send(true);
+    let _ = events_worker.await;
     tracing::info!("pcentral stopped");
     Ok(())
 }
@@ -363,6 +631,53 @@ fn init_logging(format: LogFormat) {
 pub fn admin_command(command: Command) -> Result<Value, String> {
     let (admin, method, path, body) = match command {
         Command::Serve(_) => return Err("serve is not an admin command".into()),
+        Command::Accounts { action, admin } => match action {
+            AccountsAction::Create { account, display_name, seller_profile_id, seller_profile_name } => {
+                let mut body = json!({ "account": account });
+                if let Some(n) = display_name {
+                    body["display_name"] = json!(n);
+                }
+                if let (Some(id), Some(name)) = (seller_profile_id, seller_profile_name) {
+                    body["seller_profile"] = json!({"id": id, "name": name});
+                }
+                (admin, "POST", "/_pcentral/accounts".into(), Some(body))
+            }
+            AccountsAction::List => (admin, "GET", "/_pcentral/accounts".into(), None),
+            AccountsAction::Delete { account } => {
+                (admin, "DELETE", format!("/_pcentral/accounts/{}", encode_query_value(&account)), None)
+            }
+        },
+        Command::Reset { account, catalog, everything, admin } => {
+            let mut body = json!({});
+            if let Some(a) = account {
+                body["account"] = json!(a);
+            }
+            if let Some(c) = catalog {
+                body["catalog"] = json!(c);
+            }
+            if everything {
+                body["everything"] = json!(true);
+            }
+            (admin, "POST", "/_pcentral/reset".into(), Some(body))
+        }
+        Command::Export { include_secrets, admin } => {
+            let path = if include_secrets { "/_pcentral/export?include_secrets=true" } else { "/_pcentral/export" };
+            (admin, "GET", path.to_string(), None)
+        }
+        Command::Seed { file, admin } => {
+            let text = std::fs::read_to_string(&file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+            let fixture: Value =
+                serde_json::from_str(&text).map_err(|e| format!("{} is not JSON: {e}", file.display()))?;
+            (admin, "POST", "/_pcentral/seed".into(), Some(fixture))
+        }
+        Command::Requests { action: RequestsAction::List { limit }, admin } => {
+            let path = match limit {
+                Some(n) => format!("/_pcentral/requests?limit={n}"),
+                None => "/_pcentral/requests".into(),
+            };
+            (admin, "GET", path, None)
+        }
+        Command::Metrics { action: MetricsAction::Show, admin } => (admin, "GET", "/_pcentral/metrics".into(), None),
         Command::Clock { action, admin } => match action {
             ClockAction::Show => (admin, "GET", "/_pcentral/clock".to_string(), None),
             ClockAction::Advance { by } => {
@@ -370,6 +685,19 @@ pub fn admin_command(command: Command) -> Result<Value, String> {
             }
             ClockAction::Set { to } => (admin, "POST", "/_pcentral/clock/set".into(), Some(json!({ "to": to }))),
         },
+        Command::Events { action: EventsAction::List { account, detail_type, after }, admin } => {
+            let filters = [("account", account), ("type", detail_type), ("after", after.map(|n| n.to_string()))];
+            let query: Vec<String> = filters
+                .into_iter()
+                .filter_map(|(name, value)| value.map(|v| format!("{name}={}", encode_query_value(&v))))
+                .collect();
+            let path = if query.is_empty() {
+                "/_pcentral/events".to_string()
+            } else {
+                format!("/_pcentral/events?{}", query.join("&"))
+            };
+            (admin, "GET", path, None)
+        }
         Command::Outbox { action: OutboxAction::List { address }, admin } => {
             let path = match address {
                 Some(a) => format!("/_pcentral/outbox?address={}", encode_query_value(&a)),
@@ -419,6 +747,22 @@ pub fn admin_command(command: Command) -> Result<Value, String> {
             }
             FaultsAction::Clear => (admin, "DELETE", "/_pcentral/faults".into(), None),
         },
+        Command::Tasks { action, admin } => match action {
+            TasksAction::ForceProfile { partner_id, task_id, status, reason, message } => {
+                let mut body = json!({"partner_id": partner_id, "task_id": task_id, "status": status});
+                if let Some(r) = reason {
+                    body["reason"] = json!(r);
+                }
+                if let Some(m) = message {
+                    body["message"] = json!(m);
+                }
+                (admin, "POST", "/_pcentral/profile-tasks/force".into(), Some(body))
+            }
+            TasksAction::ForceQualifications { catalog, task_id, action } => {
+                let body = json!({"catalog": catalog, "task_id": task_id, "action": action});
+                (admin, "POST", "/_pcentral/qualifications-tasks/force".into(), Some(body))
+            }
+        },
         Command::Verification { action, admin } => match action {
             VerificationAction::Force { account, verification_type, status, reason, legal_name } => {
                 let mut body = json!({"account": account, "type": verification_type, "status": status});
@@ -442,6 +786,9 @@ pub fn admin_command(command: Command) -> Result<Value, String> {
         None => req.call(),
     };
     match result {
+        Ok(resp) if resp.content_type().starts_with("text/plain") => {
+            resp.into_string().map(Value::String).map_err(|e| format!("unreadable answer: {e}"))
+        }
         Ok(resp) => resp.into_json::<Value>().map_err(|e| format!("unreadable answer: {e}")),
         Err(ureq::Error::Status(code, resp)) => {
             let body: Value = resp.into_json().unwrap_or(Value::Null);
@@ -459,4 +806,25 @@ fn encode_query_value(s: &str) -> String {
             _ => format!("%{b:02X}"),
         })
         .collect()
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod config_file_tests {
+    use super::parse_config;
+
+    #[test]
+    fn lines_comments_and_quotes() {
+        let text = "# settings\n\nlisten = \"127.0.0.1:4599\"  # where\nprofile-task-delay-seconds = 5 # s\nadmin-token = \"a#b\\\"c\"\n";
+        let parsed = parse_config(text).unwrap();
+        let pairs: Vec<(&str, &str)> = parsed.iter().map(|(_, n, v)| (n.as_str(), v.as_str())).collect();
+        assert_eq!(
+            pairs,
+            [("listen", "127.0.0.1:4599"), ("profile-task-delay-seconds", "5"), ("admin-token", "a#b\"c")]
+        );
+        assert_eq!(parsed[1].0, 4);
+        assert!(parse_config("listen").unwrap_err().contains("line 1"));
+        assert!(parse_config("x = \"open").unwrap_err().contains("\"x\""));
+        assert!(parse_config(" = 1").is_err());
+    }
 }

@@ -21,6 +21,7 @@ use tokio::net::TcpListener;
 use crate::admin;
 use crate::api::{self, OwnedRequest, Reply, MAX_BODY};
 use crate::app::AppState;
+use crate::observe::RequestEntry;
 
 /// Serve until `shutdown` completes, then let in-flight requests finish.
 pub async fn serve(listener: TcpListener, state: Arc<AppState>, shutdown: impl std::future::Future<Output = ()>) {
@@ -70,7 +71,7 @@ async fn respond(state: Arc<AppState>, req: Request<Incoming>, remote: SocketAdd
             None,
             format!("Request body is larger than {MAX_BODY} bytes"),
         );
-        return finish(Reply::error(&e), &request_id, started, None, None);
+        return finish(&state, Reply::error(&e), &request_id, started, api::CallInfo::default());
     };
 
     if !is_api && path.starts_with("/_pcentral/") {
@@ -96,6 +97,10 @@ async fn respond(state: Arc<AppState>, req: Request<Incoming>, remote: SocketAdd
             }
         };
         tracing::info!(request_id, method = %parts.method, path, status = reply.status, latency_ms = started.elapsed().as_secs_f64() * 1000.0, "admin");
+        if let serde_json::Value::String(text) = &reply.body {
+            // A plain-text admin answer (the Prometheus metrics).
+            return text_response(reply.status, text, &request_id);
+        }
         return response(reply.status, &reply.body, "application/json", &request_id, None);
     }
 
@@ -110,8 +115,8 @@ async fn respond(state: Arc<AppState>, req: Request<Incoming>, remote: SocketAdd
             .collect(),
         body: body.to_vec(),
     };
-    let (reply, info) = api::handle(state, owned).await;
-    finish(reply, &request_id, started, info.account, info.operation)
+    let (reply, info) = api::handle(state.clone(), owned).await;
+    finish(&state, reply, &request_id, started, info)
 }
 
 /// Read the body, keeping at most `MAX_BODY` bytes. A larger body is drained
@@ -136,22 +141,50 @@ async fn read_body(mut body: Incoming) -> Option<Bytes> {
 }
 
 fn finish(
+    state: &AppState,
     reply: Reply,
     request_id: &str,
     started: Instant,
-    account: Option<String>,
-    operation: Option<String>,
+    info: api::CallInfo,
 ) -> Response<Full<Bytes>> {
+    let latency_ms = started.elapsed().as_secs_f64() * 1000.0;
     tracing::info!(
         request_id,
-        account = account.as_deref().unwrap_or("-"),
-        operation = operation.as_deref().unwrap_or("-"),
+        account = info.account.as_deref().unwrap_or("-"),
+        operation = info.operation.as_deref().unwrap_or("-"),
         status = reply.status,
         error = reply.error_type.unwrap_or("-"),
-        latency_ms = started.elapsed().as_secs_f64() * 1000.0,
+        latency_ms,
         "api"
     );
+    state.observe.record(
+        RequestEntry {
+            time: pcentral_model::timestamp::format(crate::app::wall_ms()),
+            request_id: request_id.to_string(),
+            account: info.account,
+            operation: info.operation,
+            status: reply.status,
+            error_type: reply.error_type.map(str::to_string),
+            latency_ms,
+            replayed: info.replayed,
+        },
+        info.store_error,
+    );
     response(reply.status, &reply.body, "application/x-amz-json-1.0", request_id, reply.error_type)
+}
+
+fn text_response(status: u16, text: &str, request_id: &str) -> Response<Full<Bytes>> {
+    let mut resp = Response::new(Full::new(Bytes::from(text.to_string())));
+    *resp.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let headers = resp.headers_mut();
+    headers.insert(CONTENT_TYPE, HeaderValue::from_static("text/plain; version=0.0.4; charset=utf-8"));
+    if let Ok(v) = HeaderValue::from_str(request_id) {
+        headers.insert("x-amzn-RequestId", v);
+    }
+    if let Ok(v) = HeaderValue::from_str(&httpdate::fmt_http_date(SystemTime::now())) {
+        headers.insert(DATE, v);
+    }
+    resp
 }
 
 fn response(

@@ -8,6 +8,8 @@
 //! * [`json_body`]: strict awsJson1.0 body reading.
 //! * [`admin`]: the developer tools under `/_pcentral/`.
 //! * [`faults`]: fault-injection rules applied around each API call.
+//! * [`events`]: the events listing, the Expired sweep and webhook delivery.
+//! * [`observe`]: this node's recent requests log and Prometheus metrics.
 //! * [`cli`]: `pcentral serve` and the admin subcommands.
 
 pub mod admin;
@@ -15,7 +17,9 @@ pub mod api;
 pub mod app;
 pub mod cli;
 pub mod credentials;
+pub mod events;
 pub mod faults;
 pub mod http;
 pub mod json_body;
+pub mod observe;
 pub mod sigv4;

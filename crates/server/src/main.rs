@@ -1,17 +1,23 @@
 //! `pcentral`: run the server, or talk to a running one.
 
-use clap::Parser;
-use pcentral_server::cli::{admin_command, serve, Cli, Command};
+use pcentral_server::cli::{admin_command, parse_cli, serve, Command};
 
 fn main() -> std::process::ExitCode {
-    let cli = Cli::parse();
+    let cli = match parse_cli() {
+        Ok(cli) => cli,
+        Err(message) => {
+            eprintln!("pcentral: {message}");
+            return std::process::ExitCode::FAILURE;
+        }
+    };
     let result = match cli.command {
         Command::Serve(args) => match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
             Ok(rt) => rt.block_on(serve(args)),
             Err(e) => Err(format!("cannot start the runtime: {e}")),
         },
-        other => admin_command(other).map(|answer| {
-            println!("{}", serde_json::to_string_pretty(&answer).unwrap_or_default());
+        other => admin_command(other).map(|answer| match answer {
+            serde_json::Value::String(text) => print!("{text}"),
+            answer => println!("{}", serde_json::to_string_pretty(&answer).unwrap_or_default()),
         }),
     };
     match result {

@@ -23,7 +23,8 @@ use crate::records::RecordTx;
 use crate::sql::{dollar_placeholders, Db, Param};
 
 /// Schema migrations, applied in order; `schema_migrations` records which ran.
-const MIGRATIONS: &[&str] = &[include_str!("postgres_schema.sql")];
+const MIGRATIONS: &[&str] =
+    &[include_str!("postgres_schema.sql"), include_str!("postgres_accounts.sql"), include_str!("postgres_events.sql")];
 
 /// Any constant shared by every node: the key of the migration lock.
 const MIGRATION_LOCK: i64 = 0x7063_656e_7472_616c; // "pcentral"
@@ -203,6 +204,7 @@ fn pg_params<'p>(params: &'p [Param<'_>]) -> Vec<&'p (dyn ToSql + Sync)> {
                 Param::Text(s) => s,
                 Param::OptText(s) => s,
                 Param::Int(n) => n,
+                Param::OptInt(n) => n,
             }
         })
         .collect()
@@ -226,5 +228,25 @@ impl Db for PgDb<'_, '_> {
 
     fn exec(&mut self, sql: &str, params: &[Param<'_>]) -> Result<u64, StoreError> {
         self.tx.execute(&dollar_placeholders(sql), &pg_params(params)).map_err(pg_error)
+    }
+
+    fn cells(&mut self, sql: &str, params: &[Param<'_>]) -> Result<Vec<Vec<crate::sql::Cell>>, StoreError> {
+        use crate::sql::Cell;
+        use postgres::types::Type;
+        let rows = self.tx.query(&dollar_placeholders(sql), &pg_params(params)).map_err(pg_error)?;
+        let mut out = Vec::with_capacity(rows.len());
+        for row in &rows {
+            let mut cells = Vec::with_capacity(row.len());
+            for (i, column) in row.columns().iter().enumerate() {
+                let cell = match *column.type_() {
+                    Type::INT8 => row.try_get::<_, Option<i64>>(i).map_err(pg_error)?.map(Cell::Int),
+                    Type::INT4 => row.try_get::<_, Option<i32>>(i).map_err(pg_error)?.map(|n| Cell::Int(n.into())),
+                    _ => row.try_get::<_, Option<String>>(i).map_err(pg_error)?.map(Cell::Text),
+                };
+                cells.push(cell.unwrap_or(Cell::Null));
+            }
+            out.push(cells);
+        }
+        Ok(out)
     }
 }

@@ -13,7 +13,9 @@ use pcentral_core::StoreError;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use crate::sql::{Db, Param};
+use crate::sql::{Cell, Db, Param};
+use pcentral_core::events::{EventDelivery, EventFilter, NewEvent, StoredEvent};
+use pcentral_core::store::{AccountRecord, ResetScope, StoredRecords};
 
 /// Statement parameters: `p![a, b, c]` is a `&[Param]`.
 macro_rules! p {
@@ -129,6 +131,36 @@ impl<D: Db> RecordTx<D> {
         }
         Ok(())
     }
+}
+
+/// The columns [`stored_event`] reads, in its order.
+const EVENT_COLUMNS: &str =
+    "seq, account, catalog, detail_type, time, doc, attempts, next_attempt_at, delivered_at, last_error";
+
+/// A nullable BIGINT parameter.
+fn opt_int(value: Option<i64>) -> Param<'static> {
+    Param::OptInt(value)
+}
+
+/// An event row selected with [`EVENT_COLUMNS`].
+fn stored_event(row: &[Cell]) -> Result<StoredEvent, StoreError> {
+    let bad = || StoreError::Backend("stored event row unreadable".into());
+    let int = |i: usize| row.get(i).and_then(Cell::int);
+    let text = |i: usize| row.get(i).and_then(Cell::text).map(str::to_string);
+    Ok(StoredEvent {
+        seq: int(0).ok_or_else(bad)?,
+        account: text(1).ok_or_else(bad)?,
+        catalog: text(2).ok_or_else(bad)?,
+        detail_type: text(3).ok_or_else(bad)?,
+        time: int(4).ok_or_else(bad)?,
+        event: from_doc(&text(5).ok_or_else(bad)?)?,
+        delivery: EventDelivery {
+            attempts: int(6).unwrap_or(0),
+            next_attempt_at: int(7),
+            delivered_at: int(8),
+            last_error: text(9),
+        },
+    })
 }
 
 /// The two accounts of a pair in a fixed order (the index columns of pair constraints).
@@ -533,5 +565,205 @@ impl<D: Db> Tx for RecordTx<D> {
 
     fn credentials(&mut self) -> Result<Vec<StoredCredential>, StoreError> {
         self.all("SELECT doc FROM credentials ORDER BY access_key_id", p![])
+    }
+
+    fn append_event(&mut self, e: &NewEvent) -> Result<bool, StoreError> {
+        let next: Option<i64> = e.deliver.then_some(0);
+        let n = self.exec(
+            "INSERT INTO events (account, catalog, detail_type, time, unique_key, doc, attempts, next_attempt_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, 0, ?7) ON CONFLICT (unique_key) DO NOTHING",
+            &[
+                Param::Text(&e.account),
+                Param::Text(&e.catalog),
+                Param::Text(&e.detail_type),
+                Param::Int(e.time),
+                Param::OptText(e.unique_key.as_deref()),
+                Param::Text(&to_doc(&e.event)?),
+                opt_int(next),
+            ],
+        )?;
+        Ok(n > 0)
+    }
+
+    fn events(&mut self, f: &EventFilter) -> Result<Vec<StoredEvent>, StoreError> {
+        let rows = self.db.cells(
+            &format!(
+                "SELECT {EVENT_COLUMNS} FROM events
+                 WHERE (?1 = '' OR account = ?1) AND (?2 = '' OR detail_type = ?2) AND seq > ?3
+                 ORDER BY seq LIMIT ?4"
+            ),
+            p![
+                f.account.clone().unwrap_or_default(),
+                f.detail_type.clone().unwrap_or_default(),
+                f.after.unwrap_or(0),
+                f.limit.unwrap_or(i64::MAX)
+            ],
+        )?;
+        rows.iter().map(|r| stored_event(r)).collect()
+    }
+
+    fn due_events(&mut self, wall: i64, limit: i64) -> Result<Vec<StoredEvent>, StoreError> {
+        let rows = self.db.cells(
+            &format!(
+                "SELECT {EVENT_COLUMNS} FROM events
+                 WHERE next_attempt_at IS NOT NULL AND next_attempt_at <= ?1 AND delivered_at IS NULL
+                 ORDER BY seq LIMIT ?2"
+            ),
+            p![wall, limit],
+        )?;
+        rows.iter().map(|r| stored_event(r)).collect()
+    }
+
+    fn put_event_delivery(&mut self, seq: i64, d: &EventDelivery) -> Result<(), StoreError> {
+        self.exec(
+            "UPDATE events SET attempts = ?2, next_attempt_at = ?3, delivered_at = ?4, last_error = ?5 WHERE seq = ?1",
+            &[
+                Param::Int(seq),
+                Param::Int(d.attempts),
+                opt_int(d.next_attempt_at),
+                opt_int(d.delivered_at),
+                Param::OptText(d.last_error.as_deref()),
+            ],
+        )?;
+        Ok(())
+    }
+
+    fn expired_pending_invitations(&mut self, now: i64, limit: i64) -> Result<Vec<Invitation>, StoreError> {
+        self.all(
+            "SELECT doc FROM connection_invitations WHERE status = 'PENDING' AND expires_at <= ?1
+             ORDER BY expires_at, catalog, id LIMIT ?2",
+            p![now, limit],
+        )
+    }
+
+    fn account(&mut self, account: &str) -> Result<Option<AccountRecord>, StoreError> {
+        self.one("SELECT doc FROM accounts WHERE account = ?1", p![account])
+    }
+
+    fn accounts(&mut self) -> Result<Vec<AccountRecord>, StoreError> {
+        self.all("SELECT doc FROM accounts ORDER BY account", p![])
+    }
+
+    fn put_account(&mut self, a: &AccountRecord) -> Result<(), StoreError> {
+        self.exec(
+            "INSERT INTO accounts (account, doc) VALUES (?1, ?2) ON CONFLICT (account) DO UPDATE SET doc = excluded.doc",
+            p![a.account, to_doc(a)?],
+        )?;
+        Ok(())
+    }
+
+    fn delete_account(&mut self, account: &str) -> Result<bool, StoreError> {
+        let mut removed = self.exec("DELETE FROM accounts WHERE account = ?1", p![account])?;
+        for c in self.credentials()?.into_iter().filter(|c| c.account == account) {
+            removed += self.exec("DELETE FROM credentials WHERE access_key_id = ?1", p![c.access_key_id])?;
+        }
+        Ok(removed > 0)
+    }
+
+    fn reset(&mut self, scope: &ResetScope) -> Result<(), StoreError> {
+        self.reset_records(scope)
+    }
+
+    fn all_records(&mut self) -> Result<StoredRecords, StoreError> {
+        Ok(StoredRecords {
+            accounts: self.accounts()?,
+            partners: self.all("SELECT doc FROM partners ORDER BY catalog, id", p![])?,
+            profile_tasks: self.all("SELECT doc FROM profile_tasks ORDER BY seq", p![])?,
+            connection_preferences: self
+                .all("SELECT doc FROM connection_preferences ORDER BY catalog, account", p![])?,
+            invitations: self.all("SELECT doc FROM connection_invitations ORDER BY catalog, created_at, id", p![])?,
+            connections: self.all("SELECT doc FROM connections ORDER BY catalog, created_at, id", p![])?,
+            verifications: self.all("SELECT doc FROM verifications ORDER BY account, verification_type", p![])?,
+            qualifications_tasks: self.all("SELECT doc FROM qualifications_tasks ORDER BY seq", p![])?,
+            qualifications_associations: self.all("SELECT doc FROM qualifications_associations ORDER BY seq", p![])?,
+            qualifications_groups: self
+                .all("SELECT doc FROM qualifications_groups ORDER BY catalog, primary_account", p![])?,
+            email_codes: self.all("SELECT doc FROM email_codes ORDER BY catalog, address", p![])?,
+            credentials: self.credentials()?,
+        })
+    }
+}
+
+impl<D: Db> RecordTx<D> {
+    /// [`Tx::reset`]: every statement takes the catalog (`?1`, `''` for all)
+    /// and the account (`?2`, `''` for all), so one list serves every scope.
+    fn reset_records(&mut self, scope: &ResetScope) -> Result<(), StoreError> {
+        use pcentral_core::store::{IdempotencyRecord, QualificationsTask};
+        let catalog = scope.catalog.clone().unwrap_or_default();
+        let account = scope.account.clone().unwrap_or_default();
+        const PARTNERS: &str = "SELECT id FROM partners WHERE (?1 = '' OR catalog = ?1) AND (?2 = '' OR account = ?2)";
+        // Qualifications tasks name both sides in their document only.
+        let tasks: Vec<QualificationsTask> = self.all("SELECT doc FROM qualifications_tasks ORDER BY seq", p![])?;
+        for t in tasks {
+            let in_catalog = catalog.is_empty() || t.catalog == catalog;
+            let of_account = account.is_empty() || t.owner_account == account || t.primary_account == account;
+            if in_catalog && of_account {
+                self.exec("DELETE FROM qualifications_tasks WHERE task_id = ?1", p![t.task_id])?;
+            }
+        }
+        let statements = [
+            format!("DELETE FROM profile_tasks WHERE partner_id IN ({PARTNERS})"),
+            format!("DELETE FROM partner_domains WHERE partner_id IN ({PARTNERS})"),
+            format!(
+                "DELETE FROM usage WHERE (?1 = '' OR catalog = ?1) AND (?2 = '' OR scope = ?2 OR scope IN ({PARTNERS}))"
+            ),
+            "DELETE FROM partners WHERE (?1 = '' OR catalog = ?1) AND (?2 = '' OR account = ?2)".into(),
+            "DELETE FROM qualifications_associations WHERE (?1 = '' OR catalog = ?1)
+             AND (?2 = '' OR subsidiary_account = ?2 OR primary_account = ?2)"
+                .into(),
+            "DELETE FROM qualifications_groups WHERE (?1 = '' OR catalog = ?1) AND (?2 = '' OR primary_account = ?2)"
+                .into(),
+            "DELETE FROM connection_preferences WHERE (?1 = '' OR catalog = ?1) AND (?2 = '' OR account = ?2)".into(),
+            "DELETE FROM connection_invitations WHERE (?1 = '' OR catalog = ?1)
+             AND (?2 = '' OR sender = ?2 OR receiver = ?2)"
+                .into(),
+            "DELETE FROM connection_active_types WHERE (?1 = '' OR catalog = ?1)
+             AND (?2 = '' OR account_lo = ?2 OR account_hi = ?2)"
+                .into(),
+            "DELETE FROM connections WHERE (?1 = '' OR catalog = ?1) AND (?2 = '' OR account_lo = ?2 OR account_hi = ?2)"
+                .into(),
+            "DELETE FROM events WHERE (?1 = '' OR catalog = ?1) AND (?2 = '' OR account = ?2)".into(),
+        ];
+        for sql in &statements {
+            self.exec(sql, p![catalog, account])?;
+        }
+        if catalog.is_empty() {
+            self.exec("DELETE FROM idempotency WHERE ?1 = '' OR account = ?1", p![account])?;
+            self.exec("DELETE FROM verifications WHERE ?1 = '' OR account = ?1", p![account])?;
+        } else {
+            // Idempotency records carry the catalog in their stored answer only.
+            let records: Vec<IdempotencyRecord> = self.all("SELECT doc FROM idempotency", p![])?;
+            for r in records {
+                let of_account = account.is_empty() || r.account == account;
+                if of_account && r.response.get("Catalog").and_then(serde_json::Value::as_str) == Some(catalog.as_str())
+                {
+                    self.exec(
+                        "DELETE FROM idempotency WHERE account = ?1 AND operation = ?2 AND token = ?3",
+                        p![r.account, r.operation, r.token],
+                    )?;
+                }
+            }
+        }
+        if account.is_empty() {
+            // Codes and the outbox belong to addresses, not accounts.
+            self.exec("DELETE FROM email_codes WHERE ?1 = '' OR catalog = ?1", p![catalog])?;
+            if catalog.is_empty() {
+                self.exec("DELETE FROM outbox", p![])?;
+            } else {
+                for m in self.outbox(None)?.into_iter().filter(|m| m.catalog == catalog) {
+                    self.exec("DELETE FROM outbox WHERE id = ?1", p![m.id])?;
+                }
+            }
+        }
+        if scope.everything {
+            self.exec("DELETE FROM credentials", p![])?;
+            self.exec("DELETE FROM accounts", p![])?;
+            let mut state = self.service_state()?;
+            state.clock_offset_ms = 0;
+            state.settings = None;
+            state.faults.clear();
+            self.put_service_state(&state)?;
+        }
+        Ok(())
     }
 }

@@ -14,6 +14,7 @@ pub enum Param<'a> {
     Text(&'a str),
     OptText(Option<&'a str>),
     Int(i64),
+    OptInt(Option<i64>),
 }
 
 impl<'a> From<&'a str> for Param<'a> {
@@ -56,6 +57,32 @@ pub trait Db {
     fn int(&mut self, sql: &str, params: &[Param<'_>]) -> Result<i64, StoreError>;
     /// Run a statement; returns the number of rows it changed.
     fn exec(&mut self, sql: &str, params: &[Param<'_>]) -> Result<u64, StoreError>;
+    /// Rows of a query whose columns are BIGINT or TEXT, any of them NULL.
+    fn cells(&mut self, sql: &str, params: &[Param<'_>]) -> Result<Vec<Vec<Cell>>, StoreError>;
+}
+
+/// One value of a row read by [`Db::cells`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Cell {
+    Null,
+    Int(i64),
+    Text(String),
+}
+
+impl Cell {
+    pub fn int(&self) -> Option<i64> {
+        match self {
+            Cell::Int(n) => Some(*n),
+            _ => None,
+        }
+    }
+
+    pub fn text(&self) -> Option<&str> {
+        match self {
+            Cell::Text(s) => Some(s),
+            _ => None,
+        }
+    }
 }
 
 /// Rewrite `?N` placeholders to `$N` (PostgreSQL syntax).

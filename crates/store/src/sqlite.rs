@@ -98,6 +98,19 @@ CREATE TABLE qualifications_groups (
     catalog TEXT NOT NULL, primary_account TEXT NOT NULL, doc TEXT NOT NULL, PRIMARY KEY (catalog, primary_account)
 );
 "#,
+    r#"
+CREATE TABLE accounts (account TEXT PRIMARY KEY, doc TEXT NOT NULL);
+"#,
+    r#"
+CREATE TABLE events (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT, account TEXT NOT NULL, catalog TEXT NOT NULL,
+    detail_type TEXT NOT NULL, time INTEGER NOT NULL, unique_key TEXT UNIQUE, doc TEXT NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0, next_attempt_at INTEGER, delivered_at INTEGER, last_error TEXT
+);
+CREATE INDEX events_by_account ON events (account, seq);
+CREATE INDEX events_due ON events (next_attempt_at, seq);
+CREATE INDEX invitations_pending_by_expiry ON connection_invitations (status, expires_at);
+"#,
 ];
 
 /// Name of the database file inside the data directory.
@@ -251,6 +264,8 @@ fn sqlite_params<'p>(params: &'p [Param<'_>]) -> impl Iterator<Item = SqlValue> 
         Param::OptText(Some(s)) => SqlValue::Text((*s).to_string()),
         Param::OptText(None) => SqlValue::Null,
         Param::Int(n) => SqlValue::Integer(*n),
+        Param::OptInt(Some(n)) => SqlValue::Integer(*n),
+        Param::OptInt(None) => SqlValue::Null,
     })
 }
 
@@ -278,5 +293,26 @@ impl Db for SqliteDb<'_, '_> {
         let mut stmt = self.tx.prepare_cached(sql).map_err(sql_error)?;
         let n = stmt.execute(params_from_iter(sqlite_params(params))).map_err(sql_error)?;
         Ok(u64::try_from(n).unwrap_or(u64::MAX))
+    }
+
+    fn cells(&mut self, sql: &str, params: &[Param<'_>]) -> Result<Vec<Vec<crate::sql::Cell>>, StoreError> {
+        use rusqlite::types::ValueRef;
+        let mut stmt = self.tx.prepare_cached(sql).map_err(sql_error)?;
+        let n = stmt.column_count();
+        let rows = stmt
+            .query_map(params_from_iter(sqlite_params(params)), |r| {
+                (0..n)
+                    .map(|i| {
+                        Ok(match r.get_ref(i)? {
+                            ValueRef::Null => crate::sql::Cell::Null,
+                            ValueRef::Integer(v) => crate::sql::Cell::Int(v),
+                            ValueRef::Text(t) => crate::sql::Cell::Text(String::from_utf8_lossy(t).into_owned()),
+                            other => crate::sql::Cell::Text(format!("{other:?}")),
+                        })
+                    })
+                    .collect::<Result<Vec<_>, rusqlite::Error>>()
+            })
+            .map_err(sql_error)?;
+        rows.map(|r| r.map_err(sql_error)).collect()
     }
 }

@@ -1,0 +1,175 @@
+//! Events in the server: the admin listing (`GET /_pcentral/events`), and the
+//! background worker that records Expired events and posts events to the
+//! webhook of the `events_webhook_url` setting.
+//!
+//! The worker runs on every node, every [`TICK`]:
+//! * **sweep**: invitations stored PENDING past their `ExpiresAt` (service
+//!   time) are stored EXPIRED and their Expired events recorded, in one write
+//!   transaction (the unique key of the Expired event makes it exactly once
+//!   even when nodes race);
+//! * **delivery**: due undelivered events are *claimed* in a write transaction
+//!   (their next attempt moves [`LEASE_MS`] ahead, so no other node posts them
+//!   meanwhile), POSTed one by one, then marked delivered on a 2xx answer or
+//!   rescheduled with exponential backoff (1 s, 2 s, 4 s … at most 60 s), and
+//!   given up after [`MAX_ATTEMPTS`] attempts with the last error kept.
+//!
+//! Delivery schedules use the WALL clock, not service time: delivery is
+//! infrastructure, and moving the service clock forward (`pcentral clock
+//! advance`) must neither skip retries nor delay them. Delivery is
+//! at-least-once: a node that dies after a POST and before marking the event
+//! delivered posts it again once the claim expires.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use pcentral_core::events::{
+    event_view, retry_delay_ms, sweep_expired_invitations, EventFilter, StoredEvent, DETAIL_TYPES, MAX_ATTEMPTS,
+};
+use pcentral_core::operations::service_now;
+use pcentral_core::store::{read, write, OpResult};
+use pcentral_core::Settings;
+use serde_json::{json, Value};
+
+use crate::admin::{query_param, AdminReply};
+use crate::app::{wall_ms, AppState, RandomIds};
+
+/// How often the worker looks for work.
+pub const TICK: Duration = Duration::from_millis(200);
+/// How long a claim keeps other nodes off an event (longer than a batch of POSTs takes).
+pub const LEASE_MS: i64 = 30_000;
+/// Timeout of one POST to the webhook.
+pub const POST_TIMEOUT: Duration = Duration::from_secs(5);
+/// Events claimed at once: BATCH × POST_TIMEOUT stays below LEASE_MS.
+const BATCH: i64 = 5;
+/// Invitations settled by one sweep transaction.
+const SWEEP_BATCH: i64 = 100;
+/// Events one admin listing answers at most unless `limit` says otherwise.
+const LIST_LIMIT: i64 = 1000;
+
+/// `GET /_pcentral/events[?account=A&type=DETAIL-TYPE&after=SEQ&limit=N]`, oldest first.
+pub fn list(state: &AppState, query: &str) -> OpResult<AdminReply> {
+    let bad = |message: String| Ok(AdminReply { status: 400, body: json!({ "error": message }) });
+    let number = |name: &str| query_param(query, name).filter(|v| !v.is_empty()).map(|v| v.parse::<i64>());
+    let after = match number("after").transpose() {
+        Ok(v) => v,
+        Err(_) => return bad("\"after\" must be an event sequence number".into()),
+    };
+    let limit = match number("limit").transpose() {
+        Ok(v) if v.is_none_or(|n| n > 0) => v.unwrap_or(LIST_LIMIT),
+        _ => return bad("\"limit\" must be a positive number".into()),
+    };
+    let detail_type = query_param(query, "type").filter(|t| !t.is_empty());
+    if let Some(t) = detail_type.as_deref().filter(|t| !DETAIL_TYPES.contains(t)) {
+        return bad(format!("unknown event type {t:?}; known: {}", DETAIL_TYPES.join(", ")));
+    }
+    let filter = EventFilter {
+        account: query_param(query, "account").filter(|a| !a.is_empty()),
+        detail_type,
+        after,
+        limit: Some(limit),
+    };
+    let events = read(state.store.as_ref(), |tx| Ok(tx.events(&filter)?))?;
+    let list: Vec<Value> = events.iter().map(event_view).collect();
+    Ok(AdminReply { status: 200, body: json!({ "events": list }) })
+}
+
+/// Run the worker until `stop` changes (or its sender goes away).
+pub async fn run(state: Arc<AppState>, mut stop: tokio::sync::watch::Receiver<bool>) {
+    loop {
+        tokio::select! {
+            () = tokio::time::sleep(TICK) => {}
+            _ = stop.changed() => break,
+        }
+        let s = state.clone();
+        match tokio::task::spawn_blocking(move || tick(&s)).await {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => tracing::warn!(error = %e, "events worker"),
+            Err(e) => tracing::warn!(error = %e, "events worker failed"),
+        }
+    }
+}
+
+/// One round of work: sweep expired invitations, then deliver what is due.
+pub fn tick(state: &AppState) -> Result<(), String> {
+    sweep(state).map_err(|f| f.into_api_error().message)?;
+    deliver_due(state).map_err(|f| f.into_api_error().message)
+}
+
+fn settings_in(state: &AppState, stored: Option<Settings>) -> Settings {
+    stored.unwrap_or_else(|| state.settings.clone())
+}
+
+fn sweep(state: &AppState) -> OpResult<()> {
+    let store = state.store.as_ref();
+    // Look in a read transaction first: no write (and no contention) when nothing expired.
+    let any = read(store, |tx| {
+        let (now, _) = service_now(tx, wall_ms())?;
+        Ok(!tx.expired_pending_invitations(now, 1)?.is_empty())
+    })?;
+    if any {
+        let n = write(store, |tx| {
+            let (now, stored) = service_now(tx, wall_ms())?;
+            let settings = settings_in(state, stored);
+            Ok(sweep_expired_invitations(tx, &mut RandomIds, now, &settings, SWEEP_BATCH)?)
+        })?;
+        tracing::debug!(invitations = n, "expired invitations settled");
+    }
+    Ok(())
+}
+
+fn deliver_due(state: &AppState) -> OpResult<()> {
+    let store = state.store.as_ref();
+    let wall = wall_ms();
+    if read(store, |tx| Ok(tx.due_events(wall, 1)?.is_empty()))? {
+        return Ok(());
+    }
+    // Claim: in one write transaction, so that two nodes never claim one event.
+    let (url, claimed) = write(store, |tx| {
+        let (_, stored) = service_now(tx, wall)?;
+        let url = settings_in(state, stored).events_webhook_url.trim().to_string();
+        if url.is_empty() {
+            // Delivery is off for now: the events stay due until a URL is set again.
+            return Ok((url, Vec::new()));
+        }
+        let mut events = tx.due_events(wall, BATCH)?;
+        for e in &mut events {
+            e.delivery.next_attempt_at = Some(wall.saturating_add(LEASE_MS));
+            tx.put_event_delivery(e.seq, &e.delivery)?;
+        }
+        Ok((url, events))
+    })?;
+    for event in claimed {
+        let outcome = post(&url, &event);
+        let mut d = event.delivery.clone();
+        d.attempts += 1;
+        let now = wall_ms();
+        match outcome {
+            Ok(()) => {
+                d.delivered_at = Some(now);
+                d.next_attempt_at = None;
+                d.last_error = None;
+            }
+            Err(message) => {
+                tracing::debug!(seq = event.seq, attempt = d.attempts, error = %message, "event delivery failed");
+                d.next_attempt_at = (d.attempts < MAX_ATTEMPTS).then(|| now.saturating_add(retry_delay_ms(d.attempts)));
+                if d.next_attempt_at.is_none() {
+                    tracing::warn!(seq = event.seq, error = %message, "event delivery gave up");
+                }
+                d.last_error = Some(message);
+            }
+        }
+        write(store, |tx| Ok(tx.put_event_delivery(event.seq, &d)?))?;
+    }
+    Ok(())
+}
+
+/// POST the event JSON to `url`: `Ok` on a 2xx answer.
+fn post(url: &str, event: &StoredEvent) -> Result<(), String> {
+    let agent = ureq::AgentBuilder::new().timeout(POST_TIMEOUT).redirects(0).build();
+    match agent.post(url).set("content-type", "application/json").send_string(&event.event.to_string()) {
+        Ok(resp) if (200..300).contains(&resp.status()) => Ok(()),
+        Ok(resp) => Err(format!("HTTP {}", resp.status())),
+        Err(ureq::Error::Status(code, _)) => Err(format!("HTTP {code}")),
+        Err(e) => Err(e.to_string()),
+    }
+}

@@ -1,0 +1,182 @@
+//! What one node remembers about the API requests it answered: the recent
+//! requests log (`GET /_pcentral/requests`) and Prometheus metrics
+//! (`GET /_pcentral/metrics`). Both live in process memory on purpose: they
+//! describe this node, and losing them on restart is harmless.
+
+use std::collections::{BTreeMap, VecDeque};
+use std::fmt::Write as _;
+use std::sync::Mutex;
+
+use serde::Serialize;
+
+/// Upper bounds (seconds) of the request duration histogram.
+pub const BUCKETS: [f64; 12] = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0];
+
+/// Default size of the recent requests log.
+pub const DEFAULT_LOG_SIZE: usize = 200;
+
+/// One answered API request.
+#[derive(Debug, Clone, Serialize)]
+pub struct RequestEntry {
+    /// Wall-clock time the answer was sent (RFC 3339).
+    pub time: String,
+    pub request_id: String,
+    pub account: Option<String>,
+    pub operation: Option<String>,
+    pub status: u16,
+    pub error_type: Option<String>,
+    pub latency_ms: f64,
+    /// The answer was replayed for a repeated ClientToken.
+    pub replayed: bool,
+}
+
+#[derive(Default)]
+struct Histogram {
+    buckets: [u64; BUCKETS.len()],
+    count: u64,
+    sum: f64,
+}
+
+#[derive(Default)]
+struct Metrics {
+    requests: BTreeMap<(String, u16), u64>,
+    durations: BTreeMap<String, Histogram>,
+    store_errors: u64,
+    replays: u64,
+}
+
+/// The node's request log and metrics.
+pub struct Observer {
+    capacity: usize,
+    log: Mutex<VecDeque<RequestEntry>>,
+    metrics: Mutex<Metrics>,
+}
+
+impl Default for Observer {
+    fn default() -> Self {
+        Observer::new(DEFAULT_LOG_SIZE)
+    }
+}
+
+impl Observer {
+    /// An observer keeping the last `capacity` requests.
+    pub fn new(capacity: usize) -> Observer {
+        Observer { capacity, log: Mutex::new(VecDeque::new()), metrics: Mutex::new(Metrics::default()) }
+    }
+
+    /// Record an answered API request; `store_error` when storage failed under it.
+    pub fn record(&self, entry: RequestEntry, store_error: bool) {
+        if let Ok(mut m) = self.metrics.lock() {
+            let operation = entry.operation.clone().unwrap_or_else(|| "unknown".into());
+            *m.requests.entry((operation.clone(), entry.status)).or_default() += 1;
+            let seconds = entry.latency_ms / 1000.0;
+            let h = m.durations.entry(operation).or_default();
+            h.count += 1;
+            h.sum += seconds;
+            for (i, bound) in BUCKETS.iter().enumerate() {
+                if seconds <= *bound {
+                    h.buckets[i] += 1;
+                }
+            }
+            if store_error {
+                m.store_errors += 1;
+            }
+            if entry.replayed {
+                m.replays += 1;
+            }
+        }
+        if self.capacity == 0 {
+            return;
+        }
+        if let Ok(mut log) = self.log.lock() {
+            while log.len() >= self.capacity {
+                log.pop_front();
+            }
+            log.push_back(entry);
+        }
+    }
+
+    /// The most recent `limit` requests, newest first.
+    pub fn recent(&self, limit: usize) -> Vec<RequestEntry> {
+        match self.log.lock() {
+            Ok(log) => log.iter().rev().take(limit).cloned().collect(),
+            Err(_) => Vec::new(),
+        }
+    }
+
+    /// The metrics in the Prometheus text exposition format (version 0.0.4).
+    pub fn prometheus(&self) -> String {
+        let mut out = String::new();
+        let Ok(m) = self.metrics.lock() else { return out };
+        out.push_str(
+            "# HELP pcentral_requests_total API requests answered by this node, by operation and HTTP status.\n",
+        );
+        out.push_str("# TYPE pcentral_requests_total counter\n");
+        for ((operation, status), n) in &m.requests {
+            let _ = writeln!(out, "pcentral_requests_total{{operation=\"{operation}\",status=\"{status}\"}} {n}");
+        }
+        out.push_str("# HELP pcentral_request_duration_seconds Time to answer an API request, by operation.\n");
+        out.push_str("# TYPE pcentral_request_duration_seconds histogram\n");
+        for (operation, h) in &m.durations {
+            for (bound, n) in BUCKETS.iter().zip(h.buckets.iter()) {
+                let _ = writeln!(
+                    out,
+                    "pcentral_request_duration_seconds_bucket{{operation=\"{operation}\",le=\"{bound}\"}} {n}"
+                );
+            }
+            let _ = writeln!(
+                out,
+                "pcentral_request_duration_seconds_bucket{{operation=\"{operation}\",le=\"+Inf\"}} {}",
+                h.count
+            );
+            let _ = writeln!(out, "pcentral_request_duration_seconds_sum{{operation=\"{operation}\"}} {}", h.sum);
+            let _ = writeln!(out, "pcentral_request_duration_seconds_count{{operation=\"{operation}\"}} {}", h.count);
+        }
+        out.push_str("# HELP pcentral_store_errors_total API requests that failed because of a storage error.\n");
+        out.push_str("# TYPE pcentral_store_errors_total counter\n");
+        let _ = writeln!(out, "pcentral_store_errors_total {}", m.store_errors);
+        out.push_str("# HELP pcentral_idempotent_replays_total Answers replayed for a repeated ClientToken.\n");
+        out.push_str("# TYPE pcentral_idempotent_replays_total counter\n");
+        let _ = writeln!(out, "pcentral_idempotent_replays_total {}", m.replays);
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(operation: &str, status: u16, latency_ms: f64, replayed: bool) -> RequestEntry {
+        RequestEntry {
+            time: "2030-01-01T00:00:00.000Z".into(),
+            request_id: "r".into(),
+            account: Some("111111111111".into()),
+            operation: Some(operation.into()),
+            status,
+            error_type: None,
+            latency_ms,
+            replayed,
+        }
+    }
+
+    #[test]
+    fn log_keeps_the_newest_and_metrics_count() {
+        let o = Observer::new(2);
+        o.record(entry("GetPartner", 200, 0.5, false), false);
+        o.record(entry("CreatePartner", 200, 30.0, true), false);
+        o.record(entry("GetPartner", 404, 7000.0, false), true);
+        let recent = o.recent(10);
+        assert_eq!(recent.len(), 2);
+        assert_eq!(recent[0].status, 404);
+        assert_eq!(o.recent(1).len(), 1);
+        let text = o.prometheus();
+        assert!(text.contains("pcentral_requests_total{operation=\"GetPartner\",status=\"200\"} 1\n"));
+        assert!(text.contains("pcentral_requests_total{operation=\"GetPartner\",status=\"404\"} 1\n"));
+        assert!(text.contains("pcentral_request_duration_seconds_bucket{operation=\"GetPartner\",le=\"0.001\"} 1\n"));
+        assert!(text.contains("pcentral_request_duration_seconds_bucket{operation=\"GetPartner\",le=\"5\"} 1\n"));
+        assert!(text.contains("pcentral_request_duration_seconds_bucket{operation=\"GetPartner\",le=\"+Inf\"} 2\n"));
+        assert!(text.contains("pcentral_request_duration_seconds_count{operation=\"CreatePartner\"} 1\n"));
+        assert!(text.contains("pcentral_store_errors_total 1\n"));
+        assert!(text.contains("pcentral_idempotent_replays_total 1\n"));
+    }
+}
