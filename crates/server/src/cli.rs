@@ -589,9 +589,11 @@ pub async fn serve(args: ServeArgs) -> Result<(), String> {
     // The events worker (Expired sweep, webhook delivery) runs until the listener stops.
     let (stop_events, stopped) = tokio::sync::watch::channel(false);
     let events_worker = tokio::spawn(crate::events::run(state.clone(), stopped));
-    crate::http::serve(listener, state, shutdown_signal()).await;
+    crate::http::serve(listener, state.clone(), shutdown_signal()).await;
     let _ = stop_events.send(true);
     let _ = events_worker.await;
+    // Close the store off the async workers: the PostgreSQL client shuts down a runtime of its own.
+    let _ = tokio::task::spawn_blocking(move || drop(state)).await;
     tracing::info!("pcentral stopped");
     Ok(())
 }
