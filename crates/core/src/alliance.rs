@@ -6,7 +6,7 @@ use pcentral_model::{ApiError, FieldCode};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use crate::operations::{parse, Ctx};
+use crate::operations::{parse, Ctx, ResourceRequest};
 use crate::partners::{consume_email_code, own_partner, partner_arn};
 use crate::store::{AllianceLeadContact, OpResult, Partner};
 
@@ -19,15 +19,8 @@ fn contact_view(ctx: &Ctx<'_>, partner: &Partner) -> Value {
     })
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-struct GetAllianceLeadContactRequest {
-    catalog: String,
-    identifier: String,
-}
-
 pub fn get_alliance_lead_contact(ctx: &mut Ctx<'_>, input: Value) -> OpResult<Value> {
-    let req: GetAllianceLeadContactRequest = parse(input)?;
+    let req: ResourceRequest = parse(input)?;
     let partner = own_partner(ctx, &req.catalog, &req.identifier)?;
     Ok(contact_view(ctx, &partner))
 }

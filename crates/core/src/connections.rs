@@ -14,7 +14,7 @@ use pcentral_model::{timestamp, ApiError, FieldCode};
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
-use crate::operations::{parse, Ctx};
+use crate::operations::{parse, Ctx, ResourceRequest};
 use crate::pagination::{self, Binding, Cursor};
 use crate::profiles::PublishedProfile;
 use crate::store::{Connection, ConnectionTypeEntry, Invitation, OpResult};
@@ -195,15 +195,8 @@ pub fn activate(ctx: &mut Ctx<'_>, invitation: &Invitation, live: Option<Connect
     }
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-struct GetConnectionRequest {
-    catalog: String,
-    identifier: String,
-}
-
 pub fn get_connection(ctx: &mut Ctx<'_>, input: Value) -> OpResult<Value> {
-    let req: GetConnectionRequest = parse(input)?;
+    let req: ResourceRequest = parse(input)?;
     let connection = visible_connection(ctx, &req.catalog, &req.identifier)?;
     view_for_caller(ctx, &connection)
 }

@@ -16,7 +16,7 @@ use serde_json::{json, Value};
 
 use crate::connections::{self, render_connection_for};
 use crate::events::{Recorder, INVITATION_ACCEPTED, INVITATION_CANCELLED, INVITATION_RECEIVED, INVITATION_REJECTED};
-use crate::operations::{parse, Ctx};
+use crate::operations::{parse, Ctx, ResourceRequest};
 use crate::pagination::{self, Binding, Cursor};
 use crate::preferences;
 use crate::profiles::PublishedProfile;
@@ -259,15 +259,8 @@ pub fn create_connection_invitation(ctx: &mut Ctx<'_>, input: Value) -> OpResult
     Ok(render(ctx, &invitation))
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-struct InvitationRequest {
-    catalog: String,
-    identifier: String,
-}
-
 pub fn get_connection_invitation(ctx: &mut Ctx<'_>, input: Value) -> OpResult<Value> {
-    let req: InvitationRequest = parse(input)?;
+    let req: ResourceRequest = parse(input)?;
     let invitation = visible_invitation(ctx, &req.catalog, &req.identifier)?;
     Ok(render(ctx, &invitation))
 }
@@ -300,7 +293,7 @@ fn check_pending(ctx: &Ctx<'_>, invitation: &Invitation) -> OpResult<()> {
 }
 
 pub fn accept_connection_invitation(ctx: &mut Ctx<'_>, input: Value) -> OpResult<Value> {
-    let req: InvitationRequest = parse(input)?;
+    let req: ResourceRequest = parse(input)?;
     let mut invitation = pending_for_receiver(ctx, &req.catalog, &req.identifier)?;
     let live =
         ctx.tx.live_connection_between(&req.catalog, &invitation.sender_account, &invitation.receiver_account)?;
@@ -358,7 +351,7 @@ pub fn reject_connection_invitation(ctx: &mut Ctx<'_>, input: Value) -> OpResult
 }
 
 pub fn cancel_connection_invitation(ctx: &mut Ctx<'_>, input: Value) -> OpResult<Value> {
-    let req: InvitationRequest = parse(input)?;
+    let req: ResourceRequest = parse(input)?;
     let mut invitation = visible_invitation(ctx, &req.catalog, &req.identifier)?;
     if invitation.sender_account != ctx.caller.account {
         return Err(ApiError::access_denied(

@@ -114,24 +114,7 @@ pub fn service_now(tx: &mut dyn Tx, wall_ms: Millis) -> OpResult<(Millis, Option
     Ok((wall_ms.saturating_add(state.clock_offset_ms), state.settings))
 }
 
-/// Run `operation` (already validated) for `caller` inside the transaction `tx`.
-///
-/// Requests carrying a ClientToken are idempotent: the same token with the
-/// same input replays the stored answer without running anything; with a
-/// different input it is `ConflictException CONFLICT_CLIENT_TOKEN`.
-pub fn execute(
-    tx: &mut dyn Tx,
-    ids: &mut dyn Ids,
-    caller: &Caller,
-    operation: &str,
-    input: Value,
-    wall_ms: Millis,
-    start_settings: &Settings,
-) -> OpResult<Value> {
-    execute_with_outcome(tx, ids, caller, operation, input, wall_ms, start_settings).map(|o| o.response)
-}
-
-/// The answer of [`execute_with_outcome`], and whether it was a replay.
+/// The answer of [`execute`], and whether it was a replay.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Outcome {
     pub response: Value,
@@ -139,9 +122,12 @@ pub struct Outcome {
     pub replayed: bool,
 }
 
-/// [`execute`], also telling whether the answer was an idempotent replay
-/// (for the server's metrics).
-pub fn execute_with_outcome(
+/// Run `operation` (already validated) for `caller` inside the transaction `tx`.
+///
+/// Requests carrying a ClientToken are idempotent: the same token with the
+/// same input replays the stored answer without running anything; with a
+/// different input it is `ConflictException CONFLICT_CLIENT_TOKEN`.
+pub fn execute(
     tx: &mut dyn Tx,
     ids: &mut dyn Ids,
     caller: &Caller,
@@ -214,6 +200,15 @@ pub fn fingerprint(input: &Value) -> String {
         }
     }
     hex::encode(Sha256::digest(canonical(input).to_string().as_bytes()))
+}
+
+/// The input of the operations that name one resource in a catalog
+/// (GetPartner, GetConnection, GetConnectionInvitation, Accept…, and others).
+#[derive(Debug, serde::Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct ResourceRequest {
+    pub catalog: String,
+    pub identifier: String,
 }
 
 /// Parse validated input into the handler's typed request.

@@ -5,7 +5,7 @@ use pcentral_model::{timestamp, ApiError, FieldCode};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use crate::operations::{parse, Ctx};
+use crate::operations::{parse, Ctx, ResourceRequest};
 use crate::profiles::{profile_view, PublishedProfile};
 use crate::quotas::{check_rolling_quota, record};
 use crate::settings::{ms, MINUTE_MS};
@@ -231,15 +231,8 @@ pub fn partner_view(ctx: &Ctx<'_>, partner: &Partner, profile: &PublishedProfile
     })
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-struct PartnerRequest {
-    catalog: String,
-    identifier: String,
-}
-
 pub fn get_partner(ctx: &mut Ctx<'_>, input: Value) -> OpResult<Value> {
-    let req: PartnerRequest = parse(input)?;
+    let req: ResourceRequest = parse(input)?;
     let partner = own_partner(ctx, &req.catalog, &req.identifier)?;
     let profile = PublishedProfile::load(ctx, &partner)?;
     Ok(partner_view(ctx, &partner, &profile))

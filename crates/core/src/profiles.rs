@@ -11,7 +11,7 @@ use pcentral_model::{timestamp, ApiError, Millis};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use crate::operations::{parse, Ctx};
+use crate::operations::{parse, Ctx, ResourceRequest};
 use crate::partners::{own_partner, partner_arn};
 use crate::quotas::{check_rolling_quota, record};
 use crate::settings::{ms, SECOND_MS};
@@ -159,13 +159,6 @@ pub fn force_task(
 
 #[derive(Deserialize)]
 #[serde(rename_all = "PascalCase")]
-struct PartnerRequest {
-    catalog: String,
-    identifier: String,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
 struct StartProfileUpdateTaskRequest {
     catalog: String,
     identifier: String,
@@ -217,7 +210,7 @@ pub fn start_profile_update_task(ctx: &mut Ctx<'_>, input: Value) -> OpResult<Va
 }
 
 pub fn get_profile_update_task(ctx: &mut Ctx<'_>, input: Value) -> OpResult<Value> {
-    let req: PartnerRequest = parse(input)?;
+    let req: ResourceRequest = parse(input)?;
     let partner = own_partner(ctx, &req.catalog, &req.identifier)?;
     let tasks = ctx.tx.profile_tasks(&partner.id)?;
     match tasks.last() {
@@ -285,7 +278,7 @@ fn visibility_view(ctx: &Ctx<'_>, partner: &Partner) -> Value {
 }
 
 pub fn get_profile_visibility(ctx: &mut Ctx<'_>, input: Value) -> OpResult<Value> {
-    let req: PartnerRequest = parse(input)?;
+    let req: ResourceRequest = parse(input)?;
     let partner = published_partner(ctx, &req.catalog, &req.identifier)?;
     Ok(visibility_view(ctx, &partner))
 }

@@ -17,7 +17,7 @@ use pcentral_model::{timestamp, ApiError, FieldCode, Millis};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use crate::operations::{parse, Ctx};
+use crate::operations::{parse, Ctx, ResourceRequest};
 use crate::partners::{own_partner, partner_arn};
 use crate::profiles::PublishedProfile;
 use crate::settings::{ms, SubsidiaryCancel, SECOND_MS};
@@ -510,15 +510,8 @@ pub fn start_qualifications_disassociation_task(ctx: &mut Ctx<'_>, input: Value)
     Ok(task_view(ctx, &partner, &task, "AssociatedPartner", false))
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-struct PartnerRequest {
-    catalog: String,
-    identifier: String,
-}
-
 fn latest_task(ctx: &mut Ctx<'_>, input: Value, kind: &str) -> OpResult<(Partner, Option<QualificationsTask>)> {
-    let req: PartnerRequest = parse(input)?;
+    let req: ResourceRequest = parse(input)?;
     let partner = own_partner(ctx, &req.catalog, &req.identifier)?;
     let task = ctx.tx.qualifications_tasks_of(&req.catalog, &partner.id, kind)?.pop();
     Ok((partner, task))
@@ -547,7 +540,7 @@ pub fn get_qualifications_disassociation_task(ctx: &mut Ctx<'_>, input: Value) -
 }
 
 pub fn get_qualifications_association_details(ctx: &mut Ctx<'_>, input: Value) -> OpResult<Value> {
-    let req: PartnerRequest = parse(input)?;
+    let req: ResourceRequest = parse(input)?;
     let partner = own_partner(ctx, &req.catalog, &req.identifier)?;
     let state = load(ctx, &req.catalog)?;
     let caller = ctx.caller.account.clone();

@@ -110,7 +110,7 @@ pub fn handle(state: &AppState, method: &str, path: &str, query: &str, body: &[u
         }
         ("POST", "/_pcentral/accounts") => put_account(state, &input),
         ("DELETE", r) if r.starts_with("/_pcentral/accounts/") => {
-            let account = percent_decode(&r["/_pcentral/accounts/".len()..]);
+            let account = crate::sigv4::form_decode(&r["/_pcentral/accounts/".len()..]);
             write(state.store.as_ref(), |tx| Ok(tx.delete_account(&account)?)).map(|removed| {
                 if removed {
                     ok(json!({ "removed": account }))
@@ -255,7 +255,7 @@ fn faults_endpoint(state: &AppState, method: &str, route: &str, input: &Value) -
         }
         ("DELETE", "") => write(store, |tx| faults::clear(tx)).map(|n| ok(json!({ "removed": n }))),
         ("DELETE", rest) if rest.len() > 1 => {
-            let id = percent_decode(&rest[1..]);
+            let id = crate::sigv4::form_decode(&rest[1..]);
             let removed = write(store, |tx| faults::remove(tx, &id))?;
             Ok(if removed { ok(json!({ "removed": 1, "id": id })) } else { bad(404, format!("no fault rule {id}")) })
         }
@@ -490,32 +490,8 @@ pub fn seed_at_start(state: &AppState, path: &std::path::Path) -> Result<(), Str
 pub fn query_param(query: &str, name: &str) -> Option<String> {
     query.split('&').find_map(|pair| {
         let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-        (percent_decode(k) == name).then(|| percent_decode(v))
+        (crate::sigv4::form_decode(k) == name).then(|| crate::sigv4::form_decode(v))
     })
-}
-
-fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        match bytes[i] {
-            b'+' => out.push(b' '),
-            b'%' if i + 2 < bytes.len() => {
-                let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).ok().and_then(|h| u8::from_str_radix(h, 16).ok());
-                match hex {
-                    Some(b) => {
-                        out.push(b);
-                        i += 2;
-                    }
-                    None => out.push(b'%'),
-                }
-            }
-            b => out.push(b),
-        }
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 #[cfg(test)]

@@ -159,15 +159,7 @@ fn run_operation(
     let wall = crate::app::wall_ms();
     let settings = &state.settings;
     let body = |tx: &mut dyn pcentral_core::Tx| {
-        pcentral_core::operations::execute_with_outcome(
-            tx,
-            &mut RandomIds,
-            caller,
-            operation,
-            input.clone(),
-            wall,
-            settings,
-        )
+        pcentral_core::operations::execute(tx, &mut RandomIds, caller, operation, input.clone(), wall, settings)
     };
     let result = if readonly { read(state.store.as_ref(), body) } else { write(state.store.as_ref(), body) };
     info.store_error = matches!(result, Err(Failure::Store(_)));

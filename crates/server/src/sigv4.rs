@@ -569,7 +569,7 @@ fn canonical_query(query: &str) -> String {
 }
 
 /// Decode `application/x-www-form-urlencoded` text (`+` is a space, `%XX` a byte).
-fn form_decode(s: &str) -> String {
+pub fn form_decode(s: &str) -> String {
     let b = s.as_bytes();
     let mut out = Vec::with_capacity(b.len());
     let mut i = 0;

@@ -93,7 +93,7 @@ impl Harness {
         check_input(op, &input)?;
         let caller = Caller { account: account.to_string(), region: "us-east-1".into(), endpoint: ENDPOINT.into() };
         let (wall, settings, ids) = (self.wall, self.settings.clone(), &mut self.ids);
-        let body = |tx: &mut dyn Tx| execute(tx, ids, &caller, op, input.clone(), wall, &settings);
+        let body = |tx: &mut dyn Tx| Ok(execute(tx, ids, &caller, op, input.clone(), wall, &settings)?.response);
         let readonly = model().operation(op).unwrap().readonly;
         let result = if readonly { read(self.store.get(), body) } else { write(self.store.get(), body) };
         result.map_err(|f| f.into_api_error())
