@@ -184,9 +184,19 @@ def test_unknown_nested_members_ignored(raw):
     assert "MiddleName" not in r.json["AllianceLeadContact"], r
 
 
+def test_empty_body_for_an_operation_without_required_members(raw):
+    # StartVerification has no required member in the model: an empty body reads as {}, passes
+    # the model's checks, and reaches the operation, which needs VerificationDetails to start.
+    r = raw("StartVerification", b"", account=new_account())
+    assert r.status == 400 and r.error_type == "ValidationException", r
+    assert field_errors(r.json["ErrorDetails"]) == [("VerificationDetails", "REQUIRED_FIELD_MISSING")], r
+
+
 def test_content_type_and_path_are_ignored(raw):
     account = new_account()
     r = raw("ListPartners", LIST_OK, account=account, content_type="application/json")
+    assert r.status == 200, r
+    r = raw("ListPartners", LIST_OK, account=account, content_type="application/x-amz-json-1.0; charset=utf-8")
     assert r.status == 200, r
     r = raw("ListPartners", LIST_OK, account=account, path="/some/prefix")
     assert r.status == 200, r
