@@ -3,7 +3,7 @@
 //! and an accurate `Date`. One log line (span) per request.
 
 use std::convert::Infallible;
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::time::{Instant, SystemTime};
 
@@ -17,6 +17,7 @@ use hyper::{Request, Response, StatusCode};
 use hyper_util::rt::TokioIo;
 use pcentral_model::{ApiError, ErrorKind};
 use tokio::net::TcpListener;
+use tracing::Instrument;
 
 use crate::admin;
 use crate::api::{self, OwnedRequest, Reply, MAX_BODY};
@@ -58,9 +59,28 @@ pub async fn serve(listener: TcpListener, state: Arc<AppState>, shutdown: impl s
     graceful.shutdown().await;
 }
 
+/// Answer one request inside its own span (`request` with the request id), so
+/// that every log line about it carries the id.
 async fn respond(state: Arc<AppState>, req: Request<Incoming>, remote: SocketAddr) -> Response<Full<Bytes>> {
-    let started = Instant::now();
     let request_id = uuid::Uuid::new_v4().to_string();
+    let span = tracing::info_span!("request", request_id = %request_id);
+    respond_in_span(state, req, remote, request_id).instrument(span).await
+}
+
+/// Admin calls answer on loopback, or to callers presenting the configured admin token.
+fn admin_allowed(remote: IpAddr, configured_token: Option<&str>, presented: Option<&str>) -> bool {
+    use subtle::ConstantTimeEq;
+    remote.is_loopback()
+        || matches!((configured_token, presented), (Some(want), Some(got)) if bool::from(want.as_bytes().ct_eq(got.as_bytes())))
+}
+
+async fn respond_in_span(
+    state: Arc<AppState>,
+    req: Request<Incoming>,
+    remote: SocketAddr,
+    request_id: String,
+) -> Response<Full<Bytes>> {
+    let started = Instant::now();
     let (parts, body) = req.into_parts();
     let is_api = parts.headers.contains_key("x-amz-target");
     let path = parts.uri.path().to_string();
@@ -75,10 +95,8 @@ async fn respond(state: Arc<AppState>, req: Request<Incoming>, remote: SocketAdd
     };
 
     if !is_api && path.starts_with("/_pcentral/") {
-        let allowed = remote.ip().is_loopback()
-            || state.admin_token.as_deref().is_some_and(|token| {
-                parts.headers.get("x-pcentral-admin-token").and_then(|v| v.to_str().ok()) == Some(token)
-            });
+        let presented = parts.headers.get("x-pcentral-admin-token").and_then(|v| v.to_str().ok());
+        let allowed = admin_allowed(remote.ip(), state.admin_token.as_deref(), presented);
         let reply = if allowed {
             let state = state.clone();
             let method = parts.method.to_string();
@@ -96,7 +114,7 @@ async fn respond(state: Arc<AppState>, req: Request<Incoming>, remote: SocketAdd
                 body: serde_json::json!({"error": "admin API: loopback only, or send x-pcentral-admin-token"}),
             }
         };
-        tracing::info!(request_id, method = %parts.method, path, status = reply.status, latency_ms = started.elapsed().as_secs_f64() * 1000.0, "admin");
+        tracing::info!(method = %parts.method, path, status = reply.status, latency_ms = started.elapsed().as_secs_f64() * 1000.0, "admin");
         if let serde_json::Value::String(text) = &reply.body {
             // A plain-text admin answer (the Prometheus metrics).
             return text_response(reply.status, text, &request_id);
@@ -149,7 +167,6 @@ fn finish(
 ) -> Response<Full<Bytes>> {
     let latency_ms = started.elapsed().as_secs_f64() * 1000.0;
     tracing::info!(
-        request_id,
         account = info.account.as_deref().unwrap_or("-"),
         operation = info.operation.as_deref().unwrap_or("-"),
         status = reply.status,
@@ -208,4 +225,24 @@ fn response(
         headers.insert("x-amzn-ErrorType", HeaderValue::from_static(t));
     }
     resp
+}
+
+#[cfg(test)]
+mod tests {
+    use super::admin_allowed;
+    use std::net::IpAddr;
+
+    #[test]
+    fn admin_calls_need_loopback_or_the_token() {
+        let loopback: IpAddr = "127.0.0.1".parse().unwrap_or(IpAddr::from([127, 0, 0, 1]));
+        let remote: IpAddr = IpAddr::from([192, 0, 2, 7]);
+        assert!(admin_allowed(loopback, None, None));
+        assert!(admin_allowed(IpAddr::from([0, 0, 0, 0, 0, 0, 0, 1]), None, None));
+        assert!(!admin_allowed(remote, None, None));
+        assert!(!admin_allowed(remote, None, Some("anything")));
+        assert!(!admin_allowed(remote, Some("s3cret"), None));
+        assert!(!admin_allowed(remote, Some("s3cret"), Some("s3cre")));
+        assert!(!admin_allowed(remote, Some("s3cret"), Some("S3CRET")));
+        assert!(admin_allowed(remote, Some("s3cret"), Some("s3cret")));
+    }
 }
