@@ -104,7 +104,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn placeholders_are_rewritten_outside_of_nothing_else() {
+    fn question_mark_numbers_become_dollar_numbers() {
         assert_eq!(
             dollar_placeholders("SELECT doc FROM t WHERE a = ?1 AND b = ?12 AND c = '?'"),
             "SELECT doc FROM t WHERE a = $1 AND b = $12 AND c = '?'"
