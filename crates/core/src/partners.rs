@@ -121,13 +121,6 @@ pub fn send_email_verification_code(ctx: &mut Ctx<'_>, input: Value) -> OpResult
 
 #[derive(Deserialize)]
 #[serde(rename_all = "PascalCase")]
-struct TagInput {
-    key: String,
-    value: String,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
 struct CreatePartnerRequest {
     catalog: String,
     legal_name: String,
@@ -135,7 +128,7 @@ struct CreatePartnerRequest {
     alliance_lead_contact: AllianceLeadContact,
     email_verification_code: String,
     #[serde(default)]
-    tags: Option<Vec<TagInput>>,
+    tags: Option<Vec<crate::tags::TagInput>>,
 }
 
 /// The FieldValidationErrors for reserved tag keys (starting with `aws:`), named `{member}[i].Key`.

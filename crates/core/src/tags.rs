@@ -55,11 +55,12 @@ fn tagged_partner(ctx: &mut Ctx<'_>, arn: &str) -> OpResult<Partner> {
     }
 }
 
+/// A `Tag` of a request (TagResource, CreatePartner).
 #[derive(Deserialize)]
 #[serde(rename_all = "PascalCase")]
-struct TagInput {
-    key: String,
-    value: String,
+pub struct TagInput {
+    pub key: String,
+    pub value: String,
 }
 
 #[derive(Deserialize)]

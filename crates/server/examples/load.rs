@@ -12,7 +12,7 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::time::{Instant, SystemTime};
 
-use pcentral_server::sigv4::{authorization_header, RequestParts};
+use pcentral_server::sigv4::{authorization_header, format_amz_date, RequestParts};
 use serde_json::{json, Value};
 
 struct Conn {
@@ -78,16 +78,7 @@ impl Conn {
 
 fn amz_date() -> String {
     let secs = SystemTime::now().duration_since(SystemTime::UNIX_EPOCH).unwrap().as_secs();
-    let t = time::OffsetDateTime::from_unix_timestamp(secs as i64).unwrap();
-    format!(
-        "{:04}{:02}{:02}T{:02}{:02}{:02}Z",
-        t.year(),
-        u8::from(t.month()),
-        t.day(),
-        t.hour(),
-        t.minute(),
-        t.second()
-    )
+    format_amz_date(secs as i64)
 }
 
 /// Give `account` a partner with a published profile in Sandbox; returns its id.

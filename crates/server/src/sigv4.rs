@@ -380,7 +380,7 @@ fn parse_amz_date(s: &str) -> Option<i64> {
 }
 
 /// Format unix seconds as `YYYYMMDDTHHMMSSZ`.
-fn format_amz_date(unix: i64) -> String {
+pub fn format_amz_date(unix: i64) -> String {
     match time::OffsetDateTime::from_unix_timestamp(unix) {
         Ok(t) => format!(
             "{:04}{:02}{:02}T{:02}{:02}{:02}Z",
