@@ -111,16 +111,8 @@ impl T {
     fn published(&mut self, account: &str, name: &str) -> (String, String) {
         let p = self.partner(account, SB, name, &format!("lead@{account}.example.com"));
         let id = p["Id"].as_str().unwrap().to_string();
-        self.ok(
-            account,
-            "StartProfileUpdateTask",
-            json!({"Catalog": SB, "Identifier": id, "TaskDetails": {
-                "DisplayName": name, "Description": "Example", "WebsiteUrl": "https://example.com",
-                "LogoUrl": "https://example.com/logo.png", "PrimarySolutionType": "CONSULTING_SERVICES",
-                "IndustrySegments": ["COMPUTER_SOFTWARE"], "TranslationSourceLocale": "en-US"}}),
-        );
-        let v = self.ok(account, "GetProfileVisibility", json!({"Catalog": SB, "Identifier": id}));
-        (id, v["ProfileId"].as_str().unwrap().to_string())
+        let profile_id = self.publish_profile(account, SB, &id, name);
+        (id, profile_id)
     }
 
     /// `from` invites `to` (by account id) to a connection of `kind`; `to` accepts. Returns the connection id.

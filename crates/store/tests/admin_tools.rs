@@ -50,17 +50,8 @@ fn partner(h: &mut Harness, account: &str, catalog: &str) -> Value {
 
 fn publish(h: &mut Harness, account: &str, catalog: &str, display: &str) -> String {
     let p = partner(h, account, catalog);
-    h.run(
-        account,
-        "StartProfileUpdateTask",
-        json!({"Catalog": catalog, "Identifier": p["Id"], "TaskDetails": {
-            "DisplayName": display, "Description": "Example", "WebsiteUrl": "https://example.com",
-            "LogoUrl": "https://example.com/logo.png", "PrimarySolutionType": "CONSULTING_SERVICES",
-            "IndustrySegments": ["COMPUTER_SOFTWARE"], "TranslationSourceLocale": "en-US"}}),
-    )
-    .unwrap();
-    let v = h.run(account, "GetProfileVisibility", json!({"Catalog": catalog, "Identifier": p["Id"]})).unwrap();
-    v["ProfileId"].as_str().unwrap().to_string()
+    let id = p["Id"].as_str().unwrap().to_string();
+    h.publish_profile(account, catalog, &id, display)
 }
 
 /// A (published) links B (unpublished partner) as a SUBSIDIARY; returns the connection id.

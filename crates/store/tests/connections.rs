@@ -104,16 +104,8 @@ impl Env {
     /// A partner for `account` with a published profile; returns its profile id.
     fn published_partner(&mut self, account: &str, display: &str) -> String {
         let partner = self.unpublished_partner(account);
-        self.ok(
-            account,
-            "StartProfileUpdateTask",
-            json!({"Catalog": CAT, "Identifier": partner["Id"], "TaskDetails": {
-                "DisplayName": display, "Description": "Example", "WebsiteUrl": "https://example.com",
-                "LogoUrl": "https://example.com/logo.png", "PrimarySolutionType": "CONSULTING_SERVICES",
-                "IndustrySegments": ["COMPUTER_SOFTWARE"], "TranslationSourceLocale": "en-US"}}),
-        );
-        let visibility = self.ok(account, "GetProfileVisibility", json!({"Catalog": CAT, "Identifier": partner["Id"]}));
-        visibility["ProfileId"].as_str().unwrap().to_string()
+        let id = partner["Id"].as_str().unwrap().to_string();
+        self.h.publish_profile(account, CAT, &id, display)
     }
 
     fn unpublished_partner(&mut self, account: &str) -> Value {
@@ -460,16 +452,8 @@ impl Env {
     }
 
     fn published_partner_after_draft(&mut self, account: &str, draft: &Value) -> String {
-        self.ok(
-            account,
-            "StartProfileUpdateTask",
-            json!({"Catalog": CAT, "Identifier": draft["Id"], "TaskDetails": {
-                "DisplayName": "Alpha", "Description": "Example", "WebsiteUrl": "https://example.com",
-                "LogoUrl": "https://example.com/logo.png", "PrimarySolutionType": "CONSULTING_SERVICES",
-                "IndustrySegments": ["COMPUTER_SOFTWARE"], "TranslationSourceLocale": "en-US"}}),
-        );
-        let v = self.ok(account, "GetProfileVisibility", json!({"Catalog": CAT, "Identifier": draft["Id"]}));
-        v["ProfileId"].as_str().unwrap().to_string()
+        let id = draft["Id"].as_str().unwrap().to_string();
+        self.h.publish_profile(account, CAT, &id, "Alpha")
     }
 }
 

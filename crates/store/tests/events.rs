@@ -54,16 +54,8 @@ impl Env {
                    "AllianceLeadContact": {"FirstName": "Ana", "LastName": "Lee", "Email": format!("lead@{account}.example.com"),
                    "BusinessTitle": "Lead"}, "EmailVerificationCode": "123456"}),
         );
-        self.ok(
-            account,
-            "StartProfileUpdateTask",
-            json!({"Catalog": CAT, "Identifier": partner["Id"], "TaskDetails": {
-                "DisplayName": display, "Description": "Example", "WebsiteUrl": "https://example.com",
-                "LogoUrl": "https://example.com/logo.png", "PrimarySolutionType": "CONSULTING_SERVICES",
-                "IndustrySegments": ["COMPUTER_SOFTWARE"], "TranslationSourceLocale": "en-US"}}),
-        );
-        let visibility = self.ok(account, "GetProfileVisibility", json!({"Catalog": CAT, "Identifier": partner["Id"]}));
-        visibility["ProfileId"].as_str().unwrap().to_string()
+        let id = partner["Id"].as_str().unwrap().to_string();
+        self.h.publish_profile(account, CAT, &id, display)
     }
 
     fn invite(&mut self, from: &str, kind: &str, to: &str) -> String {

@@ -104,6 +104,24 @@ impl Harness {
         write(self.store.get(), body).unwrap()
     }
 
+    /// Publish the profile of `account`'s partner `partner_id` with a profile
+    /// update task named `display` (default delay: it succeeds at once);
+    /// returns the `pprofile-…` id.
+    pub fn publish_profile(&mut self, account: &str, catalog: &str, partner_id: &str, display: &str) -> String {
+        let details = serde_json::json!({
+            "DisplayName": display, "Description": "Example", "WebsiteUrl": "https://example.com",
+            "LogoUrl": "https://example.com/logo.png", "PrimarySolutionType": "CONSULTING_SERVICES",
+            "IndustrySegments": ["COMPUTER_SOFTWARE"], "TranslationSourceLocale": "en-US"});
+        let start = serde_json::json!({"Catalog": catalog, "Identifier": partner_id, "TaskDetails": details});
+        self.run(account, "StartProfileUpdateTask", start).unwrap();
+        let visibility = self.run(
+            account,
+            "GetProfileVisibility",
+            serde_json::json!({"Catalog": catalog, "Identifier": partner_id}),
+        );
+        visibility.unwrap()["ProfileId"].as_str().unwrap().to_string()
+    }
+
     pub fn advance(&mut self, ms: i64) {
         self.wall += ms;
     }
