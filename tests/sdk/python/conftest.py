@@ -67,6 +67,22 @@ def fresh_database(base_url):
     return base_url.rsplit("/", 1)[0] + "/" + name
 
 
+def wait_healthy(proc, port, timeout=20.0, describe_exit=lambda: ""):
+    """Wait until the `pcentral serve` process `proc` answers its health check on `port`."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"pcentral exited with {proc.returncode} during start:\n{describe_exit()}")
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_pcentral/health", timeout=1) as r:
+                if r.status == 200:
+                    return
+        except (urllib.error.URLError, ConnectionError, OSError):
+            pass
+        time.sleep(0.05)
+    raise RuntimeError(f"pcentral not healthy within {timeout}s:\n{describe_exit()}")
+
+
 class Server:
     """A pcentral deployment under test: one `pcentral serve` process on its SQLite data dir, or,
     with `database` (a PostgreSQL URL), `nodes` processes sharing that database and one server key.
@@ -122,19 +138,11 @@ class Server:
         return self
 
     def _wait_healthy(self, proc, port, timeout):
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if proc.poll() is not None:
-                raise RuntimeError(f"pcentral exited with {proc.returncode} during start:\n{self.log_tail()}")
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/_pcentral/health", timeout=1) as r:
-                    if r.status == 200:
-                        return
-            except (urllib.error.URLError, ConnectionError, OSError):
-                pass
-            time.sleep(0.05)
-        self.kill()
-        raise RuntimeError(f"pcentral not healthy within {timeout}s:\n{self.log_tail()}")
+        try:
+            wait_healthy(proc, port, timeout, describe_exit=self.log_tail)
+        except RuntimeError:
+            self.kill()
+            raise
 
     @property
     def proc(self):

@@ -13,7 +13,7 @@ import urllib.request
 import pytest
 from botocore.exceptions import ClientError
 
-from conftest import _server_env, free_port
+from conftest import _server_env, free_port, wait_healthy
 from helpers import create_partner, new_account, publish, strip, unique_email
 
 SB = "Sandbox"
@@ -268,24 +268,17 @@ def test_requests_log_and_metrics_count_a_request_and_a_replay(server, admin, cl
 
 # ------------------------------------------------------------------------------------------ config file
 
+def exit_output(proc):
+    """What a server that stopped printed (it has exited, so reading its pipe cannot block)."""
+    return proc.stdout.read().decode(errors="replace") if proc.poll() is not None else "(still running)"
+
+
 def start(binary, args, cwd):
     proc = subprocess.Popen([binary, "serve", *args], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                             cwd=cwd, env=_server_env(), stdin=subprocess.DEVNULL)
     return proc
 
 
-def wait_healthy(proc, port, timeout=20):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise AssertionError(f"server exited: {proc.stdout.read().decode(errors='replace')}")
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_pcentral/health", timeout=1) as r:
-                if r.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.05)
-    raise AssertionError("not healthy")
 
 
 def test_config_file_sets_settings_with_flags_and_env_winning(server, tmp_path):
@@ -301,7 +294,7 @@ def test_config_file_sets_settings_with_flags_and_env_winning(server, tmp_path):
     proc = start(server.binary, ["--config", str(config), "--data-dir", str(tmp_path / "data"),
                                  "--email-code-validity-minutes", "9"], tmp_path)
     try:
-        wait_healthy(proc, port)
+        wait_healthy(proc, port, describe_exit=lambda: exit_output(proc))
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/_pcentral/settings", timeout=5) as r:
             settings = json.loads(r.read())
         assert settings["profile_task_delay_seconds"] == 5
@@ -338,7 +331,7 @@ def test_serve_seed_loads_a_fixture_once(server, admin, tmp_path, pcentral):
     for _ in range(2):  # the second start finds records and skips the seed
         proc = start(server.binary, args, tmp_path)
         try:
-            wait_healthy(proc, port)
+            wait_healthy(proc, port, describe_exit=lambda: exit_output(proc))
             with urllib.request.urlopen(f"http://127.0.0.1:{port}/_pcentral/accounts", timeout=5) as r:
                 assert json.loads(r.read())["accounts"] == [{"account": acct, "display_name": "Seeded"}]
         finally:
