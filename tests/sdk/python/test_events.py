@@ -1,6 +1,7 @@
-"""Events (SEMANTICS §11): the connection story through boto3 records EventBridge-shaped events,
-readable through GET /_pcentral/events and `pcentral events list`, and delivered to a webhook
-(a local receiver that fails the first POST) exactly once each after the retry."""
+"""Events (docs/behaviour.md#events): the connection story through boto3 records
+EventBridge-shaped events, readable through GET /_pcentral/events and `pcentral events list`, and
+delivered to a webhook (a local receiver that fails the first POST) exactly once each after the
+retry."""
 
 import http.server
 import json

@@ -1,5 +1,5 @@
-"""ClientToken replay and conflict (SEMANTICS.md §9) for CreatePartner, StartProfileUpdateTask and
-CancelProfileUpdateTask; replays never count against a quota."""
+"""ClientToken replay and conflict (docs/behaviour.md#idempotency) for CreatePartner,
+StartProfileUpdateTask and CancelProfileUpdateTask; replays never count against a quota."""
 
 import pytest
 

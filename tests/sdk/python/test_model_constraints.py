@@ -5,8 +5,8 @@ nested structures included), sent as a signed raw request, and must pass validat
 each constraint (required, min/max length, pattern, enum, range, list min/max, union with zero or
 two members), the baseline is sent again with exactly that constraint violated, and the answer
 must be ValidationException REQUEST_VALIDATION_FAILED naming that member (dotted path) with the
-code DECISIONS.md gives. Operations that still answer 501 NotImplementedException (before
-validation) are reported as not applicable.
+code docs/behaviour.md#validation gives. Operations that still answer 501
+NotImplementedException (before validation) are reported as not applicable.
 """
 
 import copy

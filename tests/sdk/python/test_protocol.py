@@ -1,5 +1,6 @@
-"""Protocol and authentication errors (DECISIONS.md "Protocol and auth errors", WIRE.md §2-§4),
-response headers, timestamp format, built operations and registered credentials."""
+"""Protocol and authentication errors (docs/behaviour.md#protocol,
+docs/behaviour.md#authentication), response headers, timestamp format, built operations and
+registered credentials."""
 
 import datetime as dt
 import hashlib

@@ -1,5 +1,5 @@
-"""Quotas (SEMANTICS.md §10, rolling 24 h of service time), the service clock admin API, the
-held-task settings, and pcentral's own CLI for clock and outbox."""
+"""Quotas (docs/behaviour.md#quotas, rolling 24 h of service time), the service clock admin API
+(docs/behaviour.md#time), the held-task settings, and pcentral's own CLI for clock and outbox."""
 
 import datetime as dt
 import threading

@@ -1,4 +1,4 @@
-"""Input validation (SEMANTICS.md §4, DECISIONS.md "Validation").
+"""Input validation (docs/behaviour.md#validation).
 
 Requests go through the raw signed helper so that boto3's client-side checks never interfere.
 Every case lists the exact (Name, Code) pairs expected, in model member order; after every
