@@ -1,11 +1,13 @@
 //! Accounts configured by an admin: a display name and an AWS Marketplace
 //! seller profile, which decide how an account without a published partner
-//! profile appears to the other side of a connection (SEMANTICS §7, §12 Q19).
+//! profile appears to the other side of a connection
+//! (docs/behaviour.md#what-each-side-sees).
 
 use pcentral_model::model;
 use pcentral_model::shapes::Shape;
 
-use crate::store::{AccountRecord, SellerProfile};
+use crate::records::{AccountRecord, SellerProfile};
+use crate::tools::ToolError;
 
 /// Whether `value` fits the string shape `shape` of the model (length in
 /// code points, then pattern).
@@ -24,21 +26,18 @@ fn fits(shape: &str, value: &str) -> bool {
 /// Check an account record against the shapes it is rendered into
 /// (`AccountSummary.Name`, `SellerProfileSummary`); the message names the
 /// offending field.
-pub fn validate(record: &AccountRecord) -> Result<(), String> {
-    if record.account.len() != 12 || !record.account.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(format!("account: {:?} is not a 12-digit AWS account id", record.account));
-    }
+pub fn validate(record: &AccountRecord) -> Result<(), ToolError> {
     if let Some(name) = &record.display_name {
         if !fits("UnicodeString", name) {
-            return Err("display_name: must be 1 to 80 printable characters".into());
+            return Err(ToolError::Invalid("display_name: must be 1 to 80 printable characters".into()));
         }
     }
     if let Some(SellerProfile { id, name }) = &record.seller_profile {
         if !fits("SellerProfileId", id) {
-            return Err(format!("seller_profile.id: {id:?} must match [a-zA-Z0-9-]{{1,50}}"));
+            return Err(ToolError::Invalid(format!("seller_profile.id: {id:?} must match [a-zA-Z0-9-]{{1,50}}")));
         }
         if !fits("UnicodeString", name) {
-            return Err("seller_profile.name: must be 1 to 80 printable characters".into());
+            return Err(ToolError::Invalid("seller_profile.name: must be 1 to 80 printable characters".into()));
         }
     }
     Ok(())
@@ -48,26 +47,28 @@ pub fn validate(record: &AccountRecord) -> Result<(), String> {
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+    use pcentral_model::AccountId;
 
     fn record(display: Option<&str>, seller: Option<(&str, &str)>) -> AccountRecord {
         AccountRecord {
-            account: "111111111111".into(),
+            account: AccountId::parse("111111111111").unwrap(),
             display_name: display.map(str::to_string),
             seller_profile: seller.map(|(id, name)| SellerProfile { id: id.into(), name: name.into() }),
         }
+    }
+
+    fn message(r: Result<(), ToolError>) -> String {
+        r.unwrap_err().to_string()
     }
 
     #[test]
     fn validation_follows_the_model_shapes() {
         assert!(validate(&record(Some("Alpha"), Some(("seller-1", "Alpha Seller")))).is_ok());
         assert!(validate(&record(None, None)).is_ok());
-        assert!(validate(&record(Some(""), None)).unwrap_err().starts_with("display_name"));
-        assert!(validate(&record(Some(&"x".repeat(81)), None)).unwrap_err().starts_with("display_name"));
-        assert!(validate(&record(None, Some(("bad id", "N")))).unwrap_err().starts_with("seller_profile.id"));
-        assert!(validate(&record(None, Some((&"a".repeat(51), "N")))).unwrap_err().starts_with("seller_profile.id"));
-        assert!(validate(&record(None, Some(("ok", "")))).unwrap_err().starts_with("seller_profile.name"));
-        let mut bad = record(None, None);
-        bad.account = "12".into();
-        assert!(validate(&bad).unwrap_err().starts_with("account"));
+        assert!(message(validate(&record(Some(""), None))).starts_with("display_name"));
+        assert!(message(validate(&record(Some(&"x".repeat(81)), None))).starts_with("display_name"));
+        assert!(message(validate(&record(None, Some(("bad id", "N"))))).starts_with("seller_profile.id"));
+        assert!(message(validate(&record(None, Some((&"a".repeat(51), "N"))))).starts_with("seller_profile.id"));
+        assert!(message(validate(&record(None, Some(("ok", ""))))).starts_with("seller_profile.name"));
     }
 }

@@ -1,55 +1,51 @@
 //! The alliance lead contact of a partner: GetAllianceLeadContact and
-//! PutAllianceLeadContact. A new email address needs a verification code sent
-//! to it (any 6 digits in Sandbox); the same address, in any case, needs none.
+//! PutAllianceLeadContact (docs/behaviour.md#alliance-lead-contact). A new
+//! email address needs a verification code sent to it (any 6 digits in
+//! Sandbox); the same address, in any case, needs none.
 
-use pcentral_model::{ApiError, FieldCode};
-use serde::Deserialize;
-use serde_json::{json, Value};
+use pcentral_model::wire::{self, FieldValidationCode};
+use pcentral_model::ApiError;
 
-use crate::operations::{parse, Ctx, ResourceRequest};
-use crate::partners::{consume_email_code, own_partner, partner_arn};
-use crate::store::{AllianceLeadContact, OpResult, Partner};
+use crate::ctx::Ctx;
+use crate::partners::{alliance_lead, alliance_lead_view, consume_email_code, own_partner, partner_arn};
+use crate::records::Partner;
+use crate::store::OpResult;
 
-fn contact_view(ctx: &Ctx<'_>, partner: &Partner) -> Value {
-    json!({
-        "Catalog": partner.catalog,
-        "Arn": partner_arn(&ctx.caller.region, partner),
-        "Id": partner.id,
-        "AllianceLeadContact": partner.alliance_lead,
-    })
+fn contact_view(ctx: &Ctx<'_>, partner: Partner) -> wire::GetAllianceLeadContactResponse {
+    wire::GetAllianceLeadContactResponse {
+        catalog: partner.catalog,
+        arn: partner_arn(&ctx.caller.region, &partner),
+        alliance_lead_contact: alliance_lead_view(&partner.alliance_lead),
+        id: partner.id,
+    }
 }
 
-pub fn get_alliance_lead_contact(ctx: &mut Ctx<'_>, input: Value) -> OpResult<Value> {
-    let req: ResourceRequest = parse(input)?;
-    let partner = own_partner(ctx, &req.catalog, &req.identifier)?;
-    Ok(contact_view(ctx, &partner))
+pub fn get_alliance_lead_contact(
+    ctx: &mut Ctx<'_>,
+    req: wire::GetAllianceLeadContactRequest,
+) -> OpResult<wire::GetAllianceLeadContactResponse> {
+    let partner = own_partner(ctx, req.catalog, &req.identifier)?;
+    Ok(contact_view(ctx, partner))
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-struct PutAllianceLeadContactRequest {
-    catalog: String,
-    identifier: String,
-    alliance_lead_contact: AllianceLeadContact,
-    email_verification_code: Option<String>,
-}
-
-pub fn put_alliance_lead_contact(ctx: &mut Ctx<'_>, input: Value) -> OpResult<Value> {
-    let req: PutAllianceLeadContactRequest = parse(input)?;
-    let mut partner = own_partner(ctx, &req.catalog, &req.identifier)?;
+pub fn put_alliance_lead_contact(
+    ctx: &mut Ctx<'_>,
+    req: wire::PutAllianceLeadContactRequest,
+) -> OpResult<wire::PutAllianceLeadContactResponse> {
+    let mut partner = own_partner(ctx, req.catalog, &req.identifier)?;
     let new_email = &req.alliance_lead_contact.email;
     if !new_email.eq_ignore_ascii_case(&partner.alliance_lead.email) {
         let Some(code) = req.email_verification_code.as_deref() else {
             return Err(ApiError::field(
                 "EmailVerificationCode",
-                FieldCode::RequiredFieldMissing,
+                FieldValidationCode::RequiredFieldMissing,
                 format!("A verification code sent to {new_email} is required to change the alliance lead email"),
             )
             .into());
         };
-        consume_email_code(ctx, &req.catalog, new_email, code)?;
+        consume_email_code(ctx, req.catalog, new_email, code)?;
     }
-    partner.alliance_lead = req.alliance_lead_contact;
+    partner.alliance_lead = alliance_lead(req.alliance_lead_contact);
     ctx.tx.update_partner(&partner)?;
-    Ok(contact_view(ctx, &partner))
+    Ok(contact_view(ctx, partner).into())
 }

@@ -1,124 +1,37 @@
-//! Events (SEMANTICS §11): what the real service sends to EventBridge about
-//! connection invitations and connections, recorded in the database.
+//! Events (docs/behaviour.md#events): what the real service sends to
+//! EventBridge about connection invitations and connections, recorded in the
+//! database.
 //!
 //! Handlers record events through [`Tx::append_event`] in the transaction of
 //! the transition itself, so a rolled-back request records nothing and an
 //! idempotent replay (which runs no handler) records nothing again. One row
 //! per (event, recipient account), shaped like an EventBridge event.
 //!
-//! Expiry is derived (§6.1), so the Expired event is recorded by the first
-//! write that stores an invitation as EXPIRED: CreateConnectionInvitation
-//! freeing the pair's PENDING slot, or the server's sweep
+//! Expiry is derived, so the Expired event is recorded by the first write
+//! that stores an invitation as EXPIRED: CreateConnectionInvitation freeing
+//! the pair's PENDING slot, or the server's sweep
 //! ([`sweep_expired_invitations`]). Its time is `ExpiresAt`, and a unique key
 //! per invitation and recipient makes it exactly once.
 //!
 //! Delivery to a webhook is the server's business; the store keeps its state
 //! next to each event ([`EventDelivery`]), in wall time.
 
-use pcentral_model::{timestamp, Millis};
-use serde::{Deserialize, Serialize};
-use serde_json::{json, Value};
+use pcentral_model::wire::{ConnectionType, InvitationStatus};
+use pcentral_model::{timestamp, AccountId, Catalog, Millis};
+use serde::Serialize;
 
-use crate::invitations::invitation_arn;
-use crate::operations::Ids;
-use crate::store::{Connection, Invitation, StoreError, Tx};
+use crate::arn;
+use crate::ctx::{Ctx, Ids};
+use crate::records::{Connection, DetailType, EventDelivery, Invitation, NewEvent};
+use crate::settings::Settings;
+use crate::store::{StoreError, Tx};
 
 /// `source` of every event.
 pub const SOURCE: &str = "aws.partnercentral-account";
-pub const INVITATION_RECEIVED: &str = "Partner Connection Invitation Received";
-pub const INVITATION_ACCEPTED: &str = "Partner Connection Invitation Accepted";
-pub const INVITATION_REJECTED: &str = "Partner Connection Invitation Rejected";
-pub const INVITATION_CANCELLED: &str = "Partner Connection Invitation Cancelled";
-pub const INVITATION_EXPIRED: &str = "Partner Connection Invitation Expired";
-pub const CONNECTION_CANCELLED: &str = "Partner Connection Cancelled";
-/// Every detail-type pcentral records.
-pub const DETAIL_TYPES: [&str; 6] = [
-    INVITATION_RECEIVED,
-    INVITATION_ACCEPTED,
-    INVITATION_REJECTED,
-    INVITATION_CANCELLED,
-    INVITATION_EXPIRED,
-    CONNECTION_CANCELLED,
-];
-/// Region of events recorded without a caller (the sweep): EventBridge in us-east-1 (§11).
+/// Region of events recorded without a caller (the sweep): EventBridge in us-east-1.
 pub const DEFAULT_REGION: &str = "us-east-1";
-
-/// An event to append for one recipient.
-#[derive(Debug, Clone, PartialEq)]
-pub struct NewEvent {
-    /// The recipient account (`account` of the EventBridge event).
-    pub account: String,
-    pub catalog: String,
-    pub detail_type: String,
-    /// Service time of the event.
-    pub time: Millis,
-    /// The EventBridge event JSON.
-    pub event: Value,
-    /// When set, at most one event with this key is ever stored.
-    pub unique_key: Option<String>,
-    /// Whether the event is to be posted to the webhook (due at once).
-    pub deliver: bool,
-}
-
-/// Delivery state of a stored event (wall-clock times: delivery is
-/// infrastructure, not business time).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct EventDelivery {
-    /// POST attempts made so far.
-    pub attempts: i64,
-    /// When the next attempt is due (or a claim expires); `None` when there
-    /// is nothing more to do (delivered, given up, or never scheduled).
-    pub next_attempt_at: Option<Millis>,
-    pub delivered_at: Option<Millis>,
-    pub last_error: Option<String>,
-}
-
-impl EventDelivery {
-    /// `pending`, `delivered`, `failed` (given up) or `not_scheduled` (no webhook when recorded).
-    pub fn state(&self) -> &'static str {
-        match (self.delivered_at, self.next_attempt_at) {
-            (Some(_), _) => "delivered",
-            (None, Some(_)) => "pending",
-            (None, None) if self.attempts > 0 => "failed",
-            (None, None) => "not_scheduled",
-        }
-    }
-
-    pub fn to_json(&self) -> Value {
-        let at = |t: Option<Millis>| t.map(timestamp::format);
-        json!({
-            "state": self.state(),
-            "attempts": self.attempts,
-            "next_attempt_at": at(self.next_attempt_at),
-            "delivered_at": at(self.delivered_at),
-            "last_error": self.last_error,
-        })
-    }
-}
-
-/// A stored event.
-#[derive(Debug, Clone, PartialEq)]
-pub struct StoredEvent {
-    /// Store-assigned sequence number: the recording order.
-    pub seq: i64,
-    pub account: String,
-    pub catalog: String,
-    pub detail_type: String,
-    pub time: Millis,
-    pub event: Value,
-    pub delivery: EventDelivery,
-}
-
-/// Which events to list (every filter optional).
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct EventFilter {
-    pub account: Option<String>,
-    pub detail_type: Option<String>,
-    /// Only events with a larger sequence number.
-    pub after: Option<i64>,
-    /// At most this many.
-    pub limit: Option<i64>,
-}
+/// POST attempts before delivery gives up.
+pub const MAX_ATTEMPTS: i64 = 8;
 
 /// EventBridge times have second precision: `2026-01-01T00:00:00Z`.
 pub fn event_time(ms: Millis) -> String {
@@ -126,17 +39,11 @@ pub fn event_time(ms: Millis) -> String {
 }
 
 /// The connection type as event payloads spell it (`OpportunityCollaboration`).
-pub fn event_connection_type(api: &str) -> String {
-    api.split('_')
-        .map(|word| {
-            let lower = word.to_ascii_lowercase();
-            let mut chars = lower.chars();
-            match chars.next() {
-                Some(first) => first.to_ascii_uppercase().to_string() + chars.as_str(),
-                None => String::new(),
-            }
-        })
-        .collect()
+pub fn event_connection_type(t: ConnectionType) -> &'static str {
+    match t {
+        ConnectionType::OpportunityCollaboration => "OpportunityCollaboration",
+        ConnectionType::Subsidiary => "Subsidiary",
+    }
 }
 
 /// `xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx` from 32 hex digits (shorter input is padded).
@@ -145,163 +52,216 @@ pub fn uuid_like(hex32: &str) -> String {
     format!("{}-{}-{}-{}-{}", &h[0..8], &h[8..12], &h[12..16], &h[16..20], &h[20..32])
 }
 
-/// Everything one event needs besides its recipients.
-struct Draft<'a> {
-    catalog: &'a str,
-    detail_type: &'a str,
-    time: Millis,
+/// The EventBridge envelope.
+#[derive(Serialize)]
+struct Envelope<'a> {
+    version: &'static str,
+    id: String,
+    #[serde(rename = "detail-type")]
+    detail_type: DetailType,
+    source: &'static str,
+    account: &'a AccountId,
+    time: String,
     region: &'a str,
-    resource: String,
-    detail: Value,
-    /// Per-recipient unique key prefix (the recipient is appended).
-    unique: Option<String>,
-    deliver: bool,
+    resources: &'a [String],
+    detail: &'a Detail,
 }
 
-/// Append one event per recipient (in the order given).
-fn append(tx: &mut dyn Tx, ids: &mut dyn Ids, draft: &Draft<'_>, recipients: &[&str]) -> Result<(), StoreError> {
-    for recipient in recipients {
-        let mut detail = draft.detail.clone();
-        detail["catalog"] = json!(draft.catalog);
-        let event = json!({
-            "version": "0",
-            "id": uuid_like(&ids.event_id()),
-            "detail-type": draft.detail_type,
-            "source": SOURCE,
-            "account": recipient,
-            "time": event_time(draft.time),
-            "region": draft.region,
-            "resources": [draft.resource],
-            "detail": detail,
-        });
-        tx.append_event(&NewEvent {
-            account: (*recipient).to_string(),
-            catalog: draft.catalog.to_string(),
-            detail_type: draft.detail_type.to_string(),
-            time: draft.time,
-            event,
-            unique_key: draft.unique.as_ref().map(|u| format!("{u}/{recipient}")),
-            deliver: draft.deliver,
-        })?;
-    }
-    Ok(())
+/// The `detail` of every event pcentral records.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Detail {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    connection_invitation: Option<InvitationDetail>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    connection: Option<ConnectionDetail>,
+    catalog: Catalog,
 }
 
 /// The `connectionInvitation` member of invitation events.
-fn invitation_detail(tx: &mut dyn Tx, invitation: &Invitation, region: &str) -> Result<Value, StoreError> {
-    let sender = tx.partner_by_account(&invitation.catalog, &invitation.sender_account)?;
-    let receiver_profile = if invitation.receiver_identifier.starts_with("pprofile-") {
-        Some(invitation.receiver_identifier.clone())
-    } else {
-        tx.partner_by_account(&invitation.catalog, &invitation.receiver_account)?.map(|p| p.profile_id)
-    };
-    let mut v = json!({
-        "arn": invitation_arn(region, &invitation.catalog, &invitation.id),
-        "id": invitation.id,
-        "connectionType": event_connection_type(&invitation.connection_type),
-        "inviterEmail": invitation.inviter_email,
-        "invitationMessage": invitation.message,
-        "senderCompanyName": sender.map(|p| p.legal_name).unwrap_or_default(),
-        "senderProfileId": invitation.sender_profile_id,
-        "expiresAt": event_time(invitation.expires_at),
-    });
-    if let Some(profile) = receiver_profile {
-        v["receiverProfileId"] = json!(profile);
-    }
-    Ok(v)
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct InvitationDetail {
+    arn: String,
+    id: String,
+    connection_type: &'static str,
+    inviter_email: String,
+    invitation_message: String,
+    sender_company_name: String,
+    sender_profile_id: String,
+    expires_at: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    receiver_profile_id: Option<String>,
 }
 
-/// The `connection` member of connection events; `connection_type` is the
-/// type the event is about.
-fn connection_detail(connection: &Connection, connection_type: &str, region: &str) -> Value {
-    let entry = connection.types.get(connection_type);
-    let mut v = json!({
-        "arn": crate::connections::connection_arn(region, &connection.catalog, &connection.id),
-        "id": connection.id,
-        "Participant1AccountId": connection.participants[0],
-        "Participant2AccountId": connection.participants[1],
-        "connectionType": event_connection_type(connection_type),
-        "status": entry.map(|e| e.status.as_str()).unwrap_or_default(),
-    });
-    if let Some(by) = entry.and_then(|e| e.canceled_by.as_ref()) {
-        v["canceledBy"] = json!(by);
-    }
-    v
+/// The `connection` member of connection events.
+#[derive(Debug, Clone, Serialize)]
+struct ConnectionDetail {
+    arn: String,
+    id: String,
+    #[serde(rename = "Participant1AccountId")]
+    participant1_account_id: AccountId,
+    #[serde(rename = "Participant2AccountId")]
+    participant2_account_id: AccountId,
+    #[serde(rename = "connectionType")]
+    connection_type: &'static str,
+    status: &'static str,
+    #[serde(rename = "canceledBy", skip_serializing_if = "Option::is_none")]
+    canceled_by: Option<AccountId>,
 }
 
-/// Whether events recorded now are to be posted (a webhook URL is set).
-fn deliver(settings: &crate::Settings) -> bool {
-    !settings.events_webhook_url.trim().is_empty()
+/// Everything one event needs besides its recipients.
+struct Draft {
+    catalog: Catalog,
+    detail_type: DetailType,
+    time: Millis,
+    resources: Vec<String>,
+    detail: Detail,
+    /// Per-recipient unique key prefix (the recipient is appended).
+    unique: Option<String>,
 }
 
-/// Context shared by the recording functions.
+/// Records the events of one request (or of the sweep).
 pub struct Recorder<'a> {
     pub tx: &'a mut dyn Tx,
     pub ids: &'a mut dyn Ids,
     pub region: &'a str,
-    pub settings: &'a crate::Settings,
+    pub settings: &'a Settings,
 }
 
 impl<'a> Recorder<'a> {
     /// A recorder for the request of `ctx` (the caller's region, its settings).
-    pub fn of<'c: 'a>(ctx: &'a mut crate::operations::Ctx<'c>) -> Recorder<'a> {
+    pub fn of<'c: 'a>(ctx: &'a mut Ctx<'c>) -> Recorder<'a> {
         Recorder { tx: &mut *ctx.tx, ids: &mut *ctx.ids, region: &ctx.caller.region, settings: ctx.settings }
+    }
+
+    /// Append one event per recipient (in the order given).
+    fn append(&mut self, draft: &Draft, recipients: &[&AccountId]) -> Result<(), StoreError> {
+        for recipient in recipients {
+            let event = Envelope {
+                version: "0",
+                id: uuid_like(&self.ids.event_id()),
+                detail_type: draft.detail_type,
+                source: SOURCE,
+                account: recipient,
+                time: event_time(draft.time),
+                region: self.region,
+                resources: &draft.resources,
+                detail: &draft.detail,
+            };
+            let event = serde_json::to_value(&event).map_err(|e| StoreError::Backend(e.to_string()))?;
+            self.tx.append_event(&NewEvent {
+                account: (*recipient).clone(),
+                catalog: draft.catalog,
+                detail_type: draft.detail_type,
+                time: draft.time,
+                event,
+                unique_key: draft.unique.as_ref().map(|u| format!("{u}/{recipient}")),
+                deliver: !self.settings.events_webhook_url.trim().is_empty(),
+            })?;
+        }
+        Ok(())
+    }
+
+    fn invitation_detail(&mut self, invitation: &Invitation) -> Result<InvitationDetail, StoreError> {
+        let sender = self.tx.partner_by_account(invitation.catalog, &invitation.sender_account)?;
+        let receiver_profile = if invitation.receiver_identifier.starts_with("pprofile-") {
+            Some(invitation.receiver_identifier.clone())
+        } else {
+            self.tx
+                .partner_by_account(invitation.catalog, &invitation.receiver_account)?
+                .map(|p| p.profile_id.to_string())
+        };
+        Ok(InvitationDetail {
+            arn: arn::invitation(self.region, invitation.catalog, &invitation.id),
+            id: invitation.id.to_string(),
+            connection_type: event_connection_type(invitation.connection_type),
+            inviter_email: invitation.inviter_email.clone(),
+            invitation_message: invitation.message.clone(),
+            sender_company_name: sender.map(|p| p.legal_name).unwrap_or_default(),
+            sender_profile_id: invitation.sender_profile_id.to_string(),
+            expires_at: event_time(invitation.expires_at),
+            receiver_profile_id: receiver_profile,
+        })
+    }
+
+    fn connection_detail(&self, connection: &Connection, connection_type: ConnectionType) -> ConnectionDetail {
+        let entry = connection.types.get(&connection_type);
+        ConnectionDetail {
+            arn: arn::connection(self.region, connection.catalog, &connection.id),
+            id: connection.id.to_string(),
+            participant1_account_id: connection.participants[0].clone(),
+            participant2_account_id: connection.participants[1].clone(),
+            connection_type: event_connection_type(connection_type),
+            status: entry.map(|e| e.status.as_str()).unwrap_or_default(),
+            canceled_by: entry.and_then(|e| e.canceled_by.clone()),
+        }
     }
 
     /// An invitation event (`detail_type`) at `time` for `recipients`.
     pub fn invitation(
         &mut self,
-        detail_type: &str,
+        detail_type: DetailType,
         invitation: &Invitation,
         time: Millis,
-        recipients: &[&str],
+        recipients: &[&AccountId],
         connection: Option<&Connection>,
     ) -> Result<(), StoreError> {
-        let mut detail = json!({ "connectionInvitation": invitation_detail(self.tx, invitation, self.region)? });
-        if let Some(c) = connection {
-            detail["connection"] = connection_detail(c, &invitation.connection_type, self.region);
-        }
-        let unique =
-            (detail_type == INVITATION_EXPIRED).then(|| format!("expired/{}/{}", invitation.catalog, invitation.id));
+        let detail = Detail {
+            connection_invitation: Some(self.invitation_detail(invitation)?),
+            connection: connection.map(|c| self.connection_detail(c, invitation.connection_type)),
+            catalog: invitation.catalog,
+        };
+        let unique = (detail_type == DetailType::InvitationExpired)
+            .then(|| format!("expired/{}/{}", invitation.catalog, invitation.id));
         let draft = Draft {
-            catalog: &invitation.catalog,
+            catalog: invitation.catalog,
             detail_type,
             time,
-            region: self.region,
-            resource: invitation_arn(self.region, &invitation.catalog, &invitation.id),
+            resources: vec![arn::invitation(self.region, invitation.catalog, &invitation.id)],
             detail,
             unique,
-            deliver: deliver(self.settings),
         };
-        append(self.tx, self.ids, &draft, recipients)
+        self.append(&draft, recipients)
     }
 
     /// The Expired event of `invitation` for both participants, at `ExpiresAt`, once.
     pub fn expired(&mut self, invitation: &Invitation) -> Result<(), StoreError> {
-        let recipients = [invitation.sender_account.as_str(), invitation.receiver_account.as_str()];
-        self.invitation(INVITATION_EXPIRED, invitation, invitation.expires_at, &recipients, None)
+        let recipients = invitation.participants();
+        self.invitation(DetailType::InvitationExpired, invitation, invitation.expires_at, &recipients, None)
     }
 
     /// `Partner Connection Cancelled` for both participants.
     pub fn connection_cancelled(
         &mut self,
         connection: &Connection,
-        connection_type: &str,
+        connection_type: ConnectionType,
         time: Millis,
     ) -> Result<(), StoreError> {
         let draft = Draft {
-            catalog: &connection.catalog,
-            detail_type: CONNECTION_CANCELLED,
+            catalog: connection.catalog,
+            detail_type: DetailType::ConnectionCancelled,
             time,
-            region: self.region,
-            resource: crate::connections::connection_arn(self.region, &connection.catalog, &connection.id),
-            detail: json!({ "connection": connection_detail(connection, connection_type, self.region) }),
+            resources: vec![arn::connection(self.region, connection.catalog, &connection.id)],
+            detail: Detail {
+                connection_invitation: None,
+                connection: Some(self.connection_detail(connection, connection_type)),
+                catalog: connection.catalog,
+            },
             unique: None,
-            deliver: deliver(self.settings),
         };
-        let recipients = [connection.participants[0].as_str(), connection.participants[1].as_str()];
-        append(self.tx, self.ids, &draft, &recipients)
+        let recipients = [&connection.participants[0], &connection.participants[1]];
+        self.append(&draft, &recipients)
     }
+}
+
+/// Store `invitation` (stored PENDING, past its expiry) as EXPIRED and record
+/// its Expired events.
+pub fn settle_expired(recorder: &mut Recorder<'_>, mut invitation: Invitation) -> Result<(), StoreError> {
+    invitation.status = InvitationStatus::Expired;
+    invitation.updated_at = invitation.expires_at;
+    recorder.tx.update_invitation(&invitation)?;
+    recorder.expired(&invitation)
 }
 
 /// Store as EXPIRED (and record the Expired events of) up to `limit`
@@ -311,23 +271,16 @@ pub fn sweep_expired_invitations(
     tx: &mut dyn Tx,
     ids: &mut dyn Ids,
     now: Millis,
-    settings: &crate::Settings,
-    limit: i64,
+    settings: &Settings,
+    limit: usize,
 ) -> Result<usize, StoreError> {
     let stale = tx.expired_pending_invitations(now, limit)?;
     let n = stale.len();
-    for mut invitation in stale {
-        invitation.status = "EXPIRED".into();
-        invitation.updated_at = invitation.expires_at;
-        tx.update_invitation(&invitation)?;
-        Recorder { tx, ids, region: DEFAULT_REGION, settings }.expired(&invitation)?;
+    let mut recorder = Recorder { tx, ids, region: DEFAULT_REGION, settings };
+    for invitation in stale {
+        settle_expired(&mut recorder, invitation)?;
     }
     Ok(n)
-}
-
-/// The admin view of a stored event.
-pub fn event_view(e: &StoredEvent) -> Value {
-    json!({ "seq": e.seq, "event": e.event, "delivery": e.delivery.to_json() })
 }
 
 /// Wall-clock delay before retry number `attempts + 1` after `attempts`
@@ -337,17 +290,33 @@ pub fn retry_delay_ms(attempts: i64) -> i64 {
     (1000_i64 << exponent).min(60_000)
 }
 
-/// POST attempts before delivery gives up.
-pub const MAX_ATTEMPTS: i64 = 8;
+/// The delivery state after one POST attempt that ended at wall time `now`
+/// (`Ok` for a 2xx answer, else the error).
+pub fn after_attempt(mut d: EventDelivery, outcome: Result<(), String>, now: Millis) -> EventDelivery {
+    d.attempts += 1;
+    match outcome {
+        Ok(()) => {
+            d.delivered_at = Some(now);
+            d.next_attempt_at = None;
+            d.last_error = None;
+        }
+        Err(message) => {
+            d.next_attempt_at = (d.attempts < MAX_ATTEMPTS).then(|| now.saturating_add(retry_delay_ms(d.attempts)));
+            d.last_error = Some(message);
+        }
+    }
+    d
+}
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::records::DeliveryState;
 
     #[test]
     fn payload_spellings() {
-        assert_eq!(event_connection_type("OPPORTUNITY_COLLABORATION"), "OpportunityCollaboration");
-        assert_eq!(event_connection_type("SUBSIDIARY"), "Subsidiary");
+        assert_eq!(event_connection_type(ConnectionType::OpportunityCollaboration), "OpportunityCollaboration");
+        assert_eq!(event_connection_type(ConnectionType::Subsidiary), "Subsidiary");
         assert_eq!(event_time(1_767_225_600_123), "2026-01-01T00:00:00Z");
         assert_eq!(uuid_like("0123456789abcdef0123456789abcdef"), "01234567-89ab-cdef-0123-456789abcdef");
     }
@@ -359,15 +328,18 @@ mod tests {
     }
 
     #[test]
-    fn delivery_states() {
+    fn delivery_states_follow_attempts() {
         let mut d = EventDelivery::default();
-        assert_eq!(d.state(), "not_scheduled");
+        assert_eq!(d.state(), DeliveryState::NotScheduled);
         d.next_attempt_at = Some(0);
-        assert_eq!(d.state(), "pending");
-        d.attempts = 8;
-        d.next_attempt_at = None;
-        assert_eq!(d.state(), "failed");
-        d.delivered_at = Some(1);
-        assert_eq!(d.state(), "delivered");
+        assert_eq!(d.state(), DeliveryState::Pending);
+        for _ in 0..7 {
+            d = after_attempt(d, Err("HTTP 500".into()), 10);
+            assert_eq!(d.state(), DeliveryState::Pending);
+        }
+        d = after_attempt(d, Err("HTTP 500".into()), 10);
+        assert_eq!((d.state(), d.attempts), (DeliveryState::Failed, 8));
+        let ok = after_attempt(EventDelivery { next_attempt_at: Some(0), ..Default::default() }, Ok(()), 5);
+        assert_eq!((ok.state(), ok.delivered_at), (DeliveryState::Delivered, Some(5)));
     }
 }

@@ -1,7 +1,7 @@
 //! Fixtures: the stored records as one declarative JSON document, for
 //! `GET /_pcentral/export` and `POST /_pcentral/seed`.
 //!
-//! A fixture *is* the stored records (the serde types of [`crate::store`]),
+//! A fixture *is* the stored records (the record documents of [`crate::records`]),
 //! so an export seeded into an empty server exports again identically. For
 //! fixtures written by hand, [`parse`] fills what a person would rather not
 //! write: timestamps (service time now), empty lists, a partner's draft, a
@@ -9,18 +9,20 @@
 //! codes) are exported only when asked; the server decrypts and encrypts
 //! them, the core only passes them through.
 
-use pcentral_model::{ApiError, ErrorKind, Millis};
+use pcentral_model::{AccountId, Millis, ProfileTaskId};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
 use crate::accounts;
-use crate::operations::Ids;
-use crate::partners::{legal_name_key, DRAFT_URL};
-use crate::settings::{ms, Settings, DAY_MS};
-use crate::store::{
-    AccountRecord, Connection, ConnectionPreferences, EmailCode, Failure, Invitation, OpResult, Partner, ProfileTask,
-    QualificationsAssociation, QualificationsGroup, QualificationsTask, StoreError, StoredCredential, Tx, Verification,
+use crate::ctx::{new_id, Ids};
+use crate::partners::{legal_name_key, DRAFT_LOCALE, DRAFT_URL};
+use crate::records::{
+    AccountRecord, Connection, ConnectionPreferences, EmailCode, Invitation, Partner, ProfileTask,
+    QualificationsAssociation, QualificationsGroup, QualificationsTask, StoredCredential, Verification,
 };
+use crate::settings::{ms, Settings, DAY_MS};
+use crate::store::{Failure, OpResult, StoreError, Tx};
+use crate::tools::ToolError;
 
 /// The format version this build reads and writes.
 pub const FIXTURE_VERSION: u32 = 1;
@@ -30,7 +32,7 @@ pub const FIXTURE_VERSION: u32 = 1;
 #[serde(deny_unknown_fields)]
 pub struct FixtureCredential {
     pub access_key_id: String,
-    pub account: String,
+    pub account: AccountId,
     pub secret: String,
     pub created_at: Millis,
 }
@@ -128,13 +130,15 @@ pub fn export(
 /// Read a fixture document, filling what a hand-written one may leave out:
 /// timestamps (`now`), empty lists, a partner's draft profile, a profile
 /// task's id, an invitation's expiry (`settings`). The error names the record.
-pub fn parse(mut doc: Value, now: Millis, settings: &Settings, ids: &mut dyn Ids) -> Result<Fixture, String> {
+pub fn parse(mut doc: Value, now: Millis, settings: &Settings, ids: &mut dyn Ids) -> Result<Fixture, ToolError> {
     let Some(root) = doc.as_object_mut() else {
-        return Err("a fixture is a JSON object".into());
+        return Err(ToolError::Invalid("a fixture is a JSON object".into()));
     };
     match root.get("version").and_then(Value::as_u64) {
         Some(v) if v == u64::from(FIXTURE_VERSION) => {}
-        _ => return Err(format!("version: this server reads fixtures of version {FIXTURE_VERSION}")),
+        _ => {
+            return Err(ToolError::Invalid(format!("version: this server reads fixtures of version {FIXTURE_VERSION}")))
+        }
     }
     let lifetime = ms(settings.invitation_lifetime_days, DAY_MS);
     for_each(root, "partners", |p| {
@@ -147,12 +151,12 @@ pub fn parse(mut doc: Value, now: Millis, settings: &Settings, ids: &mut dyn Ids
             "draft",
             json!({"DisplayName": legal, "Description": legal, "WebsiteUrl": DRAFT_URL, "LogoUrl": DRAFT_URL,
                    "PrimarySolutionType": "SOFTWARE_PRODUCTS", "IndustrySegments": ["OTHER"],
-                   "TranslationSourceLocale": "en-US"}),
+                   "TranslationSourceLocale": DRAFT_LOCALE}),
         );
     });
     for_each(root, "profile_tasks", |t| {
         if !t.contains_key("task_id") {
-            t.insert("task_id".into(), json!(ids.id("pprofiletask-")));
+            t.insert("task_id".into(), json!(new_id::<ProfileTaskId>(ids)));
         }
         fill(t, "started_at", json!(now));
         fill(t, "due_at", json!(now));
@@ -181,7 +185,7 @@ pub fn parse(mut doc: Value, now: Millis, settings: &Settings, ids: &mut dyn Ids
             }
         }
     });
-    serde_json::from_value(doc).map_err(|e| format!("fixture: {e}"))
+    serde_json::from_value(doc).map_err(|e| ToolError::Invalid(format!("fixture: {e}")))
 }
 
 fn fill(object: &mut Map<String, Value>, key: &str, value: Value) {
@@ -202,8 +206,8 @@ fn for_each(root: &mut Map<String, Value>, list: &str, mut f: impl FnMut(&mut Ma
 
 /// A refused seed: the message names the offending record. The write
 /// transaction rolls back, so nothing of the fixture is stored.
-pub fn refused(message: impl Into<String>) -> Failure {
-    Failure::Api(ApiError::new(ErrorKind::Conflict, None, message))
+fn refused(message: impl Into<String>) -> Failure {
+    Failure::Tool(ToolError::Invalid(message.into()))
 }
 
 /// Insert the records of `fixture` into the store (in the caller's write
@@ -243,16 +247,16 @@ pub fn seed(tx: &mut dyn Tx, fixture: &Fixture, encrypt: &dyn Fn(&str) -> String
     }
     for p in &fixture.partners {
         let what = format!("partners[{}/{}]", p.catalog, p.id);
-        if tx.partner_by_id(&p.catalog, &p.id)?.is_some() {
+        if tx.partner_by_id(p.catalog, &p.id)?.is_some() {
             return Err(refused(format!("{what}: a partner with this id exists")));
         }
-        if tx.partner_by_account(&p.catalog, &p.account)?.is_some() {
+        if tx.partner_by_account(p.catalog, &p.account)?.is_some() {
             return Err(refused(format!("{what}: account {} already has a partner in {}", p.account, p.catalog)));
         }
-        if tx.partner_by_legal_name(&p.catalog, &legal_name_key(&p.legal_name))?.is_some() {
+        if tx.partner_by_legal_name(p.catalog, &legal_name_key(&p.legal_name))?.is_some() {
             return Err(refused(format!("{what}: legal name {:?} is taken", p.legal_name)));
         }
-        if tx.partner_by_profile_id(&p.catalog, &p.profile_id)?.is_some() {
+        if tx.partner_by_profile_id(p.catalog, &p.profile_id)?.is_some() {
             return Err(refused(format!("{what}: profile id {} is taken", p.profile_id)));
         }
         tx.insert_partner(p).map_err(named(what))?;
@@ -267,37 +271,41 @@ pub fn seed(tx: &mut dyn Tx, fixture: &Fixture, encrypt: &dyn Fn(&str) -> String
     }
     for p in &fixture.connection_preferences {
         let what = format!("connection_preferences[{}/{}]", p.catalog, p.account);
-        if tx.connection_preferences(&p.catalog, &p.account)?.is_some() {
+        if tx.connection_preferences(p.catalog, &p.account)?.is_some() {
             return Err(refused(format!("{what}: the account already has stored preferences")));
         }
         tx.put_connection_preferences(p).map_err(named(what))?;
     }
     for i in &fixture.invitations {
         let what = format!("invitations[{}/{}]", i.catalog, i.id);
-        if tx.invitation(&i.catalog, &i.id)?.is_some() {
+        if tx.invitation(i.catalog, &i.id)?.is_some() {
             return Err(refused(format!("{what}: an invitation with this id exists")));
         }
         tx.insert_invitation(i).map_err(named(what))?;
     }
     for c in &fixture.connections {
         let what = format!("connections[{}/{}]", c.catalog, c.id);
-        if tx.connection(&c.catalog, &c.id)?.is_some() {
+        if tx.connection(c.catalog, &c.id)?.is_some() {
             return Err(refused(format!("{what}: a connection with this id exists")));
         }
-        if c.is_live() && tx.live_connection_between(&c.catalog, &c.participants[0], &c.participants[1])?.is_some() {
+        if c.is_live() && tx.live_connection_between(c.catalog, [&c.participants[0], &c.participants[1]])?.is_some() {
             return Err(refused(format!("{what}: the two accounts already have an active connection")));
         }
         tx.insert_connection(c).map_err(named(what))?;
     }
     for v in &fixture.verifications {
         let what = format!("verifications[{}/{}]", v.account, v.verification_type);
-        if tx.verification(&v.account, &v.verification_type)?.is_some() {
+        if tx.verification(&v.account, v.verification_type)?.is_some() {
             return Err(refused(format!("{what}: the account already has this verification")));
         }
         tx.put_verification(v).map_err(named(what))?;
     }
     for t in &fixture.qualifications_tasks {
-        tx.insert_qualifications_task(t).map_err(named(format!("qualifications_tasks[{}]", t.task_id)))?;
+        let what = format!("qualifications_tasks[{}]", t.task_id);
+        if tx.qualifications_task(t.catalog, &t.task_id)?.is_some() {
+            return Err(refused(format!("{what}: a task with this id exists")));
+        }
+        tx.insert_qualifications_task(t).map_err(named(what))?;
     }
     for a in &fixture.qualifications_associations {
         let what = format!("qualifications_associations[{}/{}]", a.catalog, a.subsidiary_account);
@@ -305,14 +313,19 @@ pub fn seed(tx: &mut dyn Tx, fixture: &Fixture, encrypt: &dyn Fn(&str) -> String
     }
     for g in &fixture.qualifications_groups {
         let what = format!("qualifications_groups[{}/{}]", g.catalog, g.primary_account);
-        if tx.qualifications_groups(&g.catalog)?.iter().any(|x| x.primary_account == g.primary_account) {
+        if tx
+            .qualifications_of(g.catalog, &[&g.primary_account])?
+            .groups
+            .iter()
+            .any(|x| x.primary_account == g.primary_account)
+        {
             return Err(refused(format!("{what}: the group exists")));
         }
         tx.put_qualifications_group(g).map_err(named(what))?;
     }
     for c in fixture.email_codes.iter().flatten() {
         let what = format!("email_codes[{}/{}]", c.catalog, c.address);
-        if tx.email_code(&c.catalog, &c.address)?.is_some() {
+        if tx.email_code(c.catalog, &c.address)?.is_some() {
             return Err(refused(format!("{what}: a live code exists for this address")));
         }
         tx.put_email_code(c).map_err(named(what))?;

@@ -1,6 +1,7 @@
 //! Connection invitations: CreateConnectionInvitation, GetConnectionInvitation,
 //! ListConnectionInvitations, AcceptConnectionInvitation,
-//! RejectConnectionInvitation, CancelConnectionInvitation.
+//! RejectConnectionInvitation, CancelConnectionInvitation
+//! (docs/behaviour.md#invitations).
 //!
 //! An invitation is shared by its sender and its receiver and invisible to
 //! anyone else (CONNECTION_INVITATION_NOT_FOUND). Expiry is derived: a
@@ -10,234 +11,226 @@
 //! store allows one stored PENDING invitation per pair and type) before
 //! inserting a new one; the stored result renders exactly as the derived one.
 
-use pcentral_model::{timestamp, ApiError, Millis};
-use serde::Deserialize;
-use serde_json::{json, Value};
+use pcentral_model::wire::{
+    self, AccessDeniedExceptionReason, BusinessValidationCode, ConflictExceptionReason, ConnectionType,
+    InvitationStatus, ParticipantType, ResourceNotFoundExceptionReason, ServiceQuotaExceededExceptionReason,
+};
+use pcentral_model::{AccountId, ApiError, Catalog, InvitationId, Millis, Operation, ProfileId, Timestamp};
 
-use crate::connections::{self, render_connection_for};
-use crate::events::{Recorder, INVITATION_ACCEPTED, INVITATION_CANCELLED, INVITATION_RECEIVED, INVITATION_REJECTED};
-use crate::operations::{parse, Ctx, ResourceRequest};
-use crate::pagination::{self, Binding, Cursor};
+use crate::arn;
+use crate::connections::{self, participant, render_connection_for};
+use crate::ctx::{new_id, Ctx};
+use crate::events::{settle_expired, Recorder};
+use crate::pagination::{self, Binding};
+use crate::partners::{published_partner_of, publisher_of};
 use crate::preferences;
-use crate::profiles::PublishedProfile;
-use crate::quotas::{check_rolling_quota, record};
+use crate::quotas;
+use crate::records::{DetailType, Invitation};
 use crate::settings::{ms, DAY_MS};
-use crate::store::{Invitation, OpResult};
-
-/// Usage kind counted by the invitations-per-day quota (scope: sending account).
-pub const INVITATION_USAGE: &str = "connection_invitation";
+use crate::store::{Cursor, InvitationQuery, OpResult};
 
 /// Status and `UpdatedAt` of `invitation` at service time `now`.
-pub fn effective_status(invitation: &Invitation, now: Millis) -> (&str, Millis) {
-    if invitation.status == "PENDING" && now >= invitation.expires_at {
-        ("EXPIRED", invitation.expires_at)
+pub fn effective_status(invitation: &Invitation, now: Millis) -> (InvitationStatus, Millis) {
+    if invitation.status == InvitationStatus::Pending && now >= invitation.expires_at {
+        (InvitationStatus::Expired, invitation.expires_at)
     } else {
-        (invitation.status.as_str(), invitation.updated_at)
+        (invitation.status, invitation.updated_at)
     }
 }
 
-/// `arn:aws:partnercentral:{region}::catalog/{catalog}/connection-invitation/{id}` (no account: shared).
-pub fn invitation_arn(region: &str, catalog: &str, id: &str) -> String {
-    format!("arn:aws:partnercentral:{region}::catalog/{catalog}/connection-invitation/{id}")
-}
-
-/// What `caller_account` sees as the other participant: the receiver
-/// identifier as the sender typed it, or, for the receiver, the sender's
-/// profile id (never the sender's account id).
-pub fn other_identifier_for<'a>(caller_account: &str, invitation: &'a Invitation) -> &'a str {
-    if invitation.sender_account == caller_account {
+/// What `caller` sees as the other participant: the receiver identifier as
+/// the sender typed it, or, for the receiver, the sender's profile id (never
+/// the sender's account id).
+pub fn other_identifier_for<'a>(caller: &AccountId, invitation: &'a Invitation) -> &'a str {
+    if &invitation.sender_account == caller {
         &invitation.receiver_identifier
     } else {
-        &invitation.sender_profile_id
+        invitation.sender_profile_id.as_str()
     }
 }
 
 /// `SENDER` or `RECEIVER`.
-pub fn participant_type_for(caller_account: &str, invitation: &Invitation) -> &'static str {
-    if invitation.sender_account == caller_account {
-        "SENDER"
+pub fn participant_type_for(caller: &AccountId, invitation: &Invitation) -> ParticipantType {
+    if &invitation.sender_account == caller {
+        ParticipantType::Sender
     } else {
-        "RECEIVER"
+        ParticipantType::Receiver
     }
 }
 
-/// The `ConnectionInvitationSummary` of `invitation` for `caller_account` at `now`.
+/// The `ConnectionInvitationSummary` of `invitation` for `caller` at `now`.
 pub fn render_invitation_summary_for(
-    caller_account: &str,
+    caller: &AccountId,
     invitation: &Invitation,
     now: Millis,
     region: &str,
-) -> Value {
+) -> wire::ConnectionInvitationSummary {
     let (status, updated_at) = effective_status(invitation, now);
-    let mut v = json!({
-        "Catalog": invitation.catalog,
-        "Id": invitation.id,
-        "Arn": invitation_arn(region, &invitation.catalog, &invitation.id),
-        "ConnectionType": invitation.connection_type,
-        "CreatedAt": timestamp::format(invitation.created_at),
-        "UpdatedAt": timestamp::format(updated_at),
-        "ExpiresAt": timestamp::format(invitation.expires_at),
-        "OtherParticipantIdentifier": other_identifier_for(caller_account, invitation),
-        "ParticipantType": participant_type_for(caller_account, invitation),
-        "Status": status,
-    });
-    if let Some(id) = &invitation.connection_id {
-        v["ConnectionId"] = json!(id);
+    wire::ConnectionInvitationSummary {
+        catalog: invitation.catalog,
+        id: invitation.id.clone(),
+        arn: arn::invitation(region, invitation.catalog, &invitation.id),
+        connection_id: invitation.connection_id.clone(),
+        connection_type: invitation.connection_type,
+        created_at: Timestamp(invitation.created_at),
+        updated_at: Timestamp(updated_at),
+        expires_at: Some(Timestamp(invitation.expires_at)),
+        other_participant_identifier: other_identifier_for(caller, invitation).to_string(),
+        participant_type: participant_type_for(caller, invitation),
+        status,
     }
-    v
 }
 
-/// The full invitation view (Create/Get/Reject/Cancel) for `caller_account` at `now`.
-pub fn render_invitation_for(caller_account: &str, invitation: &Invitation, now: Millis, region: &str) -> Value {
-    let mut v = render_invitation_summary_for(caller_account, invitation, now, region);
-    v["InvitationMessage"] = json!(invitation.message);
-    v["InviterEmail"] = json!(invitation.inviter_email);
-    v["InviterName"] = json!(invitation.inviter_name);
-    v
+/// The full invitation view (Create/Get/Reject/Cancel) for `caller` at `now`.
+pub fn render_invitation_for(
+    caller: &AccountId,
+    invitation: &Invitation,
+    now: Millis,
+    region: &str,
+) -> wire::GetConnectionInvitationResponse {
+    let s = render_invitation_summary_for(caller, invitation, now, region);
+    wire::GetConnectionInvitationResponse {
+        catalog: s.catalog,
+        id: s.id,
+        arn: s.arn,
+        connection_id: s.connection_id,
+        connection_type: s.connection_type,
+        created_at: s.created_at,
+        updated_at: s.updated_at,
+        expires_at: s.expires_at,
+        other_participant_identifier: s.other_participant_identifier,
+        participant_type: s.participant_type,
+        status: s.status,
+        invitation_message: invitation.message.clone(),
+        inviter_email: invitation.inviter_email.clone(),
+        inviter_name: invitation.inviter_name.clone(),
+    }
 }
 
-fn not_found(id: &str) -> ApiError {
-    ApiError::not_found("CONNECTION_INVITATION_NOT_FOUND", format!("Connection invitation {id} not found"))
+fn not_found(id: &InvitationId) -> ApiError {
+    ApiError::not_found(
+        ResourceNotFoundExceptionReason::ConnectionInvitationNotFound,
+        format!("Connection invitation {id} not found"),
+    )
 }
 
 fn incompatible_request(message: String) -> ApiError {
-    ApiError::business("INCOMPATIBLE_CONNECTION_INVITATION_REQUEST", message)
-}
-
-fn is_account_id(s: &str) -> bool {
-    s.len() == 12 && s.bytes().all(|b| b.is_ascii_digit())
+    ApiError::business(BusinessValidationCode::IncompatibleConnectionInvitationRequest, message)
 }
 
 /// The invitation `id` in `catalog` if the caller sent or received it.
-fn visible_invitation(ctx: &mut Ctx<'_>, catalog: &str, id: &str) -> OpResult<Invitation> {
+fn visible_invitation(ctx: &mut Ctx<'_>, catalog: Catalog, id: &InvitationId) -> OpResult<Invitation> {
     match ctx.tx.invitation(catalog, id)? {
-        Some(inv) if inv.sender_account == ctx.caller.account || inv.receiver_account == ctx.caller.account => Ok(inv),
+        Some(inv) if inv.participants().contains(&&ctx.caller.account) => Ok(inv),
         _ => Err(not_found(id).into()),
     }
 }
 
-fn render(ctx: &Ctx<'_>, invitation: &Invitation) -> Value {
+/// Record the event of a transition of `invitation`, now, for `recipient`.
+fn notify(ctx: &mut Ctx<'_>, event: DetailType, invitation: &Invitation, recipient: &AccountId) -> OpResult<()> {
+    let now = ctx.now;
+    Ok(Recorder::of(ctx).invitation(event, invitation, now, &[recipient], None)?)
+}
+
+fn render(ctx: &Ctx<'_>, invitation: &Invitation) -> wire::GetConnectionInvitationResponse {
     render_invitation_for(&ctx.caller.account, invitation, ctx.now, &ctx.caller.region)
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-struct CreateRequest {
-    catalog: String,
-    connection_type: String,
-    email: String,
-    message: String,
-    name: String,
-    receiver_identifier: String,
-}
-
 /// The receiver account named by `identifier` for `connection_type`.
-fn resolve_receiver(ctx: &mut Ctx<'_>, catalog: &str, connection_type: &str, identifier: &str) -> OpResult<String> {
-    if connection_type == "SUBSIDIARY" {
-        if !is_account_id(identifier) {
-            return Err(incompatible_request(format!(
-                "SUBSIDIARY invitations are addressed to a 12-digit AWS account id, not {identifier}"
-            ))
-            .into());
-        }
-        return Ok(identifier.to_string());
-    }
-    if is_account_id(identifier) {
-        return Err(incompatible_request(format!(
+fn resolve_receiver(
+    ctx: &mut Ctx<'_>,
+    catalog: Catalog,
+    connection_type: ConnectionType,
+    identifier: &str,
+) -> OpResult<AccountId> {
+    let account = AccountId::parse(identifier);
+    match (connection_type, account) {
+        (ConnectionType::Subsidiary, Ok(account)) => Ok(account),
+        (ConnectionType::Subsidiary, Err(_)) => Err(incompatible_request(format!(
+            "SUBSIDIARY invitations are addressed to a 12-digit AWS account id, not {identifier}"
+        ))
+        .into()),
+        (ConnectionType::OpportunityCollaboration, Ok(_)) => Err(incompatible_request(format!(
             "{connection_type} invitations are addressed to a partner profile id (pprofile-…), not an account id"
         ))
-        .into());
-    }
-    if identifier.starts_with("pprofile-") {
-        if let Some(partner) = ctx.tx.partner_by_profile_id(catalog, identifier)? {
-            if PublishedProfile::load(ctx, &partner)?.is_published() {
-                return Ok(partner.account);
+        .into()),
+        (ConnectionType::OpportunityCollaboration, Err(_)) => {
+            if let Ok(profile) = ProfileId::parse(identifier) {
+                if let Some(partner) = publisher_of(ctx.tx, catalog, &profile, ctx.now)? {
+                    return Ok(partner.account);
+                }
             }
-        }
-    }
-    Err(ApiError::not_found("RECEIVER_PROFILE_NOT_FOUND", format!("Partner profile {identifier} not found")).into())
-}
-
-pub fn create_connection_invitation(ctx: &mut Ctx<'_>, input: Value) -> OpResult<Value> {
-    let req: CreateRequest = parse(input)?;
-    let caller = ctx.caller.account.clone();
-    let sender = match ctx.tx.partner_by_account(&req.catalog, &caller)? {
-        Some(p) if PublishedProfile::load(ctx, &p)?.is_published() => p,
-        _ => {
-            return Err(ApiError::not_found(
-                "SENDER_PROFILE_NOT_FOUND",
-                format!(
-                    "Account {caller} has no published partner profile in catalog {}; create a partner and run \
-                     StartProfileUpdateTask first",
-                    req.catalog
-                ),
+            Err(ApiError::not_found(
+                ResourceNotFoundExceptionReason::ReceiverProfileNotFound,
+                format!("Partner profile {identifier} not found"),
             )
             .into())
         }
+    }
+}
+
+pub fn create_connection_invitation(
+    ctx: &mut Ctx<'_>,
+    req: wire::CreateConnectionInvitationRequest,
+) -> OpResult<wire::CreateConnectionInvitationResponse> {
+    let caller = ctx.caller.account.clone();
+    let Some(sender) = published_partner_of(ctx.tx, req.catalog, &caller, ctx.now)? else {
+        return Err(ApiError::not_found(
+            ResourceNotFoundExceptionReason::SenderProfileNotFound,
+            format!(
+                "Account {caller} has no published partner profile in catalog {}; create a partner and run \
+                 StartProfileUpdateTask first",
+                req.catalog
+            ),
+        )
+        .into());
     };
-    let receiver = resolve_receiver(ctx, &req.catalog, &req.connection_type, &req.receiver_identifier)?;
+    let receiver = resolve_receiver(ctx, req.catalog, req.connection_type, &req.receiver_identifier)?;
     if receiver == caller {
         return Err(incompatible_request("An account cannot invite itself".into()).into());
     }
-    let prefs = preferences::load(ctx.tx, &req.catalog, &receiver, ctx.now)?;
+    let prefs = preferences::load(ctx.tx, req.catalog, &receiver, ctx.now)?;
     if preferences::refuses(&prefs, &[sender.profile_id.as_str(), caller.as_str()]) {
         return Err(ApiError::conflict(
-            "INCOMPATIBLE_CONNECTION_INVITATION_RECEIVER",
+            ConflictExceptionReason::IncompatibleConnectionInvitationReceiver,
             format!("The receiver {} does not accept connection invitations from you", req.receiver_identifier),
         )
         .into());
     }
-    let stored_pending: Vec<Invitation> = ctx
-        .tx
-        .invitations_between(&req.catalog, &caller, &receiver, "PENDING")?
-        .into_iter()
-        .filter(|inv| inv.connection_type == req.connection_type)
-        .collect();
-    if let Some(open) = stored_pending.iter().find(|inv| effective_status(inv, ctx.now).0 == "PENDING") {
+    let stored_pending = ctx.tx.stored_pending_invitations(req.catalog, [&caller, &receiver], req.connection_type)?;
+    if let Some(open) = stored_pending.iter().find(|inv| effective_status(inv, ctx.now).0 == InvitationStatus::Pending)
+    {
         return Err(ApiError::conflict(
-            "DUPLICATE_CONNECTION_INVITATION",
+            ConflictExceptionReason::DuplicateConnectionInvitation,
             format!("Invitation {} for {} between these accounts is still pending", open.id, req.connection_type),
         )
         .into());
     }
-    let live = ctx.tx.live_connection_between(&req.catalog, &caller, &receiver)?;
-    if let Some(c) = &live {
-        if c.types.get(&req.connection_type).is_some_and(|t| t.status == "ACTIVE") {
-            return Err(ApiError::conflict(
-                "DUPLICATE_CONNECTION",
-                format!("Connection {} already has an ACTIVE {} type", c.id, req.connection_type),
-            )
-            .into());
-        }
-    }
-    check_rolling_quota(
-        ctx,
-        &req.catalog,
-        INVITATION_USAGE,
-        &caller,
-        ctx.settings.connection_invitations_per_day,
-        "LIMIT_EXCEEDED_NUMBER_OF_CONNECTION_INVITATION_PER_DAY",
-        "Too many connection invitations sent in the last 24 hours",
-    )?;
-    let limit = ctx.settings.open_connection_invitations;
-    if ctx.tx.count_open_invitations(&req.catalog, &caller, ctx.now)? >= limit {
-        return Err(ApiError::quota(
-            "LIMIT_EXCEEDED_NUMBER_OF_OPEN_CONNECTION_INVITATION",
-            format!("Too many pending connection invitations sent (limit {limit})"),
+    let live = ctx.tx.live_connection_between(req.catalog, [&caller, &receiver])?;
+    if let Some(c) = live.as_ref().filter(|c| c.is_active(req.connection_type)) {
+        return Err(ApiError::conflict(
+            ConflictExceptionReason::DuplicateConnection,
+            format!("Connection {} already has an ACTIVE {} type", c.id, req.connection_type),
         )
         .into());
     }
+    quotas::spend(ctx, req.catalog, quotas::INVITATIONS, caller.as_str())?;
+    let limit = ctx.settings.open_connection_invitations;
+    if ctx.tx.count_open_invitations(req.catalog, &caller, ctx.now)? >= limit {
+        let e = ApiError::quota(
+            ServiceQuotaExceededExceptionReason::LimitExceededNumberOfOpenConnectionInvitation,
+            format!("Too many pending connection invitations sent (limit {limit})"),
+        );
+        return Err(e.decided_by("open_connection_invitations").into());
+    }
     // Free the pair's PENDING slot held by expired invitations.
-    for mut stale in stored_pending {
-        stale.status = "EXPIRED".into();
-        stale.updated_at = stale.expires_at;
-        ctx.tx.update_invitation(&stale)?;
-        Recorder::of(ctx).expired(&stale)?;
+    for stale in stored_pending {
+        settle_expired(&mut Recorder::of(ctx), stale)?;
     }
     let invitation = Invitation {
-        catalog: req.catalog.clone(),
-        id: ctx.ids.id("pacinv-"),
-        sender_account: caller.clone(),
+        catalog: req.catalog,
+        id: new_id(ctx.ids),
+        sender_account: caller,
         sender_profile_id: sender.profile_id,
         receiver_account: receiver,
         receiver_identifier: req.receiver_identifier,
@@ -248,30 +241,30 @@ pub fn create_connection_invitation(ctx: &mut Ctx<'_>, input: Value) -> OpResult
         created_at: ctx.now,
         updated_at: ctx.now,
         expires_at: ctx.now.saturating_add(ms(ctx.settings.invitation_lifetime_days, DAY_MS)),
-        status: "PENDING".into(),
+        status: InvitationStatus::Pending,
         connection_id: live.map(|c| c.id),
         reject_reason: None,
     };
     ctx.tx.insert_invitation(&invitation)?;
-    let now = ctx.now;
-    Recorder::of(ctx).invitation(INVITATION_RECEIVED, &invitation, now, &[&invitation.receiver_account], None)?;
-    record(ctx, &req.catalog, INVITATION_USAGE, &caller)?;
-    Ok(render(ctx, &invitation))
+    notify(ctx, DetailType::InvitationReceived, &invitation, &invitation.receiver_account)?;
+    Ok(render(ctx, &invitation).into())
 }
 
-pub fn get_connection_invitation(ctx: &mut Ctx<'_>, input: Value) -> OpResult<Value> {
-    let req: ResourceRequest = parse(input)?;
-    let invitation = visible_invitation(ctx, &req.catalog, &req.identifier)?;
+pub fn get_connection_invitation(
+    ctx: &mut Ctx<'_>,
+    req: wire::GetConnectionInvitationRequest,
+) -> OpResult<wire::GetConnectionInvitationResponse> {
+    let invitation = visible_invitation(ctx, req.catalog, &req.identifier)?;
     Ok(render(ctx, &invitation))
 }
 
 /// The receiver's checks for Accept and Reject: the caller must be the
 /// receiver and the invitation PENDING at now.
-fn pending_for_receiver(ctx: &mut Ctx<'_>, catalog: &str, id: &str) -> OpResult<Invitation> {
+fn pending_for_receiver(ctx: &mut Ctx<'_>, catalog: Catalog, id: &InvitationId) -> OpResult<Invitation> {
     let invitation = visible_invitation(ctx, catalog, id)?;
     if invitation.sender_account == ctx.caller.account {
         return Err(ApiError::conflict(
-            "INCOMPATIBLE_CONNECTION_INVITATION_RECEIVER",
+            ConflictExceptionReason::IncompatibleConnectionInvitationReceiver,
             format!("Only the receiver can accept or reject invitation {id}"),
         )
         .into());
@@ -282,9 +275,9 @@ fn pending_for_receiver(ctx: &mut Ctx<'_>, catalog: &str, id: &str) -> OpResult<
 
 fn check_pending(ctx: &Ctx<'_>, invitation: &Invitation) -> OpResult<()> {
     let (status, _) = effective_status(invitation, ctx.now);
-    if status != "PENDING" {
+    if status != InvitationStatus::Pending {
         return Err(ApiError::conflict(
-            "INCOMPATIBLE_CONNECTION_INVITATION_STATE",
+            ConflictExceptionReason::IncompatibleConnectionInvitationState,
             format!("Invitation {} is {status}, not PENDING", invitation.id),
         )
         .into());
@@ -292,154 +285,143 @@ fn check_pending(ctx: &Ctx<'_>, invitation: &Invitation) -> OpResult<()> {
     Ok(())
 }
 
-pub fn accept_connection_invitation(ctx: &mut Ctx<'_>, input: Value) -> OpResult<Value> {
-    let req: ResourceRequest = parse(input)?;
-    let mut invitation = pending_for_receiver(ctx, &req.catalog, &req.identifier)?;
-    let live =
-        ctx.tx.live_connection_between(&req.catalog, &invitation.sender_account, &invitation.receiver_account)?;
-    if let Some(c) = &live {
-        if c.types.get(&invitation.connection_type).is_some_and(|t| t.status == "ACTIVE") {
-            return Err(ApiError::conflict(
-                "DUPLICATE_CONNECTION",
-                format!("Connection {} already has an ACTIVE {} type", c.id, invitation.connection_type),
-            )
-            .into());
-        }
+pub fn accept_connection_invitation(
+    ctx: &mut Ctx<'_>,
+    req: wire::AcceptConnectionInvitationRequest,
+) -> OpResult<wire::AcceptConnectionInvitationResponse> {
+    let mut invitation = pending_for_receiver(ctx, req.catalog, &req.identifier)?;
+    let live = ctx.tx.live_connection_between(req.catalog, invitation.participants())?;
+    if let Some(c) = live.as_ref().filter(|c| c.is_active(invitation.connection_type)) {
+        return Err(ApiError::conflict(
+            ConflictExceptionReason::DuplicateConnection,
+            format!("Connection {} already has an ACTIVE {} type", c.id, invitation.connection_type),
+        )
+        .into());
     }
     if live.is_none() {
         let limit = ctx.settings.active_connections;
-        for account in [&invitation.sender_account, &invitation.receiver_account] {
-            if ctx.tx.count_live_connections(&req.catalog, account)? >= limit {
-                return Err(ApiError::quota(
-                    "LIMIT_EXCEEDED_NUMBER_OF_ACTIVE_CONNECTION",
+        for account in invitation.participants() {
+            if ctx.tx.count_live_connections(req.catalog, account)? >= limit {
+                let e = ApiError::quota(
+                    ServiceQuotaExceededExceptionReason::LimitExceededNumberOfActiveConnection,
                     format!("Account {account} already has {limit} active connections"),
-                )
-                .into());
+                );
+                return Err(e.decided_by("active_connections").into());
             }
         }
     }
     let connection = connections::activate(ctx, &invitation, live)?;
-    invitation.status = "ACCEPTED".into();
+    invitation.status = InvitationStatus::Accepted;
     invitation.updated_at = ctx.now;
     invitation.connection_id = Some(connection.id.clone());
     ctx.tx.update_invitation(&invitation)?;
-    let (now, both) = (ctx.now, [invitation.sender_account.as_str(), invitation.receiver_account.as_str()]);
-    Recorder::of(ctx).invitation(INVITATION_ACCEPTED, &invitation, now, &both, Some(&connection))?;
-    let other = connections::participant(ctx, &req.catalog, &invitation.sender_account)?;
+    let (now, both) = (ctx.now, invitation.participants());
+    Recorder::of(ctx).invitation(DetailType::InvitationAccepted, &invitation, now, &both, Some(&connection))?;
+    let other = participant(ctx.tx, req.catalog, &invitation.sender_account, ctx.now)?;
     let view = render_connection_for(&ctx.caller.account, &connection, &ctx.caller.region, &other);
-    Ok(json!({ "Connection": view }))
+    Ok(wire::AcceptConnectionInvitationResponse { connection: view })
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-struct RejectRequest {
-    catalog: String,
-    identifier: String,
-    reason: Option<String>,
-}
-
-pub fn reject_connection_invitation(ctx: &mut Ctx<'_>, input: Value) -> OpResult<Value> {
-    let req: RejectRequest = parse(input)?;
-    let mut invitation = pending_for_receiver(ctx, &req.catalog, &req.identifier)?;
-    invitation.status = "REJECTED".into();
+pub fn reject_connection_invitation(
+    ctx: &mut Ctx<'_>,
+    req: wire::RejectConnectionInvitationRequest,
+) -> OpResult<wire::RejectConnectionInvitationResponse> {
+    let mut invitation = pending_for_receiver(ctx, req.catalog, &req.identifier)?;
+    invitation.status = InvitationStatus::Rejected;
     invitation.updated_at = ctx.now;
     invitation.reject_reason = req.reason;
     ctx.tx.update_invitation(&invitation)?;
-    let now = ctx.now;
-    Recorder::of(ctx).invitation(INVITATION_REJECTED, &invitation, now, &[&invitation.sender_account], None)?;
-    Ok(render(ctx, &invitation))
+    notify(ctx, DetailType::InvitationRejected, &invitation, &invitation.sender_account)?;
+    Ok(render(ctx, &invitation).into())
 }
 
-pub fn cancel_connection_invitation(ctx: &mut Ctx<'_>, input: Value) -> OpResult<Value> {
-    let req: ResourceRequest = parse(input)?;
-    let mut invitation = visible_invitation(ctx, &req.catalog, &req.identifier)?;
+pub fn cancel_connection_invitation(
+    ctx: &mut Ctx<'_>,
+    req: wire::CancelConnectionInvitationRequest,
+) -> OpResult<wire::CancelConnectionInvitationResponse> {
+    let mut invitation = visible_invitation(ctx, req.catalog, &req.identifier)?;
     if invitation.sender_account != ctx.caller.account {
         return Err(ApiError::access_denied(
-            "ACCESS_DENIED",
+            AccessDeniedExceptionReason::AccessDenied,
             format!("Only the sender can cancel invitation {}", invitation.id),
         )
         .into());
     }
     check_pending(ctx, &invitation)?;
-    invitation.status = "CANCELED".into();
+    invitation.status = InvitationStatus::Canceled;
     invitation.updated_at = ctx.now;
     ctx.tx.update_invitation(&invitation)?;
-    let now = ctx.now;
-    Recorder::of(ctx).invitation(INVITATION_CANCELLED, &invitation, now, &[&invitation.receiver_account], None)?;
-    Ok(render(ctx, &invitation))
+    notify(ctx, DetailType::InvitationCancelled, &invitation, &invitation.receiver_account)?;
+    Ok(render(ctx, &invitation).into())
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-struct ListRequest {
-    catalog: String,
-    next_token: Option<String>,
-    max_results: Option<i64>,
-    connection_type: Option<String>,
-    #[serde(default)]
-    other_participant_identifiers: Option<Vec<String>>,
-    participant_type: Option<String>,
-    status: Option<String>,
-}
-
-pub fn list_connection_invitations(ctx: &mut Ctx<'_>, input: Value) -> OpResult<Value> {
-    let filters = pagination::filter_hash(&input);
-    let req: ListRequest = parse(input)?;
-    let key = ctx.tx.service_state()?.pagination_key;
-    let binding = Binding { key: &key, operation: "ListConnectionInvitations", account: &ctx.caller.account, filters };
+pub fn list_connection_invitations(
+    ctx: &mut Ctx<'_>,
+    req: wire::ListConnectionInvitationsRequest,
+) -> OpResult<wire::ListConnectionInvitationsResponse> {
+    let binding = Binding::of(ctx.pagination_key, Operation::ListConnectionInvitations, &ctx.caller.account, &req);
     let after = req.next_token.as_deref().map(|t| pagination::decode(&binding, t)).transpose()?;
-    let wanted = req.other_participant_identifiers.unwrap_or_default();
-    let caller = ctx.caller.account.as_str();
-    let now = ctx.now;
-    let rows: Vec<Invitation> = ctx
-        .tx
-        .invitations_of(&req.catalog, caller)?
-        .into_iter()
-        .filter(|inv| req.participant_type.as_deref().is_none_or(|p| p == participant_type_for(caller, inv)))
-        .filter(|inv| req.connection_type.as_deref().is_none_or(|t| t == inv.connection_type))
-        .filter(|inv| req.status.as_deref().is_none_or(|s| s == effective_status(inv, now).0))
-        .filter(|inv| wanted.is_empty() || wanted.iter().any(|w| w == other_identifier_for(caller, inv)))
+    let size = pagination::page_size(req.max_results);
+    let query = InvitationQuery {
+        catalog: req.catalog,
+        account: ctx.caller.account.clone(),
+        participant_type: req.participant_type,
+        connection_type: req.connection_type,
+        status: req.status,
+        other_identifiers: req.other_participant_identifiers.clone().unwrap_or_default(),
+        now: ctx.now,
+        after,
+        limit: size + 1,
+    };
+    let rows = ctx.tx.list_invitations(&query)?;
+    let key = |inv: &Invitation| Cursor { created_at: inv.created_at, id: inv.id.to_string() };
+    let (rows, next) = pagination::split_page(rows, size, key);
+    let summaries = rows
+        .iter()
+        .map(|inv| render_invitation_summary_for(&ctx.caller.account, inv, ctx.now, &ctx.caller.region))
         .collect();
-    let key_of = |inv: &Invitation| Cursor { created_at: inv.created_at, id: inv.id.clone() };
-    let (rows, next) = pagination::page(rows, key_of, after.as_ref(), pagination::page_size(req.max_results));
-    let summaries: Vec<Value> =
-        rows.iter().map(|inv| render_invitation_summary_for(caller, inv, now, &ctx.caller.region)).collect();
-    let mut out = json!({ "ConnectionInvitationSummaries": summaries });
-    if let Some(cursor) = next {
-        out["NextToken"] = json!(pagination::encode(&binding, &cursor)?);
-    }
-    Ok(out)
+    let next_token = next.map(|cursor| pagination::encode(&binding, &cursor)).transpose()?;
+    Ok(wire::ListConnectionInvitationsResponse { connection_invitation_summaries: summaries, next_token })
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 
+    fn account(s: &str) -> AccountId {
+        AccountId::parse(s).unwrap()
+    }
+
     fn invitation() -> Invitation {
         Invitation {
-            catalog: "Sandbox".into(),
-            id: "pacinv-aaaaaaaaaaaaa".into(),
-            sender_account: "111111111111".into(),
-            sender_profile_id: "pprofile-aaaaaaaaaaaaa".into(),
-            receiver_account: "222222222222".into(),
+            catalog: Catalog::Sandbox,
+            id: "pacinv-aaaaaaaaaaaaa".parse().unwrap(),
+            sender_account: account("111111111111"),
+            sender_profile_id: "pprofile-aaaaaaaaaaaaa".parse().unwrap(),
+            receiver_account: account("222222222222"),
             receiver_identifier: "pprofile-bbbbbbbbbbbbb".into(),
-            connection_type: "OPPORTUNITY_COLLABORATION".into(),
+            connection_type: ConnectionType::OpportunityCollaboration,
             message: "Hello\nthere".into(),
             inviter_email: "ana@example.com".into(),
             inviter_name: "Ana".into(),
             created_at: 1_000,
             updated_at: 1_000,
             expires_at: 10_000,
-            status: "PENDING".into(),
+            status: InvitationStatus::Pending,
             connection_id: None,
             reject_reason: Some("hidden".into()),
         }
     }
 
+    fn view(caller: &str, inv: &Invitation, now: Millis) -> serde_json::Value {
+        serde_json::to_value(render_invitation_for(&account(caller), inv, now, "us-east-1")).unwrap()
+    }
+
     #[test]
     fn sender_and_receiver_see_different_other_sides() {
         let inv = invitation();
-        let s = render_invitation_for("111111111111", &inv, 2_000, "us-east-1");
+        let s = view("111111111111", &inv, 2_000);
         assert_eq!(s["ParticipantType"], "SENDER");
         assert_eq!(s["OtherParticipantIdentifier"], "pprofile-bbbbbbbbbbbbb");
         assert_eq!(
@@ -449,32 +431,34 @@ mod tests {
         assert_eq!(s["InvitationMessage"], "Hello\nthere");
         assert_eq!(s["Status"], "PENDING");
         assert!(s.get("ConnectionId").is_none());
-        let r = render_invitation_for("222222222222", &inv, 2_000, "us-east-1");
+        let r = view("222222222222", &inv, 2_000);
         assert_eq!(r["ParticipantType"], "RECEIVER");
         assert_eq!(r["OtherParticipantIdentifier"], "pprofile-aaaaaaaaaaaaa");
         assert!(!r.to_string().contains("111111111111"), "the receiver never sees the sender's account: {r}");
         assert!(!r.to_string().contains("hidden"));
-        let summary = render_invitation_summary_for("222222222222", &inv, 2_000, "us-east-1");
+        let summary =
+            serde_json::to_value(render_invitation_summary_for(&account("222222222222"), &inv, 2_000, "us-east-1"))
+                .unwrap();
         assert!(summary.get("InvitationMessage").is_none() && summary.get("InviterEmail").is_none());
     }
 
     #[test]
     fn expiry_is_derived_from_expires_at() {
         let mut inv = invitation();
-        let before = render_invitation_for("111111111111", &inv, 9_999, "us-east-1");
+        let before = view("111111111111", &inv, 9_999);
         assert_eq!(
             (before["Status"].as_str(), before["UpdatedAt"].as_str()),
             (Some("PENDING"), Some("1970-01-01T00:00:01.000Z"))
         );
-        let after = render_invitation_for("111111111111", &inv, 10_000, "us-east-1");
+        let after = view("111111111111", &inv, 10_000);
         assert_eq!(after["Status"], "EXPIRED");
         assert_eq!(after["UpdatedAt"], "1970-01-01T00:00:10.000Z");
         assert_eq!(after["ExpiresAt"], after["UpdatedAt"]);
         // Terminal states are not affected by expiry.
-        inv.status = "CANCELED".into();
+        inv.status = InvitationStatus::Canceled;
         inv.updated_at = 5_000;
-        inv.connection_id = Some("pac-aaaaaaaaaaaaa".into());
-        let canceled = render_invitation_for("111111111111", &inv, 20_000, "us-east-1");
+        inv.connection_id = Some("pac-aaaaaaaaaaaaa".parse().unwrap());
+        let canceled = view("111111111111", &inv, 20_000);
         assert_eq!(canceled["Status"], "CANCELED");
         assert_eq!(canceled["UpdatedAt"], "1970-01-01T00:00:05.000Z");
         assert_eq!(canceled["ConnectionId"], "pac-aaaaaaaaaaaaa");

@@ -4,47 +4,55 @@
 //! store transaction): see [`operations::execute`]. Time and fresh ids are
 //! passed in; storage is reached only through the [`store::Tx`] trait, which
 //! each backend implements. Rendering a stored record for a caller is a pure
-//! function of the record and the caller.
+//! function of the record and the caller. The rules themselves are written
+//! down in docs/behaviour.md; each module cites its section.
 //!
-//! Modules, one per resource family:
-//! * [`partners`]: registration, email verification codes, partner views.
-//! * [`alliance`]: the alliance lead contact.
-//! * [`domains`]: training/certification email domains.
-//! * [`verification`]: business and registrant verification (account level).
-//! * [`tags`]: tags on partners.
-//! * [`qualifications`]: qualifications association tasks and groups.
-//! * [`profiles`]: draft/published profiles, profile update tasks, visibility.
-//! * [`preferences`]: connection preferences and the receiver check they make.
-//! * [`invitations`]: connection invitations, their per-caller views and derived expiry.
-//! * [`connections`]: connections, their per-caller views, type lifecycles.
-//! * [`events`]: the EventBridge-shaped events recorded for invitations and connections.
-//! * [`pagination`]: signed keyset `NextToken`s for the list operations.
-//! * [`quotas`]: rolling 24-hour quotas.
-//! * [`operations`]: the operation table, service time, idempotency.
-//! * [`settings`]: delays, lifetimes and limits.
-//! * [`accounts`]: admin-configured account names and seller profiles.
-//! * [`fixtures`]: export and seed of the stored records (developer tools).
-//! * [`store`]: the storage interface and the stored records.
+//! The modules form layers; a module uses only modules declared before it
+//! below (a test, `tests/layers.rs`, keeps it so, so there are no circles):
+//!
+//! 1. Foundation: [`settings`], [`tools`] (the developer tools' error),
+//!    [`records`] (the stored records), [`store`] (the storage interface),
+//!    [`ctx`] (caller, fresh ids, the call context), [`arn`], [`clock`],
+//!    [`fingerprint`].
+//! 2. Shared rules: [`partners`] (the caller's partner, derived profiles,
+//!    email codes), [`quotas`], [`pagination`], [`events`], [`accounts`],
+//!    [`faults`], [`fixtures`].
+//! 3. Resource families, one module each: [`tags`], [`verification`],
+//!    [`domains`], [`alliance`], [`profiles`], [`registration`],
+//!    [`preferences`], [`qualifications`], [`connections`], [`invitations`].
+//! 4. [`operations`]: the operation table, service time and idempotency.
 
-pub mod accounts;
-pub mod alliance;
-pub mod connections;
-pub mod domains;
-pub mod events;
-pub mod fixtures;
-pub mod invitations;
-pub mod operations;
-pub mod pagination;
-pub mod partners;
-pub mod preferences;
-pub mod profiles;
-pub mod qualifications;
-pub mod quotas;
 pub mod settings;
+pub mod tools;
+pub mod records;
 pub mod store;
+pub mod ctx;
+pub mod arn;
+pub mod clock;
+pub mod fingerprint;
+
+pub mod partners;
+pub mod quotas;
+pub mod pagination;
+pub mod events;
+pub mod accounts;
+pub mod faults;
+pub mod fixtures;
+
 pub mod tags;
 pub mod verification;
+pub mod domains;
+pub mod alliance;
+pub mod profiles;
+pub mod registration;
+pub mod preferences;
+pub mod qualifications;
+pub mod connections;
+pub mod invitations;
 
-pub use operations::{execute, handler, Caller, Ids};
+pub mod operations;
+
+pub use ctx::{Caller, Ids};
+pub use operations::{execute, Outcome};
 pub use settings::Settings;
 pub use store::{Failure, OpResult, Store, StoreError, Tx};

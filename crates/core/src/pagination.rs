@@ -1,11 +1,12 @@
-//! Keyset pagination for ListConnectionInvitations and ListConnections.
+//! Keyset pagination for ListConnectionInvitations and ListConnections
+//! (docs/behaviour.md#listing-and-pagination).
 //!
 //! Items are ordered by creation time descending, ties by id ascending. A
 //! `NextToken` is self-contained and valid on any node: the cursor (creation
 //! time and id of the last item returned) in base64url JSON, followed by an
 //! HMAC-SHA256 over the operation, the caller's account, a hash of the
 //! request's filters and the cursor, keyed with the service's pagination key
-//! ([`crate::store::ServiceState::pagination_key`]). A token that does not
+//! ([`crate::records::ServiceState::pagination_key`]). A token that does not
 //! verify (malformed, tampered, issued to another account or operation, or
 //! sent with other filters) is `ValidationException`, field `NextToken`,
 //! `INVALID_VALUE`. The same token always names the same position, so it
@@ -14,43 +15,41 @@
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use hmac::{Hmac, Mac};
-use pcentral_model::{ApiError, FieldCode, Millis};
-use serde::{Deserialize, Serialize};
+use pcentral_model::{AccountId, ApiError, FieldValidationCode, Operation};
+use serde::Serialize;
 use serde_json::Value;
 use sha2::Sha256;
 
-use crate::operations::fingerprint;
-use crate::store::{Failure, OpResult, StoreError};
+use crate::fingerprint::fingerprint;
+use crate::store::{Cursor, Failure, OpResult, StoreError};
 
 type HmacSha256 = Hmac<Sha256>;
 
 /// Page size when `MaxResults` is absent.
 pub const DEFAULT_PAGE_SIZE: usize = 20;
 
-/// A position in the list: the last item of the previous page.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Cursor {
-    #[serde(rename = "c")]
-    pub created_at: Millis,
-    #[serde(rename = "i")]
-    pub id: String,
-}
-
 /// What a token is bound to.
 #[derive(Debug, Clone)]
 pub struct Binding<'a> {
     /// The pagination key (hex) from the service state.
     pub key: &'a str,
-    pub operation: &'a str,
-    pub account: &'a str,
+    pub operation: Operation,
+    pub account: &'a AccountId,
     /// [`filter_hash`] of the request.
     pub filters: String,
 }
 
-/// Hash of the request's filters: every member except `NextToken` and
+impl<'a> Binding<'a> {
+    /// The binding of a list request: its operation, caller and filters.
+    pub fn of<R: Serialize>(key: &'a str, operation: Operation, account: &'a AccountId, request: &R) -> Binding<'a> {
+        Binding { key, operation, account, filters: filter_hash(request) }
+    }
+}
+
+/// Hash of a request's filters: every member except `NextToken` and
 /// `MaxResults`, with empty lists counting as absent (they mean "no filter").
-pub fn filter_hash(input: &Value) -> String {
-    let mut filters = input.clone();
+pub fn filter_hash<R: Serialize>(request: &R) -> String {
+    let mut filters = serde_json::to_value(request).unwrap_or(Value::Null);
     if let Some(map) = filters.as_object_mut() {
         map.remove("NextToken");
         map.remove("MaxResults");
@@ -65,7 +64,7 @@ fn mac(binding: &Binding<'_>, payload: &str) -> OpResult<HmacSha256> {
     }
     let mut mac = HmacSha256::new_from_slice(binding.key.as_bytes())
         .map_err(|e| Failure::Store(StoreError::Backend(format!("pagination key: {e}"))))?;
-    for part in [binding.operation, binding.account, binding.filters.as_str(), payload] {
+    for part in [binding.operation.name(), binding.account.as_str(), binding.filters.as_str(), payload] {
         mac.update(part.as_bytes());
         mac.update(&[0]);
     }
@@ -81,7 +80,8 @@ pub fn encode(binding: &Binding<'_>, cursor: &Cursor) -> OpResult<String> {
 }
 
 fn invalid_token() -> Failure {
-    ApiError::field("NextToken", FieldCode::InvalidValue, "The NextToken is not valid for this request").into()
+    ApiError::field("NextToken", FieldValidationCode::InvalidValue, "The NextToken is not valid for this request")
+        .into()
 }
 
 /// The cursor in `token`, if it verifies against `binding`.
@@ -93,37 +93,20 @@ pub fn decode(binding: &Binding<'_>, token: &str) -> OpResult<Cursor> {
     serde_json::from_slice(&json).map_err(|_| invalid_token())
 }
 
-/// One page of `items` (already in list order, already filtered) after
-/// `after`, of at most `size` items, and the cursor of the next page when
-/// more items remain.
-pub fn page<T>(
-    items: Vec<T>,
-    key: impl Fn(&T) -> Cursor,
-    after: Option<&Cursor>,
-    size: usize,
-) -> (Vec<T>, Option<Cursor>) {
-    let mut rest: Vec<T> = match after {
-        Some(c) => items
-            .into_iter()
-            .filter(|item| {
-                let k = key(item);
-                k.created_at < c.created_at || (k.created_at == c.created_at && k.id > c.id)
-            })
-            .collect(),
-        None => items,
-    };
-    let size = size.max(1);
-    if rest.len() <= size {
-        return (rest, None);
-    }
-    rest.truncate(size);
-    let next = rest.last().map(&key);
-    (rest, next)
-}
-
 /// Page size from an optional `MaxResults` (the model already checked 1–100).
 pub fn page_size(max_results: Option<i64>) -> usize {
     max_results.and_then(|n| usize::try_from(n).ok()).filter(|n| *n > 0).unwrap_or(DEFAULT_PAGE_SIZE)
+}
+
+/// Split the `size + 1` rows a store query returned into the page and the
+/// cursor of the next page (present when there was one row more).
+pub fn split_page<T>(mut rows: Vec<T>, size: usize, key: impl Fn(&T) -> Cursor) -> (Vec<T>, Option<Cursor>) {
+    if rows.len() <= size {
+        return (rows, None);
+    }
+    rows.truncate(size);
+    let next = rows.last().map(key);
+    (rows, next)
 }
 
 #[cfg(test)]
@@ -132,21 +115,23 @@ mod tests {
     use super::*;
     use serde_json::json;
 
-    fn binding(filters: &Value) -> Binding<'static> {
-        Binding { key: "00ff", operation: "ListConnections", account: "111111111111", filters: filter_hash(filters) }
+    fn account(s: &str) -> AccountId {
+        AccountId::parse(s).unwrap()
     }
 
     #[test]
     fn token_round_trips_and_is_bound() {
-        let b = binding(&json!({"Catalog": "Sandbox"}));
+        let a = account("111111111111");
+        let b2 = account("222222222222");
+        let b = Binding::of("00ff", Operation::ListConnections, &a, &json!({"Catalog": "Sandbox"}));
         let cursor = Cursor { created_at: 42, id: "pac-abc".into() };
         let token = encode(&b, &cursor).unwrap();
         assert!(token.len() <= 2048);
         assert_eq!(decode(&b, &token).unwrap(), cursor);
         // Other account, other operation, other filters, other key.
-        let other_account = Binding { account: "222222222222", ..b.clone() };
-        let other_op = Binding { operation: "ListConnectionInvitations", ..b.clone() };
-        let other_filters = binding(&json!({"Catalog": "AWS"}));
+        let other_account = Binding { account: &b2, ..b.clone() };
+        let other_op = Binding { operation: Operation::ListConnectionInvitations, ..b.clone() };
+        let other_filters = Binding::of("00ff", Operation::ListConnections, &a, &json!({"Catalog": "AWS"}));
         let other_key = Binding { key: "00fe", ..b.clone() };
         for wrong in [other_account, other_op, other_filters, other_key] {
             assert!(decode(&wrong, &token).is_err());
@@ -169,18 +154,13 @@ mod tests {
     }
 
     #[test]
-    fn pages_follow_the_keyset_order() {
-        let items = vec![(5, "b"), (5, "c"), (3, "a"), (1, "z")];
+    fn a_page_has_a_next_cursor_only_when_more_rows_came() {
         let key = |t: &(i64, &str)| Cursor { created_at: t.0, id: t.1.to_string() };
-        let (first, next) = page(items.clone(), key, None, 2);
-        assert_eq!(first, vec![(5, "b"), (5, "c")]);
-        let next = next.unwrap();
-        let (second, next) = page(items.clone(), key, Some(&next), 2);
-        assert_eq!(second, vec![(3, "a"), (1, "z")]);
-        assert!(next.is_none());
-        let (all, none) = page(items, key, None, 20);
-        assert_eq!(all.len(), 4);
-        assert!(none.is_none());
+        let (page, next) = split_page(vec![(5, "b"), (5, "c"), (3, "a")], 2, key);
+        assert_eq!(page, vec![(5, "b"), (5, "c")]);
+        assert_eq!(next, Some(Cursor { created_at: 5, id: "c".into() }));
+        let (page, next) = split_page(vec![(5, "b")], 2, key);
+        assert_eq!((page.len(), next), (1, None));
         assert_eq!(page_size(None), 20);
         assert_eq!(page_size(Some(1)), 1);
     }

@@ -1,22 +1,31 @@
-//! Partner registration: SendEmailVerificationCode, CreatePartner, GetPartner,
-//! ListPartners; resolving a caller's own partner; email code checks.
+//! The partner record and what every partner operation shares: finding the
+//! caller's own partner, the profile derived from its update tasks, email
+//! code checks, and the wire forms of profile content
+//! (docs/behaviour.md#partners, docs/behaviour.md#profiles).
+//!
+//! Task outcomes are derived from the stored task and service time, never
+//! written back: a task is SUCCEEDED from its due time on (unless cancelled or
+//! forced first), and the published profile is the content of the latest
+//! succeeded task, with `Headquarters` kept from the latest task that set it.
 
-use pcentral_model::{timestamp, ApiError, FieldCode};
-use serde::Deserialize;
-use serde_json::{json, Value};
+use pcentral_model::wire::{
+    self, FieldValidationCode, IndustrySegment, ProfileTaskStatus, ResourceNotFoundExceptionReason,
+};
+use pcentral_model::{AccountId, ApiError, Catalog, Millis, PartnerId, ProfileId};
 
-use crate::operations::{parse, Ctx, ResourceRequest};
-use crate::profiles::{profile_view, PublishedProfile};
-use crate::quotas::{check_rolling_quota, record};
-use crate::settings::{ms, MINUTE_MS};
-use crate::store::{AllianceLeadContact, EmailCode, OpResult, OutboxMessage, Partner, ProfileContent};
+use crate::arn;
+use crate::ctx::Ctx;
+use crate::records::{AllianceLead, Headquarters, LocalizedContent, Partner, ProfileContent, ProfileTask};
+use crate::store::{OpResult, StoreError, Tx};
 
-/// Placeholder URL for the required members of a draft profile (SEMANTICS §12 Q5).
+/// Placeholder URL for the required members of a draft profile (docs/behaviour.md#partners).
 pub const DRAFT_URL: &str = "https://example.invalid";
+/// Locale of a draft profile.
+pub const DRAFT_LOCALE: &str = "en-US";
 
 /// The partner ARN as seen from `region`.
 pub fn partner_arn(region: &str, partner: &Partner) -> String {
-    format!("arn:aws:partnercentral:{region}:{}:catalog/{}/partner/{}", partner.account, partner.catalog, partner.id)
+    arn::partner(region, &partner.account, partner.catalog, &partner.id)
 }
 
 /// Key under which legal names are unique in a catalog (case-insensitive).
@@ -24,26 +33,36 @@ pub fn legal_name_key(legal_name: &str) -> String {
     legal_name.trim().to_lowercase()
 }
 
-fn partner_not_found(identifier: &str) -> ApiError {
-    ApiError::not_found("PARTNER_NOT_FOUND", format!("Partner {identifier} not found"))
+/// The draft profile a new partner gets (docs/behaviour.md#partners).
+pub fn draft_profile(legal_name: &str, primary_solution_type: wire::PrimarySolutionType) -> ProfileContent {
+    ProfileContent {
+        display_name: legal_name.to_string(),
+        description: legal_name.to_string(),
+        website_url: DRAFT_URL.into(),
+        logo_url: DRAFT_URL.into(),
+        primary_solution_type,
+        industry_segments: vec![IndustrySegment::Other],
+        translation_source_locale: DRAFT_LOCALE.into(),
+        localized_contents: None,
+        headquarters: None,
+    }
 }
 
-/// The caller's partner named by `identifier` (a partner id or ARN) in `catalog`.
-/// Anything else, including another account's partner, is PARTNER_NOT_FOUND.
-pub fn own_partner(ctx: &mut Ctx<'_>, catalog: &str, identifier: &str) -> OpResult<Partner> {
-    let id = match identifier.strip_prefix("arn:") {
-        Some(rest) => {
-            // arn:<partition>:partnercentral:<region>:<account>:catalog/<catalog>/partner/<id>
-            let parts: Vec<&str> = rest.splitn(5, ':').collect();
-            let resource = parts.get(4).copied().unwrap_or_default();
-            let account = parts.get(3).copied().unwrap_or_default();
-            let expected_prefix = format!("catalog/{catalog}/partner/");
-            match resource.strip_prefix(&expected_prefix) {
-                Some(id) if account == ctx.caller.account => id.to_string(),
-                _ => return Err(partner_not_found(identifier).into()),
-            }
+fn partner_not_found(identifier: &str) -> ApiError {
+    ApiError::not_found(ResourceNotFoundExceptionReason::PartnerNotFound, format!("Partner {identifier} not found"))
+}
+
+/// The caller's partner named by `identifier` (a partner id or ARN) in
+/// `catalog`. Anything else, including another account's partner, is
+/// PARTNER_NOT_FOUND (docs/behaviour.md#isolation).
+pub fn own_partner(ctx: &mut Ctx<'_>, catalog: Catalog, identifier: &str) -> OpResult<Partner> {
+    let id = if identifier.starts_with("arn:") {
+        match arn::parse_partner(identifier) {
+            Some(a) if a.account == ctx.caller.account.as_str() && a.catalog == catalog.as_str() => a.id,
+            _ => return Err(partner_not_found(identifier).into()),
         }
-        None => identifier.to_string(),
+    } else {
+        PartnerId::parse(identifier).map_err(|_| partner_not_found(identifier))?
     };
     match ctx.tx.partner_by_id(catalog, &id)? {
         Some(p) if p.account == ctx.caller.account => Ok(p),
@@ -51,10 +70,50 @@ pub fn own_partner(ctx: &mut Ctx<'_>, catalog: &str, identifier: &str) -> OpResu
     }
 }
 
-/// Check (and, in catalog AWS, consume) the email verification code for `email`.
-/// Sandbox accepts any 6 digits (the model already checked the format).
-pub fn consume_email_code(ctx: &mut Ctx<'_>, catalog: &str, email: &str, code: &str) -> OpResult<()> {
-    if catalog != "AWS" {
+/// The caller's partner with a published profile (PARTNER_PROFILE_NOT_FOUND without one).
+pub fn own_published_partner(ctx: &mut Ctx<'_>, catalog: Catalog, identifier: &str) -> OpResult<Partner> {
+    let partner = own_partner(ctx, catalog, identifier)?;
+    if !PublishedProfile::load(ctx.tx, &partner, ctx.now)?.is_published() {
+        return Err(ApiError::not_found(
+            ResourceNotFoundExceptionReason::PartnerProfileNotFound,
+            format!("Partner {} has no published profile yet; run StartProfileUpdateTask first", partner.id),
+        )
+        .into());
+    }
+    Ok(partner)
+}
+
+/// The partner of `account` in `catalog` if its profile is published.
+pub fn published_partner_of(
+    tx: &mut dyn Tx,
+    catalog: Catalog,
+    account: &AccountId,
+    now: Millis,
+) -> OpResult<Option<Partner>> {
+    match tx.partner_by_account(catalog, account)? {
+        Some(p) if PublishedProfile::load(tx, &p, now)?.is_published() => Ok(Some(p)),
+        _ => Ok(None),
+    }
+}
+
+/// The partner that published profile `profile_id` in `catalog`, if any.
+pub fn publisher_of(
+    tx: &mut dyn Tx,
+    catalog: Catalog,
+    profile_id: &ProfileId,
+    now: Millis,
+) -> OpResult<Option<Partner>> {
+    match tx.partner_by_profile_id(catalog, profile_id)? {
+        Some(p) if PublishedProfile::load(tx, &p, now)?.is_published() => Ok(Some(p)),
+        _ => Ok(None),
+    }
+}
+
+/// Check (and, in catalog AWS, consume) the email verification code for
+/// `email`. Sandbox accepts any 6 digits (the model already checked the
+/// format) (docs/behaviour.md#email-verification-codes).
+pub fn consume_email_code(ctx: &mut Ctx<'_>, catalog: Catalog, email: &str, code: &str) -> OpResult<()> {
+    if catalog == Catalog::Sandbox {
         return Ok(());
     }
     let address = email.to_lowercase();
@@ -65,200 +124,175 @@ pub fn consume_email_code(ctx: &mut Ctx<'_>, catalog: &str, email: &str, code: &
         }
         _ => Err(ApiError::field(
             "EmailVerificationCode",
-            FieldCode::InvalidValue,
+            FieldValidationCode::InvalidValue,
             format!("The verification code for {email} is wrong or has expired"),
         )
         .into()),
     }
 }
 
-/// Usage kind counted for verification codes.
-pub const EMAIL_CODE_USAGE: &str = "email_code";
-
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-struct SendEmailVerificationCodeRequest {
-    catalog: String,
-    email: String,
+/// Status and end time of a profile update task at a given service time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TaskState {
+    pub status: ProfileTaskStatus,
+    pub ended_at: Option<Millis>,
 }
 
-pub fn send_email_verification_code(ctx: &mut Ctx<'_>, input: Value) -> OpResult<Value> {
-    let req: SendEmailVerificationCodeRequest = parse(input)?;
-    if req.catalog != "AWS" {
-        // Sandbox sends nothing and accepts any 6 digits.
-        return Ok(json!({}));
+/// The status of `task` at `now`.
+pub fn task_state(task: &ProfileTask, now: Millis) -> TaskState {
+    if let Some(at) = task.canceled_at {
+        return TaskState { status: ProfileTaskStatus::Canceled, ended_at: Some(at) };
     }
-    let address = req.email.to_lowercase();
-    check_rolling_quota(
-        ctx,
-        &req.catalog,
-        EMAIL_CODE_USAGE,
-        &address,
-        ctx.settings.email_codes_per_day,
-        "LIMIT_EXCEEDED_NUMBER_OF_EMAIL",
-        &format!("Too many verification codes sent to {} in the last 24 hours", req.email),
-    )?;
-    let code = ctx.ids.code();
-    ctx.tx.put_email_code(&EmailCode {
-        catalog: req.catalog.clone(),
-        address: address.clone(),
-        code: code.clone(),
-        sent_at: ctx.now,
-        expires_at: ctx.now + ms(ctx.settings.email_code_validity_minutes, MINUTE_MS),
-    })?;
-    ctx.tx.append_outbox(&OutboxMessage {
-        id: 0,
-        sent_at: ctx.now,
-        catalog: req.catalog.clone(),
-        address: req.email.clone(),
-        kind: "EMAIL_VERIFICATION_CODE".into(),
-        code: Some(code),
-        body: json!({"Subject": "Your AWS Partner Central verification code"}),
-    })?;
-    record(ctx, &req.catalog, EMAIL_CODE_USAGE, &address)?;
-    Ok(json!({}))
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-struct CreatePartnerRequest {
-    catalog: String,
-    legal_name: String,
-    primary_solution_type: String,
-    alliance_lead_contact: AllianceLeadContact,
-    email_verification_code: String,
-    #[serde(default)]
-    tags: Option<Vec<crate::tags::TagInput>>,
-}
-
-/// The FieldValidationErrors for reserved tag keys (starting with `aws:`), named `{member}[i].Key`.
-pub fn tag_key_errors<'a>(member: &str, keys: impl Iterator<Item = &'a str>) -> Vec<pcentral_model::FieldError> {
-    keys.enumerate()
-        .filter(|(_, k)| k.to_lowercase().starts_with("aws:"))
-        .map(|(i, _)| {
-            pcentral_model::FieldError::new(
-                &format!("{member}[{i}].Key"),
-                FieldCode::InvalidValue,
-                "Tag keys starting with aws: are reserved".into(),
-            )
-        })
-        .collect()
-}
-
-/// Tag keys starting with `aws:` are reserved.
-pub fn check_tag_keys<'a>(member: &str, keys: impl Iterator<Item = &'a str>) -> OpResult<()> {
-    let bad = tag_key_errors(member, keys);
-    if bad.is_empty() {
-        Ok(())
-    } else {
-        Err(ApiError::fields(bad).into())
+    if let Some(f) = &task.forced {
+        return TaskState { status: ProfileTaskStatus::Failed, ended_at: Some(f.at) };
+    }
+    match task.due_at {
+        Some(due) if due <= now => TaskState { status: ProfileTaskStatus::Succeeded, ended_at: Some(due) },
+        _ => TaskState { status: ProfileTaskStatus::InProgress, ended_at: None },
     }
 }
 
-pub fn create_partner(ctx: &mut Ctx<'_>, input: Value) -> OpResult<Value> {
-    let req: CreatePartnerRequest = parse(input)?;
-    let tags: Vec<(String, String)> = req.tags.unwrap_or_default().into_iter().map(|t| (t.key, t.value)).collect();
-    check_tag_keys("Tags", tags.iter().map(|(k, _)| k.as_str()))?;
-    if ctx.tx.partner_by_account(&req.catalog, &ctx.caller.account)?.is_some() {
-        return Err(ApiError::conflict(
-            "DUPLICATE_PARTNER",
-            format!("Account {} already has a partner in catalog {}", ctx.caller.account, req.catalog),
-        )
-        .into());
-    }
-    if ctx.tx.partner_by_legal_name(&req.catalog, &legal_name_key(&req.legal_name))?.is_some() {
-        return Err(ApiError::conflict(
-            "DUPLICATE_PARTNER",
-            format!("A partner with legal name {:?} already exists in catalog {}", req.legal_name, req.catalog),
-        )
-        .into());
-    }
-    consume_email_code(ctx, &req.catalog, &req.alliance_lead_contact.email, &req.email_verification_code)?;
-    if req.catalog == "AWS" && ctx.settings.require_verification_for_aws_catalog {
-        crate::verification::check_for_partner(ctx, &req.legal_name)?;
-    }
-    let partner = Partner {
-        catalog: req.catalog.clone(),
-        account: ctx.caller.account.clone(),
-        id: ctx.ids.id("partner-"),
-        legal_name: req.legal_name.clone(),
-        created_at: ctx.now,
-        alliance_lead: req.alliance_lead_contact,
-        draft: ProfileContent {
-            display_name: req.legal_name.clone(),
-            description: req.legal_name,
-            website_url: DRAFT_URL.into(),
-            logo_url: DRAFT_URL.into(),
-            primary_solution_type: req.primary_solution_type,
-            industry_segments: vec!["OTHER".into()],
-            translation_source_locale: "en-US".into(),
-            localized_contents: None,
-            headquarters: None,
-        },
-        profile_id: ctx.ids.id("pprofile-"),
-        visibility: None,
-        domains: Vec::new(),
-        tags,
-    };
-    ctx.tx.insert_partner(&partner)?;
-    let mut out = partner_view(ctx, &partner, &PublishedProfile::Draft);
-    out["AllianceLeadContact"] = json!(partner.alliance_lead);
-    Ok(out)
+/// The profile as the world sees it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PublishedProfile {
+    /// No task has succeeded yet: the draft made at creation, without ProfileId.
+    Draft,
+    /// The content of the latest succeeded task.
+    Published(Box<ProfileContent>),
 }
 
-/// The GetPartner view of a partner.
-pub fn partner_view(ctx: &Ctx<'_>, partner: &Partner, profile: &PublishedProfile) -> Value {
-    let domains: Vec<Value> = partner
-        .domains
-        .iter()
-        .map(|d| json!({"DomainName": d.domain_name, "RegisteredAt": timestamp::format(d.registered_at)}))
-        .collect();
-    json!({
-        "Catalog": partner.catalog,
-        "Arn": partner_arn(&ctx.caller.region, partner),
-        "Id": partner.id,
-        "LegalName": partner.legal_name,
-        "CreatedAt": timestamp::format(partner.created_at),
-        "Profile": profile_view(partner, profile),
-        "AwsTrainingCertificationEmailDomains": domains,
+impl PublishedProfile {
+    /// Derive the profile from the partner's tasks at `now`.
+    pub fn derive(tasks: &[ProfileTask], now: Millis) -> PublishedProfile {
+        let mut published: Option<ProfileContent> = None;
+        let mut headquarters = None;
+        for task in tasks {
+            if task_state(task, now).status == ProfileTaskStatus::Succeeded {
+                if task.details.headquarters.is_some() {
+                    headquarters = task.details.headquarters.clone();
+                }
+                published = Some(task.details.clone());
+            }
+        }
+        match published {
+            Some(mut content) => {
+                content.headquarters = headquarters;
+                PublishedProfile::Published(Box::new(content))
+            }
+            None => PublishedProfile::Draft,
+        }
+    }
+
+    pub fn load(tx: &mut dyn Tx, partner: &Partner, now: Millis) -> Result<PublishedProfile, StoreError> {
+        let tasks = tx.profile_tasks(&partner.id)?;
+        Ok(Self::derive(&tasks, now))
+    }
+
+    pub fn is_published(&self) -> bool {
+        matches!(self, PublishedProfile::Published(_))
+    }
+
+    /// The `Profile` member of a partner's views.
+    pub fn view(&self, partner: &Partner) -> wire::PartnerProfile {
+        match self {
+            PublishedProfile::Draft => partner_profile(&partner.draft, None),
+            PublishedProfile::Published(content) => partner_profile(content, Some(partner.profile_id.clone())),
+        }
+    }
+}
+
+fn localized_view(items: &Option<Vec<LocalizedContent>>) -> Option<Vec<wire::LocalizedContent>> {
+    items.as_ref().map(|items| {
+        items
+            .iter()
+            .map(|c| wire::LocalizedContent {
+                display_name: c.display_name.clone(),
+                description: c.description.clone(),
+                website_url: c.website_url.clone(),
+                logo_url: c.logo_url.clone(),
+                locale: c.locale.clone(),
+            })
+            .collect()
     })
 }
 
-pub fn get_partner(ctx: &mut Ctx<'_>, input: Value) -> OpResult<Value> {
-    let req: ResourceRequest = parse(input)?;
-    let partner = own_partner(ctx, &req.catalog, &req.identifier)?;
-    let profile = PublishedProfile::load(ctx, &partner)?;
-    Ok(partner_view(ctx, &partner, &profile))
+fn headquarters_view(h: &Option<Headquarters>) -> Option<wire::Headquarters> {
+    h.as_ref().map(|h| wire::Headquarters {
+        country_code: h.country_code.clone(),
+        subdivision_code: h.subdivision_code.clone(),
+    })
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-struct ListPartnersRequest {
-    catalog: String,
-    next_token: Option<String>,
-}
-
-pub fn list_partners(ctx: &mut Ctx<'_>, input: Value) -> OpResult<Value> {
-    let req: ListPartnersRequest = parse(input)?;
-    if req.next_token.is_some() {
-        // A caller has at most one partner per catalog, so no page ever has a next token.
-        return Err(
-            ApiError::field("NextToken", FieldCode::InvalidValue, "NextToken is not valid for this request").into()
-        );
+/// Profile content as a `PartnerProfile` (with its id once published).
+pub fn partner_profile(c: &ProfileContent, profile_id: Option<ProfileId>) -> wire::PartnerProfile {
+    wire::PartnerProfile {
+        display_name: c.display_name.clone(),
+        description: c.description.clone(),
+        website_url: c.website_url.clone(),
+        logo_url: c.logo_url.clone(),
+        primary_solution_type: c.primary_solution_type,
+        industry_segments: c.industry_segments.clone(),
+        translation_source_locale: c.translation_source_locale.clone(),
+        localized_contents: localized_view(&c.localized_contents),
+        headquarters: headquarters_view(&c.headquarters),
+        profile_id,
     }
-    let summaries: Vec<Value> = ctx
-        .tx
-        .partner_by_account(&req.catalog, &ctx.caller.account)?
-        .iter()
-        .map(|p| {
-            json!({
-                "Catalog": p.catalog,
-                "Arn": partner_arn(&ctx.caller.region, p),
-                "Id": p.id,
-                "LegalName": p.legal_name,
-                "CreatedAt": timestamp::format(p.created_at),
-            })
-        })
-        .collect();
-    Ok(json!({ "PartnerSummaryList": summaries }))
+}
+
+/// Profile content as `TaskDetails`.
+pub fn task_details(c: &ProfileContent) -> wire::TaskDetails {
+    wire::TaskDetails {
+        display_name: c.display_name.clone(),
+        description: c.description.clone(),
+        website_url: c.website_url.clone(),
+        logo_url: c.logo_url.clone(),
+        primary_solution_type: c.primary_solution_type,
+        industry_segments: c.industry_segments.clone(),
+        translation_source_locale: c.translation_source_locale.clone(),
+        localized_contents: localized_view(&c.localized_contents),
+        headquarters: headquarters_view(&c.headquarters),
+    }
+}
+
+/// `TaskDetails` as stored profile content.
+pub fn profile_content(d: wire::TaskDetails) -> ProfileContent {
+    ProfileContent {
+        display_name: d.display_name,
+        description: d.description,
+        website_url: d.website_url,
+        logo_url: d.logo_url,
+        primary_solution_type: d.primary_solution_type,
+        industry_segments: d.industry_segments,
+        translation_source_locale: d.translation_source_locale,
+        localized_contents: d.localized_contents.map(|items| {
+            items
+                .into_iter()
+                .map(|c| LocalizedContent {
+                    display_name: c.display_name,
+                    description: c.description,
+                    website_url: c.website_url,
+                    logo_url: c.logo_url,
+                    locale: c.locale,
+                })
+                .collect()
+        }),
+        headquarters: d
+            .headquarters
+            .map(|h| Headquarters { country_code: h.country_code, subdivision_code: h.subdivision_code }),
+    }
+}
+
+/// The alliance lead as the wire sends it.
+pub fn alliance_lead_view(a: &AllianceLead) -> wire::AllianceLeadContact {
+    wire::AllianceLeadContact {
+        first_name: a.first_name.clone(),
+        last_name: a.last_name.clone(),
+        email: a.email.clone(),
+        business_title: a.business_title.clone(),
+    }
+}
+
+/// A wire alliance lead contact as stored.
+pub fn alliance_lead(a: wire::AllianceLeadContact) -> AllianceLead {
+    AllianceLead { first_name: a.first_name, last_name: a.last_name, email: a.email, business_title: a.business_title }
 }

@@ -1,17 +1,22 @@
-//! The storage interface the core talks to, and the records it stores.
+//! The storage interface the core talks to.
 //!
 //! A backend implements [`Store`] (transactions) and hands the core a
-//! [`Tx`]: typed reads and writes inside one transaction. Every mutating
-//! request runs in one write transaction, including its idempotency record;
-//! reads run in a read transaction that never waits behind a writer.
+//! [`Tx`]: typed reads and writes of the [`crate::records`] inside one
+//! transaction. Every mutating request runs in one write transaction,
+//! including its idempotency record; reads run in a read transaction that
+//! never waits behind a writer.
 
-use std::collections::BTreeMap;
-
-use pcentral_model::{ApiError, Millis};
+use pcentral_model::wire::{ConnectionType, ConnectionTypeStatus, InvitationStatus, ParticipantType, VerificationType};
+use pcentral_model::{AccountId, ApiError, Catalog, ConnectionId, InvitationId, Millis, PartnerId, ProfileId};
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 
-use crate::settings::Settings;
+use crate::records::{
+    AccountRecord, Connection, ConnectionPreferences, EmailCode, EventDelivery, EventFilter, FaultRule,
+    IdempotencyRecord, Invitation, NewEvent, OutboxMessage, Partner, ProfileTask, QualificationsAssociation,
+    QualificationsGroup, QualificationsTask, QualificationsTaskId, QualificationsTaskKind, ServiceState,
+    StoredCredential, StoredEvent, UsageKind, Verification,
+};
+use crate::tools::ToolError;
 
 /// A storage failure. `Conflict` means the backend aborted the transaction
 /// because of a concurrent one (for example a serialization failure); the
@@ -24,11 +29,20 @@ pub enum StoreError {
     Backend(String),
 }
 
-/// Why an operation stopped: an answer for the client, or a storage failure.
+/// Why an operation or a developer tool stopped: an answer for the client,
+/// a tool's refusal, or a storage failure. Any of them rolls the
+/// transaction back.
 #[derive(Debug, Clone)]
 pub enum Failure {
     Api(ApiError),
+    Tool(ToolError),
     Store(StoreError),
+}
+
+impl From<ToolError> for Failure {
+    fn from(e: ToolError) -> Self {
+        Failure::Tool(e)
+    }
 }
 
 impl From<ApiError> for Failure {
@@ -44,11 +58,13 @@ impl From<StoreError> for Failure {
 }
 
 impl Failure {
-    /// The error the client sees: storage failures become InternalServerException.
+    /// The error the client sees: storage failures become an
+    /// InternalServerException that says nothing about the storage (the
+    /// server logs the details).
     pub fn into_api_error(self) -> ApiError {
         match self {
             Failure::Api(e) => e,
-            Failure::Store(e) => ApiError::internal(format!("Internal error ({e})")),
+            Failure::Tool(_) | Failure::Store(_) => ApiError::internal("Internal error; the request changed nothing"),
         }
     }
 }
@@ -89,572 +105,78 @@ pub fn write<T>(store: &dyn Store, mut body: impl FnMut(&mut dyn Tx) -> OpResult
     out.ok_or_else(|| Failure::Store(StoreError::Backend("transaction produced no result".into())))
 }
 
-/// Typed access to stored records inside one transaction.
-pub trait Tx {
-    // Service-wide state shared by every node.
-    fn service_state(&mut self) -> Result<ServiceState, StoreError>;
-    fn put_service_state(&mut self, state: &ServiceState) -> Result<(), StoreError>;
-
-    // Partners (one per account per catalog).
-    fn partner_by_account(&mut self, catalog: &str, account: &str) -> Result<Option<Partner>, StoreError>;
-    fn partner_by_id(&mut self, catalog: &str, id: &str) -> Result<Option<Partner>, StoreError>;
-    /// The partner whose legal name has this key (see [`crate::partners::legal_name_key`]).
-    fn partner_by_legal_name(&mut self, catalog: &str, legal_name_key: &str) -> Result<Option<Partner>, StoreError>;
-    fn insert_partner(&mut self, partner: &Partner) -> Result<(), StoreError>;
-    /// The partner that reserved `profile_id` (published or not).
-    fn partner_by_profile_id(&mut self, catalog: &str, profile_id: &str) -> Result<Option<Partner>, StoreError>;
-    /// Also keeps the index of `partner.domains`: a domain belongs to at most
-    /// one partner per catalog (a second owner is `StoreError::Conflict`).
-    fn update_partner(&mut self, partner: &Partner) -> Result<(), StoreError>;
-    /// The id of the partner in `catalog` that linked `domain` (lower-case).
-    fn partner_id_by_domain(&mut self, catalog: &str, domain: &str) -> Result<Option<String>, StoreError>;
-
-    // Profile update tasks.
-    /// Every task of the partner, oldest first.
-    fn profile_tasks(&mut self, partner_id: &str) -> Result<Vec<ProfileTask>, StoreError>;
-    fn insert_profile_task(&mut self, task: &ProfileTask) -> Result<(), StoreError>;
-    fn update_profile_task(&mut self, task: &ProfileTask) -> Result<(), StoreError>;
-
-    // Email verification codes (one live code per catalog and address).
-    fn email_code(&mut self, catalog: &str, address: &str) -> Result<Option<EmailCode>, StoreError>;
-    fn put_email_code(&mut self, code: &EmailCode) -> Result<(), StoreError>;
-    fn delete_email_code(&mut self, catalog: &str, address: &str) -> Result<(), StoreError>;
-
-    // Outbox of everything "sent".
-    fn append_outbox(&mut self, message: &OutboxMessage) -> Result<(), StoreError>;
-    /// Messages, oldest first, optionally only those to `address` (case-insensitive).
-    fn outbox(&mut self, address: Option<&str>) -> Result<Vec<OutboxMessage>, StoreError>;
-
-    // Usage counted by rolling-window quotas.
-    fn count_usage(&mut self, catalog: &str, kind: &str, scope: &str, since: Millis) -> Result<u64, StoreError>;
-    fn record_usage(&mut self, catalog: &str, kind: &str, scope: &str, at: Millis) -> Result<(), StoreError>;
-
-    // Idempotency records.
-    fn idempotency(
-        &mut self,
-        account: &str,
-        operation: &str,
-        token: &str,
-    ) -> Result<Option<IdempotencyRecord>, StoreError>;
-    /// Insert or replace the record for (account, operation, token).
-    fn put_idempotency(&mut self, record: &IdempotencyRecord) -> Result<(), StoreError>;
-
-    // Connection preferences (at most one stored record per account per catalog).
-    fn connection_preferences(
-        &mut self,
-        catalog: &str,
-        account: &str,
-    ) -> Result<Option<ConnectionPreferences>, StoreError>;
-    /// Insert or replace the record for (catalog, account).
-    fn put_connection_preferences(&mut self, preferences: &ConnectionPreferences) -> Result<(), StoreError>;
-
-    // Connection invitations. A backend keeps at most one invitation whose
-    // stored status is PENDING per (catalog, unordered account pair, type):
-    // a second one is `StoreError::Conflict`.
-    fn invitation(&mut self, catalog: &str, id: &str) -> Result<Option<Invitation>, StoreError>;
-    /// Every invitation `account` sent or received, newest first (CreatedAt
-    /// descending, then id ascending).
-    fn invitations_of(&mut self, catalog: &str, account: &str) -> Result<Vec<Invitation>, StoreError>;
-    /// Invitations between the two accounts, in either direction, with this
-    /// stored status.
-    fn invitations_between(
-        &mut self,
-        catalog: &str,
-        a: &str,
-        b: &str,
-        status: &str,
-    ) -> Result<Vec<Invitation>, StoreError>;
-    /// How many invitations `sender` sent that are stored PENDING and expire after `now`.
-    fn count_open_invitations(&mut self, catalog: &str, sender: &str, now: Millis) -> Result<u64, StoreError>;
-    fn insert_invitation(&mut self, invitation: &Invitation) -> Result<(), StoreError>;
-    fn update_invitation(&mut self, invitation: &Invitation) -> Result<(), StoreError>;
-
-    // Connections. A backend keeps at most one connection with an ACTIVE type
-    // per (catalog, unordered account pair), hence at most one ACTIVE entry per
-    // (catalog, pair, type): a second one is `StoreError::Conflict`.
-    fn connection(&mut self, catalog: &str, id: &str) -> Result<Option<Connection>, StoreError>;
-    /// Every connection of `account`, newest first (creation time descending, then id ascending).
-    fn connections_of(&mut self, catalog: &str, account: &str) -> Result<Vec<Connection>, StoreError>;
-    /// The pair's connection that still has an ACTIVE type, if any.
-    fn live_connection_between(&mut self, catalog: &str, a: &str, b: &str) -> Result<Option<Connection>, StoreError>;
-    /// How many connections of `account` have at least one ACTIVE type.
-    fn count_live_connections(&mut self, catalog: &str, account: &str) -> Result<u64, StoreError>;
-    fn insert_connection(&mut self, connection: &Connection) -> Result<(), StoreError>;
-    fn update_connection(&mut self, connection: &Connection) -> Result<(), StoreError>;
-
-    // Verification records: at most one per (account, type); a restart replaces it.
-    fn verification(&mut self, account: &str, verification_type: &str) -> Result<Option<Verification>, StoreError>;
-    fn verification_by_token(&mut self, token: &str) -> Result<Option<Verification>, StoreError>;
-    /// Insert or replace the record for (account, type).
-    fn put_verification(&mut self, verification: &Verification) -> Result<(), StoreError>;
-
-    // Qualifications tasks, associations and groups (one catalog at a time).
-    // A backend keeps at most one open task (`ended_at` unset) per partner:
-    // a second one is `StoreError::Conflict`.
-    /// The partner's tasks of `kind`, oldest first.
-    fn qualifications_tasks_of(
-        &mut self,
-        catalog: &str,
-        owner_partner_id: &str,
-        kind: &str,
-    ) -> Result<Vec<QualificationsTask>, StoreError>;
-    /// Every task of the catalog whose outcome is not stored yet, oldest first.
-    fn open_qualifications_tasks(&mut self, catalog: &str) -> Result<Vec<QualificationsTask>, StoreError>;
-    fn insert_qualifications_task(&mut self, task: &QualificationsTask) -> Result<(), StoreError>;
-    fn update_qualifications_task(&mut self, task: &QualificationsTask) -> Result<(), StoreError>;
-    /// Every stored association of the catalog, oldest first. At most one per subsidiary.
-    fn qualifications_associations(&mut self, catalog: &str) -> Result<Vec<QualificationsAssociation>, StoreError>;
-    fn insert_qualifications_association(&mut self, association: &QualificationsAssociation) -> Result<(), StoreError>;
-    fn delete_qualifications_association(&mut self, catalog: &str, subsidiary_account: &str) -> Result<(), StoreError>;
-    fn qualifications_groups(&mut self, catalog: &str) -> Result<Vec<QualificationsGroup>, StoreError>;
-    /// Insert or replace the group of (catalog, primary account).
-    fn put_qualifications_group(&mut self, group: &QualificationsGroup) -> Result<(), StoreError>;
-    fn delete_qualifications_group(&mut self, catalog: &str, primary_account: &str) -> Result<(), StoreError>;
-
-    // Registered credentials.
-    fn credential(&mut self, access_key_id: &str) -> Result<Option<StoredCredential>, StoreError>;
-    fn insert_credential(&mut self, credential: &StoredCredential) -> Result<(), StoreError>;
-    fn credentials(&mut self) -> Result<Vec<StoredCredential>, StoreError>;
-
-    // Accounts configured by an admin (display name, seller profile).
-    fn account(&mut self, account: &str) -> Result<Option<AccountRecord>, StoreError>;
-    /// Every configured account, by account id.
-    fn accounts(&mut self) -> Result<Vec<AccountRecord>, StoreError>;
-    /// Insert or replace the record of `record.account`.
-    fn put_account(&mut self, record: &AccountRecord) -> Result<(), StoreError>;
-    /// Remove the account record and the key pairs registered for the
-    /// account; answers whether there was anything to remove.
-    fn delete_account(&mut self, account: &str) -> Result<bool, StoreError>;
-
-    // Developer tools: reset and export.
-    /// Delete the data `scope` selects (see [`ResetScope`]).
-    fn reset(&mut self, scope: &ResetScope) -> Result<(), StoreError>;
-    /// Every stored record that a fixture holds, in a stable order.
-    fn all_records(&mut self) -> Result<StoredRecords, StoreError>;
-
-    // Events (see `crate::events`), in recording order (`seq`).
-    /// Append an event; when its `unique_key` is already stored, append
-    /// nothing and answer `false`.
-    fn append_event(&mut self, event: &crate::events::NewEvent) -> Result<bool, StoreError>;
-    /// Stored events matching `filter`, oldest first.
-    fn events(&mut self, filter: &crate::events::EventFilter) -> Result<Vec<crate::events::StoredEvent>, StoreError>;
-    /// Undelivered events whose next attempt is due at wall time `wall`, oldest first.
-    fn due_events(&mut self, wall: Millis, limit: i64) -> Result<Vec<crate::events::StoredEvent>, StoreError>;
-    /// Replace the delivery state of event `seq`.
-    fn put_event_delivery(&mut self, seq: i64, delivery: &crate::events::EventDelivery) -> Result<(), StoreError>;
-    /// Invitations stored PENDING whose `expires_at` is at or before `now`, soonest first.
-    fn expired_pending_invitations(&mut self, now: Millis, limit: i64) -> Result<Vec<Invitation>, StoreError>;
-}
-
-/// State shared by all nodes: the service clock offset and runtime settings.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct ServiceState {
-    /// Service clock = wall clock + this offset. Only grows.
-    pub clock_offset_ms: i64,
-    /// Settings changed at runtime through the admin API; `None` means the
-    /// settings the server was started with.
-    pub settings: Option<Settings>,
-    /// Key (hex) that signs pagination tokens; created by the store's migrations.
-    #[serde(default)]
-    pub pagination_key: String,
-    /// Fault-injection rules set through the admin API (applied by the server).
-    #[serde(default)]
-    pub faults: Vec<FaultRule>,
-}
-
-/// What an injected fault does to a matching API call.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum FaultKind {
-    /// Answer ThrottlingException (429) without running the operation.
-    ThrottleBefore,
-    /// Answer InternalServerException (500) without running the operation.
-    InternalBefore,
-    /// Run and commit the operation, then answer InternalServerException (500).
-    InternalAfterCommit,
-    /// Wait `delay_ms`, then carry on.
-    Delay,
-}
-
-/// One fault-injection rule. `None` filters match everything.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct FaultRule {
+/// A position in a list ordered newest first (creation time descending, id
+/// ascending): the last item of the previous page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Cursor {
+    #[serde(rename = "c")]
+    pub created_at: Millis,
+    #[serde(rename = "i")]
     pub id: String,
-    /// Operation name (e.g. `AcceptConnectionInvitation`), or every operation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub operation: Option<String>,
-    /// Caller account id, or every account.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub account: Option<String>,
-    pub kind: FaultKind,
-    /// How many more times the rule fires; `None` is unlimited.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub remaining: Option<u64>,
-    /// Chance (0..=1) that a matching call is hit; `None` is always.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub probability: Option<f64>,
-    /// For `delay`: how long to wait.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub delay_ms: Option<u64>,
 }
 
-/// The alliance lead contact of a partner.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct AllianceLeadContact {
-    pub first_name: String,
-    pub last_name: String,
-    pub email: String,
-    pub business_title: String,
+/// One page of a caller's invitations, newest first.
+#[derive(Debug, Clone, PartialEq)]
+pub struct InvitationQuery {
+    pub catalog: Catalog,
+    /// The caller: invitations it sent or received.
+    pub account: AccountId,
+    pub participant_type: Option<ParticipantType>,
+    pub connection_type: Option<ConnectionType>,
+    /// The status at `now` (a stored PENDING past its expiry is EXPIRED).
+    pub status: Option<InvitationStatus>,
+    /// What the caller sees as the other side (the receiver identifier as
+    /// typed, for the sender; the sender's profile id, for the receiver); empty: any.
+    pub other_identifiers: Vec<String>,
+    /// Service time.
+    pub now: Millis,
+    pub after: Option<Cursor>,
+    pub limit: usize,
 }
 
-/// Localized profile content, as on the wire.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct LocalizedContent {
-    pub display_name: String,
-    pub description: String,
-    pub website_url: String,
-    pub logo_url: String,
-    pub locale: String,
+/// Which connection types a connection listing keeps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TypeFilter {
+    /// Every connection, terminated ones included.
+    All,
+    /// Connections with at least one ACTIVE type.
+    Live,
+    /// Connections that have this type (in this status, when given).
+    Type(ConnectionType, Option<ConnectionTypeStatus>),
 }
 
-/// Headquarters of a partner.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct Headquarters {
-    pub country_code: String,
-    pub subdivision_code: String,
+/// One page of a caller's connections, newest first.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConnectionQuery {
+    pub catalog: Catalog,
+    pub account: AccountId,
+    pub types: TypeFilter,
+    /// Only connections with one of these accounts on the other side; `None`: any.
+    pub others: Option<Vec<AccountId>>,
+    pub after: Option<Cursor>,
+    pub limit: usize,
 }
 
-/// Profile content: the members of `TaskDetails` (and of `PartnerProfile`
-/// without `ProfileId`), with wire names.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct ProfileContent {
-    pub display_name: String,
-    pub description: String,
-    pub website_url: String,
-    pub logo_url: String,
-    pub primary_solution_type: String,
-    pub industry_segments: Vec<String>,
-    pub translation_source_locale: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub localized_contents: Option<Vec<LocalizedContent>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub headquarters: Option<Headquarters>,
-}
-
-/// A training/certification email domain linked to a partner.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct PartnerDomain {
-    pub domain_name: String,
-    pub registered_at: Millis,
-}
-
-/// A partner: one per account per catalog.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Partner {
-    pub catalog: String,
-    pub account: String,
-    pub id: String,
-    pub legal_name: String,
-    pub created_at: Millis,
-    pub alliance_lead: AllianceLeadContact,
-    /// The unpublished draft made at creation (placeholders of SEMANTICS §12 Q5).
-    pub draft: ProfileContent,
-    /// Reserved at creation; shown once a profile task has succeeded.
-    pub profile_id: String,
-    /// Set by PutProfileVisibility; PUBLIC when never set.
-    pub visibility: Option<String>,
-    pub domains: Vec<PartnerDomain>,
-    /// Tags in insertion order.
-    pub tags: Vec<(String, String)>,
-}
-
-/// An outcome forced by an admin, overriding the due time.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ForcedOutcome {
-    pub status: String,
-    pub at: Millis,
-    /// For FAILED: the `ProfileValidationErrorReason` and message to report.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reason: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub message: Option<String>,
-}
-
-/// A profile update task.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ProfileTask {
-    pub partner_id: String,
-    pub task_id: String,
-    /// The TaskDetails as submitted.
-    pub details: ProfileContent,
-    pub started_at: Millis,
-    /// When it succeeds on its own; `None` holds it IN_PROGRESS.
-    pub due_at: Option<Millis>,
-    pub canceled_at: Option<Millis>,
-    pub forced: Option<ForcedOutcome>,
-}
-
-/// A live email verification code.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct EmailCode {
-    pub catalog: String,
-    /// Lower-cased address.
-    pub address: String,
-    pub code: String,
-    pub sent_at: Millis,
-    pub expires_at: Millis,
-}
-
-/// Something "sent" by the service.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct OutboxMessage {
-    /// Assigned by the store; 0 when appending.
-    pub id: i64,
-    pub sent_at: Millis,
-    pub catalog: String,
-    pub address: String,
-    pub kind: String,
-    pub code: Option<String>,
-    pub body: Value,
-}
-
-/// A stored answer to a request carrying a ClientToken.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct IdempotencyRecord {
-    pub account: String,
-    pub operation: String,
-    pub token: String,
-    pub fingerprint: String,
-    pub response: Value,
-    pub created_at: Millis,
-}
-
-/// An account's connection preferences in one catalog.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ConnectionPreferences {
-    pub catalog: String,
-    pub account: String,
-    /// `ALLOW_ALL` | `DENY_ALL` | `ALLOW_BY_DEFAULT_DENY_SOME`.
-    pub access_type: String,
-    /// Profile ids or account ids; enforced only under `ALLOW_BY_DEFAULT_DENY_SOME`.
-    pub excluded: Vec<String>,
-    pub updated_at: Millis,
-    pub revision: i64,
-}
-
-/// A connection invitation, shared by its sender and its receiver.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Invitation {
-    pub catalog: String,
-    pub id: String,
-    pub sender_account: String,
-    /// The sender's partner profile id at creation (what the receiver sees).
-    pub sender_profile_id: String,
-    /// Resolved from `receiver_identifier`.
-    pub receiver_account: String,
-    /// `ReceiverIdentifier` exactly as supplied (what the sender sees).
-    pub receiver_identifier: String,
-    pub connection_type: String,
-    pub message: String,
-    pub inviter_email: String,
-    pub inviter_name: String,
-    pub created_at: Millis,
-    /// Time of the last stored transition.
-    pub updated_at: Millis,
-    pub expires_at: Millis,
-    /// Stored status: `PENDING`, `ACCEPTED`, `REJECTED`, `CANCELED`, or
-    /// `EXPIRED` once a write has materialised an expiry. A stored `PENDING`
-    /// past `expires_at` is EXPIRED (see [`crate::invitations::effective_status`]).
-    pub status: String,
-    pub connection_id: Option<String>,
-    /// Write-only: no output carries it.
-    pub reject_reason: Option<String>,
-}
-
-/// One entry of a connection's `ConnectionTypes` map.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ConnectionTypeEntry {
-    /// Acceptance time of the invitation that set this type up.
-    pub created_at: Millis,
-    /// Sender of that invitation (no output carries it; qualifications need it).
-    pub inviter_account: String,
-    pub inviter_email: String,
-    pub inviter_name: String,
-    /// `ACTIVE` | `CANCELED`.
-    pub status: String,
-    pub canceled_at: Option<Millis>,
-    pub canceled_by: Option<String>,
-    /// Write-only reason given to CancelConnection.
-    pub cancel_reason: Option<String>,
-}
-
-/// A connection between two accounts in one catalog.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Connection {
-    pub catalog: String,
-    pub id: String,
-    /// The two participants (the inviter of the first type first).
-    pub participants: [String; 2],
-    /// Internal creation time (the list order).
-    pub created_at: Millis,
-    pub updated_at: Millis,
-    pub types: BTreeMap<String, ConnectionTypeEntry>,
-}
-
-impl Connection {
-    /// Whether `account` takes part in the connection.
-    pub fn has_participant(&self, account: &str) -> bool {
-        self.participants.iter().any(|p| p == account)
-    }
-
-    /// The participant that is not `account`.
-    pub fn other_participant(&self, account: &str) -> &str {
-        if self.participants[0] == account {
-            &self.participants[1]
-        } else {
-            &self.participants[0]
-        }
-    }
-
-    /// Whether any type is ACTIVE (a connection without one is terminated history).
-    pub fn is_live(&self) -> bool {
-        self.types.values().any(|t| t.status == "ACTIVE")
-    }
-}
-
-/// A registered key pair. The secret is stored encrypted by the server.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct StoredCredential {
-    pub access_key_id: String,
-    pub account: String,
-    /// The secret, encrypted with the server key (opaque to the core and the store).
-    pub secret_encrypted: String,
-    pub created_at: Millis,
-}
-
-/// The business details of a verification, with wire names.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct BusinessDetails {
-    pub legal_name: String,
-    pub registration_id: String,
-    pub country_code: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub jurisdiction_of_incorporation: Option<String>,
-}
-
-/// An outcome forced by an admin on a verification.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct ForcedVerification {
-    /// `SUCCEEDED` | `FAILED` | `REJECTED`.
-    pub status: String,
-    pub reason: Option<String>,
-    pub at: Millis,
-}
-
-/// An account's verification of one type (business or registrant). Its
-/// status is derived (see [`crate::verification::state`]).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Verification {
-    pub account: String,
-    /// `BUSINESS_VERIFICATION` | `REGISTRANT_VERIFICATION`.
-    pub verification_type: String,
-    /// Business details as submitted (absent on a record an admin created by force).
-    pub business: Option<BusinessDetails>,
-    pub started_at: Millis,
-    /// Registrant: the secret part of the completion URL.
-    pub completion_token: Option<String>,
-    pub completion_url_expires_at: Option<Millis>,
-    /// Registrant: when the completion URL was opened.
-    pub customer_action_at: Option<Millis>,
-    /// When it succeeds on its own (business: from the start; registrant:
-    /// from the customer action). `None` while waiting for the customer.
-    pub due_at: Option<Millis>,
-    pub forced: Option<ForcedVerification>,
-}
-
-/// A qualifications association or disassociation task.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct QualificationsTask {
-    pub catalog: String,
-    /// `ASSOCIATION` | `DISASSOCIATION`.
-    pub kind: String,
-    pub task_id: String,
-    /// The partner that started it (the subsidiary).
-    pub owner_account: String,
-    pub owner_partner_id: String,
-    pub owner_profile_id: String,
-    /// The primary partner, resolved at start.
-    pub primary_account: String,
-    pub primary_partner_id: String,
-    pub primary_profile_id: String,
-    pub started_at: Millis,
-    pub due_at: Millis,
-    /// Set once a write stored the outcome (at `due_at`, or earlier when a
-    /// SUBSIDIARY cancel settled it).
-    pub ended_at: Option<Millis>,
-}
-
-/// A subsidiary associated with a primary partner.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct QualificationsAssociation {
-    pub catalog: String,
-    pub subsidiary_account: String,
-    pub subsidiary_partner_id: String,
-    pub subsidiary_profile_id: String,
-    pub primary_account: String,
-    pub primary_partner_id: String,
-    pub primary_profile_id: String,
-    pub associated_at: Millis,
-}
-
-/// A primary partner with at least one associated subsidiary.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct QualificationsGroup {
-    pub catalog: String,
-    pub primary_account: String,
-    /// Time of the last join or leave (shown as UpdatedAt).
-    pub updated_at: Millis,
-}
-
-/// An account configured by an admin: how it appears to the other side of a
-/// connection when it has no published profile (SEMANTICS §7).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct AccountRecord {
-    /// 12-digit AWS account id.
-    pub account: String,
-    /// `AccountSummary.Name`; the account id when unset.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub display_name: Option<String>,
-    /// The account's AWS Marketplace seller profile, if it is a seller.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub seller_profile: Option<SellerProfile>,
-}
-
-/// An AWS Marketplace seller profile (`SellerProfileSummary`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct SellerProfile {
-    pub id: String,
-    pub name: String,
-}
-
-/// What a reset deletes. With neither `account` nor `catalog`, every
-/// business record (partners, tasks, codes, outbox, usage, idempotency,
-/// preferences, invitations, connections, verifications, qualifications);
-/// `catalog` narrows to one catalog (verifications, which belong to accounts,
-/// stay), `account` to the records the account owns or takes part in (its
-/// email codes and the outbox stay: they belong to addresses). `everything`
-/// also deletes registered credentials and accounts, and resets settings,
-/// fault rules and the service clock.
+/// What a reset deletes (docs/behaviour.md and the README's Developer tools):
+/// with neither `account` nor `catalog`, every business record; `catalog`
+/// narrows to one catalog's records (verifications, which belong to accounts,
+/// stay), `account` to the records the account owns or takes part in (email
+/// codes and the outbox stay: they belong to addresses). `everything` also
+/// deletes registered credentials and accounts, and resets settings, fault
+/// rules and the service clock.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ResetScope {
-    pub account: Option<String>,
-    pub catalog: Option<String>,
+    pub account: Option<AccountId>,
+    pub catalog: Option<Catalog>,
     pub everything: bool,
+}
+
+/// The qualifications records that involve some accounts (see [`Tx::qualifications_of`]).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct QualificationsRecords {
+    pub associations: Vec<QualificationsAssociation>,
+    pub groups: Vec<QualificationsGroup>,
+    pub open_tasks: Vec<QualificationsTask>,
 }
 
 /// Every record a fixture holds, as stored (see [`crate::fixtures`]).
@@ -672,4 +194,191 @@ pub struct StoredRecords {
     pub qualifications_groups: Vec<QualificationsGroup>,
     pub email_codes: Vec<EmailCode>,
     pub credentials: Vec<StoredCredential>,
+}
+
+/// Typed access to stored records inside one transaction.
+pub trait Tx {
+    // Service-wide state shared by every node.
+    fn service_state(&mut self) -> Result<ServiceState, StoreError>;
+    fn put_service_state(&mut self, state: &ServiceState) -> Result<(), StoreError>;
+    /// The fault-injection rules in force (a developer tool; see `crate::faults`).
+    fn fault_rules(&mut self) -> Result<Vec<FaultRule>, StoreError>;
+    fn put_fault_rules(&mut self, rules: &[FaultRule]) -> Result<(), StoreError>;
+
+    // Partners (one per account per catalog).
+    fn partner_by_account(&mut self, catalog: Catalog, account: &AccountId) -> Result<Option<Partner>, StoreError>;
+    fn partner_by_id(&mut self, catalog: Catalog, id: &PartnerId) -> Result<Option<Partner>, StoreError>;
+    /// The partner whose legal name has this key (see [`crate::partners::legal_name_key`]).
+    fn partner_by_legal_name(&mut self, catalog: Catalog, legal_name_key: &str) -> Result<Option<Partner>, StoreError>;
+    /// The partner that reserved `profile_id` (published or not).
+    fn partner_by_profile_id(
+        &mut self,
+        catalog: Catalog,
+        profile_id: &ProfileId,
+    ) -> Result<Option<Partner>, StoreError>;
+    fn insert_partner(&mut self, partner: &Partner) -> Result<(), StoreError>;
+    /// Also keeps the index of `partner.domains`: a domain belongs to at most
+    /// one partner per catalog (a second owner is `StoreError::Conflict`).
+    fn update_partner(&mut self, partner: &Partner) -> Result<(), StoreError>;
+    /// The partner in `catalog` that linked `domain` (lower-case).
+    fn partner_id_by_domain(&mut self, catalog: Catalog, domain: &str) -> Result<Option<PartnerId>, StoreError>;
+
+    // Profile update tasks.
+    /// Every task of the partner, oldest first.
+    fn profile_tasks(&mut self, partner_id: &PartnerId) -> Result<Vec<ProfileTask>, StoreError>;
+    fn insert_profile_task(&mut self, task: &ProfileTask) -> Result<(), StoreError>;
+    fn update_profile_task(&mut self, task: &ProfileTask) -> Result<(), StoreError>;
+
+    // Email verification codes (one live code per catalog and address).
+    fn email_code(&mut self, catalog: Catalog, address: &str) -> Result<Option<EmailCode>, StoreError>;
+    fn put_email_code(&mut self, code: &EmailCode) -> Result<(), StoreError>;
+    fn delete_email_code(&mut self, catalog: Catalog, address: &str) -> Result<(), StoreError>;
+
+    // Outbox of everything "sent".
+    fn append_outbox(&mut self, message: &OutboxMessage) -> Result<(), StoreError>;
+    /// Messages, oldest first, optionally only those to `address` (case-insensitive).
+    fn outbox(&mut self, address: Option<&str>) -> Result<Vec<OutboxMessage>, StoreError>;
+
+    // Usage counted by rolling-window quotas.
+    fn count_usage(&mut self, catalog: Catalog, kind: UsageKind, scope: &str, since: Millis)
+        -> Result<u64, StoreError>;
+    fn record_usage(&mut self, catalog: Catalog, kind: UsageKind, scope: &str, at: Millis) -> Result<(), StoreError>;
+
+    // Idempotency records.
+    fn idempotency(
+        &mut self,
+        account: &AccountId,
+        operation: &str,
+        token: &str,
+    ) -> Result<Option<IdempotencyRecord>, StoreError>;
+    /// Insert or replace the record for (account, operation, token).
+    fn put_idempotency(&mut self, record: &IdempotencyRecord) -> Result<(), StoreError>;
+
+    // Connection preferences (at most one stored record per account per catalog).
+    fn connection_preferences(
+        &mut self,
+        catalog: Catalog,
+        account: &AccountId,
+    ) -> Result<Option<ConnectionPreferences>, StoreError>;
+    /// Insert or replace the record for (catalog, account).
+    fn put_connection_preferences(&mut self, preferences: &ConnectionPreferences) -> Result<(), StoreError>;
+
+    // Connection invitations. A backend keeps at most one invitation whose
+    // stored status is PENDING per (catalog, unordered account pair, type):
+    // a second one is `StoreError::Conflict`.
+    fn invitation(&mut self, catalog: Catalog, id: &InvitationId) -> Result<Option<Invitation>, StoreError>;
+    /// One page of the invitations `query` selects, newest first.
+    fn list_invitations(&mut self, query: &InvitationQuery) -> Result<Vec<Invitation>, StoreError>;
+    /// Invitations of this type between the two accounts, in either
+    /// direction, stored PENDING (whether or not they have expired).
+    fn stored_pending_invitations(
+        &mut self,
+        catalog: Catalog,
+        pair: [&AccountId; 2],
+        connection_type: ConnectionType,
+    ) -> Result<Vec<Invitation>, StoreError>;
+    /// How many invitations `sender` sent that are stored PENDING and expire after `now`.
+    fn count_open_invitations(&mut self, catalog: Catalog, sender: &AccountId, now: Millis) -> Result<u64, StoreError>;
+    fn insert_invitation(&mut self, invitation: &Invitation) -> Result<(), StoreError>;
+    fn update_invitation(&mut self, invitation: &Invitation) -> Result<(), StoreError>;
+    /// Invitations stored PENDING whose `expires_at` is at or before `now`, soonest first.
+    fn expired_pending_invitations(&mut self, now: Millis, limit: usize) -> Result<Vec<Invitation>, StoreError>;
+
+    // Connections. A backend keeps at most one connection with an ACTIVE type
+    // per (catalog, unordered account pair), hence at most one ACTIVE entry per
+    // (catalog, pair, type): a second one is `StoreError::Conflict`.
+    fn connection(&mut self, catalog: Catalog, id: &ConnectionId) -> Result<Option<Connection>, StoreError>;
+    /// One page of the connections `query` selects, newest first.
+    fn list_connections(&mut self, query: &ConnectionQuery) -> Result<Vec<Connection>, StoreError>;
+    /// The pair's connection that still has an ACTIVE type, if any.
+    fn live_connection_between(
+        &mut self,
+        catalog: Catalog,
+        pair: [&AccountId; 2],
+    ) -> Result<Option<Connection>, StoreError>;
+    /// How many connections of `account` have at least one ACTIVE type.
+    fn count_live_connections(&mut self, catalog: Catalog, account: &AccountId) -> Result<u64, StoreError>;
+    fn insert_connection(&mut self, connection: &Connection) -> Result<(), StoreError>;
+    fn update_connection(&mut self, connection: &Connection) -> Result<(), StoreError>;
+
+    // Verification records: at most one per (account, type); a restart replaces it.
+    fn verification(
+        &mut self,
+        account: &AccountId,
+        verification_type: VerificationType,
+    ) -> Result<Option<Verification>, StoreError>;
+    fn verification_by_token(&mut self, token: &str) -> Result<Option<Verification>, StoreError>;
+    /// Insert or replace the record for (account, type).
+    fn put_verification(&mut self, verification: &Verification) -> Result<(), StoreError>;
+
+    // Qualifications tasks, associations and groups. A backend keeps at most
+    // one open task (`ended_at` unset) per partner: a second one is
+    // `StoreError::Conflict`.
+    /// The partner's tasks of `kind`, oldest first.
+    fn qualifications_tasks_of(
+        &mut self,
+        catalog: Catalog,
+        owner_partner_id: &PartnerId,
+        kind: QualificationsTaskKind,
+    ) -> Result<Vec<QualificationsTask>, StoreError>;
+    /// The task `task_id` of `catalog`.
+    fn qualifications_task(
+        &mut self,
+        catalog: Catalog,
+        task_id: &QualificationsTaskId,
+    ) -> Result<Option<QualificationsTask>, StoreError>;
+    /// The records that involve any of `accounts` in `catalog`: associations
+    /// and open tasks (outcome not stored yet) where one of them is the
+    /// subsidiary or the primary, and the groups they lead; oldest first.
+    fn qualifications_of(
+        &mut self,
+        catalog: Catalog,
+        accounts: &[&AccountId],
+    ) -> Result<QualificationsRecords, StoreError>;
+    fn insert_qualifications_task(&mut self, task: &QualificationsTask) -> Result<(), StoreError>;
+    fn update_qualifications_task(&mut self, task: &QualificationsTask) -> Result<(), StoreError>;
+    /// At most one association per subsidiary.
+    fn insert_qualifications_association(&mut self, association: &QualificationsAssociation) -> Result<(), StoreError>;
+    fn delete_qualifications_association(
+        &mut self,
+        catalog: Catalog,
+        subsidiary_account: &AccountId,
+    ) -> Result<(), StoreError>;
+    /// Insert or replace the group of (catalog, primary account).
+    fn put_qualifications_group(&mut self, group: &QualificationsGroup) -> Result<(), StoreError>;
+    fn delete_qualifications_group(&mut self, catalog: Catalog, primary_account: &AccountId) -> Result<(), StoreError>;
+
+    // Registered credentials.
+    fn credential(&mut self, access_key_id: &str) -> Result<Option<StoredCredential>, StoreError>;
+    fn insert_credential(&mut self, credential: &StoredCredential) -> Result<(), StoreError>;
+    fn credentials(&mut self) -> Result<Vec<StoredCredential>, StoreError>;
+
+    // Accounts configured by an admin (display name, seller profile).
+    fn account(&mut self, account: &AccountId) -> Result<Option<AccountRecord>, StoreError>;
+    /// The accounts whose configured seller profile has this id.
+    fn accounts_with_seller_profile(&mut self, seller_profile_id: &str) -> Result<Vec<AccountRecord>, StoreError>;
+    /// Every configured account, by account id.
+    fn accounts(&mut self) -> Result<Vec<AccountRecord>, StoreError>;
+    /// Insert or replace the record of `record.account`.
+    fn put_account(&mut self, record: &AccountRecord) -> Result<(), StoreError>;
+    /// Remove the account record and the key pairs registered for the
+    /// account; answers whether there was anything to remove.
+    fn delete_account(&mut self, account: &AccountId) -> Result<bool, StoreError>;
+
+    // Developer tools: reset and export.
+    /// Delete the data `scope` selects (see [`ResetScope`]).
+    fn reset(&mut self, scope: &ResetScope) -> Result<(), StoreError>;
+    /// Every stored record that a fixture holds, in a stable order.
+    fn all_records(&mut self) -> Result<StoredRecords, StoreError>;
+
+    // Events (see `crate::events`), in recording order (`seq`).
+    /// Append an event; when its `unique_key` is already stored, append
+    /// nothing and answer `false`.
+    fn append_event(&mut self, event: &NewEvent) -> Result<bool, StoreError>;
+    /// Stored events matching `filter`, oldest first.
+    fn events(&mut self, filter: &EventFilter) -> Result<Vec<StoredEvent>, StoreError>;
+    /// Undelivered events whose next attempt is due at wall time `wall`, oldest first.
+    fn due_events(&mut self, wall: Millis, limit: usize) -> Result<Vec<StoredEvent>, StoreError>;
+    /// Replace the delivery state of event `seq`.
+    fn put_event_delivery(&mut self, seq: i64, delivery: &EventDelivery) -> Result<(), StoreError>;
 }

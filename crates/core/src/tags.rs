@@ -1,83 +1,70 @@
 //! Tags on partners (the only taggable resource): TagResource, UntagResource,
-//! ListTagsForResource. The catalog and the partner come from the ARN; the
-//! ARN's partition and region are not compared (as for partner identifiers).
+//! ListTagsForResource (docs/behaviour.md#tags). The catalog and the partner
+//! come from the ARN; the ARN's partition and region are not compared.
 
-use pcentral_model::{ApiError, FieldCode, FieldError, CATALOGS};
-use serde::Deserialize;
-use serde_json::{json, Value};
+use pcentral_model::wire::{self, FieldValidationCode, ResourceNotFoundExceptionReason};
+use pcentral_model::{ApiError, Catalog, FieldError};
 
-use crate::operations::{parse, Ctx};
-use crate::partners::tag_key_errors;
-use crate::store::{OpResult, Partner};
+use crate::arn;
+use crate::ctx::Ctx;
+use crate::records::Partner;
+use crate::store::OpResult;
 
 /// Tags a resource may carry (the model's TagList maximum).
 pub const MAX_TAGS: usize = 200;
 
-/// The (account, catalog, partner id) of a partner ARN, or `None` when the
-/// ARN (already matching `TaggableResourceArn`) names something else.
-pub fn parse_partner_arn(arn: &str) -> Option<(&str, &str, &str)> {
-    // arn:<partition>:partnercentral:<region>:<account>:catalog/<catalog>/partner/<id>
-    let parts: Vec<&str> = arn.splitn(6, ':').collect();
-    let [_, _, _, _, account, resource] = parts.as_slice() else {
-        return None;
-    };
-    let segments: Vec<&str> = resource.split('/').collect();
-    let ["catalog", catalog, "partner", id] = segments.as_slice() else {
-        return None;
-    };
-    let id_ok = id
-        .strip_prefix("partner-")
-        .is_some_and(|rest| rest.len() == 13 && rest.bytes().all(|b| b.is_ascii_alphanumeric()));
-    let catalog_ok = !catalog.is_empty() && catalog.bytes().all(|b| b.is_ascii_alphabetic() || b == b'-' || b == b'_');
-    (id_ok && catalog_ok).then_some((*account, *catalog, *id))
+/// The FieldValidationErrors for reserved tag keys (starting with `aws:`), named `{member}[i].Key`.
+pub fn reserved_key_errors<'a>(member: &str, keys: impl Iterator<Item = &'a str>) -> Vec<FieldError> {
+    keys.enumerate()
+        .filter(|(_, k)| k.to_lowercase().starts_with("aws:"))
+        .map(|(i, _)| {
+            FieldError::new(
+                &format!("{member}[{i}].Key"),
+                FieldValidationCode::InvalidValue,
+                "Tag keys starting with aws: are reserved".into(),
+            )
+        })
+        .collect()
 }
 
 fn arn_error(arn: &str) -> FieldError {
     FieldError::new(
         "ResourceArn",
-        FieldCode::InvalidValue,
+        FieldValidationCode::InvalidValue,
         format!("{arn} is not a partner ARN; only partners can be tagged"),
     )
 }
 
 /// The caller's partner named by a partner ARN; anything else well-formed is PARTNER_NOT_FOUND.
-fn tagged_partner(ctx: &mut Ctx<'_>, arn: &str) -> OpResult<Partner> {
-    let not_found = || ApiError::not_found("PARTNER_NOT_FOUND", format!("Partner {arn} not found"));
-    let Some((account, catalog, id)) = parse_partner_arn(arn) else {
-        return Err(ApiError::fields(vec![arn_error(arn)]).into());
+fn tagged_partner(ctx: &mut Ctx<'_>, resource_arn: &str) -> OpResult<Partner> {
+    let not_found = || {
+        ApiError::not_found(
+            ResourceNotFoundExceptionReason::PartnerNotFound,
+            format!("Partner {resource_arn} not found"),
+        )
     };
-    if account != ctx.caller.account || !CATALOGS.contains(&catalog) {
+    let Some(named) = arn::parse_partner(resource_arn) else {
+        return Err(ApiError::fields(vec![arn_error(resource_arn)]).into());
+    };
+    let Ok(catalog) = named.catalog.parse::<Catalog>() else {
+        return Err(not_found().into());
+    };
+    if named.account != ctx.caller.account.as_str() {
         return Err(not_found().into());
     }
-    match ctx.tx.partner_by_id(catalog, id)? {
+    match ctx.tx.partner_by_id(catalog, &named.id)? {
         Some(p) if p.account == ctx.caller.account => Ok(p),
         _ => Err(not_found().into()),
     }
 }
 
-/// A `Tag` of a request (TagResource, CreatePartner).
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-pub struct TagInput {
-    pub key: String,
-    pub value: String,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-struct TagResourceRequest {
-    resource_arn: String,
-    tags: Vec<TagInput>,
-}
-
-pub fn tag_resource(ctx: &mut Ctx<'_>, input: Value) -> OpResult<Value> {
-    let req: TagResourceRequest = parse(input)?;
+pub fn tag_resource(ctx: &mut Ctx<'_>, req: wire::TagResourceRequest) -> OpResult<wire::TagResourceResponse> {
     // Every input fault at once: the ARN's kind and reserved keys.
     let mut faults = Vec::new();
-    if parse_partner_arn(&req.resource_arn).is_none() {
+    if arn::parse_partner(&req.resource_arn).is_none() {
         faults.push(arn_error(&req.resource_arn));
     }
-    faults.extend(tag_key_errors("Tags", req.tags.iter().map(|t| t.key.as_str())));
+    faults.extend(reserved_key_errors("Tags", req.tags.iter().map(|t| t.key.as_str())));
     if !faults.is_empty() {
         return Err(ApiError::fields(faults).into());
     }
@@ -91,61 +78,30 @@ pub fn tag_resource(ctx: &mut Ctx<'_>, input: Value) -> OpResult<Value> {
     if partner.tags.len() > MAX_TAGS {
         return Err(ApiError::field(
             "Tags",
-            FieldCode::TooManyValues,
+            FieldValidationCode::TooManyValues,
             format!("A partner can have at most {MAX_TAGS} tags; this request would make {}", partner.tags.len()),
         )
         .into());
     }
     ctx.tx.update_partner(&partner)?;
-    Ok(json!({}))
+    Ok(wire::TagResourceResponse {})
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-struct UntagResourceRequest {
-    resource_arn: String,
-    tag_keys: Vec<String>,
-}
-
-pub fn untag_resource(ctx: &mut Ctx<'_>, input: Value) -> OpResult<Value> {
-    let req: UntagResourceRequest = parse(input)?;
+pub fn untag_resource(ctx: &mut Ctx<'_>, req: wire::UntagResourceRequest) -> OpResult<wire::UntagResourceResponse> {
     let mut partner = tagged_partner(ctx, &req.resource_arn)?;
     let before = partner.tags.len();
     partner.tags.retain(|(k, _)| !req.tag_keys.contains(k));
     if partner.tags.len() != before {
         ctx.tx.update_partner(&partner)?;
     }
-    Ok(json!({}))
+    Ok(wire::UntagResourceResponse {})
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "PascalCase")]
-struct ListTagsForResourceRequest {
-    resource_arn: String,
-}
-
-pub fn list_tags_for_resource(ctx: &mut Ctx<'_>, input: Value) -> OpResult<Value> {
-    let req: ListTagsForResourceRequest = parse(input)?;
+pub fn list_tags_for_resource(
+    ctx: &mut Ctx<'_>,
+    req: wire::ListTagsForResourceRequest,
+) -> OpResult<wire::ListTagsForResourceResponse> {
     let partner = tagged_partner(ctx, &req.resource_arn)?;
-    let tags: Vec<Value> = partner.tags.iter().map(|(k, v)| json!({"Key": k, "Value": v})).collect();
-    Ok(json!({"ResourceArn": req.resource_arn, "Tags": tags}))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn only_partner_arns_parse() {
-        let arn = "arn:aws:partnercentral:us-east-1:111111111111:catalog/AWS/partner/partner-0123456789abc";
-        assert_eq!(parse_partner_arn(arn), Some(("111111111111", "AWS", "partner-0123456789abc")));
-        for bad in [
-            "arn:aws:partnercentral:us-east-1:111111111111:catalog/AWS/partner-0123456789abc",
-            "arn:aws:partnercentral:us-east-1:111111111111:catalog/AWS/connection-preferences",
-            "arn:aws:partnercentral:us-east-1:111111111111:catalog/AWS/partner/partner-short",
-            "arn:aws:partnercentral:us-east-1:111111111111:catalog/AWS/partner/partner-0123456789abc/x",
-        ] {
-            assert_eq!(parse_partner_arn(bad), None, "{bad}");
-        }
-    }
+    let tags = partner.tags.iter().map(|(k, v)| wire::Tag { key: k.clone(), value: v.clone() }).collect();
+    Ok(wire::ListTagsForResourceResponse { resource_arn: req.resource_arn, tags: Some(tags) })
 }

@@ -1,5 +1,6 @@
 //! Every error pcentral answers with: the seven modeled exceptions and the
-//! protocol/auth errors of DECISIONS.md, with their HTTP status and JSON body.
+//! protocol and authentication errors (docs/behaviour.md#protocol), with their
+//! HTTP status and JSON body.
 //! This is the one place where an error becomes a status code and a body.
 
 use serde_json::{json, Map, Value};
@@ -66,6 +67,18 @@ impl ErrorKind {
         }
     }
 
+    /// Whether the exception has a `Reason` member in the model.
+    pub fn has_reason(self) -> bool {
+        matches!(
+            self,
+            ErrorKind::Validation
+                | ErrorKind::AccessDenied
+                | ErrorKind::ResourceNotFound
+                | ErrorKind::Conflict
+                | ErrorKind::ServiceQuotaExceeded
+        )
+    }
+
     /// Whether this is one of the model's exception shapes (which an operation may list).
     pub fn is_modeled(self) -> bool {
         matches!(
@@ -81,42 +94,21 @@ impl ErrorKind {
     }
 }
 
-/// `FieldValidationError.Code` values.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FieldCode {
-    RequiredFieldMissing,
-    DuplicateValue,
-    InvalidValue,
-    InvalidStringFormat,
-    TooManyValues,
-    ActionNotPermitted,
-    InvalidEnumValue,
-}
-
-impl FieldCode {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            FieldCode::RequiredFieldMissing => "REQUIRED_FIELD_MISSING",
-            FieldCode::DuplicateValue => "DUPLICATE_VALUE",
-            FieldCode::InvalidValue => "INVALID_VALUE",
-            FieldCode::InvalidStringFormat => "INVALID_STRING_FORMAT",
-            FieldCode::TooManyValues => "TOO_MANY_VALUES",
-            FieldCode::ActionNotPermitted => "ACTION_NOT_PERMITTED",
-            FieldCode::InvalidEnumValue => "INVALID_ENUM_VALUE",
-        }
-    }
-}
+pub use crate::wire::{
+    AccessDeniedExceptionReason, BusinessValidationCode, ConflictExceptionReason, FieldValidationCode,
+    ResourceNotFoundExceptionReason, ServiceQuotaExceededExceptionReason, ValidationExceptionReason,
+};
 
 /// One `FieldValidationError`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FieldError {
     pub name: String,
-    pub code: FieldCode,
+    pub code: FieldValidationCode,
     pub message: String,
 }
 
 impl FieldError {
-    pub fn new(name: &str, code: FieldCode, message: String) -> Self {
+    pub fn new(name: &str, code: FieldValidationCode, message: String) -> Self {
         FieldError { name: name.to_string(), code, message }
     }
 }
@@ -125,45 +117,62 @@ impl FieldError {
 #[derive(Debug, Clone, PartialEq)]
 pub enum ErrorDetail {
     Field(FieldError),
-    Business { code: &'static str, message: String },
+    Business { code: BusinessValidationCode, message: String },
 }
 
-/// An error answer: kind, optional `Reason`, message and validation details.
+/// An error answer: kind, `Reason` (a value of the model's reason enum for
+/// that exception, for the exceptions that have one), message and validation
+/// details. Build one with the constructor of its kind; each takes the
+/// model's typed reason, so a reason the model lacks cannot be written.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ApiError {
     pub kind: ErrorKind,
     pub reason: Option<&'static str>,
     pub message: String,
     pub details: Vec<ErrorDetail>,
+    /// The setting that decided this refusal (a quota, the verification
+    /// gate): not sent to the client, named in the server's log.
+    pub setting: Option<&'static str>,
 }
 
 impl ApiError {
-    pub fn new(kind: ErrorKind, reason: Option<&'static str>, message: impl Into<String>) -> Self {
-        ApiError { kind, reason, message: message.into(), details: Vec::new() }
+    /// An error of a kind without a `Reason` member (ThrottlingException,
+    /// InternalServerException and the protocol and authentication errors).
+    pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
+        debug_assert!(!kind.has_reason(), "{} needs a Reason", kind.type_name());
+        ApiError { kind, reason: None, message: message.into(), details: Vec::new(), setting: None }
     }
 
-    pub fn not_found(reason: &'static str, message: impl Into<String>) -> Self {
-        Self::new(ErrorKind::ResourceNotFound, Some(reason), message)
+    fn with_reason(kind: ErrorKind, reason: &'static str, message: impl Into<String>) -> Self {
+        ApiError { kind, reason: Some(reason), message: message.into(), details: Vec::new(), setting: None }
     }
 
-    pub fn conflict(reason: &'static str, message: impl Into<String>) -> Self {
-        Self::new(ErrorKind::Conflict, Some(reason), message)
+    pub fn not_found(reason: ResourceNotFoundExceptionReason, message: impl Into<String>) -> Self {
+        Self::with_reason(ErrorKind::ResourceNotFound, reason.as_str(), message)
     }
 
-    pub fn access_denied(reason: &'static str, message: impl Into<String>) -> Self {
-        Self::new(ErrorKind::AccessDenied, Some(reason), message)
+    pub fn conflict(reason: ConflictExceptionReason, message: impl Into<String>) -> Self {
+        Self::with_reason(ErrorKind::Conflict, reason.as_str(), message)
     }
 
-    pub fn quota(reason: &'static str, message: impl Into<String>) -> Self {
-        Self::new(ErrorKind::ServiceQuotaExceeded, Some(reason), message)
+    pub fn access_denied(reason: AccessDeniedExceptionReason, message: impl Into<String>) -> Self {
+        Self::with_reason(ErrorKind::AccessDenied, reason.as_str(), message)
+    }
+
+    pub fn quota(reason: ServiceQuotaExceededExceptionReason, message: impl Into<String>) -> Self {
+        Self::with_reason(ErrorKind::ServiceQuotaExceeded, reason.as_str(), message)
+    }
+
+    pub fn throttling(message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::Throttling, message)
     }
 
     pub fn internal(message: impl Into<String>) -> Self {
-        Self::new(ErrorKind::InternalServer, None, message)
+        Self::new(ErrorKind::InternalServer, message)
     }
 
     pub fn serialization(message: impl Into<String>) -> Self {
-        Self::new(ErrorKind::Serialization, None, message)
+        Self::new(ErrorKind::Serialization, message)
     }
 
     /// `ValidationException REQUEST_VALIDATION_FAILED` listing the given fields.
@@ -172,26 +181,34 @@ impl ApiError {
         let message = format!("Invalid input: {}", names.join(", "));
         ApiError {
             kind: ErrorKind::Validation,
-            reason: Some("REQUEST_VALIDATION_FAILED"),
+            reason: Some(ValidationExceptionReason::RequestValidationFailed.as_str()),
             message,
             details: fields.into_iter().map(ErrorDetail::Field).collect(),
+            setting: None,
         }
     }
 
     /// `ValidationException REQUEST_VALIDATION_FAILED` for one field.
-    pub fn field(name: &str, code: FieldCode, message: impl Into<String>) -> Self {
+    pub fn field(name: &str, code: FieldValidationCode, message: impl Into<String>) -> Self {
         Self::fields(vec![FieldError::new(name, code, message.into())])
     }
 
     /// `ValidationException BUSINESS_VALIDATION_FAILED` with one BusinessValidationError.
-    pub fn business(code: &'static str, message: impl Into<String>) -> Self {
+    pub fn business(code: BusinessValidationCode, message: impl Into<String>) -> Self {
         let message = message.into();
         ApiError {
             kind: ErrorKind::Validation,
-            reason: Some("BUSINESS_VALIDATION_FAILED"),
+            reason: Some(ValidationExceptionReason::BusinessValidationFailed.as_str()),
             message: message.clone(),
             details: vec![ErrorDetail::Business { code, message }],
+            setting: None,
         }
+    }
+
+    /// Note the setting that decided this refusal (for the server's log).
+    pub fn decided_by(mut self, setting: &'static str) -> Self {
+        self.setting = Some(setting);
+        self
     }
 
     pub fn status(&self) -> u16 {
@@ -212,7 +229,7 @@ impl ApiError {
                 .iter()
                 .map(|d| match d {
                     ErrorDetail::Field(f) => {
-                        json!({"FieldValidationError": {"Name": f.name, "Message": f.message, "Code": f.code.as_str()}})
+                        json!({"FieldValidationError": {"Name": f.name, "Message": f.message, "Code": f.code}})
                     }
                     ErrorDetail::Business { code, message } => {
                         json!({"BusinessValidationError": {"Message": message, "Code": code}})
@@ -235,3 +252,40 @@ impl std::fmt::Display for ApiError {
 }
 
 impl std::error::Error for ApiError {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::shapes::{model, Shape};
+
+    #[test]
+    fn kinds_with_a_reason_are_the_exceptions_with_a_reason_member() {
+        let kinds = [
+            ErrorKind::Validation,
+            ErrorKind::AccessDenied,
+            ErrorKind::ResourceNotFound,
+            ErrorKind::Conflict,
+            ErrorKind::ServiceQuotaExceeded,
+            ErrorKind::Throttling,
+            ErrorKind::InternalServer,
+        ];
+        for kind in kinds {
+            let Some(Shape::Structure { members, .. }) = model().shape(kind.type_name()) else {
+                panic!("{} is not in the model", kind.type_name());
+            };
+            assert!(kind.is_modeled());
+            assert_eq!(kind.has_reason(), members.iter().any(|m| m.name == "Reason"), "{}", kind.type_name());
+        }
+    }
+
+    #[test]
+    fn bodies_carry_typed_reasons_and_details() {
+        let e = ApiError::conflict(ConflictExceptionReason::DuplicatePartner, "taken");
+        assert_eq!(e.body(), json!({"__type": "ConflictException", "Message": "taken", "Reason": "DUPLICATE_PARTNER"}));
+        let v = ApiError::business(BusinessValidationCode::IncompatibleDomain, "no");
+        assert_eq!(v.body()["ErrorDetails"][0]["BusinessValidationError"]["Code"], "INCOMPATIBLE_DOMAIN");
+        let f = ApiError::field("Catalog", FieldValidationCode::InvalidValue, "Catalog must be one of: AWS, Sandbox");
+        assert_eq!(f.body()["ErrorDetails"][0]["FieldValidationError"]["Code"], "INVALID_VALUE");
+        assert_eq!(f.reason, Some("REQUEST_VALIDATION_FAILED"));
+    }
+}

@@ -2,20 +2,30 @@
 //! model (botocore's `partnercentral-account` 2025-04-04, embedded without its
 //! documentation as `service.json`).
 //!
-//! * [`shapes`]: the model loaded once: operations, shapes, compiled patterns.
+//! * [`wire`]: one Rust type per shape, generated from the model at build time.
+//! * [`ids`]: the catalog and the validated identifier newtypes.
+//! * [`shapes`]: the model loaded once at run time: operations, shapes,
+//!   compiled patterns (what validation walks).
 //! * [`validate`]: input checking (JSON types, then every constraint), with
-//!   the reporting rules of DECISIONS.md.
+//!   the reporting rules of docs/behaviour.md#validation.
 //! * [`errors`]: every error pcentral sends, with its status and body.
 //! * [`timestamp`]: the one wire timestamp format.
 //!
 //! Nothing here does I/O.
 
 pub mod errors;
+pub mod ids;
 pub mod shapes;
 pub mod timestamp;
 pub mod validate;
+pub mod wire;
 
-pub use errors::{ApiError, ErrorDetail, ErrorKind, FieldCode, FieldError};
+pub use errors::{ApiError, ErrorDetail, ErrorKind, FieldError, FieldValidationCode};
+pub use ids::{
+    AccountId, AssociationTaskId, Catalog, ConnectionId, DisassociationTaskId, IdError, IdSuffix, InvitationId,
+    PartnerId, PrefixedId, ProfileId, ProfileTaskId, UnknownValue,
+};
 pub use shapes::model;
-pub use timestamp::Millis;
-pub use validate::{check_input, InputError, CATALOGS};
+pub use timestamp::{Millis, Timestamp};
+pub use validate::{check_input, InputError};
+pub use wire::{Operation, OperationInput};

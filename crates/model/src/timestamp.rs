@@ -1,16 +1,22 @@
-//! Wire timestamps: RFC 3339, UTC, millisecond precision, `Z` (WIRE.md §3).
-//! Inside pcentral, time is milliseconds since the Unix epoch (`Millis`).
+//! Wire timestamps: RFC 3339, UTC, millisecond precision, `Z`
+//! (docs/behaviour.md#outputs). Inside pcentral, time is milliseconds since
+//! the Unix epoch (`Millis`); [`Timestamp`] is the wire form of one.
 
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use time::format_description::well_known::Rfc3339;
 use time::{OffsetDateTime, UtcOffset};
 
 /// Milliseconds since 1970-01-01T00:00:00Z.
 pub type Millis = i64;
 
-/// Format as `2026-01-15T09:30:00.123Z`.
+/// The latest time the wire format can express: 9999-12-31T23:59:59.999Z.
+pub const MAX: Millis = 253_402_300_799_999;
+
+/// Format as `2026-01-15T09:30:00.123Z`. Times outside years 0–9999 cannot be
+/// written in this format; the admin API refuses to move the clock there.
 pub fn format(ms: Millis) -> String {
-    let dt =
-        OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms) * 1_000_000).unwrap_or(OffsetDateTime::UNIX_EPOCH);
+    let dt = OffsetDateTime::from_unix_timestamp_nanos(i128::from(ms.clamp(0, MAX)) * 1_000_000)
+        .unwrap_or(OffsetDateTime::UNIX_EPOCH);
     format!(
         "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z",
         dt.year(),
@@ -29,6 +35,23 @@ pub fn parse(text: &str) -> Option<Millis> {
     i64::try_from(dt.unix_timestamp_nanos() / 1_000_000).ok()
 }
 
+/// A point in time as the wire writes it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Timestamp(pub Millis);
+
+impl Serialize for Timestamp {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&format(self.0))
+    }
+}
+
+impl<'de> Deserialize<'de> for Timestamp {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(d)?;
+        parse(&text).map(Timestamp).ok_or_else(|| serde::de::Error::custom(format!("not an RFC 3339 time: {text}")))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -37,8 +60,10 @@ mod tests {
     fn round_trips_with_millisecond_precision() {
         assert_eq!(format(0), "1970-01-01T00:00:00.000Z");
         assert_eq!(format(1_735_787_045_123), "2025-01-02T03:04:05.123Z");
+        assert_eq!(format(MAX), "9999-12-31T23:59:59.999Z");
         assert_eq!(parse("2025-01-02T03:04:05.123Z"), Some(1_735_787_045_123));
         assert_eq!(parse("2025-01-02T05:04:05.123+02:00"), Some(1_735_787_045_123));
+        assert_eq!(parse("9999-12-31T23:59:59.999Z"), Some(MAX));
         assert_eq!(parse("yesterday"), None);
     }
 }

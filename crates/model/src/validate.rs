@@ -5,17 +5,14 @@
 //! 2. `check_constraints`: every constraint of the model, reporting one
 //!    `FieldValidationError` per failing member, in model member order, with the
 //!    first failing check of: required → length → pattern / enum → range →
-//!    list size → list duplicates (DECISIONS.md, "Validation").
+//!    list size → list duplicates (docs/behaviour.md#validation).
 //!
 //! `null` members count as absent and unknown members are ignored.
 
-use crate::errors::{ApiError, FieldCode, FieldError};
+use crate::errors::{ApiError, FieldError, FieldValidationCode};
+use crate::ids::Catalog;
 use crate::shapes::{model, Shape};
 use serde_json::Value;
-
-/// Catalogs pcentral serves. The model only constrains the format; any other
-/// well-formed value is `INVALID_VALUE` on the `Catalog` member.
-pub const CATALOGS: [&str; 2] = ["AWS", "Sandbox"];
 
 /// Why an input was refused before any operation ran.
 #[derive(Debug, Clone, PartialEq)]
@@ -132,7 +129,7 @@ fn check_structure_members(shape_name: &str, value: &Value, path: &str, errors: 
         if set != 1 {
             errors.push(FieldError::new(
                 path,
-                FieldCode::InvalidValue,
+                FieldValidationCode::InvalidValue,
                 format!("{} must have exactly one member set, found {set}", display(path)),
             ));
             return;
@@ -143,7 +140,11 @@ fn check_structure_members(shape_name: &str, value: &Value, path: &str, errors: 
         match value.get(&member.name) {
             None | Some(Value::Null) => {
                 if required.contains(&member.name) {
-                    errors.push(FieldError::new(&name, FieldCode::RequiredFieldMissing, format!("{name} is required")));
+                    errors.push(FieldError::new(
+                        &name,
+                        FieldValidationCode::RequiredFieldMissing,
+                        format!("{name} is required"),
+                    ));
                 }
             }
             Some(v) => check_value(&member.target, v, &name, errors),
@@ -171,33 +172,33 @@ fn check_value(shape_name: &str, value: &Value, path: &str, errors: &mut Vec<Fie
             let Some(s) = value.as_str() else { return };
             let len = s.chars().count() as i64;
             if min.is_some_and(|m| len < m) || max.is_some_and(|m| len > m) {
-                errors.push(FieldError::new(path, FieldCode::InvalidValue, length_message(path, *min, *max)));
+                errors.push(FieldError::new(path, FieldValidationCode::InvalidValue, length_message(path, *min, *max)));
             } else if let Some(values) = enum_values {
                 if !values.iter().any(|v| v == s) {
                     errors.push(FieldError::new(
                         path,
-                        FieldCode::InvalidEnumValue,
+                        FieldValidationCode::InvalidEnumValue,
                         format!("{path} must be one of: {}", values.join(", ")),
                     ));
                 }
             } else if pattern.as_ref().is_some_and(|p| !p.is_match(s)) {
                 errors.push(FieldError::new(
                     path,
-                    FieldCode::InvalidStringFormat,
+                    FieldValidationCode::InvalidStringFormat,
                     format!("{path} does not match the required format"),
                 ));
-            } else if shape_name == "Catalog" && !crate::validate::CATALOGS.contains(&s) {
+            } else if shape_name == "Catalog" && s.parse::<Catalog>().is_err() {
                 errors.push(FieldError::new(
                     path,
-                    FieldCode::InvalidValue,
-                    format!("{path} must be one of: {}", CATALOGS.join(", ")),
+                    FieldValidationCode::InvalidValue,
+                    format!("{path} must be one of: {}", Catalog::ALL.map(Catalog::as_str).join(", ")),
                 ));
             }
         }
         Shape::Integer { min, max } => {
             let Some(n) = value.as_i64() else { return };
             if min.is_some_and(|m| n < m) || max.is_some_and(|m| n > m) {
-                errors.push(FieldError::new(path, FieldCode::InvalidValue, range_message(path, *min, *max)));
+                errors.push(FieldError::new(path, FieldValidationCode::InvalidValue, range_message(path, *min, *max)));
             }
         }
         Shape::List { member, min, max } => {
@@ -215,19 +216,19 @@ fn check_value(shape_name: &str, value: &Value, path: &str, errors: &mut Vec<Fie
             if max.is_some_and(|m| len > m) {
                 errors.push(FieldError::new(
                     path,
-                    FieldCode::TooManyValues,
+                    FieldValidationCode::TooManyValues,
                     format!("{path} has {len} items; at most {} allowed", max.unwrap_or_default()),
                 ));
             } else if min.is_some_and(|m| len < m) {
                 errors.push(FieldError::new(
                     path,
-                    FieldCode::InvalidValue,
+                    FieldValidationCode::InvalidValue,
                     format!("{path} needs at least {} items", min.unwrap_or_default()),
                 ));
             } else if let Some(dup) = first_duplicate(shape_name, items) {
                 errors.push(FieldError::new(
                     path,
-                    FieldCode::DuplicateValue,
+                    FieldValidationCode::DuplicateValue,
                     format!("{path} contains {dup} more than once"),
                 ));
             }
@@ -241,7 +242,7 @@ fn check_value(shape_name: &str, value: &Value, path: &str, errors: &mut Vec<Fie
             }
             let len = map.len() as i64;
             if min.is_some_and(|m| len < m) || max.is_some_and(|m| len > m) {
-                errors.push(FieldError::new(path, FieldCode::InvalidValue, range_message(path, *min, *max)));
+                errors.push(FieldError::new(path, FieldValidationCode::InvalidValue, range_message(path, *min, *max)));
             }
         }
         Shape::Boolean | Shape::Timestamp => {}
@@ -249,7 +250,7 @@ fn check_value(shape_name: &str, value: &Value, path: &str, errors: &mut Vec<Fie
 }
 
 /// The key by which items of a list must be unique, for the lists where
-/// DECISIONS.md refuses duplicates; `None` for lists that accept them.
+/// pcentral refuses duplicates (docs/behaviour.md#validation); `None` for lists that accept them.
 fn unique_key(list_shape: &str, item: &Value) -> Option<Option<String>> {
     let field = |name: &str| item.get(name).and_then(Value::as_str).map(str::to_string);
     match list_shape {

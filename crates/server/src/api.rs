@@ -4,13 +4,14 @@
 
 use std::sync::Arc;
 
+use pcentral_core::operations::{is_served, not_implemented};
 use pcentral_core::store::{read, write};
 use pcentral_core::{Caller, Failure};
-use pcentral_model::{check_input, model, ApiError, ErrorKind};
+use pcentral_model::{check_input, model, ApiError, ErrorKind, Operation};
 use serde_json::Value;
 
 use crate::app::{AppState, RandomIds};
-use crate::credentials::{authenticate, lookup_in};
+use crate::credentials::authenticate;
 use crate::faults;
 use crate::json_body;
 use crate::sigv4::RequestParts;
@@ -49,16 +50,14 @@ pub struct CallInfo {
 }
 
 /// The operation named by an `X-Amz-Target` value, if the model has it.
-pub fn operation_of(target: Option<&str>) -> Result<String, ApiError> {
-    let m = model();
-    let unknown = |t: &str| ApiError::new(ErrorKind::UnknownOperation, None, format!("Unknown operation {t}"));
+pub fn operation_of(target: Option<&str>) -> Result<Operation, ApiError> {
+    let unknown = |t: &str| ApiError::new(ErrorKind::UnknownOperation, format!("Unknown operation {t}"));
     let target = target.ok_or_else(|| unknown("(no X-Amz-Target header)"))?;
-    let name =
-        target.strip_prefix(&m.target_prefix).and_then(|rest| rest.strip_prefix('.')).ok_or_else(|| unknown(target))?;
-    if m.operation(name).is_none() {
-        return Err(unknown(target));
-    }
-    Ok(name.to_string())
+    target
+        .strip_prefix(&model().target_prefix)
+        .and_then(|rest| rest.strip_prefix('.'))
+        .and_then(Operation::from_name)
+        .ok_or_else(|| unknown(target))
 }
 
 /// Handle an API request whose body is already read (and within the size limit).
@@ -103,17 +102,16 @@ impl OwnedRequest {
 
 fn process(state: &AppState, req: &OwnedRequest, info: &mut CallInfo) -> Result<Value, ApiError> {
     let (caller, operation) = authenticate_and_route(state, req)?;
-    info.account = Some(caller.account.clone());
-    info.operation = Some(operation.clone());
-    if pcentral_core::handler(&operation).is_none() {
+    info.account = Some(caller.account.to_string());
+    info.operation = Some(operation.name().to_string());
+    if !is_served(operation) {
         // An operation not built yet says so whatever its input.
-        return Err(pcentral_core::operations::not_implemented(&operation));
+        return Err(not_implemented(operation));
     }
     let input = json_body::parse(&req.body).map_err(ApiError::serialization)?;
-    check_input(&operation, &input)?;
-    let readonly = model().operation(&operation).is_some_and(|op| op.readonly);
-    let injected =
-        faults::plan_for_call(state.store.as_ref(), &operation, &caller.account).map_err(Failure::into_api_error)?;
+    check_input(operation.name(), &input)?;
+    let injected = faults::plan_for_call(state.store.as_ref(), operation, &caller.account)
+        .map_err(|f| failed(operation, f, info))?;
     if injected.delay_ms > 0 {
         // A blocking thread: sleeping here holds no async worker.
         std::thread::sleep(std::time::Duration::from_millis(injected.delay_ms));
@@ -121,27 +119,17 @@ fn process(state: &AppState, req: &OwnedRequest, info: &mut CallInfo) -> Result<
     if let Some(e) = injected.before {
         return Err(e);
     }
-    let result = run_operation(state, &caller, &operation, input, readonly, info)?;
+    let result = run_operation(state, &caller, operation, &input, info)?;
     match injected.after_commit {
         Some(e) => Err(e),
         None => Ok(result),
     }
 }
 
-fn authenticate_and_route(state: &AppState, req: &OwnedRequest) -> Result<(Caller, String), ApiError> {
+fn authenticate_and_route(state: &AppState, req: &OwnedRequest) -> Result<(Caller, Operation), ApiError> {
     let wall = crate::app::wall_ms() / 1000;
-    let auth = authenticate(&state.credentials, &req.parts(), wall, |key_id| {
-        read(state.store.as_ref(), |tx| lookup_in(tx, key_id))
-    })
-    .map_err(Failure::into_api_error)?;
-    let who = auth.map_err(|e| {
-        let kind = match e.error_type() {
-            "MissingAuthenticationTokenException" => ErrorKind::MissingAuthenticationToken,
-            "IncompleteSignatureException" => ErrorKind::IncompleteSignature,
-            "UnrecognizedClientException" => ErrorKind::UnrecognizedClient,
-            _ => ErrorKind::InvalidSignature,
-        };
-        ApiError::new(kind, None, e.message())
+    let who = authenticate(&state.credentials, &req.parts(), wall, |key_id| {
+        read(state.store.as_ref(), |tx| Ok(tx.credential(key_id)?))
     })?;
     let operation = operation_of(req.header("x-amz-target"))?;
     let endpoint = format!("http://{}", req.header("host").unwrap_or("127.0.0.1:4599"));
@@ -151,30 +139,38 @@ fn authenticate_and_route(state: &AppState, req: &OwnedRequest) -> Result<(Calle
 fn run_operation(
     state: &AppState,
     caller: &Caller,
-    operation: &str,
-    input: Value,
-    readonly: bool,
+    operation: Operation,
+    input: &Value,
     info: &mut CallInfo,
 ) -> Result<Value, ApiError> {
     let wall = crate::app::wall_ms();
     let settings = &state.settings;
     let body = |tx: &mut dyn pcentral_core::Tx| {
-        pcentral_core::operations::execute(tx, &mut RandomIds, caller, operation, input.clone(), wall, settings)
+        pcentral_core::execute(tx, &mut RandomIds, caller, operation, input, wall, settings)
     };
-    let result = if readonly { read(state.store.as_ref(), body) } else { write(state.store.as_ref(), body) };
-    info.store_error = matches!(result, Err(Failure::Store(_)));
-    result
-        .map(|outcome| {
+    let result =
+        if operation.readonly() { read(state.store.as_ref(), body) } else { write(state.store.as_ref(), body) };
+    match result {
+        Ok(outcome) => {
             info.replayed = outcome.replayed;
-            outcome.response
-        })
-        .map_err(|f| {
-            let e = f.into_api_error();
-            if e.kind == ErrorKind::InternalServer {
-                tracing::error!(operation, error = %e.message, "operation failed");
-            }
-            e
-        })
+            Ok(outcome.response)
+        }
+        Err(f) => Err(failed(operation, f, info)),
+    }
+}
+
+/// The client's answer for a failed call; storage failures are logged here
+/// with their details, which the client never sees.
+fn failed(operation: Operation, failure: Failure, info: &mut CallInfo) -> ApiError {
+    if let Failure::Store(e) = &failure {
+        info.store_error = true;
+        tracing::error!(%operation, error = %e, "storage failed");
+    }
+    let e = failure.into_api_error();
+    if let Some(setting) = e.setting {
+        tracing::info!(%operation, setting, reason = e.reason.unwrap_or("-"), "refused by a setting");
+    }
+    e
 }
 
 #[cfg(test)]
@@ -183,7 +179,7 @@ mod tests {
 
     #[test]
     fn routing_uses_the_target_prefix_and_the_model() {
-        assert_eq!(operation_of(Some("PartnerCentralAccount.GetConnection")).ok(), Some("GetConnection".to_string()));
+        assert_eq!(operation_of(Some("PartnerCentralAccount.GetConnection")).ok(), Some(Operation::GetConnection));
         for bad in [
             None,
             Some("PartnerCentralAccount.Nope"),

@@ -6,6 +6,7 @@ use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use pcentral_core::{Ids, Settings, Store};
+use pcentral_model::IdSuffix;
 use rand::Rng;
 
 use crate::credentials::{CredentialRule, ServerKey};
@@ -51,13 +52,9 @@ pub fn wall_ms() -> i64 {
 pub struct RandomIds;
 
 impl Ids for RandomIds {
-    fn id(&mut self, prefix: &str) -> String {
-        // Lower-case base32: fits every id pattern of the model (SEMANTICS §14.3.1).
-        const CHARS: &[u8] = b"abcdefghijklmnopqrstuvwxyz234567";
-        let mut rng = rand::thread_rng();
-        let mut out = String::from(prefix);
-        out.extend((0..13).map(|_| CHARS[rng.gen_range(0..CHARS.len())] as char));
-        out
+    fn suffix(&mut self) -> IdSuffix {
+        // Lower-case base32: fits every id pattern of the model (docs/behaviour.md#identifiers-and-arns).
+        IdSuffix::from_base32(rand::thread_rng().gen())
     }
 
     fn code(&mut self) -> String {

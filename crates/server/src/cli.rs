@@ -2,17 +2,15 @@
 //! endpoint (`clock`, `outbox`, `credentials`, `settings`, `faults`), which call a
 //! running server over HTTP and print its JSON answer.
 
-use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use pcentral_core::settings::SubsidiaryCancel;
-use pcentral_core::Settings;
 use serde_json::{json, Value};
 
 use crate::app::AppState;
 use crate::credentials::{CredentialRule, ServerKey};
+use crate::settings::{LogFormat, Start};
 
 #[derive(Parser)]
 #[command(name = "pcentral", version, about = "A self-hostable AWS Partner Central Account API")]
@@ -342,216 +340,40 @@ pub enum VerificationAction {
     },
 }
 
-#[derive(Clone, Copy, ValueEnum)]
-pub enum LogFormat {
-    Text,
-    Json,
-}
-
-#[derive(Args)]
+/// `pcentral serve`'s arguments: one flag per setting (see `settings.rs`),
+/// resolved with the environment and the config file while parsing.
 pub struct ServeArgs {
-    /// Address to listen on.
-    #[arg(long, env = "PCENTRAL_LISTEN", default_value = "127.0.0.1:4599")]
-    pub listen: SocketAddr,
-    /// Directory of the SQLite database and the server key file.
-    #[arg(long, env = "PCENTRAL_DATA_DIR", default_value = ".pcentral")]
-    pub data_dir: PathBuf,
-    /// PostgreSQL URL (`postgres://user:password@host:port/database`) instead of SQLite; every node of a
-    /// deployment uses the same URL and the same server key.
-    #[arg(long, env = "PCENTRAL_DATABASE", hide_env_values = true)]
-    pub database: Option<String>,
-    /// Accept the local credentials convention (secret `test`) even when listening beyond loopback.
-    #[arg(long, env = "PCENTRAL_ALLOW_LOCAL_CREDENTIALS")]
-    pub allow_local_credentials: bool,
-    /// Key that encrypts registered secrets (base64, 32 bytes); default: `server.key` in the data directory.
-    #[arg(long, env = "PCENTRAL_SERVER_KEY", hide_env_values = true)]
-    pub server_key: Option<String>,
-    /// Token that admin calls from beyond loopback must send in `x-pcentral-admin-token`.
-    #[arg(long, env = "PCENTRAL_ADMIN_TOKEN", hide_env_values = true)]
-    pub admin_token: Option<String>,
-    /// Log format.
-    #[arg(long, env = "PCENTRAL_LOG_FORMAT", value_enum, default_value = "text")]
-    pub log_format: LogFormat,
-    /// Settings file: `name = value` lines, names as the long flags without `--`; flags and env win over it.
-    #[arg(long, env = "PCENTRAL_CONFIG")]
-    pub config: Option<PathBuf>,
-    /// JSON fixture (as written by `pcentral export`) to load at start when the database holds no records yet.
-    #[arg(long, env = "PCENTRAL_SEED")]
-    pub seed: Option<PathBuf>,
-    /// How many recent API requests this node keeps for `pcentral requests list`.
-    #[arg(long, env = "PCENTRAL_REQUESTS_LOG_SIZE", default_value_t = crate::observe::DEFAULT_LOG_SIZE)]
-    pub requests_log_size: usize,
-    /// Service seconds a profile update task takes to succeed.
-    #[arg(long, env = "PCENTRAL_PROFILE_TASK_DELAY_SECONDS", default_value_t = Settings::default().profile_task_delay_seconds)]
-    pub profile_task_delay_seconds: u64,
-    /// Minutes an emailed verification code stays valid.
-    #[arg(long, env = "PCENTRAL_EMAIL_CODE_VALIDITY_MINUTES", default_value_t = Settings::default().email_code_validity_minutes)]
-    pub email_code_validity_minutes: u64,
-    /// Hours a ClientToken's answer is replayed.
-    #[arg(long, env = "PCENTRAL_IDEMPOTENCY_RETENTION_HOURS", default_value_t = Settings::default().idempotency_retention_hours)]
-    pub idempotency_retention_hours: u64,
-    /// Verification codes per address per 24 h (catalog AWS).
-    #[arg(long, env = "PCENTRAL_EMAIL_CODES_PER_DAY", default_value_t = Settings::default().email_codes_per_day)]
-    pub email_codes_per_day: u64,
-    /// Profile update tasks per partner per 24 h.
-    #[arg(long, env = "PCENTRAL_PROFILE_TASKS_PER_DAY", default_value_t = Settings::default().profile_tasks_per_day)]
-    pub profile_tasks_per_day: u64,
-    /// Profile visibility updates per partner per 24 h.
-    #[arg(long, env = "PCENTRAL_VISIBILITY_UPDATES_PER_DAY", default_value_t = Settings::default().visibility_updates_per_day)]
-    pub visibility_updates_per_day: u64,
-    /// Days a connection invitation stays PENDING before it expires.
-    #[arg(long, env = "PCENTRAL_INVITATION_LIFETIME_DAYS", default_value_t = Settings::default().invitation_lifetime_days)]
-    pub invitation_lifetime_days: u64,
-    /// Connection invitations per sending account per 24 h.
-    #[arg(long, env = "PCENTRAL_CONNECTION_INVITATIONS_PER_DAY", default_value_t = Settings::default().connection_invitations_per_day)]
-    pub connection_invitations_per_day: u64,
-    /// Open (PENDING) connection invitations per sending account.
-    #[arg(long, env = "PCENTRAL_OPEN_CONNECTION_INVITATIONS", default_value_t = Settings::default().open_connection_invitations)]
-    pub open_connection_invitations: u64,
-    /// Connections with an ACTIVE type per account (checked at Accept).
-    #[arg(long, env = "PCENTRAL_ACTIVE_CONNECTIONS", default_value_t = Settings::default().active_connections)]
-    pub active_connections: u64,
-    /// Training/certification email domains per partner.
-    #[arg(long, env = "PCENTRAL_TRAINING_DOMAINS_PER_PARTNER", default_value_t = Settings::default().training_domains_per_partner)]
-    pub training_domains_per_partner: u64,
-    /// Service seconds a verification takes to succeed once in progress.
-    #[arg(long, env = "PCENTRAL_VERIFICATION_DELAY_SECONDS", default_value_t = Settings::default().verification_delay_seconds)]
-    pub verification_delay_seconds: u64,
-    /// Whether CreatePartner in catalog AWS requires SUCCEEDED business and registrant verification.
-    #[arg(long, env = "PCENTRAL_REQUIRE_VERIFICATION_FOR_AWS_CATALOG", default_value_t = Settings::default().require_verification_for_aws_catalog, action = clap::ArgAction::Set)]
-    pub require_verification_for_aws_catalog: bool,
-    /// Service seconds a qualifications (dis)association task takes to succeed.
-    #[arg(long, env = "PCENTRAL_QUALIFICATIONS_TASK_DELAY_SECONDS", default_value_t = Settings::default().qualifications_task_delay_seconds)]
-    pub qualifications_task_delay_seconds: u64,
-    /// What cancelling a SUBSIDIARY connection does to a qualifications association: dissolve, keep or block.
-    #[arg(long, env = "PCENTRAL_QUALIFICATIONS_ON_SUBSIDIARY_CANCEL", default_value_t = Settings::default().qualifications_on_subsidiary_cancel)]
-    pub qualifications_on_subsidiary_cancel: SubsidiaryCancel,
-    /// Subsidiaries (associated or in flight) per primary partner.
-    #[arg(long, env = "PCENTRAL_QUALIFICATIONS_MAX_ASSOCIATED_PARTNERS", default_value_t = Settings::default().qualifications_max_associated_partners)]
-    pub qualifications_max_associated_partners: u64,
-    /// URL every recorded event is POSTed to (JSON, retried with backoff); empty: no delivery.
-    #[arg(long, env = "PCENTRAL_EVENTS_WEBHOOK_URL", default_value = "")]
-    pub events_webhook_url: String,
+    pub start: Start,
 }
 
-impl ServeArgs {
-    pub fn settings(&self) -> Settings {
-        Settings {
-            profile_task_delay_seconds: self.profile_task_delay_seconds,
-            email_code_validity_minutes: self.email_code_validity_minutes,
-            idempotency_retention_hours: self.idempotency_retention_hours,
-            email_codes_per_day: self.email_codes_per_day,
-            profile_tasks_per_day: self.profile_tasks_per_day,
-            visibility_updates_per_day: self.visibility_updates_per_day,
-            invitation_lifetime_days: self.invitation_lifetime_days,
-            connection_invitations_per_day: self.connection_invitations_per_day,
-            open_connection_invitations: self.open_connection_invitations,
-            active_connections: self.active_connections,
-            training_domains_per_partner: self.training_domains_per_partner,
-            verification_delay_seconds: self.verification_delay_seconds,
-            require_verification_for_aws_catalog: self.require_verification_for_aws_catalog,
-            qualifications_task_delay_seconds: self.qualifications_task_delay_seconds,
-            qualifications_on_subsidiary_cancel: self.qualifications_on_subsidiary_cancel,
-            qualifications_max_associated_partners: self.qualifications_max_associated_partners,
-            events_webhook_url: self.events_webhook_url.clone(),
-        }
+impl clap::FromArgMatches for ServeArgs {
+    fn from_arg_matches(matches: &clap::ArgMatches) -> Result<Self, clap::Error> {
+        Start::resolve(matches)
+            .map(|start| ServeArgs { start })
+            .map_err(|e| clap::Error::raw(clap::error::ErrorKind::ValueValidation, format!("{e}\n")))
+    }
+
+    fn update_from_arg_matches(&mut self, matches: &clap::ArgMatches) -> Result<(), clap::Error> {
+        *self = Self::from_arg_matches(matches)?;
+        Ok(())
     }
 }
 
-/// Parse the command line; for `serve --config FILE` (or `PCENTRAL_CONFIG`),
-/// add the file's settings that neither a flag nor an environment variable
-/// gave (precedence: flag > env > config file > default). Errors name the
-/// file, the line and the setting.
-pub fn parse_cli() -> Result<Cli, String> {
-    use clap::{CommandFactory, FromArgMatches};
-    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
-    let matches = Cli::command().get_matches_from(args.clone());
-    let cli = Cli::from_arg_matches(&matches).map_err(|e| e.to_string())?;
-    let Command::Serve(serve) = &cli.command else { return Ok(cli) };
-    let Some(path) = serve.config.clone() else { return Ok(cli) };
-    let Some(given) = matches.subcommand_matches("serve") else { return Ok(cli) };
-    let text = std::fs::read_to_string(&path).map_err(|e| format!("config {}: {e}", path.display()))?;
-    let command = Cli::command();
-    let serve_command = command.find_subcommand("serve").ok_or("no serve command")?;
-    let mut extra: Vec<std::ffi::OsString> = Vec::new();
-    for (line, name, value) in parse_config(&text).map_err(|e| format!("config {}: {e}", path.display()))? {
-        let at = format!("config {}:{line}", path.display());
-        let arg = serve_command
-            .get_arguments()
-            .find(|a| a.get_long() == Some(name.as_str()) && !["config", "help"].contains(&name.as_str()))
-            .ok_or_else(|| format!("{at}: unknown setting {name:?} (see pcentral serve --help)"))?;
-        let from_flag_or_env = matches!(
-            given.value_source(arg.get_id().as_str()),
-            Some(clap::parser::ValueSource::CommandLine | clap::parser::ValueSource::EnvVariable)
-        );
-        if from_flag_or_env {
-            continue;
-        }
-        if arg.get_action().takes_values() {
-            extra.push(format!("--{name}").into());
-            extra.push(value.into());
-        } else {
-            match value.as_str() {
-                "true" => extra.push(format!("--{name}").into()),
-                "false" => {}
-                other => return Err(format!("{at}: setting {name:?} takes true or false, not {other:?}")),
-            }
-        }
+impl Args for ServeArgs {
+    fn augment_args(cmd: clap::Command) -> clap::Command {
+        crate::settings::add_flags(cmd)
     }
-    let all: Vec<std::ffi::OsString> = args.into_iter().chain(extra).collect();
-    let matches = Cli::command()
-        .try_get_matches_from(all)
-        .map_err(|e| format!("config {}: {}", path.display(), e.render().to_string().trim()))?;
-    Cli::from_arg_matches(&matches).map_err(|e| e.to_string())
-}
 
-/// The `name = value` lines of a config file: `(line number, name, value)`.
-/// `#` starts a comment; a value may be quoted with `"` (then `\"` and `\\` escape).
-pub fn parse_config(text: &str) -> Result<Vec<(usize, String, String)>, String> {
-    let mut out = Vec::new();
-    for (i, raw) in text.lines().enumerate() {
-        let n = i + 1;
-        let line = raw.trim();
-        if line.is_empty() || line.starts_with('#') {
-            continue;
-        }
-        let (name, rest) = line.split_once('=').ok_or_else(|| format!("line {n}: expected name = value"))?;
-        let name = name.trim().to_string();
-        if name.is_empty() {
-            return Err(format!("line {n}: expected name = value"));
-        }
-        let rest = rest.trim();
-        let value = if let Some(quoted) = rest.strip_prefix('"') {
-            let mut value = String::new();
-            let mut chars = quoted.chars();
-            let mut closed = false;
-            while let Some(c) = chars.next() {
-                match c {
-                    '\\' => value.extend(chars.next()),
-                    '"' => {
-                        closed = true;
-                        break;
-                    }
-                    c => value.push(c),
-                }
-            }
-            let tail = chars.as_str().trim();
-            if !closed || !(tail.is_empty() || tail.starts_with('#')) {
-                return Err(format!("line {n}: setting {name:?}: unterminated or malformed quoted value"));
-            }
-            value
-        } else {
-            rest.split_once(" #").map_or(rest, |(v, _)| v).trim().to_string()
-        };
-        out.push((n, name, value));
+    fn augment_args_for_update(cmd: clap::Command) -> clap::Command {
+        crate::settings::add_flags(cmd)
     }
-    Ok(out)
 }
 
 /// Run `pcentral serve` until SIGINT or SIGTERM.
 pub async fn serve(args: ServeArgs) -> Result<(), String> {
-    init_logging(args.log_format);
-    let store: Arc<dyn pcentral_core::Store> = match args.database.clone() {
+    let Start { node, shared } = args.start;
+    init_logging(node.log_format);
+    let store: Arc<dyn pcentral_core::Store> = match node.database.clone() {
         // The PostgreSQL client blocks: connect and migrate off the async workers.
         Some(url) => Arc::new(
             tokio::task::spawn_blocking(move || pcentral_store::PostgresStore::open(&url))
@@ -559,27 +381,27 @@ pub async fn serve(args: ServeArgs) -> Result<(), String> {
                 .map_err(|e| format!("database: {e}"))?
                 .map_err(|e| format!("database: {e}"))?,
         ),
-        None => Arc::new(pcentral_store::SqliteStore::open(&args.data_dir).map_err(|e| format!("data-dir: {e}"))?),
+        None => Arc::new(pcentral_store::SqliteStore::open(&node.data_dir).map_err(|e| format!("data-dir: {e}"))?),
     };
-    let key = match &args.server_key {
+    let key = match &node.server_key {
         Some(text) => ServerKey::from_base64(text).map_err(|e| format!("server-key: {e}"))?,
-        None => ServerKey::load_or_create(&args.data_dir).map_err(|e| format!("server-key: {e}"))?,
+        None => ServerKey::load_or_create(&node.data_dir).map_err(|e| format!("server-key: {e}"))?,
     };
-    let loopback = args.listen.ip().is_loopback();
-    let credentials = CredentialRule { local_convention: loopback || args.allow_local_credentials, key };
+    let loopback = node.listen.ip().is_loopback();
+    let credentials = CredentialRule { local_convention: loopback || node.allow_local_credentials, key };
     let listener =
-        tokio::net::TcpListener::bind(args.listen).await.map_err(|e| format!("listen {}: {e}", args.listen))?;
+        tokio::net::TcpListener::bind(node.listen).await.map_err(|e| format!("listen {}: {e}", node.listen))?;
     let local = listener.local_addr().map_err(|e| format!("listen: {e}"))?;
     tracing::info!(address = %local, backend = store.backend_name(), "pcentral listening");
     tracing::info!(rule = %credentials.describe(), "credentials");
     let state = Arc::new(AppState {
         store,
         credentials,
-        settings: args.settings(),
-        admin_token: args.admin_token.clone(),
-        observe: crate::observe::Observer::new(args.requests_log_size),
+        settings: shared,
+        admin_token: node.admin_token.clone(),
+        observe: crate::observe::Observer::new(usize::try_from(node.requests_log_size).unwrap_or(usize::MAX)),
     });
-    if let Some(path) = &args.seed {
+    if let Some(path) = &node.seed {
         let state = state.clone();
         let path = path.clone();
         tokio::task::spawn_blocking(move || crate::admin::seed_at_start(&state, &path))
@@ -808,25 +630,4 @@ fn encode_query_value(s: &str) -> String {
             _ => format!("%{b:02X}"),
         })
         .collect()
-}
-
-#[cfg(test)]
-#[allow(clippy::unwrap_used)]
-mod config_file_tests {
-    use super::parse_config;
-
-    #[test]
-    fn lines_comments_and_quotes() {
-        let text = "# settings\n\nlisten = \"127.0.0.1:4599\"  # where\nprofile-task-delay-seconds = 5 # s\nadmin-token = \"a#b\\\"c\"\n";
-        let parsed = parse_config(text).unwrap();
-        let pairs: Vec<(&str, &str)> = parsed.iter().map(|(_, n, v)| (n.as_str(), v.as_str())).collect();
-        assert_eq!(
-            pairs,
-            [("listen", "127.0.0.1:4599"), ("profile-task-delay-seconds", "5"), ("admin-token", "a#b\"c")]
-        );
-        assert_eq!(parsed[1].0, 4);
-        assert!(parse_config("listen").unwrap_err().contains("line 1"));
-        assert!(parse_config("x = \"open").unwrap_err().contains("\"x\""));
-        assert!(parse_config(" = 1").is_err());
-    }
 }

@@ -1,7 +1,7 @@
 //! Who is calling: the access-key → account rule, registered key pairs, and
 //! the server key that encrypts their secrets at rest.
 //!
-//! The rule (DECISIONS.md):
+//! The rule (docs/behaviour.md#authentication):
 //! * a registered key pair (created with `pcentral credentials create`) is
 //!   always accepted and maps to its account;
 //! * under the local convention (on by default on loopback), a 12-digit key id
@@ -17,8 +17,9 @@ use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine;
 use chacha20poly1305::aead::{Aead, KeyInit};
 use chacha20poly1305::{ChaCha20Poly1305, Key, Nonce};
-use pcentral_core::store::{StoredCredential, Tx};
+use pcentral_core::records::StoredCredential;
 use pcentral_core::{Failure, StoreError};
+use pcentral_model::{AccountId, ApiError};
 use rand::{Rng, RngCore};
 
 use crate::sigv4::{self, AuthError, RequestParts};
@@ -27,6 +28,13 @@ use crate::sigv4::{self, AuthError, RequestParts};
 pub const LOCAL_SECRET: &str = "test";
 /// Account of non-numeric key ids under the local convention.
 pub const DEFAULT_ACCOUNT: &str = "000000000000";
+
+/// [`DEFAULT_ACCOUNT`] as an account id.
+fn default_account() -> &'static AccountId {
+    static ACCOUNT: std::sync::LazyLock<AccountId> =
+        std::sync::LazyLock::new(|| AccountId::parse(DEFAULT_ACCOUNT).expect("a 12-digit constant"));
+    &ACCOUNT
+}
 /// Name of the server key file in the data directory.
 pub const KEY_FILE: &str = "server.key";
 
@@ -97,7 +105,7 @@ fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
 }
 
 /// A new registered key pair for `account`: (stored record, plain secret).
-pub fn new_key_pair(key: &ServerKey, account: &str, now: i64) -> (StoredCredential, String) {
+pub fn new_key_pair(key: &ServerKey, account: &AccountId, now: i64) -> (StoredCredential, String) {
     const ALPHANUM: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
     const SECRET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut rng = rand::thread_rng();
@@ -106,7 +114,7 @@ pub fn new_key_pair(key: &ServerKey, account: &str, now: i64) -> (StoredCredenti
     let secret: String = (0..40).map(|_| SECRET[rng.gen_range(0..SECRET.len())] as char).collect();
     let record = StoredCredential {
         access_key_id,
-        account: account.to_string(),
+        account: account.clone(),
         secret_encrypted: key.encrypt(&secret),
         created_at: now,
     };
@@ -136,12 +144,31 @@ impl CredentialRule {
 
 /// The authenticated caller of a request.
 pub struct Authenticated {
-    pub account: String,
+    pub account: AccountId,
     pub region: String,
 }
 
-fn is_account_id(s: &str) -> bool {
-    s.len() == 12 && s.bytes().all(|b| b.is_ascii_digit())
+/// Why a request was not authenticated: the client's error, or a failure
+/// to read the registered credentials.
+#[derive(Debug)]
+pub enum Refusal {
+    Auth(AuthError),
+    Store(Failure),
+}
+
+impl From<AuthError> for Refusal {
+    fn from(e: AuthError) -> Self {
+        Refusal::Auth(e)
+    }
+}
+
+impl From<Refusal> for ApiError {
+    fn from(r: Refusal) -> ApiError {
+        match r {
+            Refusal::Auth(e) => e.into(),
+            Refusal::Store(f) => f.into_api_error(),
+        }
+    }
 }
 
 /// Authenticate a request. `lookup` reads a registered credential by key id.
@@ -150,39 +177,35 @@ pub fn authenticate(
     req: &RequestParts<'_>,
     wall_now_unix: i64,
     lookup: impl FnOnce(&str) -> Result<Option<StoredCredential>, Failure>,
-) -> Result<Result<Authenticated, AuthError>, Failure> {
-    let auth = match sigv4::parse_authorization(req) {
-        Ok(a) => a,
-        Err(e) => return Ok(Err(e)),
-    };
+) -> Result<Authenticated, Refusal> {
+    let auth = sigv4::parse_authorization(req)?;
     let key_id = auth.credential.access_key_id.clone();
     let region = auth.credential.region.clone();
+    let local_account = AccountId::parse(&key_id).ok();
     // 12-digit ids are never registered keys (those start with PCAK), so they skip the lookup.
-    let registered = if rule.local_convention && is_account_id(&key_id) { None } else { lookup(&key_id)? };
+    let registered = match (&local_account, rule.local_convention) {
+        (Some(_), true) => None,
+        _ => lookup(&key_id).map_err(Refusal::Store)?,
+    };
     let (account, secret) = match registered {
         Some(cred) => {
             if req.headers.iter().any(|(n, _)| n.eq_ignore_ascii_case("x-amz-security-token")) {
-                return Ok(Err(AuthError::UnrecognizedClient));
+                return Err(AuthError::UnrecognizedClient.into());
             }
             let Some(secret) = rule.key.decrypt(&cred.secret_encrypted) else {
-                return Err(Failure::Store(StoreError::Backend(
+                return Err(Refusal::Store(Failure::Store(StoreError::Backend(
                     "a registered secret cannot be decrypted with this server key".into(),
-                )));
+                ))));
             };
             (cred.account, secret)
         }
         None if rule.local_convention => {
-            let account = if is_account_id(&key_id) { key_id.clone() } else { DEFAULT_ACCOUNT.to_string() };
-            (account, LOCAL_SECRET.to_string())
+            (local_account.unwrap_or_else(|| default_account().clone()), LOCAL_SECRET.to_string())
         }
-        None => return Ok(Err(AuthError::UnrecognizedClient)),
+        None => return Err(AuthError::UnrecognizedClient.into()),
     };
-    Ok(sigv4::verify(req, &auth, &secret, wall_now_unix).map(|()| Authenticated { account, region }))
-}
-
-/// Read a credential inside a transaction.
-pub fn lookup_in(tx: &mut dyn Tx, key_id: &str) -> Result<Option<StoredCredential>, Failure> {
-    Ok(tx.credential(key_id)?)
+    sigv4::verify(req, &auth, &secret, wall_now_unix)?;
+    Ok(Authenticated { account, region })
 }
 
 #[cfg(test)]
@@ -193,7 +216,7 @@ mod tests {
     #[test]
     fn secrets_round_trip_and_do_not_appear_in_storage() {
         let key = ServerKey::from_base64(&B64.encode([7u8; 32])).unwrap();
-        let (record, secret) = new_key_pair(&key, "333333333333", 0);
+        let (record, secret) = new_key_pair(&key, &AccountId::parse("333333333333").unwrap(), 0);
         assert!(record.access_key_id.starts_with("PCAK"));
         assert!(!record.secret_encrypted.contains(&secret));
         assert_eq!(key.decrypt(&record.secret_encrypted).unwrap(), secret);

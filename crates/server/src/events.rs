@@ -1,5 +1,4 @@
-//! Events in the server: the admin listing (`GET /_pcentral/events`), and the
-//! background worker that records Expired events and posts events to the
+//! The background worker that records Expired events and posts events to the
 //! webhook of the `events_webhook_url` setting.
 //!
 //! The worker runs on every node, every [`TICK`]:
@@ -11,7 +10,7 @@
 //!   (their next attempt moves [`LEASE_MS`] ahead, so no other node posts them
 //!   meanwhile), POSTed one by one, then marked delivered on a 2xx answer or
 //!   rescheduled with exponential backoff (1 s, 2 s, 4 s … at most 60 s), and
-//!   given up after [`MAX_ATTEMPTS`] attempts with the last error kept.
+//!   given up after `pcentral_core::events::MAX_ATTEMPTS` attempts with the last error kept.
 //!
 //! Delivery schedules use the WALL clock, not service time: delivery is
 //! infrastructure, and moving the service clock forward (`pcentral clock
@@ -22,15 +21,11 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use pcentral_core::events::{
-    event_view, retry_delay_ms, sweep_expired_invitations, EventFilter, StoredEvent, DETAIL_TYPES, MAX_ATTEMPTS,
-};
-use pcentral_core::operations::service_now;
+use pcentral_core::clock::service_now;
+use pcentral_core::events::{after_attempt, sweep_expired_invitations};
+use pcentral_core::records::StoredEvent;
 use pcentral_core::store::{read, write, OpResult};
-use pcentral_core::Settings;
-use serde_json::{json, Value};
 
-use crate::admin::{query_param, AdminReply};
 use crate::app::{wall_ms, AppState, RandomIds};
 
 /// How often the worker looks for work.
@@ -40,38 +35,9 @@ pub const LEASE_MS: i64 = 30_000;
 /// Timeout of one POST to the webhook.
 pub const POST_TIMEOUT: Duration = Duration::from_secs(5);
 /// Events claimed at once: BATCH × POST_TIMEOUT stays below LEASE_MS.
-const BATCH: i64 = 5;
+const BATCH: usize = 5;
 /// Invitations settled by one sweep transaction.
-const SWEEP_BATCH: i64 = 100;
-/// Events one admin listing answers at most unless `limit` says otherwise.
-const LIST_LIMIT: i64 = 1000;
-
-/// `GET /_pcentral/events[?account=A&type=DETAIL-TYPE&after=SEQ&limit=N]`, oldest first.
-pub fn list(state: &AppState, query: &str) -> OpResult<AdminReply> {
-    let bad = |message: String| Ok(AdminReply { status: 400, body: json!({ "error": message }) });
-    let number = |name: &str| query_param(query, name).filter(|v| !v.is_empty()).map(|v| v.parse::<i64>());
-    let after = match number("after").transpose() {
-        Ok(v) => v,
-        Err(_) => return bad("\"after\" must be an event sequence number".into()),
-    };
-    let limit = match number("limit").transpose() {
-        Ok(v) if v.is_none_or(|n| n > 0) => v.unwrap_or(LIST_LIMIT),
-        _ => return bad("\"limit\" must be a positive number".into()),
-    };
-    let detail_type = query_param(query, "type").filter(|t| !t.is_empty());
-    if let Some(t) = detail_type.as_deref().filter(|t| !DETAIL_TYPES.contains(t)) {
-        return bad(format!("unknown event type {t:?}; known: {}", DETAIL_TYPES.join(", ")));
-    }
-    let filter = EventFilter {
-        account: query_param(query, "account").filter(|a| !a.is_empty()),
-        detail_type,
-        after,
-        limit: Some(limit),
-    };
-    let events = read(state.store.as_ref(), |tx| Ok(tx.events(&filter)?))?;
-    let list: Vec<Value> = events.iter().map(event_view).collect();
-    Ok(AdminReply { status: 200, body: json!({ "events": list }) })
-}
+const SWEEP_BATCH: usize = 100;
 
 /// Run the worker until `stop` changes (or its sender goes away).
 pub async fn run(state: Arc<AppState>, mut stop: tokio::sync::watch::Receiver<bool>) {
@@ -95,10 +61,6 @@ pub fn tick(state: &AppState) -> Result<(), String> {
     deliver_due(state).map_err(|f| f.into_api_error().message)
 }
 
-fn settings_in(state: &AppState, stored: Option<Settings>) -> Settings {
-    stored.unwrap_or_else(|| state.settings.clone())
-}
-
 fn sweep(state: &AppState) -> OpResult<()> {
     let store = state.store.as_ref();
     // Look in a read transaction first: no write (and no contention) when nothing expired.
@@ -108,8 +70,8 @@ fn sweep(state: &AppState) -> OpResult<()> {
     })?;
     if any {
         let n = write(store, |tx| {
-            let (now, stored) = service_now(tx, wall_ms())?;
-            let settings = settings_in(state, stored);
+            let (now, service) = service_now(tx, wall_ms())?;
+            let settings = service.settings_or(&state.settings);
             Ok(sweep_expired_invitations(tx, &mut RandomIds, now, &settings, SWEEP_BATCH)?)
         })?;
         tracing::debug!(invitations = n, "expired invitations settled");
@@ -125,8 +87,8 @@ fn deliver_due(state: &AppState) -> OpResult<()> {
     }
     // Claim: in one write transaction, so that two nodes never claim one event.
     let (url, claimed) = write(store, |tx| {
-        let (_, stored) = service_now(tx, wall)?;
-        let url = settings_in(state, stored).events_webhook_url.trim().to_string();
+        let (_, service) = service_now(tx, wall)?;
+        let url = service.settings_or(&state.settings).events_webhook_url.trim().to_string();
         if url.is_empty() {
             // Delivery is off for now: the events stay due until a URL is set again.
             return Ok((url, Vec::new()));
@@ -140,23 +102,12 @@ fn deliver_due(state: &AppState) -> OpResult<()> {
     })?;
     for event in claimed {
         let outcome = post(&url, &event);
-        let mut d = event.delivery.clone();
-        d.attempts += 1;
-        let now = wall_ms();
-        match outcome {
-            Ok(()) => {
-                d.delivered_at = Some(now);
-                d.next_attempt_at = None;
-                d.last_error = None;
-            }
-            Err(message) => {
-                tracing::debug!(seq = event.seq, attempt = d.attempts, error = %message, "event delivery failed");
-                d.next_attempt_at = (d.attempts < MAX_ATTEMPTS).then(|| now.saturating_add(retry_delay_ms(d.attempts)));
-                if d.next_attempt_at.is_none() {
-                    tracing::warn!(seq = event.seq, error = %message, "event delivery gave up");
-                }
-                d.last_error = Some(message);
-            }
+        if let Err(message) = &outcome {
+            tracing::debug!(seq = event.seq, attempt = event.delivery.attempts + 1, error = %message, "event delivery failed");
+        }
+        let d = after_attempt(event.delivery.clone(), outcome, wall_ms());
+        if d.state() == pcentral_core::records::DeliveryState::Failed {
+            tracing::warn!(seq = event.seq, error = d.last_error.as_deref().unwrap_or("-"), "event delivery gave up");
         }
         write(store, |tx| Ok(tx.put_event_delivery(event.seq, &d)?))?;
     }

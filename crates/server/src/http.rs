@@ -86,11 +86,8 @@ async fn respond_in_span(
     let path = parts.uri.path().to_string();
     let body = read_body(body).await;
     let Some(body) = body else {
-        let e = ApiError::new(
-            ErrorKind::RequestEntityTooLarge,
-            None,
-            format!("Request body is larger than {MAX_BODY} bytes"),
-        );
+        let e =
+            ApiError::new(ErrorKind::RequestEntityTooLarge, format!("Request body is larger than {MAX_BODY} bytes"));
         return finish(&state, Reply::error(&e), &request_id, started, api::CallInfo::default());
     };
 
@@ -104,22 +101,19 @@ async fn respond_in_span(
             let path = path.clone();
             tokio::task::spawn_blocking(move || admin::handle(&state, &method, &path, &query, &body))
                 .await
-                .unwrap_or_else(|e| admin::AdminReply {
-                    status: 500,
-                    body: serde_json::json!({"error": e.to_string()}),
-                })
+                .unwrap_or_else(|e| Err(admin::AdminError::Internal(format!("admin worker failed: {e}"))))
         } else {
-            admin::AdminReply {
-                status: 403,
-                body: serde_json::json!({"error": "admin API: loopback only, or send x-pcentral-admin-token"}),
+            Err(admin::AdminError::Forbidden("admin API: loopback only, or send x-pcentral-admin-token".into()))
+        };
+        let status = reply.as_ref().map_or_else(admin::AdminError::status, |_| 200);
+        tracing::info!(method = %parts.method, path, status, latency_ms = started.elapsed().as_secs_f64() * 1000.0, "admin");
+        return match reply {
+            Ok(admin::AdminBody::Text(text)) => text_response(200, &text, &request_id),
+            Ok(admin::AdminBody::Json(body)) => response(200, &body, "application/json", &request_id, None),
+            Err(e) => {
+                response(e.status(), &serde_json::json!({"error": e.message()}), "application/json", &request_id, None)
             }
         };
-        tracing::info!(method = %parts.method, path, status = reply.status, latency_ms = started.elapsed().as_secs_f64() * 1000.0, "admin");
-        if let serde_json::Value::String(text) = &reply.body {
-            // A plain-text admin answer (the Prometheus metrics).
-            return text_response(reply.status, text, &request_id);
-        }
-        return response(reply.status, &reply.body, "application/json", &request_id, None);
     }
 
     let owned = OwnedRequest {

@@ -1,15 +1,10 @@
 //! `pcentral`: run the server, or talk to a running one.
 
-use pcentral_server::cli::{admin_command, parse_cli, serve, Command};
+use clap::Parser;
+use pcentral_server::cli::{admin_command, serve, Cli, Command};
 
 fn main() -> std::process::ExitCode {
-    let cli = match parse_cli() {
-        Ok(cli) => cli,
-        Err(message) => {
-            eprintln!("pcentral: {message}");
-            return std::process::ExitCode::FAILURE;
-        }
-    };
+    let cli = Cli::parse();
     let result = match cli.command {
         Command::Serve(args) => match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
             Ok(rt) => rt.block_on(serve(args)),

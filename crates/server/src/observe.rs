@@ -3,10 +3,14 @@
 //! (`GET /_pcentral/metrics`). Both live in process memory on purpose: they
 //! describe this node, and losing them on restart is harmless.
 
-use std::collections::{BTreeMap, VecDeque};
-use std::fmt::Write as _;
+use std::collections::VecDeque;
 use std::sync::Mutex;
 
+use prometheus_client::encoding::EncodeLabelSet;
+use prometheus_client::metrics::counter::Counter;
+use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::histogram::Histogram;
+use prometheus_client::registry::Registry;
 use serde::Serialize;
 
 /// Upper bounds (seconds) of the request duration histogram.
@@ -30,26 +34,63 @@ pub struct RequestEntry {
     pub replayed: bool,
 }
 
-#[derive(Default)]
-struct Histogram {
-    buckets: [u64; BUCKETS.len()],
-    count: u64,
-    sum: f64,
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct RequestLabels {
+    operation: String,
+    status: String,
 }
 
-#[derive(Default)]
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct OperationLabels {
+    operation: String,
+}
+
+/// The metrics, registered once.
 struct Metrics {
-    requests: BTreeMap<(String, u16), u64>,
-    durations: BTreeMap<String, Histogram>,
-    store_errors: u64,
-    replays: u64,
+    registry: Registry,
+    requests: Family<RequestLabels, Counter>,
+    durations: Family<OperationLabels, Histogram>,
+    store_errors: Counter,
+    replays: Counter,
+}
+
+impl Default for Metrics {
+    fn default() -> Self {
+        let mut registry = Registry::default();
+        let requests = Family::<RequestLabels, Counter>::default();
+        let durations =
+            Family::<OperationLabels, Histogram>::new_with_constructor(|| Histogram::new(BUCKETS.iter().copied()));
+        let store_errors = Counter::default();
+        let replays = Counter::default();
+        registry.register(
+            "pcentral_requests",
+            "API requests answered by this node, by operation and HTTP status",
+            requests.clone(),
+        );
+        registry.register(
+            "pcentral_request_duration_seconds",
+            "Time to answer an API request, by operation",
+            durations.clone(),
+        );
+        registry.register(
+            "pcentral_store_errors",
+            "API requests that failed because of a storage error",
+            store_errors.clone(),
+        );
+        registry.register(
+            "pcentral_idempotent_replays",
+            "Answers replayed for a repeated ClientToken",
+            replays.clone(),
+        );
+        Metrics { registry, requests, durations, store_errors, replays }
+    }
 }
 
 /// The node's request log and metrics.
 pub struct Observer {
     capacity: usize,
     log: Mutex<VecDeque<RequestEntry>>,
-    metrics: Mutex<Metrics>,
+    metrics: Metrics,
 }
 
 impl Default for Observer {
@@ -61,29 +102,22 @@ impl Default for Observer {
 impl Observer {
     /// An observer keeping the last `capacity` requests.
     pub fn new(capacity: usize) -> Observer {
-        Observer { capacity, log: Mutex::new(VecDeque::new()), metrics: Mutex::new(Metrics::default()) }
+        Observer { capacity, log: Mutex::new(VecDeque::new()), metrics: Metrics::default() }
     }
 
     /// Record an answered API request; `store_error` when storage failed under it.
     pub fn record(&self, entry: RequestEntry, store_error: bool) {
-        if let Ok(mut m) = self.metrics.lock() {
-            let operation = entry.operation.clone().unwrap_or_else(|| "unknown".into());
-            *m.requests.entry((operation.clone(), entry.status)).or_default() += 1;
-            let seconds = entry.latency_ms / 1000.0;
-            let h = m.durations.entry(operation).or_default();
-            h.count += 1;
-            h.sum += seconds;
-            for (i, bound) in BUCKETS.iter().enumerate() {
-                if seconds <= *bound {
-                    h.buckets[i] += 1;
-                }
-            }
-            if store_error {
-                m.store_errors += 1;
-            }
-            if entry.replayed {
-                m.replays += 1;
-            }
+        let m = &self.metrics;
+        let operation = entry.operation.clone().unwrap_or_else(|| "unknown".into());
+        m.requests
+            .get_or_create(&RequestLabels { operation: operation.clone(), status: entry.status.to_string() })
+            .inc();
+        m.durations.get_or_create(&OperationLabels { operation }).observe(entry.latency_ms / 1000.0);
+        if store_error {
+            m.store_errors.inc();
+        }
+        if entry.replayed {
+            m.replays.inc();
         }
         if self.capacity == 0 {
             return;
@@ -107,37 +141,8 @@ impl Observer {
     /// The metrics in the Prometheus text exposition format (version 0.0.4).
     pub fn prometheus(&self) -> String {
         let mut out = String::new();
-        let Ok(m) = self.metrics.lock() else { return out };
-        out.push_str(
-            "# HELP pcentral_requests_total API requests answered by this node, by operation and HTTP status.\n",
-        );
-        out.push_str("# TYPE pcentral_requests_total counter\n");
-        for ((operation, status), n) in &m.requests {
-            let _ = writeln!(out, "pcentral_requests_total{{operation=\"{operation}\",status=\"{status}\"}} {n}");
-        }
-        out.push_str("# HELP pcentral_request_duration_seconds Time to answer an API request, by operation.\n");
-        out.push_str("# TYPE pcentral_request_duration_seconds histogram\n");
-        for (operation, h) in &m.durations {
-            for (bound, n) in BUCKETS.iter().zip(h.buckets.iter()) {
-                let _ = writeln!(
-                    out,
-                    "pcentral_request_duration_seconds_bucket{{operation=\"{operation}\",le=\"{bound}\"}} {n}"
-                );
-            }
-            let _ = writeln!(
-                out,
-                "pcentral_request_duration_seconds_bucket{{operation=\"{operation}\",le=\"+Inf\"}} {}",
-                h.count
-            );
-            let _ = writeln!(out, "pcentral_request_duration_seconds_sum{{operation=\"{operation}\"}} {}", h.sum);
-            let _ = writeln!(out, "pcentral_request_duration_seconds_count{{operation=\"{operation}\"}} {}", h.count);
-        }
-        out.push_str("# HELP pcentral_store_errors_total API requests that failed because of a storage error.\n");
-        out.push_str("# TYPE pcentral_store_errors_total counter\n");
-        let _ = writeln!(out, "pcentral_store_errors_total {}", m.store_errors);
-        out.push_str("# HELP pcentral_idempotent_replays_total Answers replayed for a repeated ClientToken.\n");
-        out.push_str("# TYPE pcentral_idempotent_replays_total counter\n");
-        let _ = writeln!(out, "pcentral_idempotent_replays_total {}", m.replays);
+        // Writing into a String cannot fail.
+        let _ = prometheus_client::encoding::prometheus_text::encode(&mut out, &self.metrics.registry);
         out
     }
 }

@@ -20,6 +20,7 @@
 //! `SignedHeaders` are canonicalised (values trimmed of spaces, internal runs of
 //! spaces collapsed, repeated headers joined with `,`).
 
+use pcentral_model::{ApiError, ErrorKind};
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
@@ -55,19 +56,14 @@ pub enum AuthError {
 }
 
 impl AuthError {
-    /// The short AWS error type (`__type` of an awsJson1.0 error).
-    pub fn error_type(&self) -> &'static str {
+    /// The error kind answered for it (each is a 403).
+    pub fn kind(&self) -> ErrorKind {
         match self {
-            AuthError::MissingToken => "MissingAuthenticationTokenException",
-            AuthError::Incomplete(_) => "IncompleteSignatureException",
-            AuthError::InvalidSignature(_) => "InvalidSignatureException",
-            AuthError::UnrecognizedClient => "UnrecognizedClientException",
+            AuthError::MissingToken => ErrorKind::MissingAuthenticationToken,
+            AuthError::Incomplete(_) => ErrorKind::IncompleteSignature,
+            AuthError::InvalidSignature(_) => ErrorKind::InvalidSignature,
+            AuthError::UnrecognizedClient => ErrorKind::UnrecognizedClient,
         }
-    }
-
-    /// The HTTP status code (403 for every variant).
-    pub fn status(&self) -> u16 {
-        403
     }
 
     /// The human-readable message.
@@ -82,7 +78,13 @@ impl AuthError {
 
 impl std::fmt::Display for AuthError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}: {}", self.error_type(), self.message())
+        write!(f, "{}: {}", self.kind().type_name(), self.message())
+    }
+}
+
+impl From<AuthError> for ApiError {
+    fn from(e: AuthError) -> ApiError {
+        ApiError::new(e.kind(), e.message())
     }
 }
 
@@ -1121,9 +1123,8 @@ mod tests {
             ),
         ];
         for (err, ty, msg) in cases {
-            assert_eq!(err.error_type(), ty);
-            assert_eq!(err.status(), 403);
-            assert_eq!(err.message(), msg);
+            let e = ApiError::from(err);
+            assert_eq!((e.kind.type_name(), e.status(), e.message.as_str()), (ty, 403, msg));
         }
     }
 }

@@ -10,6 +10,7 @@
 #[macro_use]
 mod records;
 pub mod postgres;
+mod schema;
 pub mod sql;
 pub mod sqlite;
 

@@ -146,9 +146,20 @@ fn migrate(client: &mut Client) -> Result<(), StoreError> {
     tx.batch_execute("CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY)").map_err(backend)?;
     let done: i64 =
         tx.query_one("SELECT COALESCE(MAX(version), 0) FROM schema_migrations", &[]).map_err(backend)?.get(0);
-    for (i, sql) in MIGRATIONS.iter().enumerate().skip(usize::try_from(done).unwrap_or(0)) {
+    let done = usize::try_from(done).unwrap_or(0);
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(done) {
         tx.batch_execute(sql).map_err(|e| backend(format!("migration {}: {e}", i + 1)))?;
         let version = i64::try_from(i + 1).unwrap_or(i64::MAX);
+        tx.execute("INSERT INTO schema_migrations (version) VALUES ($1)", &[&version]).map_err(backend)?;
+    }
+    // Then the migrations shared with SQLite (`schema.rs`), counted after these.
+    for (i, steps) in crate::schema::SHARED.iter().enumerate() {
+        let version = MIGRATIONS.len() + i + 1;
+        if version <= done {
+            continue;
+        }
+        crate::schema::apply(PgDb { tx: &mut tx }, steps).map_err(|e| backend(format!("migration {version}: {e}")))?;
+        let version = i64::try_from(version).unwrap_or(i64::MAX);
         tx.execute("INSERT INTO schema_migrations (version) VALUES ($1)", &[&version]).map_err(backend)?;
     }
     tx.commit().map_err(backend)
@@ -211,6 +222,10 @@ fn pg_params<'p>(params: &'p [Param<'_>]) -> Vec<&'p (dyn ToSql + Sync)> {
 }
 
 impl Db for PgDb<'_, '_> {
+    fn batch(&mut self, sql: &str) -> Result<(), StoreError> {
+        self.tx.batch_execute(sql).map_err(pg_error)
+    }
+
     fn texts(&mut self, sql: &str, params: &[Param<'_>]) -> Result<Vec<String>, StoreError> {
         let rows = self.tx.query(&dollar_placeholders(sql), &pg_params(params)).map_err(pg_error)?;
         rows.iter().map(|r| r.try_get(0).map_err(pg_error)).collect()

@@ -1,4 +1,4 @@
--- Events recorded for invitations and connections (SEMANTICS §11), one row per
+-- Events recorded for invitations and connections (docs/behaviour.md#events), one row per
 -- event and recipient, with their webhook delivery state (wall-clock times).
 -- The same table as the SQLite migration in crates/store/src/sqlite.rs.
 CREATE TABLE events (

@@ -1,21 +1,31 @@
 //! The typed transaction ([`pcentral_core::Tx`]) over any SQL backend.
 //!
-//! Records are JSON documents next to the columns that their lookups and
-//! constraints need; both backends have the same tables, so every statement
-//! here is written once (`?N` placeholders) and runs on SQLite and PostgreSQL.
+//! Each record is stored as its document (the serde form of
+//! `pcentral_core::records`) next to real columns for what is looked up,
+//! filtered, joined or constrained on. Lists are served from per-participant
+//! index tables (`invitation_members`, `connection_members`,
+//! `connection_type_members`): one row per record and participant, so a page
+//! of one account's list is an index range scan with the keyset cursor in the
+//! WHERE clause, whatever the number of stored records. Both backends have
+//! the same tables, so every statement here is written once (`?N`
+//! placeholders) and runs on SQLite and PostgreSQL.
 
+use pcentral_core::records::{
+    AccountRecord, Connection, ConnectionPreferences, DetailType, EmailCode, EventDelivery, EventFilter, FaultRule,
+    IdempotencyRecord, Invitation, NewEvent, OutboxMessage, Partner, ProfileTask, QualificationsAssociation,
+    QualificationsGroup, QualificationsTask, QualificationsTaskId, QualificationsTaskKind, ServiceState,
+    StoredCredential, StoredEvent, UsageKind, Verification,
+};
 use pcentral_core::store::{
-    Connection as StoredConnection, ConnectionPreferences, EmailCode, IdempotencyRecord, Invitation, OutboxMessage,
-    Partner, ProfileTask, QualificationsAssociation, QualificationsGroup, QualificationsTask, ServiceState,
-    StoredCredential, Tx, Verification,
+    ConnectionQuery, Cursor, InvitationQuery, QualificationsRecords, ResetScope, StoredRecords, Tx, TypeFilter,
 };
 use pcentral_core::StoreError;
+use pcentral_model::wire::{ConnectionType, InvitationStatus, ParticipantType, VerificationType};
+use pcentral_model::{AccountId, Catalog, ConnectionId, InvitationId, Millis, PartnerId, ProfileId, ProfileTaskId};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 use crate::sql::{Cell, Db, Param};
-use pcentral_core::events::{EventDelivery, EventFilter, NewEvent, StoredEvent};
-use pcentral_core::store::{AccountRecord, ResetScope, StoredRecords};
 
 /// Statement parameters: `p![a, b, c]` is a `&[Param]`.
 macro_rules! p {
@@ -33,12 +43,6 @@ impl ToParam for str {
     }
 }
 
-impl ToParam for String {
-    fn to_param(&self) -> Param<'_> {
-        Param::Text(self)
-    }
-}
-
 impl ToParam for i64 {
     fn to_param(&self) -> Param<'_> {
         Param::Int(*self)
@@ -51,9 +55,9 @@ impl ToParam for bool {
     }
 }
 
-impl ToParam for Option<String> {
+impl ToParam for Option<i64> {
     fn to_param(&self) -> Param<'_> {
-        Param::OptText(self.as_deref())
+        Param::OptInt(*self)
     }
 }
 
@@ -69,12 +73,51 @@ impl<T: ToParam + ?Sized> ToParam for &T {
     }
 }
 
+/// Types written as their text, and their optional forms (NULL when absent).
+macro_rules! text_param {
+    ($($t:ty),*) => {$(
+        impl ToParam for $t {
+            fn to_param(&self) -> Param<'_> {
+                Param::Text(self.as_str())
+            }
+        }
+
+        impl ToParam for Option<$t> {
+            fn to_param(&self) -> Param<'_> {
+                Param::OptText(self.as_ref().map(|v| v.as_str()))
+            }
+        }
+    )*};
+}
+
+text_param!(
+    String,
+    Catalog,
+    AccountId,
+    PartnerId,
+    ProfileId,
+    ProfileTaskId,
+    InvitationId,
+    ConnectionId,
+    QualificationsTaskId
+);
+text_param!(ConnectionType, InvitationStatus, VerificationType, QualificationsTaskKind, UsageKind, DetailType);
+text_param!(pcentral_model::wire::ConnectionTypeStatus);
+
 fn to_doc<T: Serialize>(value: &T) -> Result<String, StoreError> {
     serde_json::to_string(value).map_err(|e| StoreError::Backend(e.to_string()))
 }
 
 fn from_doc<T: DeserializeOwned>(doc: &str) -> Result<T, StoreError> {
     serde_json::from_str(doc).map_err(|e| StoreError::Backend(format!("stored record unreadable: {e}")))
+}
+
+fn count(n: i64) -> u64 {
+    u64::try_from(n).unwrap_or_default()
+}
+
+fn limit(n: usize) -> i64 {
+    i64::try_from(n).unwrap_or(i64::MAX)
 }
 
 /// A backend transaction seen as typed records.
@@ -94,19 +137,17 @@ impl<D: Db> RecordTx<D> {
     fn exec(&mut self, sql: &str, params: &[Param<'_>]) -> Result<u64, StoreError> {
         self.db.exec(sql, params)
     }
-}
 
-impl<D: Db> RecordTx<D> {
-    /// Rewrite the connection's rows in `connection_active_types`, whose key
-    /// allows one ACTIVE entry per (catalog, pair, type) across all connections.
-    fn put_active_types(&mut self, c: &StoredConnection) -> Result<(), StoreError> {
-        self.exec(
-            "DELETE FROM connection_active_types WHERE catalog = ?1 AND connection_id = ?2",
-            p![c.catalog, c.id],
-        )?;
+    /// Rewrite the rows that index `c`: `connection_active_types` (whose key
+    /// allows one ACTIVE entry per catalog, pair and type across all
+    /// connections) and the per-participant listing rows.
+    fn index_connection(&mut self, c: &Connection) -> Result<(), StoreError> {
+        for table in ["connection_active_types", "connection_members", "connection_type_members"] {
+            self.exec(&format!("DELETE FROM {table} WHERE catalog = ?1 AND connection_id = ?2"), p![c.catalog, c.id])?;
+        }
         let (lo, hi) = pair(&c.participants[0], &c.participants[1]);
         for (kind, entry) in &c.types {
-            if entry.status == "ACTIVE" {
+            if entry.status == pcentral_model::wire::ConnectionTypeStatus::Active {
                 self.exec(
                     "INSERT INTO connection_active_types (catalog, account_lo, account_hi, connection_type, connection_id)
                      VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -114,19 +155,112 @@ impl<D: Db> RecordTx<D> {
                 )?;
             }
         }
+        for account in &c.participants {
+            let other = c.other_participant(account);
+            self.exec(
+                "INSERT INTO connection_members (catalog, account, connection_id, other_account, created_at, live)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                p![c.catalog, account, c.id, other, c.created_at, c.is_live()],
+            )?;
+            for (kind, entry) in &c.types {
+                self.exec(
+                    "INSERT INTO connection_type_members
+                     (catalog, account, connection_id, connection_type, status, other_account, created_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                    p![c.catalog, account, c.id, kind, entry.status, other, c.created_at],
+                )?;
+            }
+        }
         Ok(())
     }
-}
 
-impl<D: Db> RecordTx<D> {
+    /// Rewrite the per-participant listing rows of `i`.
+    fn index_invitation(&mut self, i: &Invitation) -> Result<(), StoreError> {
+        self.exec("DELETE FROM invitation_members WHERE catalog = ?1 AND invitation_id = ?2", p![i.catalog, i.id])?;
+        let sides = [
+            (&i.sender_account, ParticipantType::Sender, i.receiver_identifier.as_str()),
+            (&i.receiver_account, ParticipantType::Receiver, i.sender_profile_id.as_str()),
+        ];
+        for (account, role, other) in sides {
+            self.exec(
+                "INSERT INTO invitation_members
+                 (catalog, account, invitation_id, role, other_identifier, connection_type, status, expires_at, created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                p![i.catalog, account, i.id, role.as_str(), other, i.connection_type, i.status, i.expires_at, i.created_at],
+            )?;
+        }
+        Ok(())
+    }
+
     /// Rewrite the partner's rows in `partner_domains`, whose key allows one
     /// partner per (catalog, domain).
-    fn put_domains(&mut self, p: &Partner) -> Result<(), StoreError> {
+    fn index_domains(&mut self, p: &Partner) -> Result<(), StoreError> {
         self.exec("DELETE FROM partner_domains WHERE catalog = ?1 AND partner_id = ?2", p![p.catalog, p.id])?;
         for d in &p.domains {
             self.exec(
                 "INSERT INTO partner_domains (catalog, domain, partner_id) VALUES (?1, ?2, ?3)",
                 p![p.catalog, d.domain_name, p.id],
+            )?;
+        }
+        Ok(())
+    }
+
+    /// Index every stored invitation and connection in the listing tables,
+    /// fill the columns that a schema change added from the documents, and
+    /// move fault rules into their column: the data step of the migration
+    /// that introduced them (run once, inside the migration's transaction).
+    pub fn reindex_documents(&mut self) -> Result<(), StoreError> {
+        let invitations: Vec<Invitation> = self.all("SELECT doc FROM connection_invitations", p![])?;
+        for i in &invitations {
+            self.index_invitation(i)?;
+        }
+        let connections: Vec<Connection> = self.all("SELECT doc FROM connections", p![])?;
+        for c in &connections {
+            self.index_connection(c)?;
+        }
+        let tasks: Vec<QualificationsTask> = self.all("SELECT doc FROM qualifications_tasks", p![])?;
+        for t in &tasks {
+            self.exec(
+                "UPDATE qualifications_tasks SET owner_account = ?2, primary_account = ?3 WHERE task_id = ?1",
+                p![t.task_id, t.owner_account, t.primary_account],
+            )?;
+        }
+        for (id, doc) in self.db.int_texts("SELECT id, doc FROM outbox", p![])? {
+            let m: OutboxMessage = from_doc(&doc)?;
+            self.exec("UPDATE outbox SET catalog = ?2 WHERE id = ?1", p![id, m.catalog])?;
+        }
+        // Idempotency records stored before their catalog had a column: the
+        // catalog of the answer (top level, or the accepted connection's).
+        let records: Vec<serde_json::Value> = self.all("SELECT doc FROM idempotency", p![])?;
+        for r in records {
+            let text = |path: &[&str]| {
+                path.iter().try_fold(&r, |v, k| v.get(k)).and_then(serde_json::Value::as_str).map(str::to_string)
+            };
+            let catalog = text(&["response", "Catalog"]).or_else(|| text(&["response", "Connection", "Catalog"]));
+            let (Some(account), Some(operation), Some(token)) =
+                (text(&["account"]), text(&["operation"]), text(&["token"]))
+            else {
+                continue;
+            };
+            self.exec(
+                "UPDATE idempotency SET catalog = ?4 WHERE account = ?1 AND operation = ?2 AND token = ?3",
+                p![account, operation, token, catalog],
+            )?;
+        }
+        let accounts: Vec<AccountRecord> = self.all("SELECT doc FROM accounts", p![])?;
+        for a in &accounts {
+            let seller = a.seller_profile.as_ref().map(|s| s.id.as_str());
+            self.exec("UPDATE accounts SET seller_profile_id = ?2 WHERE account = ?1", p![a.account, seller])?;
+        }
+        let state: Option<serde_json::Value> = self.one("SELECT doc FROM service_state WHERE id = 1", p![])?;
+        if let Some(mut state) = state {
+            let faults = state.get("faults").cloned().unwrap_or_else(|| serde_json::json!([]));
+            if let Some(map) = state.as_object_mut() {
+                map.remove("faults");
+            }
+            self.exec(
+                "UPDATE service_state SET doc = ?1, faults = ?2 WHERE id = 1",
+                p![to_doc(&state)?, to_doc(&faults)?],
             )?;
         }
         Ok(())
@@ -137,23 +271,19 @@ impl<D: Db> RecordTx<D> {
 const EVENT_COLUMNS: &str =
     "seq, account, catalog, detail_type, time, doc, attempts, next_attempt_at, delivered_at, last_error";
 
-/// A nullable BIGINT parameter.
-fn opt_int(value: Option<i64>) -> Param<'static> {
-    Param::OptInt(value)
-}
-
 /// An event row selected with [`EVENT_COLUMNS`].
 fn stored_event(row: &[Cell]) -> Result<StoredEvent, StoreError> {
     let bad = || StoreError::Backend("stored event row unreadable".into());
     let int = |i: usize| row.get(i).and_then(Cell::int);
     let text = |i: usize| row.get(i).and_then(Cell::text).map(str::to_string);
+    let parse = |i: usize| -> Result<String, StoreError> { text(i).ok_or_else(bad) };
     Ok(StoredEvent {
         seq: int(0).ok_or_else(bad)?,
-        account: text(1).ok_or_else(bad)?,
-        catalog: text(2).ok_or_else(bad)?,
-        detail_type: text(3).ok_or_else(bad)?,
+        account: AccountId::parse(&parse(1)?).map_err(|_| bad())?,
+        catalog: parse(2)?.parse().map_err(|_| bad())?,
+        detail_type: parse(3)?.parse().map_err(|_| bad())?,
         time: int(4).ok_or_else(bad)?,
-        event: from_doc(&text(5).ok_or_else(bad)?)?,
+        event: from_doc(&parse(5)?)?,
         delivery: EventDelivery {
             attempts: int(6).unwrap_or(0),
             next_attempt_at: int(7),
@@ -164,11 +294,54 @@ fn stored_event(row: &[Cell]) -> Result<StoredEvent, StoreError> {
 }
 
 /// The two accounts of a pair in a fixed order (the index columns of pair constraints).
-fn pair<'s>(a: &'s str, b: &'s str) -> (&'s str, &'s str) {
+fn pair<'s>(a: &'s AccountId, b: &'s AccountId) -> (&'s AccountId, &'s AccountId) {
     if a <= b {
         (a, b)
     } else {
         (b, a)
+    }
+}
+
+/// A statement under construction: SQL text with numbered placeholders and
+/// the parameters they stand for.
+struct Query<'a> {
+    sql: String,
+    params: Vec<Param<'a>>,
+}
+
+impl<'a> Query<'a> {
+    fn new(sql: &str) -> Query<'a> {
+        Query { sql: sql.to_string(), params: Vec::new() }
+    }
+
+    /// Append `fragment`, whose `?` stand for `params` in order.
+    fn push(&mut self, fragment: &str, params: &[Param<'a>]) {
+        let mut parts = fragment.split('?');
+        if let Some(first) = parts.next() {
+            self.sql.push_str(first);
+        }
+        for (part, param) in parts.zip(params) {
+            self.params.push(*param);
+            self.sql.push_str(&format!("?{}", self.params.len()));
+            self.sql.push_str(part);
+        }
+    }
+
+    /// ` AND column IN (?, ?, …)`.
+    fn push_in(&mut self, column: &str, values: &'a [impl ToParam]) {
+        let marks = vec!["?"; values.len()].join(", ");
+        let params: Vec<Param<'a>> = values.iter().map(|v| v.to_param()).collect();
+        self.push(&format!(" AND {column} IN ({marks})"), &params);
+    }
+
+    /// The keyset condition: strictly after `cursor` in (created_at DESC, id ASC) order.
+    fn push_after(&mut self, id_column: &str, cursor: &'a Option<Cursor>) {
+        if let Some(c) = cursor {
+            self.push(
+                &format!(" AND (created_at < ? OR (created_at = ? AND {id_column} > ?))"),
+                &[Param::Int(c.created_at), Param::Int(c.created_at), Param::Text(&c.id)],
+            );
+        }
     }
 }
 
@@ -185,35 +358,42 @@ impl<D: Db> Tx for RecordTx<D> {
         Ok(())
     }
 
-    fn partner_by_account(&mut self, catalog: &str, account: &str) -> Result<Option<Partner>, StoreError> {
+    fn fault_rules(&mut self) -> Result<Vec<FaultRule>, StoreError> {
+        let doc = self.db.texts("SELECT faults FROM service_state WHERE id = 1", p![])?;
+        doc.first().map_or(Ok(Vec::new()), |d| from_doc(d))
+    }
+
+    fn put_fault_rules(&mut self, rules: &[FaultRule]) -> Result<(), StoreError> {
+        self.exec("UPDATE service_state SET faults = ?1 WHERE id = 1", p![to_doc(&rules)?])?;
+        Ok(())
+    }
+
+    fn partner_by_account(&mut self, catalog: Catalog, account: &AccountId) -> Result<Option<Partner>, StoreError> {
         self.one("SELECT doc FROM partners WHERE catalog = ?1 AND account = ?2", p![catalog, account])
     }
 
-    fn partner_by_id(&mut self, catalog: &str, id: &str) -> Result<Option<Partner>, StoreError> {
+    fn partner_by_id(&mut self, catalog: Catalog, id: &PartnerId) -> Result<Option<Partner>, StoreError> {
         self.one("SELECT doc FROM partners WHERE catalog = ?1 AND id = ?2", p![catalog, id])
     }
 
-    fn partner_by_legal_name(&mut self, catalog: &str, legal_name_key: &str) -> Result<Option<Partner>, StoreError> {
+    fn partner_by_legal_name(&mut self, catalog: Catalog, legal_name_key: &str) -> Result<Option<Partner>, StoreError> {
         self.one("SELECT doc FROM partners WHERE catalog = ?1 AND legal_name_key = ?2", p![catalog, legal_name_key])
+    }
+
+    fn partner_by_profile_id(
+        &mut self,
+        catalog: Catalog,
+        profile_id: &ProfileId,
+    ) -> Result<Option<Partner>, StoreError> {
+        self.one("SELECT doc FROM partners WHERE catalog = ?1 AND profile_id = ?2", p![catalog, profile_id])
     }
 
     fn insert_partner(&mut self, p: &Partner) -> Result<(), StoreError> {
         self.exec(
             "INSERT INTO partners (catalog, id, account, legal_name_key, profile_id, doc) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            p![
-                p.catalog,
-                p.id,
-                p.account,
-                pcentral_core::partners::legal_name_key(&p.legal_name),
-                p.profile_id,
-                to_doc(p)?
-            ],
+            p![p.catalog, p.id, p.account, pcentral_core::partners::legal_name_key(&p.legal_name), p.profile_id, to_doc(p)?],
         )?;
-        self.put_domains(p)
-    }
-
-    fn partner_by_profile_id(&mut self, catalog: &str, profile_id: &str) -> Result<Option<Partner>, StoreError> {
-        self.one("SELECT doc FROM partners WHERE catalog = ?1 AND profile_id = ?2", p![catalog, profile_id])
+        self.index_domains(p)
     }
 
     fn update_partner(&mut self, p: &Partner) -> Result<(), StoreError> {
@@ -221,17 +401,18 @@ impl<D: Db> Tx for RecordTx<D> {
             "UPDATE partners SET legal_name_key = ?3, doc = ?4 WHERE catalog = ?1 AND id = ?2",
             p![p.catalog, p.id, pcentral_core::partners::legal_name_key(&p.legal_name), to_doc(p)?],
         )?;
-        self.put_domains(p)
+        self.index_domains(p)
     }
 
-    fn partner_id_by_domain(&mut self, catalog: &str, domain: &str) -> Result<Option<String>, StoreError> {
-        Ok(self
+    fn partner_id_by_domain(&mut self, catalog: Catalog, domain: &str) -> Result<Option<PartnerId>, StoreError> {
+        let id = self
             .db
             .texts("SELECT partner_id FROM partner_domains WHERE catalog = ?1 AND domain = ?2", p![catalog, domain])?
-            .pop())
+            .pop();
+        id.map(|id| PartnerId::parse(&id).map_err(|e| StoreError::Backend(e.to_string()))).transpose()
     }
 
-    fn profile_tasks(&mut self, partner_id: &str) -> Result<Vec<ProfileTask>, StoreError> {
+    fn profile_tasks(&mut self, partner_id: &PartnerId) -> Result<Vec<ProfileTask>, StoreError> {
         self.all("SELECT doc FROM profile_tasks WHERE partner_id = ?1 ORDER BY seq", p![partner_id])
     }
 
@@ -248,7 +429,7 @@ impl<D: Db> Tx for RecordTx<D> {
         Ok(())
     }
 
-    fn email_code(&mut self, catalog: &str, address: &str) -> Result<Option<EmailCode>, StoreError> {
+    fn email_code(&mut self, catalog: Catalog, address: &str) -> Result<Option<EmailCode>, StoreError> {
         self.one("SELECT doc FROM email_codes WHERE catalog = ?1 AND address = ?2", p![catalog, address])
     }
 
@@ -261,13 +442,16 @@ impl<D: Db> Tx for RecordTx<D> {
         Ok(())
     }
 
-    fn delete_email_code(&mut self, catalog: &str, address: &str) -> Result<(), StoreError> {
+    fn delete_email_code(&mut self, catalog: Catalog, address: &str) -> Result<(), StoreError> {
         self.exec("DELETE FROM email_codes WHERE catalog = ?1 AND address = ?2", p![catalog, address])?;
         Ok(())
     }
 
     fn append_outbox(&mut self, m: &OutboxMessage) -> Result<(), StoreError> {
-        self.exec("INSERT INTO outbox (address_key, doc) VALUES (?1, ?2)", p![m.address.to_lowercase(), to_doc(m)?])?;
+        self.exec(
+            "INSERT INTO outbox (address_key, catalog, doc) VALUES (?1, ?2, ?3)",
+            p![m.address.to_lowercase(), m.catalog, to_doc(m)?],
+        )?;
         Ok(())
     }
 
@@ -285,15 +469,21 @@ impl<D: Db> Tx for RecordTx<D> {
         Ok(out)
     }
 
-    fn count_usage(&mut self, catalog: &str, kind: &str, scope: &str, since: i64) -> Result<u64, StoreError> {
+    fn count_usage(
+        &mut self,
+        catalog: Catalog,
+        kind: UsageKind,
+        scope: &str,
+        since: Millis,
+    ) -> Result<u64, StoreError> {
         let n = self.db.int(
             "SELECT COUNT(*) FROM usage WHERE catalog = ?1 AND kind = ?2 AND scope = ?3 AND at > ?4",
             p![catalog, kind, scope, since],
         )?;
-        Ok(u64::try_from(n).unwrap_or_default())
+        Ok(count(n))
     }
 
-    fn record_usage(&mut self, catalog: &str, kind: &str, scope: &str, at: i64) -> Result<(), StoreError> {
+    fn record_usage(&mut self, catalog: Catalog, kind: UsageKind, scope: &str, at: Millis) -> Result<(), StoreError> {
         self.exec(
             "INSERT INTO usage (catalog, kind, scope, at) VALUES (?1, ?2, ?3, ?4)",
             p![catalog, kind, scope, at],
@@ -303,7 +493,7 @@ impl<D: Db> Tx for RecordTx<D> {
 
     fn idempotency(
         &mut self,
-        account: &str,
+        account: &AccountId,
         operation: &str,
         token: &str,
     ) -> Result<Option<IdempotencyRecord>, StoreError> {
@@ -315,17 +505,19 @@ impl<D: Db> Tx for RecordTx<D> {
 
     fn put_idempotency(&mut self, r: &IdempotencyRecord) -> Result<(), StoreError> {
         self.exec(
-            "INSERT INTO idempotency (account, operation, token, doc) VALUES (?1, ?2, ?3, ?4)
-             ON CONFLICT (account, operation, token) DO UPDATE SET doc = excluded.doc",
-            p![r.account, r.operation, r.token, to_doc(r)?],
+            "INSERT INTO idempotency (account, operation, token, catalog, created_at, doc)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+             ON CONFLICT (account, operation, token)
+             DO UPDATE SET catalog = excluded.catalog, created_at = excluded.created_at, doc = excluded.doc",
+            p![r.account, r.operation, r.token, r.catalog, r.created_at, to_doc(r)?],
         )?;
         Ok(())
     }
 
     fn connection_preferences(
         &mut self,
-        catalog: &str,
-        account: &str,
+        catalog: Catalog,
+        account: &AccountId,
     ) -> Result<Option<ConnectionPreferences>, StoreError> {
         self.one("SELECT doc FROM connection_preferences WHERE catalog = ?1 AND account = ?2", p![catalog, account])
     }
@@ -339,40 +531,66 @@ impl<D: Db> Tx for RecordTx<D> {
         Ok(())
     }
 
-    fn invitation(&mut self, catalog: &str, id: &str) -> Result<Option<Invitation>, StoreError> {
+    fn invitation(&mut self, catalog: Catalog, id: &InvitationId) -> Result<Option<Invitation>, StoreError> {
         self.one("SELECT doc FROM connection_invitations WHERE catalog = ?1 AND id = ?2", p![catalog, id])
     }
 
-    fn invitations_of(&mut self, catalog: &str, account: &str) -> Result<Vec<Invitation>, StoreError> {
-        self.all(
-            "SELECT doc FROM connection_invitations WHERE catalog = ?1 AND (sender = ?2 OR receiver = ?2)
-             ORDER BY created_at DESC, id ASC",
-            p![catalog, account],
-        )
+    fn list_invitations(&mut self, q: &InvitationQuery) -> Result<Vec<Invitation>, StoreError> {
+        let mut sql = Query::new(
+            "SELECT i.doc FROM connection_invitations i JOIN (SELECT invitation_id, created_at FROM invitation_members",
+        );
+        sql.push(" WHERE catalog = ? AND account = ?", &[q.catalog.to_param(), q.account.to_param()]);
+        if let Some(role) = q.participant_type {
+            sql.push(" AND role = ?", &[Param::Text(role.as_str())]);
+        }
+        if let Some(kind) = q.connection_type {
+            sql.push(" AND connection_type = ?", &[Param::Text(kind.as_str())]);
+        }
+        match q.status {
+            // A stored PENDING is EXPIRED from its expiry on (docs/behaviour.md#invitations).
+            Some(InvitationStatus::Pending) => {
+                sql.push(" AND status = 'PENDING' AND expires_at > ?", &[Param::Int(q.now)])
+            }
+            Some(InvitationStatus::Expired) => {
+                sql.push(" AND (status = 'EXPIRED' OR (status = 'PENDING' AND expires_at <= ?))", &[Param::Int(q.now)])
+            }
+            Some(other) => sql.push(" AND status = ?", &[Param::Text(other.as_str())]),
+            None => {}
+        }
+        if !q.other_identifiers.is_empty() {
+            sql.push_in("other_identifier", &q.other_identifiers);
+        }
+        sql.push_after("invitation_id", &q.after);
+        sql.push(" ORDER BY created_at DESC, invitation_id ASC LIMIT ?", &[Param::Int(limit(q.limit))]);
+        sql.push(
+            ") m ON i.id = m.invitation_id WHERE i.catalog = ? ORDER BY m.created_at DESC, m.invitation_id ASC",
+            &[q.catalog.to_param()],
+        );
+        self.all(&sql.sql, &sql.params)
     }
 
-    fn invitations_between(
+    fn stored_pending_invitations(
         &mut self,
-        catalog: &str,
-        a: &str,
-        b: &str,
-        status: &str,
+        catalog: Catalog,
+        pair_of: [&AccountId; 2],
+        connection_type: ConnectionType,
     ) -> Result<Vec<Invitation>, StoreError> {
-        let (lo, hi) = pair(a, b);
+        let (lo, hi) = pair(pair_of[0], pair_of[1]);
         self.all(
             "SELECT doc FROM connection_invitations
-             WHERE catalog = ?1 AND pair_lo = ?2 AND pair_hi = ?3 AND status = ?4 ORDER BY created_at DESC, id ASC",
-            p![catalog, lo, hi, status],
+             WHERE catalog = ?1 AND pair_lo = ?2 AND pair_hi = ?3 AND connection_type = ?4 AND status = 'PENDING'
+             ORDER BY created_at DESC, id ASC",
+            p![catalog, lo, hi, connection_type],
         )
     }
 
-    fn count_open_invitations(&mut self, catalog: &str, sender: &str, now: i64) -> Result<u64, StoreError> {
+    fn count_open_invitations(&mut self, catalog: Catalog, sender: &AccountId, now: Millis) -> Result<u64, StoreError> {
         let n = self.db.int(
             "SELECT COUNT(*) FROM connection_invitations
                  WHERE catalog = ?1 AND sender = ?2 AND status = 'PENDING' AND expires_at > ?3",
             p![catalog, sender, now],
         )?;
-        Ok(u64::try_from(n).unwrap_or_default())
+        Ok(count(n))
     }
 
     fn insert_invitation(&mut self, i: &Invitation) -> Result<(), StoreError> {
@@ -395,7 +613,7 @@ impl<D: Db> Tx for RecordTx<D> {
                 to_doc(i)?
             ],
         )?;
-        Ok(())
+        self.index_invitation(i)
     }
 
     fn update_invitation(&mut self, i: &Invitation) -> Result<(), StoreError> {
@@ -403,61 +621,96 @@ impl<D: Db> Tx for RecordTx<D> {
             "UPDATE connection_invitations SET status = ?3, doc = ?4 WHERE catalog = ?1 AND id = ?2",
             p![i.catalog, i.id, i.status, to_doc(i)?],
         )?;
-        Ok(())
+        self.index_invitation(i)
     }
 
-    fn connection(&mut self, catalog: &str, id: &str) -> Result<Option<StoredConnection>, StoreError> {
+    fn expired_pending_invitations(&mut self, now: Millis, n: usize) -> Result<Vec<Invitation>, StoreError> {
+        self.all(
+            "SELECT doc FROM connection_invitations WHERE status = 'PENDING' AND expires_at <= ?1
+             ORDER BY expires_at, catalog, id LIMIT ?2",
+            p![now, limit(n)],
+        )
+    }
+
+    fn connection(&mut self, catalog: Catalog, id: &ConnectionId) -> Result<Option<Connection>, StoreError> {
         self.one("SELECT doc FROM connections WHERE catalog = ?1 AND id = ?2", p![catalog, id])
     }
 
-    fn connections_of(&mut self, catalog: &str, account: &str) -> Result<Vec<StoredConnection>, StoreError> {
-        self.all(
-            "SELECT doc FROM connections WHERE catalog = ?1 AND (account_lo = ?2 OR account_hi = ?2)
-             ORDER BY created_at DESC, id ASC",
-            p![catalog, account],
-        )
+    fn list_connections(&mut self, q: &ConnectionQuery) -> Result<Vec<Connection>, StoreError> {
+        let table = match q.types {
+            TypeFilter::All | TypeFilter::Live => "connection_members",
+            TypeFilter::Type(..) => "connection_type_members",
+        };
+        let mut sql =
+            Query::new(&format!("SELECT c.doc FROM connections c JOIN (SELECT connection_id, created_at FROM {table}"));
+        sql.push(" WHERE catalog = ? AND account = ?", &[q.catalog.to_param(), q.account.to_param()]);
+        match q.types {
+            TypeFilter::All => {}
+            TypeFilter::Live => sql.push(" AND live = 1", &[]),
+            TypeFilter::Type(kind, None) => sql.push(" AND connection_type = ?", &[Param::Text(kind.as_str())]),
+            TypeFilter::Type(kind, Some(status)) => sql.push(
+                " AND connection_type = ? AND status = ?",
+                &[Param::Text(kind.as_str()), Param::Text(status.as_str())],
+            ),
+        }
+        if let Some(others) = &q.others {
+            if others.is_empty() {
+                return Ok(Vec::new());
+            }
+            sql.push_in("other_account", others);
+        }
+        sql.push_after("connection_id", &q.after);
+        sql.push(" ORDER BY created_at DESC, connection_id ASC LIMIT ?", &[Param::Int(limit(q.limit))]);
+        sql.push(
+            ") m ON c.id = m.connection_id WHERE c.catalog = ? ORDER BY m.created_at DESC, m.connection_id ASC",
+            &[q.catalog.to_param()],
+        );
+        self.all(&sql.sql, &sql.params)
     }
 
     fn live_connection_between(
         &mut self,
-        catalog: &str,
-        a: &str,
-        b: &str,
-    ) -> Result<Option<StoredConnection>, StoreError> {
-        let (lo, hi) = pair(a, b);
+        catalog: Catalog,
+        pair_of: [&AccountId; 2],
+    ) -> Result<Option<Connection>, StoreError> {
+        let (lo, hi) = pair(pair_of[0], pair_of[1]);
         self.one(
             "SELECT doc FROM connections WHERE catalog = ?1 AND account_lo = ?2 AND account_hi = ?3 AND live = 1",
             p![catalog, lo, hi],
         )
     }
 
-    fn count_live_connections(&mut self, catalog: &str, account: &str) -> Result<u64, StoreError> {
+    fn count_live_connections(&mut self, catalog: Catalog, account: &AccountId) -> Result<u64, StoreError> {
         let n = self.db.int(
-            "SELECT COUNT(*) FROM connections WHERE catalog = ?1 AND (account_lo = ?2 OR account_hi = ?2) AND live = 1",
+            "SELECT COUNT(*) FROM connection_members WHERE catalog = ?1 AND account = ?2 AND live = 1",
             p![catalog, account],
         )?;
-        Ok(u64::try_from(n).unwrap_or_default())
+        Ok(count(n))
     }
 
-    fn insert_connection(&mut self, c: &StoredConnection) -> Result<(), StoreError> {
+    fn insert_connection(&mut self, c: &Connection) -> Result<(), StoreError> {
         let (lo, hi) = pair(&c.participants[0], &c.participants[1]);
         self.exec(
             "INSERT INTO connections (catalog, id, account_lo, account_hi, created_at, live, doc)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
             p![c.catalog, c.id, lo, hi, c.created_at, c.is_live(), to_doc(c)?],
         )?;
-        self.put_active_types(c)
+        self.index_connection(c)
     }
 
-    fn update_connection(&mut self, c: &StoredConnection) -> Result<(), StoreError> {
+    fn update_connection(&mut self, c: &Connection) -> Result<(), StoreError> {
         self.exec(
             "UPDATE connections SET live = ?3, doc = ?4 WHERE catalog = ?1 AND id = ?2",
             p![c.catalog, c.id, c.is_live(), to_doc(c)?],
         )?;
-        self.put_active_types(c)
+        self.index_connection(c)
     }
 
-    fn verification(&mut self, account: &str, verification_type: &str) -> Result<Option<Verification>, StoreError> {
+    fn verification(
+        &mut self,
+        account: &AccountId,
+        verification_type: VerificationType,
+    ) -> Result<Option<Verification>, StoreError> {
         self.one(
             "SELECT doc FROM verifications WHERE account = ?1 AND verification_type = ?2",
             p![account, verification_type],
@@ -480,9 +733,9 @@ impl<D: Db> Tx for RecordTx<D> {
 
     fn qualifications_tasks_of(
         &mut self,
-        catalog: &str,
-        owner_partner_id: &str,
-        kind: &str,
+        catalog: Catalog,
+        owner_partner_id: &PartnerId,
+        kind: QualificationsTaskKind,
     ) -> Result<Vec<QualificationsTask>, StoreError> {
         self.all(
             "SELECT doc FROM qualifications_tasks WHERE catalog = ?1 AND owner_partner_id = ?2 AND kind = ?3
@@ -491,15 +744,57 @@ impl<D: Db> Tx for RecordTx<D> {
         )
     }
 
-    fn open_qualifications_tasks(&mut self, catalog: &str) -> Result<Vec<QualificationsTask>, StoreError> {
-        self.all("SELECT doc FROM qualifications_tasks WHERE catalog = ?1 AND open = 1 ORDER BY seq", p![catalog])
+    fn qualifications_task(
+        &mut self,
+        catalog: Catalog,
+        task_id: &QualificationsTaskId,
+    ) -> Result<Option<QualificationsTask>, StoreError> {
+        self.one("SELECT doc FROM qualifications_tasks WHERE catalog = ?1 AND task_id = ?2", p![catalog, task_id])
+    }
+
+    fn qualifications_of(
+        &mut self,
+        catalog: Catalog,
+        accounts: &[&AccountId],
+    ) -> Result<QualificationsRecords, StoreError> {
+        let within = |sql: &str, columns: &[&str]| {
+            let mut q = Query::new(sql);
+            q.push(" WHERE catalog = ?", &[catalog.to_param()]);
+            let marks = vec!["?"; accounts.len()].join(", ");
+            let tests: Vec<String> = columns.iter().map(|c| format!("{c} IN ({marks})")).collect();
+            let params: Vec<Param<'_>> = columns.iter().flat_map(|_| accounts.iter().map(|a| a.to_param())).collect();
+            q.push(&format!(" AND ({})", tests.join(" OR ")), &params);
+            q
+        };
+        let mut tasks = within("SELECT doc FROM qualifications_tasks", &["owner_account", "primary_account"]);
+        tasks.push(" AND open = 1 ORDER BY seq", &[]);
+        let mut associations =
+            within("SELECT doc FROM qualifications_associations", &["subsidiary_account", "primary_account"]);
+        associations.push(" ORDER BY seq", &[]);
+        let mut groups = within("SELECT doc FROM qualifications_groups", &["primary_account"]);
+        groups.push(" ORDER BY primary_account", &[]);
+        Ok(QualificationsRecords {
+            associations: self.all(&associations.sql, &associations.params)?,
+            groups: self.all(&groups.sql, &groups.params)?,
+            open_tasks: self.all(&tasks.sql, &tasks.params)?,
+        })
     }
 
     fn insert_qualifications_task(&mut self, t: &QualificationsTask) -> Result<(), StoreError> {
         self.exec(
-            "INSERT INTO qualifications_tasks (catalog, task_id, kind, owner_partner_id, open, doc)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            p![t.catalog, t.task_id, t.kind, t.owner_partner_id, t.ended_at.is_none(), to_doc(t)?],
+            "INSERT INTO qualifications_tasks
+             (catalog, task_id, kind, owner_partner_id, owner_account, primary_account, open, doc)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            p![
+                t.catalog,
+                t.task_id,
+                t.kind(),
+                t.owner_partner_id,
+                t.owner_account,
+                t.primary_account,
+                t.ended_at.is_none(),
+                to_doc(t)?
+            ],
         )?;
         Ok(())
     }
@@ -512,10 +807,6 @@ impl<D: Db> Tx for RecordTx<D> {
         Ok(())
     }
 
-    fn qualifications_associations(&mut self, catalog: &str) -> Result<Vec<QualificationsAssociation>, StoreError> {
-        self.all("SELECT doc FROM qualifications_associations WHERE catalog = ?1 ORDER BY seq", p![catalog])
-    }
-
     fn insert_qualifications_association(&mut self, a: &QualificationsAssociation) -> Result<(), StoreError> {
         self.exec(
             "INSERT INTO qualifications_associations (catalog, subsidiary_account, primary_account, doc)
@@ -525,16 +816,16 @@ impl<D: Db> Tx for RecordTx<D> {
         Ok(())
     }
 
-    fn delete_qualifications_association(&mut self, catalog: &str, subsidiary_account: &str) -> Result<(), StoreError> {
+    fn delete_qualifications_association(
+        &mut self,
+        catalog: Catalog,
+        subsidiary_account: &AccountId,
+    ) -> Result<(), StoreError> {
         self.exec(
             "DELETE FROM qualifications_associations WHERE catalog = ?1 AND subsidiary_account = ?2",
             p![catalog, subsidiary_account],
         )?;
         Ok(())
-    }
-
-    fn qualifications_groups(&mut self, catalog: &str) -> Result<Vec<QualificationsGroup>, StoreError> {
-        self.all("SELECT doc FROM qualifications_groups WHERE catalog = ?1 ORDER BY primary_account", p![catalog])
     }
 
     fn put_qualifications_group(&mut self, g: &QualificationsGroup) -> Result<(), StoreError> {
@@ -546,7 +837,7 @@ impl<D: Db> Tx for RecordTx<D> {
         Ok(())
     }
 
-    fn delete_qualifications_group(&mut self, catalog: &str, primary_account: &str) -> Result<(), StoreError> {
+    fn delete_qualifications_group(&mut self, catalog: Catalog, primary_account: &AccountId) -> Result<(), StoreError> {
         self.exec(
             "DELETE FROM qualifications_groups WHERE catalog = ?1 AND primary_account = ?2",
             p![catalog, primary_account],
@@ -567,77 +858,12 @@ impl<D: Db> Tx for RecordTx<D> {
         self.all("SELECT doc FROM credentials ORDER BY access_key_id", p![])
     }
 
-    fn append_event(&mut self, e: &NewEvent) -> Result<bool, StoreError> {
-        let next: Option<i64> = e.deliver.then_some(0);
-        let n = self.exec(
-            "INSERT INTO events (account, catalog, detail_type, time, unique_key, doc, attempts, next_attempt_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, 0, ?7) ON CONFLICT (unique_key) DO NOTHING",
-            &[
-                Param::Text(&e.account),
-                Param::Text(&e.catalog),
-                Param::Text(&e.detail_type),
-                Param::Int(e.time),
-                Param::OptText(e.unique_key.as_deref()),
-                Param::Text(&to_doc(&e.event)?),
-                opt_int(next),
-            ],
-        )?;
-        Ok(n > 0)
-    }
-
-    fn events(&mut self, f: &EventFilter) -> Result<Vec<StoredEvent>, StoreError> {
-        let rows = self.db.cells(
-            &format!(
-                "SELECT {EVENT_COLUMNS} FROM events
-                 WHERE (?1 = '' OR account = ?1) AND (?2 = '' OR detail_type = ?2) AND seq > ?3
-                 ORDER BY seq LIMIT ?4"
-            ),
-            p![
-                f.account.clone().unwrap_or_default(),
-                f.detail_type.clone().unwrap_or_default(),
-                f.after.unwrap_or(0),
-                f.limit.unwrap_or(i64::MAX)
-            ],
-        )?;
-        rows.iter().map(|r| stored_event(r)).collect()
-    }
-
-    fn due_events(&mut self, wall: i64, limit: i64) -> Result<Vec<StoredEvent>, StoreError> {
-        let rows = self.db.cells(
-            &format!(
-                "SELECT {EVENT_COLUMNS} FROM events
-                 WHERE next_attempt_at IS NOT NULL AND next_attempt_at <= ?1 AND delivered_at IS NULL
-                 ORDER BY seq LIMIT ?2"
-            ),
-            p![wall, limit],
-        )?;
-        rows.iter().map(|r| stored_event(r)).collect()
-    }
-
-    fn put_event_delivery(&mut self, seq: i64, d: &EventDelivery) -> Result<(), StoreError> {
-        self.exec(
-            "UPDATE events SET attempts = ?2, next_attempt_at = ?3, delivered_at = ?4, last_error = ?5 WHERE seq = ?1",
-            &[
-                Param::Int(seq),
-                Param::Int(d.attempts),
-                opt_int(d.next_attempt_at),
-                opt_int(d.delivered_at),
-                Param::OptText(d.last_error.as_deref()),
-            ],
-        )?;
-        Ok(())
-    }
-
-    fn expired_pending_invitations(&mut self, now: i64, limit: i64) -> Result<Vec<Invitation>, StoreError> {
-        self.all(
-            "SELECT doc FROM connection_invitations WHERE status = 'PENDING' AND expires_at <= ?1
-             ORDER BY expires_at, catalog, id LIMIT ?2",
-            p![now, limit],
-        )
-    }
-
-    fn account(&mut self, account: &str) -> Result<Option<AccountRecord>, StoreError> {
+    fn account(&mut self, account: &AccountId) -> Result<Option<AccountRecord>, StoreError> {
         self.one("SELECT doc FROM accounts WHERE account = ?1", p![account])
+    }
+
+    fn accounts_with_seller_profile(&mut self, seller_profile_id: &str) -> Result<Vec<AccountRecord>, StoreError> {
+        self.all("SELECT doc FROM accounts WHERE seller_profile_id = ?1 ORDER BY account", p![seller_profile_id])
     }
 
     fn accounts(&mut self) -> Result<Vec<AccountRecord>, StoreError> {
@@ -645,16 +871,18 @@ impl<D: Db> Tx for RecordTx<D> {
     }
 
     fn put_account(&mut self, a: &AccountRecord) -> Result<(), StoreError> {
+        let seller = a.seller_profile.as_ref().map(|s| s.id.as_str());
         self.exec(
-            "INSERT INTO accounts (account, doc) VALUES (?1, ?2) ON CONFLICT (account) DO UPDATE SET doc = excluded.doc",
-            p![a.account, to_doc(a)?],
+            "INSERT INTO accounts (account, seller_profile_id, doc) VALUES (?1, ?2, ?3)
+             ON CONFLICT (account) DO UPDATE SET seller_profile_id = excluded.seller_profile_id, doc = excluded.doc",
+            p![a.account, seller, to_doc(a)?],
         )?;
         Ok(())
     }
 
-    fn delete_account(&mut self, account: &str) -> Result<bool, StoreError> {
+    fn delete_account(&mut self, account: &AccountId) -> Result<bool, StoreError> {
         let mut removed = self.exec("DELETE FROM accounts WHERE account = ?1", p![account])?;
-        for c in self.credentials()?.into_iter().filter(|c| c.account == account) {
+        for c in self.credentials()?.into_iter().filter(|c| &c.account == account) {
             removed += self.exec("DELETE FROM credentials WHERE access_key_id = ?1", p![c.access_key_id])?;
         }
         Ok(removed > 0)
@@ -682,78 +910,106 @@ impl<D: Db> Tx for RecordTx<D> {
             credentials: self.credentials()?,
         })
     }
+
+    fn append_event(&mut self, e: &NewEvent) -> Result<bool, StoreError> {
+        let next: Option<i64> = e.deliver.then_some(0);
+        let n = self.exec(
+            "INSERT INTO events (account, catalog, detail_type, time, unique_key, doc, attempts, next_attempt_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, 0, ?7) ON CONFLICT (unique_key) DO NOTHING",
+            p![e.account, e.catalog, e.detail_type, e.time, e.unique_key, to_doc(&e.event)?, next],
+        )?;
+        Ok(n > 0)
+    }
+
+    fn events(&mut self, f: &EventFilter) -> Result<Vec<StoredEvent>, StoreError> {
+        let rows = self.db.cells(
+            &format!(
+                "SELECT {EVENT_COLUMNS} FROM events
+                 WHERE (?1 = '' OR account = ?1) AND (?2 = '' OR detail_type = ?2) AND seq > ?3
+                 ORDER BY seq LIMIT ?4"
+            ),
+            p![
+                f.account.as_ref().map(AccountId::as_str).unwrap_or_default(),
+                f.detail_type.map(DetailType::as_str).unwrap_or_default(),
+                f.after.unwrap_or(0),
+                f.limit.map_or(i64::MAX, limit)
+            ],
+        )?;
+        rows.iter().map(|r| stored_event(r)).collect()
+    }
+
+    fn due_events(&mut self, wall: Millis, n: usize) -> Result<Vec<StoredEvent>, StoreError> {
+        let rows = self.db.cells(
+            &format!(
+                "SELECT {EVENT_COLUMNS} FROM events
+                 WHERE next_attempt_at IS NOT NULL AND next_attempt_at <= ?1 AND delivered_at IS NULL
+                 ORDER BY seq LIMIT ?2"
+            ),
+            p![wall, limit(n)],
+        )?;
+        rows.iter().map(|r| stored_event(r)).collect()
+    }
+
+    fn put_event_delivery(&mut self, seq: i64, d: &EventDelivery) -> Result<(), StoreError> {
+        self.exec(
+            "UPDATE events SET attempts = ?2, next_attempt_at = ?3, delivered_at = ?4, last_error = ?5 WHERE seq = ?1",
+            p![seq, d.attempts, d.next_attempt_at, d.delivered_at, d.last_error],
+        )?;
+        Ok(())
+    }
 }
 
 impl<D: Db> RecordTx<D> {
-    /// [`Tx::reset`]: every statement takes the catalog (`?1`, `''` for all)
-    /// and the account (`?2`, `''` for all), so one list serves every scope.
+    /// [`Tx::reset`]: set-based deletes. Every statement takes the catalog
+    /// (`?1`, `''` for all) and the account (`?2`, `''` for all), so one list
+    /// serves every scope.
     fn reset_records(&mut self, scope: &ResetScope) -> Result<(), StoreError> {
-        use pcentral_core::store::{IdempotencyRecord, QualificationsTask};
-        let catalog = scope.catalog.clone().unwrap_or_default();
-        let account = scope.account.clone().unwrap_or_default();
+        let catalog = scope.catalog.map(Catalog::as_str).unwrap_or_default();
+        let account = scope.account.as_ref().map(AccountId::as_str).unwrap_or_default();
         const PARTNERS: &str = "SELECT id FROM partners WHERE (?1 = '' OR catalog = ?1) AND (?2 = '' OR account = ?2)";
-        // Qualifications tasks name both sides in their document only.
-        let tasks: Vec<QualificationsTask> = self.all("SELECT doc FROM qualifications_tasks ORDER BY seq", p![])?;
-        for t in tasks {
-            let in_catalog = catalog.is_empty() || t.catalog == catalog;
-            let of_account = account.is_empty() || t.owner_account == account || t.primary_account == account;
-            if in_catalog && of_account {
-                self.exec("DELETE FROM qualifications_tasks WHERE task_id = ?1", p![t.task_id])?;
-            }
-        }
-        let statements = [
+        const INVITATIONS: &str = "SELECT id FROM connection_invitations WHERE (?1 = '' OR catalog = ?1)
+             AND (?2 = '' OR sender = ?2 OR receiver = ?2)";
+        const CONNECTIONS: &str = "SELECT id FROM connections WHERE (?1 = '' OR catalog = ?1)
+             AND (?2 = '' OR account_lo = ?2 OR account_hi = ?2)";
+        let mut statements: Vec<String> = vec![
             format!("DELETE FROM profile_tasks WHERE partner_id IN ({PARTNERS})"),
             format!("DELETE FROM partner_domains WHERE partner_id IN ({PARTNERS})"),
             format!(
                 "DELETE FROM usage WHERE (?1 = '' OR catalog = ?1) AND (?2 = '' OR scope = ?2 OR scope IN ({PARTNERS}))"
             ),
             "DELETE FROM partners WHERE (?1 = '' OR catalog = ?1) AND (?2 = '' OR account = ?2)".into(),
+            "DELETE FROM qualifications_tasks WHERE (?1 = '' OR catalog = ?1)
+             AND (?2 = '' OR owner_account = ?2 OR primary_account = ?2)"
+                .into(),
             "DELETE FROM qualifications_associations WHERE (?1 = '' OR catalog = ?1)
              AND (?2 = '' OR subsidiary_account = ?2 OR primary_account = ?2)"
                 .into(),
             "DELETE FROM qualifications_groups WHERE (?1 = '' OR catalog = ?1) AND (?2 = '' OR primary_account = ?2)"
                 .into(),
             "DELETE FROM connection_preferences WHERE (?1 = '' OR catalog = ?1) AND (?2 = '' OR account = ?2)".into(),
+            format!("DELETE FROM invitation_members WHERE invitation_id IN ({INVITATIONS})"),
             "DELETE FROM connection_invitations WHERE (?1 = '' OR catalog = ?1)
              AND (?2 = '' OR sender = ?2 OR receiver = ?2)"
                 .into(),
             "DELETE FROM connection_active_types WHERE (?1 = '' OR catalog = ?1)
              AND (?2 = '' OR account_lo = ?2 OR account_hi = ?2)"
                 .into(),
+            format!("DELETE FROM connection_members WHERE connection_id IN ({CONNECTIONS})"),
+            format!("DELETE FROM connection_type_members WHERE connection_id IN ({CONNECTIONS})"),
             "DELETE FROM connections WHERE (?1 = '' OR catalog = ?1) AND (?2 = '' OR account_lo = ?2 OR account_hi = ?2)"
                 .into(),
             "DELETE FROM events WHERE (?1 = '' OR catalog = ?1) AND (?2 = '' OR account = ?2)".into(),
+            // Idempotency records belong to the request's catalog; a catalog
+            // reset keeps those of account-level requests (no catalog).
+            "DELETE FROM idempotency WHERE (?1 = '' OR catalog = ?1) AND (?2 = '' OR account = ?2)".into(),
         ];
+        // Verifications belong to accounts, not catalogs: a catalog reset keeps them.
+        statements.push("DELETE FROM verifications WHERE ?1 = '' AND (?2 = '' OR account = ?2)".into());
+        // Codes and the outbox belong to addresses, not accounts: an account reset keeps them.
+        statements.push("DELETE FROM email_codes WHERE ?2 = '' AND (?1 = '' OR catalog = ?1)".into());
+        statements.push("DELETE FROM outbox WHERE ?2 = '' AND (?1 = '' OR catalog = ?1)".into());
         for sql in &statements {
             self.exec(sql, p![catalog, account])?;
-        }
-        if catalog.is_empty() {
-            self.exec("DELETE FROM idempotency WHERE ?1 = '' OR account = ?1", p![account])?;
-            self.exec("DELETE FROM verifications WHERE ?1 = '' OR account = ?1", p![account])?;
-        } else {
-            // Idempotency records carry the catalog in their stored answer only.
-            let records: Vec<IdempotencyRecord> = self.all("SELECT doc FROM idempotency", p![])?;
-            for r in records {
-                let of_account = account.is_empty() || r.account == account;
-                if of_account && r.response.get("Catalog").and_then(serde_json::Value::as_str) == Some(catalog.as_str())
-                {
-                    self.exec(
-                        "DELETE FROM idempotency WHERE account = ?1 AND operation = ?2 AND token = ?3",
-                        p![r.account, r.operation, r.token],
-                    )?;
-                }
-            }
-        }
-        if account.is_empty() {
-            // Codes and the outbox belong to addresses, not accounts.
-            self.exec("DELETE FROM email_codes WHERE ?1 = '' OR catalog = ?1", p![catalog])?;
-            if catalog.is_empty() {
-                self.exec("DELETE FROM outbox", p![])?;
-            } else {
-                for m in self.outbox(None)?.into_iter().filter(|m| m.catalog == catalog) {
-                    self.exec("DELETE FROM outbox WHERE id = ?1", p![m.id])?;
-                }
-            }
         }
         if scope.everything {
             self.exec("DELETE FROM credentials", p![])?;
@@ -761,8 +1017,8 @@ impl<D: Db> RecordTx<D> {
             let mut state = self.service_state()?;
             state.clock_offset_ms = 0;
             state.settings = None;
-            state.faults.clear();
             self.put_service_state(&state)?;
+            self.put_fault_rules(&[])?;
         }
         Ok(())
     }

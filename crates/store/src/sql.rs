@@ -1,7 +1,7 @@
 //! What the shared transaction code needs from a SQL backend.
 //!
 //! Every backend stores the same tables (records as JSON documents next to
-//! the columns their lookups and constraints need), so the typed
+//! the columns their lookups, filters and constraints need), so the typed
 //! [`pcentral_core::Tx`] is implemented once, in [`crate::records`], over this
 //! small interface. Statements are written once, with `?1`, `?2`, …
 //! placeholders; a backend rewrites them to its own syntax if it must.
@@ -59,6 +59,8 @@ pub trait Db {
     fn exec(&mut self, sql: &str, params: &[Param<'_>]) -> Result<u64, StoreError>;
     /// Rows of a query whose columns are BIGINT or TEXT, any of them NULL.
     fn cells(&mut self, sql: &str, params: &[Param<'_>]) -> Result<Vec<Vec<Cell>>, StoreError>;
+    /// Run several statements without parameters (a migration's SQL).
+    fn batch(&mut self, sql: &str) -> Result<(), StoreError>;
 }
 
 /// One value of a row read by [`Db::cells`].

@@ -205,12 +205,22 @@ impl SqliteStore {
     }
 }
 
+/// Apply the migrations not applied yet: SQLite's own first ones, then the
+/// shared ones (`schema.rs`). `PRAGMA user_version` counts both.
 fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Exclusive).map_err(backend)?;
     let done: usize = tx.query_row("PRAGMA user_version", [], |r| r.get(0)).map_err(backend)?;
     for (i, sql) in MIGRATIONS.iter().enumerate().skip(done) {
         tx.execute_batch(sql).map_err(|e| backend(format!("migration {}: {e}", i + 1)))?;
         tx.execute_batch(&format!("PRAGMA user_version = {}", i + 1)).map_err(backend)?;
+    }
+    for (i, steps) in crate::schema::SHARED.iter().enumerate() {
+        let version = MIGRATIONS.len() + i + 1;
+        if version <= done {
+            continue;
+        }
+        crate::schema::apply(SqliteDb { tx: &tx }, steps).map_err(|e| backend(format!("migration {version}: {e}")))?;
+        tx.execute_batch(&format!("PRAGMA user_version = {version}")).map_err(backend)?;
     }
     tx.commit().map_err(backend)
 }
@@ -270,6 +280,10 @@ fn sqlite_params<'p>(params: &'p [Param<'_>]) -> impl Iterator<Item = SqlValue> 
 }
 
 impl Db for SqliteDb<'_, '_> {
+    fn batch(&mut self, sql: &str) -> Result<(), StoreError> {
+        self.tx.execute_batch(sql).map_err(sql_error)
+    }
+
     fn texts(&mut self, sql: &str, params: &[Param<'_>]) -> Result<Vec<String>, StoreError> {
         let mut stmt = self.tx.prepare_cached(sql).map_err(sql_error)?;
         let rows = stmt.query_map(params_from_iter(sqlite_params(params)), |r| r.get(0)).map_err(sql_error)?;

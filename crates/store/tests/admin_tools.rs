@@ -1,306 +1,306 @@
 //! The developer tools at the store level: configured accounts in the
-//! `OtherParticipant` view (SEMANTICS §7), reset scopes, and fixture export
-//! and seed round trips. Runs on SQLite, or on PostgreSQL with
-//! `PCENTRAL_TEST_DATABASE`.
+//! `OtherParticipant` view (docs/behaviour.md#what-each-side-sees), reset
+//! scopes (README.md#developer-tools), and fixture export and seed round trips.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
 
-use common::Harness;
-use pcentral_core::fixtures::{self, Fixture};
-use pcentral_core::operations::service_now;
-use pcentral_core::store::{read, AccountRecord, ResetScope, SellerProfile, StoredCredential};
-use pcentral_core::Failure;
+use common::*;
+use pcentral_core::records::{AccountRecord, SellerProfile, StoredCredential};
+use pcentral_core::store::ResetScope;
+use pcentral_model::{AccountId, Catalog};
 use serde_json::{json, Value};
 
-const A: &str = "111111111111";
-const B: &str = "222222222222";
-const C: &str = "333333333333";
-const SB: &str = "Sandbox";
-const START: i64 = 1_780_000_000_000;
+const START: i64 = 1_780_000_000_000; // 2026-05-28T20:26:40Z
 
-fn encrypt(s: &str) -> String {
-    format!("sealed:{s}")
+fn account(id: &str) -> AccountId {
+    AccountId::parse(id).unwrap()
 }
 
-fn decrypt(s: &str) -> Option<String> {
-    s.strip_prefix("sealed:").map(str::to_string)
-}
-
+/// `account`'s partner in `catalog` (legal name `Legal <account> <catalog>`),
+/// created with the ClientToken `create-<account>-<catalog>`.
 fn partner(h: &mut Harness, account: &str, catalog: &str) -> Value {
     let email = format!("lead@{account}.example.com");
-    let code = if catalog == "AWS" {
-        h.run(account, "SendEmailVerificationCode", json!({"Catalog": catalog, "Email": email})).unwrap();
-        let messages = h.write(|tx| Ok(tx.outbox(Some(&email))?));
-        messages.last().unwrap().code.clone().unwrap()
-    } else {
-        "123456".to_string()
-    };
-    h.run(
-        account,
-        "CreatePartner",
-        json!({"Catalog": catalog, "LegalName": format!("Legal {account} {catalog}"),
-               "PrimarySolutionType": "SOFTWARE_PRODUCTS",
-               "AllianceLeadContact": {"FirstName": "Ana", "LastName": "Lee", "Email": email, "BusinessTitle": "Lead"},
-               "EmailVerificationCode": code, "ClientToken": format!("create-{account}-{catalog}")}),
-    )
-    .unwrap()
+    let code = h.email_code(account, catalog, &email);
+    let mut input = partner_input(catalog, &format!("Legal {account} {catalog}"), &email, &code);
+    input["ClientToken"] = json!(format!("create-{account}-{catalog}"));
+    h.ok(account, "CreatePartner", input)
 }
 
-fn publish(h: &mut Harness, account: &str, catalog: &str, display: &str) -> String {
-    let p = partner(h, account, catalog);
-    let id = p["Id"].as_str().unwrap().to_string();
-    h.publish_profile(account, catalog, &id, display)
-}
-
-/// A (published) links B (unpublished partner) as a SUBSIDIARY; returns the connection id.
-fn subsidiary_connection(h: &mut Harness, catalog: &str) -> String {
-    publish(h, A, catalog, "Alpha");
+/// A (published "Alpha") links B (an unpublished partner) as a SUBSIDIARY in
+/// `catalog`, B accepting with ClientToken `accept`: (the invitation id, the Accept response).
+fn subsidiary_in(h: &mut Harness, catalog: &str, accept: &str) -> (String, Value) {
+    let a = partner(h, A, catalog)["Id"].as_str().unwrap().to_string();
+    h.publish_profile(A, catalog, &a, "Alpha");
     partner(h, B, catalog);
-    let inv = h
-        .run(
-            A,
-            "CreateConnectionInvitation",
-            json!({"Catalog": catalog, "ConnectionType": "SUBSIDIARY", "ReceiverIdentifier": B,
-                   "Email": "a@example.com", "Name": "Ana", "Message": "hi", "ClientToken": format!("inv-{catalog}")}),
-        )
-        .unwrap();
-    let accepted = h.run(
-        B,
-        "AcceptConnectionInvitation",
-        json!({"Catalog": catalog, "Identifier": inv["Id"], "ClientToken": "acc"}),
-    );
-    accepted.unwrap()["Connection"]["Id"].as_str().unwrap().to_string()
+    let mut invitation = invitation_input(SUB, B);
+    invitation["Catalog"] = json!(catalog);
+    let inv = h.ok(A, "CreateConnectionInvitation", invitation)["Id"].as_str().unwrap().to_string();
+    let accepted =
+        h.ok(B, "AcceptConnectionInvitation", json!({"Catalog": catalog, "Identifier": inv, "ClientToken": accept}));
+    (inv, accepted)
 }
 
-fn other_of(h: &mut Harness, caller: &str, connection: &str) -> Value {
-    let c = h.run(caller, "GetConnection", json!({"Catalog": SB, "Identifier": connection})).unwrap();
-    c["ConnectionTypes"]["SUBSIDIARY"]["OtherParticipant"].clone()
-}
-
-fn put_account(h: &Harness, record: AccountRecord) {
-    h.write(|tx| Ok(tx.put_account(&record)?));
-}
-
-fn export(h: &Harness, secrets: bool) -> Value {
-    let wall = h.wall;
-    let fixture = read(h.store.get(), |tx| {
-        let (now, _) = service_now(tx, wall)?;
-        fixtures::export(tx, now, secrets, &decrypt)
-    })
-    .unwrap();
-    serde_json::to_value(fixture).unwrap()
-}
-
-fn seed(h: &mut Harness, doc: Value) -> Result<(), String> {
-    let (wall, settings) = (h.wall, h.settings.clone());
-    let ids = &mut h.ids;
-    let result = pcentral_core::store::write(h.store.get(), |tx| {
-        let (now, _) = service_now(tx, wall)?;
-        let fixture: Fixture = fixtures::parse(doc.clone(), now, &settings, ids).map_err(fixtures::refused)?;
-        fixtures::seed(tx, &fixture, &encrypt)
-    });
-    match result {
-        Ok(()) => Ok(()),
-        Err(Failure::Api(e)) => Err(e.message),
-        Err(Failure::Store(e)) => panic!("storage failed: {e}"),
-    }
-}
-
-fn reset(h: &Harness, account: Option<&str>, catalog: Option<&str>, everything: bool) {
-    let scope = ResetScope { account: account.map(Into::into), catalog: catalog.map(Into::into), everything };
-    h.write(|tx| Ok(tx.reset(&scope)?));
+/// [`subsidiary_in`] Sandbox; answers the connection id.
+fn subsidiary_connection(h: &mut Harness) -> String {
+    subsidiary_in(h, SANDBOX, "accept").1["Connection"]["Id"].as_str().unwrap().to_string()
 }
 
 fn partners_of(h: &mut Harness, account: &str, catalog: &str) -> usize {
-    let list = h.run(account, "ListPartners", json!({"Catalog": catalog})).unwrap();
+    let list = h.ok(account, "ListPartners", json!({"Catalog": catalog}));
     list["PartnerSummaryList"].as_array().unwrap().len()
 }
 
-#[test]
-fn other_participant_is_profile_then_seller_profile_then_account_name() {
-    let mut h = Harness::new(START);
-    let connection = subsidiary_connection(&mut h, SB);
-    // B has no published profile and nothing configured: its account id.
-    assert_eq!(other_of(&mut h, A, &connection), json!({"Account": {"Name": B}}));
-    // A has a published profile: B sees it whatever is configured for A.
-    put_account(
-        &h,
-        AccountRecord { account: A.into(), display_name: Some("Alpha Account".into()), seller_profile: None },
-    );
-    assert_eq!(other_of(&mut h, B, &connection)["PartnerProfile"]["Name"], "Alpha");
+fn credential(key: &str, account: &str, secret: &str) -> StoredCredential {
+    StoredCredential {
+        access_key_id: key.into(),
+        account: AccountId::parse(account).unwrap(),
+        secret_encrypted: seal(secret),
+        created_at: START,
+    }
+}
 
-    put_account(
-        &h,
-        AccountRecord { account: B.into(), display_name: Some("Beta Holdings".into()), seller_profile: None },
-    );
-    assert_eq!(other_of(&mut h, A, &connection), json!({"Account": {"Name": "Beta Holdings"}}));
+// ---------------------------------------------------------------- configured accounts in OtherParticipant
 
-    let seller = SellerProfile { id: "seller-beta-1".into(), name: "Beta Marketplace".into() };
-    put_account(
-        &h,
-        AccountRecord { account: B.into(), display_name: Some("Beta Holdings".into()), seller_profile: Some(seller) },
-    );
-    assert_eq!(
-        other_of(&mut h, A, &connection),
-        json!({"SellerProfile": {"Id": "seller-beta-1", "Name": "Beta Marketplace"}})
-    );
-    // ListConnections renders the same, and filters by the seller profile id.
-    let list =
-        h.run(A, "ListConnections", json!({"Catalog": SB, "OtherParticipantIdentifiers": ["seller-beta-1"]})).unwrap();
-    let summaries = list["ConnectionSummaries"].as_array().unwrap();
-    assert_eq!(summaries.len(), 1);
-    assert_eq!(
-        summaries[0]["ConnectionTypes"]["SUBSIDIARY"]["OtherParticipant"]["SellerProfile"]["Id"],
-        "seller-beta-1"
-    );
+fn other_participant(h: &mut Harness, caller: &str, connection: &str) -> Value {
+    h.get_connection(caller, connection)["ConnectionTypes"][SUB]["OtherParticipant"].clone()
+}
 
-    // Removing the account record removes its key pairs too, and the view falls back.
-    h.write(|tx| {
-        Ok(tx.insert_credential(&StoredCredential {
-            access_key_id: "AKIABETA".into(),
-            account: B.into(),
-            secret_encrypted: "x".into(),
-            created_at: START,
-        })?)
-    });
-    assert!(h.write(|tx| Ok(tx.delete_account(B)?)));
-    assert!(h.write(|tx| Ok(tx.credential("AKIABETA")?)).is_none());
-    assert!(!h.write(|tx| Ok(tx.delete_account(B)?)));
-    assert_eq!(other_of(&mut h, A, &connection), json!({"Account": {"Name": B}}));
+fn record(id: &str, display_name: Option<&str>, seller: Option<(&str, &str)>) -> AccountRecord {
+    AccountRecord {
+        account: account(id),
+        display_name: display_name.map(str::to_string),
+        seller_profile: seller.map(|(id, name)| SellerProfile { id: id.into(), name: name.into() }),
+    }
 }
 
 #[test]
-fn reset_scopes() {
+fn other_participant_is_the_published_profile_whatever_is_configured() {
+    let mut h = Harness::new(START);
+    let connection = subsidiary_connection(&mut h);
+    h.put_account(record(A, Some("Alpha Account"), Some(("seller-alpha-1", "Alpha Marketplace"))));
+    assert_eq!(other_participant(&mut h, B, &connection)["PartnerProfile"]["Name"], "Alpha");
+}
+
+#[test]
+fn without_a_profile_other_participant_is_the_seller_profile_then_the_account_name() {
+    let mut h = Harness::new(START);
+    let connection = subsidiary_connection(&mut h);
+    // B has no published profile and nothing configured: its account id.
+    assert_eq!(other_participant(&mut h, A, &connection), json!({"Account": {"Name": B}}));
+    for (configured, expected) in [
+        (record(B, Some("Beta Holdings"), None), json!({"Account": {"Name": "Beta Holdings"}})),
+        (
+            record(B, Some("Beta Holdings"), Some(("seller-beta-1", "Beta Marketplace"))),
+            json!({"SellerProfile": {"Id": "seller-beta-1", "Name": "Beta Marketplace"}}),
+        ),
+        (record(B, None, None), json!({"Account": {"Name": B}})),
+    ] {
+        h.put_account(configured.clone());
+        assert_eq!(other_participant(&mut h, A, &connection), expected, "{configured:?}");
+    }
+}
+
+#[test]
+fn list_connections_renders_and_filters_by_the_seller_profile() {
+    let mut h = Harness::new(START);
+    subsidiary_connection(&mut h);
+    h.put_account(record(B, Some("Beta Holdings"), Some(("seller-beta-1", "Beta Marketplace"))));
+    let list =
+        h.ok(A, "ListConnections", json!({"Catalog": SANDBOX, "OtherParticipantIdentifiers": ["seller-beta-1"]}));
+    let summaries = list["ConnectionSummaries"].as_array().unwrap();
+    assert_eq!(summaries.len(), 1);
+    assert_eq!(summaries[0]["ConnectionTypes"][SUB]["OtherParticipant"]["SellerProfile"]["Id"], "seller-beta-1");
+}
+
+#[test]
+fn deleting_an_account_removes_its_key_pairs_and_its_presentation() {
+    let mut h = Harness::new(START);
+    let connection = subsidiary_connection(&mut h);
+    h.put_account(record(B, Some("Beta Holdings"), Some(("seller-beta-1", "Beta Marketplace"))));
+    h.write(|tx| Ok(tx.insert_credential(&credential("AKIABETA", B, "x"))?));
+    assert!(h.write(|tx| Ok(tx.delete_account(&account(B))?)));
+    assert!(h.read(|tx| Ok(tx.credential("AKIABETA")?)).is_none());
+    assert!(!h.write(|tx| Ok(tx.delete_account(&account(B))?)), "nothing left to delete");
+    assert_eq!(other_participant(&mut h, A, &connection), json!({"Account": {"Name": B}}));
+}
+
+// ---------------------------------------------------------------- reset scopes
+
+/// A and B connected in Sandbox; A and C partners in AWS and Sandbox; A
+/// configured; a credential of C; the clock 5 s ahead. Answers the connection id.
+fn populated() -> (Harness, String) {
     let mut h = Harness::new(START);
     h.settings.require_verification_for_aws_catalog = false;
-    let connection = subsidiary_connection(&mut h, SB);
-    partner(&mut h, A, "AWS");
-    partner(&mut h, C, SB);
-    put_account(&h, AccountRecord { account: A.into(), display_name: Some("Alpha".into()), seller_profile: None });
-    h.write(|tx| {
-        let mut s = tx.service_state()?;
-        s.clock_offset_ms = 5_000;
-        tx.put_service_state(&s)?;
-        Ok(())
-    });
+    let connection = subsidiary_connection(&mut h);
+    partner(&mut h, A, AWS);
+    partner(&mut h, C, SANDBOX);
+    h.put_account(record(A, Some("Alpha"), None));
+    h.write(|tx| Ok(tx.insert_credential(&credential("AKIAGAMMA", C, "s3cret"))?));
+    h.set_clock_offset(5 * SECOND);
+    (h, connection)
+}
 
-    // One catalog: the other catalog's data stays.
-    reset(&h, None, Some("AWS"), false);
-    assert_eq!(partners_of(&mut h, A, "AWS"), 0);
-    assert_eq!(partners_of(&mut h, A, SB), 1);
-    partner(&mut h, A, "AWS");
+#[test]
+fn a_catalog_reset_keeps_the_other_catalog() {
+    let (mut h, _) = populated();
+    h.reset(ResetScope { catalog: Some(Catalog::Aws), ..ResetScope::default() });
+    assert_eq!(partners_of(&mut h, A, AWS), 0);
+    assert_eq!(partners_of(&mut h, A, SANDBOX), 1);
+    // The catalog's ClientToken records went with it: the same token runs again.
+    partner(&mut h, A, AWS);
+    assert_eq!(partners_of(&mut h, A, AWS), 1);
+}
 
-    // One account: its partners in both catalogs and the connection it takes part in.
-    reset(&h, Some(B), None, false);
-    assert_eq!(partners_of(&mut h, B, SB), 0);
-    assert_eq!(partners_of(&mut h, A, SB), 1);
-    assert_eq!(partners_of(&mut h, A, "AWS"), 1);
-    let gone = h.run(A, "GetConnection", json!({"Catalog": SB, "Identifier": connection})).unwrap_err();
-    assert_eq!(gone.kind.type_name(), "ResourceNotFoundException");
-    let invitations = h.run(A, "ListConnectionInvitations", json!({"Catalog": SB})).unwrap();
+#[test]
+fn a_catalog_reset_forgets_that_catalogs_client_tokens_only() {
+    let mut h = Harness::new(START);
+    h.settings.require_verification_for_aws_catalog = false;
+    let (sandbox_invitation, _) = subsidiary_in(&mut h, SANDBOX, "accept-sandbox");
+    let (aws_invitation, aws_accepted) = subsidiary_in(&mut h, AWS, "accept-aws");
+    // An account-level request (no catalog) with a token.
+    let verify = json!({"VerificationDetails": {"RegistrantVerificationDetails": {}}, "ClientToken": "verify-1"});
+    let verification = h.ok(B, "StartVerification", verify.clone());
+    let replay = json!({"Catalog": SANDBOX, "Identifier": sandbox_invitation, "ClientToken": "accept-sandbox"});
+    assert!(h.execute(B, "AcceptConnectionInvitation", replay.clone()).unwrap().replayed, "before the reset");
+
+    h.reset(ResetScope { catalog: Some(Catalog::Sandbox), ..ResetScope::default() });
+
+    // The Sandbox replay no longer answers the deleted connection: it runs, and finds nothing.
+    let refused = h.refused(B, "AcceptConnectionInvitation", replay);
+    assert_eq!(refused, not_found("CONNECTION_INVITATION_NOT_FOUND"));
+    // The other catalog's record and the account-level one stay.
+    let replay = json!({"Catalog": AWS, "Identifier": aws_invitation, "ClientToken": "accept-aws"});
+    let again = h.execute(B, "AcceptConnectionInvitation", replay).unwrap();
+    assert_eq!((again.response, again.replayed), (aws_accepted, true));
+    let again = h.execute(B, "StartVerification", verify).unwrap();
+    assert_eq!((again.response, again.replayed), (verification, true));
+}
+
+#[test]
+fn an_account_reset_removes_what_it_owns_or_takes_part_in() {
+    let (mut h, connection) = populated();
+    h.reset(ResetScope { account: Some(account(B)), ..ResetScope::default() });
+    assert_eq!(partners_of(&mut h, B, SANDBOX), 0);
+    assert_eq!(partners_of(&mut h, A, SANDBOX), 1);
+    assert_eq!(partners_of(&mut h, A, AWS), 1);
+    let gone = h.refused(A, "GetConnection", json!({"Catalog": SANDBOX, "Identifier": connection}));
+    assert_eq!(gone, not_found("CONNECTION_NOT_FOUND"));
+    let invitations = h.ok(A, "ListConnectionInvitations", json!({"Catalog": SANDBOX}));
     assert_eq!(invitations["ConnectionInvitationSummaries"], json!([]));
     // B's ClientToken records went with it: the same token runs again.
-    partner(&mut h, B, SB);
-    assert_eq!(partners_of(&mut h, B, SB), 1);
+    partner(&mut h, B, SANDBOX);
+    assert_eq!(partners_of(&mut h, B, SANDBOX), 1);
+}
 
-    // Every business record; accounts and the clock stay.
-    reset(&h, None, None, false);
-    for (account, catalog) in [(A, SB), (A, "AWS"), (B, SB), (C, SB)] {
-        assert_eq!(partners_of(&mut h, account, catalog), 0);
+#[test]
+fn a_full_reset_deletes_every_business_record_and_keeps_accounts_and_the_clock() {
+    let (mut h, _) = populated();
+    h.reset(ResetScope::default());
+    for (who, catalog) in [(A, SANDBOX), (A, AWS), (B, SANDBOX), (C, SANDBOX)] {
+        assert_eq!(partners_of(&mut h, who, catalog), 0, "{who} {catalog}");
     }
     let rows = h.snapshot();
     for table in ["partners:", "profile_tasks:", "connections:", "connection_invitations:", "idempotency:", "outbox:"] {
         assert!(!rows.iter().any(|r| r.starts_with(table)), "{table} left after reset: {rows:?}");
     }
-    assert_eq!(h.write(|tx| Ok(tx.accounts()?)).len(), 1);
-    assert_eq!(h.write(|tx| Ok(tx.service_state()?.clock_offset_ms)), 5_000);
+    assert_eq!(h.read(|tx| Ok(tx.accounts()?)).len(), 1);
+    assert!(h.read(|tx| Ok(tx.credential("AKIAGAMMA")?)).is_some());
+    assert_eq!(h.read(|tx| Ok(tx.service_state()?.clock_offset_ms)), 5 * SECOND);
+}
 
-    // Everything: accounts, credentials, the clock.
-    reset(&h, None, None, true);
-    assert!(h.write(|tx| Ok(tx.accounts()?)).is_empty());
-    let state = h.write(|tx| Ok(tx.service_state()?));
+#[test]
+fn reset_everything_also_forgets_accounts_credentials_and_the_clock() {
+    let (mut h, _) = populated();
+    h.reset(ResetScope { everything: true, ..ResetScope::default() });
+    assert!(h.read(|tx| Ok(tx.accounts()?)).is_empty());
+    assert!(h.read(|tx| Ok(tx.credentials()?)).is_empty());
+    let state = h.read(|tx| Ok(tx.service_state()?));
     assert_eq!(state.clock_offset_ms, 0);
     assert!(!state.pagination_key.is_empty(), "the page-token key survives");
 }
 
-#[test]
-fn export_reset_seed_round_trip_is_exact() {
+// ---------------------------------------------------------------- export and seed
+
+/// Some of every record: a connection, a second published partner with an
+/// invitation to A, a live email code, a configured account with a seller
+/// profile, a credential, and the clock a minute ahead. Answers the
+/// connection id and A's view of it.
+fn exportable() -> (Harness, String, Value) {
     let mut h = Harness::new(START);
-    let connection = subsidiary_connection(&mut h, SB);
-    publish(&mut h, C, SB, "Gamma");
-    let a_partner = h.run(A, "ListPartners", json!({"Catalog": SB})).unwrap()["PartnerSummaryList"][0]["Id"].clone();
-    let a_profile = h.run(A, "GetProfileVisibility", json!({"Catalog": SB, "Identifier": a_partner})).unwrap();
-    h.run(
-        C,
-        "CreateConnectionInvitation",
-        json!({"Catalog": SB, "ConnectionType": "OPPORTUNITY_COLLABORATION", "ReceiverIdentifier": a_profile["ProfileId"],
-               "Email": "c@example.com", "Name": "Cy", "Message": "hello", "ClientToken": "c-inv"}),
-    )
-    .unwrap();
-    h.run(C, "SendEmailVerificationCode", json!({"Catalog": "AWS", "Email": "new@gamma.example"})).unwrap();
-    put_account(
-        &h,
-        AccountRecord {
-            account: B.into(),
-            display_name: Some("Beta".into()),
-            seller_profile: Some(SellerProfile { id: "s-1".into(), name: "Beta Seller".into() }),
-        },
-    );
-    h.write(|tx| {
-        tx.insert_credential(&StoredCredential {
-            access_key_id: "AKIAEXAMPLE".into(),
-            account: C.into(),
-            secret_encrypted: encrypt("s3cret"),
-            created_at: START,
-        })?;
-        let mut s = tx.service_state()?;
-        s.clock_offset_ms = 60_000;
-        tx.put_service_state(&s)?;
-        Ok(())
-    });
-    let before_view = h.run(A, "GetConnection", json!({"Catalog": SB, "Identifier": connection})).unwrap();
+    let connection = subsidiary_connection(&mut h);
+    let gamma = partner(&mut h, C, SANDBOX)["Id"].as_str().unwrap().to_string();
+    h.publish_profile(C, SANDBOX, &gamma, "Gamma");
+    let a_partner = h.ok(A, "ListPartners", json!({"Catalog": SANDBOX}))["PartnerSummaryList"][0]["Id"].clone();
+    let a_profile = h.ok(A, "GetProfileVisibility", json!({"Catalog": SANDBOX, "Identifier": a_partner}));
+    h.invite(C, OC, a_profile["ProfileId"].as_str().unwrap());
+    h.ok(C, "SendEmailVerificationCode", json!({"Catalog": AWS, "Email": "new@gamma.example"}));
+    h.put_account(record(B, Some("Beta"), Some(("s-1", "Beta Seller"))));
+    h.write(|tx| Ok(tx.insert_credential(&credential("AKIAEXAMPLE", C, "s3cret"))?));
+    h.set_clock_offset(MINUTE);
+    let view = h.get_connection(A, &connection);
+    (h, connection, view)
+}
 
+/// Seed `doc`, which must be refused without changing anything; answers the message.
+fn refused_seed(h: &mut Harness, doc: &Value) -> String {
+    h.tool_refused(|t| {
+        let fixture = pcentral_core::fixtures::parse(doc.clone(), t.now, &t.settings, t.ids)?;
+        pcentral_core::fixtures::seed(t.tx, &fixture, &seal)
+    })
+    .to_string()
+}
+
+#[test]
+fn an_export_holds_secrets_only_when_asked() {
+    let (h, _, _) = exportable();
+    let with = h.export(true);
+    assert_eq!(with["credentials"][0]["secret"], "s3cret");
+    assert_eq!(with["email_codes"].as_array().unwrap().len(), 1);
+    let without = h.export(false);
+    assert!(without.get("credentials").is_none() && without.get("email_codes").is_none(), "{without}");
+}
+
+#[test]
+fn seeding_over_the_same_records_is_refused_naming_the_record() {
+    let (mut h, _, _) = exportable();
     for secrets in [true, false] {
-        let exported = export(&h, secrets);
-        assert_eq!(exported["credentials"].is_array(), secrets);
-        if secrets {
-            assert_eq!(exported["credentials"][0]["secret"], "s3cret");
-            assert_eq!(exported["email_codes"].as_array().unwrap().len(), 1);
-        }
-        // Seeding on top of the same records is refused, naming the record, and changes nothing.
-        let snapshot = h.snapshot();
-        let refused = seed(&mut h, exported.clone()).unwrap_err();
-        assert!(refused.starts_with("accounts[") || refused.starts_with("credentials["), "{refused}");
-        assert_eq!(snapshot, h.snapshot());
-
-        let rows_before = h.snapshot().into_iter().filter(|r| !r.starts_with("service_state")).count();
-        reset(&h, None, None, true);
-        seed(&mut h, exported.clone()).unwrap();
-        assert_eq!(export(&h, secrets), exported);
-        if secrets {
-            let c = h.write(|tx| Ok(tx.credential("AKIAEXAMPLE")?)).unwrap();
-            assert_eq!(decrypt(&c.secret_encrypted).as_deref(), Some("s3cret"));
-            // Exactly the rows there were, but for usage counters, idempotency records and the outbox.
-            let rows_after = h.snapshot().into_iter().filter(|r| !r.starts_with("service_state")).count();
-            assert!(rows_after <= rows_before);
-        }
-        assert_eq!(h.run(A, "GetConnection", json!({"Catalog": SB, "Identifier": connection})).unwrap(), before_view);
+        let exported = h.export(secrets);
+        let message = refused_seed(&mut h, &exported);
+        assert!(message.starts_with("accounts[") || message.starts_with("credentials["), "{message}");
     }
 }
 
 #[test]
-fn hand_written_fixture_loads_with_defaults_and_bad_records_are_named() {
-    let mut h = Harness::new(START);
-    let fixture = json!({
+fn export_reset_seed_round_trip_is_exact() {
+    for secrets in [true, false] {
+        let (mut h, connection, view) = exportable();
+        let exported = h.export(secrets);
+        let rows_before = h.snapshot().into_iter().filter(|r| !r.starts_with("service_state")).count();
+        h.reset(ResetScope { everything: true, ..ResetScope::default() });
+        h.seed(&exported).unwrap();
+        assert_eq!(h.export(secrets), exported, "secrets: {secrets}");
+        assert_eq!(h.get_connection(A, &connection), view);
+        // Exactly the rows there were, but for usage counters, idempotency records and the outbox.
+        let rows_after = h.snapshot().into_iter().filter(|r| !r.starts_with("service_state")).count();
+        assert!(rows_after <= rows_before, "{rows_after} > {rows_before}");
+        if secrets {
+            let c = h.read(|tx| Ok(tx.credential("AKIAEXAMPLE")?)).unwrap();
+            assert_eq!(unseal(&c.secret_encrypted).as_deref(), Some("s3cret"));
+        }
+    }
+}
+
+fn hand_written() -> Value {
+    json!({
         "version": 1,
         "accounts": [{"account": A, "display_name": "Alpha"}, {"account": B}],
         "partners": [
-            {"catalog": SB, "account": A, "id": "partner-alpha00000000", "legal_name": "Alpha Cloud",
+            {"catalog": SANDBOX, "account": A, "id": "partner-alpha00000000", "legal_name": "Alpha Cloud",
              "profile_id": "pprofile-alpha00000000",
              "alliance_lead": {"FirstName": "Alice", "LastName": "Smith", "Email": "alice@alpha.example", "BusinessTitle": "CTO"}},
-            {"catalog": SB, "account": B, "id": "partner-beta000000000", "legal_name": "Beta Data",
+            {"catalog": SANDBOX, "account": B, "id": "partner-beta000000000", "legal_name": "Beta Data",
              "profile_id": "pprofile-beta000000000",
              "alliance_lead": {"FirstName": "Bob", "LastName": "Jones", "Email": "bob@beta.example", "BusinessTitle": "CEO"}}
         ],
@@ -313,31 +313,52 @@ fn hand_written_fixture_loads_with_defaults_and_bad_records_are_named() {
              "PrimarySolutionType": "CONSULTING_SERVICES", "IndustrySegments": ["COMPUTER_SOFTWARE"], "TranslationSourceLocale": "en-US"}}
         ],
         "connections": [
-            {"catalog": SB, "id": "pac-alphabeta0000", "participants": [A, B],
+            {"catalog": SANDBOX, "id": "pac-alphabeta0000", "participants": [A, B],
              "types": {"OPPORTUNITY_COLLABORATION": {"status": "ACTIVE", "inviter_email": "alice@alpha.example", "inviter_name": "Alice Smith"}}}
         ]
-    });
-    seed(&mut h, fixture.clone()).unwrap();
-    let c = h.run(B, "GetConnection", json!({"Catalog": SB, "Identifier": "pac-alphabeta0000"})).unwrap();
+    })
+}
+
+#[test]
+fn a_hand_written_fixture_loads_with_defaults() {
+    let mut h = Harness::new(START);
+    h.seed(&hand_written()).unwrap();
+    let c = h.get_connection(B, "pac-alphabeta0000");
     assert_eq!(c["OtherParticipantAccountId"], A);
     assert_eq!(
-        c["ConnectionTypes"]["OPPORTUNITY_COLLABORATION"]["OtherParticipant"],
+        c["ConnectionTypes"][OC]["OtherParticipant"],
         json!({"PartnerProfile": {"Id": "pprofile-alpha00000000", "Name": "Alpha Cloud"}})
     );
-    let p = h.run(A, "GetPartner", json!({"Catalog": SB, "Identifier": "partner-alpha00000000"})).unwrap();
+    let p = h.ok(A, "GetPartner", json!({"Catalog": SANDBOX, "Identifier": "partner-alpha00000000"}));
     assert_eq!(p["Profile"]["ProfileId"], "pprofile-alpha00000000");
+}
 
-    // A conflicting fixture is refused as a whole, naming the record.
-    let snapshot = h.snapshot();
-    let mut again = fixture.clone();
+#[test]
+fn a_conflicting_fixture_is_refused_as_a_whole_naming_the_record() {
+    let mut h = Harness::new(START);
+    h.seed(&hand_written()).unwrap();
+    let mut again = hand_written();
     again["accounts"] = json!([{"account": C}]);
-    let message = seed(&mut h, again).unwrap_err();
+    let message = refused_seed(&mut h, &again);
     assert!(message.starts_with("partners[Sandbox/partner-alpha00000000]"), "{message}");
-    assert_eq!(snapshot, h.snapshot());
-    let bad_seller =
-        json!({"version": 1, "accounts": [{"account": C, "seller_profile": {"id": "no spaces", "name": "x"}}]});
-    assert!(seed(&mut h, bad_seller).unwrap_err().contains("seller_profile.id"));
-    assert!(seed(&mut h, json!({"version": 2})).unwrap_err().starts_with("version"));
-    assert!(seed(&mut h, json!({"version": 1, "bogus": []})).unwrap_err().contains("bogus"));
-    assert_eq!(snapshot, h.snapshot());
+    assert!(h.read(|tx| Ok(tx.account(&account(C))?)).is_none(), "nothing of the fixture is stored");
+}
+
+#[test]
+fn malformed_fixtures_are_refused_naming_the_member() {
+    let mut h = Harness::new(START);
+    /// What the refusal's message must satisfy.
+    type Expect = fn(&str) -> bool;
+    let cases: [(Value, Expect); 3] = [
+        (
+            json!({"version": 1, "accounts": [{"account": C, "seller_profile": {"id": "no spaces", "name": "x"}}]}),
+            |m| m.contains("seller_profile.id"),
+        ),
+        (json!({"version": 2}), |m| m.starts_with("version")),
+        (json!({"version": 1, "bogus": []}), |m| m.contains("bogus")),
+    ];
+    for (doc, expected) in cases {
+        let message = refused_seed(&mut h, &doc);
+        assert!(expected(&message), "{doc}: {message}");
+    }
 }

@@ -1,105 +1,69 @@
-//! Events (SEMANTICS §11) recorded by the invitation and connection handlers,
-//! on a real store (SQLite, or PostgreSQL with `PCENTRAL_TEST_DATABASE`): one
-//! event per transition and recipient, nothing for refused requests or
-//! replays, Expired exactly once at `ExpiresAt`, and the delivery state.
+//! Events recorded by the invitation and connection handlers
+//! (docs/behaviour.md#events): one per transition and recipient, nothing for
+//! refused requests or replays, Expired exactly once at `ExpiresAt`, and the
+//! delivery state kept next to each event.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
 
-use common::{Harness, SeqIds};
-use pcentral_core::events::{sweep_expired_invitations, EventDelivery, EventFilter, NewEvent, StoredEvent};
-use pcentral_core::store::read;
+use common::*;
+use pcentral_core::records::{DeliveryState, DetailType, EventDelivery, EventFilter, NewEvent, StoredEvent};
+use pcentral_model::{timestamp, AccountId, Catalog};
 use serde_json::{json, Value};
 
-const A: &str = "111111111111";
-const B: &str = "222222222222";
-const CAT: &str = "Sandbox";
-const DAY: i64 = 24 * 3600 * 1000;
 const START: i64 = 1_767_225_600_000; // 2026-01-01T00:00:00Z
-const OC: &str = "OPPORTUNITY_COLLABORATION";
-const SUB: &str = "SUBSIDIARY";
 
-struct Env {
-    h: Harness,
-    tokens: u64,
+/// A and B with published profiles "Alpha" and "Beta": (harness, A's profile id, B's).
+fn partners() -> (Harness, String, String) {
+    let mut h = Harness::new(START);
+    let pa = h.published_partner(A, "Alpha").profile_id;
+    let pb = h.published_partner(B, "Beta").profile_id;
+    (h, pa, pb)
 }
 
-impl Env {
-    fn new() -> Env {
-        Env { h: Harness::new(START), tokens: 0 }
-    }
-
-    fn call(&mut self, account: &str, op: &str, mut input: Value) -> Result<Value, pcentral_model::ApiError> {
-        if op.contains("Connection")
-            && !op.starts_with("Get")
-            && !op.starts_with("List")
-            && input.get("ClientToken").is_none()
-        {
-            self.tokens += 1;
-            input["ClientToken"] = json!(format!("token-{}", self.tokens));
-        }
-        self.h.run(account, op, input)
-    }
-
-    fn ok(&mut self, account: &str, op: &str, input: Value) -> Value {
-        self.call(account, op, input.clone()).unwrap_or_else(|e| panic!("{op} {input} by {account}: {e:?}"))
-    }
-
-    fn published_partner(&mut self, account: &str, display: &str) -> String {
-        let partner = self.ok(
-            account,
-            "CreatePartner",
-            json!({"Catalog": CAT, "LegalName": format!("Legal {display}"), "PrimarySolutionType": "SOFTWARE_PRODUCTS",
-                   "AllianceLeadContact": {"FirstName": "Ana", "LastName": "Lee", "Email": format!("lead@{account}.example.com"),
-                   "BusinessTitle": "Lead"}, "EmailVerificationCode": "123456"}),
-        );
-        let id = partner["Id"].as_str().unwrap().to_string();
-        self.h.publish_profile(account, CAT, &id, display)
-    }
-
-    fn invite(&mut self, from: &str, kind: &str, to: &str) -> String {
-        let input = json!({"Catalog": CAT, "ConnectionType": kind, "Email": "ana@example.com",
-                           "Message": "Let's work together", "Name": "Ana Lee", "ReceiverIdentifier": to});
-        self.ok(from, "CreateConnectionInvitation", input)["Id"].as_str().unwrap().to_string()
-    }
-
-    fn events(&self) -> Vec<StoredEvent> {
-        read(self.h.store.get(), |tx| Ok(tx.events(&EventFilter::default())?)).unwrap()
-    }
-
-    /// (recipient, detail-type) of every event after `seq`, in order.
-    fn since(&self, seq: i64) -> Vec<(String, String)> {
-        self.events().into_iter().filter(|e| e.seq > seq).map(|e| (e.account, e.detail_type)).collect()
-    }
-
-    fn last_seq(&self) -> i64 {
-        self.events().last().map_or(0, |e| e.seq)
-    }
-
-    fn sweep(&mut self) -> usize {
-        let (now, settings) = (self.h.wall, self.h.settings.clone());
-        let mut ids = SeqIds(1_000_000);
-        self.h.write(|tx| Ok(sweep_expired_invitations(tx, &mut ids, now, &settings, 100)?))
-    }
+/// [`partners`], then A invited B's profile to OPPORTUNITY_COLLABORATION and
+/// B accepted a second later: (harness, B's profile id, the connection).
+fn connected() -> (Harness, String, Value) {
+    let (mut h, _, pb) = partners();
+    let inv = h.invitation_id(A, OC, &pb);
+    h.advance(SECOND);
+    let connection = h.accept(B, &inv);
+    (h, pb, connection)
 }
 
-fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
-    list.iter().map(|(a, t)| ((*a).to_string(), format!("Partner Connection {t}"))).collect()
+fn id(identifier: &str) -> Value {
+    json!({"Catalog": SANDBOX, "Identifier": identifier})
 }
+
+/// (recipient, detail-type) of every event after `seq`, in order.
+fn since(h: &Harness, seq: i64) -> Vec<(String, &'static str)> {
+    let events = h.events_where(EventFilter { after: Some(seq), ..EventFilter::default() });
+    events.into_iter().map(|e| (e.account.to_string(), e.detail_type.as_str())).collect()
+}
+
+fn last_seq(h: &Harness) -> i64 {
+    h.events().last().map_or(0, |e| e.seq)
+}
+
+fn pairs(list: &[(&str, DetailType)]) -> Vec<(String, &'static str)> {
+    list.iter().map(|(a, t)| ((*a).to_string(), t.as_str())).collect()
+}
+
+// ---------------------------------------------------------------- one event per transition and recipient
 
 #[test]
-fn one_event_per_transition_and_recipient() {
-    let mut env = Env::new();
-    let pa = env.published_partner(A, "Alpha");
-    let pb = env.published_partner(B, "Beta");
-    assert!(env.events().is_empty(), "partners and profiles record no events");
-
-    let inv = env.invite(A, OC, &pb);
-    let received = env.events();
+fn invitation_received_goes_to_the_receiver_with_every_member() {
+    let (mut h, pa, pb) = partners();
+    assert!(h.events().is_empty(), "partners and profiles record no events");
+    let inv = h.invitation_id(A, OC, &pb);
+    let received = h.events();
     assert_eq!(received.len(), 1);
     let e = &received[0];
-    assert_eq!((e.account.as_str(), e.catalog.as_str(), e.time), (B, CAT, START));
+    assert_eq!(
+        (e.account.as_str(), e.catalog, e.detail_type, e.time),
+        (B, Catalog::Sandbox, DetailType::InvitationReceived, START)
+    );
     let ev = &e.event;
     assert_eq!(ev["version"], "0");
     assert_eq!(ev["detail-type"], "Partner Connection Invitation Received");
@@ -110,207 +74,247 @@ fn one_event_per_transition_and_recipient() {
     let arn = format!("arn:aws:partnercentral:us-east-1::catalog/Sandbox/connection-invitation/{inv}");
     assert_eq!(ev["resources"], json!([arn]));
     assert_eq!(ev["id"].as_str().unwrap().len(), 36, "uuid-like id: {ev}");
-    assert_eq!(ev["detail"]["catalog"], CAT);
+    assert_eq!(ev["detail"]["catalog"], SANDBOX);
     let ci = &ev["detail"]["connectionInvitation"];
     assert_eq!(ci["arn"], arn.as_str());
     assert_eq!(ci["id"], inv.as_str());
     assert_eq!(ci["connectionType"], "OpportunityCollaboration");
     assert_eq!(ci["inviterEmail"], "ana@example.com");
-    assert_eq!(ci["invitationMessage"], "Let's work together");
+    assert_eq!(ci["invitationMessage"], INVITATION_MESSAGE);
     assert_eq!(ci["senderCompanyName"], "Legal Alpha");
     assert_eq!(ci["senderProfileId"], pa.as_str());
     assert_eq!(ci["receiverProfileId"], pb.as_str());
     assert_eq!(ci["expiresAt"], "2026-01-31T00:00:00Z");
     assert!(!ev["detail"].to_string().contains(A), "the receiver never learns the sender's account: {ev}");
-    assert_eq!(e.delivery.state(), "not_scheduled", "no webhook configured");
+    assert_eq!(e.delivery.state(), DeliveryState::NotScheduled, "no webhook configured");
+}
 
-    env.h.advance(1000);
-    let mark = env.last_seq();
-    let connection =
-        env.ok(B, "AcceptConnectionInvitation", json!({"Catalog": CAT, "Identifier": inv}))["Connection"].clone();
-    assert_eq!(env.since(mark), pairs(&[(A, "Invitation Accepted"), (B, "Invitation Accepted")]));
-    let accepted = env.events().pop().unwrap();
-    assert_eq!(accepted.time, START + 1000);
-    assert_eq!(accepted.event["time"], "2026-01-01T00:00:01Z");
-    let c = &accepted.event["detail"]["connection"];
+#[test]
+fn accept_records_one_event_per_participant() {
+    let (mut h, _, pb) = partners();
+    let inv = h.invitation_id(A, OC, &pb);
+    h.advance(SECOND);
+    let mark = last_seq(&h);
+    let connection = h.accept(B, &inv);
+    let accepted = DetailType::InvitationAccepted;
+    assert_eq!(since(&h, mark), pairs(&[(A, accepted), (B, accepted)]));
+    let last = h.events().pop().unwrap();
+    assert_eq!(last.time, START + SECOND);
+    assert_eq!(last.event["time"], "2026-01-01T00:00:01Z");
+    let c = &last.event["detail"]["connection"];
     assert_eq!(c["id"], connection["Id"]);
     assert_eq!((c["Participant1AccountId"].as_str(), c["Participant2AccountId"].as_str()), (Some(A), Some(B)));
     assert_eq!(c["status"], "ACTIVE");
+}
 
-    // Reject goes to the sender, Cancel to the receiver.
-    let mark = env.last_seq();
-    let rejected = env.invite(A, SUB, B);
-    env.ok(B, "RejectConnectionInvitation", json!({"Catalog": CAT, "Identifier": rejected, "Reason": "no"}));
-    let canceled = env.invite(A, SUB, B);
-    env.ok(A, "CancelConnectionInvitation", json!({"Catalog": CAT, "Identifier": canceled}));
+#[test]
+fn reject_goes_to_the_sender_and_cancel_to_the_receiver() {
+    let (mut h, pb, _) = connected();
+    let mark = last_seq(&h);
+    let rejected = h.invitation_id(A, SUB, B);
+    h.ok(B, "RejectConnectionInvitation", json!({"Catalog": SANDBOX, "Identifier": rejected, "Reason": "no"}));
+    let canceled = h.invitation_id(A, SUB, B);
+    h.ok(A, "CancelConnectionInvitation", id(&canceled));
+    use DetailType::{InvitationCancelled, InvitationReceived, InvitationRejected};
     assert_eq!(
-        env.since(mark),
-        pairs(&[
-            (B, "Invitation Received"),
-            (A, "Invitation Rejected"),
-            (B, "Invitation Received"),
-            (B, "Invitation Cancelled")
-        ])
+        since(&h, mark),
+        pairs(&[(B, InvitationReceived), (A, InvitationRejected), (B, InvitationReceived), (B, InvitationCancelled)])
     );
-    let sub_detail = &env.events().pop().unwrap().event["detail"]["connectionInvitation"];
-    assert_eq!(sub_detail["connectionType"], "Subsidiary");
-    assert_eq!(sub_detail["receiverProfileId"], pb.as_str(), "the receiver's profile, though invited by account");
+    let last = h.events().pop().unwrap();
+    let detail = &last.event["detail"]["connectionInvitation"];
+    assert_eq!(detail["connectionType"], "Subsidiary");
+    assert_eq!(detail["receiverProfileId"], pb.as_str(), "the receiver's profile, though invited by account");
+}
 
-    // CancelConnection: both participants, with who canceled.
-    let mark = env.last_seq();
-    env.ok(
-        B,
-        "CancelConnection",
-        json!({"Catalog": CAT, "Identifier": connection["Id"], "ConnectionType": OC, "Reason": "done"}),
-    );
-    assert_eq!(env.since(mark), pairs(&[(A, "Cancelled"), (B, "Cancelled")]));
-    let cancelled = env.events().pop().unwrap();
-    assert_eq!(cancelled.event["detail"]["connection"]["canceledBy"], B);
-    assert_eq!(cancelled.event["detail"]["connection"]["status"], "CANCELED");
-    assert_eq!(cancelled.event["detail"]["connection"]["connectionType"], "OpportunityCollaboration");
+#[test]
+fn cancel_connection_tells_both_participants_who_cancelled() {
+    let (mut h, _, connection) = connected();
+    let mark = last_seq(&h);
+    let cancel = json!({"Catalog": SANDBOX, "Identifier": connection["Id"], "ConnectionType": OC, "Reason": "done"});
+    h.ok(B, "CancelConnection", cancel);
+    let cancelled = DetailType::ConnectionCancelled;
+    assert_eq!(since(&h, mark), pairs(&[(A, cancelled), (B, cancelled)]));
+    let last = h.events().pop().unwrap();
+    let c = &last.event["detail"]["connection"];
+    assert_eq!(c["canceledBy"], B);
+    assert_eq!(c["status"], "CANCELED");
+    assert_eq!(c["connectionType"], "OpportunityCollaboration");
+}
 
-    // Filters: by recipient, by type, after a sequence number.
-    let only_a =
-        read(
-            env.h.store.get(),
-            |tx| Ok(tx.events(&EventFilter { account: Some(A.into()), ..EventFilter::default() })?),
-        )
-        .unwrap();
-    assert!(only_a.iter().all(|e| e.account == A) && only_a.len() == 3);
-    let typed = read(env.h.store.get(), |tx| {
-        Ok(tx.events(&EventFilter {
-            detail_type: Some("Partner Connection Invitation Received".into()),
-            after: Some(1),
-            limit: Some(1),
-            ..EventFilter::default()
-        })?)
-    })
-    .unwrap();
+#[test]
+fn events_filter_by_recipient_type_and_sequence_oldest_first() {
+    let (mut h, _, connection) = connected();
+    let rejected = h.invitation_id(A, SUB, B);
+    h.ok(B, "RejectConnectionInvitation", id(&rejected));
+    let cancel = json!({"Catalog": SANDBOX, "Identifier": connection["Id"], "ConnectionType": OC, "Reason": "done"});
+    h.ok(B, "CancelConnection", cancel);
+    // A: Accepted, Rejected, Cancelled.
+    let only_a = h.events_where(EventFilter { account: Some(AccountId::parse(A).unwrap()), ..EventFilter::default() });
+    assert!(only_a.iter().all(|e| e.account == A) && only_a.len() == 3, "{only_a:?}");
+    let typed = h.events_where(EventFilter {
+        detail_type: Some(DetailType::InvitationReceived),
+        after: Some(1),
+        limit: Some(1),
+        ..EventFilter::default()
+    });
     assert_eq!(typed.len(), 1);
-    assert!(typed[0].seq > 1 && typed[0].detail_type.ends_with("Received"));
-    let seqs: Vec<i64> = env.events().iter().map(|e| e.seq).collect();
+    assert!(typed[0].seq > 1 && typed[0].detail_type == DetailType::InvitationReceived);
+    let seqs: Vec<i64> = h.events().iter().map(|e| e.seq).collect();
     assert!(seqs.windows(2).all(|w| w[0] < w[1]), "oldest first: {seqs:?}");
 }
 
+// ---------------------------------------------------------------- nothing for refusals and replays
+
 #[test]
-fn nothing_is_recorded_for_refused_requests_or_replays() {
-    let mut env = Env::new();
-    env.published_partner(A, "Alpha");
-    let pb = env.published_partner(B, "Beta");
-    let create = json!({"Catalog": CAT, "ConnectionType": OC, "Email": "ana@example.com", "Message": "Hi",
-                        "Name": "Ana", "ReceiverIdentifier": pb, "ClientToken": "create-1"});
-    let inv = env.ok(A, "CreateConnectionInvitation", create.clone())["Id"].as_str().unwrap().to_string();
-    assert_eq!(env.events().len(), 1);
-    // A replay runs no handler.
-    env.ok(A, "CreateConnectionInvitation", create);
-    // Refused: a duplicate, the sender accepting, an unknown invitation.
-    let again = json!({"Catalog": CAT, "ConnectionType": OC, "Email": "ana@example.com", "Message": "Hi",
-                       "Name": "Ana", "ReceiverIdentifier": pb});
-    assert!(env.call(A, "CreateConnectionInvitation", again).is_err());
-    assert!(env.call(A, "AcceptConnectionInvitation", json!({"Catalog": CAT, "Identifier": inv})).is_err());
-    assert!(env
-        .call(B, "RejectConnectionInvitation", json!({"Catalog": CAT, "Identifier": "pacinv-0000000000099"}))
-        .is_err());
-    assert_eq!(env.events().len(), 1);
-    // Accept, then its replay and a second accept.
-    let accept = json!({"Catalog": CAT, "Identifier": inv, "ClientToken": "accept-1"});
-    let first = env.ok(B, "AcceptConnectionInvitation", accept.clone());
-    assert_eq!(env.events().len(), 3);
-    assert_eq!(env.ok(B, "AcceptConnectionInvitation", accept), first);
-    assert!(env.call(B, "AcceptConnectionInvitation", json!({"Catalog": CAT, "Identifier": inv})).is_err());
-    let cancel = json!({"Catalog": CAT, "Identifier": first["Connection"]["Id"], "ConnectionType": OC,
-                        "Reason": "done", "ClientToken": "cancel-1"});
-    env.ok(A, "CancelConnection", cancel.clone());
-    env.ok(A, "CancelConnection", cancel);
-    let mut again =
-        json!({"Catalog": CAT, "Identifier": first["Connection"]["Id"], "ConnectionType": OC, "Reason": "x"});
-    again["ClientToken"] = json!("cancel-2");
-    assert!(env.call(B, "CancelConnection", again).is_err());
-    assert_eq!(env.events().len(), 5);
+fn refused_requests_record_nothing() {
+    let (mut h, _, pb) = partners();
+    let inv = h.invitation_id(A, OC, &pb);
+    assert_eq!(h.events().len(), 1);
+    for (who, op, input, expected) in [
+        (A, "CreateConnectionInvitation", invitation_input(OC, &pb), conflict("DUPLICATE_CONNECTION_INVITATION")),
+        (A, "AcceptConnectionInvitation", id(&inv), conflict("INCOMPATIBLE_CONNECTION_INVITATION_RECEIVER")),
+        (B, "RejectConnectionInvitation", id("pacinv-0000000000099"), not_found("CONNECTION_INVITATION_NOT_FOUND")),
+    ] {
+        assert_eq!(h.refused(who, op, input), expected, "{op}");
+    }
+    assert_eq!(h.events().len(), 1);
 }
 
 #[test]
-fn expired_is_recorded_once_at_expires_at() {
-    let mut env = Env::new();
-    env.published_partner(A, "Alpha");
-    let pb = env.published_partner(B, "Beta");
-    let first = env.invite(A, OC, &pb);
-    env.h.advance(31 * DAY);
-    // Reads and refused writes record nothing (and store nothing).
-    env.ok(B, "GetConnectionInvitation", json!({"Catalog": CAT, "Identifier": first}));
-    assert!(env.call(B, "AcceptConnectionInvitation", json!({"Catalog": CAT, "Identifier": first})).is_err());
-    let mark = env.last_seq();
-    assert_eq!(mark, 1);
-    // Create stores the stale invitation as EXPIRED: both participants hear of it, at ExpiresAt.
-    let second = env.invite(A, OC, &pb);
-    assert_eq!(
-        env.since(mark),
-        pairs(&[(A, "Invitation Expired"), (B, "Invitation Expired"), (B, "Invitation Received")])
-    );
-    let expired: Vec<StoredEvent> = env.events().into_iter().filter(|e| e.detail_type.ends_with("Expired")).collect();
-    for e in &expired {
+fn replays_record_nothing_again() {
+    let (mut h, _, pb) = partners();
+    let mut create = invitation_input(OC, &pb);
+    create["ClientToken"] = json!("create-1");
+    let inv = h.ok(A, "CreateConnectionInvitation", create.clone())["Id"].as_str().unwrap().to_string();
+    assert!(h.execute(A, "CreateConnectionInvitation", create).unwrap().replayed);
+    assert_eq!(h.events().len(), 1);
+
+    let accept = json!({"Catalog": SANDBOX, "Identifier": inv, "ClientToken": "accept-1"});
+    let first = h.ok(B, "AcceptConnectionInvitation", accept.clone());
+    assert_eq!(h.events().len(), 3);
+    assert_eq!(h.ok(B, "AcceptConnectionInvitation", accept), first);
+    let again = h.refused(B, "AcceptConnectionInvitation", id(&inv));
+    assert_eq!(again, conflict("INCOMPATIBLE_CONNECTION_INVITATION_STATE"));
+
+    let cid = &first["Connection"]["Id"];
+    let cancel = json!({"Catalog": SANDBOX, "Identifier": cid, "ConnectionType": OC, "Reason": "done", "ClientToken": "cancel-1"});
+    h.ok(A, "CancelConnection", cancel.clone());
+    h.ok(A, "CancelConnection", cancel);
+    let other =
+        json!({"Catalog": SANDBOX, "Identifier": cid, "ConnectionType": OC, "Reason": "x", "ClientToken": "cancel-2"});
+    assert_eq!(h.refused(B, "CancelConnection", other), conflict("INCOMPATIBLE_CONNECTION_STATE"));
+    assert_eq!(h.events().len(), 5);
+}
+
+// ---------------------------------------------------------------- Expired, exactly once
+
+/// [`partners`], A invited B's profile, and 31 days passed: (harness, B's profile id, the invitation id).
+fn expired() -> (Harness, String, String) {
+    let (mut h, _, pb) = partners();
+    let inv = h.invitation_id(A, OC, &pb);
+    h.advance(31 * DAY);
+    (h, pb, inv)
+}
+
+fn expired_events(h: &Harness) -> Vec<StoredEvent> {
+    h.events_where(EventFilter { detail_type: Some(DetailType::InvitationExpired), ..EventFilter::default() })
+}
+
+#[test]
+fn reads_and_refused_actions_record_no_expiry() {
+    let (mut h, _, inv) = expired();
+    assert_eq!(h.get_invitation(B, &inv)["Status"], "EXPIRED");
+    let refused = h.refused(B, "AcceptConnectionInvitation", id(&inv));
+    assert_eq!(refused, conflict("INCOMPATIBLE_CONNECTION_INVITATION_STATE"));
+    assert_eq!(last_seq(&h), 1, "only Received");
+}
+
+#[test]
+fn create_settles_the_stale_invitation_of_the_pair_at_its_expiry() {
+    let (mut h, pb, first) = expired();
+    h.invite(A, OC, &pb);
+    use DetailType::{InvitationExpired, InvitationReceived};
+    assert_eq!(since(&h, 1), pairs(&[(A, InvitationExpired), (B, InvitationExpired), (B, InvitationReceived)]));
+    for e in expired_events(&h) {
         assert_eq!(e.time, START + 30 * DAY);
         assert_eq!(e.event["time"], "2026-01-31T00:00:00Z");
         assert_eq!(e.event["detail"]["connectionInvitation"]["id"], first.as_str());
     }
-    // The sweep finds nothing more to settle for it.
-    assert_eq!(env.sweep(), 0);
-    // The second one is settled by the sweep, once.
-    env.h.advance(31 * DAY);
-    let mark = env.last_seq();
-    assert_eq!(env.sweep(), 1);
-    assert_eq!(env.sweep(), 0);
-    assert_eq!(env.since(mark), pairs(&[(A, "Invitation Expired"), (B, "Invitation Expired")]));
-    let got = env.ok(B, "GetConnectionInvitation", json!({"Catalog": CAT, "Identifier": second}));
+    assert_eq!(h.sweep(), 0, "nothing more to settle");
+}
+
+#[test]
+fn the_sweep_settles_an_expired_invitation_once() {
+    let (mut h, pb, inv) = expired();
+    let mark = last_seq(&h);
+    assert_eq!(h.sweep(), 1);
+    assert_eq!(h.sweep(), 0);
+    let expired = DetailType::InvitationExpired;
+    assert_eq!(since(&h, mark), pairs(&[(A, expired), (B, expired)]));
+    let got = h.get_invitation(B, &inv);
     assert_eq!((got["Status"].as_str(), got["UpdatedAt"].as_str()), (Some("EXPIRED"), got["ExpiresAt"].as_str()));
-    env.invite(A, OC, &pb);
-    assert_eq!(env.since(mark).len(), 3, "no second Expired event");
-    // The unique key holds even if a recorder tried again.
-    let copy = env.events().into_iter().find(|e| e.detail_type.ends_with("Expired")).unwrap();
+    h.invite(A, OC, &pb);
+    assert_eq!(since(&h, mark).len(), 3, "no second Expired event");
+}
+
+#[test]
+fn the_unique_key_keeps_expired_single() {
+    let (mut h, _, inv) = expired();
+    h.sweep();
+    let copy = expired_events(&h).remove(0);
     let again = NewEvent {
         account: copy.account.clone(),
-        catalog: copy.catalog.clone(),
-        detail_type: copy.detail_type.clone(),
+        catalog: copy.catalog,
+        detail_type: copy.detail_type,
         time: copy.time,
         event: copy.event.clone(),
-        unique_key: Some(format!("expired/{CAT}/{first}/{}", copy.account)),
+        unique_key: Some(format!("expired/{SANDBOX}/{inv}/{}", copy.account)),
         deliver: false,
     };
-    assert!(!env.h.write(|tx| Ok(tx.append_event(&again)?)));
+    assert!(!h.write(|tx| Ok(tx.append_event(&again)?)), "a recorder trying again stores nothing");
     let fresh = NewEvent { unique_key: Some("another".into()), ..again };
-    assert!(env.h.write(|tx| Ok(tx.append_event(&fresh)?)));
+    assert!(h.write(|tx| Ok(tx.append_event(&fresh)?)));
+}
+
+// ---------------------------------------------------------------- delivery state
+
+/// One event recorded without a webhook, then two with one: Received (seq 2) and Rejected (seq 3).
+fn with_webhook() -> Harness {
+    let (mut h, _, pb) = partners();
+    h.invite(A, OC, &pb);
+    h.settings.events_webhook_url = "http://127.0.0.1:9/hook".into();
+    let inv = h.invitation_id(A, SUB, B);
+    h.ok(B, "RejectConnectionInvitation", id(&inv));
+    h
+}
+
+#[test]
+fn delivery_is_scheduled_only_with_a_webhook() {
+    let h = with_webhook();
+    let states: Vec<DeliveryState> = h.events().iter().map(|e| e.delivery.state()).collect();
+    assert_eq!(states, vec![DeliveryState::NotScheduled, DeliveryState::Pending, DeliveryState::Pending]);
+    let due = h.read(|tx| Ok(tx.due_events(START, 10)?));
+    assert_eq!(due.iter().map(|e| e.seq).collect::<Vec<_>>(), vec![2, 3]);
 }
 
 #[test]
 fn delivery_state_is_kept_per_event() {
-    let mut env = Env::new();
-    env.published_partner(A, "Alpha");
-    let pb = env.published_partner(B, "Beta");
-    env.invite(A, OC, &pb);
-    env.h.settings.events_webhook_url = "http://127.0.0.1:9/hook".into();
-    let inv = env.invite(A, SUB, B);
-    env.ok(B, "RejectConnectionInvitation", json!({"Catalog": CAT, "Identifier": inv}));
-    let recorded = env.events();
-    let states: Vec<&str> = recorded.iter().map(|e| e.delivery.state()).collect();
-    assert_eq!(states, vec!["not_scheduled", "pending", "pending"]);
-    let store = env.h.store.get();
-    let due = read(store, |tx| Ok(tx.due_events(START, 10)?)).unwrap();
-    assert_eq!(due.iter().map(|e| e.seq).collect::<Vec<_>>(), vec![2, 3]);
+    let h = with_webhook();
     // Claim one, deliver the other.
-    let claim = EventDelivery { next_attempt_at: Some(START + 30_000), ..EventDelivery::default() };
-    env.h.write(|tx| Ok(tx.put_event_delivery(2, &claim)?));
+    let claim = EventDelivery { next_attempt_at: Some(START + 30 * SECOND), ..EventDelivery::default() };
+    h.write(|tx| Ok(tx.put_event_delivery(2, &claim)?));
     let done = EventDelivery { attempts: 1, delivered_at: Some(START + 5), ..EventDelivery::default() };
-    env.h.write(|tx| Ok(tx.put_event_delivery(3, &done)?));
-    let store = env.h.store.get();
-    assert!(read(store, |tx| Ok(tx.due_events(START, 10)?)).unwrap().is_empty());
-    let later = read(store, |tx| Ok(tx.due_events(START + 30_000, 10)?)).unwrap();
+    h.write(|tx| Ok(tx.put_event_delivery(3, &done)?));
+    assert!(h.read(|tx| Ok(tx.due_events(START, 10)?)).is_empty());
+    let later = h.read(|tx| Ok(tx.due_events(START + 30 * SECOND, 10)?));
     assert_eq!(later.len(), 1);
     assert_eq!(later[0].delivery, claim);
     let failed = EventDelivery { attempts: 8, last_error: Some("HTTP 500".into()), ..EventDelivery::default() };
-    env.h.write(|tx| Ok(tx.put_event_delivery(2, &failed)?));
-    let all = env.events();
+    h.write(|tx| Ok(tx.put_event_delivery(2, &failed)?));
+    let all = h.events();
     assert_eq!(all[1].delivery, failed);
-    assert_eq!(all[1].delivery.state(), "failed");
-    assert_eq!(all[2].delivery.state(), "delivered");
-    assert_eq!(all[2].delivery.to_json()["delivered_at"], "2026-01-01T00:00:00.005Z");
+    assert_eq!(all[1].delivery.state(), DeliveryState::Failed);
+    assert_eq!(all[2].delivery.state(), DeliveryState::Delivered);
+    assert_eq!(all[2].delivery, done);
+    assert_eq!(all[2].delivery.delivered_at.map(timestamp::format).as_deref(), Some("2026-01-01T00:00:00.005Z"));
 }

@@ -1,138 +1,187 @@
-//! What the store-level rule tests share: a real store (SQLite in a temporary
-//! directory, or PostgreSQL when `PCENTRAL_TEST_DATABASE` is set), fixed ids, a wall clock the test moves, and calls that validate
-//! their input and run in a read or write transaction like the server does.
+//! The one harness of the store tests: the service rules driven through
+//! `pcentral_core::execute` over a real store, the way the server drives
+//! them, without HTTP. Every test file uses it, and only it.
+//!
+//! * [`Harness`]: the backend under test ([`Backend`]: SQLite in a temporary
+//!   directory, or a fresh PostgreSQL schema when `PCENTRAL_TEST_DATABASE`
+//!   is set), counted ids ([`CountedIds`]), a wall clock the test moves,
+//!   and the start settings.
+//! * API calls: [`Harness::call`] validates the input like the server, fills
+//!   in a ClientToken where the model has one and none was given (as SDKs
+//!   do), and runs in a read transaction for read-only operations or a write
+//!   transaction otherwise. [`Harness::ok`] expects success;
+//!   [`Harness::refused`] expects a refusal that changed nothing in the
+//!   database and answers its [`Refusal`], the one error projection every
+//!   file compares.
+//! * Built on them: partners and profiles, invitations and connections
+//!   (`flows.rs`), and the developer tools on the typed core functions
+//!   (`tools.rs`).
 
-#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
+#![allow(dead_code, unused_imports, clippy::unwrap_used, clippy::expect_used)]
 
-use pcentral_core::store::{read, write, Tx};
-use pcentral_core::Store;
-use pcentral_core::{execute, Caller, Ids, Settings};
-use pcentral_model::{check_input, model, ApiError};
-use pcentral_store::{PostgresStore, SqliteStore};
-use serde_json::Value;
+mod backend;
+mod flows;
+mod ids;
+mod refusal;
+mod tools;
 
+pub use backend::Backend;
+pub use flows::{ids_of, invitation_input, partner_input, task_details, Published, INVITATION_MESSAGE};
+pub use ids::CountedIds;
+pub use refusal::{access_denied, business, conflict, invalid, not_found, quota, Refusal};
+pub use tools::{seal, unseal, Tool};
+
+use pcentral_core::store::{self, OpResult, Tx};
+use pcentral_core::{execute, Caller, Failure, Outcome, Settings, Store};
+use pcentral_model::shapes::Shape;
+use pcentral_model::{check_input, model, AccountId, ApiError, Millis, Operation};
+use serde_json::{json, Value};
+
+/// Test accounts.
+pub const A: &str = "111111111111";
+pub const B: &str = "222222222222";
+pub const C: &str = "333333333333";
+/// The catalogs, as the wire spells them.
+pub const SANDBOX: &str = "Sandbox";
+pub const AWS: &str = "AWS";
+/// The connection types.
+pub const OC: &str = "OPPORTUNITY_COLLABORATION";
+pub const SUB: &str = "SUBSIDIARY";
+/// Durations in milliseconds.
+pub const SECOND: Millis = 1000;
+pub const MINUTE: Millis = 60 * SECOND;
+pub const HOUR: Millis = 60 * MINUTE;
+pub const DAY: Millis = 24 * HOUR;
+/// The region of every test caller's credential scope.
+pub const REGION: &str = "us-east-1";
 /// The base URL test callers reach pcentral at.
 pub const ENDPOINT: &str = "http://pcentral.test:4599";
 
-/// Ids `prefix` + a 13-digit counter; codes are 6 digits and do not move the counter.
-pub struct SeqIds(pub u64);
-
-impl Ids for SeqIds {
-    fn id(&mut self, prefix: &str) -> String {
-        self.0 += 1;
-        format!("{prefix}{:013}", self.0)
-    }
-    fn code(&mut self) -> String {
-        format!("{:06}", 100_000 + self.0 % 900_000)
-    }
-    /// Event ids count on their own, so that recording events moves no other id.
-    fn event_id(&mut self) -> String {
-        static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
-        format!("{:032x}", NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed))
-    }
-}
-
-/// The backend under test: SQLite in a temporary directory, or, when
-/// `PCENTRAL_TEST_DATABASE` holds a PostgreSQL URL, a fresh schema there.
-pub enum TestStore {
-    Sqlite(SqliteStore, tempfile::TempDir),
-    Postgres(PostgresStore, String, String),
-}
-
-impl TestStore {
-    pub fn new() -> TestStore {
-        match std::env::var("PCENTRAL_TEST_DATABASE") {
-            Ok(url) if !url.is_empty() => {
-                let (store, schema) = PostgresStore::open_isolated(&url).unwrap();
-                TestStore::Postgres(store, url, schema)
-            }
-            _ => {
-                let dir = tempfile::tempdir().unwrap();
-                TestStore::Sqlite(SqliteStore::open(dir.path()).unwrap(), dir)
-            }
-        }
-    }
-
-    pub fn get(&self) -> &dyn Store {
-        match self {
-            TestStore::Sqlite(s, _) => s,
-            TestStore::Postgres(s, _, _) => s,
-        }
-    }
-
-    pub fn dump(&self) -> Vec<String> {
-        match self {
-            TestStore::Sqlite(s, _) => s.dump_rows().unwrap(),
-            TestStore::Postgres(s, _, _) => s.dump_rows().unwrap(),
-        }
-    }
-
-    pub fn reopen(&mut self) {
-        match self {
-            TestStore::Sqlite(s, dir) => *s = SqliteStore::open(dir.path()).unwrap(),
-            TestStore::Postgres(s, url, schema) => *s = PostgresStore::open_in_schema(url, schema).unwrap(),
-        }
-    }
-}
-
+/// A store under test, the ids it draws, the wall clock and the start settings.
 pub struct Harness {
-    pub store: TestStore,
-    pub ids: SeqIds,
-    pub wall: i64,
+    backend: Backend,
+    pub ids: CountedIds,
+    /// Wall time; service time is this plus the stored clock offset.
+    pub wall: Millis,
+    /// The settings the "server" started with (the stored ones win once set).
     pub settings: Settings,
+    /// ClientTokens filled in so far.
+    tokens: u64,
 }
 
 impl Harness {
-    pub fn new(wall: i64) -> Harness {
-        Harness { store: TestStore::new(), ids: SeqIds(0), wall, settings: Settings::default() }
+    /// A fresh store with the wall clock at `wall`.
+    pub fn new(wall: Millis) -> Harness {
+        Harness::on(Backend::new(), wall)
     }
 
-    /// Validate `input` against the model, then run `op` as `account` in a
-    /// read transaction (read-only operations) or a write transaction.
-    pub fn run(&mut self, account: &str, op: &str, input: Value) -> Result<Value, ApiError> {
-        check_input(op, &input)?;
-        let caller = Caller { account: account.to_string(), region: "us-east-1".into(), endpoint: ENDPOINT.into() };
-        let (wall, settings, ids) = (self.wall, self.settings.clone(), &mut self.ids);
-        let body = |tx: &mut dyn Tx| Ok(execute(tx, ids, &caller, op, input.clone(), wall, &settings)?.response);
-        let readonly = model().operation(op).unwrap().readonly;
-        let result = if readonly { read(self.store.get(), body) } else { write(self.store.get(), body) };
-        result.map_err(|f| f.into_api_error())
+    /// A harness over `backend` with the wall clock at `wall`.
+    pub fn on(backend: Backend, wall: Millis) -> Harness {
+        Harness { backend, ids: CountedIds::default(), wall, settings: Settings::default(), tokens: 0 }
     }
 
-    /// Run `body` in a write transaction (for setup that has no API call).
-    pub fn write<T>(&self, body: impl FnMut(&mut dyn Tx) -> pcentral_core::OpResult<T>) -> T {
-        write(self.store.get(), body).unwrap()
+    pub fn store(&self) -> &dyn Store {
+        self.backend.store()
     }
 
-    /// Publish the profile of `account`'s partner `partner_id` with a profile
-    /// update task named `display` (default delay: it succeeds at once);
-    /// returns the `pprofile-…` id.
-    pub fn publish_profile(&mut self, account: &str, catalog: &str, partner_id: &str, display: &str) -> String {
-        let details = serde_json::json!({
-            "DisplayName": display, "Description": "Example", "WebsiteUrl": "https://example.com",
-            "LogoUrl": "https://example.com/logo.png", "PrimarySolutionType": "CONSULTING_SERVICES",
-            "IndustrySegments": ["COMPUTER_SOFTWARE"], "TranslationSourceLocale": "en-US"});
-        let start = serde_json::json!({"Catalog": catalog, "Identifier": partner_id, "TaskDetails": details});
-        self.run(account, "StartProfileUpdateTask", start).unwrap();
-        let visibility = self.run(
-            account,
-            "GetProfileVisibility",
-            serde_json::json!({"Catalog": catalog, "Identifier": partner_id}),
-        );
-        visibility.unwrap()["ProfileId"].as_str().unwrap().to_string()
-    }
-
-    pub fn advance(&mut self, ms: i64) {
+    /// Move the wall clock (hence service time) forward.
+    pub fn advance(&mut self, ms: Millis) {
         self.wall += ms;
-    }
-
-    /// Every row of every table, as text.
-    pub fn snapshot(&self) -> Vec<String> {
-        self.store.dump()
     }
 
     /// Close the store and open it again on the same data.
     pub fn reopen(&mut self) {
-        self.store.reopen();
+        self.backend.reopen();
     }
+
+    /// Every row of every table, as text.
+    pub fn snapshot(&self) -> Vec<String> {
+        self.backend.dump()
+    }
+
+    /// Run `op` as `account` like the server: fill in a ClientToken when the
+    /// operation's input has an idempotency-token member and none was given,
+    /// validate against the model, then execute in a read transaction
+    /// (read-only operations) or a write transaction.
+    pub fn execute(&mut self, account: &str, op: &str, mut input: Value) -> Result<Outcome, ApiError> {
+        let operation = Operation::from_name(op).unwrap_or_else(|| panic!("{op} is not an operation of the model"));
+        if let Some(member) = idempotency_token_member(op) {
+            if input.get(member).is_none() {
+                self.tokens += 1;
+                input[member] = json!(format!("token-{}", self.tokens));
+            }
+        }
+        check_input(op, &input)?;
+        let account = AccountId::parse(account).expect("a test account is 12 digits");
+        let caller = Caller { account, region: REGION.into(), endpoint: ENDPOINT.into() };
+        let (wall, settings, ids) = (self.wall, &self.settings, &mut self.ids);
+        let body = |tx: &mut dyn Tx| execute(tx, ids, &caller, operation, &input, wall, settings);
+        let result = if operation.readonly() {
+            store::read(self.backend.store(), body)
+        } else {
+            store::write(self.backend.store(), body)
+        };
+        result.map_err(|failure| match failure {
+            Failure::Api(e) => e,
+            other => panic!("{op} failed outside the API: {other:?}"),
+        })
+    }
+
+    /// [`Harness::execute`], answering the response.
+    pub fn call(&mut self, account: &str, op: &str, input: Value) -> Result<Value, ApiError> {
+        self.execute(account, op, input).map(|outcome| outcome.response)
+    }
+
+    /// A call that must succeed.
+    #[track_caller]
+    pub fn ok(&mut self, account: &str, op: &str, input: Value) -> Value {
+        match self.call(account, op, input.clone()) {
+            Ok(v) => v,
+            Err(e) => panic!("{op} by {account} failed: {e}\ninput: {input}"),
+        }
+    }
+
+    /// A call that must be refused and change nothing in the database;
+    /// answers the refusal's projection.
+    #[track_caller]
+    pub fn refused(&mut self, account: &str, op: &str, input: Value) -> Refusal {
+        let before = self.snapshot();
+        assert!(before.iter().any(|row| row.starts_with("service_state")), "the snapshot sees the database");
+        let e = match self.call(account, op, input.clone()) {
+            Ok(v) => panic!("{op} by {account} succeeded: {v}\ninput: {input}"),
+            Err(e) => e,
+        };
+        assert_unchanged(&before, &self.snapshot(), &format!("{op} by {account}, refused with {e},"));
+        Refusal::of(&e)
+    }
+
+    /// Run `body` in a read transaction (inspection without an API call).
+    pub fn read<T>(&self, body: impl FnMut(&mut dyn Tx) -> OpResult<T>) -> T {
+        store::read(self.store(), body).unwrap_or_else(|f| panic!("read transaction failed: {f:?}"))
+    }
+
+    /// Run `body` in a write transaction (setup without an API call).
+    pub fn write<T>(&self, body: impl FnMut(&mut dyn Tx) -> OpResult<T>) -> T {
+        store::write(self.store(), body).unwrap_or_else(|f| panic!("write transaction failed: {f:?}"))
+    }
+}
+
+/// The member of `op`'s input that the model marks as its idempotency token.
+fn idempotency_token_member(op: &str) -> Option<&'static str> {
+    let m = model();
+    let Some(Shape::Structure { members, .. }) = m.shape(&m.operation(op)?.input) else {
+        return None;
+    };
+    members.iter().find(|member| member.idempotency_token).map(|member| member.name.as_str())
+}
+
+/// Fail, listing the rows that differ, when `after` is not `before`.
+#[track_caller]
+pub fn assert_unchanged(before: &[String], after: &[String], what: &str) {
+    if before == after {
+        return;
+    }
+    let gone: Vec<&String> = before.iter().filter(|row| !after.contains(row)).collect();
+    let new: Vec<&String> = after.iter().filter(|row| !before.contains(row)).collect();
+    panic!("{what} changed the database\nrows gone: {gone:#?}\nrows new: {new:#?}");
 }

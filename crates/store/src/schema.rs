@@ -1,0 +1,35 @@
+//! Schema changes made after the first release, written once for both
+//! backends (the statements use only what SQLite and PostgreSQL share), and
+//! applied after each backend's own first migrations (`sqlite.rs`,
+//! `postgres_*.sql`). A migration is a list of steps run in one transaction:
+//! SQL, or a data step written in Rust over the shared record code (so a
+//! migration fills new tables with the same function that keeps them up to
+//! date afterwards).
+
+use pcentral_core::StoreError;
+
+use crate::records::RecordTx;
+use crate::sql::Db;
+
+/// One step of a migration.
+pub enum Step {
+    Sql(&'static str),
+    /// Index the stored documents into the listing tables and fill the new
+    /// columns from them ([`RecordTx::reindex_documents`]).
+    ReindexDocuments,
+}
+
+/// Migrations shared by both backends, in order.
+pub const SHARED: &[&[Step]] = &[&[Step::Sql(include_str!("listing_indexes.sql")), Step::ReindexDocuments]];
+
+/// Run the steps of one migration inside the transaction `db`.
+pub fn apply<D: Db>(db: D, steps: &[Step]) -> Result<(), StoreError> {
+    let mut tx = RecordTx { db };
+    for step in steps {
+        match step {
+            Step::Sql(sql) => tx.db.batch(sql)?,
+            Step::ReindexDocuments => tx.reindex_documents()?,
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,119 @@
+//! A database made by an earlier release (release 0.1.0: `tests/data`, made
+//! by `scripts/make-upgrade-fixture` with that release's binary) opens with
+//! this release's store, which migrates it in place, and every record reads
+//! and works as before: lists come from the new listing tables, stored
+//! ClientToken answers replay and reset with their catalog, fault rules and
+//! configured accounts keep working. On PostgreSQL when
+//! `PCENTRAL_TEST_DATABASE` is set, else on SQLite.
+
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use common::*;
+use pcentral_core::store::ResetScope;
+use pcentral_model::{AccountId, Catalog};
+use serde_json::json;
+
+const RELEASE: &str = "release-0.1.0";
+
+/// The release's story (see the script): A, B and C have published Sandbox
+/// partners; A invited B (accepted, ClientToken `upgrade-accept-1`) and then
+/// linked B as a subsidiary (accepted), B associated its qualifications with
+/// A; A's invitation to C is pending; C's to B was rejected, B's to C cancelled.
+fn upgraded() -> Harness {
+    // The release wrote its records at its own wall time: run "now".
+    let wall = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis() as i64);
+    Harness::on(Backend::from_release(RELEASE), wall)
+}
+
+#[test]
+fn every_stored_record_reads_as_a_typed_record() {
+    let h = upgraded();
+    let records = h.read(|tx| Ok(tx.all_records()?));
+    assert_eq!(records.partners.len(), 3);
+    assert_eq!(records.invitations.len(), 5);
+    assert_eq!(records.connections.len(), 1);
+    assert_eq!(records.qualifications_tasks.len(), 1);
+    assert_eq!(records.accounts.len(), 1);
+    assert_eq!(records.credentials.len(), 1);
+    assert_eq!(records.verifications.len(), 1);
+    assert_eq!(records.connection_preferences.len(), 1);
+}
+
+#[test]
+fn lists_come_from_the_listing_tables() {
+    let mut h = upgraded();
+    let a = h.ok(A, "ListConnections", json!({"Catalog": SANDBOX}));
+    let types = &a["ConnectionSummaries"][0]["ConnectionTypes"];
+    assert_eq!((types[OC]["Status"].as_str(), types[SUB]["Status"].as_str()), (Some("ACTIVE"), Some("ACTIVE")));
+    let b = h.ok(B, "ListConnections", json!({"Catalog": SANDBOX, "ConnectionType": "SUBSIDIARY:ACTIVE"}));
+    assert_eq!(b["ConnectionSummaries"][0]["Id"], a["ConnectionSummaries"][0]["Id"]);
+    let sent = h.ok(A, "ListConnectionInvitations", json!({"Catalog": SANDBOX, "ParticipantType": "SENDER"}));
+    assert_eq!(sent["ConnectionInvitationSummaries"].as_array().map(Vec::len), Some(3));
+    let pending = h.ok(C, "ListConnectionInvitations", json!({"Catalog": SANDBOX, "Status": "PENDING"}));
+    let a_profile = h.reserved_profile_id(A);
+    assert_eq!(pending["ConnectionInvitationSummaries"][0]["OtherParticipantIdentifier"], json!(a_profile));
+    let by_other = h.ok(
+        C,
+        "ListConnectionInvitations",
+        json!({"Catalog": SANDBOX, "OtherParticipantIdentifiers": [h.reserved_profile_id(B)]}),
+    );
+    let statuses: Vec<&str> = by_other["ConnectionInvitationSummaries"]
+        .as_array()
+        .map(|l| l.iter().filter_map(|i| i["Status"].as_str()).collect())
+        .unwrap_or_default();
+    assert_eq!(statuses.len(), 2, "C's rejected invitation to B and B's cancelled one to C: {statuses:?}");
+}
+
+#[test]
+fn stored_client_token_answers_replay_and_reset_with_their_catalog() {
+    let mut h = upgraded();
+    let accepted = h.read(|tx| Ok(tx.all_records()?)).invitations.into_iter().find(|i| {
+        i.connection_type == pcentral_model::wire::ConnectionType::OpportunityCollaboration
+            && i.status == pcentral_model::wire::InvitationStatus::Accepted
+    });
+    let accepted = accepted.expect("the accepted invitation").id.to_string();
+    let replay = json!({"Catalog": SANDBOX, "Identifier": accepted, "ClientToken": "upgrade-accept-1"});
+    let first = h.ok(B, "AcceptConnectionInvitation", replay.clone());
+    assert_eq!(first["Connection"]["ConnectionTypes"][OC]["Status"], "ACTIVE");
+    h.reset(ResetScope { catalog: Some(Catalog::Sandbox), ..ResetScope::default() });
+    assert_eq!(
+        h.refused(B, "AcceptConnectionInvitation", replay),
+        not_found("CONNECTION_INVITATION_NOT_FOUND"),
+        "the release's record named its catalog only inside the answer; the migration filled the column"
+    );
+    // Account-level requests have no catalog: their answers stay.
+    let verification = json!({"ClientToken": "upgrade-verify-1", "VerificationDetails": {"BusinessVerificationDetails":
+        {"LegalName": "Alpha Upgrade", "RegistrationId": "R-1", "CountryCode": "US"}}});
+    assert_eq!(h.ok(A, "StartVerification", verification)["VerificationStatus"], "IN_PROGRESS");
+}
+
+#[test]
+fn qualifications_faults_accounts_and_the_outbox_survive() {
+    let mut h = upgraded();
+    let pb = h.read(|tx| Ok(tx.partner_by_account(Catalog::Sandbox, &AccountId::parse(B).unwrap())?)).unwrap().id;
+    let details = h.ok(B, "GetQualificationsAssociationDetails", json!({"Catalog": SANDBOX, "Identifier": pb}));
+    assert_eq!(details["Status"], "ASSOCIATED");
+    assert_eq!(details["PrimaryPartner"]["AccountId"], A);
+    let rules = h.read(|tx| Ok(tx.fault_rules()?));
+    assert_eq!(rules.len(), 1, "the release kept fault rules inside the service state");
+    let sellers = h.read(|tx| Ok(tx.accounts_with_seller_profile("seller-gamma")?));
+    assert_eq!(sellers.iter().map(|a| a.account.as_str()).collect::<Vec<_>>(), [C]);
+    assert_eq!(h.read(|tx| Ok(tx.outbox(None)?)).len(), 1);
+    h.reset(ResetScope { catalog: Some(Catalog::Aws), ..ResetScope::default() });
+    assert!(h.read(|tx| Ok(tx.outbox(None)?)).is_empty(), "the outbox message was filed under catalog AWS");
+}
+
+#[test]
+fn the_upgraded_database_takes_new_writes() {
+    let mut h = upgraded();
+    let c_profile = h.reserved_profile_id(C);
+    // A's pending invitation to C holds the pair's slot; B can invite C.
+    let invitation = h.ok(B, "CreateConnectionInvitation", json!({"Catalog": SANDBOX,
+        "ConnectionType": OC, "ReceiverIdentifier": c_profile, "Email": "b@beta.example", "Name": "B", "Message": "again"}));
+    let id = invitation["Id"].as_str().unwrap().to_string();
+    h.ok(C, "AcceptConnectionInvitation", json!({"Catalog": SANDBOX, "Identifier": id}));
+    let c = h.ok(C, "ListConnections", json!({"Catalog": SANDBOX}));
+    assert_eq!(c["ConnectionSummaries"].as_array().map(Vec::len), Some(1));
+}
