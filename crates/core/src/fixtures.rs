@@ -1,15 +1,23 @@
 //! Fixtures: the stored records as one declarative JSON document, for
-//! `GET /_pcentral/export` and `POST /_pcentral/seed`.
+//! `GET /_pcentral/export` and `POST /_pcentral/seed` (format version 1).
 //!
-//! A fixture *is* the stored records (the record documents of [`crate::records`]),
-//! so an export seeded into an empty server exports again identically. For
-//! fixtures written by hand, [`parse`] fills what a person would rather not
-//! write: timestamps (service time now), empty lists, a partner's draft, a
-//! profile task's id. Secrets (registered key pairs' secrets, live email
-//! codes) are exported only when asked; the server decrypts and encrypts
-//! them, the core only passes them through.
+//! A fixture *is* the stored records (the record documents of
+//! [`crate::records`]), so an export seeded into an empty server exports
+//! again identically. Both directions stream: [`export`] writes each record
+//! as the store reads it, and [`seed`] stores each record as it is read, so a
+//! fixture of a million records never sits in memory. For fixtures written
+//! by hand, [`seed`] fills what a person would rather not write: timestamps
+//! (service time now), empty lists, a partner's draft, a profile task's id,
+//! an invitation's expiry. Secrets (registered key pairs' secrets, live
+//! email codes) are exported only when asked; the server decrypts and
+//! encrypts them, the core only passes them through.
+
+use std::fmt;
+use std::io::{Read, Write};
 
 use pcentral_model::{AccountId, Millis, ProfileTaskId};
+use serde::de::{DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::Deserializer as _;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
@@ -21,7 +29,7 @@ use crate::records::{
     QualificationsAssociation, QualificationsGroup, QualificationsTask, StoredCredential, Verification,
 };
 use crate::settings::{ms, Settings, DAY_MS};
-use crate::store::{Failure, OpResult, StoreError, Tx};
+use crate::store::{Failure, OpResult, Record, StoreError, Tx};
 use crate::tools::ToolError;
 
 /// The format version this build reads and writes.
@@ -37,155 +45,515 @@ pub struct FixtureCredential {
     pub created_at: Millis,
 }
 
-/// The fixture document.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Fixture {
-    pub version: u32,
-    /// Service clock offset from the wall clock; seeding never moves the clock back.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub clock_offset_ms: Option<i64>,
-    /// Settings changed at runtime (absent: the settings the server started with).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub settings: Option<Settings>,
-    #[serde(default)]
-    pub accounts: Vec<AccountRecord>,
-    #[serde(default)]
-    pub partners: Vec<Partner>,
-    /// Oldest first per partner; the published profile is derived from them.
-    #[serde(default)]
-    pub profile_tasks: Vec<ProfileTask>,
-    #[serde(default)]
-    pub connection_preferences: Vec<ConnectionPreferences>,
-    #[serde(default)]
-    pub invitations: Vec<Invitation>,
-    #[serde(default)]
-    pub connections: Vec<Connection>,
-    #[serde(default)]
-    pub verifications: Vec<Verification>,
-    #[serde(default)]
-    pub qualifications_tasks: Vec<QualificationsTask>,
-    #[serde(default)]
-    pub qualifications_associations: Vec<QualificationsAssociation>,
-    #[serde(default)]
-    pub qualifications_groups: Vec<QualificationsGroup>,
-    /// Only in exports with secrets: registered key pairs.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub credentials: Option<Vec<FixtureCredential>>,
-    /// Only in exports with secrets: live email verification codes.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub email_codes: Option<Vec<EmailCode>>,
+/// The record lists of a fixture, in the order an export writes them (the
+/// order of their member names, which is also the order of [`Record`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum List {
+    Accounts,
+    ConnectionPreferences,
+    Connections,
+    /// Only with secrets.
+    Credentials,
+    /// Only with secrets.
+    EmailCodes,
+    Invitations,
+    Partners,
+    ProfileTasks,
+    QualificationsAssociations,
+    QualificationsGroups,
+    QualificationsTasks,
+    Verifications,
 }
 
-/// The fixture of everything stored. `decrypt` opens a stored secret; `now`
-/// (service time) decides which email codes are live.
+impl List {
+    pub const ALL: [List; 12] = [
+        List::Accounts,
+        List::ConnectionPreferences,
+        List::Connections,
+        List::Credentials,
+        List::EmailCodes,
+        List::Invitations,
+        List::Partners,
+        List::ProfileTasks,
+        List::QualificationsAssociations,
+        List::QualificationsGroups,
+        List::QualificationsTasks,
+        List::Verifications,
+    ];
+
+    /// The fixture's member name.
+    pub fn key(self) -> &'static str {
+        match self {
+            List::Accounts => "accounts",
+            List::Partners => "partners",
+            List::ProfileTasks => "profile_tasks",
+            List::ConnectionPreferences => "connection_preferences",
+            List::Invitations => "invitations",
+            List::Connections => "connections",
+            List::Verifications => "verifications",
+            List::QualificationsTasks => "qualifications_tasks",
+            List::QualificationsAssociations => "qualifications_associations",
+            List::QualificationsGroups => "qualifications_groups",
+            List::Credentials => "credentials",
+            List::EmailCodes => "email_codes",
+        }
+    }
+
+    /// Whether the list holds secrets (exported only when asked).
+    fn secret(self) -> bool {
+        matches!(self, List::Credentials | List::EmailCodes)
+    }
+
+    fn of(record: &Record) -> List {
+        match record {
+            Record::Account(_) => List::Accounts,
+            Record::ConnectionPreferences(_) => List::ConnectionPreferences,
+            Record::Connection(_) => List::Connections,
+            Record::Credential(_) => List::Credentials,
+            Record::EmailCode(_) => List::EmailCodes,
+            Record::Invitation(_) => List::Invitations,
+            Record::Partner(_) => List::Partners,
+            Record::ProfileTask(_) => List::ProfileTasks,
+            Record::QualificationsAssociation(_) => List::QualificationsAssociations,
+            Record::QualificationsGroup(_) => List::QualificationsGroups,
+            Record::QualificationsTask(_) => List::QualificationsTasks,
+            Record::Verification(_) => List::Verifications,
+        }
+    }
+}
+
+/// How many records of each list a seed stored (every list, in export order).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Counts(pub Vec<(List, u64)>);
+
+impl Counts {
+    fn add(&mut self, list: List) {
+        match self.0.iter_mut().find(|(l, _)| *l == list) {
+            Some((_, n)) => *n += 1,
+            None => self.0.push((list, 1)),
+        }
+    }
+
+    /// Each list's count, every list named (zero when it had no records).
+    pub fn by_list(&self) -> Vec<(&'static str, u64)> {
+        List::ALL.iter().map(|l| (l.key(), self.0.iter().find(|(x, _)| x == l).map_or(0, |(_, n)| *n))).collect()
+    }
+}
+
+fn io_failure(e: std::io::Error) -> Failure {
+    Failure::Store(StoreError::Backend(format!("writing the export: {e}")))
+}
+
+fn json_failure(e: serde_json::Error) -> Failure {
+    Failure::Store(StoreError::Backend(format!("writing the export: {e}")))
+}
+
+/// Write the fixture of everything stored to `out`, record by record as the
+/// store reads them. `decrypt` opens a stored secret; `now` (service time)
+/// decides which email codes are live.
+///
+/// The document is compact JSON with the members of every object in the
+/// order of their names, so that the same records always export to the same
+/// bytes (a fixture kept in version control diffs cleanly).
 pub fn export(
     tx: &mut dyn Tx,
     now: Millis,
     include_secrets: bool,
     decrypt: &dyn Fn(&str) -> Option<String>,
-) -> OpResult<Fixture> {
+    out: &mut dyn Write,
+) -> OpResult<()> {
     let state = tx.service_state()?;
-    let r = tx.all_records()?;
-    let (credentials, email_codes) = if include_secrets {
-        let mut creds = Vec::new();
-        for c in r.credentials {
-            let Some(secret) = decrypt(&c.secret_encrypted) else {
-                return Err(StoreError::Backend(format!(
+    let mut members: Vec<Member> = List::ALL
+        .into_iter()
+        .filter(|l| include_secrets || !l.secret())
+        .map(Member::List)
+        .chain([
+            Member::Scalar("clock_offset_ms", state.clock_offset_ms.to_string()),
+            Member::Scalar("version", FIXTURE_VERSION.to_string()),
+        ])
+        .collect();
+    if let Some(settings) = &state.settings {
+        members.push(Member::Scalar("settings", compact(settings)?));
+    }
+    members.sort_by_key(Member::key);
+    let mut writer = MemberWriter { out, members: &members, next: 0, open: None };
+    writer.out.write_all(b"{").map_err(io_failure)?;
+    let mut failure = None;
+    tx.visit_records(&mut |record| {
+        let list = List::of(&record);
+        if list.secret() && !include_secrets {
+            return Ok(());
+        }
+        let written = match record {
+            Record::Credential(c) => match decrypt(&c.secret_encrypted) {
+                Some(secret) => writer.record(list, &secret_of(c, secret)),
+                None => Err(Failure::Store(StoreError::Backend(format!(
                     "the secret of {} does not open with this server key",
                     c.access_key_id
-                ))
-                .into());
-            };
-            creds.push(FixtureCredential {
-                access_key_id: c.access_key_id,
-                account: c.account,
-                secret,
-                created_at: c.created_at,
-            });
-        }
-        (Some(creds), Some(r.email_codes.into_iter().filter(|c| c.expires_at > now).collect()))
-    } else {
-        (None, None)
-    };
-    Ok(Fixture {
-        version: FIXTURE_VERSION,
-        clock_offset_ms: Some(state.clock_offset_ms),
-        settings: state.settings,
-        accounts: r.accounts,
-        partners: r.partners,
-        profile_tasks: r.profile_tasks,
-        connection_preferences: r.connection_preferences,
-        invitations: r.invitations,
-        connections: r.connections,
-        verifications: r.verifications,
-        qualifications_tasks: r.qualifications_tasks,
-        qualifications_associations: r.qualifications_associations,
-        qualifications_groups: r.qualifications_groups,
-        credentials,
-        email_codes,
+                )))),
+            },
+            Record::EmailCode(c) if c.expires_at <= now => Ok(()),
+            other => writer.record(list, &other),
+        };
+        written.map_err(|f| {
+            let message = format!("{f:?}");
+            failure = Some(f);
+            StoreError::Backend(message)
+        })
     })
+    .map_err(|e| failure.take().unwrap_or(Failure::Store(e)))?;
+    writer.finish()
 }
 
-/// Read a fixture document, filling what a hand-written one may leave out:
-/// timestamps (`now`), empty lists, a partner's draft profile, a profile
-/// task's id, an invitation's expiry (`settings`). The error names the record.
-pub fn parse(mut doc: Value, now: Millis, settings: &Settings, ids: &mut dyn Ids) -> Result<Fixture, ToolError> {
-    let Some(root) = doc.as_object_mut() else {
-        return Err(ToolError::Invalid("a fixture is a JSON object".into()));
-    };
-    match root.get("version").and_then(Value::as_u64) {
-        Some(v) if v == u64::from(FIXTURE_VERSION) => {}
-        _ => {
-            return Err(ToolError::Invalid(format!("version: this server reads fixtures of version {FIXTURE_VERSION}")))
+fn secret_of(c: StoredCredential, secret: String) -> FixtureCredential {
+    FixtureCredential { access_key_id: c.access_key_id, account: c.account, secret, created_at: c.created_at }
+}
+
+/// `value` as compact JSON with the members of every object in name order
+/// (`serde_json::Value` keeps its objects sorted).
+fn compact(value: &impl Serialize) -> OpResult<String> {
+    serde_json::to_value(value).map(|v| v.to_string()).map_err(json_failure)
+}
+
+/// One member of the fixture object.
+enum Member {
+    /// A value known before the records are read, already written as JSON.
+    Scalar(&'static str, String),
+    List(List),
+}
+
+impl Member {
+    fn key(&self) -> &'static str {
+        match self {
+            Member::Scalar(key, _) => key,
+            Member::List(list) => list.key(),
         }
     }
-    let lifetime = ms(settings.invitation_lifetime_days, DAY_MS);
-    for_each(root, "partners", |p| {
-        fill(p, "created_at", json!(now));
-        fill(p, "domains", json!([]));
-        fill(p, "tags", json!([]));
-        let legal = p.get("legal_name").cloned().unwrap_or(Value::Null);
-        fill(
-            p,
-            "draft",
-            json!({"DisplayName": legal, "Description": legal, "WebsiteUrl": DRAFT_URL, "LogoUrl": DRAFT_URL,
-                   "PrimarySolutionType": "SOFTWARE_PRODUCTS", "IndustrySegments": ["OTHER"],
-                   "TranslationSourceLocale": DRAFT_LOCALE}),
-        );
-    });
-    for_each(root, "profile_tasks", |t| {
-        if !t.contains_key("task_id") {
-            t.insert("task_id".into(), json!(new_id::<ProfileTaskId>(ids)));
+}
+
+/// Writes the members in order: each list as a JSON array of the records
+/// handed to it (an empty one for a list without records).
+struct MemberWriter<'a> {
+    out: &'a mut dyn Write,
+    members: &'a [Member],
+    /// The index in `members` of the next member to write.
+    next: usize,
+    /// The open list, and whether a record was written into it.
+    open: Option<(List, bool)>,
+}
+
+impl MemberWriter<'_> {
+    /// Write members up to `until` (every remaining one when `None`), and
+    /// leave that list open.
+    fn advance(&mut self, until: Option<List>) -> OpResult<()> {
+        if let Some((list, _)) = self.open {
+            if Some(list) == until {
+                return Ok(());
+            }
+            self.out.write_all(b"]").map_err(io_failure)?;
+            self.open = None;
         }
-        fill(t, "started_at", json!(now));
-        fill(t, "due_at", json!(now));
-    });
-    for_each(root, "connection_preferences", |p| {
-        fill(p, "excluded", json!([]));
-        fill(p, "updated_at", json!(now));
-        fill(p, "revision", json!(0));
-    });
-    for_each(root, "invitations", |i| {
-        fill(i, "message", json!(""));
-        fill(i, "created_at", json!(now));
-        fill(i, "updated_at", json!(now));
-        fill(i, "expires_at", json!(now.saturating_add(lifetime)));
-    });
-    for_each(root, "connections", |c| {
-        fill(c, "created_at", json!(now));
-        fill(c, "updated_at", json!(now));
-        let first = c.get("participants").and_then(|p| p.get(0)).cloned().unwrap_or(Value::Null);
-        if let Some(Value::Object(types)) = c.get_mut("types") {
-            for entry in types.values_mut() {
-                if let Value::Object(e) = entry {
-                    fill(e, "created_at", json!(now));
-                    fill(e, "inviter_account", first.clone());
+        while let Some(member) = self.members.get(self.next) {
+            if self.next > 0 {
+                self.out.write_all(b",").map_err(io_failure)?;
+            }
+            self.next += 1;
+            write!(self.out, "\"{}\":", member.key()).map_err(io_failure)?;
+            match member {
+                Member::Scalar(_, json) => self.out.write_all(json.as_bytes()).map_err(io_failure)?,
+                Member::List(list) if Some(*list) == until => {
+                    self.out.write_all(b"[").map_err(io_failure)?;
+                    self.open = Some((*list, false));
+                    return Ok(());
+                }
+                Member::List(_) => self.out.write_all(b"[]").map_err(io_failure)?,
+            }
+        }
+        match until {
+            Some(list) => Err(Failure::Store(StoreError::Backend(format!("{} visited out of order", list.key())))),
+            None => Ok(()),
+        }
+    }
+
+    fn record(&mut self, list: List, record: &impl Serialize) -> OpResult<()> {
+        self.advance(Some(list))?;
+        if let Some((_, written)) = &mut self.open {
+            if *written {
+                self.out.write_all(b",").map_err(io_failure)?;
+            }
+            *written = true;
+        }
+        self.out.write_all(compact(record)?.as_bytes()).map_err(io_failure)
+    }
+
+    fn finish(mut self) -> OpResult<()> {
+        self.advance(None)?;
+        self.out.write_all(b"}").map_err(io_failure)?;
+        self.out.flush().map_err(io_failure)
+    }
+}
+
+impl Serialize for Record {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Record::Account(r) => r.serialize(s),
+            Record::Partner(r) => r.serialize(s),
+            Record::ProfileTask(r) => r.serialize(s),
+            Record::ConnectionPreferences(r) => r.serialize(s),
+            Record::Invitation(r) => r.serialize(s),
+            Record::Connection(r) => r.serialize(s),
+            Record::Verification(r) => r.serialize(s),
+            Record::QualificationsTask(r) => r.serialize(s),
+            Record::QualificationsAssociation(r) => r.serialize(s),
+            Record::QualificationsGroup(r) => r.serialize(s),
+            Record::EmailCode(r) => r.serialize(s),
+            Record::Credential(r) => r.serialize(s),
+        }
+    }
+}
+
+/// What [`seed`] needs besides the store.
+pub struct SeedContext<'a> {
+    /// Service time: the time of records that leave theirs out.
+    pub now: Millis,
+    /// The settings in force (an invitation's default expiry).
+    pub settings: &'a Settings,
+    pub ids: &'a mut dyn Ids,
+    /// Seals a registered secret.
+    pub encrypt: &'a dyn Fn(&str) -> String,
+}
+
+/// Read a fixture from `input` and store each record as it is read (in the
+/// caller's write transaction). A record that collides with a stored one, or
+/// that does not read, refuses the whole fixture with a message naming it;
+/// the transaction then rolls back, so nothing of the fixture is stored.
+pub fn seed(tx: &mut dyn Tx, input: impl Read, cx: SeedContext<'_>) -> OpResult<Counts> {
+    let mut seeder =
+        Seeder { tx, cx, counts: Counts::default(), version: None, clock: None, settings: None, failure: None };
+    let mut de = serde_json::Deserializer::from_reader(input);
+    let parsed = (&mut de).deserialize_map(FixtureVisitor(&mut seeder)).and_then(|()| de.end());
+    if let Some(failure) = seeder.failure.take() {
+        return Err(failure);
+    }
+    parsed.map_err(|e| refused(format!("fixture: {e}")))?;
+    seeder.finish()
+}
+
+/// A refused seed: the message names the offending record.
+fn refused(message: impl Into<String>) -> Failure {
+    Failure::Tool(ToolError::Invalid(message.into()))
+}
+
+fn wrong_version() -> Failure {
+    refused(format!("version: this server reads fixtures of version {FIXTURE_VERSION}"))
+}
+
+struct Seeder<'t, 'c> {
+    tx: &'t mut dyn Tx,
+    cx: SeedContext<'c>,
+    counts: Counts,
+    version: Option<u64>,
+    clock: Option<i64>,
+    settings: Option<Settings>,
+    /// Why the seed stopped, when it was not the JSON itself.
+    failure: Option<Failure>,
+}
+
+impl Seeder<'_, '_> {
+    fn finish(self) -> OpResult<Counts> {
+        if self.version.is_none() {
+            return Err(wrong_version());
+        }
+        let mut state = self.tx.service_state()?;
+        if let Some(offset) = self.clock {
+            if offset < state.clock_offset_ms {
+                return Err(refused(format!(
+                    "clock_offset_ms: the service clock only moves forward (stored offset {} ms)",
+                    state.clock_offset_ms
+                )));
+            }
+            state.clock_offset_ms = offset;
+        }
+        if self.settings.is_some() {
+            state.settings = self.settings;
+        }
+        self.tx.put_service_state(&state)?;
+        Ok(self.counts)
+    }
+
+    /// Fill what a hand-written record of `list` may leave out, read it, check
+    /// it against what is stored, and store it.
+    fn record(&mut self, list: List, mut value: Value) -> OpResult<()> {
+        let now = self.cx.now;
+        if let Value::Object(o) = &mut value {
+            fill_defaults(list, o, now, self.cx.settings, self.cx.ids);
+        }
+        let read = |what: &str, e: serde_json::Error| refused(format!("{}[{what}]: {e}", list.key()));
+        let label = describe(list, &value);
+        macro_rules! typed {
+            () => {
+                serde_json::from_value(value).map_err(|e| read(&label, e))?
+            };
+        }
+        let tx = &mut *self.tx;
+        match list {
+            List::Accounts => store_account(tx, typed!())?,
+            List::Credentials => store_credential(tx, typed!(), self.cx.encrypt)?,
+            List::Partners => store_partner(tx, typed!())?,
+            List::ProfileTasks => store_profile_task(tx, typed!())?,
+            List::ConnectionPreferences => store_preferences(tx, typed!())?,
+            List::Invitations => store_invitation(tx, typed!())?,
+            List::Connections => store_connection(tx, typed!())?,
+            List::Verifications => store_verification(tx, typed!())?,
+            List::QualificationsTasks => store_qualifications_task(tx, typed!())?,
+            List::QualificationsAssociations => store_association(tx, typed!())?,
+            List::QualificationsGroups => store_group(tx, typed!())?,
+            List::EmailCodes => store_email_code(tx, typed!())?,
+        }
+        self.counts.add(list);
+        Ok(())
+    }
+}
+
+/// How a record is named in messages before it is read: its id or account.
+fn describe(list: List, value: &Value) -> String {
+    let field = |k: &str| value.get(k).and_then(Value::as_str).unwrap_or("?").to_string();
+    match list {
+        List::Accounts => field("account"),
+        List::Credentials => field("access_key_id"),
+        List::ProfileTasks | List::QualificationsTasks => field("task_id"),
+        List::ConnectionPreferences => format!("{}/{}", field("catalog"), field("account")),
+        List::Verifications => format!("{}/{}", field("account"), field("verification_type")),
+        List::QualificationsAssociations => format!("{}/{}", field("catalog"), field("subsidiary_account")),
+        List::QualificationsGroups => format!("{}/{}", field("catalog"), field("primary_account")),
+        List::EmailCodes => format!("{}/{}", field("catalog"), field("address")),
+        List::Partners | List::Invitations | List::Connections => format!("{}/{}", field("catalog"), field("id")),
+    }
+}
+
+/// The top level of a fixture document.
+struct FixtureVisitor<'s, 't, 'c>(&'s mut Seeder<'t, 'c>);
+
+impl<'de> Visitor<'de> for FixtureVisitor<'_, '_, '_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a fixture (a JSON object)")
+    }
+
+    fn visit_map<M: MapAccess<'de>>(self, mut map: M) -> Result<(), M::Error> {
+        use serde::de::Error;
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "version" => {
+                    let version: u64 = map.next_value()?;
+                    if version != u64::from(FIXTURE_VERSION) {
+                        self.0.failure = Some(wrong_version());
+                        return Err(M::Error::custom("refused"));
+                    }
+                    self.0.version = Some(version);
+                }
+                "clock_offset_ms" => self.0.clock = map.next_value()?,
+                "settings" => self.0.settings = map.next_value()?,
+                other => match List::ALL.into_iter().find(|l| l.key() == other) {
+                    Some(list) => map.next_value_seed(ListSeed { seeder: &mut *self.0, list })?,
+                    None => {
+                        let _ = map.next_value::<IgnoredAny>()?;
+                        return Err(M::Error::custom(format!("unknown member {other:?}")));
+                    }
+                },
+            }
+        }
+        Ok(())
+    }
+}
+
+/// One record list: each element stored as soon as it is read.
+struct ListSeed<'s, 't, 'c> {
+    seeder: &'s mut Seeder<'t, 'c>,
+    list: List,
+}
+
+impl<'de> DeserializeSeed<'de> for ListSeed<'_, '_, '_> {
+    type Value = ();
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl<'de> Visitor<'de> for ListSeed<'_, '_, '_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "a list of {}", self.list.key())
+    }
+
+    fn visit_unit<E>(self) -> Result<(), E> {
+        Ok(()) // `null`: no records
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        use serde::de::Error;
+        while let Some(value) = seq.next_element::<Value>()? {
+            if let Err(failure) = self.seeder.record(self.list, value) {
+                self.seeder.failure = Some(failure);
+                return Err(A::Error::custom("refused"));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Fill what a hand-written record of `list` may leave out.
+fn fill_defaults(list: List, o: &mut Map<String, Value>, now: Millis, settings: &Settings, ids: &mut dyn Ids) {
+    match list {
+        List::Partners => {
+            fill(o, "created_at", json!(now));
+            fill(o, "domains", json!([]));
+            fill(o, "tags", json!([]));
+            let legal = o.get("legal_name").cloned().unwrap_or(Value::Null);
+            fill(
+                o,
+                "draft",
+                json!({"DisplayName": legal, "Description": legal, "WebsiteUrl": DRAFT_URL, "LogoUrl": DRAFT_URL,
+                       "PrimarySolutionType": "SOFTWARE_PRODUCTS", "IndustrySegments": ["OTHER"],
+                       "TranslationSourceLocale": DRAFT_LOCALE}),
+            );
+        }
+        List::ProfileTasks => {
+            if !o.contains_key("task_id") {
+                o.insert("task_id".into(), json!(new_id::<ProfileTaskId>(ids)));
+            }
+            fill(o, "started_at", json!(now));
+            fill(o, "due_at", json!(now));
+        }
+        List::ConnectionPreferences => {
+            fill(o, "excluded", json!([]));
+            fill(o, "updated_at", json!(now));
+            fill(o, "revision", json!(0));
+        }
+        List::Invitations => {
+            fill(o, "message", json!(""));
+            fill(o, "created_at", json!(now));
+            fill(o, "updated_at", json!(now));
+            fill(o, "expires_at", json!(now.saturating_add(ms(settings.invitation_lifetime_days, DAY_MS))));
+        }
+        List::Connections => {
+            fill(o, "created_at", json!(now));
+            fill(o, "updated_at", json!(now));
+            let first = o.get("participants").and_then(|p| p.get(0)).cloned().unwrap_or(Value::Null);
+            if let Some(Value::Object(types)) = o.get_mut("types") {
+                for entry in types.values_mut() {
+                    if let Value::Object(e) = entry {
+                        fill(e, "created_at", json!(now));
+                        fill(e, "inviter_account", first.clone());
+                    }
                 }
             }
         }
-    });
-    serde_json::from_value(doc).map_err(|e| ToolError::Invalid(format!("fixture: {e}")))
+        _ => {}
+    }
 }
 
 fn fill(object: &mut Map<String, Value>, key: &str, value: Value) {
@@ -194,155 +562,127 @@ fn fill(object: &mut Map<String, Value>, key: &str, value: Value) {
     }
 }
 
-fn for_each(root: &mut Map<String, Value>, list: &str, mut f: impl FnMut(&mut Map<String, Value>)) {
-    if let Some(Value::Array(items)) = root.get_mut(list) {
-        for item in items {
-            if let Value::Object(o) = item {
-                f(o);
-            }
-        }
+/// A unique index the checks below do not cover is still a refusal, not a retry.
+fn named(what: String) -> impl FnOnce(StoreError) -> Failure {
+    move |e: StoreError| match e {
+        StoreError::Conflict => refused(format!("{what}: conflicts with a stored record")),
+        other => Failure::Store(other),
     }
 }
 
-/// A refused seed: the message names the offending record. The write
-/// transaction rolls back, so nothing of the fixture is stored.
-fn refused(message: impl Into<String>) -> Failure {
-    Failure::Tool(ToolError::Invalid(message.into()))
+fn store_account(tx: &mut dyn Tx, a: AccountRecord) -> OpResult<()> {
+    let what = format!("accounts[{}]", a.account);
+    accounts::validate(&a).map_err(|m| refused(format!("{what}: {m}")))?;
+    if tx.account(&a.account)?.is_some() {
+        return Err(refused(format!("{what}: the account is already configured")));
+    }
+    tx.put_account(&a).map_err(named(what))
 }
 
-/// Insert the records of `fixture` into the store (in the caller's write
-/// transaction). Any record that collides with a stored one is refused
-/// with a message naming it. `encrypt` seals registered secrets.
-pub fn seed(tx: &mut dyn Tx, fixture: &Fixture, encrypt: &dyn Fn(&str) -> String) -> OpResult<()> {
-    if fixture.version != FIXTURE_VERSION {
-        return Err(refused(format!("version: this server reads fixtures of version {FIXTURE_VERSION}")));
+fn store_credential(tx: &mut dyn Tx, c: FixtureCredential, encrypt: &dyn Fn(&str) -> String) -> OpResult<()> {
+    let what = format!("credentials[{}]", c.access_key_id);
+    if tx.credential(&c.access_key_id)?.is_some() {
+        return Err(refused(format!("{what}: the key id is already registered")));
     }
-    // A unique index the checks below do not cover is still a refusal, not a retry.
-    let named = |what: String| {
-        move |e: StoreError| match e {
-            StoreError::Conflict => refused(format!("{what}: conflicts with a stored record")),
-            other => Failure::Store(other),
-        }
+    let stored = StoredCredential {
+        secret_encrypted: encrypt(&c.secret),
+        access_key_id: c.access_key_id,
+        account: c.account,
+        created_at: c.created_at,
     };
-    for a in &fixture.accounts {
-        let what = format!("accounts[{}]", a.account);
-        accounts::validate(a).map_err(|m| refused(format!("{what}: {m}")))?;
-        if tx.account(&a.account)?.is_some() {
-            return Err(refused(format!("{what}: the account is already configured")));
-        }
-        tx.put_account(a).map_err(named(what))?;
+    tx.insert_credential(&stored).map_err(named(what))
+}
+
+fn store_partner(tx: &mut dyn Tx, p: Partner) -> OpResult<()> {
+    let what = format!("partners[{}/{}]", p.catalog, p.id);
+    if tx.partner_by_id(p.catalog, &p.id)?.is_some() {
+        return Err(refused(format!("{what}: a partner with this id exists")));
     }
-    for c in fixture.credentials.iter().flatten() {
-        let what = format!("credentials[{}]", c.access_key_id);
-        if tx.credential(&c.access_key_id)?.is_some() {
-            return Err(refused(format!("{what}: the key id is already registered")));
-        }
-        let stored = StoredCredential {
-            access_key_id: c.access_key_id.clone(),
-            account: c.account.clone(),
-            secret_encrypted: encrypt(&c.secret),
-            created_at: c.created_at,
-        };
-        tx.insert_credential(&stored).map_err(named(what))?;
+    if tx.partner_by_account(p.catalog, &p.account)?.is_some() {
+        return Err(refused(format!("{what}: account {} already has a partner in {}", p.account, p.catalog)));
     }
-    for p in &fixture.partners {
-        let what = format!("partners[{}/{}]", p.catalog, p.id);
-        if tx.partner_by_id(p.catalog, &p.id)?.is_some() {
-            return Err(refused(format!("{what}: a partner with this id exists")));
-        }
-        if tx.partner_by_account(p.catalog, &p.account)?.is_some() {
-            return Err(refused(format!("{what}: account {} already has a partner in {}", p.account, p.catalog)));
-        }
-        if tx.partner_by_legal_name(p.catalog, &legal_name_key(&p.legal_name))?.is_some() {
-            return Err(refused(format!("{what}: legal name {:?} is taken", p.legal_name)));
-        }
-        if tx.partner_by_profile_id(p.catalog, &p.profile_id)?.is_some() {
-            return Err(refused(format!("{what}: profile id {} is taken", p.profile_id)));
-        }
-        tx.insert_partner(p).map_err(named(what))?;
+    if tx.partner_by_legal_name(p.catalog, &legal_name_key(&p.legal_name))?.is_some() {
+        return Err(refused(format!("{what}: legal name {:?} is taken", p.legal_name)));
     }
-    for t in &fixture.profile_tasks {
-        let what = format!("profile_tasks[{}]", t.task_id);
-        let tasks = tx.profile_tasks(&t.partner_id)?;
-        if tasks.iter().any(|x| x.task_id == t.task_id) {
-            return Err(refused(format!("{what}: a task with this id exists")));
-        }
-        tx.insert_profile_task(t).map_err(named(what))?;
+    if tx.partner_by_profile_id(p.catalog, &p.profile_id)?.is_some() {
+        return Err(refused(format!("{what}: profile id {} is taken", p.profile_id)));
     }
-    for p in &fixture.connection_preferences {
-        let what = format!("connection_preferences[{}/{}]", p.catalog, p.account);
-        if tx.connection_preferences(p.catalog, &p.account)?.is_some() {
-            return Err(refused(format!("{what}: the account already has stored preferences")));
-        }
-        tx.put_connection_preferences(p).map_err(named(what))?;
+    tx.insert_partner(&p).map_err(named(what))
+}
+
+fn store_profile_task(tx: &mut dyn Tx, t: ProfileTask) -> OpResult<()> {
+    let what = format!("profile_tasks[{}]", t.task_id);
+    if tx.profile_tasks(&t.partner_id)?.iter().any(|x| x.task_id == t.task_id) {
+        return Err(refused(format!("{what}: a task with this id exists")));
     }
-    for i in &fixture.invitations {
-        let what = format!("invitations[{}/{}]", i.catalog, i.id);
-        if tx.invitation(i.catalog, &i.id)?.is_some() {
-            return Err(refused(format!("{what}: an invitation with this id exists")));
-        }
-        tx.insert_invitation(i).map_err(named(what))?;
+    tx.insert_profile_task(&t).map_err(named(what))
+}
+
+fn store_preferences(tx: &mut dyn Tx, p: ConnectionPreferences) -> OpResult<()> {
+    let what = format!("connection_preferences[{}/{}]", p.catalog, p.account);
+    if tx.connection_preferences(p.catalog, &p.account)?.is_some() {
+        return Err(refused(format!("{what}: the account already has stored preferences")));
     }
-    for c in &fixture.connections {
-        let what = format!("connections[{}/{}]", c.catalog, c.id);
-        if tx.connection(c.catalog, &c.id)?.is_some() {
-            return Err(refused(format!("{what}: a connection with this id exists")));
-        }
-        if c.is_live() && tx.live_connection_between(c.catalog, [&c.participants[0], &c.participants[1]])?.is_some() {
-            return Err(refused(format!("{what}: the two accounts already have an active connection")));
-        }
-        tx.insert_connection(c).map_err(named(what))?;
+    tx.put_connection_preferences(&p).map_err(named(what))
+}
+
+fn store_invitation(tx: &mut dyn Tx, i: Invitation) -> OpResult<()> {
+    let what = format!("invitations[{}/{}]", i.catalog, i.id);
+    if tx.invitation(i.catalog, &i.id)?.is_some() {
+        return Err(refused(format!("{what}: an invitation with this id exists")));
     }
-    for v in &fixture.verifications {
-        let what = format!("verifications[{}/{}]", v.account, v.verification_type);
-        if tx.verification(&v.account, v.verification_type)?.is_some() {
-            return Err(refused(format!("{what}: the account already has this verification")));
-        }
-        tx.put_verification(v).map_err(named(what))?;
+    tx.insert_invitation(&i).map_err(named(what))
+}
+
+fn store_connection(tx: &mut dyn Tx, c: Connection) -> OpResult<()> {
+    let what = format!("connections[{}/{}]", c.catalog, c.id);
+    if tx.connection(c.catalog, &c.id)?.is_some() {
+        return Err(refused(format!("{what}: a connection with this id exists")));
     }
-    for t in &fixture.qualifications_tasks {
-        let what = format!("qualifications_tasks[{}]", t.task_id);
-        if tx.qualifications_task(t.catalog, &t.task_id)?.is_some() {
-            return Err(refused(format!("{what}: a task with this id exists")));
-        }
-        tx.insert_qualifications_task(t).map_err(named(what))?;
+    if c.is_live() && tx.live_connection_between(c.catalog, [&c.participants[0], &c.participants[1]])?.is_some() {
+        return Err(refused(format!("{what}: the two accounts already have an active connection")));
     }
-    for a in &fixture.qualifications_associations {
-        let what = format!("qualifications_associations[{}/{}]", a.catalog, a.subsidiary_account);
-        tx.insert_qualifications_association(a).map_err(named(what))?;
+    tx.insert_connection(&c).map_err(named(what))
+}
+
+fn store_verification(tx: &mut dyn Tx, v: Verification) -> OpResult<()> {
+    let what = format!("verifications[{}/{}]", v.account, v.verification_type);
+    if tx.verification(&v.account, v.verification_type)?.is_some() {
+        return Err(refused(format!("{what}: the account already has this verification")));
     }
-    for g in &fixture.qualifications_groups {
-        let what = format!("qualifications_groups[{}/{}]", g.catalog, g.primary_account);
-        if tx
-            .qualifications_of(g.catalog, &[&g.primary_account])?
-            .groups
-            .iter()
-            .any(|x| x.primary_account == g.primary_account)
-        {
-            return Err(refused(format!("{what}: the group exists")));
-        }
-        tx.put_qualifications_group(g).map_err(named(what))?;
+    tx.put_verification(&v).map_err(named(what))
+}
+
+fn store_qualifications_task(tx: &mut dyn Tx, t: QualificationsTask) -> OpResult<()> {
+    let what = format!("qualifications_tasks[{}]", t.task_id);
+    if tx.qualifications_task(t.catalog, &t.task_id)?.is_some() {
+        return Err(refused(format!("{what}: a task with this id exists")));
     }
-    for c in fixture.email_codes.iter().flatten() {
-        let what = format!("email_codes[{}/{}]", c.catalog, c.address);
-        if tx.email_code(c.catalog, &c.address)?.is_some() {
-            return Err(refused(format!("{what}: a live code exists for this address")));
-        }
-        tx.put_email_code(c).map_err(named(what))?;
+    tx.insert_qualifications_task(&t).map_err(named(what))
+}
+
+fn store_association(tx: &mut dyn Tx, a: QualificationsAssociation) -> OpResult<()> {
+    let what = format!("qualifications_associations[{}/{}]", a.catalog, a.subsidiary_account);
+    tx.insert_qualifications_association(&a).map_err(named(what))
+}
+
+fn store_group(tx: &mut dyn Tx, g: QualificationsGroup) -> OpResult<()> {
+    let what = format!("qualifications_groups[{}/{}]", g.catalog, g.primary_account);
+    if tx
+        .qualifications_of(g.catalog, &[&g.primary_account])?
+        .groups
+        .iter()
+        .any(|x| x.primary_account == g.primary_account)
+    {
+        return Err(refused(format!("{what}: the group exists")));
     }
-    let mut state = tx.service_state()?;
-    if let Some(offset) = fixture.clock_offset_ms {
-        if offset < state.clock_offset_ms {
-            return Err(refused(format!(
-                "clock_offset_ms: the service clock only moves forward (stored offset {} ms)",
-                state.clock_offset_ms
-            )));
-        }
-        state.clock_offset_ms = offset;
+    tx.put_qualifications_group(&g).map_err(named(what))
+}
+
+fn store_email_code(tx: &mut dyn Tx, c: EmailCode) -> OpResult<()> {
+    let what = format!("email_codes[{}/{}]", c.catalog, c.address);
+    if tx.email_code(c.catalog, &c.address)?.is_some() {
+        return Err(refused(format!("{what}: a live code exists for this address")));
     }
-    if fixture.settings.is_some() {
-        state.settings = fixture.settings.clone();
-    }
-    tx.put_service_state(&state)?;
-    Ok(())
+    tx.put_email_code(&c).map_err(named(what))
 }

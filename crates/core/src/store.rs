@@ -83,6 +83,10 @@ pub trait Store: Send + Sync {
     fn write(&self, body: &mut TxBody<'_>) -> OpResult<()>;
     /// A short name for health output ("sqlite", "postgres").
     fn backend_name(&self) -> &'static str;
+    /// Whether a read transaction is local work that never waits long (an
+    /// embedded database): the server then runs reads on its async workers
+    /// instead of moving them to a thread that may block.
+    fn reads_are_local(&self) -> bool;
 }
 
 /// Run a read transaction returning a value.
@@ -179,21 +183,22 @@ pub struct QualificationsRecords {
     pub open_tasks: Vec<QualificationsTask>,
 }
 
-/// Every record a fixture holds, as stored (see [`crate::fixtures`]).
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct StoredRecords {
-    pub accounts: Vec<AccountRecord>,
-    pub partners: Vec<Partner>,
-    pub profile_tasks: Vec<ProfileTask>,
-    pub connection_preferences: Vec<ConnectionPreferences>,
-    pub invitations: Vec<Invitation>,
-    pub connections: Vec<Connection>,
-    pub verifications: Vec<Verification>,
-    pub qualifications_tasks: Vec<QualificationsTask>,
-    pub qualifications_associations: Vec<QualificationsAssociation>,
-    pub qualifications_groups: Vec<QualificationsGroup>,
-    pub email_codes: Vec<EmailCode>,
-    pub credentials: Vec<StoredCredential>,
+/// One stored record of the kinds a fixture holds (see [`crate::fixtures`]),
+/// as [`Tx::visit_records`] hands them over.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Record {
+    Account(AccountRecord),
+    ConnectionPreferences(ConnectionPreferences),
+    Connection(Connection),
+    Credential(StoredCredential),
+    EmailCode(EmailCode),
+    Invitation(Invitation),
+    Partner(Partner),
+    ProfileTask(ProfileTask),
+    QualificationsAssociation(QualificationsAssociation),
+    QualificationsGroup(QualificationsGroup),
+    QualificationsTask(QualificationsTask),
+    Verification(Verification),
 }
 
 /// Typed access to stored records inside one transaction.
@@ -368,8 +373,13 @@ pub trait Tx {
     // Developer tools: reset and export.
     /// Delete the data `scope` selects (see [`ResetScope`]).
     fn reset(&mut self, scope: &ResetScope) -> Result<(), StoreError>;
-    /// Every stored record that a fixture holds, in a stable order.
-    fn all_records(&mut self) -> Result<StoredRecords, StoreError>;
+    /// Hand every stored record that a fixture holds to `visit`, one at a
+    /// time as the backend reads them: kind by kind in the order of
+    /// [`Record`], each kind in a stable order. An error from `visit` stops
+    /// the visit and is answered.
+    fn visit_records(&mut self, visit: &mut dyn FnMut(Record) -> Result<(), StoreError>) -> Result<(), StoreError>;
+    /// Whether any record that a fixture holds is stored.
+    fn holds_records(&mut self) -> Result<bool, StoreError>;
 
     // Events (see `crate::events`), in recording order (`seq`).
     /// Append an event; when its `unique_key` is already stored, append

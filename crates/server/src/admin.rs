@@ -5,7 +5,7 @@
 //! endpoint has a CLI subcommand (see `cli.rs`); the README lists them all.
 
 use pcentral_core::clock;
-use pcentral_core::fixtures::{self, Fixture};
+use pcentral_core::fixtures;
 use pcentral_core::profiles::TaskOutcome;
 use pcentral_core::qualifications::TaskAction;
 use pcentral_core::records::{
@@ -21,6 +21,7 @@ use pcentral_model::{timestamp, AccountId, Catalog, Operation, PartnerId, Profil
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use serde_json::{json, Value};
+use std::io::{Read, Seek, Write};
 
 use crate::app::{wall_ms, AppState, RandomIds};
 use crate::credentials::new_key_pair;
@@ -41,6 +42,8 @@ pub enum AdminError {
     Forbidden(String),
     NotFound(String),
     Conflict(String),
+    /// The request body is larger than the endpoint takes.
+    TooLarge(String),
     /// The node cannot serve (the store does not answer).
     Unavailable(String),
     Internal(String),
@@ -53,6 +56,7 @@ impl AdminError {
             AdminError::Forbidden(_) => 403,
             AdminError::NotFound(_) => 404,
             AdminError::Conflict(_) => 409,
+            AdminError::TooLarge(_) => 413,
             AdminError::Internal(_) => 500,
             AdminError::Unavailable(_) => 503,
         }
@@ -64,6 +68,7 @@ impl AdminError {
             | AdminError::Forbidden(m)
             | AdminError::NotFound(m)
             | AdminError::Conflict(m)
+            | AdminError::TooLarge(m)
             | AdminError::Unavailable(m)
             | AdminError::Internal(m) => m,
         }
@@ -104,7 +109,8 @@ fn command<T: DeserializeOwned>(input: &Value, shape: &str) -> Result<T, AdminEr
     serde_json::from_value(input.clone()).map_err(|e| AdminError::BadRequest(format!("expected {shape}: {e}")))
 }
 
-/// Handle an admin call (access is checked by the caller).
+/// Handle an admin call (access is checked by the caller) other than the two
+/// that stream ([`export`] and [`seed`], which the listener calls itself).
 pub fn handle(state: &AppState, method: &str, path: &str, query: &str, body: &[u8]) -> Answer {
     let input: Value = if body.iter().all(u8::is_ascii_whitespace) {
         json!({})
@@ -215,11 +221,6 @@ pub fn handle(state: &AppState, method: &str, path: &str, query: &str, body: &[u
             }
         }
         ("POST", "/_pcentral/reset") => reset(state, &input),
-        ("GET", "/_pcentral/export") => {
-            let include_secrets = query_param(query, "include_secrets").is_some_and(|v| v == "true" || v == "1");
-            json_answer(json!(export(state, include_secrets)?))
-        }
-        ("POST", "/_pcentral/seed") => json_answer(seed(state, input)?),
         ("GET", "/_pcentral/requests") => {
             let limit = query_param(query, "limit").and_then(|l| l.parse().ok()).unwrap_or(usize::MAX);
             json_answer(json!({ "requests": state.observe.recent(limit) }))
@@ -466,47 +467,55 @@ fn reset(state: &AppState, input: &Value) -> Answer {
     json_answer(json!({"reset": {"account": scope.account, "catalog": scope.catalog, "everything": scope.everything}}))
 }
 
-fn export(state: &AppState, include_secrets: bool) -> Result<Fixture, AdminError> {
+/// `GET /_pcentral/export[?include_secrets=true]`: whether the query asks for secrets.
+pub fn export_includes_secrets(query: &str) -> bool {
+    query_param(query, "include_secrets").is_some_and(|v| v == "true" || v == "1")
+}
+
+/// Write the fixture of everything stored to `out` as the store reads it,
+/// in one read transaction.
+pub fn export(state: &AppState, include_secrets: bool, out: &mut dyn Write) -> Result<(), AdminError> {
     Ok(read(state.store.as_ref(), |tx| {
         let (now, _) = clock::service_now(tx, wall_ms())?;
-        fixtures::export(tx, now, include_secrets, &|s| state.credentials.key.decrypt(s))
+        fixtures::export(tx, now, include_secrets, &|s| state.credentials.key.decrypt(s), &mut *out)
     })?)
 }
 
-/// Load a fixture in one write transaction; refused as a whole (nothing
-/// stored) with a message naming the offending record.
-pub fn seed(state: &AppState, doc: Value) -> Result<Value, AdminError> {
-    let loaded = write(state.store.as_ref(), |tx| {
+/// Store the fixture read from `input` in one write transaction, record by
+/// record as it is read; refused as a whole (nothing stored) with a message
+/// naming the offending record. `input` is read from its start again when
+/// the store retries the transaction. Answers how many records of each list
+/// were stored.
+pub fn seed<R: Read + Seek>(state: &AppState, input: &mut R) -> Result<Value, AdminError> {
+    let counts = write(state.store.as_ref(), |tx| {
+        input.rewind().map_err(|e| ToolError::Invalid(format!("fixture: cannot read it again: {e}")))?;
         let (now, service) = clock::service_now(tx, wall_ms())?;
         let settings = service.settings_or(&state.settings);
-        let fixture = fixtures::parse(doc.clone(), now, &settings, &mut RandomIds)?;
-        fixtures::seed(tx, &fixture, &|s| state.credentials.key.encrypt(s))?;
-        Ok(fixture)
+        let cx = fixtures::SeedContext {
+            now,
+            settings: &settings,
+            ids: &mut RandomIds,
+            encrypt: &|s| state.credentials.key.encrypt(s),
+        };
+        fixtures::seed(tx, &mut *input, cx)
     })?;
-    Ok(json!({
-        "seeded": {
-            "accounts": loaded.accounts.len(),
-            "partners": loaded.partners.len(),
-            "profile_tasks": loaded.profile_tasks.len(),
-            "invitations": loaded.invitations.len(),
-            "connections": loaded.connections.len(),
-            "credentials": loaded.credentials.as_ref().map_or(0, Vec::len),
-        }
-    }))
+    let seeded: serde_json::Map<String, Value> =
+        counts.by_list().into_iter().map(|(list, n)| (list.into(), n.into())).collect();
+    Ok(json!({ "seeded": seeded }))
 }
 
 /// `pcentral serve --seed FILE`: load the fixture when the store holds no records yet
 /// (so that a restart, or a second node with the same flag, does not load it twice).
 pub fn seed_at_start(state: &AppState, path: &std::path::Path) -> Result<(), String> {
-    let text = std::fs::read_to_string(path).map_err(|e| format!("seed: cannot read {}: {e}", path.display()))?;
-    let doc: Value = serde_json::from_str(&text).map_err(|e| format!("seed: {} is not JSON: {e}", path.display()))?;
-    let empty = read(state.store.as_ref(), |tx| Ok(tx.all_records()? == Default::default()))
+    let file = std::fs::File::open(path).map_err(|e| format!("seed: cannot read {}: {e}", path.display()))?;
+    let holds = read(state.store.as_ref(), |tx| Ok(tx.holds_records()?))
         .map_err(|f| format!("seed: {}", AdminError::from(f).message()))?;
-    if !empty {
+    if holds {
         tracing::info!(file = %path.display(), "the store already holds records; --seed skipped");
         return Ok(());
     }
-    let counts = seed(state, doc).map_err(|e| format!("seed {}: {}", path.display(), e.message()))?;
+    let counts = seed(state, &mut std::io::BufReader::new(file))
+        .map_err(|e| format!("seed {}: {}", path.display(), e.message()))?;
     tracing::info!(file = %path.display(), %counts, "fixture loaded");
     Ok(())
 }

@@ -15,6 +15,7 @@ use crate::credentials::authenticate;
 use crate::faults;
 use crate::json_body;
 use crate::sigv4::RequestParts;
+use pcentral_core::faults as fault;
 
 /// Largest accepted request body.
 pub const MAX_BODY: usize = 1024 * 1024;
@@ -60,19 +61,35 @@ pub fn operation_of(target: Option<&str>) -> Result<Operation, ApiError> {
         .ok_or_else(|| unknown(target))
 }
 
-/// Handle an API request whose body is already read (and within the size limit).
-/// The work runs on a blocking thread: signature checks, JSON and storage are synchronous.
+/// Handle an API request whose body is already read (and within the size
+/// limit). Signature checks, JSON and storage are synchronous: a read on a
+/// local store runs right here (it never waits long); anything else moves to
+/// a blocking thread, so that no async worker waits for a disk or a network.
+/// A delay injected by a fault rule is waited out here, before answering.
 pub async fn handle(state: Arc<AppState>, req: OwnedRequest) -> (Reply, CallInfo) {
-    let outcome = tokio::task::spawn_blocking(move || {
-        let mut info = CallInfo::default();
-        let reply = match process(&state, &req, &mut info) {
-            Ok(body) => Reply::ok(body),
-            Err(e) => Reply::error(&e),
-        };
-        (reply, info)
-    })
-    .await;
-    outcome.unwrap_or_else(|e| (Reply::error(&ApiError::internal(format!("worker failed: {e}"))), CallInfo::default()))
+    let readonly = operation_of(req.header("x-amz-target")).is_ok_and(Operation::readonly);
+    let (reply, info, delay_ms) = if readonly && state.store.reads_are_local() {
+        answer(&state, &req)
+    } else {
+        tokio::task::spawn_blocking(move || answer(&state, &req)).await.unwrap_or_else(|e| {
+            (Reply::error(&ApiError::internal(format!("worker failed: {e}"))), CallInfo::default(), 0)
+        })
+    };
+    if delay_ms > 0 {
+        tokio::time::sleep(std::time::Duration::from_millis(delay_ms)).await;
+    }
+    (reply, info)
+}
+
+/// The reply, what the logs record, and the delay fault rules asked for.
+fn answer(state: &AppState, req: &OwnedRequest) -> (Reply, CallInfo, u64) {
+    let mut info = CallInfo::default();
+    let (result, delay_ms) = process(state, req, &mut info);
+    let reply = match result {
+        Ok(body) => Reply::ok(body),
+        Err(e) => Reply::error(&e),
+    };
+    (reply, info, delay_ms)
 }
 
 /// A request as received, owned so that it can move to a blocking thread.
@@ -100,29 +117,21 @@ impl OwnedRequest {
     }
 }
 
-fn process(state: &AppState, req: &OwnedRequest, info: &mut CallInfo) -> Result<Value, ApiError> {
-    let (caller, operation) = authenticate_and_route(state, req)?;
-    info.account = Some(caller.account.to_string());
-    info.operation = Some(operation.name().to_string());
-    if !is_served(operation) {
-        // An operation not built yet says so whatever its input.
-        return Err(not_implemented(operation));
-    }
-    let input = json_body::parse(&req.body).map_err(ApiError::serialization)?;
-    check_input(operation.name(), &input)?;
-    let injected = faults::plan_for_call(state.store.as_ref(), operation, &caller.account)
-        .map_err(|f| failed(operation, f, info))?;
-    if injected.delay_ms > 0 {
-        // A blocking thread: sleeping here holds no async worker.
-        std::thread::sleep(std::time::Duration::from_millis(injected.delay_ms));
-    }
-    if let Some(e) = injected.before {
-        return Err(e);
-    }
-    let result = run_operation(state, &caller, operation, &input, info)?;
-    match injected.after_commit {
-        Some(e) => Err(e),
-        None => Ok(result),
+fn process(state: &AppState, req: &OwnedRequest, info: &mut CallInfo) -> (Result<Value, ApiError>, u64) {
+    let checked = authenticate_and_route(state, req).and_then(|(caller, operation)| {
+        info.account = Some(caller.account.to_string());
+        info.operation = Some(operation.name().to_string());
+        if !is_served(operation) {
+            // An operation not built yet says so whatever its input.
+            return Err(not_implemented(operation));
+        }
+        let input = json_body::parse(&req.body).map_err(ApiError::serialization)?;
+        check_input(operation.name(), &input)?;
+        Ok((caller, operation, input))
+    });
+    match checked {
+        Ok((caller, operation, input)) => run_operation(state, &caller, operation, &input, info),
+        Err(e) => (Err(e), 0),
     }
 }
 
@@ -136,26 +145,76 @@ fn authenticate_and_route(state: &AppState, req: &OwnedRequest) -> Result<(Calle
     Ok((Caller { account: who.account, region: who.region, endpoint }, operation))
 }
 
+/// What one call's transaction decided.
+enum Ran {
+    /// A fault rule answers instead of the operation.
+    Refused(ApiError),
+    /// The operation ran; a fault rule may answer an error after its commit.
+    Done(pcentral_core::Outcome, Option<ApiError>),
+    /// A fault rule with a count matches: it is counted in its own transaction first.
+    Counted,
+}
+
+/// What one transaction of a call answers: how it ran, and the delay (ms)
+/// the fault rules ask for.
+type Attempt = pcentral_core::OpResult<(Ran, u64)>;
+
+/// Run the operation in one transaction (a read transaction for read-only
+/// operations), the fault rules read and applied in that same transaction;
+/// answers the result and the delay the rules ask for.
 fn run_operation(
     state: &AppState,
     caller: &Caller,
     operation: Operation,
     input: &Value,
     info: &mut CallInfo,
-) -> Result<Value, ApiError> {
+) -> (Result<Value, ApiError>, u64) {
     let wall = crate::app::wall_ms();
     let settings = &state.settings;
-    let body = |tx: &mut dyn pcentral_core::Tx| {
+    let account = &caller.account;
+    let execute = |tx: &mut dyn pcentral_core::Tx| {
         pcentral_core::execute(tx, &mut RandomIds, caller, operation, input, wall, settings)
     };
-    let result =
-        if operation.readonly() { read(state.store.as_ref(), body) } else { write(state.store.as_ref(), body) };
-    match result {
-        Ok(outcome) => {
-            info.replayed = outcome.replayed;
-            Ok(outcome.response)
+    let in_one = |tx: &mut dyn pcentral_core::Tx| {
+        let rules = tx.fault_rules()?;
+        if rules.iter().any(|r| fault::matches(r, operation, account) && r.remaining.is_some()) {
+            return Ok((Ran::Counted, 0));
         }
-        Err(f) => Err(failed(operation, f, info)),
+        let (plan, _) = fault::plan(&rules, operation, account, faults::random_roll);
+        if let Some(e) = plan.before {
+            return Ok((Ran::Refused(e), plan.delay_ms));
+        }
+        Ok((Ran::Done(execute(tx)?, plan.after_commit), plan.delay_ms))
+    };
+    let store = state.store.as_ref();
+    let transaction = |body: &dyn Fn(&mut dyn pcentral_core::Tx) -> Attempt| {
+        if operation.readonly() {
+            read(store, body)
+        } else {
+            write(store, body)
+        }
+    };
+    let counted = || -> Attempt {
+        // Rare (tests that count a rule's firings): count it down, then run.
+        let plan = faults::plan_for_call(store, operation, account)?;
+        if let Some(e) = plan.before {
+            return Ok((Ran::Refused(e), plan.delay_ms));
+        }
+        let (ran, _) = transaction(&|tx| Ok((Ran::Done(execute(tx)?, plan.after_commit.clone()), 0)))?;
+        Ok((ran, plan.delay_ms))
+    };
+    let ran = match transaction(&in_one) {
+        Ok((Ran::Counted, _)) => counted(),
+        other => other,
+    };
+    match ran {
+        Ok((Ran::Done(outcome, after_commit), delay)) => {
+            info.replayed = outcome.replayed;
+            (after_commit.map_or(Ok(outcome.response), Err), delay)
+        }
+        Ok((Ran::Refused(e), delay)) => (Err(e), delay),
+        Ok((Ran::Counted, delay)) => (Err(ApiError::internal("fault rules changed during the call")), delay),
+        Err(f) => (Err(failed(operation, f, info)), 0),
     }
 }
 

@@ -373,10 +373,11 @@ impl Args for ServeArgs {
 pub async fn serve(args: ServeArgs) -> Result<(), String> {
     let Start { node, shared } = args.start;
     init_logging(node.log_format);
+    let pool_size = u32::try_from(node.database_pool_size).unwrap_or(u32::MAX);
     let store: Arc<dyn pcentral_core::Store> = match node.database.clone() {
         // The PostgreSQL client blocks: connect and migrate off the async workers.
         Some(url) => Arc::new(
-            tokio::task::spawn_blocking(move || pcentral_store::PostgresStore::open(&url))
+            tokio::task::spawn_blocking(move || pcentral_store::PostgresStore::open(&url, pool_size))
                 .await
                 .map_err(|e| format!("database: {e}"))?
                 .map_err(|e| format!("database: {e}"))?,

@@ -1,9 +1,9 @@
 //! Applying the fault-injection rules (`pcentral_core::faults`) to API calls.
 //!
-//! A rule with a `remaining` count is counted down in its own small write
-//! transaction, so that it fires exactly as many times as it says whichever
-//! node serves the call; rules without a count are never written while
-//! serving, so the common path (no rules) costs one read.
+//! The rules are read in the call's own transaction (`api.rs`); only a rule
+//! with a `remaining` count needs more: it is counted down here in its own
+//! small write transaction, so that it fires exactly as many times as it says
+//! whichever node serves the call.
 
 use pcentral_core::faults::{consume, matches, plan, Plan};
 use pcentral_core::store::{read, write, OpResult};
@@ -11,7 +11,8 @@ use pcentral_core::Store;
 use pcentral_model::{AccountId, Operation};
 use rand::Rng;
 
-fn random_roll() -> f64 {
+/// A number in [0, 1) for rules with a probability.
+pub fn random_roll() -> f64 {
     rand::thread_rng().gen::<f64>()
 }
 

@@ -450,8 +450,29 @@ fn compute_signature(
 ) -> String {
     let creq = canonical_request(req, signed_headers, payload_hash);
     let sts = string_to_sign(amz_date, &credential.scope(), &creq);
-    let key = signing_key(secret, &credential.date, &credential.region, &credential.service);
+    let key = cached_signing_key(secret, &credential.date, &credential.region, &credential.service);
     hex::encode(hmac_sha256(&key, sts.as_bytes()))
+}
+
+/// [`signing_key`], remembered: a credential's key changes once a day, so
+/// most requests skip its four HMACs. The memory is bounded (it starts over
+/// past 4096 keys) and holds nothing the process does not hold already.
+fn cached_signing_key(secret: &str, date: &str, region: &str, service: &str) -> [u8; 32] {
+    use std::collections::HashMap;
+    use std::sync::{LazyLock, Mutex};
+    static KEYS: LazyLock<Mutex<HashMap<String, [u8; 32]>>> = LazyLock::new(|| Mutex::new(HashMap::new()));
+    let id = format!("{secret}\n{date}\n{region}\n{service}");
+    if let Some(key) = KEYS.lock().ok().and_then(|keys| keys.get(&id).copied()) {
+        return key;
+    }
+    let key = signing_key(secret, date, region, service);
+    if let Ok(mut keys) = KEYS.lock() {
+        if keys.len() >= 4096 {
+            keys.clear();
+        }
+        keys.insert(id, key);
+    }
+    key
 }
 
 /// The canonical request. Headers listed in `signed_headers` but absent from the

@@ -18,7 +18,7 @@ CREATE TABLE invitation_members (
     PRIMARY KEY (catalog, account, invitation_id)
 );
 CREATE INDEX invitation_members_page ON invitation_members (catalog, account, created_at DESC, invitation_id);
-CREATE INDEX invitation_members_by_id ON invitation_members (invitation_id);
+CREATE INDEX invitation_members_by_id ON invitation_members (catalog, invitation_id);
 CREATE TABLE connection_members (
     catalog TEXT NOT NULL, account TEXT NOT NULL, connection_id TEXT NOT NULL, other_account TEXT NOT NULL,
     created_at BIGINT NOT NULL, live BIGINT NOT NULL,
@@ -27,7 +27,7 @@ CREATE TABLE connection_members (
 CREATE INDEX connection_members_page ON connection_members (catalog, account, created_at DESC, connection_id);
 CREATE INDEX connection_members_live ON connection_members (catalog, account, live, created_at DESC, connection_id);
 CREATE INDEX connection_members_other ON connection_members (catalog, account, other_account, created_at DESC, connection_id);
-CREATE INDEX connection_members_by_id ON connection_members (connection_id);
+CREATE INDEX connection_members_by_id ON connection_members (catalog, connection_id);
 CREATE TABLE connection_type_members (
     catalog TEXT NOT NULL, account TEXT NOT NULL, connection_id TEXT NOT NULL, connection_type TEXT NOT NULL,
     status TEXT NOT NULL, other_account TEXT NOT NULL, created_at BIGINT NOT NULL,
@@ -37,7 +37,7 @@ CREATE INDEX connection_type_members_page
     ON connection_type_members (catalog, account, connection_type, created_at DESC, connection_id);
 CREATE INDEX connection_type_members_status
     ON connection_type_members (catalog, account, connection_type, status, created_at DESC, connection_id);
-CREATE INDEX connection_type_members_by_id ON connection_type_members (connection_id);
+CREATE INDEX connection_type_members_by_id ON connection_type_members (catalog, connection_id);
 CREATE INDEX qualifications_tasks_by_owner_account ON qualifications_tasks (catalog, owner_account, open);
 CREATE INDEX qualifications_tasks_by_primary_account ON qualifications_tasks (catalog, primary_account, open);
 CREATE INDEX qualifications_associations_by_primary ON qualifications_associations (catalog, primary_account);

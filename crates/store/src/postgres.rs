@@ -9,17 +9,21 @@
 //!
 //! Migrations run at start under a transaction-scoped advisory lock, so nodes
 //! starting at the same moment apply them once.
+//!
+//! Connections come from a bounded pool (`r2d2`): a call waits for a free
+//! connection rather than opening one, and each connection keeps the
+//! statements it prepared, so a statement is planned once per connection.
 
-use std::sync::Mutex;
+use std::collections::HashMap;
 use std::time::Duration;
 
 use pcentral_core::store::{OpResult, Store, TxBody};
 use pcentral_core::{Failure, StoreError};
 use postgres::error::SqlState;
 use postgres::types::ToSql;
-use postgres::{Client, Config, IsolationLevel, NoTls};
+use postgres::{Client, Config, IsolationLevel, NoTls, Statement};
 
-use crate::records::RecordTx;
+use crate::records::{RecordTx, ServiceCache};
 use crate::sql::{dollar_placeholders, Db, Param};
 
 /// Schema migrations, applied in order; `schema_migrations` records which ran.
@@ -29,12 +33,42 @@ const MIGRATIONS: &[&str] =
 /// Any constant shared by every node: the key of the migration lock.
 const MIGRATION_LOCK: i64 = 0x7063_656e_7472_616c; // "pcentral"
 
-const POOL: usize = 16;
+/// Connections a store keeps unless told otherwise (the tests' stores).
+pub const DEFAULT_POOL_SIZE: u32 = 16;
+/// How long a call waits for a free connection before failing.
+const POOL_WAIT: Duration = Duration::from_secs(30);
 const ATTEMPTS: u32 = 20;
 
 pub struct PostgresStore {
-    config: Config,
-    pool: Mutex<Vec<Client>>,
+    pool: r2d2::Pool<Connector>,
+    cache: ServiceCache,
+}
+
+/// A pooled connection and the statements it has prepared.
+pub struct PgConnection {
+    client: Client,
+    statements: HashMap<String, Statement>,
+}
+
+/// Opens pooled connections.
+#[derive(Debug)]
+pub struct Connector(Config);
+
+impl r2d2::ManageConnection for Connector {
+    type Connection = PgConnection;
+    type Error = postgres::Error;
+
+    fn connect(&self) -> Result<PgConnection, postgres::Error> {
+        Ok(PgConnection { client: self.0.connect(NoTls)?, statements: HashMap::new() })
+    }
+
+    fn is_valid(&self, conn: &mut PgConnection) -> Result<(), postgres::Error> {
+        conn.client.simple_query("").map(|_| ())
+    }
+
+    fn has_broken(&self, conn: &mut PgConnection) -> bool {
+        conn.client.is_closed()
+    }
 }
 
 fn backend(e: impl std::fmt::Display) -> StoreError {
@@ -55,10 +89,11 @@ fn pg_error(e: postgres::Error) -> StoreError {
 }
 
 impl PostgresStore {
-    /// Connect to `url` (`postgres://user:password@host:port/database`) and apply migrations.
-    pub fn open(url: &str) -> Result<PostgresStore, StoreError> {
+    /// Connect to `url` (`postgres://user:password@host:port/database`)
+    /// with a pool of `pool_size` connections, and apply migrations.
+    pub fn open(url: &str, pool_size: u32) -> Result<PostgresStore, StoreError> {
         let config: Config = url.parse().map_err(|e| backend(format!("database URL: {e}")))?;
-        Self::with_config(config)
+        Self::with_config(config, pool_size)
     }
 
     /// A store in a new schema of its own inside the database at `url`, so
@@ -76,13 +111,14 @@ impl PostgresStore {
     pub fn open_in_schema(url: &str, schema: &str) -> Result<PostgresStore, StoreError> {
         let mut config: Config = url.parse().map_err(|e| backend(format!("database URL: {e}")))?;
         config.options(&format!("-c search_path={schema}"));
-        Self::with_config(config)
+        Self::with_config(config, DEFAULT_POOL_SIZE)
     }
 
     /// Every row of every table as `table: row`, in a stable order: for tests
     /// that check a refused request changed nothing, and for diagnostics.
     pub fn dump_rows(&self) -> Result<Vec<String>, StoreError> {
-        let mut client = self.client()?;
+        let mut conn = self.pool.get().map_err(backend)?;
+        let client = &mut conn.client;
         let tables = client
             .query("SELECT tablename::text FROM pg_tables WHERE schemaname = current_schema() ORDER BY 1", &[])
             .map_err(backend)?;
@@ -95,41 +131,26 @@ impl PostgresStore {
                 out.push(format!("{table}: {text}"));
             }
         }
-        self.give_back(client);
         Ok(out)
     }
 
-    fn with_config(config: Config) -> Result<PostgresStore, StoreError> {
+    fn with_config(config: Config, pool_size: u32) -> Result<PostgresStore, StoreError> {
         let mut client = config.connect(NoTls).map_err(|e| backend(format!("cannot connect to PostgreSQL: {e}")))?;
         migrate(&mut client)?;
-        Ok(PostgresStore { config, pool: Mutex::new(vec![client]) })
-    }
-
-    fn client(&self) -> Result<Client, StoreError> {
-        if let Some(client) = self.pool.lock().map_err(backend)?.pop() {
-            if !client.is_closed() {
-                return Ok(client);
-            }
-        }
-        self.config.connect(NoTls).map_err(backend)
-    }
-
-    fn give_back(&self, client: Client) {
-        if client.is_closed() {
-            return;
-        }
-        if let Ok(mut pool) = self.pool.lock() {
-            if pool.len() < POOL {
-                pool.push(client);
-            }
-        }
+        drop(client);
+        let pool = r2d2::Pool::builder()
+            .max_size(pool_size.max(1))
+            .min_idle(Some(1))
+            .connection_timeout(POOL_WAIT)
+            .test_on_check_out(false)
+            .build(Connector(config))
+            .map_err(|e| backend(format!("cannot connect to PostgreSQL: {e}")))?;
+        Ok(PostgresStore { pool, cache: ServiceCache::default() })
     }
 
     fn run(&self, read_only: bool, body: &mut TxBody<'_>) -> OpResult<()> {
-        let mut client = self.client()?;
-        let result = run(&mut client, read_only, body);
-        self.give_back(client);
-        result
+        let mut conn = self.pool.get().map_err(|e| Failure::Store(backend(e)))?;
+        run(&mut conn, read_only, &self.cache, body)
     }
 }
 
@@ -158,7 +179,9 @@ fn migrate(client: &mut Client) -> Result<(), StoreError> {
         if version <= done {
             continue;
         }
-        crate::schema::apply(PgDb { tx: &mut tx }, steps).map_err(|e| backend(format!("migration {version}: {e}")))?;
+        let mut statements = HashMap::new();
+        let db = PgDb { tx: &mut tx, statements: &mut statements };
+        crate::schema::apply(db, steps).map_err(|e| backend(format!("migration {version}: {e}")))?;
         let version = i64::try_from(version).unwrap_or(i64::MAX);
         tx.execute("INSERT INTO schema_migrations (version) VALUES ($1)", &[&version]).map_err(backend)?;
     }
@@ -166,14 +189,15 @@ fn migrate(client: &mut Client) -> Result<(), StoreError> {
 }
 
 /// Run `body` in one transaction, again from the start on a conflict.
-fn run(client: &mut Client, read_only: bool, body: &mut TxBody<'_>) -> OpResult<()> {
+fn run(conn: &mut PgConnection, read_only: bool, cache: &ServiceCache, body: &mut TxBody<'_>) -> OpResult<()> {
     let isolation = if read_only { IsolationLevel::RepeatableRead } else { IsolationLevel::Serializable };
     let mut attempt = 0;
     loop {
         attempt += 1;
+        let PgConnection { client, statements } = conn;
         let mut tx =
             client.build_transaction().isolation_level(isolation).read_only(read_only).start().map_err(pg_error)?;
-        let result = body(&mut RecordTx { db: PgDb { tx: &mut tx } });
+        let result = body(&mut RecordTx::new(PgDb { tx: &mut tx, statements }, cache));
         let outcome = match result {
             Ok(()) => tx.commit().map_err(|e| Failure::Store(pg_error(e))),
             Err(e) => Err(e), // dropping the transaction rolls it back
@@ -200,11 +224,29 @@ impl Store for PostgresStore {
     fn backend_name(&self) -> &'static str {
         "postgres"
     }
+
+    fn reads_are_local(&self) -> bool {
+        false
+    }
 }
 
 /// One PostgreSQL transaction, seen through the shared [`Db`] interface.
 struct PgDb<'t, 'c> {
     tx: &'t mut postgres::Transaction<'c>,
+    /// The connection's prepared statements, by their text.
+    statements: &'t mut HashMap<String, Statement>,
+}
+
+impl PgDb<'_, '_> {
+    /// The prepared statement of `sql` (written with `?N`), prepared once per connection.
+    fn statement(&mut self, sql: &str) -> Result<Statement, StoreError> {
+        if let Some(s) = self.statements.get(sql) {
+            return Ok(s.clone());
+        }
+        let prepared = self.tx.prepare(&dollar_placeholders(sql)).map_err(pg_error)?;
+        self.statements.insert(sql.to_string(), prepared.clone());
+        Ok(prepared)
+    }
 }
 
 fn pg_params<'p>(params: &'p [Param<'_>]) -> Vec<&'p (dyn ToSql + Sync)> {
@@ -227,28 +269,48 @@ impl Db for PgDb<'_, '_> {
     }
 
     fn texts(&mut self, sql: &str, params: &[Param<'_>]) -> Result<Vec<String>, StoreError> {
-        let rows = self.tx.query(&dollar_placeholders(sql), &pg_params(params)).map_err(pg_error)?;
+        let statement = self.statement(sql)?;
+        let rows = self.tx.query(&statement, &pg_params(params)).map_err(pg_error)?;
         rows.iter().map(|r| r.try_get(0).map_err(pg_error)).collect()
     }
 
+    fn each_text(
+        &mut self,
+        sql: &str,
+        params: &[Param<'_>],
+        row: &mut dyn FnMut(&str) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        use postgres::fallible_iterator::FallibleIterator;
+        let statement = self.statement(sql)?;
+        let mut rows = self.tx.query_raw(&statement, pg_params(params)).map_err(pg_error)?;
+        while let Some(r) = rows.next().map_err(pg_error)? {
+            row(r.try_get(0).map_err(pg_error)?)?;
+        }
+        Ok(())
+    }
+
     fn int_texts(&mut self, sql: &str, params: &[Param<'_>]) -> Result<Vec<(i64, String)>, StoreError> {
-        let rows = self.tx.query(&dollar_placeholders(sql), &pg_params(params)).map_err(pg_error)?;
+        let statement = self.statement(sql)?;
+        let rows = self.tx.query(&statement, &pg_params(params)).map_err(pg_error)?;
         rows.iter().map(|r| Ok((r.try_get(0).map_err(pg_error)?, r.try_get(1).map_err(pg_error)?))).collect()
     }
 
     fn int(&mut self, sql: &str, params: &[Param<'_>]) -> Result<i64, StoreError> {
-        let row = self.tx.query_one(&dollar_placeholders(sql), &pg_params(params)).map_err(pg_error)?;
+        let statement = self.statement(sql)?;
+        let row = self.tx.query_one(&statement, &pg_params(params)).map_err(pg_error)?;
         row.try_get(0).map_err(pg_error)
     }
 
     fn exec(&mut self, sql: &str, params: &[Param<'_>]) -> Result<u64, StoreError> {
-        self.tx.execute(&dollar_placeholders(sql), &pg_params(params)).map_err(pg_error)
+        let statement = self.statement(sql)?;
+        self.tx.execute(&statement, &pg_params(params)).map_err(pg_error)
     }
 
     fn cells(&mut self, sql: &str, params: &[Param<'_>]) -> Result<Vec<Vec<crate::sql::Cell>>, StoreError> {
         use crate::sql::Cell;
         use postgres::types::Type;
-        let rows = self.tx.query(&dollar_placeholders(sql), &pg_params(params)).map_err(pg_error)?;
+        let statement = self.statement(sql)?;
+        let rows = self.tx.query(&statement, &pg_params(params)).map_err(pg_error)?;
         let mut out = Vec::with_capacity(rows.len());
         for row in &rows {
             let mut cells = Vec::with_capacity(row.len());

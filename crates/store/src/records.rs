@@ -17,7 +17,7 @@ use pcentral_core::records::{
     StoredCredential, StoredEvent, UsageKind, Verification,
 };
 use pcentral_core::store::{
-    ConnectionQuery, Cursor, InvitationQuery, QualificationsRecords, ResetScope, StoredRecords, Tx, TypeFilter,
+    ConnectionQuery, Cursor, InvitationQuery, QualificationsRecords, Record, ResetScope, Tx, TypeFilter,
 };
 use pcentral_core::StoreError;
 use pcentral_model::wire::{ConnectionType, InvitationStatus, ParticipantType, VerificationType};
@@ -120,12 +120,103 @@ fn limit(n: usize) -> i64 {
     i64::try_from(n).unwrap_or(i64::MAX)
 }
 
-/// A backend transaction seen as typed records.
-pub struct RecordTx<D> {
-    pub db: D,
+/// The service state row as last parsed, shared by a store's transactions:
+/// every call reads the row (another node may have changed it), but parses it
+/// only when its text changed.
+#[derive(Default)]
+pub struct ServiceCache {
+    parsed: std::sync::Mutex<Option<std::sync::Arc<ServiceRow>>>,
 }
 
-impl<D: Db> RecordTx<D> {
+/// The service state row, parsed.
+struct ServiceRow {
+    doc: String,
+    faults_doc: String,
+    state: ServiceState,
+    faults: Vec<FaultRule>,
+}
+
+/// The tables of the records a fixture holds.
+const RECORD_TABLES: [&str; 12] = [
+    "accounts",
+    "partners",
+    "profile_tasks",
+    "connection_preferences",
+    "connection_invitations",
+    "connections",
+    "verifications",
+    "qualifications_tasks",
+    "qualifications_associations",
+    "qualifications_groups",
+    "credentials",
+    "email_codes",
+];
+
+/// How [`Tx::visit_records`] reads each kind of record, in the order of [`Record`].
+type ReadRecord = fn(&str) -> Result<Record, StoreError>;
+const RECORD_QUERIES: [(&str, ReadRecord); 12] = [
+    ("SELECT doc FROM accounts ORDER BY account", |d| from_doc(d).map(Record::Account)),
+    ("SELECT doc FROM connection_preferences ORDER BY catalog, account", |d| {
+        from_doc(d).map(Record::ConnectionPreferences)
+    }),
+    ("SELECT doc FROM connections ORDER BY catalog, created_at, id", |d| from_doc(d).map(Record::Connection)),
+    ("SELECT doc FROM credentials ORDER BY access_key_id", |d| from_doc(d).map(Record::Credential)),
+    ("SELECT doc FROM email_codes ORDER BY catalog, address", |d| from_doc(d).map(Record::EmailCode)),
+    ("SELECT doc FROM connection_invitations ORDER BY catalog, created_at, id", |d| {
+        from_doc(d).map(Record::Invitation)
+    }),
+    ("SELECT doc FROM partners ORDER BY catalog, id", |d| from_doc(d).map(Record::Partner)),
+    ("SELECT doc FROM profile_tasks ORDER BY seq", |d| from_doc(d).map(Record::ProfileTask)),
+    ("SELECT doc FROM qualifications_associations ORDER BY seq", |d| {
+        from_doc(d).map(Record::QualificationsAssociation)
+    }),
+    ("SELECT doc FROM qualifications_groups ORDER BY catalog, primary_account", |d| {
+        from_doc(d).map(Record::QualificationsGroup)
+    }),
+    ("SELECT doc FROM qualifications_tasks ORDER BY seq", |d| from_doc(d).map(Record::QualificationsTask)),
+    ("SELECT doc FROM verifications ORDER BY account, verification_type", |d| from_doc(d).map(Record::Verification)),
+];
+
+impl ServiceCache {
+    fn get(&self, doc: String, faults_doc: String) -> Result<std::sync::Arc<ServiceRow>, StoreError> {
+        let mut parsed = self.parsed.lock().map_err(|_| StoreError::Backend("service cache poisoned".into()))?;
+        if let Some(row) = parsed.as_ref().filter(|r| r.doc == doc && r.faults_doc == faults_doc) {
+            return Ok(row.clone());
+        }
+        let row =
+            std::sync::Arc::new(ServiceRow { state: from_doc(&doc)?, faults: from_doc(&faults_doc)?, doc, faults_doc });
+        *parsed = Some(row.clone());
+        Ok(row)
+    }
+}
+
+/// A backend transaction seen as typed records.
+pub struct RecordTx<'c, D> {
+    pub db: D,
+    pub cache: &'c ServiceCache,
+    /// The service row as this transaction read it (read once per transaction).
+    row: Option<std::sync::Arc<ServiceRow>>,
+}
+
+impl<'c, D: Db> RecordTx<'c, D> {
+    pub fn new(db: D, cache: &'c ServiceCache) -> Self {
+        RecordTx { db, cache, row: None }
+    }
+
+    /// The service state row, read once per transaction.
+    fn service_row(&mut self) -> Result<std::sync::Arc<ServiceRow>, StoreError> {
+        if let Some(row) = &self.row {
+            return Ok(row.clone());
+        }
+        let rows = self.db.cells("SELECT doc, faults FROM service_state WHERE id = 1", p![])?;
+        let text = |i: usize| rows.first().and_then(|r| r.get(i)).and_then(Cell::text).map(str::to_string);
+        let doc = text(0).unwrap_or_else(|| "{}".into());
+        let faults = text(1).unwrap_or_else(|| "[]".into());
+        let row = self.cache.get(doc, faults)?;
+        self.row = Some(row.clone());
+        Ok(row)
+    }
+
     fn one<T: DeserializeOwned>(&mut self, sql: &str, params: &[Param<'_>]) -> Result<Option<T>, StoreError> {
         self.db.texts(sql, params)?.first().map(|doc| from_doc(doc)).transpose()
     }
@@ -345,12 +436,13 @@ impl<'a> Query<'a> {
     }
 }
 
-impl<D: Db> Tx for RecordTx<D> {
+impl<D: Db> Tx for RecordTx<'_, D> {
     fn service_state(&mut self) -> Result<ServiceState, StoreError> {
-        Ok(self.one("SELECT doc FROM service_state WHERE id = 1", p![])?.unwrap_or_default())
+        Ok(self.service_row()?.state.clone())
     }
 
     fn put_service_state(&mut self, state: &ServiceState) -> Result<(), StoreError> {
+        self.row = None;
         self.exec(
             "INSERT INTO service_state (id, doc) VALUES (1, ?1) ON CONFLICT (id) DO UPDATE SET doc = excluded.doc",
             p![to_doc(state)?],
@@ -359,11 +451,11 @@ impl<D: Db> Tx for RecordTx<D> {
     }
 
     fn fault_rules(&mut self) -> Result<Vec<FaultRule>, StoreError> {
-        let doc = self.db.texts("SELECT faults FROM service_state WHERE id = 1", p![])?;
-        doc.first().map_or(Ok(Vec::new()), |d| from_doc(d))
+        Ok(self.service_row()?.faults.clone())
     }
 
     fn put_fault_rules(&mut self, rules: &[FaultRule]) -> Result<(), StoreError> {
+        self.row = None;
         self.exec("UPDATE service_state SET faults = ?1 WHERE id = 1", p![to_doc(&rules)?])?;
         Ok(())
     }
@@ -892,23 +984,20 @@ impl<D: Db> Tx for RecordTx<D> {
         self.reset_records(scope)
     }
 
-    fn all_records(&mut self) -> Result<StoredRecords, StoreError> {
-        Ok(StoredRecords {
-            accounts: self.accounts()?,
-            partners: self.all("SELECT doc FROM partners ORDER BY catalog, id", p![])?,
-            profile_tasks: self.all("SELECT doc FROM profile_tasks ORDER BY seq", p![])?,
-            connection_preferences: self
-                .all("SELECT doc FROM connection_preferences ORDER BY catalog, account", p![])?,
-            invitations: self.all("SELECT doc FROM connection_invitations ORDER BY catalog, created_at, id", p![])?,
-            connections: self.all("SELECT doc FROM connections ORDER BY catalog, created_at, id", p![])?,
-            verifications: self.all("SELECT doc FROM verifications ORDER BY account, verification_type", p![])?,
-            qualifications_tasks: self.all("SELECT doc FROM qualifications_tasks ORDER BY seq", p![])?,
-            qualifications_associations: self.all("SELECT doc FROM qualifications_associations ORDER BY seq", p![])?,
-            qualifications_groups: self
-                .all("SELECT doc FROM qualifications_groups ORDER BY catalog, primary_account", p![])?,
-            email_codes: self.all("SELECT doc FROM email_codes ORDER BY catalog, address", p![])?,
-            credentials: self.credentials()?,
-        })
+    fn visit_records(&mut self, visit: &mut dyn FnMut(Record) -> Result<(), StoreError>) -> Result<(), StoreError> {
+        for (sql, read) in RECORD_QUERIES {
+            self.db.each_text(sql, p![], &mut |doc| visit(read(doc)?))?;
+        }
+        Ok(())
+    }
+
+    fn holds_records(&mut self) -> Result<bool, StoreError> {
+        for table in RECORD_TABLES {
+            if self.db.int(&format!("SELECT COUNT(*) FROM (SELECT 1 FROM {table} LIMIT 1) AS one"), p![])? > 0 {
+                return Ok(true);
+            }
+        }
+        Ok(false)
     }
 
     fn append_event(&mut self, e: &NewEvent) -> Result<bool, StoreError> {
@@ -959,7 +1048,7 @@ impl<D: Db> Tx for RecordTx<D> {
     }
 }
 
-impl<D: Db> RecordTx<D> {
+impl<D: Db> RecordTx<'_, D> {
     /// [`Tx::reset`]: set-based deletes. Every statement takes the catalog
     /// (`?1`, `''` for all) and the account (`?2`, `''` for all), so one list
     /// serves every scope.

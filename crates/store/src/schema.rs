@@ -24,7 +24,8 @@ pub const SHARED: &[&[Step]] = &[&[Step::Sql(include_str!("listing_indexes.sql")
 
 /// Run the steps of one migration inside the transaction `db`.
 pub fn apply<D: Db>(db: D, steps: &[Step]) -> Result<(), StoreError> {
-    let mut tx = RecordTx { db };
+    let cache = crate::records::ServiceCache::default();
+    let mut tx = RecordTx::new(db, &cache);
     for step in steps {
         match step {
             Step::Sql(sql) => tx.db.batch(sql)?,

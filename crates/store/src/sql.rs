@@ -51,6 +51,15 @@ impl From<bool> for Param<'_> {
 pub trait Db {
     /// Rows of a query selecting one TEXT column.
     fn texts(&mut self, sql: &str, params: &[Param<'_>]) -> Result<Vec<String>, StoreError>;
+    /// Hand each row of a query selecting one TEXT column to `row` as the
+    /// backend reads it (without holding every row at once); an error from
+    /// `row` stops the query and is answered.
+    fn each_text(
+        &mut self,
+        sql: &str,
+        params: &[Param<'_>],
+        row: &mut dyn FnMut(&str) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError>;
     /// Rows of a query selecting a BIGINT and a TEXT column.
     fn int_texts(&mut self, sql: &str, params: &[Param<'_>]) -> Result<Vec<(i64, String)>, StoreError>;
     /// The single BIGINT of a query such as `SELECT COUNT(*) …`.

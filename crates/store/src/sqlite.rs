@@ -1,20 +1,26 @@
 //! The embedded backend: one SQLite file in WAL mode.
 //!
-//! One writer connection serialises write transactions (`BEGIN IMMEDIATE`);
-//! reads use a small pool of read-only connections and see a consistent
-//! snapshot without waiting for the writer. The typed records on top are
-//! shared with the PostgreSQL backend (`records.rs`).
+//! Writes share commits (group commit): one writer connection holds one
+//! transaction at a time, each write call runs in a savepoint of it (a failing
+//! call rolls back only its savepoint), and calls that arrive while a commit
+//! is under way join the next one, so concurrent writers pay one commit and
+//! one fsync between them; no call is answered before the commit that holds
+//! its changes is durable (`synchronous = FULL`). Reads use a small pool of
+//! read-only connections and see a consistent snapshot without waiting for
+//! the writer. The typed records on top are shared with the PostgreSQL
+//! backend (`records.rs`).
 
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Condvar, Mutex, MutexGuard};
 use std::time::Duration;
 
 use pcentral_core::store::{OpResult, Store, TxBody};
 use pcentral_core::{Failure, StoreError};
-use rusqlite::types::Value as SqlValue;
+use rusqlite::types::{ToSqlOutput, ValueRef};
 use rusqlite::{params_from_iter, Connection, TransactionBehavior};
 
-use crate::records::RecordTx;
+use crate::records::{RecordTx, ServiceCache};
 use crate::sql::{Db, Param};
 
 /// Schema migrations, applied in order; `PRAGMA user_version` records how many ran.
@@ -118,11 +124,41 @@ pub const DB_FILE: &str = "pcentral.db";
 
 const READ_POOL: usize = 8;
 
+/// Prepared statements kept per connection (the shared records use about a hundred).
+const STATEMENT_CACHE: usize = 256;
+
 /// The SQLite store.
 pub struct SqliteStore {
     path: PathBuf,
-    writer: Mutex<Connection>,
+    writer: GroupCommit,
     readers: Mutex<Vec<Connection>>,
+    cache: ServiceCache,
+}
+
+/// The writer connection and the state of the transaction its calls share.
+struct Writer {
+    conn: Connection,
+    /// A shared transaction is open; it is batch `committed + 1`.
+    open: bool,
+    /// Batches committed so far.
+    committed: u64,
+    /// The last batch whose commit failed, and why.
+    failed: Option<(u64, String)>,
+    /// Calls whose changes are in the open batch.
+    members: usize,
+    /// A member of the open batch has taken on committing it.
+    leader: bool,
+}
+
+/// Group commit over the writer (see the module documentation).
+struct GroupCommit {
+    writer: Mutex<Writer>,
+    /// Signalled when a batch ends (committed or failed).
+    ended: Condvar,
+    /// Signalled when a call joined the open batch.
+    joined: Condvar,
+    /// Calls waiting for the writer: the leader lets them join before committing.
+    queued: AtomicUsize,
 }
 
 fn backend(e: impl std::fmt::Display) -> StoreError {
@@ -150,8 +186,20 @@ impl SqliteStore {
             .execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;")
             .map_err(backend)?;
         writer.busy_timeout(Duration::from_secs(10)).map_err(backend)?;
+        writer.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
         migrate(&mut writer)?;
-        Ok(SqliteStore { path, writer: Mutex::new(writer), readers: Mutex::new(Vec::new()) })
+        let writer = Writer { conn: writer, open: false, committed: 0, failed: None, members: 0, leader: false };
+        Ok(SqliteStore {
+            path,
+            writer: GroupCommit {
+                writer: Mutex::new(writer),
+                ended: Condvar::new(),
+                joined: Condvar::new(),
+                queued: AtomicUsize::new(0),
+            },
+            readers: Mutex::new(Vec::new()),
+            cache: ServiceCache::default(),
+        })
     }
 
     fn reader(&self) -> Result<Connection, StoreError> {
@@ -161,6 +209,7 @@ impl SqliteStore {
         let conn = Connection::open(&self.path).map_err(backend)?;
         conn.busy_timeout(Duration::from_secs(10)).map_err(backend)?;
         conn.execute_batch("PRAGMA query_only = ON;").map_err(backend)?;
+        conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
         Ok(conn)
     }
 
@@ -219,28 +268,109 @@ fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
         if version <= done {
             continue;
         }
-        crate::schema::apply(SqliteDb { tx: &tx }, steps).map_err(|e| backend(format!("migration {version}: {e}")))?;
+        crate::schema::apply(SqliteDb { conn: &tx }, steps)
+            .map_err(|e| backend(format!("migration {version}: {e}")))?;
         tx.execute_batch(&format!("PRAGMA user_version = {version}")).map_err(backend)?;
     }
     tx.commit().map_err(backend)
 }
 
-/// Run `body` in a transaction on `conn`, retrying on storage conflicts.
-fn run(conn: &mut Connection, behavior: TransactionBehavior, body: &mut TxBody<'_>) -> OpResult<()> {
+/// How many times a call whose changes conflicted runs again.
+const ATTEMPTS: usize = 5;
+
+/// Run `body` in a read transaction on `conn`.
+fn read_on(conn: &mut Connection, cache: &ServiceCache, body: &mut TxBody<'_>) -> OpResult<()> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Deferred).map_err(sql_error)?;
+    body(&mut RecordTx::new(SqliteDb { conn: &tx }, cache))?;
+    Ok(tx.commit().map_err(sql_error)?)
+}
+
+impl GroupCommit {
+    fn lock(&self) -> OpResult<MutexGuard<'_, Writer>> {
+        self.writer.lock().map_err(|e| Failure::Store(backend(e)))
+    }
+
+    /// Run `body` in a savepoint of the shared transaction, then answer once
+    /// the batch holding its changes is committed.
+    fn write(&self, cache: &ServiceCache, body: &mut TxBody<'_>) -> OpResult<()> {
+        self.queued.fetch_add(1, Ordering::SeqCst);
+        let locked = self.lock();
+        self.queued.fetch_sub(1, Ordering::SeqCst);
+        let mut w = locked?;
+        if !w.open {
+            w.conn.execute_batch("BEGIN IMMEDIATE").map_err(sql_error)?;
+            w.open = true;
+        }
+        let batch = w.committed + 1;
+        let result = in_savepoint(&w.conn, cache, body);
+        if result.is_err() {
+            // Nothing of this call is in the batch; end the batch if nobody else is in it.
+            if w.members == 0 && !w.leader {
+                w.open = false;
+                w.conn.execute_batch("ROLLBACK").map_err(sql_error)?;
+            }
+            self.joined.notify_all();
+            return result;
+        }
+        w.members += 1;
+        self.joined.notify_all();
+        if w.leader {
+            // Another member commits this batch: wait for it.
+            while w.committed < batch && w.failed.as_ref().is_none_or(|(b, _)| *b != batch) {
+                w = self.ended.wait(w).map_err(|e| Failure::Store(backend(e)))?;
+            }
+            return match &w.failed {
+                Some((b, why)) if *b == batch => Err(Failure::Store(StoreError::Backend(why.clone()))),
+                _ => Ok(()),
+            };
+        }
+        // Lead: let the calls already waiting for the writer join (for a few
+        // milliseconds at most, so that a steady stream cannot hold the batch
+        // open), then commit them all.
+        w.leader = true;
+        let until = std::time::Instant::now() + Duration::from_millis(5);
+        while self.queued.load(Ordering::SeqCst) > 0 {
+            let Some(left) = until.checked_duration_since(std::time::Instant::now()) else { break };
+            let (next, _) = self.joined.wait_timeout(w, left).map_err(|e| Failure::Store(backend(e)))?;
+            w = next;
+        }
+        let committed = w.conn.execute_batch("COMMIT");
+        w.open = false;
+        w.members = 0;
+        w.leader = false;
+        let outcome = match committed {
+            Ok(()) => {
+                w.committed = batch;
+                Ok(())
+            }
+            Err(e) => {
+                let _ = w.conn.execute_batch("ROLLBACK");
+                w.committed = batch;
+                w.failed = Some((batch, e.to_string()));
+                Err(Failure::Store(backend(e)))
+            }
+        };
+        self.ended.notify_all();
+        outcome
+    }
+}
+
+/// Run `body` in a savepoint of the open transaction on `conn`: kept on
+/// success, rolled back on failure (again from the start, a few times, when
+/// its changes conflicted with a constraint the rules then check again).
+fn in_savepoint(conn: &Connection, cache: &ServiceCache, body: &mut TxBody<'_>) -> OpResult<()> {
     let mut attempts = 0;
     loop {
         attempts += 1;
-        let tx = conn.transaction_with_behavior(behavior).map_err(sql_error)?;
-        let result = body(&mut RecordTx { db: SqliteDb { tx: &tx } });
+        conn.execute_batch("SAVEPOINT call").map_err(sql_error)?;
+        let result = body(&mut RecordTx::new(SqliteDb { conn }, cache));
+        if result.is_err() {
+            conn.execute_batch("ROLLBACK TO call").map_err(sql_error)?;
+        }
+        conn.execute_batch("RELEASE call").map_err(sql_error)?;
         match result {
-            Ok(()) => {
-                tx.commit().map_err(sql_error)?;
-                return Ok(());
-            }
-            Err(Failure::Store(StoreError::Conflict)) if attempts < 5 => {
-                drop(tx); // rolls back
-            }
-            Err(e) => return Err(e), // dropping the transaction rolls it back
+            Err(Failure::Store(StoreError::Conflict)) if attempts < ATTEMPTS => {}
+            other => return other,
         }
     }
 }
@@ -248,73 +378,89 @@ fn run(conn: &mut Connection, behavior: TransactionBehavior, body: &mut TxBody<'
 impl Store for SqliteStore {
     fn read(&self, body: &mut TxBody<'_>) -> OpResult<()> {
         let mut conn = self.reader()?;
-        let result = run(&mut conn, TransactionBehavior::Deferred, body);
+        let result = read_on(&mut conn, &self.cache, body);
         self.give_back(conn);
         result
     }
 
     fn write(&self, body: &mut TxBody<'_>) -> OpResult<()> {
-        let mut conn = self.writer.lock().map_err(|e| Failure::Store(backend(e)))?;
-        run(&mut conn, TransactionBehavior::Immediate, body)
+        self.writer.write(&self.cache, body)
     }
 
     fn backend_name(&self) -> &'static str {
         "sqlite"
     }
+
+    fn reads_are_local(&self) -> bool {
+        true
+    }
 }
 
-/// One SQLite transaction, seen through the shared [`Db`] interface.
-struct SqliteDb<'t, 'c> {
-    tx: &'t rusqlite::Transaction<'c>,
+/// A connection inside an open transaction, seen through the shared [`Db`] interface.
+struct SqliteDb<'c> {
+    conn: &'c Connection,
 }
 
-fn sqlite_params<'p>(params: &'p [Param<'_>]) -> impl Iterator<Item = SqlValue> + 'p {
-    params.iter().map(|p| match p {
-        Param::Text(s) => SqlValue::Text((*s).to_string()),
-        Param::OptText(Some(s)) => SqlValue::Text((*s).to_string()),
-        Param::OptText(None) => SqlValue::Null,
-        Param::Int(n) => SqlValue::Integer(*n),
-        Param::OptInt(Some(n)) => SqlValue::Integer(*n),
-        Param::OptInt(None) => SqlValue::Null,
-    })
+impl rusqlite::ToSql for Param<'_> {
+    fn to_sql(&self) -> rusqlite::Result<ToSqlOutput<'_>> {
+        Ok(ToSqlOutput::Borrowed(match self {
+            Param::Text(s) | Param::OptText(Some(s)) => ValueRef::Text(s.as_bytes()),
+            Param::Int(n) | Param::OptInt(Some(n)) => ValueRef::Integer(*n),
+            Param::OptText(None) | Param::OptInt(None) => ValueRef::Null,
+        }))
+    }
 }
 
-impl Db for SqliteDb<'_, '_> {
+impl Db for SqliteDb<'_> {
     fn batch(&mut self, sql: &str) -> Result<(), StoreError> {
-        self.tx.execute_batch(sql).map_err(sql_error)
+        self.conn.execute_batch(sql).map_err(sql_error)
     }
 
     fn texts(&mut self, sql: &str, params: &[Param<'_>]) -> Result<Vec<String>, StoreError> {
-        let mut stmt = self.tx.prepare_cached(sql).map_err(sql_error)?;
-        let rows = stmt.query_map(params_from_iter(sqlite_params(params)), |r| r.get(0)).map_err(sql_error)?;
+        let mut stmt = self.conn.prepare_cached(sql).map_err(sql_error)?;
+        let rows = stmt.query_map(params_from_iter(params.iter()), |r| r.get(0)).map_err(sql_error)?;
         rows.map(|r| r.map_err(sql_error)).collect()
     }
 
+    fn each_text(
+        &mut self,
+        sql: &str,
+        params: &[Param<'_>],
+        row: &mut dyn FnMut(&str) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        let mut stmt = self.conn.prepare_cached(sql).map_err(sql_error)?;
+        let mut rows = stmt.query(params_from_iter(params.iter())).map_err(sql_error)?;
+        while let Some(r) = rows.next().map_err(sql_error)? {
+            let text = r.get_ref(0).and_then(|v| Ok(v.as_str()?)).map_err(sql_error)?;
+            row(text)?;
+        }
+        Ok(())
+    }
+
     fn int_texts(&mut self, sql: &str, params: &[Param<'_>]) -> Result<Vec<(i64, String)>, StoreError> {
-        let mut stmt = self.tx.prepare_cached(sql).map_err(sql_error)?;
-        let rows = stmt
-            .query_map(params_from_iter(sqlite_params(params)), |r| Ok((r.get(0)?, r.get(1)?)))
-            .map_err(sql_error)?;
+        let mut stmt = self.conn.prepare_cached(sql).map_err(sql_error)?;
+        let rows =
+            stmt.query_map(params_from_iter(params.iter()), |r| Ok((r.get(0)?, r.get(1)?))).map_err(sql_error)?;
         rows.map(|r| r.map_err(sql_error)).collect()
     }
 
     fn int(&mut self, sql: &str, params: &[Param<'_>]) -> Result<i64, StoreError> {
-        let mut stmt = self.tx.prepare_cached(sql).map_err(sql_error)?;
-        stmt.query_row(params_from_iter(sqlite_params(params)), |r| r.get(0)).map_err(sql_error)
+        let mut stmt = self.conn.prepare_cached(sql).map_err(sql_error)?;
+        stmt.query_row(params_from_iter(params.iter()), |r| r.get(0)).map_err(sql_error)
     }
 
     fn exec(&mut self, sql: &str, params: &[Param<'_>]) -> Result<u64, StoreError> {
-        let mut stmt = self.tx.prepare_cached(sql).map_err(sql_error)?;
-        let n = stmt.execute(params_from_iter(sqlite_params(params))).map_err(sql_error)?;
+        let mut stmt = self.conn.prepare_cached(sql).map_err(sql_error)?;
+        let n = stmt.execute(params_from_iter(params.iter())).map_err(sql_error)?;
         Ok(u64::try_from(n).unwrap_or(u64::MAX))
     }
 
     fn cells(&mut self, sql: &str, params: &[Param<'_>]) -> Result<Vec<Vec<crate::sql::Cell>>, StoreError> {
         use rusqlite::types::ValueRef;
-        let mut stmt = self.tx.prepare_cached(sql).map_err(sql_error)?;
+        let mut stmt = self.conn.prepare_cached(sql).map_err(sql_error)?;
         let n = stmt.column_count();
         let rows = stmt
-            .query_map(params_from_iter(sqlite_params(params)), |r| {
+            .query_map(params_from_iter(params.iter()), |r| {
                 (0..n)
                     .map(|i| {
                         Ok(match r.get_ref(i)? {

@@ -245,11 +245,7 @@ fn exportable() -> (Harness, String, Value) {
 
 /// Seed `doc`, which must be refused without changing anything; answers the message.
 fn refused_seed(h: &mut Harness, doc: &Value) -> String {
-    h.tool_refused(|t| {
-        let fixture = pcentral_core::fixtures::parse(doc.clone(), t.now, &t.settings, t.ids)?;
-        pcentral_core::fixtures::seed(t.tx, &fixture, &seal)
-    })
-    .to_string()
+    h.tool_refused(|t| t.seed(doc).map(drop)).to_string()
 }
 
 #[test]
@@ -334,11 +330,39 @@ fn a_hand_written_fixture_loads_with_defaults() {
 }
 
 #[test]
+fn a_seed_counts_the_records_of_every_list() {
+    let mut h = Harness::new(START);
+    let counts = h.seed(&hand_written()).unwrap().by_list();
+    let named: Vec<&str> = counts.iter().map(|(list, _)| *list).collect();
+    assert_eq!(
+        named,
+        [
+            "accounts",
+            "connection_preferences",
+            "connections",
+            "credentials",
+            "email_codes",
+            "invitations",
+            "partners",
+            "profile_tasks",
+            "qualifications_associations",
+            "qualifications_groups",
+            "qualifications_tasks",
+            "verifications"
+        ]
+    );
+    let stored: u64 = counts.iter().map(|(_, n)| n).sum();
+    assert_eq!(stored, 7, "{counts:?}");
+    assert_eq!(counts[6], ("partners", 2));
+}
+
+#[test]
 fn a_conflicting_fixture_is_refused_as_a_whole_naming_the_record() {
     let mut h = Harness::new(START);
     h.seed(&hand_written()).unwrap();
     let mut again = hand_written();
     again["accounts"] = json!([{"account": C}]);
+    again.as_object_mut().map(|o| o.remove("connections"));
     let message = refused_seed(&mut h, &again);
     assert!(message.starts_with("partners[Sandbox/partner-alpha00000000]"), "{message}");
     assert!(h.read(|tx| Ok(tx.account(&account(C))?)).is_none(), "nothing of the fixture is stored");

@@ -151,3 +151,42 @@ def test_burst_of_writes_survives_sigkill(server, client):
     for acct in accounts:
         listed = strip(client(acct).list_partners(Catalog="Sandbox"))["PartnerSummaryList"]
         assert [p["Id"] for p in listed] == [created[acct]["Id"]]
+
+
+def test_sigkill_under_concurrent_writes_keeps_every_acknowledged_write(server, client):
+    """16 writers change their preferences (each write a new Revision) until the
+    server is killed mid-flight; after the restart every acknowledged Revision
+    is stored. Writes commit in shared batches (group commit on SQLite), so
+    this also checks that no call is answered before its batch is durable."""
+    import threading
+    import time
+
+    writers = 16
+    accounts = [new_account() for _ in range(writers)]
+    acked = {acct: 0 for acct in accounts}
+    stop = threading.Event()
+
+    def write(acct):
+        c = client(acct)
+        revision = 0
+        while not stop.is_set():
+            try:
+                c.update_connection_preferences(Catalog="Sandbox", Revision=revision, AccessType="ALLOW_ALL")
+            except Exception:  # noqa: BLE001 - the server is gone; what was acknowledged is recorded
+                return
+            revision += 1
+            acked[acct] = revision
+
+    threads = [threading.Thread(target=write, args=(a,)) for a in accounts]
+    for t in threads:
+        t.start()
+    time.sleep(1.5)
+    server.kill()
+    stop.set()
+    for t in threads:
+        t.join(timeout=30)
+    assert sum(acked.values()) > writers, "the writers got answers before the kill"
+    server.start()
+    for acct in accounts:
+        stored = client(acct).get_connection_preferences(Catalog="Sandbox")["Revision"]
+        assert stored >= acked[acct], f"{acct}: acknowledged Revision {acked[acct]}, stored {stored}"

@@ -6,7 +6,7 @@ use pcentral_store::{PostgresStore, SqliteStore};
 /// SQLite in a temporary directory, or, when `PCENTRAL_TEST_DATABASE` holds
 /// a PostgreSQL URL, a fresh schema of that database (one per test).
 pub enum Backend {
-    Sqlite { store: SqliteStore, dir: tempfile::TempDir },
+    Sqlite { store: Box<SqliteStore>, dir: tempfile::TempDir },
     Postgres { store: PostgresStore, url: String, schema: String },
 }
 
@@ -19,7 +19,7 @@ impl Backend {
             }
             _ => {
                 let dir = tempfile::tempdir().expect("a temporary directory");
-                Backend::Sqlite { store: SqliteStore::open(dir.path()).expect("a SQLite store"), dir }
+                Backend::Sqlite { store: Box::new(SqliteStore::open(dir.path()).expect("a SQLite store")), dir }
             }
         }
     }
@@ -47,14 +47,22 @@ impl Backend {
                 conn.execute_batch(&dump).expect("the release's database");
                 drop(conn);
                 let store = SqliteStore::open(dir.path()).expect("the release's database migrates");
-                Backend::Sqlite { store, dir }
+                Backend::Sqlite { store: Box::new(store), dir }
             }
+        }
+    }
+
+    /// `sqlite` or `postgres`, as the release's files are named.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Backend::Sqlite { .. } => "sqlite",
+            Backend::Postgres { .. } => "postgres",
         }
     }
 
     pub fn store(&self) -> &dyn Store {
         match self {
-            Backend::Sqlite { store, .. } => store,
+            Backend::Sqlite { store, .. } => store.as_ref(),
             Backend::Postgres { store, .. } => store,
         }
     }
@@ -71,7 +79,7 @@ impl Backend {
     /// Close the store and open it again on the same data.
     pub fn reopen(&mut self) {
         match self {
-            Backend::Sqlite { store, dir } => *store = SqliteStore::open(dir.path()).expect("the SQLite store again"),
+            Backend::Sqlite { store, dir } => **store = SqliteStore::open(dir.path()).expect("the SQLite store again"),
             Backend::Postgres { store, url, schema } => {
                 *store = PostgresStore::open_in_schema(url, schema).expect("the PostgreSQL schema again");
             }

@@ -59,7 +59,7 @@ pub const ENDPOINT: &str = "http://pcentral.test:4599";
 
 /// A store under test, the ids it draws, the wall clock and the start settings.
 pub struct Harness {
-    backend: Backend,
+    pub backend: Backend,
     pub ids: CountedIds,
     /// Wall time; service time is this plus the stored clock offset.
     pub wall: Millis,
@@ -92,6 +92,18 @@ impl Harness {
     /// Close the store and open it again on the same data.
     pub fn reopen(&mut self) {
         self.backend.reopen();
+    }
+
+    /// Every stored record a fixture holds, in export order.
+    pub fn records(&self) -> Vec<pcentral_core::store::Record> {
+        self.read(|tx| {
+            let mut all = Vec::new();
+            tx.visit_records(&mut |r| {
+                all.push(r);
+                Ok(())
+            })?;
+            Ok(all)
+        })
     }
 
     /// Every row of every table, as text.

@@ -34,6 +34,14 @@ pub struct Tool<'a> {
     pub settings: Settings,
 }
 
+impl Tool<'_> {
+    /// Seed the fixture `doc` at service time, secrets sealed by [`seal`].
+    pub fn seed(&mut self, doc: &Value) -> OpResult<fixtures::Counts> {
+        let cx = fixtures::SeedContext { now: self.now, settings: &self.settings, ids: &mut *self.ids, encrypt: &seal };
+        fixtures::seed(self.tx, doc.to_string().as_bytes(), cx)
+    }
+}
+
 impl Harness {
     /// Run a developer tool in one write transaction at service time.
     pub fn tool<T>(&mut self, mut body: impl FnMut(&mut Tool<'_>) -> OpResult<T>) -> OpResult<T> {
@@ -106,20 +114,25 @@ impl Harness {
 
     /// The fixture of everything stored (with secrets, opened by [`unseal`], when asked).
     pub fn export(&self, secrets: bool) -> Value {
-        let wall = self.wall;
-        let fixture = self.read(|tx| {
-            let (now, _) = clock::service_now(tx, wall)?;
-            fixtures::export(tx, now, secrets, &unseal)
-        });
-        serde_json::to_value(fixture).unwrap()
+        serde_json::from_str(&self.export_text(secrets)).expect("an export is JSON")
     }
 
-    /// Parse `doc` as a fixture and seed it (secrets sealed by [`seal`]).
-    pub fn seed(&mut self, doc: &Value) -> OpResult<()> {
-        self.tool(|t| {
-            let fixture = fixtures::parse(doc.clone(), t.now, &t.settings, t.ids)?;
-            fixtures::seed(t.tx, &fixture, &seal)
-        })
+    /// The fixture of everything stored, as the server writes it.
+    pub fn export_text(&self, secrets: bool) -> String {
+        let wall = self.wall;
+        let written = self.read(|tx| {
+            let (now, _) = clock::service_now(tx, wall)?;
+            let mut out = Vec::new();
+            fixtures::export(tx, now, secrets, &unseal, &mut out)?;
+            Ok(out)
+        });
+        String::from_utf8(written).expect("an export is UTF-8")
+    }
+
+    /// Seed the fixture `doc` (secrets sealed by [`seal`]); answers how many
+    /// records of each list it stored.
+    pub fn seed(&mut self, doc: &Value) -> OpResult<fixtures::Counts> {
+        self.tool(|t| t.seed(doc))
     }
 
     /// The expiry sweep the server runs: answers how many invitations it settled.

@@ -1,0 +1,239 @@
+//! The tools `scripts/bench` drives (a benchmark that prints figures, not a
+//! test):
+//!
+//! * `call ENDPOINT ACCOUNT OPERATION JSON` — one signed API call; prints the
+//!   answer's body exactly as sent (what the bare baseline answers with);
+//! * `presign ENDPOINT ACCOUNT OPERATION JSON` — a wrk Lua script that replays
+//!   one SigV4-signed API request (valid for the 15 minutes of allowed skew);
+//! * `fixture TOTAL MINE` — a fixture (the `pcentral export` format) with
+//!   TOTAL connections, MINE of them held by account 111111111111, written to
+//!   stdout as it is made;
+//! * `walk ENDPOINT ACCOUNT PAGES` — follow ListConnections pages (100 items
+//!   each) and print the NextToken after PAGES pages (a page from the middle);
+//! * `writers ENDPOINT THREADS SECONDS` — durable writes: THREADS clients each
+//!   changing their connection preferences (a new Revision every call, so
+//!   every write changes state), keep-alive, freshly signed; prints req/s and
+//!   latency percentiles;
+//! * `fsync DIR SECONDS` — how many write+fsync rounds per second the disk
+//!   under DIR does (the figure group commit is compared with).
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::time::{Duration, Instant, SystemTime};
+
+use pcentral_server::sigv4::{authorization_header, format_amz_date, RequestParts};
+use serde_json::{json, Value};
+
+/// One keep-alive HTTP/1.1 connection.
+struct Conn {
+    host: String,
+    reader: BufReader<TcpStream>,
+    writer: TcpStream,
+}
+
+impl Conn {
+    fn open(host: &str) -> Conn {
+        let stream = TcpStream::connect(host).expect("connect");
+        stream.set_nodelay(true).unwrap();
+        Conn { host: host.to_string(), reader: BufReader::new(stream.try_clone().unwrap()), writer: stream }
+    }
+
+    /// Send one request and read the answer: (status, body).
+    fn send(&mut self, method: &str, path: &str, headers: &[(String, String)], body: &[u8]) -> (u16, Vec<u8>) {
+        let mut req = format!("{method} {path} HTTP/1.1\r\n");
+        for (k, v) in headers {
+            req.push_str(&format!("{k}: {v}\r\n"));
+        }
+        req.push_str(&format!("content-length: {}\r\n\r\n", body.len()));
+        self.writer.write_all(req.as_bytes()).unwrap();
+        self.writer.write_all(body).unwrap();
+        let mut status_line = String::new();
+        self.reader.read_line(&mut status_line).unwrap();
+        let status: u16 = status_line.split_whitespace().nth(1).unwrap().parse().unwrap();
+        let mut len = 0usize;
+        loop {
+            let mut line = String::new();
+            self.reader.read_line(&mut line).unwrap();
+            let line = line.trim_end();
+            if line.is_empty() {
+                break;
+            }
+            if let Some((k, v)) = line.split_once(':') {
+                if k.eq_ignore_ascii_case("content-length") {
+                    len = v.trim().parse().unwrap();
+                }
+            }
+        }
+        let mut out = vec![0; len];
+        self.reader.read_exact(&mut out).unwrap();
+        (status, out)
+    }
+
+    fn api(&mut self, account: &str, operation: &str, input: &Value) -> (u16, Value) {
+        let (headers, body) = signed(&self.host, account, operation, input);
+        let (status, bytes) = self.send("POST", "/", &headers, &body);
+        (status, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
+    }
+}
+
+/// The headers and body of a signed API request to `host`.
+fn signed(host: &str, account: &str, operation: &str, input: &Value) -> (Vec<(String, String)>, Vec<u8>) {
+    let body = input.to_string().into_bytes();
+    let secs = SystemTime::now().duration_since(SystemTime::UNIX_EPOCH).unwrap().as_secs();
+    let amz_date = format_amz_date(secs as i64);
+    let mut headers = vec![
+        ("host".to_string(), host.to_string()),
+        ("content-type".to_string(), "application/x-amz-json-1.0".to_string()),
+        ("x-amz-date".to_string(), amz_date.clone()),
+        ("x-amz-target".to_string(), format!("PartnerCentralAccount.{operation}")),
+    ];
+    let parts = RequestParts { method: "POST", path: "/", query: "", headers: &headers, body: &body };
+    let auth = authorization_header(&parts, account, "test", "us-east-1", &amz_date);
+    headers.push(("authorization".to_string(), auth));
+    (headers, body)
+}
+
+fn host_of(endpoint: &str) -> String {
+    endpoint.trim_start_matches("http://").trim_end_matches('/').to_string()
+}
+
+/// A wrk script replaying one signed request (wrk sets Host from the URL).
+fn presign(endpoint: &str, account: &str, operation: &str, input: &str) {
+    let input: Value = serde_json::from_str(input).expect("JSON input");
+    let (headers, body) = signed(&host_of(endpoint), account, operation, &input);
+    println!("wrk.method = \"POST\"");
+    println!("wrk.body = {}", lua_string(std::str::from_utf8(&body).unwrap()));
+    for (k, v) in headers.iter().filter(|(k, _)| k != "host") {
+        println!("wrk.headers[{}] = {}", lua_string(k), lua_string(v));
+    }
+}
+
+fn lua_string(s: &str) -> String {
+    format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
+}
+
+/// The measured account, and the accounts on the other side of its connections.
+const MINE: u64 = 111_111_111_111;
+
+/// Stream a fixture with `total` connections, `mine` of them held by
+/// account 111111111111; the others pair up accounts of their own.
+fn fixture(total: u64, mine: u64) {
+    let out = std::io::stdout();
+    let mut out = std::io::BufWriter::with_capacity(1 << 20, out.lock());
+    // Creation times one millisecond apart, oldest first, from 2026-01-01.
+    let base: i64 = 1_767_225_600_000;
+    write!(out, "{{\"version\":1,\"connections\":[").unwrap();
+    for n in 0..total {
+        let (a, b) =
+            if n < mine { (MINE, 200_000_000_000 + n) } else { (300_000_000_000 + 2 * n, 300_000_000_001 + 2 * n) };
+        let created = base + n as i64;
+        if n > 0 {
+            out.write_all(b",").unwrap();
+        }
+        write!(
+            out,
+            "{{\"catalog\":\"Sandbox\",\"id\":\"pac-{n:013}\",\"participants\":[\"{a:012}\",\"{b:012}\"],\
+             \"created_at\":{created},\"updated_at\":{created},\"types\":{{\"OPPORTUNITY_COLLABORATION\":\
+             {{\"created_at\":{created},\"inviter_account\":\"{a:012}\",\"inviter_email\":\"a@bench.example\",\
+             \"inviter_name\":\"Bench\",\"status\":\"ACTIVE\",\"canceled_at\":null,\"canceled_by\":null,\
+             \"cancel_reason\":null}}}}}}"
+        )
+        .unwrap();
+    }
+    writeln!(out, "]}}").unwrap();
+}
+
+/// Follow ListConnections of `account` for `pages` pages of 100; print the next token.
+fn walk(endpoint: &str, account: &str, pages: usize) {
+    let mut conn = Conn::open(&host_of(endpoint));
+    let mut token: Option<String> = None;
+    for _ in 0..pages {
+        let mut input = json!({"Catalog": "Sandbox", "MaxResults": 100});
+        if let Some(t) = &token {
+            input["NextToken"] = json!(t);
+        }
+        let (status, page) = conn.api(account, "ListConnections", &input);
+        assert_eq!(status, 200, "{page}");
+        token = page["NextToken"].as_str().map(str::to_string);
+        if token.is_none() {
+            break;
+        }
+    }
+    println!("{}", token.expect("the list has that many pages"));
+}
+
+/// Durable writes: `threads` clients changing their preferences for `seconds`.
+fn writers(endpoint: &str, threads: usize, seconds: u64) {
+    let host = host_of(endpoint);
+    let deadline = Instant::now() + Duration::from_secs(seconds);
+    let handles: Vec<_> = (0..threads)
+        .map(|t| {
+            let host = host.clone();
+            std::thread::spawn(move || {
+                let account = format!("{:012}", 900_000_000_000u64 + t as u64);
+                let mut conn = Conn::open(&host);
+                let prefs = conn.api(&account, "GetConnectionPreferences", &json!({"Catalog": "Sandbox"})).1;
+                let mut revision = prefs["Revision"].as_i64().unwrap_or(0);
+                let mut latencies = Vec::new();
+                while Instant::now() < deadline {
+                    let t0 = Instant::now();
+                    let input = json!({"Catalog": "Sandbox", "Revision": revision, "AccessType": "ALLOW_ALL"});
+                    let (status, body) = conn.api(&account, "UpdateConnectionPreferences", &input);
+                    assert_eq!(status, 200, "{body}");
+                    revision += 1;
+                    latencies.push(t0.elapsed().as_secs_f64() * 1000.0);
+                }
+                latencies
+            })
+        })
+        .collect();
+    let started = Instant::now();
+    let mut all: Vec<f64> = handles.into_iter().flat_map(|h| h.join().unwrap()).collect();
+    let elapsed = started.elapsed().as_secs_f64().max(seconds as f64);
+    all.sort_by(|a, b| a.partial_cmp(b).unwrap());
+    let pct = |p: f64| all[((all.len() as f64 - 1.0) * p) as usize];
+    println!("{:>9.0} writes/s   p50 {:>6.2} ms   p99 {:>6.2} ms", all.len() as f64 / elapsed, pct(0.50), pct(0.99));
+}
+
+/// Write+fsync rounds per second in `dir`.
+fn fsync(dir: &str, seconds: u64) {
+    let path = std::path::Path::new(dir).join("bench-fsync.tmp");
+    let mut file = std::fs::File::create(&path).unwrap();
+    let deadline = Instant::now() + Duration::from_secs(seconds);
+    let mut rounds = 0u64;
+    while Instant::now() < deadline {
+        file.write_all(&[0u8; 4096]).unwrap();
+        file.sync_all().unwrap();
+        rounds += 1;
+    }
+    std::fs::remove_file(&path).unwrap();
+    println!("{:>9.0} fsyncs/s", rounds as f64 / seconds as f64);
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    let arg = |i: usize| args.get(i).cloned().unwrap_or_else(|| usage());
+    match arg(1).as_str() {
+        "call" => {
+            let mut conn = Conn::open(&host_of(&arg(2)));
+            let input: Value = serde_json::from_str(&arg(5)).expect("JSON input");
+            let (headers, body) = signed(&conn.host, &arg(3), &arg(4), &input);
+            let (status, answer) = conn.send("POST", "/", &headers, &body);
+            assert_eq!(status, 200, "{}", String::from_utf8_lossy(&answer));
+            std::io::stdout().write_all(&answer).unwrap();
+        }
+        "presign" => presign(&arg(2), &arg(3), &arg(4), &arg(5)),
+        "fixture" => fixture(arg(2).parse().unwrap(), arg(3).parse().unwrap()),
+        "walk" => walk(&arg(2), &arg(3), arg(4).parse().unwrap()),
+        "writers" => writers(&arg(2), arg(3).parse().unwrap(), arg(4).parse().unwrap()),
+        "fsync" => fsync(&arg(2), arg(3).parse().unwrap()),
+        _ => usage(),
+    }
+}
+
+fn usage() -> ! {
+    eprintln!("usage: bench presign|fixture|walk|writers|fsync … (see the source)");
+    std::process::exit(2)
+}
