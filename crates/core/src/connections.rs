@@ -224,7 +224,8 @@ pub fn cancel_connection(
     }
     connection.updated_at = now;
     ctx.tx.update_connection(&connection)?;
-    Recorder::of(ctx).connection_cancelled(&connection, kind, now)?;
+    let caller = ctx.caller.account.clone();
+    Recorder::of(ctx).connection_cancelled(&connection, kind, &caller, now)?;
     Ok(view_for_caller(ctx, &connection)?.into())
 }
 
