@@ -251,7 +251,17 @@ def test_pattern_samples_are_valid():
             assert s.get("min", 0) <= len(sample) <= s.get("max", 10**9), f"{name}: {sample!r} length"
 
 
-def test_every_input_constraint_is_enforced(raw, capsys):
+@pytest.fixture
+def sandbox_tags_allowed(admin):
+    """The baseline of CreatePartner gives Tags in catalog Sandbox, which the operation refuses
+    unless `sandbox_allow_tags` is on (docs/behaviour.md#partners); the model allows them."""
+    status, body = admin("POST", "/_pcentral/settings", {"sandbox_allow_tags": True})
+    assert status == 200, body
+    yield
+    admin("POST", "/_pcentral/settings", {"sandbox_allow_tags": False})
+
+
+def test_every_input_constraint_is_enforced(raw, capsys, sandbox_tags_allowed):
     model = load_model()
     gen = Generator(model)
     checked = enforced = 0
