@@ -292,7 +292,7 @@ pub fn list_connections(
     let after = req.next_token.as_deref().map(|t| pagination::decode(&binding, t)).transpose()?;
     let wanted = req.other_participant_identifiers.unwrap_or_default();
     let others = if wanted.is_empty() { None } else { Some(accounts_named(ctx, req.catalog, &wanted)?) };
-    let size = pagination::page_size(req.max_results);
+    let size = pagination::page_size(req.max_results)?;
     let query = ConnectionQuery {
         catalog: req.catalog,
         account: ctx.caller.account.clone(),

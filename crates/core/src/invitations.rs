@@ -358,7 +358,7 @@ pub fn list_connection_invitations(
 ) -> OpResult<wire::ListConnectionInvitationsResponse> {
     let binding = Binding::of(ctx.pagination_key, Operation::ListConnectionInvitations, &ctx.caller.account, &req);
     let after = req.next_token.as_deref().map(|t| pagination::decode(&binding, t)).transpose()?;
-    let size = pagination::page_size(req.max_results);
+    let size = pagination::page_size(req.max_results)?;
     let query = InvitationQuery {
         catalog: req.catalog,
         account: ctx.caller.account.clone(),
