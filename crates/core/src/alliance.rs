@@ -39,7 +39,7 @@ pub fn put_alliance_lead_contact(
             return Err(ApiError::field(
                 "EmailVerificationCode",
                 FieldValidationCode::RequiredFieldMissing,
-                format!("A verification code sent to {new_email} is required to change the alliance lead email"),
+                format!("EmailVerificationCode is required to change the alliance lead email to {new_email}"),
             )
             .into());
         };

@@ -224,8 +224,13 @@ pub fn cancel_connection(
     }
     connection.updated_at = now;
     ctx.tx.update_connection(&connection)?;
-    Recorder::of(ctx).connection_cancelled(&connection, kind, now)?;
-    Ok(view_for_caller(ctx, &connection)?.into())
+    let caller = ctx.caller.account.clone();
+    Recorder::of(ctx).connection_cancelled(&connection, kind, &caller, now)?;
+    // The answer shows the types that were ACTIVE before this call: the one
+    // just cancelled, and those still ACTIVE (docs/behaviour.md#connections).
+    let mut answered = connection;
+    answered.types.retain(|t, entry| *t == kind || entry.status == ConnectionTypeStatus::Active);
+    Ok(view_for_caller(ctx, &answered)?.into())
 }
 
 /// A `ConnectionTypeFilter`: `TYPE` or `TYPE:STATUS`.
@@ -237,7 +242,8 @@ pub fn parse_type_filter(text: &str) -> OpResult<TypeFilter> {
     let kind = kind.parse::<ConnectionType>();
     let status = status.map(str::parse::<ConnectionTypeStatus>).transpose();
     match (kind, status) {
-        (Ok(kind), Ok(status)) => Ok(TypeFilter::Type(kind, status)),
+        (Ok(kind), Ok(None)) => Ok(TypeFilter::LiveWith(kind)),
+        (Ok(kind), Ok(Some(status))) => Ok(TypeFilter::TypeStatus(kind, status)),
         _ => Err(ApiError::field(
             "ConnectionType",
             FieldValidationCode::InvalidEnumValue,
@@ -280,13 +286,13 @@ pub fn list_connections(
 ) -> OpResult<wire::ListConnectionsResponse> {
     let types = match req.connection_type.as_deref() {
         Some(text) => parse_type_filter(text)?,
-        None => TypeFilter::All,
+        None => TypeFilter::Live,
     };
     let binding = Binding::of(ctx.pagination_key, Operation::ListConnections, &ctx.caller.account, &req);
     let after = req.next_token.as_deref().map(|t| pagination::decode(&binding, t)).transpose()?;
     let wanted = req.other_participant_identifiers.unwrap_or_default();
     let others = if wanted.is_empty() { None } else { Some(accounts_named(ctx, req.catalog, &wanted)?) };
-    let size = pagination::page_size(req.max_results);
+    let size = pagination::page_size(req.max_results)?;
     let query = ConnectionQuery {
         catalog: req.catalog,
         account: ctx.caller.account.clone(),
@@ -396,11 +402,11 @@ mod tests {
     fn type_filters_parse() {
         assert_eq!(
             parse_type_filter("OPPORTUNITY_COLLABORATION").unwrap(),
-            TypeFilter::Type(ConnectionType::OpportunityCollaboration, None)
+            TypeFilter::LiveWith(ConnectionType::OpportunityCollaboration)
         );
         assert_eq!(
             parse_type_filter("SUBSIDIARY:CANCELED").unwrap(),
-            TypeFilter::Type(ConnectionType::Subsidiary, Some(ConnectionTypeStatus::Canceled))
+            TypeFilter::TypeStatus(ConnectionType::Subsidiary, ConnectionTypeStatus::Canceled)
         );
         for bad in ["ACTIVE", "SUBSIDIARY:PENDING", "subsidiary", "SUBSIDIARY:active"] {
             let Err(crate::store::Failure::Api(e)) = parse_type_filter(bad) else { panic!("{bad} accepted") };

@@ -2,6 +2,11 @@
 //! EventBridge about connection invitations and connections, recorded in the
 //! database.
 //!
+//! Each event type has its own detail struct holding exactly the members of
+//! the example AWS documents for it (docs/compat.md#events), so an event
+//! cannot carry a member its example lacks. The recipients of each event are
+//! decided here too, one `Recorder` method per event type.
+//!
 //! Handlers record events through [`Tx::append_event`] in the transaction of
 //! the transition itself, so a rolled-back request records nothing and an
 //! idempotent replay (which runs no handler) records nothing again. One row
@@ -16,20 +21,25 @@
 //! Delivery to a webhook is the server's business; the store keeps its state
 //! next to each event ([`EventDelivery`]), in wall time.
 
-use pcentral_model::wire::{ConnectionType, InvitationStatus};
-use pcentral_model::{timestamp, AccountId, Catalog, Millis};
+use pcentral_model::wire::{ConnectionType, ConnectionTypeStatus, InvitationStatus};
+use pcentral_model::{timestamp, AccountId, Catalog, Millis, ProfileId};
 use serde::Serialize;
 
 use crate::arn;
 use crate::ctx::{Ctx, Ids};
+use crate::partners::PublishedProfile;
 use crate::records::{Connection, DetailType, EventDelivery, Invitation, NewEvent};
 use crate::settings::Settings;
 use crate::store::{StoreError, Tx};
 
 /// `source` of every event.
 pub const SOURCE: &str = "aws.partnercentral-account";
-/// Region of events recorded without a caller (the sweep): EventBridge in us-east-1.
-pub const DEFAULT_REGION: &str = "us-east-1";
+/// `version` of every event, as the documented examples have it.
+pub const VERSION: &str = "1";
+/// `region` of every event: the service sends its events to EventBridge in
+/// us-east-1. It is also the region of the ARNs in the events the sweep
+/// records, which have no caller.
+pub const REGION: &str = "us-east-1";
 /// POST attempts before delivery gives up.
 pub const MAX_ATTEMPTS: i64 = 8;
 
@@ -54,7 +64,7 @@ pub fn uuid_like(hex32: &str) -> String {
 
 /// The EventBridge envelope.
 #[derive(Serialize)]
-struct Envelope<'a> {
+struct Envelope<'a, D: Serialize> {
     version: &'static str,
     id: String,
     #[serde(rename = "detail-type")]
@@ -62,69 +72,173 @@ struct Envelope<'a> {
     source: &'static str,
     account: &'a AccountId,
     time: String,
-    region: &'a str,
+    region: &'static str,
     resources: &'a [String],
-    detail: &'a Detail,
+    detail: &'a D,
 }
 
-/// The `detail` of every event pcentral records.
-#[derive(Debug, Clone, Serialize)]
+/// The `detail` of one event type.
+trait Detail: Serialize {
+    const TYPE: DetailType;
+}
+
+/// `Partner Connection Invitation Received`.
+#[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct Detail {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    connection_invitation: Option<InvitationDetail>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    connection: Option<ConnectionDetail>,
+struct ReceivedDetail {
     catalog: Catalog,
+    connection_invitation: ReceivedInvitation,
 }
 
-/// The `connectionInvitation` member of invitation events.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-struct InvitationDetail {
+struct ReceivedInvitation {
     arn: String,
     id: String,
     connection_type: &'static str,
     inviter_email: String,
     invitation_message: String,
+    /// The sender's legal name.
     sender_company_name: String,
     sender_profile_id: String,
     expires_at: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    receiver_profile_id: Option<String>,
 }
 
-/// The `connection` member of connection events.
-#[derive(Debug, Clone, Serialize)]
-struct ConnectionDetail {
+impl Detail for ReceivedDetail {
+    const TYPE: DetailType = DetailType::InvitationReceived;
+}
+
+/// `Partner Connection Invitation Accepted`.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct AcceptedDetail {
+    catalog: Catalog,
+    connection_invitation: InvitationRef,
+    connection: AcceptedConnection,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct InvitationRef {
     arn: String,
     id: String,
-    #[serde(rename = "Participant1AccountId")]
-    participant1_account_id: AccountId,
-    #[serde(rename = "Participant2AccountId")]
-    participant2_account_id: AccountId,
-    #[serde(rename = "connectionType")]
     connection_type: &'static str,
-    status: &'static str,
-    #[serde(rename = "canceledBy", skip_serializing_if = "Option::is_none")]
-    canceled_by: Option<AccountId>,
 }
 
-/// Everything one event needs besides its recipients.
-struct Draft {
+#[derive(Serialize)]
+struct AcceptedConnection {
+    arn: String,
+    id: String,
+    /// The sender of the accepted invitation.
+    #[serde(rename = "Participant1AccountId")]
+    participant1_account_id: AccountId,
+    /// Its receiver.
+    #[serde(rename = "Participant2AccountId")]
+    participant2_account_id: AccountId,
+    status: ConnectionTypeStatus,
+}
+
+impl Detail for AcceptedDetail {
+    const TYPE: DetailType = DetailType::InvitationAccepted;
+}
+
+/// `Partner Connection Invitation Rejected`.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct RejectedDetail {
     catalog: Catalog,
-    detail_type: DetailType,
-    time: Millis,
-    resources: Vec<String>,
-    detail: Detail,
-    /// Per-recipient unique key prefix (the recipient is appended).
-    unique: Option<String>,
+    connection_invitation: RejectedInvitation,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct RejectedInvitation {
+    arn: String,
+    id: String,
+    connection_type: &'static str,
+    invitation_message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    receiver_profile_id: Option<ProfileId>,
+}
+
+impl Detail for RejectedDetail {
+    const TYPE: DetailType = DetailType::InvitationRejected;
+}
+
+/// `Partner Connection Invitation Cancelled`.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct InvitationCancelledDetail {
+    catalog: Catalog,
+    connection_invitation: CancelledInvitation,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct CancelledInvitation {
+    arn: String,
+    id: String,
+    connection_type: &'static str,
+    invitation_message: String,
+    sender_profile_id: String,
+}
+
+impl Detail for InvitationCancelledDetail {
+    const TYPE: DetailType = DetailType::InvitationCancelled;
+}
+
+/// `Partner Connection Invitation Expired`.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ExpiredDetail {
+    catalog: Catalog,
+    connection_invitation: ExpiredInvitation,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ExpiredInvitation {
+    arn: String,
+    id: String,
+    connection_type: &'static str,
+    inviter_email: String,
+    invitation_message: String,
+    sender_profile_id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    receiver_profile_id: Option<ProfileId>,
+}
+
+impl Detail for ExpiredDetail {
+    const TYPE: DetailType = DetailType::InvitationExpired;
+}
+
+/// `Partner Connection Cancelled`.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ConnectionCancelledDetail {
+    catalog: Catalog,
+    connection: CancelledConnection,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct CancelledConnection {
+    arn: String,
+    id: String,
+    connection_type: &'static str,
+    canceled_by: AccountId,
+}
+
+impl Detail for ConnectionCancelledDetail {
+    const TYPE: DetailType = DetailType::ConnectionCancelled;
 }
 
 /// Records the events of one request (or of the sweep).
 pub struct Recorder<'a> {
     pub tx: &'a mut dyn Tx,
     pub ids: &'a mut dyn Ids,
+    /// The region of the ARNs in the events: the calling request's, as its
+    /// answer shows them ([`REGION`] for the sweep).
     pub region: &'a str,
     pub settings: &'a Settings,
 }
@@ -135,123 +249,182 @@ impl<'a> Recorder<'a> {
         Recorder { tx: &mut *ctx.tx, ids: &mut *ctx.ids, region: &ctx.caller.region, settings: ctx.settings }
     }
 
-    /// Append one event per recipient (in the order given).
-    fn append(&mut self, draft: &Draft, recipients: &[&AccountId]) -> Result<(), StoreError> {
+    /// Append one `D` event per recipient (in the order given), at `time`.
+    fn append<D: Detail>(
+        &mut self,
+        catalog: Catalog,
+        time: Millis,
+        resources: &[String],
+        detail: &D,
+        recipients: &[&AccountId],
+        unique: Option<String>,
+    ) -> Result<(), StoreError> {
         for recipient in recipients {
             let event = Envelope {
-                version: "0",
+                version: VERSION,
                 id: uuid_like(&self.ids.event_id()),
-                detail_type: draft.detail_type,
+                detail_type: D::TYPE,
                 source: SOURCE,
                 account: recipient,
-                time: event_time(draft.time),
-                region: self.region,
-                resources: &draft.resources,
-                detail: &draft.detail,
+                time: event_time(time),
+                region: REGION,
+                resources,
+                detail,
             };
             let event = serde_json::to_value(&event).map_err(|e| StoreError::Backend(e.to_string()))?;
             self.tx.append_event(&NewEvent {
                 account: (*recipient).clone(),
-                catalog: draft.catalog,
-                detail_type: draft.detail_type,
-                time: draft.time,
+                catalog,
+                detail_type: D::TYPE,
+                time,
                 event,
-                unique_key: draft.unique.as_ref().map(|u| format!("{u}/{recipient}")),
+                unique_key: unique.as_ref().map(|u| format!("{u}/{recipient}")),
                 deliver: !self.settings.events_webhook_url.trim().is_empty(),
             })?;
         }
         Ok(())
     }
 
-    fn invitation_detail(&mut self, invitation: &Invitation) -> Result<InvitationDetail, StoreError> {
-        let sender = self.tx.partner_by_account(invitation.catalog, &invitation.sender_account)?;
-        let receiver_profile = if invitation.receiver_identifier.starts_with("pprofile-") {
-            Some(invitation.receiver_identifier.clone())
-        } else {
-            self.tx
-                .partner_by_account(invitation.catalog, &invitation.receiver_account)?
-                .map(|p| p.profile_id.to_string())
-        };
-        Ok(InvitationDetail {
-            arn: arn::invitation(self.region, invitation.catalog, &invitation.id),
-            id: invitation.id.to_string(),
-            connection_type: event_connection_type(invitation.connection_type),
-            inviter_email: invitation.inviter_email.clone(),
-            invitation_message: invitation.message.clone(),
-            sender_company_name: sender.map(|p| p.legal_name).unwrap_or_default(),
-            sender_profile_id: invitation.sender_profile_id.to_string(),
-            expires_at: event_time(invitation.expires_at),
-            receiver_profile_id: receiver_profile,
-        })
+    fn invitation_arn(&self, invitation: &Invitation) -> String {
+        arn::invitation(self.region, invitation.catalog, &invitation.id)
     }
 
-    fn connection_detail(&self, connection: &Connection, connection_type: ConnectionType) -> ConnectionDetail {
-        let entry = connection.types.get(&connection_type);
-        ConnectionDetail {
-            arn: arn::connection(self.region, connection.catalog, &connection.id),
-            id: connection.id.to_string(),
-            participant1_account_id: connection.participants[0].clone(),
-            participant2_account_id: connection.participants[1].clone(),
-            connection_type: event_connection_type(connection_type),
-            status: entry.map(|e| e.status.as_str()).unwrap_or_default(),
-            canceled_by: entry.and_then(|e| e.canceled_by.clone()),
+    /// The receiver's profile id, only when it is published at `time`: the
+    /// profile an OPPORTUNITY_COLLABORATION invitation was addressed to, or
+    /// the receiver's own published profile for a SUBSIDIARY one.
+    fn receiver_profile_id(&mut self, invitation: &Invitation, time: Millis) -> Result<Option<ProfileId>, StoreError> {
+        if let Ok(profile) = ProfileId::parse(&invitation.receiver_identifier) {
+            return Ok(Some(profile));
+        }
+        match self.tx.partner_by_account(invitation.catalog, &invitation.receiver_account)? {
+            Some(p) if PublishedProfile::load(self.tx, &p, time)?.is_published() => Ok(Some(p.profile_id)),
+            _ => Ok(None),
         }
     }
 
-    /// An invitation event (`detail_type`) at `time` for `recipients`.
-    pub fn invitation(
+    /// `Partner Connection Invitation Received`, for the receiver.
+    pub fn received(&mut self, invitation: &Invitation, time: Millis) -> Result<(), StoreError> {
+        let sender = self.tx.partner_by_account(invitation.catalog, &invitation.sender_account)?;
+        let arn = self.invitation_arn(invitation);
+        let detail = ReceivedDetail {
+            catalog: invitation.catalog,
+            connection_invitation: ReceivedInvitation {
+                arn: arn.clone(),
+                id: invitation.id.to_string(),
+                connection_type: event_connection_type(invitation.connection_type),
+                inviter_email: invitation.inviter_email.clone(),
+                invitation_message: invitation.message.clone(),
+                sender_company_name: sender.map(|p| p.legal_name).unwrap_or_default(),
+                sender_profile_id: invitation.sender_profile_id.to_string(),
+                expires_at: event_time(invitation.expires_at),
+            },
+        };
+        self.append(invitation.catalog, time, &[arn], &detail, &[&invitation.receiver_account], None)
+    }
+
+    /// `Partner Connection Invitation Accepted`, for the sender, then the
+    /// receiver; `connection` holds the type the acceptance made ACTIVE.
+    pub fn accepted(
         &mut self,
-        detail_type: DetailType,
         invitation: &Invitation,
+        connection: &Connection,
         time: Millis,
-        recipients: &[&AccountId],
-        connection: Option<&Connection>,
     ) -> Result<(), StoreError> {
-        let detail = Detail {
-            connection_invitation: Some(self.invitation_detail(invitation)?),
-            connection: connection.map(|c| self.connection_detail(c, invitation.connection_type)),
+        let invitation_arn = self.invitation_arn(invitation);
+        let connection_arn = arn::connection(self.region, connection.catalog, &connection.id);
+        let detail = AcceptedDetail {
             catalog: invitation.catalog,
+            connection_invitation: InvitationRef {
+                arn: invitation_arn.clone(),
+                id: invitation.id.to_string(),
+                connection_type: event_connection_type(invitation.connection_type),
+            },
+            connection: AcceptedConnection {
+                arn: connection_arn.clone(),
+                id: connection.id.to_string(),
+                participant1_account_id: invitation.sender_account.clone(),
+                participant2_account_id: invitation.receiver_account.clone(),
+                status: ConnectionTypeStatus::Active,
+            },
         };
-        let unique = (detail_type == DetailType::InvitationExpired)
-            .then(|| format!("expired/{}/{}", invitation.catalog, invitation.id));
-        let draft = Draft {
-            catalog: invitation.catalog,
-            detail_type,
-            time,
-            resources: vec![arn::invitation(self.region, invitation.catalog, &invitation.id)],
-            detail,
-            unique,
-        };
-        self.append(&draft, recipients)
+        let resources = [invitation_arn, connection_arn];
+        self.append(invitation.catalog, time, &resources, &detail, &invitation.participants(), None)
     }
 
-    /// The Expired event of `invitation` for both participants, at `ExpiresAt`, once.
+    /// `Partner Connection Invitation Rejected`, for the sender.
+    pub fn rejected(&mut self, invitation: &Invitation, time: Millis) -> Result<(), StoreError> {
+        let arn = self.invitation_arn(invitation);
+        let detail = RejectedDetail {
+            catalog: invitation.catalog,
+            connection_invitation: RejectedInvitation {
+                arn: arn.clone(),
+                id: invitation.id.to_string(),
+                connection_type: event_connection_type(invitation.connection_type),
+                invitation_message: invitation.message.clone(),
+                receiver_profile_id: self.receiver_profile_id(invitation, time)?,
+            },
+        };
+        self.append(invitation.catalog, time, &[arn], &detail, &[&invitation.sender_account], None)
+    }
+
+    /// `Partner Connection Invitation Cancelled`, for the receiver.
+    pub fn invitation_cancelled(&mut self, invitation: &Invitation, time: Millis) -> Result<(), StoreError> {
+        let arn = self.invitation_arn(invitation);
+        let detail = InvitationCancelledDetail {
+            catalog: invitation.catalog,
+            connection_invitation: CancelledInvitation {
+                arn: arn.clone(),
+                id: invitation.id.to_string(),
+                connection_type: event_connection_type(invitation.connection_type),
+                invitation_message: invitation.message.clone(),
+                sender_profile_id: invitation.sender_profile_id.to_string(),
+            },
+        };
+        self.append(invitation.catalog, time, &[arn], &detail, &[&invitation.receiver_account], None)
+    }
+
+    /// `Partner Connection Invitation Expired`, for the sender, then the
+    /// receiver, at `ExpiresAt`, once.
     pub fn expired(&mut self, invitation: &Invitation) -> Result<(), StoreError> {
-        let recipients = invitation.participants();
-        self.invitation(DetailType::InvitationExpired, invitation, invitation.expires_at, &recipients, None)
+        let time = invitation.expires_at;
+        let arn = self.invitation_arn(invitation);
+        let detail = ExpiredDetail {
+            catalog: invitation.catalog,
+            connection_invitation: ExpiredInvitation {
+                arn: arn.clone(),
+                id: invitation.id.to_string(),
+                connection_type: event_connection_type(invitation.connection_type),
+                inviter_email: invitation.inviter_email.clone(),
+                invitation_message: invitation.message.clone(),
+                sender_profile_id: invitation.sender_profile_id.to_string(),
+                receiver_profile_id: self.receiver_profile_id(invitation, time)?,
+            },
+        };
+        let unique = format!("expired/{}/{}", invitation.catalog, invitation.id);
+        self.append(invitation.catalog, time, &[arn], &detail, &invitation.participants(), Some(unique))
     }
 
-    /// `Partner Connection Cancelled` for both participants.
+    /// `Partner Connection Cancelled` for the cancelling of `connection_type`
+    /// by `canceled_by`: one event, for the other participant only.
     pub fn connection_cancelled(
         &mut self,
         connection: &Connection,
         connection_type: ConnectionType,
+        canceled_by: &AccountId,
         time: Millis,
     ) -> Result<(), StoreError> {
-        let draft = Draft {
+        let arn = arn::connection(self.region, connection.catalog, &connection.id);
+        let detail = ConnectionCancelledDetail {
             catalog: connection.catalog,
-            detail_type: DetailType::ConnectionCancelled,
-            time,
-            resources: vec![arn::connection(self.region, connection.catalog, &connection.id)],
-            detail: Detail {
-                connection_invitation: None,
-                connection: Some(self.connection_detail(connection, connection_type)),
-                catalog: connection.catalog,
+            connection: CancelledConnection {
+                arn: arn.clone(),
+                id: connection.id.to_string(),
+                connection_type: event_connection_type(connection_type),
+                canceled_by: canceled_by.clone(),
             },
-            unique: None,
         };
-        let recipients = [&connection.participants[0], &connection.participants[1]];
-        self.append(&draft, &recipients)
+        let other = connection.other_participant(canceled_by);
+        self.append(connection.catalog, time, &[arn], &detail, &[other], None)
     }
 }
 
@@ -276,7 +449,7 @@ pub fn sweep_expired_invitations(
 ) -> Result<usize, StoreError> {
     let stale = tx.expired_pending_invitations(now, limit)?;
     let n = stale.len();
-    let mut recorder = Recorder { tx, ids, region: DEFAULT_REGION, settings };
+    let mut recorder = Recorder { tx, ids, region: REGION, settings };
     for invitation in stale {
         settle_expired(&mut recorder, invitation)?;
     }

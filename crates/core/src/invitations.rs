@@ -25,7 +25,7 @@ use crate::pagination::{self, Binding};
 use crate::partners::{published_partner_of, publisher_of};
 use crate::preferences;
 use crate::quotas;
-use crate::records::{DetailType, Invitation};
+use crate::records::Invitation;
 use crate::settings::{ms, DAY_MS};
 use crate::store::{Cursor, InvitationQuery, OpResult};
 
@@ -124,12 +124,6 @@ fn visible_invitation(ctx: &mut Ctx<'_>, catalog: Catalog, id: &InvitationId) ->
         Some(inv) if inv.participants().contains(&&ctx.caller.account) => Ok(inv),
         _ => Err(not_found(id).into()),
     }
-}
-
-/// Record the event of a transition of `invitation`, now, for `recipient`.
-fn notify(ctx: &mut Ctx<'_>, event: DetailType, invitation: &Invitation, recipient: &AccountId) -> OpResult<()> {
-    let now = ctx.now;
-    Ok(Recorder::of(ctx).invitation(event, invitation, now, &[recipient], None)?)
 }
 
 fn render(ctx: &Ctx<'_>, invitation: &Invitation) -> wire::GetConnectionInvitationResponse {
@@ -246,7 +240,8 @@ pub fn create_connection_invitation(
         reject_reason: None,
     };
     ctx.tx.insert_invitation(&invitation)?;
-    notify(ctx, DetailType::InvitationReceived, &invitation, &invitation.receiver_account)?;
+    let now = ctx.now;
+    Recorder::of(ctx).received(&invitation, now)?;
     Ok(render(ctx, &invitation).into())
 }
 
@@ -315,8 +310,8 @@ pub fn accept_connection_invitation(
     invitation.updated_at = ctx.now;
     invitation.connection_id = Some(connection.id.clone());
     ctx.tx.update_invitation(&invitation)?;
-    let (now, both) = (ctx.now, invitation.participants());
-    Recorder::of(ctx).invitation(DetailType::InvitationAccepted, &invitation, now, &both, Some(&connection))?;
+    let now = ctx.now;
+    Recorder::of(ctx).accepted(&invitation, &connection, now)?;
     let other = participant(ctx.tx, req.catalog, &invitation.sender_account, ctx.now)?;
     let view = render_connection_for(&ctx.caller.account, &connection, &ctx.caller.region, &other);
     Ok(wire::AcceptConnectionInvitationResponse { connection: view })
@@ -331,7 +326,8 @@ pub fn reject_connection_invitation(
     invitation.updated_at = ctx.now;
     invitation.reject_reason = req.reason;
     ctx.tx.update_invitation(&invitation)?;
-    notify(ctx, DetailType::InvitationRejected, &invitation, &invitation.sender_account)?;
+    let now = ctx.now;
+    Recorder::of(ctx).rejected(&invitation, now)?;
     Ok(render(ctx, &invitation).into())
 }
 
@@ -351,7 +347,8 @@ pub fn cancel_connection_invitation(
     invitation.status = InvitationStatus::Canceled;
     invitation.updated_at = ctx.now;
     ctx.tx.update_invitation(&invitation)?;
-    notify(ctx, DetailType::InvitationCancelled, &invitation, &invitation.receiver_account)?;
+    let now = ctx.now;
+    Recorder::of(ctx).invitation_cancelled(&invitation, now)?;
     Ok(render(ctx, &invitation).into())
 }
 
@@ -361,7 +358,7 @@ pub fn list_connection_invitations(
 ) -> OpResult<wire::ListConnectionInvitationsResponse> {
     let binding = Binding::of(ctx.pagination_key, Operation::ListConnectionInvitations, &ctx.caller.account, &req);
     let after = req.next_token.as_deref().map(|t| pagination::decode(&binding, t)).transpose()?;
-    let size = pagination::page_size(req.max_results);
+    let size = pagination::page_size(req.max_results)?;
     let query = InvitationQuery {
         catalog: req.catalog,
         account: ctx.caller.account.clone(),

@@ -8,7 +8,7 @@
 
 use std::sync::LazyLock;
 
-use pcentral_model::{ApiError, Catalog, ErrorKind, Millis, Operation, OperationInput};
+use pcentral_model::{with_defaults, ApiError, Catalog, ErrorKind, Millis, Operation, OperationInput};
 use serde_json::Value;
 
 use crate::clock;
@@ -45,7 +45,8 @@ struct Entry {
     run: Run,
 }
 
-/// Register `handle`: decode the input into its type, answer a repeated
+/// Register `handle`: decode the input (absent members with a Smithy
+/// `default` take it) into its type, answer a repeated
 /// ClientToken from the stored record, run, encode the output, and store the
 /// answer for the token.
 fn handler<I>(handle: fn(&mut Ctx<'_>, I) -> OpResult<I::Output>) -> Entry
@@ -53,8 +54,8 @@ where
     I: OperationInput + 'static,
 {
     let run: Run = Box::new(move |call: &mut Call<'_, '_>| {
-        let input =
-            I::deserialize(call.input).map_err(|e| ApiError::serialization(format!("Unreadable request: {e}")))?;
+        let input = I::deserialize(with_defaults(I::OPERATION.name(), call.input))
+            .map_err(|e| ApiError::serialization(format!("Unreadable request: {e}")))?;
         let token = input.client_token().map(str::to_string);
         let catalog = input.catalog();
         idempotent(call, token, catalog, |ctx| {

@@ -25,9 +25,6 @@ use crate::store::{Cursor, Failure, OpResult, StoreError};
 
 type HmacSha256 = Hmac<Sha256>;
 
-/// Page size when `MaxResults` is absent.
-pub const DEFAULT_PAGE_SIZE: usize = 20;
-
 /// What a token is bound to.
 #[derive(Debug, Clone)]
 pub struct Binding<'a> {
@@ -93,9 +90,14 @@ pub fn decode(binding: &Binding<'_>, token: &str) -> OpResult<Cursor> {
     serde_json::from_slice(&json).map_err(|_| invalid_token())
 }
 
-/// Page size from an optional `MaxResults` (the model already checked 1–100).
-pub fn page_size(max_results: Option<i64>) -> usize {
-    max_results.and_then(|n| usize::try_from(n).ok()).filter(|n| *n > 0).unwrap_or(DEFAULT_PAGE_SIZE)
+/// Page size from `MaxResults`: the model checked 1–100, and an absent one
+/// took the Smithy model's default (20) before the handler ran
+/// (`pcentral_model::with_defaults`).
+pub fn page_size(max_results: Option<i64>) -> OpResult<usize> {
+    max_results
+        .and_then(|n| usize::try_from(n).ok())
+        .filter(|n| *n > 0)
+        .ok_or_else(|| ApiError::internal("MaxResults has no value and no default").into())
 }
 
 /// Split the `size + 1` rows a store query returned into the page and the
@@ -161,7 +163,7 @@ mod tests {
         assert_eq!(next, Some(Cursor { created_at: 5, id: "c".into() }));
         let (page, next) = split_page(vec![(5, "b")], 2, key);
         assert_eq!((page.len(), next), (1, None));
-        assert_eq!(page_size(None), 20);
-        assert_eq!(page_size(Some(1)), 1);
+        assert_eq!(page_size(Some(1)).ok(), Some(1));
+        assert!(page_size(None).is_err(), "the default comes from the model, not from here");
     }
 }

@@ -125,7 +125,7 @@ pub fn consume_email_code(ctx: &mut Ctx<'_>, catalog: Catalog, email: &str, code
         _ => Err(ApiError::field(
             "EmailVerificationCode",
             FieldValidationCode::InvalidValue,
-            format!("The verification code for {email} is wrong or has expired"),
+            format!("EmailVerificationCode is not the code last sent to {email}, or it has expired"),
         )
         .into()),
     }

@@ -47,6 +47,15 @@ pub fn send_email_verification_code(
 
 pub fn create_partner(ctx: &mut Ctx<'_>, req: wire::CreatePartnerRequest) -> OpResult<wire::CreatePartnerResponse> {
     let tags: Vec<(String, String)> = req.tags.unwrap_or_default().into_iter().map(|t| (t.key, t.value)).collect();
+    if req.catalog == Catalog::Sandbox && !tags.is_empty() && !ctx.settings.sandbox_allow_tags {
+        // The Sandbox testing guide says tags are not used there (docs/compat.md#partners-and-profiles).
+        let e = ApiError::field(
+            "Tags",
+            FieldValidationCode::InvalidValue,
+            "Tags are not supported in catalog Sandbox; create the partner without Tags, or tag it with TagResource",
+        );
+        return Err(e.decided_by("sandbox_allow_tags").into());
+    }
     let reserved: Vec<FieldError> = tags::reserved_key_errors("Tags", tags.iter().map(|(k, _)| k.as_str()));
     if !reserved.is_empty() {
         return Err(ApiError::fields(reserved).into());

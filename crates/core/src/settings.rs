@@ -301,6 +301,8 @@ settings! {
         verification_delay_seconds: u64 = 0,
         /// Whether CreatePartner in catalog AWS requires SUCCEEDED business and registrant verification.
         require_verification_for_aws_catalog: bool = true,
+        /// Whether CreatePartner in catalog Sandbox accepts Tags (the Sandbox guide says tags are not used there).
+        sandbox_allow_tags: bool = false,
         /// Service seconds a qualifications (dis)association task takes to succeed.
         qualifications_task_delay_seconds: u64 = 0,
         /// What cancelling a SUBSIDIARY connection does to a qualifications association: dissolve, keep or block.
@@ -375,7 +377,7 @@ mod tests {
     #[test]
     fn the_table_names_parses_and_renders_every_setting() {
         let mut s = Settings::default();
-        assert_eq!(Settings::SPECS.len(), 17);
+        assert_eq!(Settings::SPECS.len(), 18);
         for spec in Settings::SPECS {
             assert_eq!(spec.scope, Scope::Shared);
             assert!(!spec.help.is_empty() && !spec.help.starts_with(' '), "{}", spec.name);

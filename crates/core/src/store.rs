@@ -138,15 +138,16 @@ pub struct InvitationQuery {
     pub limit: usize,
 }
 
-/// Which connection types a connection listing keeps.
+/// Which connections a connection listing keeps (docs/behaviour.md#listing-and-pagination).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TypeFilter {
-    /// Every connection, terminated ones included.
-    All,
-    /// Connections with at least one ACTIVE type.
+    /// Live connections: at least one type ACTIVE (no `ConnectionType` filter).
     Live,
-    /// Connections that have this type (in this status, when given).
-    Type(ConnectionType, Option<ConnectionTypeStatus>),
+    /// `TYPE`: live connections that have this type, in any status.
+    LiveWith(ConnectionType),
+    /// `TYPE:STATUS`: connections whose entry of this type has this status;
+    /// with CANCELED, terminated connections too.
+    TypeStatus(ConnectionType, ConnectionTypeStatus),
 }
 
 /// One page of a caller's connections, newest first.

@@ -21,7 +21,7 @@ pub fn reserved_key_errors<'a>(member: &str, keys: impl Iterator<Item = &'a str>
             FieldError::new(
                 &format!("{member}[{i}].Key"),
                 FieldValidationCode::InvalidValue,
-                "Tag keys starting with aws: are reserved".into(),
+                format!("{member}[{i}].Key starts with aws:, which is reserved for AWS"),
             )
         })
         .collect()
@@ -31,7 +31,7 @@ fn arn_error(arn: &str) -> FieldError {
     FieldError::new(
         "ResourceArn",
         FieldValidationCode::InvalidValue,
-        format!("{arn} is not a partner ARN; only partners can be tagged"),
+        format!("ResourceArn {arn} is not a partner ARN; only partners can be tagged"),
     )
 }
 
@@ -79,7 +79,7 @@ pub fn tag_resource(ctx: &mut Ctx<'_>, req: wire::TagResourceRequest) -> OpResul
         return Err(ApiError::field(
             "Tags",
             FieldValidationCode::TooManyValues,
-            format!("A partner can have at most {MAX_TAGS} tags; this request would make {}", partner.tags.len()),
+            format!("Tags would give the partner {} tags; at most {MAX_TAGS} are allowed", partner.tags.len()),
         )
         .into());
     }

@@ -108,7 +108,10 @@ pub struct FieldError {
 }
 
 impl FieldError {
+    /// A field error; `message` says why and names the field (`name`), so
+    /// the ValidationException's `Message` alone says what to fix.
     pub fn new(name: &str, code: FieldValidationCode, message: String) -> Self {
+        debug_assert!(message.contains(name), "the message of field error {name} must name it: {message}");
         FieldError { name: name.to_string(), code, message }
     }
 }
@@ -175,10 +178,12 @@ impl ApiError {
         Self::new(ErrorKind::Serialization, message)
     }
 
-    /// `ValidationException REQUEST_VALIDATION_FAILED` listing the given fields.
+    /// `ValidationException REQUEST_VALIDATION_FAILED` listing the given
+    /// fields; its `Message` is every field's message, in order, joined by `; `
+    /// (`Catalog must be one of: AWS, Sandbox; LegalName is required`).
     pub fn fields(fields: Vec<FieldError>) -> Self {
-        let names: Vec<&str> = fields.iter().map(|f| f.name.as_str()).collect();
-        let message = format!("Invalid input: {}", names.join(", "));
+        let messages: Vec<&str> = fields.iter().map(|f| f.message.as_str()).collect();
+        let message = messages.join("; ");
         ApiError {
             kind: ErrorKind::Validation,
             reason: Some(ValidationExceptionReason::RequestValidationFailed.as_str()),
@@ -287,5 +292,21 @@ mod tests {
         let f = ApiError::field("Catalog", FieldValidationCode::InvalidValue, "Catalog must be one of: AWS, Sandbox");
         assert_eq!(f.body()["ErrorDetails"][0]["FieldValidationError"]["Code"], "INVALID_VALUE");
         assert_eq!(f.reason, Some("REQUEST_VALIDATION_FAILED"));
+        assert_eq!(f.message, "Catalog must be one of: AWS, Sandbox");
+    }
+
+    #[test]
+    fn the_message_says_what_every_field_needs() {
+        let e = ApiError::fields(vec![
+            FieldError::new(
+                "Catalog",
+                FieldValidationCode::InvalidValue,
+                "Catalog must be one of: AWS, Sandbox".into(),
+            ),
+            FieldError::new("LegalName", FieldValidationCode::RequiredFieldMissing, "LegalName is required".into()),
+        ]);
+        assert_eq!(e.message, "Catalog must be one of: AWS, Sandbox; LegalName is required");
+        assert_eq!(e.body()["Message"], e.message);
+        assert_eq!(e.body()["ErrorDetails"][1]["FieldValidationError"]["Message"], "LegalName is required");
     }
 }

@@ -5,9 +5,10 @@
 //! * [`wire`]: one Rust type per shape, generated from the model at build time.
 //! * [`ids`]: the catalog and the validated identifier newtypes.
 //! * [`shapes`]: the model loaded once at run time: operations, shapes,
-//!   compiled patterns (what validation walks).
+//!   compiled patterns (what validation walks), with the Smithy traits
+//!   botocore's JSON drops (`smithy-extra.json`).
 //! * [`validate`]: input checking (JSON types, then every constraint), with
-//!   the reporting rules of docs/behaviour.md#validation.
+//!   the reporting rules of docs/behaviour.md#validation, and Smithy defaults.
 //! * [`errors`]: every error pcentral sends, with its status and body.
 //! * [`timestamp`]: the one wire timestamp format.
 //!
@@ -27,5 +28,5 @@ pub use ids::{
 };
 pub use shapes::model;
 pub use timestamp::{Millis, Timestamp};
-pub use validate::{check_input, InputError};
+pub use validate::{check_input, with_defaults, InputError};
 pub use wire::{Operation, OperationInput};

@@ -1,5 +1,7 @@
 //! The service model, loaded once from the embedded `service.json` (a copy of
-//! botocore's model without documentation, written by `scripts/extract-model.py`).
+//! botocore's model without documentation, written by `scripts/extract-model.py`)
+//! and `smithy-extra.json` (the input traits of the Smithy model that botocore's
+//! JSON drops, written by hand: `uniqueItems` on lists, `default` on members).
 
 use regex::Regex;
 use serde::Deserialize;
@@ -24,16 +26,41 @@ pub struct Member {
     pub name: String,
     pub target: String,
     pub idempotency_token: bool,
+    /// The value an absent member takes (Smithy `default`, from `smithy-extra.json`).
+    pub default: Option<serde_json::Value>,
 }
 
 /// A shape with its constraints, ready for validation.
 #[derive(Debug)]
 pub enum Shape {
-    Structure { members: Vec<Member>, required: Vec<String>, union: bool },
-    String { min: Option<i64>, max: Option<i64>, pattern: Option<Regex>, enum_values: Option<Vec<String>> },
-    List { member: String, min: Option<i64>, max: Option<i64> },
-    Map { key: String, value: String, min: Option<i64>, max: Option<i64> },
-    Integer { min: Option<i64>, max: Option<i64> },
+    Structure {
+        members: Vec<Member>,
+        required: Vec<String>,
+        union: bool,
+    },
+    String {
+        min: Option<i64>,
+        max: Option<i64>,
+        pattern: Option<Regex>,
+        enum_values: Option<Vec<String>>,
+    },
+    /// `unique_items`: no two items may be equal (Smithy `uniqueItems`, from `smithy-extra.json`).
+    List {
+        member: String,
+        min: Option<i64>,
+        max: Option<i64>,
+        unique_items: bool,
+    },
+    Map {
+        key: String,
+        value: String,
+        min: Option<i64>,
+        max: Option<i64>,
+    },
+    Integer {
+        min: Option<i64>,
+        max: Option<i64>,
+    },
     Boolean,
     Timestamp,
 }
@@ -68,7 +95,8 @@ pub fn model() -> &'static Model {
         // The embedded file is part of the build and checked by the tests below;
         // failing to read it is a build defect, not an input error.
         #[allow(clippy::expect_used)]
-        load(include_str!("../service.json")).expect("embedded service.json is valid")
+        load(include_str!("../service.json"), include_str!("../smithy-extra.json"))
+            .expect("embedded service.json and smithy-extra.json are valid")
     });
     &MODEL
 }
@@ -133,6 +161,28 @@ struct RawShape {
     value: Option<RawRef>,
 }
 
+/// The hand-written `smithy-extra.json`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawExtra {
+    #[allow(dead_code)]
+    about: Vec<String>,
+    shapes: BTreeMap<String, RawShapeTraits>,
+    members: BTreeMap<String, RawMemberTraits>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+struct RawShapeTraits {
+    unique_items: bool,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawMemberTraits {
+    default: serde_json::Value,
+}
+
 /// Error while loading a model file.
 #[derive(Debug, thiserror::Error)]
 pub enum LoadError {
@@ -140,11 +190,16 @@ pub enum LoadError {
     Json(#[from] serde_json::Error),
     #[error("shape {0}: {1}")]
     Shape(String, String),
+    #[error("smithy-extra.json, {0}: {1}")]
+    Extra(String, String),
 }
 
-/// Parse a model file in the format written by `scripts/extract-model.py`.
-pub fn load(text: &str) -> Result<Model, LoadError> {
+/// Parse a model file in the format written by `scripts/extract-model.py`,
+/// with the extra Smithy traits of `extra` (the format of `smithy-extra.json`;
+/// every name it uses must be a shape or member of the model).
+pub fn load(text: &str, extra: &str) -> Result<Model, LoadError> {
     let raw: RawModel = serde_json::from_str(text)?;
+    let extra: RawExtra = serde_json::from_str(extra)?;
     let mut shapes = BTreeMap::new();
     for (name, s) in raw.shapes {
         let missing = |what: &str| LoadError::Shape(name.clone(), format!("{what} missing"));
@@ -153,7 +208,12 @@ pub fn load(text: &str) -> Result<Model, LoadError> {
                 members: s
                     .members
                     .into_iter()
-                    .map(|m| Member { name: m.name, target: m.shape, idempotency_token: m.idempotency_token })
+                    .map(|m| Member {
+                        name: m.name,
+                        target: m.shape,
+                        idempotency_token: m.idempotency_token,
+                        default: None,
+                    })
                     .collect(),
                 required: s.required,
                 union: s.union,
@@ -167,7 +227,12 @@ pub fn load(text: &str) -> Result<Model, LoadError> {
                 },
                 enum_values: s.enum_values,
             },
-            "list" => Shape::List { member: s.member.ok_or_else(|| missing("member"))?.shape, min: s.min, max: s.max },
+            "list" => Shape::List {
+                member: s.member.ok_or_else(|| missing("member"))?.shape,
+                min: s.min,
+                max: s.max,
+                unique_items: false,
+            },
             "map" => Shape::Map {
                 key: s.key.ok_or_else(|| missing("key"))?.shape,
                 value: s.value.ok_or_else(|| missing("value"))?.shape,
@@ -181,6 +246,7 @@ pub fn load(text: &str) -> Result<Model, LoadError> {
         };
         shapes.insert(name, shape);
     }
+    apply_extra(&mut shapes, extra)?;
     let operations = raw
         .operations
         .into_iter()
@@ -203,6 +269,45 @@ pub fn load(text: &str) -> Result<Model, LoadError> {
         operations,
         shapes,
     })
+}
+
+/// Add the traits of `smithy-extra.json` to the loaded shapes, refusing any
+/// name the model does not have and any trait that does not fit its target.
+fn apply_extra(shapes: &mut BTreeMap<String, Shape>, extra: RawExtra) -> Result<(), LoadError> {
+    for (name, traits) in extra.shapes {
+        let bad = |why: &str| LoadError::Extra(name.clone(), why.to_string());
+        match shapes.get_mut(&name) {
+            Some(Shape::List { unique_items, .. }) => *unique_items = traits.unique_items,
+            Some(_) => return Err(bad("uniqueItems needs a list shape")),
+            None => return Err(bad("no such shape in service.json")),
+        }
+    }
+    for (name, traits) in extra.members {
+        let bad = |why: &str| LoadError::Extra(name.clone(), why.to_string());
+        let (structure, member) = name.split_once('.').ok_or_else(|| bad("expected Structure.Member"))?;
+        let target = match shapes.get(structure) {
+            Some(Shape::Structure { members, .. }) => {
+                members.iter().find(|m| m.name == member).map(|m| m.target.clone())
+            }
+            _ => None,
+        }
+        .ok_or_else(|| bad("no such member in service.json"))?;
+        let fits = match (shapes.get(&target), traits.default.as_i64()) {
+            (Some(Shape::Integer { min, max }), Some(n)) => min.is_none_or(|m| n >= m) && max.is_none_or(|m| n <= m),
+            (Some(Shape::String { .. }), None) => traits.default.is_string(),
+            (Some(Shape::Boolean), None) => traits.default.is_boolean(),
+            _ => false,
+        };
+        if !fits {
+            return Err(bad("the default does not fit the member's shape"));
+        }
+        if let Some(Shape::Structure { members, .. }) = shapes.get_mut(structure) {
+            if let Some(m) = members.iter_mut().find(|m| m.name == member) {
+                m.default = Some(traits.default);
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Translate a model pattern (Java/ECMAScript flavour) into an anchored Rust regex.
@@ -284,6 +389,46 @@ mod tests {
             for name in [&op.input, &op.output].into_iter().chain(op.errors.iter()) {
                 assert!(m.shape(name).is_some(), "{} refers to missing {name}", op.name);
             }
+        }
+    }
+
+    const SERVICE: &str = include_str!("../service.json");
+    const EXTRA: &str = include_str!("../smithy-extra.json");
+
+    #[test]
+    fn smithy_extra_names_real_shapes_and_members() {
+        let m = model();
+        let extra: serde_json::Value = serde_json::from_str(EXTRA).unwrap();
+        let unique: Vec<&str> = extra["shapes"].as_object().unwrap().keys().map(String::as_str).collect();
+        assert_eq!(unique.len(), 3);
+        for name in unique {
+            assert!(matches!(m.shape(name), Some(Shape::List { unique_items: true, .. })), "{name}");
+        }
+        let defaults = extra["members"].as_object().unwrap();
+        assert_eq!(defaults.len(), 2);
+        for (name, traits) in defaults {
+            let (structure, member) = name.split_once('.').unwrap();
+            let Some(Shape::Structure { members, .. }) = m.shape(structure) else { panic!("{name}") };
+            let member = members.iter().find(|x| x.name == member).unwrap();
+            assert_eq!(member.default.as_ref(), Some(&traits["default"]), "{name}");
+        }
+    }
+
+    #[test]
+    fn smithy_extra_with_an_unknown_name_or_a_misfit_trait_does_not_load() {
+        let with = |shapes: &str, members: &str| {
+            load(SERVICE, &format!(r#"{{"about": [], "shapes": {shapes}, "members": {members}}}"#))
+        };
+        assert!(with("{}", "{}").is_ok());
+        for (shapes, members) in [
+            (r#"{"NoSuchList": {"uniqueItems": true}}"#, "{}"),
+            (r#"{"Catalog": {"uniqueItems": true}}"#, "{}"),
+            ("{}", r#"{"ListConnectionsRequest.NoSuchMember": {"default": 20}}"#),
+            ("{}", r#"{"NoSuchRequest.MaxResults": {"default": 20}}"#),
+            ("{}", r#"{"ListConnectionsRequest.MaxResults": {"default": 101}}"#),
+            ("{}", r#"{"ListConnectionsRequest.MaxResults": {"default": "20"}}"#),
+        ] {
+            assert!(matches!(with(shapes, members), Err(LoadError::Extra(..))), "{shapes} {members}");
         }
     }
 

@@ -7,7 +7,10 @@
 //!    first failing check of: required → length → pattern / enum → range →
 //!    list size → list duplicates (docs/behaviour.md#validation).
 //!
-//! `null` members count as absent and unknown members are ignored.
+//! `null` members count as absent and unknown members are ignored. The
+//! Smithy traits of `smithy-extra.json` are part of the model here: lists with
+//! `uniqueItems` refuse duplicates, and [`with_defaults`] gives absent members
+//! their `default` before an operation reads its input.
 
 use crate::errors::{ApiError, FieldError, FieldValidationCode};
 use crate::ids::Catalog;
@@ -201,7 +204,7 @@ fn check_value(shape_name: &str, value: &Value, path: &str, errors: &mut Vec<Fie
                 errors.push(FieldError::new(path, FieldValidationCode::InvalidValue, range_message(path, *min, *max)));
             }
         }
-        Shape::List { member, min, max } => {
+        Shape::List { member, min, max, unique_items } => {
             let Some(items) = value.as_array() else { return };
             let len = items.len() as i64;
             let before = errors.len();
@@ -225,7 +228,7 @@ fn check_value(shape_name: &str, value: &Value, path: &str, errors: &mut Vec<Fie
                     FieldValidationCode::InvalidValue,
                     format!("{path} needs at least {} items", min.unwrap_or_default()),
                 ));
-            } else if let Some(dup) = first_duplicate(shape_name, items) {
+            } else if let Some(dup) = first_duplicate(shape_name, *unique_items, items) {
                 errors.push(FieldError::new(
                     path,
                     FieldValidationCode::DuplicateValue,
@@ -249,29 +252,65 @@ fn check_value(shape_name: &str, value: &Value, path: &str, errors: &mut Vec<Fie
     }
 }
 
-/// The key by which items of a list must be unique, for the lists where
-/// pcentral refuses duplicates (docs/behaviour.md#validation); `None` for lists that accept them.
-fn unique_key(list_shape: &str, item: &Value) -> Option<Option<String>> {
+/// The key by which items of a list must be unique; `None` for lists that
+/// accept duplicates. Lists with Smithy's `uniqueItems` compare whole items;
+/// pcentral adds its own rules for four more lists (docs/behaviour.md#validation).
+fn unique_key(list_shape: &str, unique_items: bool, item: &Value) -> Option<Option<String>> {
     let field = |name: &str| item.get(name).and_then(Value::as_str).map(str::to_string);
+    if unique_items {
+        return Some(Some(item.as_str().map_or_else(|| item.to_string(), str::to_string)));
+    }
     match list_shape {
-        "UpdateConnectionPreferencesRequestExcludedParticipantIdentifiersList"
-        | "TagKeyList"
-        | "IndustrySegmentList" => Some(item.as_str().map(str::to_string)),
+        "TagKeyList" | "IndustrySegmentList" => Some(item.as_str().map(str::to_string)),
         "TagList" => Some(field("Key")),
         "LocalizedContentList" => Some(field("Locale")),
         _ => None,
     }
 }
 
-fn first_duplicate(list_shape: &str, items: &[Value]) -> Option<String> {
+fn first_duplicate(list_shape: &str, unique_items: bool, items: &[Value]) -> Option<String> {
     let mut seen = std::collections::HashSet::new();
     for item in items {
-        let Some(key) = unique_key(list_shape, item)? else { continue };
+        let Some(key) = unique_key(list_shape, unique_items, item)? else { continue };
         if !seen.insert(key.clone()) {
             return Some(format!("{key:?}"));
         }
     }
     None
+}
+
+/// `input` (already checked against `operation`'s input shape) with every
+/// absent member that has a Smithy `default` set to it, at any depth.
+pub fn with_defaults(operation: &str, input: &Value) -> Value {
+    let mut out = input.clone();
+    if let Some(op) = model().operation(operation) {
+        fill_defaults(&op.input, &mut out);
+    }
+    out
+}
+
+fn fill_defaults(shape_name: &str, value: &mut Value) {
+    match model().shape(shape_name) {
+        Some(Shape::Structure { members, .. }) => {
+            let Some(map) = value.as_object_mut() else { return };
+            for member in members {
+                match map.get_mut(&member.name) {
+                    None | Some(Value::Null) => {
+                        if let Some(default) = &member.default {
+                            map.insert(member.name.clone(), default.clone());
+                        }
+                    }
+                    Some(v) => fill_defaults(&member.target, v),
+                }
+            }
+        }
+        Some(Shape::List { member, .. }) => {
+            for item in value.as_array_mut().into_iter().flatten() {
+                fill_defaults(member, item);
+            }
+        }
+        _ => {}
+    }
 }
 
 fn length_message(path: &str, min: Option<i64>, max: Option<i64>) -> String {
@@ -394,6 +433,40 @@ mod tests {
             input,
             &[("TaskDetails.Headquarters.SubdivisionCode", "INVALID_STRING_FORMAT")],
         );
+    }
+
+    #[test]
+    fn participant_identifier_lists_have_unique_items() {
+        let dup = json!(["pprofile-aaaaaaaaaaaaa", "pprofile-aaaaaaaaaaaaa"]);
+        check(
+            "ListConnections",
+            json!({"Catalog": "AWS", "OtherParticipantIdentifiers": dup}),
+            &[("OtherParticipantIdentifiers", "DUPLICATE_VALUE")],
+        );
+        check(
+            "ListConnectionInvitations",
+            json!({"Catalog": "AWS", "OtherParticipantIdentifiers": dup}),
+            &[("OtherParticipantIdentifiers", "DUPLICATE_VALUE")],
+        );
+        check(
+            "UpdateConnectionPreferences",
+            json!({"Catalog": "AWS", "Revision": 0, "AccessType": "ALLOW_ALL", "ExcludedParticipantIdentifiers": dup}),
+            &[("ExcludedParticipantIdentifiers", "DUPLICATE_VALUE")],
+        );
+        // Case matters: these are different identifiers.
+        let two = json!(["abc", "ABC"]);
+        check("ListConnections", json!({"Catalog": "AWS", "OtherParticipantIdentifiers": two}), &[]);
+    }
+
+    #[test]
+    fn defaults_fill_absent_members_only() {
+        let filled = with_defaults("ListConnections", &json!({"Catalog": "AWS"}));
+        assert_eq!(filled, json!({"Catalog": "AWS", "MaxResults": 20}));
+        let given = json!({"Catalog": "AWS", "MaxResults": 3});
+        assert_eq!(with_defaults("ListConnections", &given), given);
+        let null = with_defaults("ListConnectionInvitations", &json!({"Catalog": "AWS", "MaxResults": null}));
+        assert_eq!(null["MaxResults"], 20);
+        assert_eq!(with_defaults("ListPartners", &json!({"Catalog": "AWS"})), json!({"Catalog": "AWS"}));
     }
 
     #[test]

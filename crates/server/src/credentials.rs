@@ -22,7 +22,7 @@ use pcentral_core::{Failure, StoreError};
 use pcentral_model::{AccountId, ApiError};
 use rand::{Rng, RngCore};
 
-use crate::sigv4::{self, AuthError, RequestParts};
+use crate::sigv4::{self, AuthError, Check, RequestParts};
 
 /// Secret of the local credentials convention.
 pub const LOCAL_SECRET: &str = "test";
@@ -172,13 +172,15 @@ impl From<Refusal> for ApiError {
 }
 
 /// Authenticate a request. `lookup` reads a registered credential by key id.
+/// A refusal is logged with the check that failed and, where one helps, a
+/// hint ([`hint`]); the client's answer keeps AWS's error type and wording.
 pub fn authenticate(
     rule: &CredentialRule,
     req: &RequestParts<'_>,
     wall_now_unix: i64,
     lookup: impl FnOnce(&str) -> Result<Option<StoredCredential>, Failure>,
 ) -> Result<Authenticated, Refusal> {
-    let auth = sigv4::parse_authorization(req)?;
+    let auth = sigv4::parse_authorization(req).map_err(|e| refused(e, None, None))?;
     let key_id = auth.credential.access_key_id.clone();
     let region = auth.credential.region.clone();
     let local_account = AccountId::parse(&key_id).ok();
@@ -187,31 +189,130 @@ pub fn authenticate(
         (Some(_), true) => None,
         _ => lookup(&key_id).map_err(Refusal::Store)?,
     };
-    let (account, secret) = match registered {
+    let (account, secret, source) = match registered {
         Some(cred) => {
             if req.headers.iter().any(|(n, _)| n.eq_ignore_ascii_case("x-amz-security-token")) {
-                return Err(AuthError::UnrecognizedClient.into());
+                let e = AuthError::UnrecognizedClient(Check::SessionToken);
+                return Err(refused(e, Some(&key_id), Some(SecretSource::Registered)));
             }
             let Some(secret) = rule.key.decrypt(&cred.secret_encrypted) else {
                 return Err(Refusal::Store(Failure::Store(StoreError::Backend(
                     "a registered secret cannot be decrypted with this server key".into(),
                 ))));
             };
-            (cred.account, secret)
+            (cred.account, secret, SecretSource::Registered)
         }
-        None if rule.local_convention => {
-            (local_account.unwrap_or_else(|| default_account().clone()), LOCAL_SECRET.to_string())
+        None if rule.local_convention => (
+            local_account.unwrap_or_else(|| default_account().clone()),
+            LOCAL_SECRET.to_string(),
+            SecretSource::LocalConvention,
+        ),
+        None => {
+            let e = AuthError::UnrecognizedClient(Check::UnknownKey);
+            return Err(refused(e, Some(&key_id), None));
         }
-        None => return Err(AuthError::UnrecognizedClient.into()),
     };
-    sigv4::verify(req, &auth, &secret, wall_now_unix)?;
+    sigv4::verify(req, &auth, &secret, wall_now_unix).map_err(|e| refused(e, Some(&key_id), Some(source)))?;
     Ok(Authenticated { account, region })
+}
+
+/// Where the secret a signature was checked against came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SecretSource {
+    /// A registered key pair.
+    Registered,
+    /// The local convention (secret `test`).
+    LocalConvention,
+}
+
+/// Log a refused authentication: the check that failed, the access key id
+/// (never a secret) and a hint when one helps.
+fn refused(error: AuthError, key_id: Option<&str>, source: Option<SecretSource>) -> Refusal {
+    let hint = hint(&error, key_id, source).unwrap_or_default();
+    tracing::warn!(check = %error.check().as_str(), key_id = %key_id.unwrap_or("-"), %hint, "authentication refused");
+    Refusal::Auth(error)
+}
+
+/// A hint for the server's log about a refused authentication, for the
+/// mistakes people make with local credentials.
+pub fn hint(error: &AuthError, key_id: Option<&str>, source: Option<SecretSource>) -> Option<String> {
+    let key = key_id?;
+    let twelve_digits = AccountId::parse(key).is_ok();
+    match (error.check(), source) {
+        (Check::SignatureMismatch, Some(SecretSource::LocalConvention)) if twelve_digits => Some(format!(
+            "under the local convention access key id {key} is account {key} and its secret is {LOCAL_SECRET}"
+        )),
+        (Check::SignatureMismatch, Some(SecretSource::LocalConvention)) => Some(format!(
+            "{key} is not a registered key, so under the local convention it is account {DEFAULT_ACCOUNT} \
+             and its secret is {LOCAL_SECRET}"
+        )),
+        (Check::SignatureMismatch, Some(SecretSource::Registered)) => {
+            Some(format!("{key} is a registered key pair: sign with the secret shown when it was created"))
+        }
+        (Check::UnknownKey, _) if twelve_digits => Some(format!(
+            "the local convention is off (listening beyond loopback without --allow-local-credentials), so \
+             {key} with secret {LOCAL_SECRET} is not accepted; register a key pair (pcentral credentials create)"
+        )),
+        (Check::ClockSkew, _) => Some("the client's clock is more than 15 minutes from the server's".into()),
+        _ => None,
+    }
 }
 
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+
+    const T0: i64 = 1_735_689_600; // 2025-01-01T00:00:00Z
+
+    /// `check`'s refusal of a request signed with `key`/`secret` at `signed_at`, and its hint.
+    fn refusal(rule: &CredentialRule, key: &str, secret: &str, signed_at: i64) -> (AuthError, Option<String>) {
+        let amz_date = sigv4::format_amz_date(signed_at);
+        let mut headers =
+            vec![("Host".to_string(), "127.0.0.1:4599".to_string()), ("X-Amz-Date".to_string(), amz_date.clone())];
+        let body = br#"{"Catalog":"AWS"}"#;
+        let unsigned = RequestParts { method: "POST", path: "/", query: "", headers: &headers, body };
+        let authorization = sigv4::authorization_header(&unsigned, key, secret, "us-east-1", &amz_date);
+        headers.push(("Authorization".to_string(), authorization));
+        let req = RequestParts { method: "POST", path: "/", query: "", headers: &headers, body };
+        match authenticate(rule, &req, T0, |_| Ok(None)) {
+            Err(Refusal::Auth(e)) => {
+                let source = rule.local_convention.then_some(SecretSource::LocalConvention);
+                let hint = hint(&e, Some(key), source);
+                (e, hint)
+            }
+            Err(Refusal::Store(f)) => panic!("store failure {f:?}"),
+            Ok(_) => panic!("{key} with {secret} was accepted"),
+        }
+    }
+
+    fn rule(local_convention: bool) -> CredentialRule {
+        CredentialRule { local_convention, key: ServerKey::from_base64(&B64.encode([7u8; 32])).unwrap() }
+    }
+
+    #[test]
+    fn refusals_name_the_check_and_keep_the_clients_wording() {
+        let (e, hint) = refusal(&rule(true), "123456789012", "wrong", T0);
+        assert_eq!(e.check(), Check::SignatureMismatch);
+        assert_eq!(e.kind(), pcentral_model::ErrorKind::InvalidSignature);
+        assert!(e.message().starts_with("The request signature we calculated does not match"), "{}", e.message());
+        let hint = hint.unwrap();
+        assert!(hint.contains("123456789012") && hint.contains("its secret is test"), "{hint}");
+
+        let (e, hint) = refusal(&rule(true), "AKIDEXAMPLE", "wrong", T0);
+        assert_eq!(e.check(), Check::SignatureMismatch);
+        assert!(hint.unwrap().contains("000000000000"));
+
+        let (e, hint) = refusal(&rule(true), "123456789012", "test", T0 - 16 * 60);
+        assert_eq!((e.check(), e.kind()), (Check::ClockSkew, pcentral_model::ErrorKind::InvalidSignature));
+        assert!(e.message().starts_with("Signature expired:"), "{}", e.message());
+        assert!(hint.unwrap().contains("15 minutes"));
+
+        let (e, hint) = refusal(&rule(false), "123456789012", "test", T0);
+        assert_eq!((e.check(), e.kind()), (Check::UnknownKey, pcentral_model::ErrorKind::UnrecognizedClient));
+        assert_eq!(e.message(), "The security token included in the request is invalid.");
+        assert!(hint.unwrap().contains("local convention is off"));
+    }
 
     #[test]
     fn secrets_round_trip_and_do_not_appear_in_storage() {

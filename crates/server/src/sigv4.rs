@@ -6,6 +6,7 @@
 //!    ([`AuthError::MissingToken`] when absent, [`AuthError::Incomplete`] when malformed);
 //! 2. the caller looks up the secret of `credential.access_key_id`
 //!    (answering [`AuthError::UnrecognizedClient`] itself when the key is unknown);
+//!    every error names the [`Check`] that failed, for the server's log;
 //! 3. [`verify`] checks the scope, the clock skew, the `x-amz-content-sha256`
 //!    header and finally the signature (compared in constant time).
 //!
@@ -41,18 +42,65 @@ const UNSIGNED_HEADERS: [&str; 4] = ["authorization", "user-agent", "x-amzn-trac
 const SIGNATURE_MISMATCH: &str = "The request signature we calculated does not match the signature you provided. \
 Check your AWS Secret Access Key and signing method. Consult the service documentation for details.";
 
-/// Failure of authentication; each maps to an AWS error type, HTTP status and message.
+/// Failure of authentication; each maps to an AWS error type, HTTP status and
+/// message (the wording clients expect), and names the [`Check`] that failed,
+/// for the server's log.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum AuthError {
     /// No Authorization header at all.
     MissingToken,
-    /// Authorization present but malformed or missing parts.
-    Incomplete(String),
+    /// Authorization present but malformed, missing parts, or not signing
+    /// what it must.
+    Incomplete(Check, String),
     /// Signature mismatch, bad content hash, wrong scope, clock skew
     /// ("Signature expired: ..." / "Signature not yet current: ...").
-    InvalidSignature(String),
-    /// Key id not known (the caller decides this, not this module).
-    UnrecognizedClient,
+    InvalidSignature(Check, String),
+    /// Key id not known, or not usable this way (the caller decides this, not this module).
+    UnrecognizedClient(Check),
+}
+
+/// Which check refused a request. Named in the server's log, never sent to
+/// the client (whose message keeps AWS's wording).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Check {
+    /// No `Authorization` header.
+    MissingAuthorization,
+    /// `Authorization` or `X-Amz-Date` not in the expected form.
+    Malformed,
+    /// `host`, `x-amz-date` or a sent `x-amz-security-token` not among the signed headers.
+    UnsignedRequiredHeader,
+    /// A header listed in `SignedHeaders` is not in the request.
+    MissingSignedHeader,
+    /// The credential scope names another service, or another date than `X-Amz-Date`.
+    CredentialScope,
+    /// `X-Amz-Date` more than 15 minutes from the server's clock.
+    ClockSkew,
+    /// `x-amz-content-sha256` is not the body's hash.
+    ContentHash,
+    /// The signature is not the one the secret gives.
+    SignatureMismatch,
+    /// The access key id is not known.
+    UnknownKey,
+    /// A session token came with a registered key pair.
+    SessionToken,
+}
+
+impl Check {
+    /// How the server's log names it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Check::MissingAuthorization => "missing Authorization header",
+            Check::Malformed => "malformed Authorization or X-Amz-Date",
+            Check::UnsignedRequiredHeader => "required header not signed",
+            Check::MissingSignedHeader => "missing signed header",
+            Check::CredentialScope => "credential scope",
+            Check::ClockSkew => "clock skew",
+            Check::ContentHash => "content hash",
+            Check::SignatureMismatch => "signature mismatch",
+            Check::UnknownKey => "unknown access key",
+            Check::SessionToken => "session token with a registered key",
+        }
+    }
 }
 
 impl AuthError {
@@ -60,9 +108,17 @@ impl AuthError {
     pub fn kind(&self) -> ErrorKind {
         match self {
             AuthError::MissingToken => ErrorKind::MissingAuthenticationToken,
-            AuthError::Incomplete(_) => ErrorKind::IncompleteSignature,
-            AuthError::InvalidSignature(_) => ErrorKind::InvalidSignature,
-            AuthError::UnrecognizedClient => ErrorKind::UnrecognizedClient,
+            AuthError::Incomplete(..) => ErrorKind::IncompleteSignature,
+            AuthError::InvalidSignature(..) => ErrorKind::InvalidSignature,
+            AuthError::UnrecognizedClient(_) => ErrorKind::UnrecognizedClient,
+        }
+    }
+
+    /// The check that failed.
+    pub fn check(&self) -> Check {
+        match self {
+            AuthError::MissingToken => Check::MissingAuthorization,
+            AuthError::Incomplete(c, _) | AuthError::InvalidSignature(c, _) | AuthError::UnrecognizedClient(c) => *c,
         }
     }
 
@@ -70,8 +126,8 @@ impl AuthError {
     pub fn message(&self) -> String {
         match self {
             AuthError::MissingToken => "Missing Authentication Token".to_string(),
-            AuthError::Incomplete(m) | AuthError::InvalidSignature(m) => m.clone(),
-            AuthError::UnrecognizedClient => "The security token included in the request is invalid.".to_string(),
+            AuthError::Incomplete(_, m) | AuthError::InvalidSignature(_, m) => m.clone(),
+            AuthError::UnrecognizedClient(_) => "The security token included in the request is invalid.".to_string(),
         }
     }
 }
@@ -154,10 +210,13 @@ fn parse_authorization_value(value: &str) -> Result<Authorization, AuthError> {
     let value = value.trim();
     let (algorithm, rest) = value.split_once(|c: char| c.is_ascii_whitespace()).unwrap_or((value, ""));
     if algorithm != ALGORITHM {
-        return Err(AuthError::Incomplete(format!(
-            "Unsupported authorization algorithm '{algorithm}': only {ALGORITHM} is supported. \
+        return Err(AuthError::Incomplete(
+            Check::Malformed,
+            format!(
+                "Unsupported authorization algorithm '{algorithm}': only {ALGORITHM} is supported. \
              Authorization={value}"
-        )));
+            ),
+        ));
     }
 
     let mut credential: Option<&str> = None;
@@ -169,26 +228,33 @@ fn parse_authorization_value(value: &str) -> Result<Authorization, AuthError> {
             continue;
         }
         let Some((key, val)) = part.split_once('=') else {
-            return Err(AuthError::Incomplete(format!(
-                "Authorization header parameter '{part}' is not of the form key=value. \
+            return Err(AuthError::Incomplete(
+                Check::Malformed,
+                format!(
+                    "Authorization header parameter '{part}' is not of the form key=value. \
                  Authorization={value}"
-            )));
+                ),
+            ));
         };
         let slot = match key.trim() {
             "Credential" => &mut credential,
             "SignedHeaders" => &mut signed_headers,
             "Signature" => &mut signature,
             other => {
-                return Err(AuthError::Incomplete(format!(
-                    "Unknown Authorization header parameter '{other}'. Authorization={value}"
-                )))
+                return Err(AuthError::Incomplete(
+                    Check::Malformed,
+                    format!("Unknown Authorization header parameter '{other}'. Authorization={value}"),
+                ))
             }
         };
         if slot.is_some() {
-            return Err(AuthError::Incomplete(format!(
-                "Authorization header parameter '{}' appears more than once. Authorization={value}",
-                key.trim()
-            )));
+            return Err(AuthError::Incomplete(
+                Check::Malformed,
+                format!(
+                    "Authorization header parameter '{}' appears more than once. Authorization={value}",
+                    key.trim()
+                ),
+            ));
         }
         *slot = Some(val.trim());
     }
@@ -202,7 +268,7 @@ fn parse_authorization_value(value: &str) -> Result<Authorization, AuthError> {
     let (Some(credential), Some(signed_headers), Some(signature), true) =
         (credential, signed_headers, signature, missing.is_empty())
     else {
-        return Err(AuthError::Incomplete(format!("{missing}Authorization={value}")));
+        return Err(AuthError::Incomplete(Check::Malformed, format!("{missing}Authorization={value}")));
     };
 
     let credential = parse_credential(credential)?;
@@ -215,29 +281,43 @@ fn parse_authorization_value(value: &str) -> Result<Authorization, AuthError> {
 fn parse_credential(raw: &str) -> Result<Credential, AuthError> {
     let parts: Vec<&str> = raw.split('/').collect();
     let [access_key_id, date, region, service, terminator] = parts.as_slice() else {
-        return Err(AuthError::Incomplete(format!(
-            "Credential should be of the form \
+        return Err(AuthError::Incomplete(
+            Check::Malformed,
+            format!(
+                "Credential should be of the form \
              <AccessKeyId>/<YYYYMMDD>/<region>/<service>/{TERMINATOR}, not '{raw}'."
-        )));
+            ),
+        ));
     };
     if access_key_id.is_empty() {
-        return Err(AuthError::Incomplete(format!("Credential should contain an access key id, not '{raw}'.")));
+        return Err(AuthError::Incomplete(
+            Check::Malformed,
+            format!("Credential should contain an access key id, not '{raw}'."),
+        ));
     }
     if date.len() != 8 || !date.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(AuthError::Incomplete(format!(
-            "Credential should be scoped to a valid date (YYYYMMDD), not '{date}'."
-        )));
+        return Err(AuthError::Incomplete(
+            Check::Malformed,
+            format!("Credential should be scoped to a valid date (YYYYMMDD), not '{date}'."),
+        ));
     }
     if region.is_empty() {
-        return Err(AuthError::Incomplete("Credential should be scoped to a valid region, not ''.".to_string()));
+        return Err(AuthError::Incomplete(
+            Check::Malformed,
+            "Credential should be scoped to a valid region, not ''.".to_string(),
+        ));
     }
     if service.is_empty() {
-        return Err(AuthError::Incomplete("Credential should be scoped to a valid service, not ''.".to_string()));
+        return Err(AuthError::Incomplete(
+            Check::Malformed,
+            "Credential should be scoped to a valid service, not ''.".to_string(),
+        ));
     }
     if *terminator != TERMINATOR {
-        return Err(AuthError::Incomplete(format!(
-            "Credential should be scoped with a valid terminator: '{TERMINATOR}', not '{terminator}'."
-        )));
+        return Err(AuthError::Incomplete(
+            Check::Malformed,
+            format!("Credential should be scoped with a valid terminator: '{TERMINATOR}', not '{terminator}'."),
+        ));
     }
     Ok(Credential {
         access_key_id: (*access_key_id).to_string(),
@@ -250,9 +330,10 @@ fn parse_credential(raw: &str) -> Result<Credential, AuthError> {
 fn parse_signed_headers(raw: &str) -> Result<Vec<String>, AuthError> {
     let names: Vec<String> = raw.split(';').map(str::to_string).collect();
     if names.iter().any(|n| n.is_empty() || n.bytes().any(|b| b.is_ascii_whitespace())) {
-        return Err(AuthError::Incomplete(format!(
-            "SignedHeaders should be a ';'-separated list of header names, not '{raw}'."
-        )));
+        return Err(AuthError::Incomplete(
+            Check::Malformed,
+            format!("SignedHeaders should be a ';'-separated list of header names, not '{raw}'."),
+        ));
     }
     Ok(names)
 }
@@ -265,9 +346,10 @@ fn is_signed(signed_headers: &[String], name: &str) -> bool {
 fn check_required_signed_headers(signed_headers: &[String]) -> Result<(), AuthError> {
     for (name, display) in [("host", "Host"), ("x-amz-date", "X-Amz-Date")] {
         if !is_signed(signed_headers, name) {
-            return Err(AuthError::Incomplete(format!(
-                "'{display}' must be a 'SignedHeader' in the AWS Authorization."
-            )));
+            return Err(AuthError::Incomplete(
+                Check::UnsignedRequiredHeader,
+                format!("'{display}' must be a 'SignedHeader' in the AWS Authorization."),
+            ));
         }
     }
     Ok(())
@@ -283,23 +365,29 @@ fn check_required_signed_headers(signed_headers: &[String]) -> Result<(), AuthEr
 pub fn verify(req: &RequestParts, auth: &Authorization, secret: &str, wall_now_unix: i64) -> Result<(), AuthError> {
     check_required_signed_headers(&auth.signed_headers)?;
     if auth.signed_headers.iter().any(|h| h.is_empty()) {
-        return Err(AuthError::Incomplete("SignedHeaders contains an empty header name.".to_string()));
+        return Err(AuthError::Incomplete(
+            Check::Malformed,
+            "SignedHeaders contains an empty header name.".to_string(),
+        ));
     }
     if auth.credential.service != SERVICE {
-        return Err(AuthError::InvalidSignature(format!(
-            "Credential should be scoped to correct service: '{SERVICE}'."
-        )));
+        return Err(AuthError::InvalidSignature(
+            Check::CredentialScope,
+            format!("Credential should be scoped to correct service: '{SERVICE}'."),
+        ));
     }
 
     // Every signed header must be present in the request.
     if let Some(absent) = auth.signed_headers.iter().find(|h| !req.has_header(h)) {
-        return Err(AuthError::Incomplete(format!(
-            "Header '{absent}' is listed in SignedHeaders but is not present in the request."
-        )));
+        return Err(AuthError::Incomplete(
+            Check::MissingSignedHeader,
+            format!("Header '{absent}' is listed in SignedHeaders but is not present in the request."),
+        ));
     }
     // A session token must be covered by the signature.
     if req.has_header("x-amz-security-token") && !is_signed(&auth.signed_headers, "x-amz-security-token") {
         return Err(AuthError::Incomplete(
+            Check::UnsignedRequiredHeader,
             "'X-Amz-Security-Token' must be a 'SignedHeader' in the AWS Authorization.".to_string(),
         ));
     }
@@ -307,17 +395,21 @@ pub fn verify(req: &RequestParts, auth: &Authorization, secret: &str, wall_now_u
     // Request time.
     let amz_date = req.header_values("x-amz-date").next().map(trim_spaces).unwrap_or_default();
     let Some(request_unix) = parse_amz_date(&amz_date) else {
-        return Err(AuthError::Incomplete(format!(
-            "X-Amz-Date must be in the ISO-8601 basic format YYYYMMDD'T'HHMMSS'Z', not '{amz_date}'."
-        )));
+        return Err(AuthError::Incomplete(
+            Check::Malformed,
+            format!("X-Amz-Date must be in the ISO-8601 basic format YYYYMMDD'T'HHMMSS'Z', not '{amz_date}'."),
+        ));
     };
     let amz_day = amz_date.get(..8).unwrap_or_default();
     if auth.credential.date != amz_day {
-        return Err(AuthError::InvalidSignature(format!(
-            "Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: \
+        return Err(AuthError::InvalidSignature(
+            Check::CredentialScope,
+            format!(
+                "Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: \
              '{}' != '{amz_day}', from '{amz_date}'.",
-            auth.credential.date
-        )));
+                auth.credential.date
+            ),
+        ));
     }
     check_skew(&amz_date, request_unix, wall_now_unix)?;
 
@@ -325,6 +417,7 @@ pub fn verify(req: &RequestParts, auth: &Authorization, secret: &str, wall_now_u
     let payload_hash = sha256_hex(req.body);
     if req.header_values("x-amz-content-sha256").any(|v| v.trim() != payload_hash) {
         return Err(AuthError::InvalidSignature(
+            Check::ContentHash,
             "The provided 'x-amz-content-sha256' header does not match what was computed.".to_string(),
         ));
     }
@@ -333,7 +426,7 @@ pub fn verify(req: &RequestParts, auth: &Authorization, secret: &str, wall_now_u
     if bool::from(expected.as_bytes().ct_eq(auth.signature.as_bytes())) {
         Ok(())
     } else {
-        Err(AuthError::InvalidSignature(SIGNATURE_MISMATCH.to_string()))
+        Err(AuthError::InvalidSignature(Check::SignatureMismatch, SIGNATURE_MISMATCH.to_string()))
     }
 }
 
@@ -341,18 +434,24 @@ fn check_skew(amz_date: &str, request_unix: i64, now: i64) -> Result<(), AuthErr
     let earliest = now.saturating_sub(MAX_SKEW_SECS);
     let latest = now.saturating_add(MAX_SKEW_SECS);
     if request_unix < earliest {
-        return Err(AuthError::InvalidSignature(format!(
-            "Signature expired: {amz_date} is now earlier than {} ({} - 15 min.)",
-            format_amz_date(earliest),
-            format_amz_date(now)
-        )));
+        return Err(AuthError::InvalidSignature(
+            Check::ClockSkew,
+            format!(
+                "Signature expired: {amz_date} is now earlier than {} ({} - 15 min.)",
+                format_amz_date(earliest),
+                format_amz_date(now)
+            ),
+        ));
     }
     if request_unix > latest {
-        return Err(AuthError::InvalidSignature(format!(
-            "Signature not yet current: {amz_date} is still later than {} ({} + 15 min.)",
-            format_amz_date(latest),
-            format_amz_date(now)
-        )));
+        return Err(AuthError::InvalidSignature(
+            Check::ClockSkew,
+            format!(
+                "Signature not yet current: {amz_date} is still later than {} ({} + 15 min.)",
+                format_amz_date(latest),
+                format_amz_date(now)
+            ),
+        ));
     }
     Ok(())
 }
@@ -753,14 +852,14 @@ mod tests {
 
     fn incomplete_msg(r: Result<Authorization, AuthError>) -> String {
         match r {
-            Err(AuthError::Incomplete(m)) => m,
+            Err(AuthError::Incomplete(_, m)) => m,
             other => panic!("expected Incomplete, got {other:?}"),
         }
     }
 
     fn invalid_msg(r: Result<Authorization, AuthError>) -> String {
         match r {
-            Err(AuthError::InvalidSignature(m)) => m,
+            Err(AuthError::InvalidSignature(_, m)) => m,
             other => panic!("expected InvalidSignature, got {other:?}"),
         }
     }
@@ -913,6 +1012,38 @@ mod tests {
             signed.iter().filter(|(k, _)| !k.eq_ignore_ascii_case("x-amz-target")).cloned().collect();
         let msg = incomplete_msg(check(&parts("/", "", &without, BODY), SECRET, T0));
         assert!(msg.contains("x-amz-target"), "{msg}");
+    }
+
+    #[test]
+    fn each_refusal_names_the_check_that_failed() {
+        let checked = |headers: &[(String, String)], body: &[u8], secret: &str| {
+            check(&parts("/", "", headers, body), secret, T0).map(|_| ()).map_err(|e| e.check())
+        };
+        let (signed, _) = oracle("/", "", &py_headers(), BODY, SERVICE, "us-east-1", SECRET, None, T0);
+        assert_eq!(checked(&signed, BODY, "not-the-secret"), Err(Check::SignatureMismatch));
+        let without: Vec<(String, String)> =
+            signed.iter().filter(|(k, _)| !k.eq_ignore_ascii_case("x-amz-target")).cloned().collect();
+        assert_eq!(checked(&without, BODY, SECRET), Err(Check::MissingSignedHeader));
+        let unsigned_host = with_authorization(
+            &signed,
+            &header_value(&signed, "authorization")
+                .replace("SignedHeaders=content-type;host;", "SignedHeaders=content-type;"),
+        );
+        assert_eq!(checked(&unsigned_host, BODY, SECRET), Err(Check::UnsignedRequiredHeader));
+        let mut with_token = signed.clone();
+        with_token.push(("X-Amz-Security-Token".into(), TOKEN.into()));
+        assert_eq!(checked(&with_token, BODY, SECRET), Err(Check::UnsignedRequiredHeader));
+        let (other_service, _) = oracle("/", "", &py_headers(), BODY, "execute-api", "us-east-1", SECRET, None, T0);
+        assert_eq!(checked(&other_service, BODY, SECRET), Err(Check::CredentialScope));
+        let (old, _) = oracle("/", "", &py_headers(), BODY, SERVICE, "us-east-1", SECRET, None, T0 - 20 * 60);
+        assert_eq!(checked(&old, BODY, SECRET), Err(Check::ClockSkew));
+        let (hashed, _) = oracle("/", "", &js_headers(BODY), BODY, SERVICE, "us-east-1", SECRET, None, T0);
+        assert_eq!(checked(&hashed, b"{}", SECRET), Err(Check::ContentHash));
+        assert_eq!(checked(&with_authorization(&signed, "AWS4-HMAC-SHA256"), BODY, SECRET), Err(Check::Malformed));
+        assert_eq!(
+            parse_authorization(&parts("/", "", &py_headers(), BODY)).map(|_| ()).map_err(|e| e.check()),
+            Err(Check::MissingAuthorization)
+        );
     }
 
     #[test]
@@ -1135,10 +1266,10 @@ mod tests {
     fn error_mapping() {
         let cases = [
             (AuthError::MissingToken, "MissingAuthenticationTokenException", "Missing Authentication Token"),
-            (AuthError::Incomplete("x".into()), "IncompleteSignatureException", "x"),
-            (AuthError::InvalidSignature("y".into()), "InvalidSignatureException", "y"),
+            (AuthError::Incomplete(Check::Malformed, "x".into()), "IncompleteSignatureException", "x"),
+            (AuthError::InvalidSignature(Check::SignatureMismatch, "y".into()), "InvalidSignatureException", "y"),
             (
-                AuthError::UnrecognizedClient,
+                AuthError::UnrecognizedClient(Check::UnknownKey),
                 "UnrecognizedClientException",
                 "The security token included in the request is invalid.",
             ),

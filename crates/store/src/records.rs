@@ -730,17 +730,19 @@ impl<D: Db> Tx for RecordTx<'_, D> {
 
     fn list_connections(&mut self, q: &ConnectionQuery) -> Result<Vec<Connection>, StoreError> {
         let table = match q.types {
-            TypeFilter::All | TypeFilter::Live => "connection_members",
-            TypeFilter::Type(..) => "connection_type_members",
+            TypeFilter::Live => "connection_members",
+            TypeFilter::LiveWith(_) | TypeFilter::TypeStatus(..) => "connection_type_members",
         };
         let mut sql =
             Query::new(&format!("SELECT c.doc FROM connections c JOIN (SELECT connection_id, created_at FROM {table}"));
         sql.push(" WHERE catalog = ? AND account = ?", &[q.catalog.to_param(), q.account.to_param()]);
         match q.types {
-            TypeFilter::All => {}
             TypeFilter::Live => sql.push(" AND live = 1", &[]),
-            TypeFilter::Type(kind, None) => sql.push(" AND connection_type = ?", &[Param::Text(kind.as_str())]),
-            TypeFilter::Type(kind, Some(status)) => sql.push(
+            TypeFilter::LiveWith(kind) => sql.push(
+                " AND connection_type = ? AND connection_id IN (SELECT id FROM connections WHERE catalog = ? AND live = 1)",
+                &[Param::Text(kind.as_str()), q.catalog.to_param()],
+            ),
+            TypeFilter::TypeStatus(kind, status) => sql.push(
                 " AND connection_type = ? AND status = ?",
                 &[Param::Text(kind.as_str()), Param::Text(status.as_str())],
             ),

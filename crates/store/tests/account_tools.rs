@@ -7,6 +7,7 @@
 mod common;
 
 use common::*;
+use pcentral_model::ErrorDetail;
 use serde_json::{json, Value};
 
 const START: i64 = 1_780_000_000_000; // 2026-05-28T20:26:40Z
@@ -243,12 +244,43 @@ fn tags_are_set_by_key_in_place_and_removed_by_key() {
 }
 
 #[test]
-fn tags_given_to_create_partner_are_ordinary_tags() {
+fn sandbox_refuses_tags_on_create_partner() {
     let mut h = Harness::new(START);
+    let mut create = partner_input(SANDBOX, "Beta", "b@beta.example", "000000");
+    create["Tags"] = json!([{"Key": "k", "Value": ""}, {"Key": "aws:reserved", "Value": "x"}]);
+    let e = h.call(B, "CreatePartner", create.clone()).unwrap_err();
+    assert_eq!(Refusal::of(&e), invalid("Tags", "INVALID_VALUE"));
+    assert_eq!(e.details.len(), 1, "one field error, for Tags: {e:?}");
+    assert_eq!(e.setting, Some("sandbox_allow_tags"), "the server log names the setting");
+    let ErrorDetail::Field(field) = &e.details[0] else { panic!("{e:?}") };
+    assert!(field.message.contains("Tags") && field.message.contains("Sandbox"), "{}", field.message);
+    assert_eq!(h.refused(B, "CreatePartner", create.clone()), invalid("Tags", "INVALID_VALUE"));
+    // No tags at all, or an empty list, is fine.
+    create["Tags"] = json!([]);
+    let b = h.ok(B, "CreatePartner", create);
+    assert_eq!(tags_of(&mut h, B, &b["Arn"]), json!([]));
+    // TagResource is unchanged in Sandbox.
+    h.ok(B, "TagResource", tag(&b["Arn"], json!([{"Key": "k", "Value": "v"}])));
+    assert_eq!(tags_of(&mut h, B, &b["Arn"]), json!([{"Key": "k", "Value": "v"}]));
+}
+
+#[test]
+fn tags_given_to_create_partner_are_ordinary_tags_where_allowed() {
+    let mut h = Harness::new(START);
+    h.settings.sandbox_allow_tags = true;
     let mut create = partner_input(SANDBOX, "Beta", "b@beta.example", "000000");
     create["Tags"] = json!([{"Key": "k", "Value": ""}]);
     let b = h.ok(B, "CreatePartner", create);
     assert_eq!(tags_of(&mut h, B, &b["Arn"]), json!([{"Key": "k", "Value": ""}]));
+
+    // Catalog AWS takes them whatever the setting.
+    h.settings.sandbox_allow_tags = false;
+    h.settings.require_verification_for_aws_catalog = false;
+    let code = h.email_code(A, AWS, "a@alpha.example");
+    let mut create = partner_input(AWS, "Alpha", "a@alpha.example", &code);
+    create["Tags"] = json!([{"Key": "team", "Value": "a"}]);
+    let a = h.ok(A, "CreatePartner", create);
+    assert_eq!(tags_of(&mut h, A, &a["Arn"]), json!([{"Key": "team", "Value": "a"}]));
 }
 
 /// The three tag operations on `arn`.

@@ -218,8 +218,34 @@ fn a_terminated_connection_is_history_and_reconnecting_makes_a_new_one() {
     assert!(again.get("ConnectionId").is_none(), "a terminated connection is not reused");
     let new_conn = h.accept(A, again["Id"].as_str().unwrap());
     assert_ne!(new_conn["Id"], cid.as_str());
-    let listed = h.ok(A, "ListConnections", sandbox(json!({})));
-    assert_eq!(listed["ConnectionSummaries"].as_array().unwrap().len(), 2);
+    // ListConnections lists active connections; the terminated one only under TYPE:CANCELED.
+    let new_id = new_conn["Id"].as_str().unwrap().to_string();
+    let cid = cid.as_str().to_string();
+    for (filter, expected) in [
+        (json!({}), vec![new_id.clone()]),
+        (json!({"ConnectionType": OC}), vec![new_id.clone()]),
+        (json!({"ConnectionType": SUB}), vec![]),
+        (json!({"ConnectionType": "OPPORTUNITY_COLLABORATION:ACTIVE"}), vec![new_id.clone()]),
+        (json!({"ConnectionType": "OPPORTUNITY_COLLABORATION:CANCELED"}), vec![cid.clone()]),
+        (json!({"ConnectionType": "SUBSIDIARY:CANCELED"}), vec![cid.clone()]),
+    ] {
+        let listed = h.ok(A, "ListConnections", sandbox(filter.clone()));
+        assert_eq!(ids_of(&listed, "ConnectionSummaries"), expected, "{filter}");
+    }
+}
+
+#[test]
+fn cancel_answers_the_types_active_before_the_call() {
+    let (Story { mut h, cid, .. }, first) = subsidiary_cancelled();
+    assert_eq!(first["ConnectionTypes"].as_object().unwrap().len(), 2, "both were ACTIVE before: {first}");
+    let last = h.ok(A, "CancelConnection", cancel_connection(&cid, OC, "done"));
+    let types = last["ConnectionTypes"].as_object().unwrap();
+    assert_eq!(types.keys().collect::<Vec<_>>(), vec![OC], "SUBSIDIARY was cancelled by an earlier call: {last}");
+    assert_eq!(types[OC]["Status"], "CANCELED");
+    assert_eq!(types[OC]["CanceledBy"], A);
+    let got = h.get_connection(A, &cid);
+    assert_eq!(got["ConnectionTypes"].as_object().unwrap().len(), 2, "GetConnection still shows both: {got}");
+    assert_eq!(got["ConnectionTypes"][OC], last["ConnectionTypes"][OC]);
 }
 
 #[test]

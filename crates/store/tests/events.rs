@@ -50,10 +50,33 @@ fn pairs(list: &[(&str, DetailType)]) -> Vec<(String, &'static str)> {
     list.iter().map(|(a, t)| ((*a).to_string(), t.as_str())).collect()
 }
 
+/// The member names of `v`, nested: every object becomes an object of its
+/// members' names, anything else `null` (the shape of an event, without values).
+fn names(v: &Value) -> Value {
+    match v {
+        Value::Object(map) => Value::Object(map.iter().map(|(k, v)| (k.clone(), names(v))).collect()),
+        _ => Value::Null,
+    }
+}
+
+/// The envelope members of every documented example, with `detail` as given.
+fn envelope(detail: Value) -> Value {
+    json!({"version": null, "id": null, "detail-type": null, "source": null, "account": null, "time": null,
+           "region": null, "resources": null, "detail": detail})
+}
+
+fn invitation_arn(id: &str) -> String {
+    format!("arn:aws:partnercentral:us-east-1::catalog/Sandbox/connection-invitation/{id}")
+}
+
+fn connection_arn(id: &Value) -> String {
+    format!("arn:aws:partnercentral:us-east-1::catalog/Sandbox/connection/{}", id.as_str().unwrap())
+}
+
 // ---------------------------------------------------------------- one event per transition and recipient
 
 #[test]
-fn invitation_received_goes_to_the_receiver_with_every_member() {
+fn invitation_received_goes_to_the_receiver_with_the_documented_members() {
     let (mut h, pa, pb) = partners();
     assert!(h.events().is_empty(), "partners and profiles record no events");
     let inv = h.invitation_id(A, OC, &pb);
@@ -65,13 +88,17 @@ fn invitation_received_goes_to_the_receiver_with_every_member() {
         (B, Catalog::Sandbox, DetailType::InvitationReceived, START)
     );
     let ev = &e.event;
-    assert_eq!(ev["version"], "0");
+    let members = json!({"catalog": null, "connectionInvitation": {
+        "arn": null, "id": null, "connectionType": null, "inviterEmail": null, "invitationMessage": null,
+        "senderCompanyName": null, "senderProfileId": null, "expiresAt": null}});
+    assert_eq!(names(ev), envelope(members), "{ev}");
+    assert_eq!(ev["version"], "1", "the documented examples' version");
     assert_eq!(ev["detail-type"], "Partner Connection Invitation Received");
     assert_eq!(ev["source"], "aws.partnercentral-account");
     assert_eq!(ev["account"], B);
     assert_eq!(ev["time"], "2026-01-01T00:00:00Z");
     assert_eq!(ev["region"], "us-east-1");
-    let arn = format!("arn:aws:partnercentral:us-east-1::catalog/Sandbox/connection-invitation/{inv}");
+    let arn = invitation_arn(&inv);
     assert_eq!(ev["resources"], json!([arn]));
     assert_eq!(ev["id"].as_str().unwrap().len(), 36, "uuid-like id: {ev}");
     assert_eq!(ev["detail"]["catalog"], SANDBOX);
@@ -83,14 +110,13 @@ fn invitation_received_goes_to_the_receiver_with_every_member() {
     assert_eq!(ci["invitationMessage"], INVITATION_MESSAGE);
     assert_eq!(ci["senderCompanyName"], "Legal Alpha");
     assert_eq!(ci["senderProfileId"], pa.as_str());
-    assert_eq!(ci["receiverProfileId"], pb.as_str());
     assert_eq!(ci["expiresAt"], "2026-01-31T00:00:00Z");
     assert!(!ev["detail"].to_string().contains(A), "the receiver never learns the sender's account: {ev}");
     assert_eq!(e.delivery.state(), DeliveryState::NotScheduled, "no webhook configured");
 }
 
 #[test]
-fn accept_records_one_event_per_participant() {
+fn accept_tells_both_participants_with_both_arns() {
     let (mut h, _, pb) = partners();
     let inv = h.invitation_id(A, OC, &pb);
     h.advance(SECOND);
@@ -100,11 +126,38 @@ fn accept_records_one_event_per_participant() {
     assert_eq!(since(&h, mark), pairs(&[(A, accepted), (B, accepted)]));
     let last = h.events().pop().unwrap();
     assert_eq!(last.time, START + SECOND);
-    assert_eq!(last.event["time"], "2026-01-01T00:00:01Z");
-    let c = &last.event["detail"]["connection"];
+    let ev = &last.event;
+    let members = json!({"catalog": null,
+        "connectionInvitation": {"arn": null, "id": null, "connectionType": null},
+        "connection": {"arn": null, "id": null, "Participant1AccountId": null, "Participant2AccountId": null,
+                       "status": null}});
+    assert_eq!(names(ev), envelope(members), "{ev}");
+    assert_eq!(ev["time"], "2026-01-01T00:00:01Z");
+    assert_eq!(ev["resources"], json!([invitation_arn(&inv), connection_arn(&connection["Id"])]));
+    let c = &ev["detail"]["connection"];
     assert_eq!(c["id"], connection["Id"]);
+    assert_eq!(c["arn"], connection_arn(&connection["Id"]).as_str());
     assert_eq!((c["Participant1AccountId"].as_str(), c["Participant2AccountId"].as_str()), (Some(A), Some(B)));
     assert_eq!(c["status"], "ACTIVE");
+    assert_eq!(ev["detail"]["connectionInvitation"]["connectionType"], "OpportunityCollaboration");
+}
+
+#[test]
+fn accept_names_the_sender_first_when_joining_a_connection_made_the_other_way() {
+    // A invited B first, so the pair's connection lists A first; then B invites A.
+    let (mut h, _, connection) = connected();
+    let sub = h.invitation_id(B, SUB, A);
+    let joined = h.accept(A, &sub);
+    assert_eq!(joined["Id"], connection["Id"], "the live connection is reused");
+    let last = h.events().pop().unwrap();
+    let c = &last.event["detail"]["connection"];
+    assert_eq!(
+        (c["Participant1AccountId"].as_str(), c["Participant2AccountId"].as_str()),
+        (Some(B), Some(A)),
+        "participant 1 is this invitation's sender: {}",
+        last.event
+    );
+    assert_eq!(last.event["detail"]["connectionInvitation"]["connectionType"], "Subsidiary");
 }
 
 #[test]
@@ -120,25 +173,78 @@ fn reject_goes_to_the_sender_and_cancel_to_the_receiver() {
         since(&h, mark),
         pairs(&[(B, InvitationReceived), (A, InvitationRejected), (B, InvitationReceived), (B, InvitationCancelled)])
     );
-    let last = h.events().pop().unwrap();
-    let detail = &last.event["detail"]["connectionInvitation"];
+    let events = h.events();
+    let rejected_event = &events[events.len() - 3].event;
+    let members = json!({"catalog": null, "connectionInvitation": {
+        "arn": null, "id": null, "connectionType": null, "invitationMessage": null, "receiverProfileId": null}});
+    assert_eq!(names(rejected_event), envelope(members), "{rejected_event}");
+    let detail = &rejected_event["detail"]["connectionInvitation"];
     assert_eq!(detail["connectionType"], "Subsidiary");
-    assert_eq!(detail["receiverProfileId"], pb.as_str(), "the receiver's profile, though invited by account");
+    assert_eq!(detail["receiverProfileId"], pb.as_str(), "the receiver's published profile, though invited by account");
+    let cancelled_event = &events[events.len() - 1].event;
+    let members = json!({"catalog": null, "connectionInvitation": {
+        "arn": null, "id": null, "connectionType": null, "invitationMessage": null, "senderProfileId": null}});
+    assert_eq!(names(cancelled_event), envelope(members), "{cancelled_event}");
+    assert_eq!(cancelled_event["detail"]["connectionInvitation"]["id"], canceled.as_str());
 }
 
 #[test]
-fn cancel_connection_tells_both_participants_who_cancelled() {
+fn an_unpublished_receiver_profile_is_never_named() {
+    let (mut h, _, _) = partners();
+    h.create_partner(C);
+    let reserved = h.reserved_profile_id(C);
+    let inv = h.invitation_id(A, SUB, C);
+    h.ok(C, "RejectConnectionInvitation", id(&inv));
+    let expiring = h.invitation_id(A, SUB, C);
+    h.advance(31 * DAY);
+    h.sweep();
+    let events = h.events();
+    assert!(events.iter().all(|e| !e.event.to_string().contains(&reserved)), "{reserved} leaked: {events:?}");
+    let rejected = events.iter().find(|e| e.detail_type == DetailType::InvitationRejected).unwrap();
+    assert!(rejected.event["detail"]["connectionInvitation"].get("receiverProfileId").is_none());
+    let expired = expired_events(&h);
+    assert_eq!(expired[0].event["detail"]["connectionInvitation"]["id"], expiring.as_str());
+    assert!(expired[0].event["detail"]["connectionInvitation"].get("receiverProfileId").is_none());
+}
+
+#[test]
+fn cancel_connection_tells_only_the_other_participant() {
     let (mut h, _, connection) = connected();
     let mark = last_seq(&h);
     let cancel = json!({"Catalog": SANDBOX, "Identifier": connection["Id"], "ConnectionType": OC, "Reason": "done"});
     h.ok(B, "CancelConnection", cancel);
-    let cancelled = DetailType::ConnectionCancelled;
-    assert_eq!(since(&h, mark), pairs(&[(A, cancelled), (B, cancelled)]));
+    assert_eq!(since(&h, mark), pairs(&[(A, DetailType::ConnectionCancelled)]));
     let last = h.events().pop().unwrap();
-    let c = &last.event["detail"]["connection"];
+    let ev = &last.event;
+    let members =
+        json!({"catalog": null, "connection": {"arn": null, "id": null, "connectionType": null, "canceledBy": null}});
+    assert_eq!(names(ev), envelope(members), "{ev}");
+    assert_eq!(ev["resources"], json!([connection_arn(&connection["Id"])]));
+    let c = &ev["detail"]["connection"];
+    assert_eq!(c["arn"], connection_arn(&connection["Id"]).as_str());
     assert_eq!(c["canceledBy"], B);
-    assert_eq!(c["status"], "CANCELED");
     assert_eq!(c["connectionType"], "OpportunityCollaboration");
+}
+
+#[test]
+fn each_cancelled_type_is_its_own_event() {
+    let (mut h, _, connection) = connected();
+    let cid = connection["Id"].as_str().unwrap().to_string();
+    let sub = h.invitation_id(A, SUB, B);
+    h.accept(B, &sub);
+    let mark = last_seq(&h);
+    for (who, kind) in [(A, SUB), (B, OC)] {
+        h.ok(
+            who,
+            "CancelConnection",
+            json!({"Catalog": SANDBOX, "Identifier": cid, "ConnectionType": kind, "Reason": ""}),
+        );
+    }
+    let cancelled = DetailType::ConnectionCancelled;
+    assert_eq!(since(&h, mark), pairs(&[(B, cancelled), (A, cancelled)]));
+    let types: Vec<Value> =
+        h.events().iter().rev().take(2).map(|e| e.event["detail"]["connection"]["connectionType"].clone()).collect();
+    assert_eq!(types, vec![json!("OpportunityCollaboration"), json!("Subsidiary")]);
 }
 
 #[test]
@@ -203,7 +309,7 @@ fn replays_record_nothing_again() {
     let other =
         json!({"Catalog": SANDBOX, "Identifier": cid, "ConnectionType": OC, "Reason": "x", "ClientToken": "cancel-2"});
     assert_eq!(h.refused(B, "CancelConnection", other), conflict("INCOMPATIBLE_CONNECTION_STATE"));
-    assert_eq!(h.events().len(), 5);
+    assert_eq!(h.events().len(), 4, "Received, Accepted twice, Cancelled once (to B)");
 }
 
 // ---------------------------------------------------------------- Expired, exactly once
@@ -236,6 +342,11 @@ fn create_settles_the_stale_invitation_of_the_pair_at_its_expiry() {
     use DetailType::{InvitationExpired, InvitationReceived};
     assert_eq!(since(&h, 1), pairs(&[(A, InvitationExpired), (B, InvitationExpired), (B, InvitationReceived)]));
     for e in expired_events(&h) {
+        let members = json!({"catalog": null, "connectionInvitation": {
+            "arn": null, "id": null, "connectionType": null, "inviterEmail": null, "invitationMessage": null,
+            "senderProfileId": null, "receiverProfileId": null}});
+        assert_eq!(names(&e.event), envelope(members), "{}", e.event);
+        assert_eq!(e.event["detail"]["connectionInvitation"]["receiverProfileId"], pb.as_str());
         assert_eq!(e.time, START + 30 * DAY);
         assert_eq!(e.event["time"], "2026-01-31T00:00:00Z");
         assert_eq!(e.event["detail"]["connectionInvitation"]["id"], first.as_str());

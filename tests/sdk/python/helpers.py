@@ -5,6 +5,7 @@ import json
 import random
 import re
 import secrets
+import time
 
 import pytest
 from botocore.exceptions import ClientError
@@ -190,3 +191,26 @@ def change_settings(admin, **changes):
 
 def dumps(obj):
     return json.dumps(obj, sort_keys=True, default=str)
+
+
+def log_offset(server):
+    """The size of the server's log now: pass it to log_line to read only what comes after."""
+    try:
+        return server.log_path.stat().st_size
+    except FileNotFoundError:
+        return 0
+
+
+def log_line(server, offset, *needles, timeout=5.0):
+    """The first line the server logged after `offset` that contains every one of `needles`."""
+    deadline = time.monotonic() + timeout
+    while True:
+        with open(server.log_path, "rb") as f:
+            f.seek(offset)
+            text = f.read().decode(errors="replace")
+        for line in text.splitlines():
+            if all(n in line for n in needles):
+                return line
+        if time.monotonic() > deadline:
+            raise AssertionError(f"no log line with {needles!r} after offset {offset}:\n{text[-3000:]}")
+        time.sleep(0.05)

@@ -196,8 +196,10 @@ def test_forced_rejection_is_reported(client, admin):
 
 def test_tags(client):
     c = client(new_account())
-    p = create_partner(c, Tags=[{"Key": "team", "Value": "a"}])
+    p = create_partner(c)
     arn = p["Arn"]
+    assert strip(c.list_tags_for_resource(ResourceArn=arn)) == {"ResourceArn": arn, "Tags": []}
+    c.tag_resource(ResourceArn=arn, Tags=[{"Key": "team", "Value": "a"}])
     assert strip(c.list_tags_for_resource(ResourceArn=arn)) == {"ResourceArn": arn, "Tags": [{"Key": "team", "Value": "a"}]}
     c.tag_resource(ResourceArn=arn, Tags=[{"Key": "team", "Value": "b"}, {"Key": "env", "Value": "dev"}])
     assert strip(c.list_tags_for_resource(ResourceArn=arn))["Tags"] == [

@@ -111,6 +111,17 @@ def test_two_party_story_with_cli_and_restart(server, client, cli):
     expect_error(client(b).cancel_connection, "ConflictException", "INCOMPATIBLE_CONNECTION_STATE", 409,
                  Catalog=CATALOG, Identifier=cid, ConnectionType=SUB, Reason="again")
 
+    # A cancels the last ACTIVE type: the answer shows only that type (SUBSIDIARY was cancelled before),
+    # GetConnection still shows both, and the connection leaves the default listing.
+    last = client(a).cancel_connection(Catalog=CATALOG, Identifier=cid, ConnectionType=OC, Reason="done")
+    assert set(last["ConnectionTypes"]) == {OC} and last["ConnectionTypes"][OC]["Status"] == "CANCELED", last
+    assert set(client(a).get_connection(Catalog=CATALOG, Identifier=cid)["ConnectionTypes"]) == {OC, SUB}
+    for who in (a, b):
+        assert client(who).list_connections(Catalog=CATALOG)["ConnectionSummaries"] == []
+        assert client(who).list_connections(Catalog=CATALOG, ConnectionType=OC)["ConnectionSummaries"] == []
+        history = client(who).list_connections(Catalog=CATALOG, ConnectionType="OPPORTUNITY_COLLABORATION:CANCELED")
+        assert [s["Id"] for s in history["ConnectionSummaries"]] == [cid]
+
 
 def test_preferences(client):
     a, b = new_account(), new_account()

@@ -105,12 +105,13 @@ def test_story_events_admin_cli_and_webhook(client, admin, pcentral):
         seen_by_b = events(admin, account=b)
         assert kinds(seen_by_a) == [
             "Invitation Accepted", "Invitation Rejected", "Cancelled", "Invitation Expired"], seen_by_a
+        # B cancelled the connection: only A, the other participant, hears of it.
         assert kinds(seen_by_b) == [
             "Invitation Received", "Invitation Accepted", "Invitation Received", "Invitation Received",
-            "Invitation Cancelled", "Cancelled", "Invitation Received", "Invitation Expired"], seen_by_b
+            "Invitation Cancelled", "Invitation Received", "Invitation Expired"], seen_by_b
 
         first = seen_by_b[0]["event"]
-        assert first["version"] == "0" and first["source"] == "aws.partnercentral-account"
+        assert first["version"] == "1" and first["source"] == "aws.partnercentral-account"
         assert first["account"] == b and first["region"] == "us-east-1"
         arn = f"arn:aws:partnercentral:us-east-1::catalog/{CATALOG}/connection-invitation/{inv}"
         assert first["resources"] == [arn]
@@ -118,14 +119,15 @@ def test_story_events_admin_cli_and_webhook(client, admin, pcentral):
         assert detail["catalog"] == CATALOG
         ci = detail["connectionInvitation"]
         assert (ci["id"], ci["arn"], ci["connectionType"]) == (inv, arn, "OpportunityCollaboration")
-        assert (ci["senderProfileId"], ci["receiverProfileId"]) == (pa, pb)
+        assert ci["senderProfileId"] == pa and "receiverProfileId" not in ci
         assert ci["senderCompanyName"] == "Alpha Legal" and ci["inviterEmail"] == "ana@example.com"
         assert a not in json.dumps(first), "the receiver never learns the sender's account id"
         expired = seen_by_a[-1]["event"]
         assert expired["detail"]["connectionInvitation"]["id"] == expiring
-        assert expired["time"] == expired["detail"]["connectionInvitation"]["expiresAt"]
+        assert expired["detail"]["connectionInvitation"]["receiverProfileId"] == pb
         cancelled = seen_by_a[2]["event"]["detail"]["connection"]
         assert cancelled["id"] == connection["Id"] and cancelled["canceledBy"] == b
+        assert cancelled["arn"] == connection["Arn"]
         seqs = [e["seq"] for e in seen_by_a]
         assert seqs == sorted(seqs)
         after = events(admin, account=a, after=seqs[1])
@@ -164,3 +166,128 @@ def test_story_events_admin_cli_and_webhook(client, admin, pcentral):
     finally:
         change_settings(admin, events_webhook_url="")
         hook.close()
+
+
+# The member names of each event's documented example, from the events page of the API reference,
+# https://docs.aws.amazon.com/partner-central/latest/APIReference/account-api-events.html
+# (the developer guide's https://docs.aws.amazon.com/partner-central/latest/developer-guide/account-api-events.html
+# shows the same examples). A dict is an object of members; None is any other value.
+ENVELOPE = {"version": None, "id": None, "detail-type": None, "source": None, "time": None, "region": None,
+            "account": None, "resources": None}
+
+
+def documented(detail, envelope=ENVELOPE):
+    return {**envelope, "detail": detail}
+
+
+DOCUMENTED = {
+    "Partner Connection Invitation Received": documented({"catalog": None, "connectionInvitation": {
+        "arn": None, "id": None, "connectionType": None, "inviterEmail": None, "invitationMessage": None,
+        "senderCompanyName": None, "senderProfileId": None, "expiresAt": None}}),
+    "Partner Connection Invitation Accepted": documented({
+        "catalog": None,
+        "connectionInvitation": {"arn": None, "id": None, "connectionType": None},
+        "connection": {"arn": None, "id": None, "Participant1AccountId": None, "Participant2AccountId": None,
+                       "status": None}}),
+    "Partner Connection Invitation Rejected": documented({"catalog": None, "connectionInvitation": {
+        "arn": None, "id": None, "connectionType": None, "invitationMessage": None, "receiverProfileId": None}}),
+    "Partner Connection Cancelled": documented({"catalog": None, "connection": {
+        "arn": None, "id": None, "connectionType": None, "canceledBy": None}}),
+    "Partner Connection Invitation Cancelled": documented({"catalog": None, "connectionInvitation": {
+        "arn": None, "id": None, "connectionType": None, "invitationMessage": None, "senderProfileId": None}}),
+    # The Expired example has no `account`.
+    "Partner Connection Invitation Expired": documented({"catalog": None, "connectionInvitation": {
+        "arn": None, "id": None, "connectionType": None, "inviterEmail": None, "invitationMessage": None,
+        "senderProfileId": None, "receiverProfileId": None}},
+        envelope={k: v for k, v in ENVELOPE.items() if k != "account"}),
+}
+# Where pcentral adds to an example (docs/compat.md#events): EventBridge names the receiving account in
+# every event, and Expired goes to two accounts, so it keeps `account`.
+ADDED = {"Partner Connection Invitation Expired": {"account": None}}
+
+
+def names(value):
+    """The member names of a JSON value, nested like DOCUMENTED."""
+    if isinstance(value, dict):
+        return {k: names(v) for k, v in value.items()}
+    return None
+
+
+def test_each_event_has_the_members_of_its_documented_example(client, admin):
+    """All six events, with every optional member present, and the sender's client in another region."""
+    a, b = new_account(), new_account()
+    published_partner(client, a, "Gamma")
+    pb = published_partner(client, b, "Delta")
+    sender = client(a, region="eu-west-1")
+
+    def invite_b(kind):
+        receiver = pb if kind == OC else b
+        return sender.create_connection_invitation(
+            Catalog=CATALOG, ConnectionType=kind, Email="ana@example.com", Message="Let's co-sell",
+            Name="Ana Lee", ReceiverIdentifier=receiver)["Id"]
+
+    accepted = invite_b(OC)
+    connection = client(b).accept_connection_invitation(Catalog=CATALOG, Identifier=accepted)["Connection"]
+    client(b).cancel_connection(Catalog=CATALOG, Identifier=connection["Id"], ConnectionType=OC, Reason="")
+    rejected = invite_b(SUB)
+    client(b).reject_connection_invitation(Catalog=CATALOG, Identifier=rejected)
+    cancelled = invite_b(SUB)
+    sender.cancel_connection_invitation(Catalog=CATALOG, Identifier=cancelled)
+    expiring = invite_b(OC)
+    advance_clock(admin, "31d")
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline and len(
+            [e for e in events(admin, account=b) if e["event"]["detail-type"].endswith("Expired")]) < 1:
+        time.sleep(0.1)
+
+    recorded = [(e["event"]["account"], e["event"]) for e in events(admin, account=a) + events(admin, account=b)]
+    by_type = {}
+    for account, event in recorded:
+        by_type.setdefault(event["detail-type"], []).append(account)
+    assert by_type == {
+        "Partner Connection Invitation Received": [b, b, b, b],
+        "Partner Connection Invitation Accepted": [a, b],
+        "Partner Connection Cancelled": [a],
+        "Partner Connection Invitation Rejected": [a],
+        "Partner Connection Invitation Cancelled": [b],
+        "Partner Connection Invitation Expired": [a, b],
+    }, by_type
+
+    for _, event in recorded:
+        kind = event["detail-type"]
+        want = {**DOCUMENTED[kind], **ADDED.get(kind, {})}
+        assert names(event) == want, f"{kind}: {json.dumps(event)}"
+        assert event["version"] == "1" and event["region"] == "us-east-1", event
+        assert event["detail"]["catalog"] == CATALOG
+
+    accepted_event = next(e for _, e in recorded if e["detail-type"].endswith("Accepted"))
+    assert accepted_event["resources"] == [accepted_event["detail"]["connectionInvitation"]["arn"],
+                                           accepted_event["detail"]["connection"]["arn"]]
+    c = accepted_event["detail"]["connection"]
+    assert (c["id"], c["Participant1AccountId"], c["Participant2AccountId"], c["status"]) == (
+        connection["Id"], a, b, "ACTIVE")
+    cancelled_event = next(e for _, e in recorded if e["detail-type"] == "Partner Connection Cancelled")
+    assert cancelled_event["detail"]["connection"]["canceledBy"] == b
+    assert cancelled_event["detail"]["connection"]["connectionType"] == "OpportunityCollaboration"
+    rejected_event = next(e for _, e in recorded if e["detail-type"].endswith("Rejected"))
+    assert rejected_event["detail"]["connectionInvitation"]["receiverProfileId"] == pb
+    expired_event = next(e for _, e in recorded if e["detail-type"].endswith("Expired"))
+    assert expired_event["detail"]["connectionInvitation"]["id"] == expiring
+
+
+def test_accepted_names_this_invitations_sender_first(client, admin):
+    """B joins, as sender, the live connection A made: Participant1AccountId is B."""
+    a, b = new_account(), new_account()
+    published_partner(client, a, "Epsilon")
+    pb = published_partner(client, b, "Zeta")
+    first = invite(client, a, OC, pb)
+    connection = client(b).accept_connection_invitation(Catalog=CATALOG, Identifier=first)["Connection"]
+    second = invite(client, b, SUB, a)
+    joined = client(a).accept_connection_invitation(Catalog=CATALOG, Identifier=second)["Connection"]
+    assert joined["Id"] == connection["Id"]
+    accepted = [e["event"] for e in events(admin, type=PREFIX + "Invitation Accepted")
+                if e["event"]["detail"]["connectionInvitation"]["id"] == second]
+    assert [e["account"] for e in accepted] == [b, a], "the sender first"
+    for event in accepted:
+        c = event["detail"]["connection"]
+        assert (c["Participant1AccountId"], c["Participant2AccountId"]) == (b, a), event

@@ -1,17 +1,21 @@
-"""Every input constraint of the pinned botocore model is enforced by the server.
+"""Every input constraint of the pinned botocore model, and of the Smithy traits botocore drops
+(crates/model/smithy-extra.json), is enforced by the server.
 
 For each operation, a valid baseline input is generated from the model's shapes (every member,
 nested structures included), sent as a signed raw request, and must pass validation. Then, for
 each constraint (required, min/max length, pattern, enum, range, list min/max, union with zero or
-two members), the baseline is sent again with exactly that constraint violated, and the answer
-must be ValidationException REQUEST_VALIDATION_FAILED naming that member (dotted path) with the
-code docs/behaviour.md#validation gives. Operations that still answer 501
-NotImplementedException (before validation) are reported as not applicable.
+two members, and Smithy's uniqueItems), the baseline is sent again with exactly that constraint
+violated, and the answer must be ValidationException REQUEST_VALIDATION_FAILED naming that member
+(dotted path) with the code docs/behaviour.md#validation gives. Operations that still answer 501
+NotImplementedException (before validation) are reported as not applicable. Smithy's defaults are
+checked by leaving the member out.
 """
 
 import copy
+import json
 import re
 import uuid
+from pathlib import Path
 
 import botocore.loaders
 import pytest
@@ -76,7 +80,14 @@ CODES = {
     "list_max": "TOO_MANY_VALUES",
     "union_zero": "INVALID_VALUE",
     "union_two": "INVALID_VALUE",
+    "unique_items": "DUPLICATE_VALUE",
 }
+
+SMITHY_EXTRA = Path(__file__).resolve().parents[3] / "crates" / "model" / "smithy-extra.json"
+
+
+def load_extra():
+    return json.loads(SMITHY_EXTRA.read_text())
 
 
 def load_model():
@@ -88,8 +99,9 @@ def fullmatch(pattern, text):
 
 
 class Generator:
-    def __init__(self, model):
+    def __init__(self, model, extra=None):
         self.shapes = model["shapes"]
+        self.extra_shapes = (extra or {}).get("shapes", {})
 
     def shape(self, name):
         return self.shapes[name]
@@ -180,6 +192,8 @@ class Generator:
                 n = s["max"] + 1
                 items = [self.value(item, path_name(path), variant=i) for i in range(n)]
                 out.append(("list_max", path, setter(path, items)))
+            if self.extra_shapes.get(shape_name, {}).get("uniqueItems"):
+                out.append(("unique_items", path, setter(path, [value[0], value[0]])))
             out.extend(self.constraints(item, path + [0], value[0]))
         elif t == "structure":
             members = s.get("members", {})
@@ -251,9 +265,19 @@ def test_pattern_samples_are_valid():
             assert s.get("min", 0) <= len(sample) <= s.get("max", 10**9), f"{name}: {sample!r} length"
 
 
-def test_every_input_constraint_is_enforced(raw, capsys):
+@pytest.fixture
+def sandbox_tags_allowed(admin):
+    """The baseline of CreatePartner gives Tags in catalog Sandbox, which the operation refuses
+    unless `sandbox_allow_tags` is on (docs/behaviour.md#partners); the model allows them."""
+    status, body = admin("POST", "/_pcentral/settings", {"sandbox_allow_tags": True})
+    assert status == 200, body
+    yield
+    admin("POST", "/_pcentral/settings", {"sandbox_allow_tags": False})
+
+
+def test_every_input_constraint_is_enforced(raw, capsys, sandbox_tags_allowed):
     model = load_model()
-    gen = Generator(model)
+    gen = Generator(model, load_extra())
     checked = enforced = 0
     not_applicable = []
     failures = []
@@ -297,3 +321,60 @@ def test_every_input_constraint_is_enforced(raw, capsys):
     assert not failures, summary + "\n" + "\n".join(failures[:60])
     assert checked > 0
     assert checked == enforced, summary
+
+
+def test_smithy_extra_names_shapes_and_members_of_the_model():
+    model = load_model()
+    extra = load_extra()
+    for name, traits in extra["shapes"].items():
+        assert name in model["shapes"], name
+        if traits.get("uniqueItems"):
+            assert model["shapes"][name]["type"] == "list", name
+    for name in extra["members"]:
+        structure, member = name.split(".")
+        assert member in model["shapes"][structure]["members"], name
+
+
+def test_smithy_defaults_apply_when_the_member_is_absent(raw):
+    """MaxResults defaults to 20: with 21 items, a listing without it answers 20 and a NextToken."""
+    model = load_model()
+    defaults = {name: traits["default"] for name, traits in load_extra()["members"].items() if "default" in traits}
+    assert set(defaults) == {"ListConnectionInvitationsRequest.MaxResults", "ListConnectionsRequest.MaxResults"}, \
+        "a new default needs a case here"
+    sender = new_account()
+    partner = raw("CreatePartner", {
+        "Catalog": "Sandbox", "LegalName": f"Defaults {sender}", "PrimarySolutionType": "SOFTWARE_PRODUCTS",
+        "AllianceLeadContact": {"FirstName": "Ana", "LastName": "Lee", "Email": "ana@example.com",
+                                "BusinessTitle": "Lead"},
+        "EmailVerificationCode": "123456"}, account=sender)
+    assert partner.status == 200, partner
+    task = raw("StartProfileUpdateTask", {"Catalog": "Sandbox", "Identifier": partner.json["Id"], "TaskDetails": {
+        "DisplayName": "Defaults", "Description": "About", "WebsiteUrl": "https://example.com",
+        "LogoUrl": "https://example.com/logo.png", "PrimarySolutionType": "SOFTWARE_PRODUCTS",
+        "IndustrySegments": ["OTHER"], "TranslationSourceLocale": "en-US"}}, account=sender)
+    assert task.status == 200, task
+    most = max(defaults.values())
+    for _ in range(most + 1):
+        receiver = new_account()
+        sent = raw("CreateConnectionInvitation", {
+            "Catalog": "Sandbox", "ClientToken": str(uuid.uuid4()), "ConnectionType": "SUBSIDIARY",
+            "Email": "ana@example.com", "Message": "Hello", "Name": "Ana", "ReceiverIdentifier": receiver},
+            account=sender)
+        assert sent.status == 200, sent
+        accepted = raw("AcceptConnectionInvitation", {
+            "Catalog": "Sandbox", "ClientToken": str(uuid.uuid4()), "Identifier": sent.json["Id"]}, account=receiver)
+        assert accepted.status == 200, accepted
+    for name, default in defaults.items():
+        structure, member = name.split(".")
+        op_name = next(op for op, o in model["operations"].items() if o["input"]["shape"] == structure)
+        output = model["shapes"][model["operations"][op_name]["output"]["shape"]]["members"]
+        items = next(m for m, ref in output.items() if model["shapes"][ref["shape"]]["type"] == "list")
+        resp = raw(op_name, {"Catalog": "Sandbox"}, account=sender)
+        assert resp.status == 200, resp
+        assert len(resp.json[items]) == default and resp.json.get("NextToken"), f"{name}: {resp}"
+        explicit = raw(op_name, {"Catalog": "Sandbox", member: default}, account=sender)
+        assert explicit.json[items] == resp.json[items], name
+
+
+def new_account():
+    return str(uuid.uuid4().int % 900000000000 + 100000000000)

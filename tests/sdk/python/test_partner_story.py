@@ -463,11 +463,33 @@ def test_concurrent_registrations(server, client):
     assert oks and all(o["Id"] == listed[0]["Id"] for o in oks), results
 
 
-def test_tags_on_create_accepted_in_sandbox(client):
+def test_tags_on_create_refused_in_sandbox(client, admin):
+    """The Sandbox testing guide says tags are not used there (docs/compat.md#partners-and-profiles)."""
     c = client(new_account())
-    p = create_partner(c, Tags=[{"Key": "team", "Value": "alliances"}, {"Key": "empty", "Value": ""}])
-    assert PARTNER_ID_RE.match(p["Id"])
-    assert strip(c.get_partner(Catalog="Sandbox", Identifier=p["Id"]))["Id"] == p["Id"]
+    tags = [{"Key": "team", "Value": "alliances"}, {"Key": "empty", "Value": ""}]
+    resp = expect_error(create_partner, "ValidationException", "REQUEST_VALIDATION_FAILED", 400, client=c, Tags=tags)
+    assert field_errors(resp["ErrorDetails"]) == [("Tags", "INVALID_VALUE")]
+    message = resp["ErrorDetails"][0]["FieldValidationError"]["Message"]
+    assert "Tags" in message and "Sandbox" in message, message
+    assert strip(c.list_partners(Catalog="Sandbox"))["PartnerSummaryList"] == []
+    # The same tags in catalog AWS are ordinary tags.
+    email = unique_email("aws-tags")
+    c.send_email_verification_code(Catalog="AWS", Email=email)
+    aws = _aws_create(c, email, latest_code(admin, email), Tags=tags)
+    assert strip(c.list_tags_for_resource(ResourceArn=aws["Arn"]))["Tags"] == tags
+
+
+def test_sandbox_allow_tags_restores_tags_on_create(client, admin):
+    status, body = admin("POST", "/_pcentral/settings", {"sandbox_allow_tags": True})
+    assert status == 200, body
+    try:
+        c = client(new_account())
+        tags = [{"Key": "team", "Value": "alliances"}, {"Key": "empty", "Value": ""}]
+        p = create_partner(c, Tags=tags)
+        assert PARTNER_ID_RE.match(p["Id"])
+        assert strip(c.list_tags_for_resource(ResourceArn=p["Arn"]))["Tags"] == tags
+    finally:
+        admin("POST", "/_pcentral/settings", {"sandbox_allow_tags": False})
 
 
 def test_failed_create_does_not_consume_the_code(client, admin):

@@ -289,7 +289,51 @@ def test_validation_case(raw, admin, subject, operation, params, expected):
     assert r.json.get("Reason") == "REQUEST_VALIDATION_FAILED", r
     assert (r.header("x-amzn-ErrorType") or "").split("#")[-1].split(":")[0] == "ValidationException", r
     assert field_errors(r.json.get("ErrorDetails")) == expected
+    assert_message_names_every_field(r.json)
     assert snapshot(c, p, admin) == before
+
+
+def assert_message_names_every_field(body):
+    """Message says, for every failing field, its name and why: each FieldValidationError's own
+    Message names its field, and the exception's Message carries each of them."""
+    for item in body["ErrorDetails"]:
+        fe = item["FieldValidationError"]
+        assert fe["Name"] in fe["Message"], fe
+        assert fe["Message"] in body["Message"], (fe, body["Message"])
+
+
+def test_message_names_the_field_and_why(raw):
+    r = raw("ListPartners", {"Catalog": "Prod", "NextToken": ""}, account=new_account())
+    assert r.json["Message"] == (
+        "Catalog must be one of: AWS, Sandbox; NextToken must be between 1 and 2048 characters long"), r
+
+
+def test_operation_field_errors_name_their_field(client, admin):
+    """Field errors decided by an operation (after the model's checks) follow the same rule."""
+    c = client(new_account())
+    p = create_partner(c)
+    arn = p["Arn"]
+    cases = [
+        (c.tag_resource, {"ResourceArn": arn, "Tags": [{"Key": "aws:team", "Value": "x"}]}, "Tags[0].Key"),
+        (c.tag_resource, {"ResourceArn": arn.replace("/partner/", "/"), "Tags": [{"Key": "k", "Value": "v"}]},
+         "ResourceArn"),
+        (c.put_alliance_lead_contact, {"Catalog": "Sandbox", "Identifier": p["Id"], "AllianceLeadContact": {
+            "FirstName": "Bo", "LastName": "Li", "Email": "new-lead@example.com", "BusinessTitle": "CEO"}},
+         "EmailVerificationCode"),
+        (c.list_partners, {"Catalog": "Sandbox", "NextToken": "abc"}, "NextToken"),
+        (c.list_connections, {"Catalog": "Sandbox", "ConnectionType": "RESELLER"}, "ConnectionType"),
+        (c.list_connections, {"Catalog": "Sandbox", "NextToken": "abc.def"}, "NextToken"),
+        (create_partner, {"client": client(new_account()), "Tags": [{"Key": "k", "Value": "v"}]}, "Tags"),
+        (create_partner, {"client": c, "catalog": "AWS", "email": "x@example.com", "code": "000000"},
+         "EmailVerificationCode"),
+    ]
+    c.tag_resource(ResourceArn=arn, Tags=[{"Key": f"k{i}", "Value": "v"} for i in range(200)])
+    cases.append((c.tag_resource, {"ResourceArn": arn, "Tags": [{"Key": "one-more", "Value": "v"}]}, "Tags"))
+    for fn, kwargs, name in cases:
+        resp = expect_error(fn, "ValidationException", "REQUEST_VALIDATION_FAILED", 400, **kwargs)
+        fields = resp["ErrorDetails"]
+        assert [f["FieldValidationError"]["Name"] for f in fields] == [name], resp
+        assert_message_names_every_field({"Message": resp["Error"]["Message"], "ErrorDetails": fields})
 
 
 def test_boto3_exposes_error_details(client, subject):
