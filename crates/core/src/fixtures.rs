@@ -77,6 +77,45 @@ pub struct Fixture {
     pub email_codes: Option<Vec<EmailCode>>,
 }
 
+impl Fixture {
+    /// How many records of each kind the fixture holds, under the fixture's
+    /// own list names, every list included (the destructuring makes a list
+    /// added to [`Fixture`] fail to compile until it is counted here).
+    pub fn counts(&self) -> Vec<(&'static str, usize)> {
+        let Fixture {
+            version: _,
+            clock_offset_ms: _,
+            settings: _,
+            accounts,
+            partners,
+            profile_tasks,
+            connection_preferences,
+            invitations,
+            connections,
+            verifications,
+            qualifications_tasks,
+            qualifications_associations,
+            qualifications_groups,
+            credentials,
+            email_codes,
+        } = self;
+        vec![
+            ("accounts", accounts.len()),
+            ("partners", partners.len()),
+            ("profile_tasks", profile_tasks.len()),
+            ("connection_preferences", connection_preferences.len()),
+            ("invitations", invitations.len()),
+            ("connections", connections.len()),
+            ("verifications", verifications.len()),
+            ("qualifications_tasks", qualifications_tasks.len()),
+            ("qualifications_associations", qualifications_associations.len()),
+            ("qualifications_groups", qualifications_groups.len()),
+            ("credentials", credentials.as_ref().map_or(0, Vec::len)),
+            ("email_codes", email_codes.as_ref().map_or(0, Vec::len)),
+        ]
+    }
+}
+
 /// The fixture of everything stored. `decrypt` opens a stored secret; `now`
 /// (service time) decides which email codes are live.
 pub fn export(
@@ -345,4 +384,38 @@ pub fn seed(tx: &mut dyn Tx, fixture: &Fixture, encrypt: &dyn Fn(&str) -> String
     }
     tx.put_service_state(&state)?;
     Ok(())
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_name_every_list_of_the_fixture_format() {
+        let empty = Fixture {
+            version: FIXTURE_VERSION,
+            clock_offset_ms: None,
+            settings: None,
+            accounts: vec![],
+            partners: vec![],
+            profile_tasks: vec![],
+            connection_preferences: vec![],
+            invitations: vec![],
+            connections: vec![],
+            verifications: vec![],
+            qualifications_tasks: vec![],
+            qualifications_associations: vec![],
+            qualifications_groups: vec![],
+            credentials: Some(vec![]),
+            email_codes: Some(vec![]),
+        };
+        let doc = serde_json::to_value(&empty).unwrap();
+        let mut lists: Vec<&str> =
+            doc.as_object().unwrap().iter().filter(|(_, v)| v.is_array()).map(|(k, _)| k.as_str()).collect();
+        let mut counted: Vec<&str> = empty.counts().into_iter().map(|(name, _)| name).collect();
+        lists.sort_unstable();
+        counted.sort_unstable();
+        assert_eq!(counted, lists);
+    }
 }
