@@ -121,6 +121,7 @@ class Server:
         self._data_dir = None
         self.log_path = None
         self._proc = None
+        self._reader = None
         self._endpoint = None
         self._clients = {}
         self._session = None
@@ -162,7 +163,8 @@ class Server:
                     ready.set()
             ready.set()  # stdout closed: the server has stopped
 
-        threading.Thread(target=read_stdout, name="pcentral-stdout", daemon=True).start()
+        self._reader = threading.Thread(target=read_stdout, name="pcentral-stdout", daemon=True)
+        self._reader.start()
         if not ready.wait(self.startup_timeout) or not found:
             self.stop()
             raise RuntimeError(f"pcentral did not start within {self.startup_timeout}s:\n{self.log_tail()}")
@@ -180,6 +182,11 @@ class Server:
             except subprocess.TimeoutExpired:
                 proc.kill()
                 proc.wait(timeout=10)
+        if self._reader is not None:
+            self._reader.join(timeout=5)  # stdout ends with the process
+            self._reader = None
+        if proc is not None and proc.stdout is not None:
+            proc.stdout.close()
         self._clients.clear()
         if self._tmp is not None:
             self._tmp.cleanup()

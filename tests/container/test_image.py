@@ -72,7 +72,9 @@ def unpacked(podman, tmp_path_factory):
         config = json.load(tar.extractfile(manifest["Config"]))
         for layer in manifest["Layers"]:
             with tarfile.open(fileobj=tar.extractfile(layer)) as layer_tar:
-                layer_tar.extractall(rootfs, filter="tar")
+                # The "tar" filter keeps modes; Pythons before 3.11.4 have no filters.
+                options = {"filter": "tar"} if hasattr(tarfile, "tar_filter") else {}
+                layer_tar.extractall(rootfs, **options)
     return config, rootfs
 
 

@@ -24,7 +24,15 @@ fi
 
 rm -f "$WHEELS"/pcentral-*.whl
 # The dev profile: cargo finds the binary scripts/test built up to date and only packs it.
-(cd "$REPO" && "$TOOLS/bin/maturin" build --profile dev --locked --out "$WHEELS")
+# With PCENTRAL_WHEEL_REUSE_BUILD=1 (scripts/test sets it) compiling anything is an error:
+# it would be a second Rust build in CI.
+build_log="$(mktemp)"
+trap 'rm -f "$build_log"' EXIT
+(cd "$REPO" && "$TOOLS/bin/maturin" build --profile dev --locked --out "$WHEELS") 2>&1 | tee "$build_log"
+if [ "${PCENTRAL_WHEEL_REUSE_BUILD:-}" = 1 ] && grep -q '^ *Compiling ' "$build_log"; then
+    echo "wheel/run.sh: maturin compiled Rust code instead of reusing the build phase's binary" >&2
+    exit 1
+fi
 wheel=("$WHEELS"/pcentral-*.whl)
 [ "${#wheel[@]}" = 1 ] && [ -f "${wheel[0]}" ] || { echo "wheel/run.sh: expected one wheel in $WHEELS" >&2; exit 1; }
 
