@@ -168,12 +168,14 @@ pub struct ConnectionQuery {
 /// stay), `account` to the records the account owns or takes part in (email
 /// codes and the outbox stay: they belong to addresses). `everything` also
 /// deletes registered credentials and accounts, and resets settings, fault
-/// rules and the service clock.
+/// rules and the service clock; with `keep_clock`, the clock stays where it is.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ResetScope {
     pub account: Option<AccountId>,
     pub catalog: Option<Catalog>,
     pub everything: bool,
+    /// With `everything`: keep the service clock's offset.
+    pub keep_clock: bool,
 }
 
 /// The qualifications records that involve some accounts (see [`Tx::qualifications_of`]).

@@ -100,6 +100,65 @@ impl From<Failure> for AdminError {
 
 type Answer = Result<AdminBody, AdminError>;
 
+/// One admin endpoint, as `GET /_pcentral/` lists it.
+pub struct Endpoint {
+    pub method: &'static str,
+    /// The path; `{name}` stands for a part the caller fills in, `?…` for optional query parameters.
+    pub path: &'static str,
+    /// The CLI command that calls it, if any.
+    pub cli: Option<&'static str>,
+    pub description: &'static str,
+}
+
+const fn endpoint(
+    method: &'static str,
+    path: &'static str,
+    cli: Option<&'static str>,
+    description: &'static str,
+) -> Endpoint {
+    Endpoint { method, path, cli, description }
+}
+
+/// Every admin endpoint, in the README's order (`GET /_pcentral/` answers this list).
+#[rustfmt::skip]
+pub const ENDPOINTS: &[Endpoint] = &[
+    endpoint("GET", "/_pcentral/", None, "this list of admin endpoints"),
+    endpoint("GET", "/_pcentral/health", Some("pcentral health"), "liveness and readiness, version, backend, credentials rule"),
+    endpoint("GET", "/_pcentral/clock", Some("pcentral clock show"), "service time and its offset from the wall clock"),
+    endpoint("POST", "/_pcentral/clock/advance", Some("pcentral clock advance"), "move service time forward"),
+    endpoint("POST", "/_pcentral/clock/set", Some("pcentral clock set"), "jump forward to a time"),
+    endpoint("GET", "/_pcentral/outbox?address", Some("pcentral outbox list"), "verification codes sent"),
+    endpoint("GET", "/_pcentral/events?account&type&after", Some("pcentral events list"), "recorded events with their delivery state"),
+    endpoint("POST", "/_pcentral/credentials", Some("pcentral credentials create"), "register a key pair"),
+    endpoint("GET", "/_pcentral/credentials", Some("pcentral credentials list"), "registered key ids"),
+    endpoint("GET", "/_pcentral/settings", Some("pcentral settings show"), "settings in force"),
+    endpoint("POST", "/_pcentral/settings", Some("pcentral settings set"), "change settings"),
+    endpoint("GET", "/_pcentral/faults", Some("pcentral faults list"), "fault-injection rules in force"),
+    endpoint("POST", "/_pcentral/faults", Some("pcentral faults add"), "add a fault rule"),
+    endpoint("DELETE", "/_pcentral/faults/{id}", Some("pcentral faults remove"), "remove one fault rule"),
+    endpoint("DELETE", "/_pcentral/faults", Some("pcentral faults clear"), "remove every fault rule"),
+    endpoint("POST", "/_pcentral/verification", Some("pcentral verification force"), "force a verification outcome"),
+    endpoint("GET", "/_pcentral/verification/complete/{token}", None, "the registrant completion URL"),
+    endpoint("POST", "/_pcentral/profile-tasks/force", Some("pcentral tasks force-profile"), "hold or end a profile update task"),
+    endpoint("POST", "/_pcentral/qualifications-tasks/force", Some("pcentral tasks force-qualifications"), "hold or complete a qualifications task"),
+    endpoint("POST", "/_pcentral/accounts", Some("pcentral accounts create"), "configure how an account appears"),
+    endpoint("GET", "/_pcentral/accounts", Some("pcentral accounts list"), "configured accounts"),
+    endpoint("DELETE", "/_pcentral/accounts/{account}", Some("pcentral accounts delete"), "remove an account's configuration"),
+    endpoint("POST", "/_pcentral/reset", Some("pcentral reset"), "delete data"),
+    endpoint("GET", "/_pcentral/export?include_secrets", Some("pcentral export"), "every stored record as a JSON fixture"),
+    endpoint("POST", "/_pcentral/seed", Some("pcentral seed"), "load a fixture in one transaction"),
+    endpoint("GET", "/_pcentral/requests?limit", Some("pcentral requests list"), "this node's recent API requests"),
+    endpoint("GET", "/_pcentral/metrics", Some("pcentral metrics show"), "this node's metrics (Prometheus text)"),
+];
+
+fn endpoint_list() -> Value {
+    let list: Vec<Value> = ENDPOINTS
+        .iter()
+        .map(|e| json!({"method": e.method, "path": e.path, "cli": e.cli, "description": e.description}))
+        .collect();
+    json!({ "endpoints": list })
+}
+
 fn json_answer(value: Value) -> Answer {
     Ok(AdminBody::Json(value))
 }
@@ -120,6 +179,7 @@ pub fn handle(state: &AppState, method: &str, path: &str, query: &str, body: &[u
     let store = state.store.as_ref();
     let route = path.trim_end_matches('/');
     match (method, route) {
+        ("GET", "/_pcentral") => json_answer(endpoint_list()),
         ("GET", "/_pcentral/health") => health(state),
         ("GET", "/_pcentral/clock") => json_answer(clock_view(read(store, |tx| clock::show(tx, wall_ms()))?)),
         ("POST", "/_pcentral/clock/advance") => {
@@ -457,14 +517,26 @@ fn reset(state: &AppState, input: &Value) -> Answer {
         catalog: Option<Catalog>,
         #[serde(default)]
         everything: bool,
+        #[serde(default)]
+        keep_clock: bool,
     }
-    let r: Reset = command(input, r#"{} or {"account"?, "catalog"?} or {"everything": true}"#)?;
+    let r: Reset = command(input, r#"{} or {"account"?, "catalog"?} or {"everything": true, "keep_clock"?: true}"#)?;
     if r.everything && (r.account.is_some() || r.catalog.is_some()) {
         return Err(AdminError::BadRequest("\"everything\" cannot be combined with \"account\" or \"catalog\"".into()));
     }
-    let scope = ResetScope { account: r.account, catalog: r.catalog, everything: r.everything };
+    if r.keep_clock && !r.everything {
+        return Err(AdminError::BadRequest(
+            "\"keep_clock\" goes with \"everything\" (the other scopes never touch the clock)".into(),
+        ));
+    }
+    let scope =
+        ResetScope { account: r.account, catalog: r.catalog, everything: r.everything, keep_clock: r.keep_clock };
     write(state.store.as_ref(), |tx| Ok(tx.reset(&scope)?))?;
-    json_answer(json!({"reset": {"account": scope.account, "catalog": scope.catalog, "everything": scope.everything}}))
+    let mut answer = json!({"account": scope.account, "catalog": scope.catalog, "everything": scope.everything});
+    if scope.keep_clock {
+        answer["keep_clock"] = json!(true);
+    }
+    json_answer(json!({ "reset": answer }))
 }
 
 /// `GET /_pcentral/export[?include_secrets=true]`: whether the query asks for secrets.

@@ -1,7 +1,6 @@
 //! What every request handler shares: the store, the credential rule, the
 //! settings the server started with, and the admin access rule.
 
-use std::path::Path;
 use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -9,7 +8,7 @@ use pcentral_core::{Ids, Settings, Store};
 use pcentral_model::IdSuffix;
 use rand::Rng;
 
-use crate::credentials::{CredentialRule, ServerKey};
+use crate::credentials::CredentialRule;
 
 pub struct AppState {
     pub store: Arc<dyn Store>,
@@ -20,24 +19,6 @@ pub struct AppState {
     pub admin_token: Option<String>,
     /// This node's recent requests and metrics (in memory, per node).
     pub observe: crate::observe::Observer,
-}
-
-impl AppState {
-    /// The state `pcentral serve --data-dir <data_dir>` makes on loopback with
-    /// default settings: SQLite in `data_dir`, the server key file there, and
-    /// the local credentials convention on. For tests that run the server in
-    /// process (serve it with [`crate::http::serve`]).
-    pub fn local(data_dir: &Path) -> Result<AppState, String> {
-        let store = pcentral_store::SqliteStore::open(data_dir).map_err(|e| format!("data-dir: {e}"))?;
-        let key = ServerKey::load_or_create(data_dir).map_err(|e| format!("server-key: {e}"))?;
-        Ok(AppState {
-            store: Arc::new(store),
-            credentials: CredentialRule { local_convention: true, key },
-            settings: Settings::default(),
-            admin_token: None,
-            observe: crate::observe::Observer::default(),
-        })
-    }
 }
 
 /// Wall-clock time in milliseconds since the Unix epoch.

@@ -1,15 +1,14 @@
-//! The `pcentral` command line: `serve`, and one subcommand per admin
-//! endpoint (`clock`, `outbox`, `credentials`, `settings`, `faults`), which call a
-//! running server over HTTP and print its JSON answer.
+//! The `pcentral` command line: `serve`, `health`, and one subcommand per
+//! admin endpoint (`clock`, `outbox`, `credentials`, `settings`, `faults`, …),
+//! which call a running server over HTTP and print its JSON answer.
 
+use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use serde_json::{json, Value};
 
-use crate::app::AppState;
-use crate::credentials::{CredentialRule, ServerKey};
 use crate::settings::{LogFormat, Start};
 
 #[derive(Parser)]
@@ -21,8 +20,13 @@ pub struct Cli {
 
 #[derive(Subcommand)]
 pub enum Command {
-    /// Run the server.
+    /// Run the server; prints `pcentral listening on http://ADDRESS:PORT` once it answers.
     Serve(ServeArgs),
+    /// Check that a server is up and its store answers: exit status 0 when ready, 1 otherwise.
+    Health {
+        #[command(flatten)]
+        admin: AdminArgs,
+    },
     /// Configure accounts: display names and seller profiles (shared by every node).
     Accounts {
         #[command(subcommand)]
@@ -41,6 +45,9 @@ pub enum Command {
         /// Also registered credentials, accounts, settings, fault rules and the clock.
         #[arg(long, conflicts_with_all = ["account", "catalog"])]
         everything: bool,
+        /// With --everything: leave the service clock where it is.
+        #[arg(long, requires = "everything")]
+        keep_clock: bool,
         #[command(flatten)]
         admin: AdminArgs,
     },
@@ -54,6 +61,7 @@ pub enum Command {
     },
     /// Load a JSON fixture (the format `export` writes) into the running server.
     Seed {
+        /// The fixture file (JSON).
         file: PathBuf,
         #[command(flatten)]
         admin: AdminArgs,
@@ -137,6 +145,7 @@ pub enum TasksAction {
         /// The partner id (`Id` in the StartProfileUpdateTask answer).
         #[arg(long)]
         partner_id: String,
+        /// The task id (`TaskId` in the StartProfileUpdateTask answer).
         #[arg(long)]
         task_id: String,
         /// IN_PROGRESS holds the task; SUCCEEDED or FAILED end it now.
@@ -151,24 +160,37 @@ pub enum TasksAction {
     },
     /// Hold an IN_PROGRESS qualifications task, or complete it now.
     ForceQualifications {
+        /// The task's catalog: AWS or Sandbox.
         #[arg(long)]
         catalog: String,
+        /// The task id (`TaskId` in the Start…Task answer): `pqatask-…` or `pqdtask-…`.
         #[arg(long)]
         task_id: String,
+        /// `hold` keeps the task IN_PROGRESS; `complete` ends it now.
         #[arg(long, value_parser = ["complete", "hold"])]
         action: String,
     },
 }
 
+/// The options every command but `serve` takes: which server to talk to.
 #[derive(Args)]
 pub struct AdminArgs {
     /// URL of the running server.
-    #[arg(long, env = "PCENTRAL_ENDPOINT", default_value = "http://127.0.0.1:4599", global = true)]
+    #[arg(
+        long,
+        env = "PCENTRAL_ENDPOINT",
+        default_value = "http://127.0.0.1:4599",
+        global = true,
+        help_heading = GLOBAL_OPTIONS
+    )]
     pub endpoint: String,
     /// Admin token, needed when the server is not on this machine.
-    #[arg(long, env = "PCENTRAL_ADMIN_TOKEN", global = true)]
+    #[arg(long, env = "PCENTRAL_ADMIN_TOKEN", global = true, hide_env_values = true, help_heading = GLOBAL_OPTIONS)]
     pub admin_token: Option<String>,
 }
+
+/// The help heading of [`AdminArgs`], apart from each command's own options.
+pub const GLOBAL_OPTIONS: &str = "Global options";
 
 #[derive(Subcommand)]
 pub enum AccountsAction {
@@ -190,7 +212,10 @@ pub enum AccountsAction {
     /// List configured accounts.
     List,
     /// Remove an account's configuration and its registered key pairs.
-    Delete { account: String },
+    Delete {
+        /// The 12-digit account id.
+        account: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -214,9 +239,15 @@ pub enum ClockAction {
     /// Print service time.
     Show,
     /// Move service time forward, e.g. `31d`, `2h`, `90m`, `3600s`.
-    Advance { by: String },
+    Advance {
+        /// How far: a number with `s`, `m`, `h` or `d`, e.g. `31m`.
+        by: String,
+    },
     /// Set service time (RFC 3339); it never moves backwards.
-    Set { to: String },
+    Set {
+        /// The new service time, e.g. `2030-01-01T00:00:00Z`.
+        to: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -249,6 +280,7 @@ pub enum OutboxAction {
 pub enum CredentialsAction {
     /// Create a key pair for an account; prints the secret once.
     Create {
+        /// The 12-digit account id the key pair signs for.
         #[arg(long)]
         account: String,
     },
@@ -261,7 +293,11 @@ pub enum SettingsAction {
     /// Print the settings in force.
     Show,
     /// Change settings: `NAME=VALUE` pairs, e.g. `profile_task_delay_seconds=60`.
-    Set { pairs: Vec<String> },
+    Set {
+        /// One or more `NAME=VALUE` pairs; names as in `settings show` (`-` or `_`).
+        #[arg(value_name = "NAME=VALUE", required = true)]
+        pairs: Vec<String>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -290,7 +326,10 @@ pub enum FaultsAction {
         delay_ms: Option<u64>,
     },
     /// Remove one rule by id.
-    Remove { id: String },
+    Remove {
+        /// The rule's id (`fault-…`, as `faults add` and `faults list` print it).
+        id: String,
+    },
     /// Remove every rule.
     Clear,
 }
@@ -369,56 +408,25 @@ impl Args for ServeArgs {
     }
 }
 
-/// Run `pcentral serve` until SIGINT or SIGTERM.
+/// Run `pcentral serve` until SIGINT or SIGTERM. Once the node answers
+/// requests, prints one line to stdout, `pcentral listening on
+/// http://ADDRESS:PORT`, with the port bound (useful with `--listen
+/// 127.0.0.1:0`); everything else goes to the log on stderr.
 pub async fn serve(args: ServeArgs) -> Result<(), String> {
-    let Start { node, shared } = args.start;
-    init_logging(node.log_format);
-    let pool_size = u32::try_from(node.database_pool_size).unwrap_or(u32::MAX);
-    let store: Arc<dyn pcentral_core::Store> = match node.database.clone() {
-        // The PostgreSQL client blocks: connect and migrate off the async workers.
-        Some(url) => Arc::new(
-            tokio::task::spawn_blocking(move || pcentral_store::PostgresStore::open(&url, pool_size))
-                .await
-                .map_err(|e| format!("database: {e}"))?
-                .map_err(|e| format!("database: {e}"))?,
-        ),
-        None => Arc::new(pcentral_store::SqliteStore::open(&node.data_dir).map_err(|e| format!("data-dir: {e}"))?),
-    };
-    let key = match &node.server_key {
-        Some(text) => ServerKey::from_base64(text).map_err(|e| format!("server-key: {e}"))?,
-        None => ServerKey::load_or_create(&node.data_dir).map_err(|e| format!("server-key: {e}"))?,
-    };
-    let loopback = node.listen.ip().is_loopback();
-    let credentials = CredentialRule { local_convention: loopback || node.allow_local_credentials, key };
-    let listener =
-        tokio::net::TcpListener::bind(node.listen).await.map_err(|e| format!("listen {}: {e}", node.listen))?;
-    let local = listener.local_addr().map_err(|e| format!("listen: {e}"))?;
-    tracing::info!(address = %local, backend = store.backend_name(), "pcentral listening");
-    tracing::info!(rule = %credentials.describe(), "credentials");
-    let state = Arc::new(AppState {
-        store,
-        credentials,
-        settings: shared,
-        admin_token: node.admin_token.clone(),
-        observe: crate::observe::Observer::new(usize::try_from(node.requests_log_size).unwrap_or(usize::MAX)),
-    });
-    if let Some(path) = &node.seed {
-        let state = state.clone();
-        let path = path.clone();
-        tokio::task::spawn_blocking(move || crate::admin::seed_at_start(&state, &path))
-            .await
-            .map_err(|e| format!("seed: {e}"))??;
-    }
-    // The events worker (Expired sweep, webhook delivery) runs until the listener stops.
-    let (stop_events, stopped) = tokio::sync::watch::channel(false);
-    let events_worker = tokio::spawn(crate::events::run(state.clone(), stopped));
-    crate::http::serve(listener, state.clone(), shutdown_signal()).await;
-    let _ = stop_events.send(true);
-    let _ = events_worker.await;
-    // Close the store off the async workers: the PostgreSQL client shuts down a runtime of its own.
-    let _ = tokio::task::spawn_blocking(move || drop(state)).await;
-    tracing::info!("pcentral stopped");
+    init_logging(args.start.node.log_format);
+    let running = crate::startup::start(args.start).await?;
+    let mut out = std::io::stdout().lock();
+    // A closed stdout does not stop the server.
+    let _ = writeln!(out, "{}", listening_line(running.local_addr())).and_then(|()| out.flush());
+    drop(out);
+    shutdown_signal().await;
+    running.stop().await;
     Ok(())
+}
+
+/// The line `serve` prints once it answers requests.
+pub fn listening_line(addr: std::net::SocketAddr) -> String {
+    format!("pcentral listening on http://{addr}")
 }
 
 async fn shutdown_signal() {
@@ -445,7 +453,11 @@ async fn shutdown_signal() {
 fn init_logging(format: LogFormat) {
     let filter = tracing_subscriber::EnvFilter::try_from_env("PCENTRAL_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    // Colour codes only for a terminal: a log file or a pipe gets plain text.
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal());
     match format {
         LogFormat::Text => builder.init(),
         LogFormat::Json => builder.json().init(),
@@ -456,6 +468,7 @@ fn init_logging(format: LogFormat) {
 pub fn admin_command(command: Command) -> Result<Value, String> {
     let (admin, method, path, body) = match command {
         Command::Serve(_) => return Err("serve is not an admin command".into()),
+        Command::Health { admin } => (admin, "GET", "/_pcentral/health".into(), None),
         Command::Accounts { action, admin } => match action {
             AccountsAction::Create { account, display_name, seller_profile_id, seller_profile_name } => {
                 let mut body = json!({ "account": account });
@@ -472,7 +485,7 @@ pub fn admin_command(command: Command) -> Result<Value, String> {
                 (admin, "DELETE", format!("/_pcentral/accounts/{}", encode_query_value(&account)), None)
             }
         },
-        Command::Reset { account, catalog, everything, admin } => {
+        Command::Reset { account, catalog, everything, keep_clock, admin } => {
             let mut body = json!({});
             if let Some(a) = account {
                 body["account"] = json!(a);
@@ -482,6 +495,9 @@ pub fn admin_command(command: Command) -> Result<Value, String> {
             }
             if everything {
                 body["everything"] = json!(true);
+            }
+            if keep_clock {
+                body["keep_clock"] = json!(true);
             }
             (admin, "POST", "/_pcentral/reset".into(), Some(body))
         }
@@ -602,7 +618,7 @@ pub fn admin_command(command: Command) -> Result<Value, String> {
         },
     };
     let url = format!("{}{}", admin.endpoint.trim_end_matches('/'), path);
-    let mut req = ureq::request(method, &url);
+    let mut req = admin_request(method, &url);
     if let Some(token) = &admin.admin_token {
         req = req.set("x-pcentral-admin-token", token);
     }
@@ -620,8 +636,24 @@ pub fn admin_command(command: Command) -> Result<Value, String> {
             let message = body.get("error").and_then(Value::as_str).unwrap_or("request failed").to_string();
             Err(format!("{code}: {message}"))
         }
-        Err(e) => Err(format!("cannot reach {url}: {e}")),
+        Err(ureq::Error::Transport(t)) => {
+            let cause = std::error::Error::source(&t).map(|c| format!(": {c}")).unwrap_or_default();
+            Err(format!("cannot reach {url}: {}{cause}", t.kind()))
+        }
     }
+}
+
+/// Headers every admin request of the CLI carries, whatever its method:
+/// `Content-Type: application/json` and `x-pcentral-admin: 1` (the admin API
+/// may require both on every request but GET and HEAD).
+pub const ADMIN_HEADERS: [(&str, &str); 2] = [("content-type", "application/json"), ("x-pcentral-admin", "1")];
+
+/// How long one CLI call may take, connecting included.
+const CALL_TIMEOUT: Duration = Duration::from_secs(60);
+
+fn admin_request(method: &str, url: &str) -> ureq::Request {
+    let agent = ureq::AgentBuilder::new().timeout_connect(Duration::from_secs(5)).timeout(CALL_TIMEOUT).build();
+    ADMIN_HEADERS.iter().fold(agent.request(method, url), |req, (name, value)| req.set(name, value))
 }
 
 fn encode_query_value(s: &str) -> String {
@@ -631,4 +663,49 @@ fn encode_query_value(s: &str) -> String {
             _ => format!("%{b:02X}"),
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    /// `path: argument` for every argument below `cmd` without help text,
+    /// and for every admin option not under the global heading.
+    fn undocumented(cmd: &clap::Command, path: &str, out: &mut Vec<String>) {
+        if cmd.get_about().is_none() && !path.is_empty() {
+            out.push(format!("{path}: no description"));
+        }
+        for arg in cmd.get_arguments() {
+            let id = arg.get_id().as_str();
+            if id == "help" || id == "version" {
+                continue;
+            }
+            if arg.get_help().is_none() {
+                out.push(format!("{path}: {id} has no help"));
+            }
+            if arg.is_global_set() && arg.get_help_heading() != Some(GLOBAL_OPTIONS) {
+                out.push(format!("{path}: {id} is not under {GLOBAL_OPTIONS:?}"));
+            }
+        }
+        for sub in cmd.get_subcommands() {
+            undocumented(sub, format!("{path} {}", sub.get_name()).trim(), out);
+        }
+    }
+
+    #[test]
+    fn every_command_and_argument_has_help() {
+        let mut cmd = Cli::command();
+        cmd.build();
+        let mut missing = Vec::new();
+        undocumented(&cmd, "", &mut missing);
+        assert!(missing.is_empty(), "{}", missing.join("\n"));
+    }
+
+    #[test]
+    fn admin_requests_say_json_and_admin() {
+        assert!(ADMIN_HEADERS.contains(&("content-type", "application/json")));
+        assert!(ADMIN_HEADERS.contains(&("x-pcentral-admin", "1")));
+        assert_eq!(listening_line(([127, 0, 0, 1], 4599).into()), "pcentral listening on http://127.0.0.1:4599");
+    }
 }

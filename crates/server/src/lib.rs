@@ -13,7 +13,9 @@
 //! * [`api`]: one API call: authenticate, route on `X-Amz-Target`, read and
 //!   validate the body, run the operation in a store transaction, encode.
 //! * [`http`]: the listener; sends each request to the API or the admin API.
-//! * [`cli`]: `pcentral serve` and the admin subcommands.
+//! * [`startup`]: starting a node (checks, data directory lock, store, seed,
+//!   listener), shared by `pcentral serve` and in-process tests.
+//! * [`cli`]: `pcentral serve`, `pcentral health` and the admin subcommands.
 
 pub mod settings;
 pub mod sigv4;
@@ -26,4 +28,5 @@ pub mod events;
 pub mod admin;
 pub mod api;
 pub mod http;
+pub mod startup;
 pub mod cli;

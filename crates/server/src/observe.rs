@@ -29,9 +29,16 @@ pub struct RequestEntry {
     pub operation: Option<String>,
     pub status: u16,
     pub error_type: Option<String>,
+    /// Milliseconds, listed rounded to the microsecond (metrics keep the full figure).
+    #[serde(serialize_with = "microseconds")]
     pub latency_ms: f64,
     /// The answer was replayed for a repeated ClientToken.
     pub replayed: bool,
+}
+
+/// `ms` rounded to three decimals, so that the requests log reads `0.412`, not `0.41237400000000004`.
+fn microseconds<S: serde::Serializer>(ms: &f64, out: S) -> Result<S::Ok, S::Error> {
+    out.serialize_f64((ms * 1000.0).round() / 1000.0)
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
@@ -162,6 +169,16 @@ mod tests {
             latency_ms,
             replayed,
         }
+    }
+
+    #[test]
+    fn latencies_are_listed_to_the_microsecond() {
+        let listed = serde_json::to_value(entry("GetPartner", 200, 0.412_374_9, false)).unwrap_or_default();
+        assert_eq!(listed["latency_ms"].to_string(), "0.412");
+        let listed = serde_json::to_value(entry("GetPartner", 200, 0.1 + 0.2, false)).unwrap_or_default();
+        assert_eq!(listed["latency_ms"].to_string(), "0.3");
+        let listed = serde_json::to_value(entry("GetPartner", 200, 12.0, false)).unwrap_or_default();
+        assert_eq!(listed["latency_ms"].to_string(), "12.0");
     }
 
     #[test]

@@ -15,7 +15,7 @@ use std::str::FromStr;
 use clap::parser::ValueSource;
 use clap::{Arg, ArgAction, ArgMatches, Command};
 use pcentral_core::settings::{Scope, SettingValue, Spec};
-use pcentral_core::Settings;
+pub use pcentral_core::Settings;
 
 /// How the server logs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1106,7 +1106,9 @@ impl<D: Db> RecordTx<'_, D> {
             self.exec("DELETE FROM credentials", p![])?;
             self.exec("DELETE FROM accounts", p![])?;
             let mut state = self.service_state()?;
-            state.clock_offset_ms = 0;
+            if !scope.keep_clock {
+                state.clock_offset_ms = 0;
+            }
             state.settings = None;
             self.put_service_state(&state)?;
             self.put_fault_rules(&[])?;

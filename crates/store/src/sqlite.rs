@@ -182,6 +182,13 @@ impl SqliteStore {
         std::fs::create_dir_all(data_dir).map_err(|e| backend(format!("cannot create {}: {e}", data_dir.display())))?;
         let path = data_dir.join(DB_FILE);
         let mut writer = Connection::open(&path).map_err(backend)?;
+        // SQLite falls back to reading a file it may not write; every write would then fail.
+        if writer.is_readonly(rusqlite::DatabaseName::Main).map_err(backend)? {
+            return Err(backend(format!(
+                "{} is read-only for this process; pcentral needs to write it",
+                path.display()
+            )));
+        }
         writer
             .execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;")
             .map_err(backend)?;

@@ -221,6 +221,19 @@ fn reset_everything_also_forgets_accounts_credentials_and_the_clock() {
     assert!(!state.pagination_key.is_empty(), "the page-token key survives");
 }
 
+#[test]
+fn reset_everything_can_keep_the_clock() {
+    let (mut h, _) = populated();
+    let before = h.read(|tx| Ok(tx.service_state()?.clock_offset_ms));
+    assert_ne!(before, 0);
+    h.reset(ResetScope { everything: true, keep_clock: true, ..ResetScope::default() });
+    assert!(h.read(|tx| Ok(tx.accounts()?)).is_empty());
+    assert!(h.read(|tx| Ok(tx.credentials()?)).is_empty());
+    let rows = h.snapshot();
+    assert!(!rows.iter().any(|r| r.starts_with("partners:")), "partners left after reset: {rows:?}");
+    assert_eq!(h.read(|tx| Ok(tx.service_state()?.clock_offset_ms)), before, "the clock stays");
+}
+
 // ---------------------------------------------------------------- export and seed
 
 /// Some of every record: a connection, a second published partner with an

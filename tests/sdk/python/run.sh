@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs the Python black-box suite against the pcentral server binary.
 #   tests/sdk/python/run.sh [extra pytest args]
+#   tests/sdk/python/run.sh --venv-only    (prepare the venv and stop; other suites use it)
 # Env: PCENTRAL_BIN (default <repo>/target/debug/pcentral, built with cargo when missing).
 set -euo pipefail
 
@@ -20,6 +21,9 @@ req_hash="$(sha256sum "$REQ" | cut -d' ' -f1)"
 if [ "$fresh_venv" = 1 ] || [ ! -f "$STAMP" ] || [ "$(cat "$STAMP")" != "$req_hash" ]; then
     "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -r "$REQ"
     echo "$req_hash" > "$STAMP"
+fi
+if [ "${1:-}" = "--venv-only" ]; then
+    exit 0
 fi
 
 if [ -z "${PCENTRAL_BIN:-}" ]; then

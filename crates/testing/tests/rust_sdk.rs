@@ -1,5 +1,6 @@
 //! The AWS SDK for Rust (`aws-sdk-partnercentralaccount`) against pcentral
-//! served in process on a free loopback port: the two-party connection story,
+//! served in process by `pcentral_testing::Server` (the production startup
+//! path on a free loopback port): the two-party connection story,
 //! modeled errors, paginators, a retry after a committed call, and the
 //! endpoint taken from `AWS_ENDPOINT_URL_PARTNERCENTRAL_ACCOUNT`.
 
@@ -13,30 +14,20 @@ use pc::types::{
     ConnectionType, ConnectionTypeStatus, FieldValidationCode, Participant, ParticipantType, PrimarySolutionType,
     ValidationError,
 };
-use pcentral_server::app::AppState;
 use serde_json::{json, Value};
-use tokio::net::TcpListener;
 
 const CATALOG: &str = "Sandbox";
 
-/// pcentral serving on 127.0.0.1 with a fresh data dir, stopped on drop.
-struct Server {
-    endpoint: String,
-    stop: Option<tokio::sync::oneshot::Sender<()>>,
-    _dir: tempfile::TempDir,
-}
+/// pcentral in process (`pcentral_testing`), with the SDK configuration this suite uses.
+struct Server(pcentral_testing::Server);
 
 impl Server {
     async fn start() -> Server {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let state = AppState::local(dir.path()).expect("state");
-        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
-        let endpoint = format!("http://{}", listener.local_addr().expect("addr"));
-        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-        tokio::spawn(pcentral_server::http::serve(listener, Arc::new(state), async {
-            let _ = stopped.await;
-        }));
-        Server { endpoint, stop: Some(stop), _dir: dir }
+        Server(pcentral_testing::Server::start().expect("pcentral starts"))
+    }
+
+    fn endpoint(&self) -> &str {
+        self.0.endpoint()
     }
 
     fn client(&self, account: &str) -> pc::Client {
@@ -46,7 +37,7 @@ impl Server {
     fn client_with(&self, account: &str, recorder: Option<Recorder>) -> pc::Client {
         let mut config = pc::Config::builder()
             .behavior_version(pc::config::BehaviorVersion::latest())
-            .endpoint_url(&self.endpoint)
+            .endpoint_url(self.endpoint())
             .region(Region::new("us-east-1"))
             .credentials_provider(credentials(account))
             .http_client(aws_smithy_http_client::Builder::new().build_http())
@@ -57,33 +48,14 @@ impl Server {
         pc::Client::from_conf(config.build())
     }
 
-    /// Call the admin API (blocking client on a blocking thread).
+    /// Call the admin API (blocking, briefly).
     async fn admin(&self, method: &'static str, path: &str, body: Option<Value>) -> Value {
-        let url = format!("{}{}", self.endpoint, path);
-        tokio::task::spawn_blocking(move || {
-            let req = ureq::request(method, &url);
-            let resp = match body {
-                Some(b) => req.send_json(b),
-                None => req.call(),
-            }
-            .expect("admin call");
-            resp.into_json::<Value>().expect("admin JSON")
-        })
-        .await
-        .expect("admin thread")
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
+        self.0.admin(method, path, body).expect("admin call")
     }
 }
 
 fn credentials(account: &str) -> pc::config::Credentials {
-    pc::config::Credentials::new(account, "test", None, None, "pcentral-test")
+    pc::config::Credentials::new(account, pcentral_testing::SECRET, None, None, "pcentral-test")
 }
 
 fn new_account() -> String {
@@ -473,7 +445,7 @@ async fn endpoint_from_the_environment() {
     let a = new_account();
     let partner = published_partner(&server.client(&a), "Delta").await;
     // Only this test touches the environment, and only this variable.
-    std::env::set_var("AWS_ENDPOINT_URL_PARTNERCENTRAL_ACCOUNT", &server.endpoint);
+    std::env::set_var("AWS_ENDPOINT_URL_PARTNERCENTRAL_ACCOUNT", server.endpoint());
     let shared = aws_config::defaults(aws_config::BehaviorVersion::latest())
         .region(Region::new("us-east-1"))
         .credentials_provider(credentials(&a))
