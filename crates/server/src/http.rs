@@ -3,7 +3,7 @@
 //! and an accurate `Date`. One log line (span) per request.
 
 use std::convert::Infallible;
-use std::net::{IpAddr, SocketAddr};
+use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Instant, SystemTime};
 
@@ -21,7 +21,8 @@ use tracing::Instrument;
 
 use crate::admin;
 use crate::api::{self, OwnedRequest, Reply, MAX_BODY};
-use crate::app::AppState;
+use crate::app::{admin_allowed, AppState};
+use crate::console;
 use crate::observe::RequestEntry;
 
 /// Serve until `shutdown` completes, then let in-flight requests finish.
@@ -67,13 +68,6 @@ async fn respond(state: Arc<AppState>, req: Request<Incoming>, remote: SocketAdd
     respond_in_span(state, req, remote, request_id).instrument(span).await
 }
 
-/// Admin calls answer on loopback, or to callers presenting the configured admin token.
-fn admin_allowed(remote: IpAddr, configured_token: Option<&str>, presented: Option<&str>) -> bool {
-    use subtle::ConstantTimeEq;
-    remote.is_loopback()
-        || matches!((configured_token, presented), (Some(want), Some(got)) if bool::from(want.as_bytes().ct_eq(got.as_bytes())))
-}
-
 async fn respond_in_span(
     state: Arc<AppState>,
     req: Request<Incoming>,
@@ -92,8 +86,24 @@ async fn respond_in_span(
     };
 
     if !is_api && path.starts_with("/_pcentral/") {
-        let presented = parts.headers.get("x-pcentral-admin-token").and_then(|v| v.to_str().ok());
-        let allowed = admin_allowed(remote.ip(), state.admin_token.as_deref(), presented);
+        let presented = console::presented_token(&parts.headers);
+        let allowed = admin_allowed(remote.ip(), state.admin_token.as_deref(), presented.as_deref());
+        if console::is_console_path(&path) {
+            let state = state.clone();
+            let request = console::Request {
+                method: parts.method.to_string(),
+                path: path.clone(),
+                query: parts.uri.query().unwrap_or_default().to_string(),
+                body: body.to_vec(),
+                remote: remote.ip(),
+                allowed,
+            };
+            let page = tokio::task::spawn_blocking(move || console::handle(&state, &request))
+                .await
+                .unwrap_or_else(|e| console::Reply::failure(&format!("console worker failed: {e}")));
+            tracing::info!(method = %parts.method, path, status = page.status, latency_ms = started.elapsed().as_secs_f64() * 1000.0, "console");
+            return console_response(page, &request_id);
+        }
         let reply = if allowed {
             let state = state.clone();
             let method = parts.method.to_string();
@@ -103,7 +113,9 @@ async fn respond_in_span(
                 .await
                 .unwrap_or_else(|e| Err(admin::AdminError::Internal(format!("admin worker failed: {e}"))))
         } else {
-            Err(admin::AdminError::Forbidden("admin API: loopback only, or send x-pcentral-admin-token".into()))
+            Err(admin::AdminError::Forbidden(
+                "admin API: loopback only, or send x-pcentral-admin-token (or the console's sign-in cookie)".into(),
+            ))
         };
         let status = reply.as_ref().map_or_else(admin::AdminError::status, |_| 200);
         tracing::info!(method = %parts.method, path, status, latency_ms = started.elapsed().as_secs_f64() * 1000.0, "admin");
@@ -184,6 +196,25 @@ fn finish(
     response(reply.status, &reply.body, "application/x-amz-json-1.0", request_id, reply.error_type)
 }
 
+/// A console page or asset, with its own headers (content security policy, cookies).
+fn console_response(page: console::Reply, request_id: &str) -> Response<Full<Bytes>> {
+    let mut resp = Response::new(Full::new(Bytes::from(page.body)));
+    *resp.status_mut() = StatusCode::from_u16(page.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let headers = resp.headers_mut();
+    for (name, value) in page.headers {
+        if let Ok(v) = HeaderValue::from_str(&value) {
+            headers.append(name, v);
+        }
+    }
+    if let Ok(v) = HeaderValue::from_str(request_id) {
+        headers.insert("x-amzn-RequestId", v);
+    }
+    if let Ok(v) = HeaderValue::from_str(&httpdate::fmt_http_date(SystemTime::now())) {
+        headers.insert(DATE, v);
+    }
+    resp
+}
+
 fn text_response(status: u16, text: &str, request_id: &str) -> Response<Full<Bytes>> {
     let mut resp = Response::new(Full::new(Bytes::from(text.to_string())));
     *resp.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
@@ -219,24 +250,4 @@ fn response(
         headers.insert("x-amzn-ErrorType", HeaderValue::from_static(t));
     }
     resp
-}
-
-#[cfg(test)]
-mod tests {
-    use super::admin_allowed;
-    use std::net::IpAddr;
-
-    #[test]
-    fn admin_calls_need_loopback_or_the_token() {
-        let loopback: IpAddr = "127.0.0.1".parse().unwrap_or(IpAddr::from([127, 0, 0, 1]));
-        let remote: IpAddr = IpAddr::from([192, 0, 2, 7]);
-        assert!(admin_allowed(loopback, None, None));
-        assert!(admin_allowed(IpAddr::from([0, 0, 0, 0, 0, 0, 0, 1]), None, None));
-        assert!(!admin_allowed(remote, None, None));
-        assert!(!admin_allowed(remote, None, Some("anything")));
-        assert!(!admin_allowed(remote, Some("s3cret"), None));
-        assert!(!admin_allowed(remote, Some("s3cret"), Some("s3cre")));
-        assert!(!admin_allowed(remote, Some("s3cret"), Some("S3CRET")));
-        assert!(admin_allowed(remote, Some("s3cret"), Some("s3cret")));
-    }
 }

@@ -10,9 +10,12 @@
 //! * [`faults`]: fault-injection rules applied around each API call.
 //! * [`events`]: the background worker: Expired sweep and webhook delivery.
 //! * [`admin`]: the developer tools under `/_pcentral/`.
+//! * [`console`]: the web console under `/_pcentral/ui/`: server-rendered
+//!   pages over the store, controls calling the admin API.
 //! * [`api`]: one API call: authenticate, route on `X-Amz-Target`, read and
 //!   validate the body, run the operation in a store transaction, encode.
-//! * [`http`]: the listener; sends each request to the API or the admin API.
+//! * [`http`]: the listener; sends each request to the API, the admin API or
+//!   the console.
 //! * [`cli`]: `pcentral serve` and the admin subcommands.
 
 pub mod settings;
@@ -24,6 +27,7 @@ pub mod app;
 pub mod faults;
 pub mod events;
 pub mod admin;
+pub mod console;
 pub mod api;
 pub mod http;
 pub mod cli;
