@@ -10,6 +10,7 @@ import threading
 import time
 
 import pytest
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import Select
@@ -80,6 +81,31 @@ def submit(browser, form):
     form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
 
 
+def eventually(browser, check):
+    """Wait until `check(browser)` is truthy, retrying while a navigation replaces the page."""
+    def attempt(d):
+        try:
+            return check(d)
+        except WebDriverException:
+            return False
+    return browser.wait.until(attempt)
+
+
+def mark_page(browser):
+    """Mark the current document, so that `wait_reloaded` can tell when it was replaced."""
+    browser.execute_script("window.__oldPage = true")
+
+
+def wait_reloaded(browser):
+    """Wait until the marked document was replaced and the new one has loaded."""
+    def replaced(d):
+        try:
+            return d.execute_script("return window.__oldPage === undefined && document.readyState === 'complete'")
+        except WebDriverException:  # the old document is going away
+            return False
+    browser.wait.until(replaced)
+
+
 def test_the_story_shows_on_the_overview_and_the_graph(server, browser):
     a, b, ca, cb, pa, pb, (legal_a, legal_b) = two_parties(server)
     connection = cb.accept_connection_invitation(
@@ -128,8 +154,9 @@ def test_advancing_the_clock_expires_an_invitation(server, browser):
     field = form.find_element(By.NAME, "by")
     field.clear()
     field.send_keys("31d")
+    mark_page(browser)
     submit(browser, form)
-    browser.wait.until(EC.staleness_of(form))  # the page reloads after the call
+    wait_reloaded(browser)  # the page reloads after the call
 
     browser.get(page)
     assert browser.find_element(By.CSS_SELECTOR, ".facts .badge").text == "EXPIRED"
@@ -149,8 +176,9 @@ def test_fault_rules_are_added_listed_and_removed(server, browser):
     Select(form.find_element(By.NAME, "operation")).select_by_value("GetPartner")
     form.find_element(By.NAME, "account").send_keys(account)
     form.find_element(By.NAME, "remaining").send_keys("2")
+    mark_page(browser)
     submit(browser, form)
-    browser.wait.until(EC.staleness_of(form))
+    wait_reloaded(browser)
     row = browser.wait.until(lambda d: [r for r in d.find_elements(By.CSS_SELECTOR, "#faults tbody tr")
                                         if account in r.text])
     assert "GetPartner" in row[0].text and "throttle_before" in row[0].text
@@ -162,9 +190,10 @@ def test_fault_rules_are_added_listed_and_removed(server, browser):
     remove.click()
     browser.wait.until(EC.alert_is_present()).dismiss()
     assert account in browser.find_element(By.ID, "faults").text, "a dismissed confirmation changes nothing"
+    mark_page(browser)
     remove.click()
     browser.wait.until(EC.alert_is_present()).accept()
-    browser.wait.until(EC.staleness_of(remove))
+    wait_reloaded(browser)
     assert account not in browser.find_element(By.ID, "faults").text
     assert not [r for r in server.admin("GET", "/_pcentral/faults")[1]["faults"] if r.get("account") == account]
 
@@ -286,12 +315,11 @@ def test_a_browser_signs_in_with_the_token_and_uses_the_controls(mapped, browser
     field = browser.find_element(By.CSS_SELECTOR, 'input[name="token"]')
     field.send_keys("not-the-token")
     field.submit()
-    assert "That is not the admin token." in browser.wait.until(
-        lambda d: d.find_element(By.CSS_SELECTOR, "[role=alert]")).text
+    assert eventually(browser, lambda d: "That is not the admin token." in d.find_element(By.CSS_SELECTOR, "[role=alert]").text)
     field = browser.find_element(By.CSS_SELECTOR, 'input[name="token"]')
     field.send_keys(TOKEN)
     field.submit()
-    browser.wait.until(lambda d: d.find_element(By.TAG_NAME, "h1").text == "Overview")
+    eventually(browser, lambda d: d.find_element(By.TAG_NAME, "h1").text == "Overview")
     cookie = browser.get_cookie("pcentral_admin_token")
     assert cookie["httpOnly"] and cookie["sameSite"] == "Strict" and cookie["path"] == "/_pcentral/"
     assert "pcentral_admin_token" not in browser.execute_script("return document.cookie")
@@ -300,8 +328,9 @@ def test_a_browser_signs_in_with_the_token_and_uses_the_controls(mapped, browser
         form = browser.find_element(By.CSS_SELECTOR, 'form[data-admin-method="POST"][data-admin-path="/_pcentral/faults"]')
         Select(form.find_element(By.NAME, "kind")).select_by_value("internal_before")
         Select(form.find_element(By.NAME, "operation")).select_by_value("ListConnections")
+        mark_page(browser)
         submit(browser, form)
-        browser.wait.until(EC.staleness_of(form))
+        wait_reloaded(browser)
         assert "ListConnections" in browser.find_element(By.ID, "faults").text
         status, rules = mapped.admin("GET", "/_pcentral/faults", headers={"x-pcentral-admin-token": TOKEN})
         assert status == 200 and [r["operation"] for r in rules["faults"]] == ["ListConnections"]
