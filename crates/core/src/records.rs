@@ -702,6 +702,21 @@ pub enum FaultKind {
     Delay,
 }
 
+impl FaultKind {
+    pub const ALL: [FaultKind; 4] =
+        [FaultKind::ThrottleBefore, FaultKind::InternalBefore, FaultKind::InternalAfterCommit, FaultKind::Delay];
+
+    /// The name the admin API and fixtures use.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FaultKind::ThrottleBefore => "throttle_before",
+            FaultKind::InternalBefore => "internal_before",
+            FaultKind::InternalAfterCommit => "internal_after_commit",
+            FaultKind::Delay => "delay",
+        }
+    }
+}
+
 /// One fault-injection rule (a developer tool; see `crate::faults`). `None`
 /// filters match everything.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -141,6 +141,9 @@ pub struct InvitationQuery {
 /// Which connections a connection listing keeps (docs/behaviour.md#listing-and-pagination).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TypeFilter {
+    /// Every connection, live or terminated (the web console; the API never
+    /// lists terminated connections without `TYPE:CANCELED`).
+    Any,
     /// Live connections: at least one type ACTIVE (no `ConnectionType` filter).
     Live,
     /// `TYPE`: live connections that have this type, in any status.
@@ -394,4 +397,129 @@ pub trait Tx {
     fn due_events(&mut self, wall: Millis, limit: usize) -> Result<Vec<StoredEvent>, StoreError>;
     /// Replace the delivery state of event `seq`.
     fn put_event_delivery(&mut self, seq: i64, delivery: &EventDelivery) -> Result<(), StoreError>;
+
+    // -----------------------------------------------------------------------
+    // Admin-wide lists of the web console (the server's `console`): every
+    // account's records, keyset-paged like the API's lists. Nothing on the
+    // API's request path calls these.
+    // -----------------------------------------------------------------------
+    /// One page of a catalog's partners in legal-name order.
+    fn admin_partners(&mut self, query: &AdminPartnerQuery) -> Result<Vec<Partner>, StoreError>;
+    /// One page of a catalog's invitations, newest first. With an account,
+    /// the API's per-participant listing index serves it.
+    fn admin_invitations(&mut self, query: &AdminInvitationQuery) -> Result<Vec<Invitation>, StoreError>;
+    /// One page of a catalog's connections, newest first. With an account,
+    /// the API's per-participant listing index serves it.
+    fn admin_connections(&mut self, query: &AdminConnectionQuery) -> Result<Vec<Connection>, StoreError>;
+    /// One page of a catalog's profile update tasks, newest first.
+    fn admin_profile_tasks(&mut self, query: &AdminProfileTaskQuery) -> Result<Vec<ListedProfileTask>, StoreError>;
+    /// One page of verifications in (account, type) order.
+    fn admin_verifications(&mut self, query: &AdminVerificationQuery) -> Result<Vec<Verification>, StoreError>;
+    /// One page of the subsidiaries of a catalog that have a stored
+    /// qualifications association or an open task, in account order (their
+    /// state is then [`Tx::qualifications_of`] them, derived at service time).
+    fn admin_qualifications_subsidiaries(
+        &mut self,
+        query: &AdminAssociationQuery,
+    ) -> Result<Vec<AccountId>, StoreError>;
+    /// One page of stored events, newest first.
+    fn admin_events(&mut self, query: &AdminEventQuery) -> Result<Vec<StoredEvent>, StoreError>;
+}
+
+// ---------------------------------------------------------------------------
+// Queries of the admin-wide lists (the web console; see the end of [`Tx`]).
+// ---------------------------------------------------------------------------
+
+/// One page of a catalog's partners, in legal-name order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AdminPartnerQuery {
+    pub catalog: Catalog,
+    pub account: Option<AccountId>,
+    /// Only legal names containing this text (compared as legal-name keys,
+    /// see [`crate::partners::legal_name_key`]).
+    pub name: Option<String>,
+    /// The legal-name key of the last partner of the previous page.
+    pub after: Option<String>,
+    pub limit: usize,
+}
+
+/// One page of a catalog's invitations, newest first.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AdminInvitationQuery {
+    pub catalog: Catalog,
+    /// Invitations this account sent or received; `None`: every account's.
+    pub account: Option<AccountId>,
+    pub connection_type: Option<ConnectionType>,
+    /// The status at `now` (a stored PENDING past its expiry is EXPIRED).
+    pub status: Option<InvitationStatus>,
+    /// Service time.
+    pub now: Millis,
+    pub after: Option<Cursor>,
+    pub limit: usize,
+}
+
+/// One page of a catalog's connections, newest first.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AdminConnectionQuery {
+    pub catalog: Catalog,
+    /// Connections this account takes part in; `None`: every account's.
+    pub account: Option<AccountId>,
+    pub types: TypeFilter,
+    pub after: Option<Cursor>,
+    pub limit: usize,
+}
+
+/// One page of a catalog's profile update tasks, newest first.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AdminProfileTaskQuery {
+    pub catalog: Catalog,
+    /// The tasks of this account's partner; `None`: every partner's.
+    pub account: Option<AccountId>,
+    /// The sequence number of the last task of the previous page.
+    pub before: Option<i64>,
+    pub limit: usize,
+}
+
+/// A profile update task with its store sequence number (the list order).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ListedProfileTask {
+    pub seq: i64,
+    pub task: ProfileTask,
+}
+
+/// One page of verifications, in (account, type) order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AdminVerificationQuery {
+    pub account: Option<AccountId>,
+    pub verification_type: Option<VerificationType>,
+    /// The last verification of the previous page.
+    pub after: Option<(AccountId, VerificationType)>,
+    pub limit: usize,
+}
+
+/// One page of a catalog's qualifications subsidiaries, in account order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AdminAssociationQuery {
+    pub catalog: Catalog,
+    /// Associated with (or in a task towards) this primary account.
+    pub primary: Option<AccountId>,
+    pub subsidiary: Option<AccountId>,
+    /// The last subsidiary of the previous page.
+    pub after: Option<AccountId>,
+    pub limit: usize,
+}
+
+/// One page of stored events, newest first (every filter optional).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AdminEventQuery {
+    pub catalog: Option<Catalog>,
+    /// Events received by any of these accounts; empty: anyone's.
+    pub accounts: Vec<AccountId>,
+    pub detail_type: Option<crate::records::DetailType>,
+    /// Only events about this invitation or connection (its id ends one of
+    /// the event's `resources`).
+    pub resource: Option<String>,
+    /// Only events recorded before this sequence number.
+    pub before: Option<i64>,
+    pub limit: usize,
 }

@@ -7,7 +7,7 @@
 //! it, so neither holds a fixture in memory.
 
 use std::convert::Infallible;
-use std::net::{IpAddr, SocketAddr};
+use std::net::SocketAddr;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
@@ -28,7 +28,8 @@ use tracing::Instrument;
 
 use crate::admin::{self, AdminError};
 use crate::api::{self, OwnedRequest, Reply, MAX_BODY};
-use crate::app::AppState;
+use crate::app::{admin_allowed, AppState};
+use crate::console;
 use crate::observe::RequestEntry;
 
 /// A response body: whole, or streamed as it is produced (an export).
@@ -84,13 +85,6 @@ async fn respond(state: Arc<AppState>, req: Request<Incoming>, remote: SocketAdd
     respond_in_span(state, req, remote, request_id).instrument(span).await
 }
 
-/// Admin calls answer on loopback, or to callers presenting the configured admin token.
-fn admin_allowed(remote: IpAddr, configured_token: Option<&str>, presented: Option<&str>) -> bool {
-    use subtle::ConstantTimeEq;
-    remote.is_loopback()
-        || matches!((configured_token, presented), (Some(want), Some(got)) if bool::from(want.as_bytes().ct_eq(got.as_bytes())))
-}
-
 async fn respond_in_span(
     state: Arc<AppState>,
     req: Request<Incoming>,
@@ -101,6 +95,11 @@ async fn respond_in_span(
     let (parts, body) = req.into_parts();
     let is_api = parts.headers.contains_key("x-amz-target");
     let path = parts.uri.path().to_string();
+    if !is_api && console::is_console_path(&path) {
+        let page = console_request(state, &parts, body, remote).await;
+        tracing::info!(method = %parts.method, path, status = page.status().as_u16(), latency_ms = started.elapsed().as_secs_f64() * 1000.0, "console");
+        return with_request_id(page, &request_id);
+    }
     if !is_api && path.starts_with("/_pcentral/") {
         let reply = admin_request(state, &parts, body, remote).await;
         let status = reply.as_ref().map_or_else(AdminError::status, |r| r.status().as_u16());
@@ -128,8 +127,37 @@ async fn respond_in_span(
     finish(&state, reply, &request_id, started, info)
 }
 
+/// A console page: the console itself answers callers without admin access
+/// (with its sign-in form).
+async fn console_request(
+    state: Arc<AppState>,
+    parts: &hyper::http::request::Parts,
+    body: Incoming,
+    remote: SocketAddr,
+) -> Response<Body> {
+    let presented = console::presented_token(&parts.headers);
+    let allowed = admin_allowed(remote.ip(), state.admin_token.as_deref(), presented.as_deref());
+    let Some(body) = read_body(body).await else {
+        let e = AdminError::TooLarge(format!("request body is larger than {MAX_BODY} bytes"));
+        return json_response(e.status(), &serde_json::json!({"error": e.message()}));
+    };
+    let request = console::Request {
+        method: parts.method.to_string(),
+        path: parts.uri.path().to_string(),
+        query: parts.uri.query().unwrap_or_default().to_string(),
+        body: body.to_vec(),
+        remote: remote.ip(),
+        allowed,
+    };
+    let page = tokio::task::spawn_blocking(move || console::handle(&state, &request))
+        .await
+        .unwrap_or_else(|e| console::Reply::failure(&format!("console worker failed: {e}")));
+    console_response(page)
+}
+
 /// An admin call: refused before its body is read unless the caller may use
-/// the admin API; a fixture upload or export streams, any other call reads
+/// the admin API (on loopback, with the admin token, or with the console's
+/// sign-in cookie); a fixture upload or export streams, any other call reads
 /// its body (at most `MAX_BODY` bytes) and runs on the blocking pool.
 async fn admin_request(
     state: Arc<AppState>,
@@ -137,9 +165,11 @@ async fn admin_request(
     body: Incoming,
     remote: SocketAddr,
 ) -> Result<Response<Body>, AdminError> {
-    let presented = parts.headers.get("x-pcentral-admin-token").and_then(|v| v.to_str().ok());
-    if !admin_allowed(remote.ip(), state.admin_token.as_deref(), presented) {
-        return Err(AdminError::Forbidden("admin API: loopback only, or send x-pcentral-admin-token".into()));
+    let presented = console::presented_token(&parts.headers);
+    if !admin_allowed(remote.ip(), state.admin_token.as_deref(), presented.as_deref()) {
+        return Err(AdminError::Forbidden(
+            "admin API: loopback only, or send x-pcentral-admin-token (or the console's sign-in cookie)".into(),
+        ));
     }
     let method = parts.method.as_str();
     let path = parts.uri.path().trim_end_matches('/');
@@ -350,6 +380,22 @@ fn status_code(status: u16) -> StatusCode {
     StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
 }
 
+/// A console page or asset, with its own headers (content security policy, cookies).
+fn console_response(page: console::Reply) -> Response<Body> {
+    let mut resp = Response::new(whole(page.body));
+    *resp.status_mut() = status_code(page.status);
+    let headers = resp.headers_mut();
+    for (name, value) in page.headers {
+        if let Ok(v) = HeaderValue::from_str(&value) {
+            headers.append(name, v);
+        }
+    }
+    if let Ok(v) = HeaderValue::from_str(&httpdate::fmt_http_date(SystemTime::now())) {
+        headers.insert(DATE, v);
+    }
+    resp
+}
+
 fn json_response(status: u16, body: &serde_json::Value) -> Response<Body> {
     let mut resp = Response::new(whole(body.to_string()));
     *resp.status_mut() = status_code(status);
@@ -385,24 +431,4 @@ fn with_request_id(mut resp: Response<Body>, request_id: &str) -> Response<Body>
         resp.headers_mut().insert("x-amzn-RequestId", v);
     }
     resp
-}
-
-#[cfg(test)]
-mod tests {
-    use super::admin_allowed;
-    use std::net::IpAddr;
-
-    #[test]
-    fn admin_calls_need_loopback_or_the_token() {
-        let loopback: IpAddr = "127.0.0.1".parse().unwrap_or(IpAddr::from([127, 0, 0, 1]));
-        let remote: IpAddr = IpAddr::from([192, 0, 2, 7]);
-        assert!(admin_allowed(loopback, None, None));
-        assert!(admin_allowed(IpAddr::from([0, 0, 0, 0, 0, 0, 0, 1]), None, None));
-        assert!(!admin_allowed(remote, None, None));
-        assert!(!admin_allowed(remote, None, Some("anything")));
-        assert!(!admin_allowed(remote, Some("s3cret"), None));
-        assert!(!admin_allowed(remote, Some("s3cret"), Some("s3cre")));
-        assert!(!admin_allowed(remote, Some("s3cret"), Some("S3CRET")));
-        assert!(admin_allowed(remote, Some("s3cret"), Some("s3cret")));
-    }
 }

@@ -10,9 +10,12 @@
 //! * [`faults`]: fault-injection rules applied around each API call.
 //! * [`events`]: the background worker: Expired sweep and webhook delivery.
 //! * [`admin`]: the developer tools under `/_pcentral/`.
+//! * [`console`]: the web console under `/_pcentral/ui/`: server-rendered
+//!   pages over the store, controls calling the admin API.
 //! * [`api`]: one API call: authenticate, route on `X-Amz-Target`, read and
 //!   validate the body, run the operation in a store transaction, encode.
-//! * [`http`]: the listener; sends each request to the API or the admin API.
+//! * [`http`]: the listener; sends each request to the API, the admin API or
+//!   the console.
 //! * [`startup`]: starting a node (checks, data directory lock, store, seed,
 //!   listener), shared by `pcentral serve` and in-process tests.
 //! * [`cli`]: `pcentral serve`, `pcentral health` and the admin subcommands.
@@ -26,6 +29,7 @@ pub mod app;
 pub mod faults;
 pub mod events;
 pub mod admin;
+pub mod console;
 pub mod api;
 pub mod http;
 pub mod startup;

@@ -425,6 +425,21 @@ impl<'a> Query<'a> {
         self.push(&format!(" AND {column} IN ({marks})"), &params);
     }
 
+    /// ` AND` the invitation status at service time `now` is `status`: a
+    /// stored PENDING is EXPIRED from its expiry on (docs/behaviour.md#invitations).
+    fn push_status(&mut self, status: Option<InvitationStatus>, now: Millis) {
+        match status {
+            Some(InvitationStatus::Pending) => {
+                self.push(" AND status = 'PENDING' AND expires_at > ?", &[Param::Int(now)])
+            }
+            Some(InvitationStatus::Expired) => {
+                self.push(" AND (status = 'EXPIRED' OR (status = 'PENDING' AND expires_at <= ?))", &[Param::Int(now)])
+            }
+            Some(other) => self.push(" AND status = ?", &[Param::Text(other.as_str())]),
+            None => {}
+        }
+    }
+
     /// The keyset condition: strictly after `cursor` in (created_at DESC, id ASC) order.
     fn push_after(&mut self, id_column: &str, cursor: &'a Option<Cursor>) {
         if let Some(c) = cursor {
@@ -638,17 +653,7 @@ impl<D: Db> Tx for RecordTx<'_, D> {
         if let Some(kind) = q.connection_type {
             sql.push(" AND connection_type = ?", &[Param::Text(kind.as_str())]);
         }
-        match q.status {
-            // A stored PENDING is EXPIRED from its expiry on (docs/behaviour.md#invitations).
-            Some(InvitationStatus::Pending) => {
-                sql.push(" AND status = 'PENDING' AND expires_at > ?", &[Param::Int(q.now)])
-            }
-            Some(InvitationStatus::Expired) => {
-                sql.push(" AND (status = 'EXPIRED' OR (status = 'PENDING' AND expires_at <= ?))", &[Param::Int(q.now)])
-            }
-            Some(other) => sql.push(" AND status = ?", &[Param::Text(other.as_str())]),
-            None => {}
-        }
+        sql.push_status(q.status, q.now);
         if !q.other_identifiers.is_empty() {
             sql.push_in("other_identifier", &q.other_identifiers);
         }
@@ -730,13 +735,14 @@ impl<D: Db> Tx for RecordTx<'_, D> {
 
     fn list_connections(&mut self, q: &ConnectionQuery) -> Result<Vec<Connection>, StoreError> {
         let table = match q.types {
-            TypeFilter::Live => "connection_members",
+            TypeFilter::Any | TypeFilter::Live => "connection_members",
             TypeFilter::LiveWith(_) | TypeFilter::TypeStatus(..) => "connection_type_members",
         };
         let mut sql =
             Query::new(&format!("SELECT c.doc FROM connections c JOIN (SELECT connection_id, created_at FROM {table}"));
         sql.push(" WHERE catalog = ? AND account = ?", &[q.catalog.to_param(), q.account.to_param()]);
         match q.types {
+            TypeFilter::Any => {}
             TypeFilter::Live => sql.push(" AND live = 1", &[]),
             TypeFilter::LiveWith(kind) => sql.push(
                 " AND connection_type = ? AND connection_id IN (SELECT id FROM connections WHERE catalog = ? AND live = 1)",
@@ -1048,6 +1054,201 @@ impl<D: Db> Tx for RecordTx<'_, D> {
         )?;
         Ok(())
     }
+
+    // -----------------------------------------------------------------------
+    // Admin-wide lists of the web console. Each condition is added only when
+    // its filter is set, so that the planner can use the index it names:
+    // partners by (catalog, legal_name_key); a catalog's invitations and
+    // connections by `console_indexes.sql`, or, for one account, through the
+    // API's own list queries and listing tables; profile tasks by sequence,
+    // or by partner; verifications by their key; qualifications by
+    // (catalog, subsidiary) or (catalog, primary); events by sequence, or by account.
+    // -----------------------------------------------------------------------
+
+    fn admin_partners(&mut self, q: &pcentral_core::store::AdminPartnerQuery) -> Result<Vec<Partner>, StoreError> {
+        let pattern = q.name.as_deref().map(|n| like_pattern(&pcentral_core::partners::legal_name_key(n)));
+        let mut sql = Query::new("SELECT doc FROM partners");
+        sql.push(" WHERE catalog = ?", &[q.catalog.to_param()]);
+        if let Some(account) = &q.account {
+            sql.push(" AND account = ?", &[account.to_param()]);
+        }
+        if let Some(pattern) = &pattern {
+            sql.push(" AND legal_name_key LIKE ? ESCAPE '!'", &[Param::Text(pattern)]);
+        }
+        if let Some(after) = &q.after {
+            sql.push(" AND legal_name_key > ?", &[Param::Text(after)]);
+        }
+        sql.push(" ORDER BY legal_name_key LIMIT ?", &[Param::Int(limit(q.limit))]);
+        self.all(&sql.sql, &sql.params)
+    }
+
+    fn admin_invitations(
+        &mut self,
+        q: &pcentral_core::store::AdminInvitationQuery,
+    ) -> Result<Vec<Invitation>, StoreError> {
+        if let Some(account) = &q.account {
+            return self.list_invitations(&InvitationQuery {
+                catalog: q.catalog,
+                account: account.clone(),
+                participant_type: None,
+                connection_type: q.connection_type,
+                status: q.status,
+                other_identifiers: Vec::new(),
+                now: q.now,
+                after: q.after.clone(),
+                limit: q.limit,
+            });
+        }
+        let mut sql = Query::new("SELECT doc FROM connection_invitations");
+        sql.push(" WHERE catalog = ?", &[q.catalog.to_param()]);
+        if let Some(kind) = q.connection_type {
+            sql.push(" AND connection_type = ?", &[Param::Text(kind.as_str())]);
+        }
+        sql.push_status(q.status, q.now);
+        sql.push_after("id", &q.after);
+        sql.push(" ORDER BY created_at DESC, id ASC LIMIT ?", &[Param::Int(limit(q.limit))]);
+        self.all(&sql.sql, &sql.params)
+    }
+
+    fn admin_connections(
+        &mut self,
+        q: &pcentral_core::store::AdminConnectionQuery,
+    ) -> Result<Vec<Connection>, StoreError> {
+        if let Some(account) = &q.account {
+            return self.list_connections(&ConnectionQuery {
+                catalog: q.catalog,
+                account: account.clone(),
+                types: q.types,
+                others: None,
+                after: q.after.clone(),
+                limit: q.limit,
+            });
+        }
+        let mut sql = Query::new("SELECT c.doc FROM connections c");
+        sql.push(" WHERE c.catalog = ?", &[q.catalog.to_param()]);
+        let has_type = " AND EXISTS (SELECT 1 FROM connection_type_members m
+                         WHERE m.connection_id = c.id AND m.catalog = c.catalog AND m.connection_type = ?";
+        match q.types {
+            TypeFilter::Any => {}
+            TypeFilter::Live => sql.push(" AND c.live = 1", &[]),
+            TypeFilter::LiveWith(kind) => {
+                sql.push(&format!("{has_type}) AND c.live = 1"), &[Param::Text(kind.as_str())]);
+            }
+            TypeFilter::TypeStatus(kind, status) => sql.push(
+                &format!("{has_type} AND m.status = ?)"),
+                &[Param::Text(kind.as_str()), Param::Text(status.as_str())],
+            ),
+        }
+        sql.push_after("c.id", &q.after);
+        sql.push(" ORDER BY c.created_at DESC, c.id ASC LIMIT ?", &[Param::Int(limit(q.limit))]);
+        self.all(&sql.sql, &sql.params)
+    }
+
+    fn admin_profile_tasks(
+        &mut self,
+        q: &pcentral_core::store::AdminProfileTaskQuery,
+    ) -> Result<Vec<pcentral_core::store::ListedProfileTask>, StoreError> {
+        let mut sql = Query::new("SELECT t.seq, t.doc FROM profile_tasks t JOIN partners p ON p.id = t.partner_id");
+        sql.push(" WHERE p.catalog = ?", &[q.catalog.to_param()]);
+        if let Some(account) = &q.account {
+            sql.push(" AND p.account = ?", &[account.to_param()]);
+        }
+        if let Some(before) = q.before {
+            sql.push(" AND t.seq < ?", &[Param::Int(before)]);
+        }
+        sql.push(" ORDER BY t.seq DESC LIMIT ?", &[Param::Int(limit(q.limit))]);
+        let rows = self.db.int_texts(&sql.sql, &sql.params)?;
+        rows.into_iter()
+            .map(|(seq, doc)| Ok(pcentral_core::store::ListedProfileTask { seq, task: from_doc(&doc)? }))
+            .collect()
+    }
+
+    fn admin_verifications(
+        &mut self,
+        q: &pcentral_core::store::AdminVerificationQuery,
+    ) -> Result<Vec<Verification>, StoreError> {
+        let mut sql = Query::new("SELECT doc FROM verifications WHERE 1 = 1");
+        if let Some(account) = &q.account {
+            sql.push(" AND account = ?", &[account.to_param()]);
+        }
+        if let Some(kind) = q.verification_type {
+            sql.push(" AND verification_type = ?", &[Param::Text(kind.as_str())]);
+        }
+        if let Some((account, kind)) = &q.after {
+            sql.push(
+                " AND (account > ? OR (account = ? AND verification_type > ?))",
+                &[account.to_param(), account.to_param(), Param::Text(kind.as_str())],
+            );
+        }
+        sql.push(" ORDER BY account, verification_type LIMIT ?", &[Param::Int(limit(q.limit))]);
+        self.all(&sql.sql, &sql.params)
+    }
+
+    fn admin_qualifications_subsidiaries(
+        &mut self,
+        q: &pcentral_core::store::AdminAssociationQuery,
+    ) -> Result<Vec<AccountId>, StoreError> {
+        let mut sql = Query::new("SELECT subsidiary FROM (SELECT subsidiary_account AS subsidiary");
+        let halves = [
+            (" FROM qualifications_associations WHERE catalog = ?", "primary_account", "subsidiary_account"),
+            (
+                " UNION SELECT owner_account FROM qualifications_tasks WHERE catalog = ? AND open = 1",
+                "primary_account",
+                "owner_account",
+            ),
+        ];
+        for (from, primary_column, subsidiary_column) in halves {
+            sql.push(from, &[q.catalog.to_param()]);
+            if let Some(primary) = &q.primary {
+                sql.push(&format!(" AND {primary_column} = ?"), &[primary.to_param()]);
+            }
+            if let Some(subsidiary) = &q.subsidiary {
+                sql.push(&format!(" AND {subsidiary_column} = ?"), &[subsidiary.to_param()]);
+            }
+            if let Some(after) = &q.after {
+                sql.push(&format!(" AND {subsidiary_column} > ?"), &[after.to_param()]);
+            }
+        }
+        sql.push(") s ORDER BY subsidiary LIMIT ?", &[Param::Int(limit(q.limit))]);
+        let rows = self.db.texts(&sql.sql, &sql.params)?;
+        rows.iter().map(|a| AccountId::parse(a).map_err(|e| StoreError::Backend(e.to_string()))).collect()
+    }
+
+    fn admin_events(&mut self, q: &pcentral_core::store::AdminEventQuery) -> Result<Vec<StoredEvent>, StoreError> {
+        let pattern = q.resource.as_deref().map(like_pattern);
+        let mut sql = Query::new(&format!("SELECT {EVENT_COLUMNS} FROM events WHERE 1 = 1"));
+        if let Some(catalog) = &q.catalog {
+            sql.push(" AND catalog = ?", &[catalog.to_param()]);
+        }
+        if !q.accounts.is_empty() {
+            sql.push_in("account", &q.accounts);
+        }
+        if let Some(kind) = &q.detail_type {
+            sql.push(" AND detail_type = ?", &[kind.to_param()]);
+        }
+        if let Some(pattern) = &pattern {
+            sql.push(" AND doc LIKE ? ESCAPE '!'", &[Param::Text(pattern)]);
+        }
+        if let Some(before) = q.before {
+            sql.push(" AND seq < ?", &[Param::Int(before)]);
+        }
+        sql.push(" ORDER BY seq DESC LIMIT ?", &[Param::Int(limit(q.limit))]);
+        let rows = self.db.cells(&sql.sql, &sql.params)?;
+        rows.iter().map(|r| stored_event(r)).collect()
+    }
+}
+
+/// A LIKE pattern (escape character `!`) matching text that contains `text`.
+fn like_pattern(text: &str) -> String {
+    let mut out = String::from("%");
+    for c in text.chars() {
+        if matches!(c, '!' | '%' | '_') {
+            out.push('!');
+        }
+        out.push(c);
+    }
+    out.push('%');
+    out
 }
 
 impl<D: Db> RecordTx<'_, D> {

@@ -20,7 +20,10 @@ pub enum Step {
 }
 
 /// Migrations shared by both backends, in order.
-pub const SHARED: &[&[Step]] = &[&[Step::Sql(include_str!("listing_indexes.sql")), Step::ReindexDocuments]];
+pub const SHARED: &[&[Step]] = &[
+    &[Step::Sql(include_str!("listing_indexes.sql")), Step::ReindexDocuments],
+    &[Step::Sql(include_str!("console_indexes.sql"))],
+];
 
 /// Run the steps of one migration inside the transaction `db`.
 pub fn apply<D: Db>(db: D, steps: &[Step]) -> Result<(), StoreError> {

@@ -144,3 +144,75 @@ fn the_upgraded_database_takes_new_writes() {
     let c = h.ok(C, "ListConnections", json!({"Catalog": SANDBOX}));
     assert_eq!(c["ConnectionSummaries"].as_array().map(Vec::len), Some(1));
 }
+
+#[test]
+fn the_upgraded_database_serves_the_console_lists() {
+    use pcentral_core::store::{
+        AdminAssociationQuery, AdminConnectionQuery, AdminEventQuery, AdminInvitationQuery, AdminPartnerQuery,
+        AdminProfileTaskQuery, AdminVerificationQuery, TypeFilter,
+    };
+    use pcentral_model::wire::{ConnectionType, InvitationStatus};
+    let h = upgraded();
+    let sandbox = Catalog::Sandbox;
+    let partners = h.read(|tx| {
+        Ok(tx.admin_partners(&AdminPartnerQuery {
+            catalog: sandbox,
+            account: None,
+            name: None,
+            after: None,
+            limit: 10,
+        })?)
+    });
+    assert_eq!(partners.len(), 3);
+    let invitation_query = |status| AdminInvitationQuery {
+        catalog: sandbox,
+        account: None,
+        connection_type: None,
+        status,
+        now: h.wall,
+        after: None,
+        limit: 10,
+    };
+    assert_eq!(h.read(|tx| Ok(tx.admin_invitations(&invitation_query(None))?)).len(), 5);
+    let pending = h.read(|tx| Ok(tx.admin_invitations(&invitation_query(Some(InvitationStatus::Pending)))?));
+    assert_eq!(pending.iter().map(|i| i.receiver_account.as_str()).collect::<Vec<_>>(), [C]);
+    let connection_query =
+        |types| AdminConnectionQuery { catalog: sandbox, account: None, types, after: None, limit: 10 };
+    assert_eq!(h.read(|tx| Ok(tx.admin_connections(&connection_query(TypeFilter::Live))?)).len(), 1);
+    let subsidiary = TypeFilter::LiveWith(ConnectionType::Subsidiary);
+    assert_eq!(h.read(|tx| Ok(tx.admin_connections(&connection_query(subsidiary))?)).len(), 1);
+    let tasks = h.read(|tx| {
+        Ok(tx.admin_profile_tasks(&AdminProfileTaskQuery {
+            catalog: sandbox,
+            account: None,
+            before: None,
+            limit: 10,
+        })?)
+    });
+    assert!(tasks.len() >= 3, "each partner published its profile: {tasks:?}");
+    let verifications = h.read(|tx| {
+        Ok(tx.admin_verifications(&AdminVerificationQuery {
+            account: None,
+            verification_type: None,
+            after: None,
+            limit: 10,
+        })?)
+    });
+    assert_eq!(verifications.len(), 1);
+    let a = AccountId::parse(A).unwrap();
+    let subsidiaries = h.read(|tx| {
+        Ok(tx.admin_qualifications_subsidiaries(&AdminAssociationQuery {
+            catalog: sandbox,
+            primary: Some(a.clone()),
+            subsidiary: None,
+            after: None,
+            limit: 10,
+        })?)
+    });
+    assert_eq!(subsidiaries.iter().map(AccountId::as_str).collect::<Vec<_>>(), [B]);
+    let now = h.wall;
+    let state = h.read(|tx| pcentral_core::qualifications::load(tx, sandbox, &[&subsidiaries[0]], now));
+    assert_eq!(state.association_of(&subsidiaries[0]).map(|x| &x.primary_account), Some(&a));
+    let events = h.read(|tx| Ok(tx.admin_events(&AdminEventQuery { limit: 100, ..AdminEventQuery::default() })?));
+    assert!(!events.is_empty(), "the release recorded events for its invitations");
+}

@@ -1,0 +1,322 @@
+//! One catalog as a graph: accounts (with their partners) as nodes on a
+//! circle, one edge per connection type coloured by its status, and open or
+//! expired invitations as dashed edges. The SVG is drawn on the server, so it
+//! shows without JavaScript; every node and edge is a link that selects it,
+//! and the selected record and its history show beside the graph (a stable
+//! URL per selection).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use askama::Template;
+use pcentral_core::records::{Connection, Invitation, Partner};
+use pcentral_core::store::{AdminConnectionQuery, AdminInvitationQuery, AdminPartnerQuery, TypeFilter};
+use pcentral_core::{invitations, verification, OpResult, Tx};
+use pcentral_model::wire::{InvitationStatus, VerificationType};
+use pcentral_model::{timestamp, AccountId, Catalog, ConnectionId, InvitationId, Millis};
+
+use super::pages::{self, catalog_path, href, Html, PageError, Query};
+use super::view::{css_name, Cell, Edge, Graph, Node, Section};
+
+/// Records drawn at most, per kind.
+const DRAWN: usize = 200;
+/// Space beside the circle for the nodes' text.
+const SIDE: f64 = 130.0;
+/// Space under a node for its lines of text.
+const TEXT_BELOW: f64 = 100.0;
+
+/// What a graph URL selects: `account:…`, `connection:…` or `invitation:…`.
+enum Selection {
+    Account(AccountId),
+    Connection(ConnectionId),
+    Invitation(InvitationId),
+}
+
+impl Selection {
+    fn parse(text: &str) -> Result<Selection, PageError> {
+        let bad = |m: String| PageError { status: 400, message: format!("select: {m}") };
+        match text.split_once(':') {
+            Some(("account", id)) => AccountId::parse(id).map(Selection::Account).map_err(|e| bad(e.to_string())),
+            Some(("connection", id)) => {
+                ConnectionId::parse(id).map(Selection::Connection).map_err(|e| bad(e.to_string()))
+            }
+            Some(("invitation", id)) => {
+                InvitationId::parse(id).map(Selection::Invitation).map_err(|e| bad(e.to_string()))
+            }
+            _ => Err(bad("expected account:ID, connection:ID or invitation:ID".into())),
+        }
+    }
+}
+
+/// What the graph of a catalog is drawn from.
+struct Drawn {
+    partners: BTreeMap<AccountId, (Partner, String, bool)>,
+    connections: Vec<Connection>,
+    invitations: Vec<Invitation>,
+    /// Per account: business and registrant verification status, if any.
+    verifications: BTreeMap<AccountId, [Option<String>; 2]>,
+    names: BTreeMap<AccountId, String>,
+}
+
+fn load(tx: &mut dyn Tx, catalog: Catalog, now: Millis) -> OpResult<Drawn> {
+    let mut partners = BTreeMap::new();
+    let found =
+        tx.admin_partners(&AdminPartnerQuery { catalog, account: None, name: None, after: None, limit: DRAWN })?;
+    for p in found {
+        let (display, published) = pages::profile_of(tx, &p, now)?;
+        partners.insert(p.account.clone(), (p, display, published));
+    }
+    let connections = tx.admin_connections(&AdminConnectionQuery {
+        catalog,
+        account: None,
+        types: TypeFilter::Any,
+        after: None,
+        limit: DRAWN,
+    })?;
+    let mut invitations = Vec::new();
+    for status in [InvitationStatus::Pending, InvitationStatus::Expired] {
+        invitations.extend(tx.admin_invitations(&AdminInvitationQuery {
+            catalog,
+            account: None,
+            connection_type: None,
+            status: Some(status),
+            now,
+            after: None,
+            limit: DRAWN,
+        })?);
+    }
+    let mut accounts: BTreeSet<AccountId> = partners.keys().cloned().collect();
+    accounts.extend(connections.iter().flat_map(|c| c.participants.iter().cloned()));
+    accounts.extend(invitations.iter().flat_map(|i| [i.sender_account.clone(), i.receiver_account.clone()]));
+    let mut verifications = BTreeMap::new();
+    let mut names = BTreeMap::new();
+    for account in &accounts {
+        let mut states = [None, None];
+        for (slot, kind) in
+            [VerificationType::BusinessVerification, VerificationType::RegistrantVerification].into_iter().enumerate()
+        {
+            if let Some(v) = tx.verification(account, kind)? {
+                states[slot] = Some(verification::state(&v, now).status.as_str().to_string());
+            }
+        }
+        verifications.insert(account.clone(), states);
+        if let Some(name) = tx.account(account)?.and_then(|a| a.display_name) {
+            names.insert(account.clone(), name);
+        }
+    }
+    Ok(Drawn { partners, connections, invitations, verifications, names })
+}
+
+/// A point of the drawing.
+#[derive(Clone, Copy)]
+struct Point {
+    x: f64,
+    y: f64,
+}
+
+/// Positions on a circle, in account order (so a node keeps its place as the
+/// graph grows), and the drawing's width and height.
+fn positions(n: usize) -> (Vec<Point>, i64, i64) {
+    use std::f64::consts::{FRAC_PI_2, PI};
+    let radius = (95.0 * n as f64 / PI).clamp(230.0, 420.0);
+    let width = 2.0 * radius + 2.0 * SIDE;
+    // Two nodes side by side; more start at the top.
+    let (first, top) = if n == 2 { (PI, 60.0) } else { (-FRAC_PI_2, radius + 60.0) };
+    let center = Point { x: width / 2.0, y: top };
+    let height = if n == 2 { top + TEXT_BELOW + 20.0 } else { top + radius + TEXT_BELOW + 20.0 };
+    let points = match n {
+        0 => Vec::new(),
+        1 => vec![center],
+        _ => (0..n)
+            .map(|i| {
+                let angle = first + 2.0 * PI * i as f64 / n as f64;
+                Point { x: center.x + radius * angle.cos(), y: center.y + radius * angle.sin() }
+            })
+            .collect(),
+    };
+    (points, width.round() as i64, height.round() as i64)
+}
+
+/// A quadratic curve from `a` to `b`, bent by `bend` pixels to one side;
+/// answers the path data and the curve's middle (where the label goes).
+fn curve(a: Point, b: Point, bend: f64) -> (String, Point) {
+    let (dx, dy) = (b.x - a.x, b.y - a.y);
+    let length = (dx * dx + dy * dy).sqrt().max(1.0);
+    let (nx, ny) = (-dy / length, dx / length);
+    let middle = Point { x: (a.x + b.x) / 2.0 + nx * bend, y: (a.y + b.y) / 2.0 + ny * bend };
+    let control = Point { x: (a.x + b.x) / 2.0 + nx * bend * 2.0, y: (a.y + b.y) / 2.0 + ny * bend * 2.0 };
+    let path = format!("M{:.0} {:.0} Q{:.0} {:.0} {:.0} {:.0}", a.x, a.y, control.x, control.y, b.x, b.y);
+    (path, middle)
+}
+
+fn short_status(status: &Option<String>) -> &str {
+    status.as_deref().unwrap_or("none")
+}
+
+/// `GET …/catalogs/{catalog}/graph[?select=kind:id]`.
+pub fn page(state: &crate::app::AppState, catalog: Catalog, q: &Query<'_>) -> Html {
+    let selection = q.get("select").map(|s| Selection::parse(&s)).transpose()?;
+    let graph_path = catalog_path(catalog, "graph");
+    let select_href = |key: &str| href(&graph_path, &[("select", Some(key.to_string()))]);
+    let ((drawn, selected), now) = pages::read(state, |tx, now| {
+        let drawn = load(tx, catalog, now)?;
+        let selected = match &selection {
+            None => Vec::new(),
+            Some(s) => selected_sections(tx, catalog, s, now)?,
+        };
+        Ok((drawn, selected))
+    })?;
+
+    let accounts: Vec<AccountId> = drawn.verifications.keys().cloned().collect();
+    let (points, width, height) = positions(accounts.len());
+    let at: BTreeMap<&AccountId, Point> = accounts.iter().zip(points.iter().copied()).collect();
+    let selected_key = q.get("select").unwrap_or_default();
+
+    let nodes = accounts
+        .iter()
+        .zip(&points)
+        .map(|(account, p)| {
+            let key = format!("account:{account}");
+            let [business, registrant] = drawn.verifications.get(account).cloned().unwrap_or_default();
+            let verified = match (&business, &registrant) {
+                (None, None) => "not verified".to_string(),
+                _ => format!("business {} · registrant {}", short_status(&business), short_status(&registrant)),
+            };
+            let (lines, class) = match drawn.partners.get(account) {
+                Some((partner, display, published)) => (
+                    vec![
+                        display.clone(),
+                        partner.legal_name.clone(),
+                        format!("account {account}"),
+                        if *published { partner.profile_id.to_string() } else { "draft profile".to_string() },
+                        verified,
+                    ],
+                    if *published { "published" } else { "draft" },
+                ),
+                None => (
+                    vec![
+                        drawn.names.get(account).cloned().unwrap_or_else(|| account.to_string()),
+                        format!("account {account}"),
+                        "no partner in this catalog".to_string(),
+                        verified,
+                    ],
+                    "no-partner",
+                ),
+            };
+            let class = if key == selected_key { format!("{class} selected") } else { class.to_string() };
+            Node { href: select_href(&key), key, x: p.x.round() as i64, y: p.y.round() as i64, class, lines }
+        })
+        .collect();
+
+    // Every edge between a pair, in a stable order, then bent apart.
+    // (key, CSS class, label) of each edge, by pair.
+    type Edges = Vec<(String, String, String)>;
+    let mut pairs: BTreeMap<(AccountId, AccountId), Edges> = BTreeMap::new();
+    for c in &drawn.connections {
+        let pair = ordered(&c.participants[0], &c.participants[1]);
+        for (kind, entry) in &c.types {
+            let label = format!("{} {}", kind.as_str(), entry.status.as_str());
+            let class = format!("connection s-{}", css_name(entry.status.as_str()));
+            pairs.entry(pair.clone()).or_default().push((format!("connection:{}", c.id), class, label));
+        }
+    }
+    for i in &drawn.invitations {
+        let (status, _) = invitations::effective_status(i, now);
+        let pair = ordered(&i.sender_account, &i.receiver_account);
+        let label =
+            format!("{} {} · expires {}", i.connection_type.as_str(), status.as_str(), timestamp::format(i.expires_at));
+        let class = format!("invitation s-{}", css_name(status.as_str()));
+        pairs.entry(pair).or_default().push((format!("invitation:{}", i.id), class, label));
+    }
+    let mut edges = Vec::new();
+    for ((a, b), list) in &pairs {
+        let (Some(pa), Some(pb)) = (at.get(a), at.get(b)) else { continue };
+        let middle = (list.len() as f64 - 1.0) / 2.0;
+        for (j, (key, class, label)) in list.iter().enumerate() {
+            let (path, mid) = curve(*pa, *pb, (j as f64 - middle) * 46.0);
+            let class = if *key == selected_key { format!("{class} selected") } else { class.clone() };
+            edges.push(Edge {
+                href: select_href(key),
+                key: key.clone(),
+                path,
+                class,
+                label: label.clone(),
+                label_x: mid.x.round() as i64,
+                label_y: mid.y.round() as i64,
+            });
+        }
+    }
+    let graph = Graph {
+        layout: pages::layout(format!("{catalog} graph"), "graph", now),
+        catalog: catalog.as_str(),
+        width,
+        height,
+        nodes,
+        edges,
+        selected,
+    };
+    Ok(graph.render()?)
+}
+
+fn ordered(a: &AccountId, b: &AccountId) -> (AccountId, AccountId) {
+    if a <= b {
+        (a.clone(), b.clone())
+    } else {
+        (b.clone(), a.clone())
+    }
+}
+
+/// The record a selection names, with its history, and a link to its page.
+fn selected_sections(tx: &mut dyn Tx, catalog: Catalog, s: &Selection, now: Millis) -> OpResult<Vec<Section>> {
+    let (mut sections, page) = match s {
+        Selection::Account(account) => match tx.partner_by_account(catalog, account)? {
+            Some(p) => {
+                let page = catalog_path(catalog, &format!("partners/{}", p.id));
+                (pages::partner_sections(tx, &p, now)?, page)
+            }
+            None => (pages::account_sections(tx, account, now)?, format!("{}/accounts/{account}", super::PREFIX)),
+        },
+        Selection::Connection(id) => match tx.connection(catalog, id)? {
+            Some(c) => (pages::connection_sections(tx, &c)?, catalog_path(catalog, &format!("connections/{id}"))),
+            None => (Vec::new(), String::new()),
+        },
+        Selection::Invitation(id) => match tx.invitation(catalog, id)? {
+            Some(i) => (pages::invitation_sections(tx, &i, now)?, catalog_path(catalog, &format!("invitations/{id}"))),
+            None => (Vec::new(), String::new()),
+        },
+    };
+    if let Some(first) = sections.first_mut() {
+        first.links.push(Cell::link("open the record's page", page));
+    } else {
+        sections.push(Section { note: "The selected record no longer exists.".into(), ..Section::default() });
+    }
+    Ok(sections)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nodes_sit_on_a_circle_inside_the_drawing() {
+        for n in [1, 2, 3, 12, 40] {
+            let (points, width, height) = positions(n);
+            assert_eq!(points.len(), n);
+            for p in &points {
+                let inside = p.x - SIDE >= -0.5 && p.x + SIDE <= width as f64 + 0.5 && p.y >= 0.0;
+                assert!(
+                    inside && p.y + TEXT_BELOW <= height as f64,
+                    "{n} nodes: ({}, {}) in {width}x{height}",
+                    p.x,
+                    p.y
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn bent_edges_have_their_label_on_the_curve() {
+        let (path, middle) = curve(Point { x: 0.0, y: 0.0 }, Point { x: 100.0, y: 0.0 }, 20.0);
+        assert_eq!(path, "M0 0 Q50 40 100 0");
+        assert_eq!((middle.x, middle.y), (50.0, 20.0));
+    }
+}

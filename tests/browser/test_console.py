@@ -1,0 +1,359 @@
+"""The web console in a real browser: the two-party story on the overview and the graph,
+expiry after a clock advance, fault rules, the live events and requests, the outbox,
+hostile data shown as text, access beyond loopback, a narrow window and dark mode.
+Screenshots of the main pages go to PCENTRAL_SCREENSHOTS (see scripts/console-screenshots)."""
+
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+import random
+import secrets
+import threading
+import time
+
+import pytest
+from selenium.common.exceptions import WebDriverException
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import Select
+
+from conftest import Server, http, screenshot, texts
+
+SANDBOX = "Sandbox"
+UI = "/_pcentral/ui"
+HOSTILE = '<script>window.__pwned=1</script>"><img src=x onerror="window.__pwned=2">'
+
+
+def new_account():
+    return str(random.randint(400000000000, 999999999999))
+
+
+def tag():
+    return secrets.token_hex(3)
+
+
+def details(display):
+    return {"DisplayName": display, "Description": "About us", "WebsiteUrl": "https://example.com",
+            "LogoUrl": "https://example.com/logo.png", "PrimarySolutionType": "CONSULTING_SERVICES",
+            "IndustrySegments": ["COMPUTER_SOFTWARE"], "TranslationSourceLocale": "en-US"}
+
+
+def partner(client, legal_name, display=None):
+    """A Sandbox partner (its profile published as `display`, when given): (id, profile id)."""
+    created = client.create_partner(
+        Catalog=SANDBOX, LegalName=legal_name, PrimarySolutionType="SOFTWARE_PRODUCTS",
+        AllianceLeadContact={"FirstName": "Ana", "LastName": "Lee", "Email": f"lead-{tag()}@example.com",
+                             "BusinessTitle": "Lead"},
+        EmailVerificationCode="123456")
+    if display is not None:
+        client.start_profile_update_task(Catalog=SANDBOX, Identifier=created["Id"], TaskDetails=details(display))
+    profile = client.get_partner(Catalog=SANDBOX, Identifier=created["Id"])["Profile"].get("ProfileId")
+    return created["Id"], profile
+
+
+def invite(client, kind, receiver, message="Let's sell together"):
+    return client.create_connection_invitation(
+        Catalog=SANDBOX, ConnectionType=kind, ReceiverIdentifier=receiver, Email="alice@example.com",
+        Name="Alice Smith", Message=message)["Id"]
+
+
+def two_parties(server, a_name=None):
+    """A and B with published profiles: (a, b, clients, profile ids, legal names)."""
+    a, b = new_account(), new_account()
+    ca, cb = server.client(a), server.client(b)
+    names = (a_name or f"Alpha Cloud {tag()}", f"Beta Data {tag()}")
+    _, pa = partner(ca, names[0], "Alpha Display")
+    _, pb = partner(cb, names[1], "Beta Display")
+    return a, b, ca, cb, pa, pb, names
+
+
+def live_rows(browser, *needles):
+    """The live table's rows containing every needle (read in one step: the table is
+    replaced as it refreshes)."""
+    rows = browser.execute_script(
+        "return [...document.querySelectorAll('table[data-live] tbody tr')].map(r => r.innerText)")
+    return [r for r in rows if all(n in r for n in needles)]
+
+
+def main_text(browser):
+    return browser.find_element(By.TAG_NAME, "main").text
+
+
+def submit(browser, form):
+    form.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+
+
+def eventually(browser, check):
+    """Wait until `check(browser)` is truthy, retrying while a navigation replaces the page."""
+    def attempt(d):
+        try:
+            return check(d)
+        except WebDriverException:
+            return False
+    return browser.wait.until(attempt)
+
+
+def mark_page(browser):
+    """Mark the current document, so that `wait_reloaded` can tell when it was replaced."""
+    browser.execute_script("window.__oldPage = true")
+
+
+def wait_reloaded(browser):
+    """Wait until the marked document was replaced and the new one has loaded."""
+    def replaced(d):
+        try:
+            return d.execute_script("return window.__oldPage === undefined && document.readyState === 'complete'")
+        except WebDriverException:  # the old document is going away
+            return False
+    browser.wait.until(replaced)
+
+
+def test_the_story_shows_on_the_overview_and_the_graph(server, browser):
+    a, b, ca, cb, pa, pb, (legal_a, legal_b) = two_parties(server)
+    connection = cb.accept_connection_invitation(
+        Catalog=SANDBOX, Identifier=invite(ca, "OPPORTUNITY_COLLABORATION", pb))["Connection"]["Id"]
+    pending = invite(ca, "SUBSIDIARY", b, "Linking our seller account")
+
+    browser.get(server.url + UI + "/")
+    overview = main_text(browser)
+    for expected in [legal_a, legal_b, "Alpha Display", "Beta Display", connection, "OPPORTUNITY_COLLABORATION ACTIVE"]:
+        assert expected in overview
+    screenshot(browser, "overview")
+
+    browser.get(f"{server.url}{UI}/catalogs/{SANDBOX}/graph")
+    node_a = browser.find_element(By.CSS_SELECTOR, f'a.node[data-key="account:{a}"]')
+    node_b = browser.find_element(By.CSS_SELECTOR, f'a.node[data-key="account:{b}"]')
+    assert legal_a in node_a.text and "Alpha Display" in node_a.text and pa in node_a.text
+    assert legal_b in node_b.text and pb in node_b.text
+    edge = browser.find_element(By.CSS_SELECTOR, f'a.edge[data-key="connection:{connection}"]')
+    assert "s-active" in edge.get_attribute("class")
+    assert "OPPORTUNITY_COLLABORATION ACTIVE" in edge.text
+    dashed = browser.find_element(By.CSS_SELECTOR, f'a.edge[data-key="invitation:{pending}"]')
+    assert "invitation" in dashed.get_attribute("class") and "s-pending" in dashed.get_attribute("class")
+    assert "SUBSIDIARY PENDING · expires" in dashed.text
+
+    edge.find_element(By.CSS_SELECTOR, "text").click()
+    browser.wait.until(EC.url_contains(f"select=connection%3A{connection}"))
+    panel = browser.find_element(By.CSS_SELECTOR, "aside.selected").text
+    assert connection in panel and "OPPORTUNITY_COLLABORATION" in panel and "History (events)" in panel
+
+    browser.find_element(By.CSS_SELECTOR, f'a.node[data-key="account:{b}"] circle').click()
+    browser.wait.until(EC.url_contains(f"select=account%3A{b}"))
+    panel = browser.find_element(By.CSS_SELECTOR, "aside.selected").text
+    assert legal_b in panel and "Partner Connection Invitation Received" in panel
+    screenshot(browser, "graph")
+
+
+def test_advancing_the_clock_expires_an_invitation(server, browser):
+    a, b, ca, cb, pa, pb, _ = two_parties(server)
+    pending = invite(ca, "OPPORTUNITY_COLLABORATION", pb)
+    page = f"{server.url}{UI}/catalogs/{SANDBOX}/invitations/{pending}"
+    browser.get(page)
+    assert "PENDING" in browser.find_element(By.CSS_SELECTOR, ".facts .badge").text
+
+    browser.get(server.url + UI + "/controls")
+    form = browser.find_element(By.CSS_SELECTOR, 'form[data-admin-path="/_pcentral/clock/advance"]')
+    field = form.find_element(By.NAME, "by")
+    field.clear()
+    field.send_keys("31d")
+    mark_page(browser)
+    submit(browser, form)
+    wait_reloaded(browser)  # the page reloads after the call
+
+    browser.get(page)
+    assert browser.find_element(By.CSS_SELECTOR, ".facts .badge").text == "EXPIRED"
+    browser.get(f"{server.url}{UI}/catalogs/{SANDBOX}/graph")
+    edge = browser.find_element(By.CSS_SELECTOR, f'a.edge[data-key="invitation:{pending}"]')
+    assert "s-expired" in edge.get_attribute("class") and "EXPIRED" in edge.text
+    listed = f"{server.url}{UI}/catalogs/{SANDBOX}/invitations?account={a}&status=EXPIRED"
+    browser.get(listed)
+    assert pending in main_text(browser)
+
+
+def test_fault_rules_are_added_listed_and_removed(server, browser):
+    account = new_account()
+    browser.get(server.url + UI + "/controls")
+    form = browser.find_element(By.CSS_SELECTOR, 'form[data-admin-method="POST"][data-admin-path="/_pcentral/faults"]')
+    Select(form.find_element(By.NAME, "kind")).select_by_value("throttle_before")
+    Select(form.find_element(By.NAME, "operation")).select_by_value("GetPartner")
+    form.find_element(By.NAME, "account").send_keys(account)
+    form.find_element(By.NAME, "remaining").send_keys("2")
+    mark_page(browser)
+    submit(browser, form)
+    wait_reloaded(browser)
+    row = browser.wait.until(lambda d: [r for r in d.find_elements(By.CSS_SELECTOR, "#faults tbody tr")
+                                        if account in r.text])
+    assert "GetPartner" in row[0].text and "throttle_before" in row[0].text
+    rules = server.admin("GET", "/_pcentral/faults")[1]["faults"]
+    assert [r["account"] for r in rules if r.get("account") == account] == [account]
+    screenshot(browser, "controls")
+
+    remove = row[0].find_element(By.CSS_SELECTOR, "button")
+    remove.click()
+    browser.wait.until(EC.alert_is_present()).dismiss()
+    assert account in browser.find_element(By.ID, "faults").text, "a dismissed confirmation changes nothing"
+    mark_page(browser)
+    remove.click()
+    browser.wait.until(EC.alert_is_present()).accept()
+    wait_reloaded(browser)
+    assert account not in browser.find_element(By.ID, "faults").text
+    assert not [r for r in server.admin("GET", "/_pcentral/faults")[1]["faults"] if r.get("account") == account]
+
+
+class Webhook(BaseHTTPRequestHandler):
+    def do_POST(self):
+        self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        self.send_response(200)
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+def test_the_events_page_follows_new_events_and_their_delivery(server, browser):
+    hook = ThreadingHTTPServer(("127.0.0.1", 0), Webhook)
+    threading.Thread(target=hook.serve_forever, daemon=True).start()
+    try:
+        a, b, ca, cb, pa, pb, _ = two_parties(server)
+        url = f"http://127.0.0.1:{hook.server_address[1]}/events"
+        assert server.admin("POST", "/_pcentral/settings", {"events_webhook_url": url})[0] == 200
+        browser.get(f"{server.url}{UI}/events?account={b}")
+        browser.wait.until(lambda d: "live ·" in d.find_element(By.CSS_SELECTOR, ".live-state").text)
+        browser.execute_script("window.__samePage = true")
+        invitation = invite(ca, "OPPORTUNITY_COLLABORATION", pb)
+        row = browser.wait.until(lambda d: live_rows(d, invitation, "delivered"))
+        assert "Partner Connection Invitation Received" in row[0] and b in row[0]
+        assert browser.execute_script("return window.__samePage === true"), "rows arrive without a reload"
+        screenshot(browser, "events")
+    finally:
+        server.admin("POST", "/_pcentral/settings", {"events_webhook_url": ""})
+        hook.shutdown()
+
+
+def test_the_requests_page_follows_api_calls(server, browser):
+    account = new_account()
+    browser.get(server.url + UI + "/requests")
+    browser.wait.until(lambda d: "live ·" in d.find_element(By.CSS_SELECTOR, ".live-state").text)
+    server.client(account).list_partners(Catalog=SANDBOX)
+    row = browser.wait.until(lambda d: live_rows(d, account))
+    assert "ListPartners" in row[0] and "200" in row[0]
+
+
+def test_the_outbox_shows_codes_newest_first_with_copy_buttons(server, browser):
+    client = server.client(new_account())
+    first, second = f"first-{tag()}@example.com", f"second-{tag()}@example.com"
+    for address in (first, second):
+        client.send_email_verification_code(Catalog="AWS", Email=address)
+    browser.get(server.url + UI + "/outbox")
+    rows = texts(browser, "main tbody tr")
+    assert second in rows[0] and first in rows[1], "newest first"
+    codes = server.admin("GET", "/_pcentral/outbox?address=" + second)[1]["messages"]
+    button = browser.find_elements(By.CSS_SELECTOR, "main tbody tr")[0].find_element(By.CSS_SELECTOR, "button.copy")
+    assert button.get_attribute("data-copy") == codes[-1]["code"]
+    button.click()
+    browser.wait.until(lambda d: button.text == "copied")
+
+
+def assert_inert(browser, where):
+    assert browser.execute_script("return window.__pwned === undefined"), f"a script ran on {where}"
+    assert not browser.find_elements(By.CSS_SELECTOR, "body img"), f"markup was injected on {where}"
+    assert browser.execute_script("return document.querySelectorAll('body script').length") == 0, where
+
+
+def test_hostile_names_and_messages_render_as_text(server, browser):
+    a, b, ca, cb, pa, pb, (legal_a, _) = two_parties(server, a_name=HOSTILE)
+    invitation = invite(ca, "OPPORTUNITY_COLLABORATION", pb, message=HOSTILE)
+    partner_id = ca.list_partners(Catalog=SANDBOX)["PartnerSummaryList"][0]["Id"]
+    pages = {
+        "overview": UI + "/",
+        "partners": f"{UI}/catalogs/{SANDBOX}/partners?name=script",
+        "partner": f"{UI}/catalogs/{SANDBOX}/partners/{partner_id}",
+        "invitation": f"{UI}/catalogs/{SANDBOX}/invitations/{invitation}",
+        "invitations": f"{UI}/catalogs/{SANDBOX}/invitations?account={a}",
+        "graph": f"{UI}/catalogs/{SANDBOX}/graph?select=account:{a}",
+        "graph edge": f"{UI}/catalogs/{SANDBOX}/graph?select=invitation:{invitation}",
+    }
+    for where, path in pages.items():
+        browser.get(server.url + path)
+        assert HOSTILE in browser.find_element(By.TAG_NAME, "body").text, f"{where} shows the text literally"
+        assert_inert(browser, where)
+    status, headers, _ = http("GET", server.url + pages["partner"])
+    assert status == 200
+    assert headers["Content-Security-Policy"].split(";")[0] == "default-src 'self'"
+    assert headers["X-Content-Type-Options"] == "nosniff"
+
+
+TOKEN = "console-" + secrets.token_hex(8)
+CONSOLE_PATHS = [UI, UI + "/", UI + "/login", UI + "/controls", UI + "/events", UI + "/outbox", UI + "/requests",
+                 UI + "/verifications", UI + "/static/console.js", UI + "/static/console.css",
+                 f"{UI}/catalogs/{SANDBOX}/graph", f"{UI}/catalogs/{SANDBOX}/partners", f"{UI}/accounts/111111111111",
+                 f"{UI}/catalogs/AWS/invitations", f"{UI}/no/such/page"]
+
+
+@pytest.fixture(scope="module")
+def mapped():
+    """A server on the IPv4-mapped address: clients on 127.0.0.1 arrive as ::ffff:127.0.0.1,
+    which is not loopback, so the admin token is needed."""
+    srv = Server("--admin-token", TOKEN, "--allow-local-credentials", listen_host="::ffff:127.0.0.1")
+    yield srv
+    srv.stop()
+
+
+def test_beyond_loopback_every_console_path_needs_the_token(mapped):
+    for path in CONSOLE_PATHS:
+        for method in ("GET", "POST"):
+            status, headers, body = http(method, mapped.url + path, b"", {"Content-Type": "text/plain"})
+            assert status == 403, f"{method} {path}: {status}"
+            assert headers["Content-Security-Policy"].startswith("default-src 'self'"), path
+    wrong = b"token=" + TOKEN[:-1].encode()
+    assert http("POST", mapped.url + UI + "/login", wrong, {"Content-Type": "application/x-www-form-urlencoded"})[0] == 403
+    assert http("POST", mapped.url + UI + "/logout", b"")[0] == 403
+    assert mapped.admin("GET", "/_pcentral/faults")[0] == 403
+    assert http("GET", mapped.url + UI + "/", headers={"x-pcentral-admin-token": TOKEN})[0] == 200
+
+
+def test_a_browser_signs_in_with_the_token_and_uses_the_controls(mapped, browser):
+    browser.get(mapped.url + UI + "/controls")
+    field = browser.find_element(By.CSS_SELECTOR, 'input[name="token"]')
+    field.send_keys("not-the-token")
+    field.submit()
+    assert eventually(browser, lambda d: "That is not the admin token." in d.find_element(By.CSS_SELECTOR, "[role=alert]").text)
+    field = browser.find_element(By.CSS_SELECTOR, 'input[name="token"]')
+    field.send_keys(TOKEN)
+    field.submit()
+    eventually(browser, lambda d: d.find_element(By.TAG_NAME, "h1").text == "Overview")
+    cookie = browser.get_cookie("pcentral_admin_token")
+    assert cookie["httpOnly"] and cookie["sameSite"] == "Strict" and cookie["path"] == "/_pcentral/"
+    assert "pcentral_admin_token" not in browser.execute_script("return document.cookie")
+    try:
+        browser.get(mapped.url + UI + "/controls")
+        form = browser.find_element(By.CSS_SELECTOR, 'form[data-admin-method="POST"][data-admin-path="/_pcentral/faults"]')
+        Select(form.find_element(By.NAME, "kind")).select_by_value("internal_before")
+        Select(form.find_element(By.NAME, "operation")).select_by_value("ListConnections")
+        mark_page(browser)
+        submit(browser, form)
+        wait_reloaded(browser)
+        assert "ListConnections" in browser.find_element(By.ID, "faults").text
+        status, rules = mapped.admin("GET", "/_pcentral/faults", headers={"x-pcentral-admin-token": TOKEN})
+        assert status == 200 and [r["operation"] for r in rules["faults"]] == ["ListConnections"]
+    finally:
+        browser.delete_all_cookies()
+
+
+def test_a_narrow_window_and_dark_mode(server, browser):
+    two_parties(server)
+    try:
+        browser.set_window_size(420, 900)
+        browser.get(server.url + UI + "/")
+        overflow = browser.execute_script("return document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 1, "the page fits the window; wide tables scroll inside it"
+        screenshot(browser, "overview-narrow")
+    finally:
+        browser.set_window_size(1280, 900)
+    browser.execute_cdp_cmd("Emulation.setEmulatedMedia",
+                            {"features": [{"name": "prefers-color-scheme", "value": "dark"}]})
+    try:
+        browser.get(f"{server.url}{UI}/catalogs/{SANDBOX}/graph")
+        background = browser.execute_script("return getComputedStyle(document.body).backgroundColor")
+        assert background == "rgb(20, 23, 28)", background
+        screenshot(browser, "graph-dark")
+    finally:
+        browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": []})
