@@ -11,6 +11,9 @@ use crate::records::UsageKind;
 use crate::settings::{Settings, DAY_MS};
 use crate::store::OpResult;
 
+/// The window every quota counts over: usage older than this counts no more.
+pub const WINDOW_MS: pcentral_model::Millis = DAY_MS;
+
 /// One rolling 24-hour quota: what it counts, its limit setting, its reason.
 #[derive(Debug, Clone, Copy)]
 pub struct Quota {
@@ -66,7 +69,7 @@ pub fn spend(ctx: &mut Ctx<'_>, catalog: Catalog, quota: Quota, scope: &str) -> 
 /// Fail when `scope` already used its `quota` in the trailing 24 hours.
 pub fn check(ctx: &mut Ctx<'_>, catalog: Catalog, quota: Quota, scope: &str) -> OpResult<()> {
     let limit = (quota.limit)(ctx.settings);
-    let used = ctx.tx.count_usage(catalog, quota.kind, scope, ctx.now - DAY_MS)?;
+    let used = ctx.tx.count_usage(catalog, quota.kind, scope, ctx.now - WINDOW_MS)?;
     if used >= limit {
         let e = ApiError::quota(quota.reason, format!("{} (limit {limit})", quota.message));
         return Err(e.decided_by(quota.setting).into());

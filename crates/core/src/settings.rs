@@ -309,6 +309,8 @@ settings! {
         qualifications_on_subsidiary_cancel: SubsidiaryCancel = SubsidiaryCancel::Dissolve,
         /// Subsidiaries (associated or in flight) per primary partner.
         qualifications_max_associated_partners: u64 = 6,
+        /// Service days recorded events (once delivered, given up, or with no webhook) and outbox messages are kept.
+        log_retention_days: u64 = 7,
         /// URL every recorded event is POSTed to (JSON, retried with backoff); empty: no delivery.
         events_webhook_url: String = String::new(),
     }
@@ -377,7 +379,7 @@ mod tests {
     #[test]
     fn the_table_names_parses_and_renders_every_setting() {
         let mut s = Settings::default();
-        assert_eq!(Settings::SPECS.len(), 18);
+        assert_eq!(Settings::SPECS.len(), 19);
         for spec in Settings::SPECS {
             assert_eq!(spec.scope, Scope::Shared);
             assert!(!spec.help.is_empty() && !spec.help.starts_with(' '), "{}", spec.name);

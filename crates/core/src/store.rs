@@ -207,6 +207,43 @@ pub enum Record {
     Verification(Verification),
 }
 
+/// What one retention sweep may delete (see `crate::retention`): each kind
+/// at or before its time, at most `batch` of each.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Purge {
+    /// ClientToken records created at or before this time.
+    pub idempotency_created_by: Millis,
+    /// Quota usage recorded at or before this time.
+    pub usage_at_or_before: Millis,
+    /// Email codes expired at or before this time.
+    pub email_codes_expired_by: Millis,
+    /// Events that will not be posted again, and outbox messages, at or before this time.
+    pub logs_at_or_before: Millis,
+    pub batch: usize,
+}
+
+/// How many records of each kind a retention sweep deleted.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Purged {
+    pub idempotency: u64,
+    pub usage: u64,
+    pub email_codes: u64,
+    pub events: u64,
+    pub outbox: u64,
+}
+
+impl Purged {
+    pub fn total(&self) -> u64 {
+        self.idempotency + self.usage + self.email_codes + self.events + self.outbox
+    }
+
+    /// Whether some kind reached `batch` (so more of it may be waiting).
+    pub fn any_full(&self, batch: usize) -> bool {
+        let batch = u64::try_from(batch).unwrap_or(u64::MAX);
+        [self.idempotency, self.usage, self.email_codes, self.events, self.outbox].iter().any(|n| *n >= batch)
+    }
+}
+
 /// Typed access to stored records inside one transaction.
 pub trait Tx {
     // Service-wide state shared by every node.
@@ -386,6 +423,8 @@ pub trait Tx {
     fn visit_records(&mut self, visit: &mut dyn FnMut(Record) -> Result<(), StoreError>) -> Result<(), StoreError>;
     /// Whether any record that a fixture holds is stored.
     fn holds_records(&mut self) -> Result<bool, StoreError>;
+    /// Delete what `purge` lets go, oldest first (see `crate::retention`).
+    fn purge(&mut self, purge: &Purge) -> Result<Purged, StoreError>;
 
     // Events (see `crate::events`), in recording order (`seq`).
     /// Append an event; when its `unique_key` is already stored, append

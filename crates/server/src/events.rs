@@ -6,6 +6,9 @@
 //!   time) are stored EXPIRED and their Expired events recorded, in one write
 //!   transaction (the unique key of the Expired event makes it exactly once
 //!   even when nodes race);
+//! * **retention** (every [`RETAIN_EVERY`] ticks): records that only grow
+//!   are deleted once nothing can use them (`pcentral_core::retention`), in
+//!   transactions of at most [`RETAIN_BATCH`] records of each kind;
 //! * **delivery**: due undelivered events are *claimed* in a write transaction
 //!   (their next attempt moves [`LEASE_MS`] ahead, so no other node posts them
 //!   meanwhile), POSTed one by one, then marked delivered on a 2xx answer or
@@ -24,6 +27,7 @@ use std::time::Duration;
 use pcentral_core::clock::service_now;
 use pcentral_core::events::{after_attempt, sweep_expired_invitations};
 use pcentral_core::records::StoredEvent;
+use pcentral_core::retention;
 use pcentral_core::store::{read, write, OpResult};
 
 use crate::app::{wall_ms, AppState, RandomIds};
@@ -38,16 +42,25 @@ pub const POST_TIMEOUT: Duration = Duration::from_secs(5);
 const BATCH: usize = 5;
 /// Invitations settled by one sweep transaction.
 const SWEEP_BATCH: usize = 100;
+/// The retention sweep runs once every this many ticks (5 s).
+pub const RETAIN_EVERY: u32 = 25;
+/// Records of each kind one retention transaction deletes at most.
+pub const RETAIN_BATCH: usize = 500;
+/// Retention transactions one round runs at most; the rest waits for the next round.
+const RETAIN_ROUNDS: usize = 20;
 
 /// Run the worker until `stop` changes (or its sender goes away).
 pub async fn run(state: Arc<AppState>, mut stop: tokio::sync::watch::Receiver<bool>) {
+    let mut ticks = 0u32;
     loop {
         tokio::select! {
             () = tokio::time::sleep(TICK) => {}
             _ = stop.changed() => break,
         }
+        ticks = ticks.wrapping_add(1);
+        let retain = ticks.is_multiple_of(RETAIN_EVERY);
         let s = state.clone();
-        match tokio::task::spawn_blocking(move || tick(&s)).await {
+        match tokio::task::spawn_blocking(move || tick(&s, retain)).await {
             Ok(Ok(())) => {}
             Ok(Err(e)) => tracing::warn!(error = %e, "events worker"),
             Err(e) => tracing::warn!(error = %e, "events worker failed"),
@@ -55,10 +68,32 @@ pub async fn run(state: Arc<AppState>, mut stop: tokio::sync::watch::Receiver<bo
     }
 }
 
-/// One round of work: sweep expired invitations, then deliver what is due.
-pub fn tick(state: &AppState) -> Result<(), String> {
+/// One round of work: sweep expired invitations, apply retention when
+/// `retain`, then deliver what is due.
+pub fn tick(state: &AppState, retain: bool) -> Result<(), String> {
     sweep(state).map_err(|f| f.into_api_error().message)?;
+    if retain {
+        apply_retention(state).map_err(|f| f.into_api_error().message)?;
+    }
     deliver_due(state).map_err(|f| f.into_api_error().message)
+}
+
+/// Delete what retention lets go, batch by batch, until a batch comes back
+/// short (or [`RETAIN_ROUNDS`] batches ran).
+fn apply_retention(state: &AppState) -> OpResult<()> {
+    for _ in 0..RETAIN_ROUNDS {
+        let purged = write(state.store.as_ref(), |tx| {
+            let (now, service) = service_now(tx, wall_ms())?;
+            Ok(retention::sweep(tx, now, &service.settings_or(&state.settings), RETAIN_BATCH)?)
+        })?;
+        if purged.total() > 0 {
+            tracing::debug!(?purged, "retention: deleted");
+        }
+        if !purged.any_full(RETAIN_BATCH) {
+            break;
+        }
+    }
+    Ok(())
 }
 
 fn sweep(state: &AppState) -> OpResult<()> {

@@ -17,7 +17,7 @@ use pcentral_core::records::{
     StoredCredential, StoredEvent, UsageKind, Verification,
 };
 use pcentral_core::store::{
-    ConnectionQuery, Cursor, InvitationQuery, QualificationsRecords, Record, ResetScope, Tx, TypeFilter,
+    ConnectionQuery, Cursor, InvitationQuery, Purge, Purged, QualificationsRecords, Record, ResetScope, Tx, TypeFilter,
 };
 use pcentral_core::StoreError;
 use pcentral_model::wire::{ConnectionType, InvitationStatus, ParticipantType, VerificationType};
@@ -300,6 +300,50 @@ impl<'c, D: Db> RecordTx<'c, D> {
     /// fill the columns that a schema change added from the documents, and
     /// move fault rules into their column: the data step of the migration
     /// that introduced them (run once, inside the migration's transaction).
+    /// Delete the rows of `table` (also matching `also`) whose time `column`
+    /// is at or before `bound`, oldest first: about `batch` of them (rows
+    /// sharing the batch's last time go with it). Answers how many went.
+    fn purge_oldest(
+        &mut self,
+        table: &str,
+        column: &str,
+        also: &str,
+        bound: Millis,
+        batch: usize,
+    ) -> Result<u64, StoreError> {
+        let offset = i64::try_from(batch.saturating_sub(1)).unwrap_or(i64::MAX);
+        let nth = self.db.cells(
+            &format!("SELECT {column} FROM {table} WHERE {column} <= ?1{also} ORDER BY {column} LIMIT 1 OFFSET ?2"),
+            p![bound, offset],
+        )?;
+        let upto = nth.first().and_then(|row| row.first()).and_then(Cell::int).unwrap_or(bound);
+        self.exec(&format!("DELETE FROM {table} WHERE {column} <= ?1{also}"), p![upto])
+    }
+
+    /// Fill the time columns retention deletes by from the stored documents
+    /// (a migration's data step).
+    pub fn fill_retention_times(&mut self) -> Result<(), StoreError> {
+        let codes: Vec<EmailCode> = self.all("SELECT doc FROM email_codes", p![])?;
+        for c in &codes {
+            self.exec(
+                "UPDATE email_codes SET expires_at = ?3 WHERE catalog = ?1 AND address = ?2",
+                p![c.catalog, c.address, c.expires_at],
+            )?;
+        }
+        for (id, doc) in self.db.int_texts("SELECT id, doc FROM outbox", p![])? {
+            let m: OutboxMessage = from_doc(&doc)?;
+            self.exec("UPDATE outbox SET sent_at = ?2 WHERE id = ?1", p![id, m.sent_at])?;
+        }
+        let records: Vec<IdempotencyRecord> = self.all("SELECT doc FROM idempotency", p![])?;
+        for r in &records {
+            self.exec(
+                "UPDATE idempotency SET created_at = ?4 WHERE account = ?1 AND operation = ?2 AND token = ?3",
+                p![r.account, r.operation, r.token, r.created_at],
+            )?;
+        }
+        Ok(())
+    }
+
     pub fn reindex_documents(&mut self) -> Result<(), StoreError> {
         let invitations: Vec<Invitation> = self.all("SELECT doc FROM connection_invitations", p![])?;
         for i in &invitations {
@@ -542,9 +586,9 @@ impl<D: Db> Tx for RecordTx<'_, D> {
 
     fn put_email_code(&mut self, c: &EmailCode) -> Result<(), StoreError> {
         self.exec(
-            "INSERT INTO email_codes (catalog, address, doc) VALUES (?1, ?2, ?3)
-             ON CONFLICT (catalog, address) DO UPDATE SET doc = excluded.doc",
-            p![c.catalog, c.address, to_doc(c)?],
+            "INSERT INTO email_codes (catalog, address, expires_at, doc) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT (catalog, address) DO UPDATE SET expires_at = excluded.expires_at, doc = excluded.doc",
+            p![c.catalog, c.address, c.expires_at, to_doc(c)?],
         )?;
         Ok(())
     }
@@ -556,8 +600,8 @@ impl<D: Db> Tx for RecordTx<'_, D> {
 
     fn append_outbox(&mut self, m: &OutboxMessage) -> Result<(), StoreError> {
         self.exec(
-            "INSERT INTO outbox (address_key, catalog, doc) VALUES (?1, ?2, ?3)",
-            p![m.address.to_lowercase(), m.catalog, to_doc(m)?],
+            "INSERT INTO outbox (address_key, catalog, sent_at, doc) VALUES (?1, ?2, ?3, ?4)",
+            p![m.address.to_lowercase(), m.catalog, m.sent_at, to_doc(m)?],
         )?;
         Ok(())
     }
@@ -997,6 +1041,23 @@ impl<D: Db> Tx for RecordTx<'_, D> {
             self.db.each_text(sql, p![], &mut |doc| visit(read(doc)?))?;
         }
         Ok(())
+    }
+
+    fn purge(&mut self, p: &Purge) -> Result<Purged, StoreError> {
+        Ok(Purged {
+            idempotency: self.purge_oldest("idempotency", "created_at", "", p.idempotency_created_by, p.batch)?,
+            usage: self.purge_oldest("usage", "at", "", p.usage_at_or_before, p.batch)?,
+            email_codes: self.purge_oldest("email_codes", "expires_at", "", p.email_codes_expired_by, p.batch)?,
+            // Only events that will not be posted again (delivered, given up, or without a webhook).
+            events: self.purge_oldest(
+                "events",
+                "time",
+                " AND next_attempt_at IS NULL",
+                p.logs_at_or_before,
+                p.batch,
+            )?,
+            outbox: self.purge_oldest("outbox", "sent_at", "", p.logs_at_or_before, p.batch)?,
+        })
     }
 
     fn holds_records(&mut self) -> Result<bool, StoreError> {

@@ -17,12 +17,15 @@ pub enum Step {
     /// Index the stored documents into the listing tables and fill the new
     /// columns from them ([`RecordTx::reindex_documents`]).
     ReindexDocuments,
+    /// Fill the time columns retention deletes by ([`RecordTx::fill_retention_times`]).
+    FillRetentionTimes,
 }
 
 /// Migrations shared by both backends, in order.
 pub const SHARED: &[&[Step]] = &[
     &[Step::Sql(include_str!("listing_indexes.sql")), Step::ReindexDocuments],
     &[Step::Sql(include_str!("console_indexes.sql"))],
+    &[Step::Sql(include_str!("retention.sql")), Step::FillRetentionTimes],
 ];
 
 /// Run the steps of one migration inside the transaction `db`.
@@ -33,6 +36,7 @@ pub fn apply<D: Db>(db: D, steps: &[Step]) -> Result<(), StoreError> {
         match step {
             Step::Sql(sql) => tx.db.batch(sql)?,
             Step::ReindexDocuments => tx.reindex_documents()?,
+            Step::FillRetentionTimes => tx.fill_retention_times()?,
         }
     }
     Ok(())

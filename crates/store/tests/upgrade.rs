@@ -22,9 +22,17 @@ const RELEASE: &str = "release-0.1.0";
 /// linked B as a subsidiary (accepted), B associated its qualifications with
 /// A; A's invitation to C is pending; C's to B was rejected, B's to C cancelled.
 fn upgraded() -> Harness {
-    // The release wrote its records at its own wall time: run "now".
-    let wall = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis() as i64);
-    Harness::on(Backend::from_release(RELEASE), wall)
+    // The release wrote its records at its own wall time: run a minute after
+    // its last change (so that its 24-hour ClientToken records still replay,
+    // whenever the test runs).
+    let mut h = Harness::on(Backend::from_release(RELEASE), 0);
+    let last = h.records().iter().fold(0, |last, r| match r {
+        Record::Invitation(i) => last.max(i.updated_at),
+        Record::Connection(c) => last.max(c.updated_at),
+        _ => last,
+    });
+    h.wall = last + 60_000;
+    h
 }
 
 #[test]
@@ -44,7 +52,7 @@ fn every_stored_record_reads_as_a_typed_record() {
 
 /// Settings this release added since the release the databases come from:
 /// stored settings gain them (with their defaults) on upgrade.
-const SETTINGS_ADDED: [&str; 1] = ["sandbox_allow_tags"];
+const SETTINGS_ADDED: [&str; 2] = ["sandbox_allow_tags", "log_retention_days"];
 
 #[test]
 fn the_export_is_byte_for_byte_the_releases() {
@@ -215,4 +223,20 @@ fn the_upgraded_database_serves_the_console_lists() {
     assert_eq!(state.association_of(&subsidiaries[0]).map(|x| &x.primary_account), Some(&a));
     let events = h.read(|tx| Ok(tx.admin_events(&AdminEventQuery { limit: 100, ..AdminEventQuery::default() })?));
     assert!(!events.is_empty(), "the release recorded events for its invitations");
+}
+
+#[test]
+fn retention_reads_the_times_the_release_stored() {
+    // The migration fills the time columns retention deletes by from the
+    // stored documents: nothing of the release's last minute goes, its email
+    // code goes at its expiry, its ClientToken records and quota usage a day later.
+    let mut h = upgraded();
+    let sweep =
+        |h: &mut Harness| h.tool(|t| Ok(pcentral_core::retention::sweep(t.tx, t.now, &t.settings, 100)?)).unwrap();
+    assert_eq!(sweep(&mut h), pcentral_core::store::Purged::default());
+    h.advance(30 * MINUTE);
+    assert_eq!(sweep(&mut h), pcentral_core::store::Purged { email_codes: 1, ..Default::default() });
+    h.advance(DAY);
+    let purged = sweep(&mut h);
+    assert!(purged.idempotency >= 3 && purged.usage >= 1 && purged.events == 0, "{purged:?}");
 }

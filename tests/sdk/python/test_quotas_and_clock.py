@@ -3,6 +3,7 @@
 
 import datetime as dt
 import threading
+import time
 
 import botocore.session
 import pytest
@@ -341,3 +342,16 @@ def test_refused_calls_do_not_count_against_quotas(client, admin, raw):
     expect_error(c.put_profile_visibility, "ServiceQuotaExceededException",
                  "LIMIT_EXCEEDED_NUMBER_OF_PROFILE_VISIBILITY_UPDATE_PER_DAY", 402,
                  Catalog="Sandbox", Identifier=p["Id"], Visibility="PUBLIC")
+
+
+def test_the_background_sweep_lets_outbox_messages_go_after_their_retention(client, admin):
+    """docs/behaviour.md#retention: every node sweeps every 5 s; an outbox message goes
+    log_retention_days (7) of service time after it was sent, its email code at its expiry."""
+    email = unique_email()
+    client(new_account()).send_email_verification_code(Catalog="AWS", Email=email)
+    assert len(outbox_messages(admin, email)) == 1
+    advance_clock(admin, "7d")
+    deadline = time.monotonic() + 20
+    while outbox_messages(admin, email) and time.monotonic() < deadline:
+        time.sleep(0.25)
+    assert outbox_messages(admin, email) == []
