@@ -2,7 +2,7 @@
 //! admin endpoint (`clock`, `outbox`, `credentials`, `settings`, `faults`, …),
 //! which call a running server over HTTP and print its JSON answer.
 
-use std::io::{IsTerminal, Write};
+use std::io::{IsTerminal, Read, Write};
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -464,11 +464,21 @@ fn init_logging(format: LogFormat) {
     }
 }
 
-/// Run an admin subcommand against a running server and return its JSON answer.
-pub fn admin_command(command: Command) -> Result<Value, String> {
+/// What an admin subcommand sends.
+enum Upload {
+    Nothing,
+    Json(Value),
+    /// A fixture file, streamed as it is read.
+    Fixture(PathBuf),
+}
+
+/// Run an admin subcommand against a running server and write its answer to
+/// `out`: JSON pretty-printed (an export as it arrives), text as it is.
+pub fn admin_command(command: Command, out: &mut dyn Write) -> Result<(), String> {
+    let streams_answer = matches!(command, Command::Export { .. });
     let (admin, method, path, body) = match command {
         Command::Serve(_) => return Err("serve is not an admin command".into()),
-        Command::Health { admin } => (admin, "GET", "/_pcentral/health".into(), None),
+        Command::Health { admin } => (admin, "GET", "/_pcentral/health".into(), Upload::Nothing),
         Command::Accounts { action, admin } => match action {
             AccountsAction::Create { account, display_name, seller_profile_id, seller_profile_name } => {
                 let mut body = json!({ "account": account });
@@ -478,11 +488,11 @@ pub fn admin_command(command: Command) -> Result<Value, String> {
                 if let (Some(id), Some(name)) = (seller_profile_id, seller_profile_name) {
                     body["seller_profile"] = json!({"id": id, "name": name});
                 }
-                (admin, "POST", "/_pcentral/accounts".into(), Some(body))
+                (admin, "POST", "/_pcentral/accounts".into(), Upload::Json(body))
             }
-            AccountsAction::List => (admin, "GET", "/_pcentral/accounts".into(), None),
+            AccountsAction::List => (admin, "GET", "/_pcentral/accounts".into(), Upload::Nothing),
             AccountsAction::Delete { account } => {
-                (admin, "DELETE", format!("/_pcentral/accounts/{}", encode_query_value(&account)), None)
+                (admin, "DELETE", format!("/_pcentral/accounts/{}", encode_query_value(&account)), Upload::Nothing)
             }
         },
         Command::Reset { account, catalog, everything, keep_clock, admin } => {
@@ -499,32 +509,31 @@ pub fn admin_command(command: Command) -> Result<Value, String> {
             if keep_clock {
                 body["keep_clock"] = json!(true);
             }
-            (admin, "POST", "/_pcentral/reset".into(), Some(body))
+            (admin, "POST", "/_pcentral/reset".into(), Upload::Json(body))
         }
         Command::Export { include_secrets, admin } => {
             let path = if include_secrets { "/_pcentral/export?include_secrets=true" } else { "/_pcentral/export" };
-            (admin, "GET", path.to_string(), None)
+            (admin, "GET", path.to_string(), Upload::Nothing)
         }
-        Command::Seed { file, admin } => {
-            let text = std::fs::read_to_string(&file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
-            let fixture: Value =
-                serde_json::from_str(&text).map_err(|e| format!("{} is not JSON: {e}", file.display()))?;
-            (admin, "POST", "/_pcentral/seed".into(), Some(fixture))
-        }
+        Command::Seed { file, admin } => (admin, "POST", "/_pcentral/seed".into(), Upload::Fixture(file)),
         Command::Requests { action: RequestsAction::List { limit }, admin } => {
             let path = match limit {
                 Some(n) => format!("/_pcentral/requests?limit={n}"),
                 None => "/_pcentral/requests".into(),
             };
-            (admin, "GET", path, None)
+            (admin, "GET", path, Upload::Nothing)
         }
-        Command::Metrics { action: MetricsAction::Show, admin } => (admin, "GET", "/_pcentral/metrics".into(), None),
+        Command::Metrics { action: MetricsAction::Show, admin } => {
+            (admin, "GET", "/_pcentral/metrics".into(), Upload::Nothing)
+        }
         Command::Clock { action, admin } => match action {
-            ClockAction::Show => (admin, "GET", "/_pcentral/clock".to_string(), None),
+            ClockAction::Show => (admin, "GET", "/_pcentral/clock".to_string(), Upload::Nothing),
             ClockAction::Advance { by } => {
-                (admin, "POST", "/_pcentral/clock/advance".into(), Some(json!({ "by": by })))
+                (admin, "POST", "/_pcentral/clock/advance".into(), Upload::Json(json!({ "by": by })))
             }
-            ClockAction::Set { to } => (admin, "POST", "/_pcentral/clock/set".into(), Some(json!({ "to": to }))),
+            ClockAction::Set { to } => {
+                (admin, "POST", "/_pcentral/clock/set".into(), Upload::Json(json!({ "to": to })))
+            }
         },
         Command::Events { action: EventsAction::List { account, detail_type, after }, admin } => {
             let filters = [("account", account), ("type", detail_type), ("after", after.map(|n| n.to_string()))];
@@ -537,23 +546,23 @@ pub fn admin_command(command: Command) -> Result<Value, String> {
             } else {
                 format!("/_pcentral/events?{}", query.join("&"))
             };
-            (admin, "GET", path, None)
+            (admin, "GET", path, Upload::Nothing)
         }
         Command::Outbox { action: OutboxAction::List { address }, admin } => {
             let path = match address {
                 Some(a) => format!("/_pcentral/outbox?address={}", encode_query_value(&a)),
                 None => "/_pcentral/outbox".into(),
             };
-            (admin, "GET", path, None)
+            (admin, "GET", path, Upload::Nothing)
         }
         Command::Credentials { action, admin } => match action {
             CredentialsAction::Create { account } => {
-                (admin, "POST", "/_pcentral/credentials".into(), Some(json!({ "account": account })))
+                (admin, "POST", "/_pcentral/credentials".into(), Upload::Json(json!({ "account": account })))
             }
-            CredentialsAction::List => (admin, "GET", "/_pcentral/credentials".into(), None),
+            CredentialsAction::List => (admin, "GET", "/_pcentral/credentials".into(), Upload::Nothing),
         },
         Command::Settings { action, admin } => match action {
-            SettingsAction::Show => (admin, "GET", "/_pcentral/settings".into(), None),
+            SettingsAction::Show => (admin, "GET", "/_pcentral/settings".into(), Upload::Nothing),
             SettingsAction::Set { pairs } => {
                 let mut changes = serde_json::Map::new();
                 for pair in pairs {
@@ -561,11 +570,11 @@ pub fn admin_command(command: Command) -> Result<Value, String> {
                     let value = serde_json::from_str(v).unwrap_or_else(|_| Value::String(v.to_string()));
                     changes.insert(k.to_string(), value);
                 }
-                (admin, "POST", "/_pcentral/settings".into(), Some(Value::Object(changes)))
+                (admin, "POST", "/_pcentral/settings".into(), Upload::Json(Value::Object(changes)))
             }
         },
         Command::Faults { action, admin } => match action {
-            FaultsAction::List => (admin, "GET", "/_pcentral/faults".into(), None),
+            FaultsAction::List => (admin, "GET", "/_pcentral/faults".into(), Upload::Nothing),
             FaultsAction::Add { kind, operation, account, remaining, probability, delay_ms } => {
                 let mut rule = serde_json::Map::new();
                 rule.insert("kind".into(), json!(kind.wire()));
@@ -581,12 +590,12 @@ pub fn admin_command(command: Command) -> Result<Value, String> {
                         rule.insert(name.into(), v);
                     }
                 }
-                (admin, "POST", "/_pcentral/faults".into(), Some(Value::Object(rule)))
+                (admin, "POST", "/_pcentral/faults".into(), Upload::Json(Value::Object(rule)))
             }
             FaultsAction::Remove { id } => {
-                (admin, "DELETE", format!("/_pcentral/faults/{}", encode_query_value(&id)), None)
+                (admin, "DELETE", format!("/_pcentral/faults/{}", encode_query_value(&id)), Upload::Nothing)
             }
-            FaultsAction::Clear => (admin, "DELETE", "/_pcentral/faults".into(), None),
+            FaultsAction::Clear => (admin, "DELETE", "/_pcentral/faults".into(), Upload::Nothing),
         },
         Command::Tasks { action, admin } => match action {
             TasksAction::ForceProfile { partner_id, task_id, status, reason, message } => {
@@ -597,11 +606,11 @@ pub fn admin_command(command: Command) -> Result<Value, String> {
                 if let Some(m) = message {
                     body["message"] = json!(m);
                 }
-                (admin, "POST", "/_pcentral/profile-tasks/force".into(), Some(body))
+                (admin, "POST", "/_pcentral/profile-tasks/force".into(), Upload::Json(body))
             }
             TasksAction::ForceQualifications { catalog, task_id, action } => {
                 let body = json!({"catalog": catalog, "task_id": task_id, "action": action});
-                (admin, "POST", "/_pcentral/qualifications-tasks/force".into(), Some(body))
+                (admin, "POST", "/_pcentral/qualifications-tasks/force".into(), Upload::Json(body))
             }
         },
         Command::Verification { action, admin } => match action {
@@ -613,24 +622,52 @@ pub fn admin_command(command: Command) -> Result<Value, String> {
                 if let Some(n) = legal_name {
                     body["legal_name"] = json!(n);
                 }
-                (admin, "POST", "/_pcentral/verification".into(), Some(body))
+                (admin, "POST", "/_pcentral/verification".into(), Upload::Json(body))
             }
         },
     };
     let url = format!("{}{}", admin.endpoint.trim_end_matches('/'), path);
-    let mut req = admin_request(method, &url);
+    let moves_a_fixture = streams_answer || matches!(body, Upload::Fixture(_));
+    let mut req = admin_request(method, &url, moves_a_fixture);
     if let Some(token) = &admin.admin_token {
         req = req.set("x-pcentral-admin-token", token);
     }
     let result = match body {
-        Some(b) => req.send_json(b),
-        None => req.call(),
-    };
-    match result {
-        Ok(resp) if resp.content_type().starts_with("text/plain") => {
-            resp.into_string().map(Value::String).map_err(|e| format!("unreadable answer: {e}"))
+        Upload::Nothing => req.call(),
+        Upload::Json(b) => req.send_json(b),
+        Upload::Fixture(file) => {
+            let opened = std::fs::File::open(&file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+            let size = opened.metadata().map(|m| m.len()).ok();
+            let reader = Progress::new("seed: sent", size, std::io::BufReader::with_capacity(256 * 1024, opened));
+            let req = match size {
+                Some(n) => req.set("content-length", &n.to_string()),
+                None => req,
+            };
+            req.send(reader)
         }
-        Ok(resp) => resp.into_json::<Value>().map_err(|e| format!("unreadable answer: {e}")),
+    };
+    let written = |e: std::io::Error| format!("cannot write the answer: {e}");
+    match result {
+        Ok(resp) if streams_answer => {
+            let size = resp.header("content-length").and_then(|n| n.parse().ok());
+            let body = Progress::new("export: received", size, resp.into_reader());
+            let mut reader = serde_json::Deserializer::from_reader(std::io::BufReader::with_capacity(256 * 1024, body));
+            let mut pretty = serde_json::Serializer::pretty(std::io::BufWriter::new(&mut *out));
+            serde_transcode::transcode(&mut reader, &mut pretty)
+                .and_then(|()| reader.end())
+                .map_err(|e| format!("the export stopped: {e} (the output is incomplete)"))?;
+            let mut rest = pretty.into_inner();
+            rest.write_all(b"\n").and_then(|()| rest.flush()).map_err(written)
+        }
+        Ok(resp) if resp.content_type().starts_with("text/plain") => {
+            let text = resp.into_string().map_err(|e| format!("unreadable answer: {e}"))?;
+            out.write_all(text.as_bytes()).map_err(written)
+        }
+        Ok(resp) => {
+            let answer = resp.into_json::<Value>().map_err(|e| format!("unreadable answer: {e}"))?;
+            let text = serde_json::to_string_pretty(&answer).map_err(|e| format!("unreadable answer: {e}"))?;
+            writeln!(out, "{text}").map_err(written)
+        }
         Err(ureq::Error::Status(code, resp)) => {
             let body: Value = resp.into_json().unwrap_or(Value::Null);
             let message = body.get("error").and_then(Value::as_str).unwrap_or("request failed").to_string();
@@ -643,16 +680,63 @@ pub fn admin_command(command: Command) -> Result<Value, String> {
     }
 }
 
+/// A reader that reports how much went through it on stderr, once a second,
+/// when stderr is a terminal (a script's output stays clean).
+struct Progress<R> {
+    what: &'static str,
+    /// The whole size, when known.
+    size: Option<u64>,
+    done: u64,
+    inner: R,
+    /// When the last report was written; `None` when nothing is reported.
+    reported: Option<std::time::Instant>,
+}
+
+impl<R> Progress<R> {
+    fn new(what: &'static str, size: Option<u64>, inner: R) -> Progress<R> {
+        let reported = std::io::stderr().is_terminal().then(std::time::Instant::now);
+        Progress { what, size, done: 0, inner, reported }
+    }
+
+    fn report(&self) {
+        let mb = |n: u64| n as f64 / 1_000_000.0;
+        match self.size {
+            Some(size) => eprint!("\r{} {:.1} of {:.1} MB", self.what, mb(self.done), mb(size)),
+            None => eprint!("\r{} {:.1} MB", self.what, mb(self.done)),
+        }
+    }
+}
+
+impl<R: Read> Read for Progress<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.done += n as u64;
+        if let Some(last) = self.reported {
+            if n == 0 {
+                self.report();
+                eprintln!();
+                self.reported = None;
+            } else if last.elapsed() >= Duration::from_secs(1) {
+                self.report();
+                self.reported = Some(std::time::Instant::now());
+            }
+        }
+        Ok(n)
+    }
+}
+
 /// Headers every admin request of the CLI carries, whatever its method:
 /// `Content-Type: application/json` and `x-pcentral-admin: 1` (the admin API
 /// may require both on every request but GET and HEAD).
 pub const ADMIN_HEADERS: [(&str, &str); 2] = [("content-type", "application/json"), ("x-pcentral-admin", "1")];
 
-/// How long one CLI call may take, connecting included.
+/// How long one CLI call may take, connecting included (a fixture's seed or
+/// export takes as long as it takes).
 const CALL_TIMEOUT: Duration = Duration::from_secs(60);
 
-fn admin_request(method: &str, url: &str) -> ureq::Request {
-    let agent = ureq::AgentBuilder::new().timeout_connect(Duration::from_secs(5)).timeout(CALL_TIMEOUT).build();
+fn admin_request(method: &str, url: &str, moves_a_fixture: bool) -> ureq::Request {
+    let builder = ureq::AgentBuilder::new().timeout_connect(Duration::from_secs(5));
+    let agent = if moves_a_fixture { builder } else { builder.timeout(CALL_TIMEOUT) }.build();
     ADMIN_HEADERS.iter().fold(agent.request(method, url), |req, (name, value)| req.set(name, value))
 }
 

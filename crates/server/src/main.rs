@@ -10,10 +10,7 @@ fn main() -> std::process::ExitCode {
             Ok(rt) => rt.block_on(serve(args)),
             Err(e) => Err(format!("cannot start the runtime: {e}")),
         },
-        other => admin_command(other).map(|answer| match answer {
-            serde_json::Value::String(text) => print!("{text}"),
-            answer => println!("{}", serde_json::to_string_pretty(&answer).unwrap_or_default()),
-        }),
+        other => admin_command(other, &mut std::io::stdout().lock()),
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,
