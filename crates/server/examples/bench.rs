@@ -15,7 +15,10 @@
 //!   every write changes state), keep-alive, freshly signed; prints req/s and
 //!   latency percentiles;
 //! * `fsync DIR SECONDS` — how many write+fsync rounds per second the disk
-//!   under DIR does (the figure group commit is compared with).
+//!   under DIR does (the figure group commit is compared with);
+//! * `churn ENDPOINT THREADS SECONDS` — a write load that leaves records
+//!   retention deletes: SendEmailVerificationCode (catalog AWS) to a new
+//!   address every call (an email code, quota usage and an outbox message).
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -197,6 +200,31 @@ fn writers(endpoint: &str, threads: usize, seconds: u64) {
     println!("{:>9.0} writes/s   p50 {:>6.2} ms   p99 {:>6.2} ms", all.len() as f64 / elapsed, pct(0.50), pct(0.99));
 }
 
+/// `threads` clients sending verification codes to new addresses for `seconds`.
+fn churn(endpoint: &str, threads: usize, seconds: u64) {
+    let host = host_of(endpoint);
+    let deadline = Instant::now() + Duration::from_secs(seconds);
+    let handles: Vec<_> = (0..threads)
+        .map(|t| {
+            let host = host.clone();
+            std::thread::spawn(move || {
+                let account = format!("{:012}", 800_000_000_000u64 + t as u64);
+                let mut conn = Conn::open(&host);
+                let mut sent = 0u64;
+                while Instant::now() < deadline {
+                    let input = json!({"Catalog": "AWS", "Email": format!("churn-{t}-{sent}@bench.example")});
+                    let (status, body) = conn.api(&account, "SendEmailVerificationCode", &input);
+                    assert_eq!(status, 200, "{body}");
+                    sent += 1;
+                }
+                sent
+            })
+        })
+        .collect();
+    let sent: u64 = handles.into_iter().map(|h| h.join().unwrap()).sum();
+    println!("{:>9.0} calls/s", sent as f64 / seconds as f64);
+}
+
 /// Write+fsync rounds per second in `dir`.
 fn fsync(dir: &str, seconds: u64) {
     let path = std::path::Path::new(dir).join("bench-fsync.tmp");
@@ -229,11 +257,12 @@ fn main() {
         "walk" => walk(&arg(2), &arg(3), arg(4).parse().unwrap()),
         "writers" => writers(&arg(2), arg(3).parse().unwrap(), arg(4).parse().unwrap()),
         "fsync" => fsync(&arg(2), arg(3).parse().unwrap()),
+        "churn" => churn(&arg(2), arg(3).parse().unwrap(), arg(4).parse().unwrap()),
         _ => usage(),
     }
 }
 
 fn usage() -> ! {
-    eprintln!("usage: bench presign|fixture|walk|writers|fsync … (see the source)");
+    eprintln!("usage: bench call|presign|fixture|walk|writers|fsync|churn … (see the source)");
     std::process::exit(2)
 }

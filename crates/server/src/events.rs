@@ -42,12 +42,12 @@ pub const POST_TIMEOUT: Duration = Duration::from_secs(5);
 const BATCH: usize = 5;
 /// Invitations settled by one sweep transaction.
 const SWEEP_BATCH: usize = 100;
-/// The retention sweep runs once every this many ticks (5 s).
-pub const RETAIN_EVERY: u32 = 25;
+/// The retention sweep runs once every this many ticks (1 s).
+pub const RETAIN_EVERY: u32 = 5;
 /// Records of each kind one retention transaction deletes at most.
 pub const RETAIN_BATCH: usize = 500;
-/// Retention transactions one round runs at most; the rest waits for the next round.
-const RETAIN_ROUNDS: usize = 20;
+/// How long one retention round may keep running batches; the rest waits for the next round.
+const RETAIN_BUDGET: Duration = Duration::from_secs(1);
 
 /// Run the worker until `stop` changes (or its sender goes away).
 pub async fn run(state: Arc<AppState>, mut stop: tokio::sync::watch::Receiver<bool>) {
@@ -78,10 +78,12 @@ pub fn tick(state: &AppState, retain: bool) -> Result<(), String> {
     deliver_due(state).map_err(|f| f.into_api_error().message)
 }
 
-/// Delete what retention lets go, batch by batch, until a batch comes back
-/// short (or [`RETAIN_ROUNDS`] batches ran).
+/// Delete what retention lets go, batch by batch (each its own transaction,
+/// so writers get their turn in between), until a batch comes back short or
+/// [`RETAIN_BUDGET`] is spent.
 fn apply_retention(state: &AppState) -> OpResult<()> {
-    for _ in 0..RETAIN_ROUNDS {
+    let started = std::time::Instant::now();
+    while started.elapsed() < RETAIN_BUDGET {
         let purged = write(state.store.as_ref(), |tx| {
             let (now, service) = service_now(tx, wall_ms())?;
             Ok(retention::sweep(tx, now, &service.settings_or(&state.settings), RETAIN_BATCH)?)

@@ -80,7 +80,8 @@ pub async fn serve(listener: TcpListener, state: Arc<AppState>, shutdown: impl s
 /// Answer one request inside its own span (`request` with the request id), so
 /// that every log line about it carries the id.
 async fn respond(state: Arc<AppState>, req: Request<Incoming>, remote: SocketAddr) -> Response<Body> {
-    let request_id = uuid::Uuid::new_v4().to_string();
+    // A version 4 UUID from the thread's generator (no system call per request).
+    let request_id = uuid::Builder::from_random_bytes(rand::random()).into_uuid().to_string();
     let span = tracing::info_span!("request", request_id = %request_id);
     respond_in_span(state, req, remote, request_id).instrument(span).await
 }
@@ -360,7 +361,7 @@ fn finish(state: &AppState, reply: Reply, request_id: &str, started: Instant, in
     );
     state.observe.record(
         RequestEntry {
-            time: pcentral_model::timestamp::format(crate::app::wall_ms()),
+            time: crate::app::wall_ms(),
             request_id: request_id.to_string(),
             account: info.account,
             operation: info.operation,
@@ -374,6 +375,24 @@ fn finish(state: &AppState, reply: Reply, request_id: &str, started: Instant, in
     let mut resp = Response::new(whole(reply.body.to_string()));
     *resp.status_mut() = status_code(reply.status);
     with_request_id(with_headers(resp, "application/x-amz-json-1.0", reply.error_type), request_id)
+}
+
+/// The `Date` header value of this second, formatted once per second per thread.
+fn date_now() -> HeaderValue {
+    thread_local! {
+        static LAST: std::cell::RefCell<(u64, HeaderValue)> =
+            const { std::cell::RefCell::new((u64::MAX, HeaderValue::from_static(""))) };
+    }
+    let now = SystemTime::now();
+    let second = now.duration_since(SystemTime::UNIX_EPOCH).map_or(0, |d| d.as_secs());
+    LAST.with(|last| {
+        let mut last = last.borrow_mut();
+        if last.0 != second {
+            let formatted = HeaderValue::from_str(&httpdate::fmt_http_date(now));
+            *last = (second, formatted.unwrap_or_else(|_| HeaderValue::from_static("")));
+        }
+        last.1.clone()
+    })
 }
 
 fn status_code(status: u16) -> StatusCode {
@@ -390,9 +409,7 @@ fn console_response(page: console::Reply) -> Response<Body> {
             headers.append(name, v);
         }
     }
-    if let Ok(v) = HeaderValue::from_str(&httpdate::fmt_http_date(SystemTime::now())) {
-        headers.insert(DATE, v);
-    }
+    headers.insert(DATE, date_now());
     resp
 }
 
@@ -417,9 +434,7 @@ fn with_headers(
 ) -> Response<Body> {
     let headers = resp.headers_mut();
     headers.insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
-    if let Ok(v) = HeaderValue::from_str(&httpdate::fmt_http_date(SystemTime::now())) {
-        headers.insert(DATE, v);
-    }
+    headers.insert(DATE, date_now());
     if let Some(t) = error_type {
         headers.insert("x-amzn-ErrorType", HeaderValue::from_static(t));
     }

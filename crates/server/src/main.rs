@@ -1,6 +1,11 @@
 //! `pcentral`: run the server, or talk to a running one.
 
 use clap::Parser;
+
+/// mimalloc: the server allocates a little for every request (headers, JSON,
+/// rows); this allocator keeps that cheap under concurrency (scripts/bench).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use pcentral_server::cli::{admin_command, serve, Cli, Command};
 
 fn main() -> std::process::ExitCode {

@@ -22,8 +22,10 @@ pub const DEFAULT_LOG_SIZE: usize = 200;
 /// One answered API request.
 #[derive(Debug, Clone, Serialize)]
 pub struct RequestEntry {
-    /// Wall-clock time the answer was sent (RFC 3339).
-    pub time: String,
+    /// Wall-clock time the answer was sent (listed in RFC 3339; formatted
+    /// only when listed, not on every request).
+    #[serde(serialize_with = "rfc3339")]
+    pub time: pcentral_model::Millis,
     pub request_id: String,
     pub account: Option<String>,
     pub operation: Option<String>,
@@ -34,6 +36,10 @@ pub struct RequestEntry {
     pub latency_ms: f64,
     /// The answer was replayed for a repeated ClientToken.
     pub replayed: bool,
+}
+
+fn rfc3339<S: serde::Serializer>(time: &pcentral_model::Millis, out: S) -> Result<S::Ok, S::Error> {
+    out.serialize_str(&pcentral_model::timestamp::format(*time))
 }
 
 /// `ms` rounded to three decimals, so that the requests log reads `0.412`, not `0.41237400000000004`.
@@ -160,7 +166,7 @@ mod tests {
 
     fn entry(operation: &str, status: u16, latency_ms: f64, replayed: bool) -> RequestEntry {
         RequestEntry {
-            time: "2030-01-01T00:00:00.000Z".into(),
+            time: 1_893_456_000_000, // 2030-01-01T00:00:00Z
             request_id: "r".into(),
             account: Some("111111111111".into()),
             operation: Some(operation.into()),

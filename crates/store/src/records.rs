@@ -487,8 +487,10 @@ impl<'a> Query<'a> {
     /// The keyset condition: strictly after `cursor` in (created_at DESC, id ASC) order.
     fn push_after(&mut self, id_column: &str, cursor: &'a Option<Cursor>) {
         if let Some(c) = cursor {
+            // `created_at <= ?` first: a range the list's index seeks to, so a
+            // page deep in the list costs what the first page costs.
             self.push(
-                &format!(" AND (created_at < ? OR (created_at = ? AND {id_column} > ?))"),
+                &format!(" AND created_at <= ? AND (created_at < ? OR {id_column} > ?)"),
                 &[Param::Int(c.created_at), Param::Int(c.created_at), Param::Text(&c.id)],
             );
         }

@@ -345,7 +345,7 @@ def test_refused_calls_do_not_count_against_quotas(client, admin, raw):
 
 
 def test_the_background_sweep_lets_outbox_messages_go_after_their_retention(client, admin):
-    """docs/behaviour.md#retention: every node sweeps every 5 s; an outbox message goes
+    """docs/behaviour.md#retention: every node sweeps every second; an outbox message goes
     log_retention_days (7) of service time after it was sent, its email code at its expiry."""
     email = unique_email()
     client(new_account()).send_email_verification_code(Catalog="AWS", Email=email)

@@ -1128,7 +1128,7 @@ fn requests(state: &AppState) -> Html {
         .into_iter()
         .map(|r| {
             vec![
-                Cell::text(r.time),
+                Cell::text(pcentral_model::timestamp::format(r.time)),
                 Cell::mono(r.request_id),
                 Cell::text(r.account.unwrap_or_default()),
                 Cell::text(r.operation.unwrap_or_default()),
