@@ -25,6 +25,13 @@ pub enum ErrorKind {
     NotImplemented,
     Serialization,
     RequestEntityTooLarge,
+    // Transport errors (not in the model): the request never reached an operation.
+    /// The request target is not a path (origin-form), or the request cannot be read.
+    BadRequest,
+    /// The body did not arrive within the body timeout.
+    RequestTimeout,
+    /// The node holds as many request bodies as it may; try again.
+    ServiceUnavailable,
 }
 
 impl ErrorKind {
@@ -46,12 +53,17 @@ impl ErrorKind {
             ErrorKind::NotImplemented => "NotImplementedException",
             ErrorKind::Serialization => "SerializationException",
             ErrorKind::RequestEntityTooLarge => "RequestEntityTooLargeException",
+            ErrorKind::BadRequest => "BadRequestException",
+            ErrorKind::RequestTimeout => "RequestTimeoutException",
+            ErrorKind::ServiceUnavailable => "ServiceUnavailableException",
         }
     }
 
     pub fn status(self) -> u16 {
         match self {
-            ErrorKind::Validation | ErrorKind::UnknownOperation | ErrorKind::Serialization => 400,
+            ErrorKind::Validation | ErrorKind::UnknownOperation | ErrorKind::Serialization | ErrorKind::BadRequest => {
+                400
+            }
             ErrorKind::ServiceQuotaExceeded => 402,
             ErrorKind::AccessDenied
             | ErrorKind::MissingAuthenticationToken
@@ -59,11 +71,13 @@ impl ErrorKind {
             | ErrorKind::UnrecognizedClient
             | ErrorKind::InvalidSignature => 403,
             ErrorKind::ResourceNotFound => 404,
+            ErrorKind::RequestTimeout => 408,
             ErrorKind::Conflict => 409,
             ErrorKind::RequestEntityTooLarge => 413,
             ErrorKind::Throttling => 429,
             ErrorKind::InternalServer => 500,
             ErrorKind::NotImplemented => 501,
+            ErrorKind::ServiceUnavailable => 503,
         }
     }
 

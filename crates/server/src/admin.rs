@@ -123,7 +123,7 @@ const fn endpoint(
 #[rustfmt::skip]
 pub const ENDPOINTS: &[Endpoint] = &[
     endpoint("GET", "/_pcentral/", None, "this list of admin endpoints"),
-    endpoint("GET", "/_pcentral/health", Some("pcentral health"), "liveness and readiness, version, backend, credentials rule"),
+    endpoint("GET", "/_pcentral/health", Some("pcentral health"), "liveness and readiness (open to every caller); for admitted callers also version, backend, credentials rule"),
     endpoint("GET", "/_pcentral/clock", Some("pcentral clock show"), "service time and its offset from the wall clock"),
     endpoint("POST", "/_pcentral/clock/advance", Some("pcentral clock advance"), "move service time forward"),
     endpoint("POST", "/_pcentral/clock/set", Some("pcentral clock set"), "jump forward to a time"),
@@ -180,7 +180,6 @@ pub fn handle(state: &AppState, method: &str, path: &str, query: &str, body: &[u
     let route = path.trim_end_matches('/');
     match (method, route) {
         ("GET", "/_pcentral") => json_answer(endpoint_list()),
-        ("GET", "/_pcentral/health") => health(state),
         ("GET", "/_pcentral/clock") => json_answer(clock_view(read(store, |tx| clock::show(tx, wall_ms()))?)),
         ("POST", "/_pcentral/clock/advance") => {
             #[derive(Deserialize)]
@@ -290,11 +289,17 @@ pub fn handle(state: &AppState, method: &str, path: &str, query: &str, body: &[u
     }
 }
 
-fn health(state: &AppState) -> Answer {
-    // Readiness: the store answers (and so its migrations ran).
+/// `GET /_pcentral/health`, open to every caller (a load balancer's probe):
+/// liveness and readiness (the store answers, so its migrations ran); with
+/// `details` (a caller the admin gate admits), also the version, backend,
+/// model and credentials rule.
+pub fn health(state: &AppState, details: bool) -> Result<Value, AdminError> {
     read(state.store.as_ref(), |tx| Ok(tx.service_state()?))
         .map_err(|_| AdminError::Unavailable("the store does not answer".into()))?;
-    json_answer(json!({
+    if !details {
+        return Ok(json!({"status": "ok"}));
+    }
+    Ok(json!({
         "status": "ok",
         "version": env!("CARGO_PKG_VERSION"),
         "backend": state.store.backend_name(),

@@ -1,6 +1,8 @@
-//! One API call, start to finish: authenticate the raw request, route on
-//! `X-Amz-Target`, read the body, validate it against the model, run the
-//! operation in one store transaction, and encode the answer.
+//! One API call, start to finish: check the request's head before its body
+//! is read ([`admit`]: the signature's form, the key, the signed headers, the
+//! date), then with the body check the signature, route on `X-Amz-Target`,
+//! validate the body against the model, run the operation in one store
+//! transaction, and encode the answer ([`handle`]).
 
 use std::sync::Arc;
 
@@ -11,7 +13,7 @@ use pcentral_model::{check_input, model, ApiError, ErrorKind, Operation};
 use serde_json::Value;
 
 use crate::app::{AppState, RandomIds};
-use crate::credentials::authenticate;
+use crate::credentials::{claim, confirm, Claimed};
 use crate::faults;
 use crate::json_body;
 use crate::sigv4::RequestParts;
@@ -61,17 +63,44 @@ pub fn operation_of(target: Option<&str>) -> Result<Operation, ApiError> {
         .ok_or_else(|| unknown(target))
 }
 
-/// Handle an API request whose body is already read (and within the size
-/// limit). Signature checks, JSON and storage are synchronous: a read on a
-/// local store runs right here (it never waits long); anything else moves to
-/// a blocking thread, so that no async worker waits for a disk or a network.
-/// A delay injected by a fault rule is waited out here, before answering.
-pub async fn handle(state: Arc<AppState>, req: OwnedRequest) -> (Reply, CallInfo) {
-    let readonly = operation_of(req.header("x-amz-target")).is_ok_and(Operation::readonly);
+/// The checks of a request's head that need no body (a registered key is
+/// looked up in the store: on the blocking pool unless the store is local).
+pub async fn admit(state: &Arc<AppState>, head: Head) -> (Head, Result<Claimed, ApiError>) {
+    let check = |state: &AppState, head: &Head| {
+        let wall = crate::app::wall_ms() / 1000;
+        claim(&state.credentials, &head.parts(&[]), wall, |key_id| {
+            read(state.store.as_ref(), |tx| Ok(tx.credential(key_id)?))
+        })
+        .map_err(ApiError::from)
+    };
+    if state.store.reads_are_local() {
+        let result = check(state, &head);
+        return (head, result);
+    }
+    let moved = state.clone();
+    tokio::task::spawn_blocking(move || {
+        let result = check(&moved, &head);
+        (head, result)
+    })
+    .await
+    .unwrap_or_else(|e| {
+        let empty = Head { method: String::new(), path: String::new(), query: String::new(), headers: Vec::new() };
+        (empty, Err(ApiError::internal(format!("worker failed: {e}"))))
+    })
+}
+
+/// Handle an API request admitted by [`admit`], its body read (and within
+/// the size limit). Signature checks, JSON and storage are synchronous: a
+/// read on a local store runs right here (it never waits long); anything
+/// else moves to a blocking thread, so that no async worker waits for a disk
+/// or a network. A delay injected by a fault rule is waited out here, before
+/// answering.
+pub async fn handle(state: Arc<AppState>, claimed: Claimed, req: OwnedRequest) -> (Reply, CallInfo) {
+    let readonly = operation_of(req.head.header("x-amz-target")).is_ok_and(Operation::readonly);
     let (reply, info, delay_ms) = if readonly && state.store.reads_are_local() {
-        answer(&state, &req)
+        answer(&state, &claimed, &req)
     } else {
-        tokio::task::spawn_blocking(move || answer(&state, &req)).await.unwrap_or_else(|e| {
+        tokio::task::spawn_blocking(move || answer(&state, &claimed, &req)).await.unwrap_or_else(|e| {
             (Reply::error(&ApiError::internal(format!("worker failed: {e}"))), CallInfo::default(), 0)
         })
     };
@@ -82,9 +111,9 @@ pub async fn handle(state: Arc<AppState>, req: OwnedRequest) -> (Reply, CallInfo
 }
 
 /// The reply, what the logs record, and the delay fault rules asked for.
-fn answer(state: &AppState, req: &OwnedRequest) -> (Reply, CallInfo, u64) {
+fn answer(state: &AppState, claimed: &Claimed, req: &OwnedRequest) -> (Reply, CallInfo, u64) {
     let mut info = CallInfo::default();
-    let (result, delay_ms) = process(state, req, &mut info);
+    let (result, delay_ms) = process(state, claimed, req, &mut info);
     let reply = match result {
         Ok(body) => Reply::ok(body),
         Err(e) => Reply::error(&e),
@@ -92,24 +121,31 @@ fn answer(state: &AppState, req: &OwnedRequest) -> (Reply, CallInfo, u64) {
     (reply, info, delay_ms)
 }
 
-/// A request as received, owned so that it can move to a blocking thread.
-pub struct OwnedRequest {
+/// A request's method, target and headers as received, owned so that they
+/// can move to a blocking thread.
+pub struct Head {
     pub method: String,
     pub path: String,
     pub query: String,
     pub headers: Vec<(String, String)>,
-    pub body: Vec<u8>,
 }
 
-impl OwnedRequest {
-    fn parts(&self) -> RequestParts<'_> {
-        RequestParts {
-            method: &self.method,
-            path: &self.path,
-            query: &self.query,
-            headers: &self.headers,
-            body: &self.body,
+impl Head {
+    pub fn of(parts: &hyper::http::request::Parts) -> Head {
+        Head {
+            method: parts.method.to_string(),
+            path: parts.uri.path().to_string(),
+            query: parts.uri.query().unwrap_or_default().to_string(),
+            headers: parts
+                .headers
+                .iter()
+                .map(|(n, v)| (n.as_str().to_string(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
+                .collect(),
         }
+    }
+
+    fn parts<'a>(&'a self, body: &'a [u8]) -> RequestParts<'a> {
+        RequestParts { method: &self.method, path: &self.path, query: &self.query, headers: &self.headers, body }
     }
 
     fn header(&self, name: &str) -> Option<&str> {
@@ -117,8 +153,19 @@ impl OwnedRequest {
     }
 }
 
-fn process(state: &AppState, req: &OwnedRequest, info: &mut CallInfo) -> (Result<Value, ApiError>, u64) {
-    let checked = authenticate_and_route(state, req).and_then(|(caller, operation)| {
+/// A whole request: its head and its body.
+pub struct OwnedRequest {
+    pub head: Head,
+    pub body: Vec<u8>,
+}
+
+fn process(
+    state: &AppState,
+    claimed: &Claimed,
+    req: &OwnedRequest,
+    info: &mut CallInfo,
+) -> (Result<Value, ApiError>, u64) {
+    let checked = authenticate_and_route(claimed, req).and_then(|(caller, operation)| {
         info.account = Some(caller.account.to_string());
         info.operation = Some(operation.name().to_string());
         if !is_served(operation) {
@@ -135,13 +182,10 @@ fn process(state: &AppState, req: &OwnedRequest, info: &mut CallInfo) -> (Result
     }
 }
 
-fn authenticate_and_route(state: &AppState, req: &OwnedRequest) -> Result<(Caller, Operation), ApiError> {
-    let wall = crate::app::wall_ms() / 1000;
-    let who = authenticate(&state.credentials, &req.parts(), wall, |key_id| {
-        read(state.store.as_ref(), |tx| Ok(tx.credential(key_id)?))
-    })?;
-    let operation = operation_of(req.header("x-amz-target"))?;
-    let endpoint = format!("http://{}", req.header("host").unwrap_or("127.0.0.1:4599"));
+fn authenticate_and_route(claimed: &Claimed, req: &OwnedRequest) -> Result<(Caller, Operation), ApiError> {
+    let who = confirm(claimed, &req.head.parts(&req.body))?;
+    let operation = operation_of(req.head.header("x-amz-target"))?;
+    let endpoint = format!("http://{}", req.head.header("host").unwrap_or("127.0.0.1:4599"));
     Ok((Caller { account: who.account, region: who.region, endpoint }, operation))
 }
 

@@ -1,9 +1,10 @@
 //! What every request handler shares: the store, the credential rule, the
-//! settings the server started with, and the admin access rule.
+//! settings the server started with, the admin gate's settings and the
+//! HTTP limits.
 
-use std::net::IpAddr;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use pcentral_core::{Ids, Settings, Store};
 use pcentral_model::IdSuffix;
@@ -16,22 +17,83 @@ pub struct AppState {
     pub credentials: CredentialRule,
     /// Settings given at start; runtime changes are stored in the database.
     pub settings: Settings,
-    /// When set, admin calls from beyond loopback must present it.
+    /// When set, admin calls from beyond loopback must present it (never empty).
     pub admin_token: Option<String>,
+    /// The host names the admin API and the console answer to.
+    pub admin_hosts: crate::gate::AdminHosts,
+    /// Connection and request limits.
+    pub limits: Limits,
     /// This node's recent requests and metrics (in memory, per node).
     pub observe: crate::observe::Observer,
 }
 
-/// Admin calls (and the console) answer on loopback, or to callers presenting
-/// the configured admin token.
-pub fn admin_allowed(remote: IpAddr, configured_token: Option<&str>, presented: Option<&str>) -> bool {
-    remote.is_loopback() || token_matches(configured_token, presented)
+/// The limits that keep one node serving under hostile traffic
+/// (docs/security.md), from its settings.
+#[derive(Debug)]
+pub struct Limits {
+    /// Concurrent HTTP connections served.
+    pub max_connections: usize,
+    /// From a connection's start or its previous answer to the end of the next request's headers.
+    pub header_timeout: Duration,
+    /// For a request's body (a fixture upload: the longest pause in it).
+    pub body_timeout: Duration,
+    /// Request body bytes all connections may hold in memory at once.
+    pub body_memory: Arc<BodyBudget>,
+    /// How long a stopping node lets requests in flight finish.
+    pub shutdown_grace: Duration,
 }
 
-/// Whether `presented` is the configured admin token (compared in constant time).
-pub fn token_matches(configured_token: Option<&str>, presented: Option<&str>) -> bool {
-    use subtle::ConstantTimeEq;
-    matches!((configured_token, presented), (Some(want), Some(got)) if bool::from(want.as_bytes().ct_eq(got.as_bytes())))
+/// A budget of bytes shared by every connection: a request body is read
+/// only while its bytes fit, and its bytes are given back when the request
+/// is done.
+#[derive(Debug)]
+pub struct BodyBudget {
+    limit: u64,
+    used: AtomicU64,
+}
+
+impl BodyBudget {
+    pub fn new(limit: u64) -> BodyBudget {
+        BodyBudget { limit, used: AtomicU64::new(0) }
+    }
+
+    /// Take `n` more bytes for `held`, if they fit.
+    pub fn take(self: &Arc<Self>, held: &mut Held, n: u64) -> bool {
+        let mut used = self.used.load(Ordering::Relaxed);
+        loop {
+            let Some(next) = used.checked_add(n).filter(|next| *next <= self.limit) else {
+                return false;
+            };
+            match self.used.compare_exchange_weak(used, next, Ordering::AcqRel, Ordering::Relaxed) {
+                Ok(_) => {
+                    held.bytes += n;
+                    held.budget = Some(self.clone());
+                    return true;
+                }
+                Err(actual) => used = actual,
+            }
+        }
+    }
+
+    /// Bytes held right now.
+    pub fn used(&self) -> u64 {
+        self.used.load(Ordering::Relaxed)
+    }
+}
+
+/// The bytes one request holds of a [`BodyBudget`], given back when dropped.
+#[derive(Debug, Default)]
+pub struct Held {
+    budget: Option<Arc<BodyBudget>>,
+    bytes: u64,
+}
+
+impl Drop for Held {
+    fn drop(&mut self) {
+        if let Some(budget) = &self.budget {
+            budget.used.fetch_sub(self.bytes, Ordering::AcqRel);
+        }
+    }
 }
 
 /// Wall-clock time in milliseconds since the Unix epoch.
@@ -62,20 +124,21 @@ impl Ids for RandomIds {
 
 #[cfg(test)]
 mod tests {
-    use super::admin_allowed;
-    use std::net::IpAddr;
+    use super::*;
 
     #[test]
-    fn admin_calls_need_loopback_or_the_token() {
-        let loopback: IpAddr = "127.0.0.1".parse().unwrap_or(IpAddr::from([127, 0, 0, 1]));
-        let remote: IpAddr = IpAddr::from([192, 0, 2, 7]);
-        assert!(admin_allowed(loopback, None, None));
-        assert!(admin_allowed(IpAddr::from([0, 0, 0, 0, 0, 0, 0, 1]), None, None));
-        assert!(!admin_allowed(remote, None, None));
-        assert!(!admin_allowed(remote, None, Some("anything")));
-        assert!(!admin_allowed(remote, Some("s3cret"), None));
-        assert!(!admin_allowed(remote, Some("s3cret"), Some("s3cre")));
-        assert!(!admin_allowed(remote, Some("s3cret"), Some("S3CRET")));
-        assert!(admin_allowed(remote, Some("s3cret"), Some("s3cret")));
+    fn a_body_budget_gives_bytes_back_when_a_request_is_done() {
+        let budget = Arc::new(BodyBudget::new(100));
+        let mut first = Held::default();
+        assert!(budget.take(&mut first, 60));
+        {
+            let mut second = Held::default();
+            assert!(!budget.take(&mut second, 41), "beyond the limit");
+            assert!(budget.take(&mut second, 40));
+            assert_eq!(budget.used(), 100);
+        }
+        assert_eq!(budget.used(), 60);
+        drop(first);
+        assert_eq!(budget.used(), 0);
     }
 }

@@ -21,7 +21,7 @@ pub struct Cli {
 #[derive(Subcommand)]
 pub enum Command {
     /// Run the server; prints `pcentral listening on http://ADDRESS:PORT` once it answers.
-    Serve(ServeArgs),
+    Serve(Box<ServeArgs>),
     /// Check that a server is up and its store answers: exit status 0 when ready, 1 otherwise.
     Health {
         #[command(flatten)]

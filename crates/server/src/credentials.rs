@@ -171,15 +171,38 @@ impl From<Refusal> for ApiError {
     }
 }
 
-/// Authenticate a request. `lookup` reads a registered credential by key id.
-/// A refusal is logged with the check that failed and, where one helps, a
-/// hint ([`hint`]); the client's answer keeps AWS's error type and wording.
+/// Who a request claims to be, once every check that needs no body passed
+/// ([`claim`]); [`confirm`] checks the body's hash and the signature.
+pub struct Claimed {
+    auth: sigv4::Authorization,
+    account: AccountId,
+    region: String,
+    secret: String,
+    source: SecretSource,
+}
+
+/// Authenticate a request: [`claim`], then [`confirm`].
 pub fn authenticate(
     rule: &CredentialRule,
     req: &RequestParts<'_>,
     wall_now_unix: i64,
     lookup: impl FnOnce(&str) -> Result<Option<StoredCredential>, Failure>,
 ) -> Result<Authenticated, Refusal> {
+    let claimed = claim(rule, req, wall_now_unix, lookup)?;
+    confirm(&claimed, req)
+}
+
+/// The checks of a request's head, run before its body is read: the
+/// Authorization header's form, a known key (`lookup` reads a registered
+/// credential by key id), the signed headers, the scope and the date. A
+/// refusal is logged with the check that failed and, where one helps, a hint
+/// ([`hint`]); the client's answer keeps AWS's error type and wording.
+pub fn claim(
+    rule: &CredentialRule,
+    req: &RequestParts<'_>,
+    wall_now_unix: i64,
+    lookup: impl FnOnce(&str) -> Result<Option<StoredCredential>, Failure>,
+) -> Result<Claimed, Refusal> {
     let auth = sigv4::parse_authorization(req).map_err(|e| refused(e, None, None))?;
     let key_id = auth.credential.access_key_id.clone();
     let region = auth.credential.region.clone();
@@ -212,8 +235,16 @@ pub fn authenticate(
             return Err(refused(e, Some(&key_id), None));
         }
     };
-    sigv4::verify(req, &auth, &secret, wall_now_unix).map_err(|e| refused(e, Some(&key_id), Some(source)))?;
-    Ok(Authenticated { account, region })
+    sigv4::verify_head(req, &auth, wall_now_unix).map_err(|e| refused(e, Some(&key_id), Some(source)))?;
+    Ok(Claimed { auth, account, region, secret, source })
+}
+
+/// The checks of the body (`req` is the whole request, head as [`claim`]
+/// saw it): the content hash header and the signature.
+pub fn confirm(claimed: &Claimed, req: &RequestParts<'_>) -> Result<Authenticated, Refusal> {
+    sigv4::verify_body(req, &claimed.auth, &claimed.secret)
+        .map_err(|e| refused(e, Some(&claimed.auth.credential.access_key_id), Some(claimed.source)))?;
+    Ok(Authenticated { account: claimed.account.clone(), region: claimed.region.clone() })
 }
 
 /// Where the secret a signature was checked against came from.

@@ -1,35 +1,41 @@
-//! The HTTP listener: reads each request (at most 1 MiB of body, except a
-//! fixture upload), sends it to the API or the admin API, and writes the
-//! answer with `x-amzn-RequestId` and an accurate `Date`. One log line (span)
-//! per request. The two admin calls that move whole fixtures stream: an
-//! upload to `/_pcentral/seed` is spooled to a temporary file as it arrives
-//! and stored from there, and `/_pcentral/export` is sent as the store reads
-//! it, so neither holds a fixture in memory.
+//! The HTTP listener: accepts connections (at most `max_connections` at
+//! once, backing off when the system refuses more), reads each request's
+//! head within the header timeout, checks it (the API's signature head, the
+//! admin gate) before reading its body, reads the body within the body
+//! timeout and the shared body memory budget (at most 1 MiB, except a
+//! fixture upload), sends it to the API, the admin API or the console, and
+//! writes the answer with `x-amzn-RequestId` and an accurate `Date`. One log
+//! line (span) per request. The two admin calls that move whole fixtures
+//! stream: an upload to `/_pcentral/seed` is spooled to a temporary file as
+//! it arrives and stored from there, and `/_pcentral/export` is sent as the
+//! store reads it, so neither holds a fixture in memory. docs/security.md
+//! has every limit.
 
 use std::convert::Infallible;
 use std::net::SocketAddr;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
-use std::time::{Instant, SystemTime};
+use std::time::{Duration, Instant, SystemTime};
 
 use bytes::Bytes;
 use http_body_util::combinators::BoxBody;
 use http_body_util::{BodyExt, Full};
 use hyper::body::{Frame, Incoming};
-use hyper::header::{HeaderValue, CONTENT_TYPE, DATE};
+use hyper::header::{HeaderValue, CONTENT_LENGTH, CONTENT_TYPE, DATE};
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper::{Request, Response, StatusCode};
-use hyper_util::rt::TokioIo;
+use hyper_util::rt::{TokioIo, TokioTimer};
 use pcentral_model::{ApiError, ErrorKind};
 use tokio::net::TcpListener;
 use tracing::Instrument;
 
 use crate::admin::{self, AdminError};
-use crate::api::{self, OwnedRequest, Reply, MAX_BODY};
-use crate::app::{admin_allowed, AppState};
+use crate::api::{self, Reply, MAX_BODY};
+use crate::app::{AppState, Held, Limits};
 use crate::console;
+use crate::gate;
 use crate::observe::RequestEntry;
 
 /// A response body: whole, or streamed as it is produced (an export).
@@ -42,39 +48,100 @@ fn whole(bytes: impl Into<Bytes>) -> Body {
     Full::new(bytes.into()).map_err(|never| match never {}).boxed()
 }
 
-/// Serve until `shutdown` completes, then let in-flight requests finish.
+/// Serve until `shutdown` completes, then let requests in flight finish for
+/// up to the shutdown grace period, and close what is left.
 pub async fn serve(listener: TcpListener, state: Arc<AppState>, shutdown: impl std::future::Future<Output = ()>) {
     let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    let slots =
+        Arc::new(tokio::sync::Semaphore::new(state.limits.max_connections.min(tokio::sync::Semaphore::MAX_PERMITS)));
+    let mut refusals = AcceptBackoff::default();
     tokio::pin!(shutdown);
     loop {
-        tokio::select! {
-            accepted = listener.accept() => {
-                let (stream, remote) = match accepted {
-                    Ok(a) => a,
-                    Err(e) => {
-                        tracing::warn!(error = %e, "accept failed");
-                        continue;
-                    }
-                };
-                let _ = stream.set_nodelay(true);
-                let state = state.clone();
-                let service = service_fn(move |req| {
-                    let state = state.clone();
-                    async move { Ok::<_, Infallible>(respond(state, req, remote).await) }
-                });
-                let conn = http1::Builder::new().serve_connection(TokioIo::new(stream), service);
-                let conn = graceful.watch(conn);
-                tokio::spawn(async move {
-                    if let Err(e) = conn.await {
-                        tracing::debug!(error = %e, "connection closed with error");
-                    }
-                });
-            }
+        // A free connection slot first: beyond the limit, clients wait in the system's queue.
+        let slot = tokio::select! {
+            slot = slots.clone().acquire_owned() => match slot {
+                Ok(slot) => slot,
+                Err(_) => break,
+            },
             () = &mut shutdown => break,
-        }
+        };
+        let accepted = tokio::select! {
+            accepted = listener.accept() => accepted,
+            () = &mut shutdown => break,
+        };
+        let (stream, remote) = match accepted {
+            Ok(a) => {
+                refusals.reset();
+                a
+            }
+            Err(e) => {
+                // Out of file descriptors, for instance: wait before trying again.
+                let pause = refusals.failed(&e);
+                tokio::select! {
+                    () = tokio::time::sleep(pause) => continue,
+                    () = &mut shutdown => break,
+                }
+            }
+        };
+        let _ = stream.set_nodelay(true);
+        let header_timeout = state.limits.header_timeout;
+        let state = state.clone();
+        let service = service_fn(move |req| {
+            let state = state.clone();
+            async move { Ok::<_, Infallible>(respond(state, req, remote).await) }
+        });
+        let conn = http1::Builder::new()
+            .timer(TokioTimer::new())
+            .header_read_timeout(header_timeout)
+            .serve_connection(TokioIo::new(stream), service);
+        let conn = graceful.watch(conn);
+        tokio::spawn(async move {
+            if let Err(e) = conn.await {
+                tracing::debug!(error = %e, "connection closed with error");
+            }
+            drop(slot);
+        });
     }
     drop(listener);
-    graceful.shutdown().await;
+    let grace = state.limits.shutdown_grace;
+    if tokio::time::timeout(grace, graceful.shutdown()).await.is_err() {
+        tracing::warn!(
+            grace_seconds = grace.as_secs(),
+            "requests still in flight after the grace period: closing them"
+        );
+    }
+}
+
+/// How the accept loop backs off while the system refuses connections: the
+/// pause doubles from 10 ms to 1 s, and the refusal is logged at most once
+/// every 10 s, with how many were not logged.
+#[derive(Debug, Default)]
+struct AcceptBackoff {
+    pause: Duration,
+    last_logged: Option<Instant>,
+    unlogged: u64,
+}
+
+impl AcceptBackoff {
+    const FIRST: Duration = Duration::from_millis(10);
+    const MOST: Duration = Duration::from_secs(1);
+    const LOG_EVERY: Duration = Duration::from_secs(10);
+
+    fn failed(&mut self, e: &std::io::Error) -> Duration {
+        self.pause = (self.pause * 2).clamp(Self::FIRST, Self::MOST);
+        if self.last_logged.is_none_or(|at| at.elapsed() >= Self::LOG_EVERY) {
+            tracing::warn!(error = %e, not_logged_since = self.unlogged, "accept failed; backing off");
+            self.last_logged = Some(Instant::now());
+            self.unlogged = 0;
+        } else {
+            self.unlogged += 1;
+        }
+        self.pause
+    }
+
+    fn reset(&mut self) {
+        self.pause = Duration::ZERO;
+    }
 }
 
 /// Answer one request inside its own span (`request` with the request id), so
@@ -96,37 +163,83 @@ async fn respond_in_span(
     let (parts, body) = req.into_parts();
     let is_api = parts.headers.contains_key("x-amz-target");
     let path = parts.uri.path().to_string();
-    if !is_api && console::is_console_path(&path) {
-        let page = console_request(state, &parts, body, remote).await;
-        tracing::info!(method = %parts.method, path, status = page.status().as_u16(), latency_ms = started.elapsed().as_secs_f64() * 1000.0, "console");
-        return with_request_id(page, &request_id);
-    }
     if !is_api && path.starts_with("/_pcentral/") {
-        let reply = admin_request(state, &parts, body, remote).await;
+        let reply = tools_request(state, &parts, body, remote).await;
         let status = reply.as_ref().map_or_else(AdminError::status, |r| r.status().as_u16());
         tracing::info!(method = %parts.method, path, status, latency_ms = started.elapsed().as_secs_f64() * 1000.0, "admin");
         let answer = reply.unwrap_or_else(|e| json_response(e.status(), &serde_json::json!({"error": e.message()})));
         return with_request_id(answer, &request_id);
     }
-    let Some(body) = read_body(body).await else {
+    let refuse =
+        |state: &AppState, e: ApiError| finish(state, Reply::error(&e), &request_id, started, api::CallInfo::default());
+    if !origin_form(&parts) {
         let e =
-            ApiError::new(ErrorKind::RequestEntityTooLarge, format!("Request body is larger than {MAX_BODY} bytes"));
-        return finish(&state, Reply::error(&e), &request_id, started, api::CallInfo::default());
+            ApiError::new(ErrorKind::BadRequest, "The request target must be a path starting with '/'.".to_string());
+        return refuse(&state, e);
+    }
+    let (head, claimed) = api::admit(&state, api::Head::of(&parts)).await;
+    let claimed = match claimed {
+        Ok(c) => c,
+        Err(e) => return refuse(&state, e),
     };
-    let owned = OwnedRequest {
-        method: parts.method.to_string(),
-        path: path.clone(),
-        query: parts.uri.query().unwrap_or_default().to_string(),
-        headers: parts
-            .headers
-            .iter()
-            .map(|(n, v)| (n.as_str().to_string(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
-            .collect(),
-        body: body.to_vec(),
+    let mut held = Held::default();
+    let body = match read_body(body, &parts, &state.limits, &mut held).await {
+        Ok(b) => b,
+        Err(unread) => return refuse(&state, unread.api_error()),
     };
-    let (reply, info) = api::handle(state.clone(), owned).await;
-    finish(&state, reply, &request_id, started, info)
+    let (reply, info) = api::handle(state.clone(), claimed, api::OwnedRequest { head, body: body.to_vec() }).await;
+    drop(body);
+    let answer = finish(&state, reply, &request_id, started, info);
+    drop(held);
+    answer
 }
+
+/// Whether the request target is origin-form (a path): `http://host/…`,
+/// `host:port` and `*` targets are refused.
+fn origin_form(parts: &hyper::http::request::Parts) -> bool {
+    parts.uri.scheme().is_none() && parts.uri.authority().is_none() && parts.uri.path().starts_with('/')
+}
+
+/// A request under `/_pcentral/`: the health check (open to every caller;
+/// details for admitted ones), then the gate (docs/security.md): the Host and
+/// Origin checks, then the console (which answers callers without access
+/// with its sign-in form) or the admin API (access, then a declared intent
+/// for anything but GET and HEAD). All of it before the body is read.
+async fn tools_request(
+    state: Arc<AppState>,
+    parts: &hyper::http::request::Parts,
+    body: Incoming,
+    remote: SocketAddr,
+) -> Result<Response<Body>, AdminError> {
+    let presented = console::presented_token(&parts.headers);
+    let admitted = gate::admitted(remote.ip(), state.admin_token.as_deref(), presented.as_deref());
+    let site = gate::check_site(parts, &state.admin_hosts);
+    let path = parts.uri.path().trim_end_matches('/');
+    if path == HEALTH_PATH && matches!(parts.method.as_str(), "GET" | "HEAD") {
+        let details = admitted && site.is_ok();
+        return blocking(move || admin::health(&state, details)).await.map(|v| json_response(200, &v));
+    }
+    site.map_err(|gate::Refused(why)| AdminError::Forbidden(why))?;
+    if console::is_console_path(parts.uri.path()) {
+        return Ok(console_request(state, parts, body, remote, admitted).await);
+    }
+    if !admitted {
+        return Err(AdminError::Forbidden(
+            "admin API: loopback only, or send x-pcentral-admin-token (or the console's sign-in cookie)".into(),
+        ));
+    }
+    if !gate::declares_intent(parts) {
+        return Err(AdminError::Forbidden(format!(
+            "admin API: a {} must send Content-Type: application/json and {}: 1",
+            parts.method,
+            gate::INTENT_HEADER
+        )));
+    }
+    admin_request(state, parts, body).await
+}
+
+/// The path of the health check.
+const HEALTH_PATH: &str = "/_pcentral/health";
 
 /// A console page: the console itself answers callers without admin access
 /// (with its sign-in form).
@@ -135,12 +248,15 @@ async fn console_request(
     parts: &hyper::http::request::Parts,
     body: Incoming,
     remote: SocketAddr,
+    allowed: bool,
 ) -> Response<Body> {
-    let presented = console::presented_token(&parts.headers);
-    let allowed = admin_allowed(remote.ip(), state.admin_token.as_deref(), presented.as_deref());
-    let Some(body) = read_body(body).await else {
-        let e = AdminError::TooLarge(format!("request body is larger than {MAX_BODY} bytes"));
-        return json_response(e.status(), &serde_json::json!({"error": e.message()}));
+    let mut held = Held::default();
+    let body = match read_body(body, parts, &state.limits, &mut held).await {
+        Ok(b) => b,
+        Err(unread) => {
+            let e = unread.api_error();
+            return json_response(e.status(), &serde_json::json!({"error": e.message}));
+        }
     };
     let request = console::Request {
         method: parts.method.to_string(),
@@ -156,28 +272,20 @@ async fn console_request(
     console_response(page)
 }
 
-/// An admin call: refused before its body is read unless the caller may use
-/// the admin API (on loopback, with the admin token, or with the console's
-/// sign-in cookie); a fixture upload or export streams, any other call reads
-/// its body (at most `MAX_BODY` bytes) and runs on the blocking pool.
+/// An admin call that passed the gate: a fixture upload or export streams,
+/// any other call reads its body (at most `MAX_BODY` bytes) and runs on the
+/// blocking pool.
 async fn admin_request(
     state: Arc<AppState>,
     parts: &hyper::http::request::Parts,
     body: Incoming,
-    remote: SocketAddr,
 ) -> Result<Response<Body>, AdminError> {
-    let presented = console::presented_token(&parts.headers);
-    if !admin_allowed(remote.ip(), state.admin_token.as_deref(), presented.as_deref()) {
-        return Err(AdminError::Forbidden(
-            "admin API: loopback only, or send x-pcentral-admin-token (or the console's sign-in cookie)".into(),
-        ));
-    }
     let method = parts.method.as_str();
     let path = parts.uri.path().trim_end_matches('/');
     let query = parts.uri.query().unwrap_or_default().to_string();
     match (method, path) {
         ("POST", "/_pcentral/seed") => {
-            let file = spool(body).await?;
+            let file = spool(body, state.limits.body_timeout).await?;
             let answer = blocking(move || admin::seed(&state, &mut std::io::BufReader::new(file))).await?;
             Ok(json_response(200, &answer))
         }
@@ -186,11 +294,19 @@ async fn admin_request(
             stream_export(state, include_secrets).await
         }
         _ => {
-            let Some(body) = read_body(body).await else {
-                return Err(AdminError::TooLarge(format!("request body is larger than {MAX_BODY} bytes")));
-            };
+            let mut held = Held::default();
+            let body = read_body(body, parts, &state.limits, &mut held).await.map_err(|unread| {
+                let e = unread.api_error();
+                match unread {
+                    Unread::TooLarge => AdminError::TooLarge(e.message),
+                    Unread::OverBudget => AdminError::Unavailable(e.message),
+                    Unread::TimedOut | Unread::Broken => AdminError::BadRequest(e.message),
+                }
+            })?;
             let (method, path) = (method.to_string(), path.to_string());
-            match blocking(move || admin::handle(&state, &method, &path, &query, &body)).await? {
+            let answer = blocking(move || admin::handle(&state, &method, &path, &query, &body)).await?;
+            drop(held);
+            match answer {
                 admin::AdminBody::Text(text) => Ok(text_response(200, &text)),
                 admin::AdminBody::Json(value) => Ok(json_response(200, &value)),
             }
@@ -208,8 +324,9 @@ async fn blocking<T: Send + 'static>(
 }
 
 /// Write an upload to an anonymous temporary file as it arrives (at most
-/// [`MAX_FIXTURE_BYTES`]); answers the file, positioned at its start.
-async fn spool(mut body: Incoming) -> Result<std::fs::File, AdminError> {
+/// [`MAX_FIXTURE_BYTES`], no pause longer than `stall`); answers the file,
+/// positioned at its start.
+async fn spool(mut body: Incoming, stall: Duration) -> Result<std::fs::File, AdminError> {
     use tokio::io::AsyncWriteExt;
     let unspooled = |e: std::io::Error| AdminError::Internal(format!("cannot keep the upload on disk: {e}"));
     let file = tokio::task::spawn_blocking(tempfile_in_temp_dir)
@@ -218,7 +335,11 @@ async fn spool(mut body: Incoming) -> Result<std::fs::File, AdminError> {
         .map_err(unspooled)?;
     let mut spooled = tokio::io::BufWriter::with_capacity(256 * 1024, tokio::fs::File::from_std(file));
     let mut seen = 0u64;
-    while let Some(frame) = body.frame().await {
+    loop {
+        let Ok(next) = tokio::time::timeout(stall, body.frame()).await else {
+            return Err(AdminError::BadRequest(format!("the upload paused for more than {} s", stall.as_secs())));
+        };
+        let Some(frame) = next else { break };
         let frame = frame.map_err(|e| AdminError::BadRequest(format!("the upload stopped: {e}")))?;
         if let Ok(data) = frame.into_data() {
             seen += data.len() as u64;
@@ -328,25 +449,74 @@ impl hyper::body::Body for ChunkBody {
     }
 }
 
-/// Read the body, keeping at most `MAX_BODY` bytes. A larger body is drained
-/// (up to a bound) before the 413 answer, so that a client still writing reads
-/// the answer instead of a broken connection.
-async fn read_body(mut body: Incoming) -> Option<Bytes> {
-    const DRAIN_LIMIT: usize = 64 * 1024 * 1024;
-    let mut kept = bytes::BytesMut::new();
-    let mut seen = 0usize;
-    while let Some(frame) = body.frame().await {
-        let Ok(frame) = frame else { return None };
-        if let Ok(data) = frame.into_data() {
-            seen += data.len();
-            if seen <= MAX_BODY {
-                kept.extend_from_slice(&data);
-            } else if seen > DRAIN_LIMIT {
-                break;
+/// Why a request's body was not read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Unread {
+    /// Larger than `MAX_BODY`.
+    TooLarge,
+    /// Its bytes do not fit in the body memory budget now.
+    OverBudget,
+    /// It did not arrive within the body timeout.
+    TimedOut,
+    /// The connection broke while it was read.
+    Broken,
+}
+
+impl Unread {
+    fn api_error(self) -> ApiError {
+        match self {
+            Unread::TooLarge => {
+                ApiError::new(ErrorKind::RequestEntityTooLarge, format!("Request body is larger than {MAX_BODY} bytes"))
             }
+            Unread::OverBudget => ApiError::new(
+                ErrorKind::ServiceUnavailable,
+                "The server holds as many request bodies as it may; try again.".to_string(),
+            ),
+            Unread::TimedOut => {
+                ApiError::new(ErrorKind::RequestTimeout, "The request body did not arrive in time.".to_string())
+            }
+            Unread::Broken => ApiError::new(ErrorKind::BadRequest, "The request body could not be read.".to_string()),
         }
     }
-    (seen <= MAX_BODY).then(|| kept.freeze())
+}
+
+/// Read a body of at most `MAX_BODY` bytes within the body timeout, its
+/// bytes held in the shared budget by `held` (until the caller drops it). A
+/// declared length is taken from the budget before anything is read, so a
+/// request that does not fit is refused unread; a declared length above
+/// `MAX_BODY` is refused unread too.
+async fn read_body(
+    mut body: Incoming,
+    parts: &hyper::http::request::Parts,
+    limits: &Limits,
+    held: &mut Held,
+) -> Result<Bytes, Unread> {
+    let declared = parts.headers.get(CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > MAX_BODY as u64) {
+        return Err(Unread::TooLarge);
+    }
+    if let Some(n) = declared {
+        if !limits.body_memory.take(held, n) {
+            return Err(Unread::OverBudget);
+        }
+    }
+    let read = async {
+        let mut kept = bytes::BytesMut::new();
+        while let Some(frame) = body.frame().await {
+            let Ok(frame) = frame else { return Err(Unread::Broken) };
+            if let Ok(data) = frame.into_data() {
+                if kept.len() + data.len() > MAX_BODY {
+                    return Err(Unread::TooLarge);
+                }
+                if declared.is_none() && !limits.body_memory.take(held, data.len() as u64) {
+                    return Err(Unread::OverBudget);
+                }
+                kept.extend_from_slice(&data);
+            }
+        }
+        Ok(kept.freeze())
+    };
+    tokio::time::timeout(limits.body_timeout, read).await.unwrap_or(Err(Unread::TimedOut))
 }
 
 fn finish(state: &AppState, reply: Reply, request_id: &str, started: Instant, info: api::CallInfo) -> Response<Body> {

@@ -1,6 +1,8 @@
 //! The pcentral server and its command line. Modules are listed from the
 //! bottom up; each uses only those above it (`tests/layers.rs` checks it):
 //!
+//! * [`gate`]: who may reach the admin API and the console, under which
+//!   host name, from which page.
 //! * [`settings`]: the settings `serve` starts with, declared once.
 //! * [`sigv4`]: Signature Version 4 verification over the raw request.
 //! * [`json_body`]: strict awsJson1.0 body reading.
@@ -20,6 +22,7 @@
 //!   listener), shared by `pcentral serve` and in-process tests.
 //! * [`cli`]: `pcentral serve`, `pcentral health` and the admin subcommands.
 
+pub mod gate;
 pub mod settings;
 pub mod sigv4;
 pub mod json_body;

@@ -12,7 +12,7 @@ fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Serve(args) => match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
-            Ok(rt) => rt.block_on(serve(args)),
+            Ok(rt) => rt.block_on(serve(*args)),
             Err(e) => Err(format!("cannot start the runtime: {e}")),
         },
         other => admin_command(other, &mut std::io::stdout().lock()),

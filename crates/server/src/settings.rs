@@ -55,6 +55,60 @@ impl SettingValue for LogFormat {
     }
 }
 
+/// The admin token: unset, or a non-empty token. An empty one is refused
+/// (it would let anyone presenting an empty header in).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum AdminToken {
+    #[default]
+    Unset,
+    Token(String),
+}
+
+impl AdminToken {
+    pub fn token(&self) -> Option<&str> {
+        match self {
+            AdminToken::Unset => None,
+            AdminToken::Token(t) => Some(t),
+        }
+    }
+}
+
+impl SettingValue for AdminToken {
+    const KIND: &'static str = "a token";
+    const VALUE_NAME: &'static str = "TOKEN";
+    fn parse_setting(text: &str) -> Result<Self, String> {
+        if text.trim().is_empty() {
+            return Err("an empty token would let anyone in; give one or leave the setting out".into());
+        }
+        Ok(AdminToken::Token(text.to_string()))
+    }
+    fn render_setting(&self) -> String {
+        self.token().unwrap_or_default().to_string()
+    }
+}
+
+/// Host names, comma-separated (lower-cased; a port, when given, is ignored).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct HostList(pub Vec<String>);
+
+impl SettingValue for HostList {
+    const KIND: &'static str = "host names, comma-separated";
+    const VALUE_NAME: &'static str = "HOST,…";
+    fn parse_setting(text: &str) -> Result<Self, String> {
+        let mut hosts = Vec::new();
+        for name in text.split(',').map(str::trim).filter(|n| !n.is_empty()) {
+            if name.contains(['/', '@', ' ']) {
+                return Err(format!("{name:?} is not a host name"));
+            }
+            hosts.push(crate::gate::host_name(name).to_string());
+        }
+        Ok(HostList(hosts))
+    }
+    fn render_setting(&self) -> String {
+        self.0.join(",")
+    }
+}
+
 fn default_listen() -> SocketAddr {
     SocketAddr::from(([127, 0, 0, 1], 4599))
 }
@@ -75,8 +129,20 @@ pcentral_core::settings! {
         allow_local_credentials: bool = false,
         /// Key that encrypts registered secrets (base64, 32 bytes); default: server.key in the data directory.
         [secret] server_key: Option<String> = None,
-        /// Token that admin calls from beyond loopback must send in x-pcentral-admin-token.
-        [secret] admin_token: Option<String> = None,
+        /// Token that admin calls from beyond loopback must send in x-pcentral-admin-token (not empty).
+        [secret] admin_token: AdminToken = AdminToken::Unset,
+        /// Host names the admin API and the console answer to besides loopback names and the listen address (comma-separated).
+        allowed_hosts: HostList = HostList::default(),
+        /// Concurrent HTTP connections this node serves; further clients wait in the system's queue until one closes.
+        max_connections: u64 = 1024,
+        /// Seconds a connection may take to send a request's headers, counted from when it opened or answered its previous request (so idle keep-alive connections close after it too).
+        header_timeout_seconds: u64 = 15,
+        /// Seconds a request may take to send its body (a fixture upload: the longest pause in it).
+        body_timeout_seconds: u64 = 30,
+        /// MiB of request bodies all connections together may hold in memory; a request beyond it is answered 503 before its body is read.
+        body_memory_limit_mib: u64 = 64,
+        /// Seconds a stopping node (SIGTERM, SIGINT) lets requests in flight finish before it closes what is left.
+        shutdown_grace_seconds: u64 = 10,
         /// Log format: text or json (one line per request; PCENTRAL_LOG sets the level).
         log_format: LogFormat = LogFormat::Text,
         /// TOML file of settings (names as the flags, `-` or `_`); flags and environment variables win over it.

@@ -360,9 +360,15 @@ fn check_required_signed_headers(signed_headers: &[String]) -> Result<(), AuthEr
 // ---------------------------------------------------------------------------
 
 /// Verify the request against `secret`, given the wall-clock time now (unix
-/// seconds). Checks the scope, the signed headers, the skew (±15 min), the
-/// content hash header and the signature.
+/// seconds): [`verify_head`], then [`verify_body`].
 pub fn verify(req: &RequestParts, auth: &Authorization, secret: &str, wall_now_unix: i64) -> Result<(), AuthError> {
+    verify_head(req, auth, wall_now_unix)?;
+    verify_body(req, auth, secret)
+}
+
+/// The checks that need no body and no secret (run before the body is
+/// read): the scope, the signed headers, the date and its skew (±15 min).
+pub fn verify_head(req: &RequestParts, auth: &Authorization, wall_now_unix: i64) -> Result<(), AuthError> {
     check_required_signed_headers(&auth.signed_headers)?;
     if auth.signed_headers.iter().any(|h| h.is_empty()) {
         return Err(AuthError::Incomplete(
@@ -384,12 +390,15 @@ pub fn verify(req: &RequestParts, auth: &Authorization, secret: &str, wall_now_u
             format!("Header '{absent}' is listed in SignedHeaders but is not present in the request."),
         ));
     }
-    // A session token must be covered by the signature.
-    if req.has_header("x-amz-security-token") && !is_signed(&auth.signed_headers, "x-amz-security-token") {
-        return Err(AuthError::Incomplete(
-            Check::UnsignedRequiredHeader,
-            "'X-Amz-Security-Token' must be a 'SignedHeader' in the AWS Authorization.".to_string(),
-        ));
+    // A session token, and the target that names the operation (unsigned,
+    // it could be swapped for another), must be covered by the signature.
+    for (name, display) in [("x-amz-security-token", "X-Amz-Security-Token"), ("x-amz-target", "X-Amz-Target")] {
+        if req.has_header(name) && !is_signed(&auth.signed_headers, name) {
+            return Err(AuthError::Incomplete(
+                Check::UnsignedRequiredHeader,
+                format!("'{display}' must be a 'SignedHeader' in the AWS Authorization."),
+            ));
+        }
     }
 
     // Request time.
@@ -412,7 +421,12 @@ pub fn verify(req: &RequestParts, auth: &Authorization, secret: &str, wall_now_u
         ));
     }
     check_skew(&amz_date, request_unix, wall_now_unix)?;
+    Ok(())
+}
 
+/// The checks of the body: the content hash header and the signature.
+pub fn verify_body(req: &RequestParts, auth: &Authorization, secret: &str) -> Result<(), AuthError> {
+    let amz_date = req.header_values("x-amz-date").next().map(trim_spaces).unwrap_or_default();
     // Payload hash.
     let payload_hash = sha256_hex(req.body);
     if req.header_values("x-amz-content-sha256").any(|v| v.trim() != payload_hash) {

@@ -85,7 +85,9 @@ pub async fn start(start: Start) -> Result<Running, String> {
         store,
         credentials,
         settings: shared,
-        admin_token: node.admin_token.clone(),
+        admin_token: node.admin_token.token().map(str::to_string),
+        admin_hosts: crate::gate::AdminHosts { listen: addr, allowed: node.allowed_hosts.0.clone() },
+        limits: limits(&node),
         observe: crate::observe::Observer::new(usize::try_from(node.requests_log_size).unwrap_or(usize::MAX)),
     });
     if let Some(path) = &node.seed {
@@ -113,6 +115,18 @@ pub async fn start(start: Start) -> Result<Running, String> {
         tracing::info!("pcentral stopped");
     });
     Ok(Running { addr, stop: Some(stop), done })
+}
+
+/// The HTTP limits of `node`'s settings.
+fn limits(node: &crate::settings::NodeSettings) -> crate::app::Limits {
+    let seconds = std::time::Duration::from_secs;
+    crate::app::Limits {
+        max_connections: usize::try_from(node.max_connections).unwrap_or(usize::MAX).max(1),
+        header_timeout: seconds(node.header_timeout_seconds.max(1)),
+        body_timeout: seconds(node.body_timeout_seconds.max(1)),
+        body_memory: Arc::new(crate::app::BodyBudget::new(node.body_memory_limit_mib.saturating_mul(1024 * 1024))),
+        shutdown_grace: seconds(node.shutdown_grace_seconds),
+    }
 }
 
 fn listen_error(addr: SocketAddr, e: &std::io::Error) -> String {

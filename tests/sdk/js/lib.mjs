@@ -68,7 +68,8 @@ export function client(account, { maxAttempts, sent } = {}) {
 export async function admin(method, path, body) {
   const res = await fetch(ENDPOINT + path, {
     method,
-    headers: body === undefined ? {} : { "content-type": "application/json" },
+    // Every admin call but GET and HEAD says it is one (docs/security.md, the admin gate).
+    headers: method === "GET" || method === "HEAD" ? {} : { "content-type": "application/json", "x-pcentral-admin": "1" },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   return [res.status, await res.json()];

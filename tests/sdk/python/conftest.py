@@ -83,6 +83,49 @@ def wait_healthy(proc, port, timeout=20.0, describe_exit=lambda: ""):
     raise RuntimeError(f"pcentral not healthy within {timeout}s:\n{describe_exit()}")
 
 
+class ServerProcess:
+    """One `pcentral serve` of a test's own, on SQLite in `tmp_path / name`, with extra `args`.
+    `listen_host` "[::ffff:127.0.0.1]" makes clients on 127.0.0.1 arrive as non-loopback peers;
+    `preexec` runs in the child before exec (e.g. to lower a resource limit)."""
+
+    def __init__(self, tmp_path, name, *args, listen_host="127.0.0.1", preexec=None):
+        self.port = free_port()
+        self.log_path = tmp_path / f"{name}.log"
+        self.log = open(self.log_path, "wb")
+        self.proc = subprocess.Popen(
+            [server_binary(), "serve", "--listen", f"{listen_host}:{self.port}", "--data-dir", str(tmp_path / name),
+             *args], stdout=self.log, stderr=subprocess.STDOUT, env=_server_env(), stdin=subprocess.DEVNULL,
+            preexec_fn=preexec)
+        self.endpoint = f"http://127.0.0.1:{self.port}"
+
+    def wait(self, timeout=30):
+        wait_healthy(self.proc, self.port, timeout=timeout, describe_exit=self.log_text)
+        return self
+
+    def log_text(self):
+        if not self.log.closed:
+            self.log.flush()
+        return self.log_path.read_text(errors="replace")
+
+    def status_field(self, field):
+        """A field of /proc/PID/status, in kB for the memory ones (VmRSS, VmHWM)."""
+        with open(f"/proc/{self.proc.pid}/status", encoding="ascii") as f:
+            for line in f:
+                if line.startswith(field + ":"):
+                    return int(line.split()[1])
+        raise AssertionError(f"no {field} in /proc/{self.proc.pid}/status")
+
+    def stop(self):
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(timeout=10)
+        self.log.close()
+
+
 class Server:
     """A pcentral deployment under test: one `pcentral serve` process on its SQLite data dir, or,
     with `database` (a PostgreSQL URL), `nodes` processes sharing that database and one server key.
@@ -274,9 +317,17 @@ def pcentral(server):
 # ----------------------------------------------------------------------------------------------
 # admin HTTP
 
-def _http(method, url, body=None, headers=None, timeout=30):
+# What every admin call but GET and HEAD must carry (docs/security.md, the admin gate).
+ADMIN_HEADERS = {"Content-Type": "application/json", "x-pcentral-admin": "1"}
+
+
+def _http(method, url, body=None, headers=None, timeout=30, declare=True):
+    """One HTTP call; for an admin call other than GET and HEAD, `declare` adds ADMIN_HEADERS."""
     data = None
     hdrs = dict(headers or {})
+    if declare and method not in ("GET", "HEAD"):
+        for name, value in ADMIN_HEADERS.items():
+            hdrs.setdefault(name, value)
     if body is not None:
         data = body if isinstance(body, (bytes, bytearray)) else json.dumps(body).encode()
         hdrs.setdefault("Content-Type", "application/json")
@@ -371,7 +422,7 @@ def raw(server):
                 signer.add_auth(req)
             headers = {k: v for k, v in req.headers.items()}
         headers.update(override_headers or {})
-        status, resp_headers, resp_body = _http("POST", url, payload, headers)
+        status, resp_headers, resp_body = _http("POST", url, payload, headers, declare=False)
         return RawResponse(status, resp_headers, resp_body)
 
     return send

@@ -16,7 +16,7 @@ import urllib.request
 
 import pytest
 
-from conftest import _BOTO_SESSION, _NO_RETRY, SERVICE, _server_env, free_port, server_binary, wait_healthy
+from conftest import _BOTO_SESSION, _NO_RETRY, SERVICE, ServerProcess, _server_env, server_binary
 
 N = 100_000
 A = "100000000001"
@@ -48,33 +48,13 @@ def write_fixture(path, n):
         f.write("]}\n")
 
 
-class OwnServer:
-    def __init__(self, tmp_path, name, *args):
-        self.port = free_port()
-        self.log = open(tmp_path / f"{name}.log", "wb")
-        self.proc = subprocess.Popen(
-            [server_binary(), "serve", "--listen", f"127.0.0.1:{self.port}", "--data-dir", str(tmp_path / name),
-             *args], stdout=self.log, stderr=subprocess.STDOUT, env=_server_env(), stdin=subprocess.DEVNULL)
-        self.endpoint = f"http://127.0.0.1:{self.port}"
-
-    def wait(self, timeout):
-        wait_healthy(self.proc, self.port, timeout=timeout)
-
+class OwnServer(ServerProcess):
     def export(self):
         with urllib.request.urlopen(f"{self.endpoint}/_pcentral/export", timeout=300) as r:
             return r.read()
 
     def peak_rss_bytes(self):
-        with open(f"/proc/{self.proc.pid}/status", encoding="ascii") as f:
-            for line in f:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1]) * 1024
-        raise AssertionError("no VmHWM in /proc")
-
-    def stop(self):
-        self.proc.terminate()
-        self.proc.wait(timeout=30)
-        self.log.close()
+        return self.status_field("VmHWM") * 1024
 
 
 def cli(endpoint, *args, stdout=None):

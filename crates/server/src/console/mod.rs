@@ -2,7 +2,7 @@
 //! the store, readable without JavaScript, with plain JavaScript for live
 //! tables and for the controls, which call the admin API (`/_pcentral/…`).
 //!
-//! * Access is the admin API's rule ([`crate::app::admin_allowed`]):
+//! * Access is the admin API's rule ([`crate::gate::admitted`]):
 //!   loopback, or the admin token. A browser presents the token through the
 //!   sign-in form, which sets it as an HttpOnly, SameSite=Strict cookie
 //!   ([`TOKEN_COOKIE`]) that the admin API accepts too. Without access, every
@@ -22,7 +22,8 @@ use std::net::IpAddr;
 
 use askama::Template;
 
-use crate::app::{token_matches, AppState};
+use crate::app::AppState;
+use crate::gate::token_matches;
 
 /// Where the console lives.
 pub const PREFIX: &str = "/_pcentral/ui";
@@ -58,7 +59,10 @@ impl Reply {
                 ("content-type", content_type.to_string()),
                 ("content-security-policy", CONTENT_SECURITY_POLICY.to_string()),
                 ("x-content-type-options", "nosniff".to_string()),
-                ("referrer-policy", "no-referrer".to_string()),
+                // `same-origin`, not `no-referrer`: under `no-referrer` a browser sends
+                // `Origin: null` with the console's own form posts, which the admin
+                // gate refuses; links to other sites still carry no referrer.
+                ("referrer-policy", "same-origin".to_string()),
                 ("cache-control", "no-store".to_string()),
             ],
             body: body.into(),
