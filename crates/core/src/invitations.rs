@@ -297,9 +297,11 @@ pub fn accept_connection_invitation(
         let limit = ctx.settings.active_connections;
         for account in invitation.participants() {
             if ctx.tx.count_live_connections(req.catalog, account)? >= limit {
+                // The receiver has not been shown the sender's account id (docs/behaviour.md#isolation).
+                let who = if *account == ctx.caller.account { "Your account" } else { "The inviting account" };
                 let e = ApiError::quota(
                     ServiceQuotaExceededExceptionReason::LimitExceededNumberOfActiveConnection,
-                    format!("Account {account} already has {limit} active connections"),
+                    format!("{who} already has {limit} active connections (limit {limit})"),
                 );
                 return Err(e.decided_by("active_connections").into());
             }

@@ -28,8 +28,8 @@ use pcentral_model::{
 use crate::ctx::{new_id, Ctx};
 use crate::partners::{own_partner, own_published_partner, partner_arn, published_partner_of, publisher_of};
 use crate::records::{
-    Partner, QualificationsAssociation, QualificationsGroup, QualificationsTask, QualificationsTaskId,
-    QualificationsTaskKind,
+    ConnectionTypeEntry, Partner, QualificationsAssociation, QualificationsGroup, QualificationsTask,
+    QualificationsTaskId, QualificationsTaskKind,
 };
 use crate::settings::{ms, SubsidiaryCancel, SECOND_MS};
 use crate::store::{OpResult, QualificationsRecords, Tx};
@@ -305,6 +305,22 @@ impl PartnerRef {
     }
 }
 
+/// The ACTIVE SUBSIDIARY entry of the live connection between `caller` and `other`.
+fn active_subsidiary_link(
+    ctx: &mut Ctx<'_>,
+    catalog: Catalog,
+    caller: &AccountId,
+    other: &AccountId,
+) -> OpResult<Option<ConnectionTypeEntry>> {
+    let live = ctx.tx.live_connection_between(catalog, [caller, other])?;
+    Ok(live.and_then(|c| {
+        c.types
+            .get(&wire::ConnectionType::Subsidiary)
+            .filter(|e| e.status == wire::ConnectionTypeStatus::Active)
+            .cloned()
+    }))
+}
+
 fn task_conflict(task: &QualificationsTask) -> ApiError {
     ApiError::conflict(
         ConflictExceptionReason::IncompatibleQualificationsAssociationTaskState,
@@ -369,37 +385,33 @@ pub fn start_qualifications_association_task(
     if wanted.names(&caller, &partner.profile_id) {
         return Err(incompatible_primary("A partner cannot be its own primary partner").into());
     }
-    // b, c. Resolve the primary's account.
-    let primary_account = match &wanted {
-        PartnerRef::Profile(profile_id, account) => {
-            let Some(owner) = publisher_of(ctx.tx, catalog, profile_id, ctx.now)? else {
-                return Err(incompatible_primary(format!(
-                    "No published partner profile {profile_id} in catalog {catalog}"
-                ))
-                .into());
-            };
-            if account.as_ref().is_some_and(|a| *a != owner.account) {
-                return Err(incompatible_primary("ProfileId and AccountId name different partners").into());
-            }
-            owner.account
-        }
-        PartnerRef::Account(account) => account.clone(),
+    // b. Someone the caller has an ACTIVE SUBSIDIARY connection with. A
+    // profile id is resolved to its account only to look for that
+    // connection: an unknown profile, another account's profile and an
+    // account id without the connection all answer alike, so that the
+    // answer never ties a profile to an account (docs/behaviour.md#isolation).
+    let named_account = match &wanted {
+        PartnerRef::Profile(profile_id, _) => publisher_of(ctx.tx, catalog, profile_id, ctx.now)?.map(|p| p.account),
+        PartnerRef::Account(account) => Some(account.clone()),
     };
-    let state = materialize(ctx, catalog, &[&caller, &primary_account])?;
-    // d, e. An ACTIVE SUBSIDIARY link that the primary sent.
-    let link = ctx.tx.live_connection_between(catalog, [&caller, &primary_account])?.and_then(|c| {
-        c.types
-            .get(&wire::ConnectionType::Subsidiary)
-            .filter(|e| e.status == wire::ConnectionTypeStatus::Active)
-            .cloned()
-    });
-    let Some(link) = link else {
+    let linked = match named_account {
+        Some(account) => active_subsidiary_link(ctx, catalog, &caller, &account)?.map(|link| (account, link)),
+        None => None,
+    };
+    let Some((primary_account, link)) = linked else {
         return Err(ApiError::business(
             BusinessValidationCode::MissingActiveSubsidiaryConnection,
-            format!("Account {caller} has no ACTIVE SUBSIDIARY connection with {primary_account}"),
+            format!("Account {caller} has no ACTIVE SUBSIDIARY connection with the partner PrimaryPartner names"),
         )
         .into());
     };
+    // c. Both ids of one partner (the connection already shows the caller both).
+    if let PartnerRef::Profile(_, Some(account)) = &wanted {
+        if *account != primary_account {
+            return Err(incompatible_primary("PrimaryPartner's ProfileId and AccountId name different partners").into());
+        }
+    }
+    // d. The primary sent the SUBSIDIARY invitation.
     if link.inviter_account == caller {
         return Err(ApiError::business(
             BusinessValidationCode::IncompatibleSubsidiaryConnection,
@@ -407,22 +419,23 @@ pub fn start_qualifications_association_task(
         )
         .into());
     }
-    // f. The primary is a partner with a published profile.
+    // e. The primary is a partner with a published profile.
     let Some(primary) = published_partner_of(ctx.tx, catalog, &primary_account, ctx.now)? else {
-        return Err(incompatible_primary(format!(
-            "Account {primary_account} has no partner with a published profile in catalog {catalog}"
-        ))
-        .into());
+        return Err(incompatible_primary("The primary partner has no published profile in this catalog").into());
     };
-    // g. One association per subsidiary.
-    if let Some(existing) = state.association_of(&caller) {
+    let state = materialize(ctx, catalog, &[&caller, &primary_account])?;
+    // f. One association per subsidiary.
+    if state.association_of(&caller).is_some() {
         return Err(ApiError::business(
             BusinessValidationCode::QualificationsAssociationExists,
-            format!("Partner {} is already associated with {}", partner.id, existing.primary_account),
+            format!(
+                "Partner {} is already associated with a primary partner (see GetQualificationsAssociationDetails)",
+                partner.id
+            ),
         )
         .into());
     }
-    // h, i. No chains.
+    // g, h. No chains.
     if !state.members_of(&caller).is_empty() || state.joining(&caller) > 0 {
         return Err(incompatible_primary(format!(
             "Partner {} is itself a primary partner and cannot be associated under another",
@@ -431,18 +444,18 @@ pub fn start_qualifications_association_task(
         .into());
     }
     if state.association_of(&primary_account).is_some() {
-        return Err(incompatible_primary(format!(
-            "Account {primary_account} is associated as a subsidiary and cannot be a primary partner"
-        ))
+        return Err(incompatible_primary(
+            "The named primary partner is associated as a subsidiary and cannot be a primary partner",
+        )
         .into());
     }
-    // j. The group's size, counting tasks in flight.
+    // i. The group's size, counting tasks in flight.
     let limit = ctx.settings.qualifications_max_associated_partners;
     let taken = state.members_of(&primary_account).len() + state.joining(&primary_account);
     if taken as u64 >= limit {
         let e = ApiError::business(
             BusinessValidationCode::QualificationsAssociationLimitExceeded,
-            format!("Primary partner {primary_account} already has {limit} associated partners (limit {limit})"),
+            format!("The primary partner already has {limit} associated partners (limit {limit})"),
         );
         return Err(e.decided_by("qualifications_max_associated_partners").into());
     }

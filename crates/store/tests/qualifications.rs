@@ -96,7 +96,10 @@ fn association_start_checks_the_input_the_caller_and_the_primary() {
         (C, &b.id, json!({"AccountId": A}), not_found("PARTNER_NOT_FOUND")),
         (B, &b.id, json!({"AccountId": B}), wrong_primary.clone()),
         (B, &b.id, json!({"ProfileId": b.profile_id}), wrong_primary.clone()),
-        (B, &b.id, json!({"ProfileId": "pprofile-0000000000000"}), wrong_primary.clone()),
+        // An unknown profile is a partner B has no SUBSIDIARY link with, like C's.
+        (B, &b.id, json!({"ProfileId": "pprofile-0000000000000"}), business("MISSING_ACTIVE_SUBSIDIARY_CONNECTION")),
+        (B, &b.id, json!({"ProfileId": c.profile_id}), business("MISSING_ACTIVE_SUBSIDIARY_CONNECTION")),
+        // A's profile with another account: B is linked to A, so it already sees both of A's ids.
         (B, &b.id, json!({"ProfileId": a.profile_id, "AccountId": C}), wrong_primary.clone()),
         // The primary cannot associate under its subsidiary (the wrong direction).
         (A, &a.id, json!({"AccountId": B}), business("INCOMPATIBLE_SUBSIDIARY_CONNECTION")),

@@ -12,7 +12,8 @@
 //!   transaction otherwise. [`Harness::ok`] expects success;
 //!   [`Harness::refused`] expects a refusal that changed nothing in the
 //!   database and answers its [`Refusal`], the one error projection every
-//!   file compares.
+//!   file compares ([`Harness::refusal`] answers the whole error, for the
+//!   files that read its message).
 //! * Built on them: partners and profiles, invitations and connections
 //!   (`flows.rs`), and the developer tools on the typed core functions
 //!   (`tools.rs`).
@@ -157,6 +158,12 @@ impl Harness {
     /// answers the refusal's projection.
     #[track_caller]
     pub fn refused(&mut self, account: &str, op: &str, input: Value) -> Refusal {
+        Refusal::of(&self.refusal(account, op, input))
+    }
+
+    /// [`Harness::refused`], answering the whole error (message included).
+    #[track_caller]
+    pub fn refusal(&mut self, account: &str, op: &str, input: Value) -> ApiError {
         let before = self.snapshot();
         assert!(before.iter().any(|row| row.starts_with("service_state")), "the snapshot sees the database");
         let e = match self.call(account, op, input.clone()) {
@@ -164,7 +171,7 @@ impl Harness {
             Err(e) => e,
         };
         assert_unchanged(&before, &self.snapshot(), &format!("{op} by {account}, refused with {e},"));
-        Refusal::of(&e)
+        e
     }
 
     /// Run `body` in a read transaction (inspection without an API call).
