@@ -167,62 +167,74 @@ fn walk(endpoint: &str, account: &str, pages: usize) {
     println!("{}", token.expect("the list has that many pages"));
 }
 
-/// Durable writes: `threads` clients changing their preferences for `seconds`.
-fn writers(endpoint: &str, threads: usize, seconds: u64) {
+/// What a client of [`clients`] does: `setup` once (answers the first
+/// counter), then `call` again and again (answers the next counter). Both get
+/// the connection, the account and the client's number.
+struct Client {
+    setup: fn(&mut Conn, &str, usize) -> u64,
+    call: fn(&mut Conn, &str, u64, usize) -> u64,
+}
+
+/// Run `threads` clients for `seconds`, each on its own keep-alive
+/// connection as account `first_account + t`. Answers every call's latency (ms).
+fn clients(endpoint: &str, threads: usize, seconds: u64, first_account: u64, client: Client) -> Vec<f64> {
     let host = host_of(endpoint);
     let deadline = Instant::now() + Duration::from_secs(seconds);
     let handles: Vec<_> = (0..threads)
         .map(|t| {
             let host = host.clone();
             std::thread::spawn(move || {
-                let account = format!("{:012}", 900_000_000_000u64 + t as u64);
+                let account = format!("{:012}", first_account + t as u64);
                 let mut conn = Conn::open(&host);
-                let prefs = conn.api(&account, "GetConnectionPreferences", &json!({"Catalog": "Sandbox"})).1;
-                let mut revision = prefs["Revision"].as_i64().unwrap_or(0);
+                let mut counter = (client.setup)(&mut conn, &account, t);
                 let mut latencies = Vec::new();
                 while Instant::now() < deadline {
                     let t0 = Instant::now();
-                    let input = json!({"Catalog": "Sandbox", "Revision": revision, "AccessType": "ALLOW_ALL"});
-                    let (status, body) = conn.api(&account, "UpdateConnectionPreferences", &input);
-                    assert_eq!(status, 200, "{body}");
-                    revision += 1;
+                    counter = (client.call)(&mut conn, &account, counter, t);
                     latencies.push(t0.elapsed().as_secs_f64() * 1000.0);
                 }
                 latencies
             })
         })
         .collect();
-    let started = Instant::now();
-    let mut all: Vec<f64> = handles.into_iter().flat_map(|h| h.join().unwrap()).collect();
-    let elapsed = started.elapsed().as_secs_f64().max(seconds as f64);
+    handles.into_iter().flat_map(|h| h.join().unwrap()).collect()
+}
+
+/// Durable writes: `threads` clients changing their preferences (a new
+/// Revision every call) for `seconds`.
+fn writers(endpoint: &str, threads: usize, seconds: u64) {
+    let client = Client {
+        setup: |conn, account, _| {
+            let prefs = conn.api(account, "GetConnectionPreferences", &json!({"Catalog": "Sandbox"})).1;
+            prefs["Revision"].as_u64().unwrap_or(0)
+        },
+        call: |conn, account, revision, _| {
+            let input = json!({"Catalog": "Sandbox", "Revision": revision, "AccessType": "ALLOW_ALL"});
+            let (status, body) = conn.api(account, "UpdateConnectionPreferences", &input);
+            assert_eq!(status, 200, "{body}");
+            revision + 1
+        },
+    };
+    let mut all = clients(endpoint, threads, seconds, 900_000_000_000, client);
     all.sort_by(|a, b| a.partial_cmp(b).unwrap());
     let pct = |p: f64| all[((all.len() as f64 - 1.0) * p) as usize];
-    println!("{:>9.0} writes/s   p50 {:>6.2} ms   p99 {:>6.2} ms", all.len() as f64 / elapsed, pct(0.50), pct(0.99));
+    let rate = all.len() as f64 / seconds as f64;
+    println!("{rate:>9.0} writes/s   p50 {:>6.2} ms   p99 {:>6.2} ms", pct(0.50), pct(0.99));
 }
 
 /// `threads` clients sending verification codes to new addresses for `seconds`.
 fn churn(endpoint: &str, threads: usize, seconds: u64) {
-    let host = host_of(endpoint);
-    let deadline = Instant::now() + Duration::from_secs(seconds);
-    let handles: Vec<_> = (0..threads)
-        .map(|t| {
-            let host = host.clone();
-            std::thread::spawn(move || {
-                let account = format!("{:012}", 800_000_000_000u64 + t as u64);
-                let mut conn = Conn::open(&host);
-                let mut sent = 0u64;
-                while Instant::now() < deadline {
-                    let input = json!({"Catalog": "AWS", "Email": format!("churn-{t}-{sent}@bench.example")});
-                    let (status, body) = conn.api(&account, "SendEmailVerificationCode", &input);
-                    assert_eq!(status, 200, "{body}");
-                    sent += 1;
-                }
-                sent
-            })
-        })
-        .collect();
-    let sent: u64 = handles.into_iter().map(|h| h.join().unwrap()).sum();
-    println!("{:>9.0} calls/s", sent as f64 / seconds as f64);
+    let client = Client {
+        setup: |_, _, _| 0,
+        call: |conn, account, sent, t| {
+            let input = json!({"Catalog": "AWS", "Email": format!("churn-{t}-{sent}@bench.example")});
+            let (status, body) = conn.api(account, "SendEmailVerificationCode", &input);
+            assert_eq!(status, 200, "{body}");
+            sent + 1
+        },
+    };
+    let all = clients(endpoint, threads, seconds, 800_000_000_000, client);
+    println!("{:>9.0} calls/s", all.len() as f64 / seconds as f64);
 }
 
 /// Write+fsync rounds per second in `dir`.
