@@ -372,6 +372,9 @@ impl Seeder<'_, '_> {
                     state.clock_offset_ms
                 )));
             }
+            // Service time with the fixture's offset: now, less the stored offset, plus the new one.
+            let to = self.cx.now.saturating_sub(state.clock_offset_ms).saturating_add(offset);
+            crate::clock::beyond_the_wire(to).map_err(|m| refused(format!("clock_offset_ms: {m}")))?;
             state.clock_offset_ms = offset;
         }
         if self.settings.is_some() {

@@ -399,3 +399,41 @@ fn malformed_fixtures_are_refused_naming_the_member() {
         assert!(expected(&message), "{doc}: {message}");
     }
 }
+
+// ---------------------------------------------------------------- the clock's limit
+
+/// The last time the wire format can write.
+const LAST: &str = "9999-12-31T23:59:59.999Z";
+
+#[test]
+fn the_clock_never_passes_the_last_time_the_wire_can_write() {
+    use pcentral_core::clock;
+    use pcentral_model::timestamp;
+    let mut h = Harness::new(START);
+    let wall = h.wall;
+    let refusals = [
+        h.tool_refused(|t| clock::set(t.tx, wall, timestamp::MAX + 1)).to_string(),
+        h.tool_refused(|t| clock::set(t.tx, wall, i64::MAX)).to_string(),
+        h.tool_refused(|t| clock::advance(t.tx, wall, timestamp::MAX - START + 1)).to_string(),
+        h.tool_refused(|t| clock::advance(t.tx, wall, i64::MAX)).to_string(),
+    ];
+    for message in refusals {
+        assert!(message.contains(LAST), "the refusal names the limit: {message}");
+    }
+    // Up to the limit itself it moves, and no further.
+    let view = h.tool(|t| clock::set(t.tx, wall, timestamp::MAX)).unwrap();
+    assert_eq!(timestamp::format(view.now), LAST);
+    let message = h.tool_refused(|t| clock::advance(t.tx, wall, SECOND)).to_string();
+    assert!(message.contains(LAST), "{message}");
+}
+
+#[test]
+fn a_fixture_cannot_move_the_clock_past_the_last_time_the_wire_can_write() {
+    let mut h = Harness::new(START);
+    for offset in [pcentral_model::timestamp::MAX - START + 1, i64::MAX] {
+        let message = refused_seed(&mut h, &json!({"version": 1, "clock_offset_ms": offset}));
+        assert!(message.starts_with("clock_offset_ms:") && message.contains(LAST), "{message}");
+    }
+    // The limit itself is a time the wire can write.
+    h.seed(&json!({"version": 1, "clock_offset_ms": pcentral_model::timestamp::MAX - START})).unwrap();
+}
