@@ -292,8 +292,10 @@ pub fn handle(state: &AppState, method: &str, path: &str, query: &str, body: &[u
 
 fn health(state: &AppState) -> Answer {
     // Readiness: the store answers (and so its migrations ran).
-    read(state.store.as_ref(), |tx| Ok(tx.service_state()?))
-        .map_err(|_| AdminError::Unavailable("the store does not answer".into()))?;
+    read(state.store.as_ref(), |tx| Ok(tx.service_state()?)).map_err(|f| {
+        tracing::error!(error = %f.log_detail(), "health: the store does not answer");
+        AdminError::Unavailable("the store does not answer".into())
+    })?;
     json_answer(json!({
         "status": "ok",
         "version": env!("CARGO_PKG_VERSION"),

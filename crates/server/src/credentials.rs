@@ -170,7 +170,11 @@ impl From<Refusal> for ApiError {
     fn from(r: Refusal) -> ApiError {
         match r {
             Refusal::Auth(e) => e.into(),
-            Refusal::Store(f) => f.into_api_error(),
+            Refusal::Store(f) => {
+                // The client learns nothing of it; the log gets the details.
+                tracing::error!(error = %f.log_detail(), "authentication: reading the registered keys failed");
+                f.into_api_error()
+            }
         }
     }
 }

@@ -70,11 +70,12 @@ pub async fn run(state: Arc<AppState>, mut stop: tokio::sync::watch::Receiver<bo
 /// One round of work: sweep expired invitations, apply retention when
 /// `retain`, then deliver what is due.
 pub fn tick(state: &AppState, retain: bool) -> Result<(), String> {
-    sweep(state).map_err(|f| f.into_api_error().message)?;
+    // What the worker reports goes to the log only: with every detail.
+    sweep(state).map_err(|f| f.log_detail())?;
     if retain {
-        apply_retention(state).map_err(|f| f.into_api_error().message)?;
+        apply_retention(state).map_err(|f| f.log_detail())?;
     }
-    deliver_due(state).map_err(|f| f.into_api_error().message)
+    deliver_due(state).map_err(|f| f.log_detail())
 }
 
 /// Delete what retention lets go, batch by batch (each its own transaction,
