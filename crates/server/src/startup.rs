@@ -150,9 +150,15 @@ fn warn_if_exposed(dir: &Path) {
     match files::exposed(dir) {
         Ok(found) => {
             for (path, mode) in found {
-                let fix = if path == dir { "chmod 700" } else { "chmod 600" };
+                let (what, fix) = if path == dir {
+                    ("the data directory", "chmod 700")
+                } else {
+                    ("a file of the data directory that this process could not make private,", "chmod 600")
+                };
                 let path = path.display();
-                tracing::warn!("other users have access to {path} (mode {mode:04o}) of the data directory, which holds secrets: `{fix} {path}` makes it private");
+                tracing::warn!(
+                    "other users have access to {what} {path} (mode {mode:04o}), which holds secrets: `{fix} {path}` makes it private"
+                );
             }
         }
         Err(e) => tracing::warn!(dir = %dir.display(), error = %e, "cannot check the data directory's permissions"),
