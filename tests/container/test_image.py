@@ -16,6 +16,7 @@ import selectors
 import shutil
 import signal
 import socket
+import stat
 import subprocess
 import tarfile
 import time
@@ -173,6 +174,7 @@ def test_the_binary_taken_out_of_the_image_serves(unpacked):
                               aws_access_key_id="111111111111", aws_secret_access_key="test")
         assert client.list_partners(Catalog="Sandbox")["PartnerSummaryList"] == []
         assert (rootfs / "data" / "pcentral.db").is_file(), "the data went to the image's /data"
+        assert stat.S_IMODE((rootfs / "data").stat().st_mode) == 0o700, "the image's /data is private"
     finally:
         proc.send_signal(signal.SIGTERM)
         try:

@@ -51,14 +51,22 @@ pub fn set(tx: &mut dyn Tx, wall: Millis, to: Millis) -> OpResult<ClockView> {
         ))
         .into());
     }
-    if to > timestamp::MAX {
-        return Err(ToolError::Invalid(format!(
-            "the service clock cannot pass {}: later times cannot be written on the wire",
-            timestamp::format(timestamp::MAX)
-        ))
-        .into());
-    }
+    beyond_the_wire(to).map_err(ToolError::Invalid)?;
     state.clock_offset_ms = to - wall;
     tx.put_service_state(&state)?;
     show(tx, wall)
+}
+
+/// Refuses a service time past the last one the wire format can write
+/// (9999-12-31T23:59:59.999Z), with a message naming it: every timestamp
+/// the API answers would be wrong from there on. Every way of moving the
+/// clock (set, advance, a fixture's `clock_offset_ms`) checks it.
+pub fn beyond_the_wire(to: Millis) -> Result<(), String> {
+    if to > timestamp::MAX {
+        return Err(format!(
+            "the service clock cannot pass {}: later times cannot be written on the wire",
+            timestamp::format(timestamp::MAX)
+        ));
+    }
+    Ok(())
 }

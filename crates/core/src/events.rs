@@ -279,7 +279,7 @@ impl<'a> Recorder<'a> {
                 time,
                 event,
                 unique_key: unique.as_ref().map(|u| format!("{u}/{recipient}")),
-                deliver: !self.settings.events_webhook_url.trim().is_empty(),
+                deliver: !self.settings.events_webhook_url.as_str().trim().is_empty(),
             })?;
         }
         Ok(())

@@ -9,8 +9,11 @@
 //! by hand, [`seed`] fills what a person would rather not write: timestamps
 //! (service time now), empty lists, a partner's draft, a profile task's id,
 //! an invitation's expiry. Secrets (registered key pairs' secrets, live
-//! email codes) are exported only when asked; the server decrypts and
-//! encrypts them, the core only passes them through.
+//! email codes, the secret parts of settings such as a webhook URL's
+//! password) are exported only when asked; the server decrypts and
+//! encrypts them, the core only passes them through. Without secrets a
+//! setting's secret parts are masked, and seeding that masked value keeps
+//! the stored secret it stands for, or is refused when none is stored.
 
 use std::fmt;
 use std::io::{Read, Write};
@@ -173,7 +176,9 @@ pub fn export(
         ])
         .collect();
     if let Some(settings) = &state.settings {
-        members.push(Member::Scalar("settings", compact(settings)?));
+        // Secret parts of settings (a webhook URL's password) only when asked, like other secrets.
+        let shown = if include_secrets { settings.clone() } else { settings.masked() };
+        members.push(Member::Scalar("settings", compact(&shown)?));
     }
     members.sort_by_key(Member::key);
     let mut writer = MemberWriter { out, members: &members, next: 0, open: None };
@@ -372,10 +377,15 @@ impl Seeder<'_, '_> {
                     state.clock_offset_ms
                 )));
             }
+            // Service time with the fixture's offset: now, less the stored offset, plus the new one.
+            let to = self.cx.now.saturating_sub(state.clock_offset_ms).saturating_add(offset);
+            crate::clock::beyond_the_wire(to).map_err(|m| refused(format!("clock_offset_ms: {m}")))?;
             state.clock_offset_ms = offset;
         }
-        if self.settings.is_some() {
-            state.settings = self.settings;
+        if let Some(settings) = self.settings {
+            // A value masked by an export without secrets keeps the stored secret it stands for.
+            let settings = settings.unmasked(self.cx.settings).map_err(|m| refused(format!("settings.{m}")))?;
+            state.settings = Some(settings);
         }
         self.tx.put_service_state(&state)?;
         Ok(self.counts)

@@ -44,7 +44,9 @@ pub struct Spec {
     /// One-line help (the field's doc comment).
     pub help: &'static str,
     pub scope: Scope,
-    /// Whether the value is secret (hidden in `--help` and in logs).
+    /// Whether the value is or holds a secret: its value is hidden in
+    /// `--help` and the README's table (the `[secret]` marker, or a type
+    /// whose secret parts are masked, [`SettingValue::SECRET`]).
     pub secret: bool,
     /// What kind of value it takes, for messages.
     pub value_kind: &'static str,
@@ -73,15 +75,32 @@ impl Spec {
 
 /// A type a setting can have: parsed from and rendered to text (flags,
 /// environment variables, config files and the admin API all go through text).
-pub trait SettingValue: Sized {
+pub trait SettingValue: Sized + Clone {
     /// What the value looks like, for messages.
     const KIND: &'static str;
     /// Its placeholder in `--help`.
     const VALUE_NAME: &'static str;
     /// Whether a bare `--flag` means `true`.
     const SWITCH: bool = false;
+    /// Whether values may hold secrets that [`SettingValue::masked`] masks.
+    const SECRET: bool = false;
     fn parse_setting(text: &str) -> Result<Self, String>;
     fn render_setting(&self) -> String;
+
+    /// The value as it is shown (the settings answer, `pcentral settings
+    /// show`, an export without secrets): its secret parts masked.
+    fn masked(&self) -> Self {
+        self.clone()
+    }
+
+    /// A value given back (a fixture, `pcentral settings set`) that may be
+    /// a masked one: as it is when nothing in it is masked; the `stored`
+    /// value when it is how `stored` is shown (so the secret stays);
+    /// otherwise refused, since the secret it stood for is not known here.
+    fn unmasked(self, stored: &Self) -> Result<Self, String> {
+        let _ = stored;
+        Ok(self)
+    }
 }
 
 macro_rules! from_str_setting {
@@ -156,6 +175,138 @@ impl<T: SettingValue> SettingValue for Option<T> {
     }
 }
 
+/// What a masked secret reads as.
+pub const MASK: &str = "***";
+
+/// A URL that may carry credentials, such as a webhook's: the password of
+/// its user information (`https://user:password@host/`, or the user alone
+/// when it has no password, often a token), every query value (signed URLs
+/// and tokens live there, and which values are secret cannot be told), and a
+/// fragment are secret; `masked` shows them as [`MASK`] and keeps the rest.
+/// Text that is not `scheme://…` is secret as a whole. `Debug` shows it
+/// masked too, so that it cannot reach a log. Stored and serialised as the
+/// whole text.
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct SecretUrl(String);
+
+impl SecretUrl {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The URL with its secret parts as [`MASK`] (see [`mask_url`]).
+    pub fn masked_text(&self) -> String {
+        mask_url(&self.0)
+    }
+}
+
+impl From<&str> for SecretUrl {
+    fn from(text: &str) -> Self {
+        SecretUrl(text.to_string())
+    }
+}
+
+impl fmt::Debug for SecretUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "SecretUrl({:?})", self.masked_text())
+    }
+}
+
+impl SettingValue for SecretUrl {
+    const KIND: &'static str = "a URL";
+    const VALUE_NAME: &'static str = "URL";
+    const SECRET: bool = true;
+    fn parse_setting(text: &str) -> Result<Self, String> {
+        Ok(SecretUrl(text.to_string()))
+    }
+    fn render_setting(&self) -> String {
+        self.0.clone()
+    }
+    fn masked(&self) -> Self {
+        SecretUrl(self.masked_text())
+    }
+    fn unmasked(self, stored: &Self) -> Result<Self, String> {
+        if !url_parts(self.0.trim()).iter().any(|(part, secret)| *secret && *part == MASK) {
+            return Ok(self);
+        }
+        if self.0.trim() == stored.masked_text() {
+            return Ok(stored.clone());
+        }
+        Err(format!(
+            "{:?} is masked ({MASK} stands for a secret part, as the settings answer and exports without \
+             secrets show it) and is not how the stored value is shown; give the whole URL (a fixture: export \
+             it with include_secrets=true)",
+            self.0
+        ))
+    }
+}
+
+/// `url` with its secret parts (see [`SecretUrl`]) replaced by [`MASK`];
+/// leading and trailing white space is left out. Safe for anything that
+/// shows a configured URL: messages, logs, answers.
+pub fn mask_url(url: &str) -> String {
+    url_parts(url.trim()).into_iter().map(|(part, secret)| if secret { MASK } else { part }).collect()
+}
+
+/// `url` cut into parts, each marked secret or not; the parts joined are `url`.
+fn url_parts(url: &str) -> Vec<(&str, bool)> {
+    let mut parts = Vec::new();
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return if url.is_empty() { Vec::new() } else { vec![(url, true)] };
+    };
+    let scheme_ok = scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+        && scheme.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
+    if !scheme_ok {
+        return vec![(url, true)];
+    }
+    parts.push((&url[..scheme.len() + 3], false));
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let (authority, tail) = rest.split_at(authority_end);
+    match authority.rsplit_once('@') {
+        Some((userinfo, _)) => {
+            let host = &authority[userinfo.len()..];
+            match userinfo.split_once(':') {
+                Some((user, password)) => {
+                    parts.push((&userinfo[..user.len() + 1], false));
+                    parts.push((password, !password.is_empty()));
+                }
+                None => parts.push((userinfo, !userinfo.is_empty())),
+            }
+            parts.push((host, false));
+        }
+        None => parts.push((authority, false)),
+    }
+    let (before_fragment, fragment) = match tail.find('#') {
+        Some(i) => tail.split_at(i),
+        None => (tail, ""),
+    };
+    match before_fragment.split_once('?') {
+        Some((path, query)) => {
+            parts.push((&before_fragment[..path.len() + 1], false));
+            for (i, pair) in query.split('&').enumerate() {
+                if i > 0 {
+                    parts.push(("&", false));
+                }
+                match pair.split_once('=') {
+                    Some((name, value)) => {
+                        parts.push((&pair[..name.len() + 1], false));
+                        parts.push((value, !value.is_empty()));
+                    }
+                    None => parts.push((pair, !pair.is_empty())),
+                }
+            }
+        }
+        None => parts.push((before_fragment, false)),
+    }
+    if let Some(text) = fragment.strip_prefix('#') {
+        parts.push(("#", false));
+        parts.push((text, !text.is_empty()));
+    }
+    parts.retain(|(part, _)| !part.is_empty());
+    parts
+}
+
 /// A duration written like `30s`, `5m` or `1h 30m`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
@@ -219,7 +370,8 @@ macro_rules! settings {
                     name: stringify!($field),
                     help: $crate::settings::first_doc_line(&[$($doc),+]),
                     scope: $scope,
-                    secret: $crate::settings!(@secret $($flag)?),
+                    secret: $crate::settings!(@secret $($flag)?)
+                        || <$ty as $crate::settings::SettingValue>::SECRET,
                     value_kind: <$ty as $crate::settings::SettingValue>::KIND,
                     value_name: <$ty as $crate::settings::SettingValue>::VALUE_NAME,
                     switch: <$ty as $crate::settings::SettingValue>::SWITCH,
@@ -246,6 +398,23 @@ macro_rules! settings {
                     $( stringify!($field) => Some($crate::settings::SettingValue::render_setting(&self.$field)), )*
                     _ => None,
                 }
+            }
+
+            /// These settings as they are shown: every value's secret parts
+            /// masked ([`SettingValue::masked`](crate::settings::SettingValue::masked)).
+            pub fn masked(&self) -> Self {
+                $name { $( $field: $crate::settings::SettingValue::masked(&self.$field), )* }
+            }
+
+            /// These settings, given back, with each masked value that is how
+            /// the `stored` one is shown replaced by the stored one; a masked
+            /// value that is not is refused, naming its setting
+            /// ([`SettingValue::unmasked`](crate::settings::SettingValue::unmasked)).
+            pub fn unmasked(self, stored: &Self) -> Result<Self, String> {
+                Ok($name { $(
+                    $field: $crate::settings::SettingValue::unmasked(self.$field, &stored.$field)
+                        .map_err(|e| format!("{}: {e}", stringify!($field)))?,
+                )* })
             }
         }
     };
@@ -312,7 +481,7 @@ settings! {
         /// Service days recorded events (once delivered, given up, or with no webhook) and outbox messages are kept.
         log_retention_days: u64 = 7,
         /// URL every recorded event is POSTed to (JSON, retried with backoff); empty: no delivery.
-        events_webhook_url: String = String::new(),
+        events_webhook_url: SecretUrl = SecretUrl::default(),
     }
 }
 
@@ -404,6 +573,48 @@ mod tests {
                 true
             )
         );
+    }
+
+    #[test]
+    fn a_urls_password_query_values_and_fragment_are_masked() {
+        for (url, shown) in [
+            ("", ""),
+            ("http://127.0.0.1:9/hook", "http://127.0.0.1:9/hook"),
+            (
+                "https://user:pass@hooks.example/x?token=t0k&env=ci",
+                "https://user:***@hooks.example/x?token=***&env=***",
+            ),
+            ("https://t0ken@hooks.example/", "https://***@hooks.example/"),
+            ("https://user:@hooks.example", "https://user:@hooks.example"),
+            ("https://u:p@ss@hooks.example:8443/a@b", "https://u:***@hooks.example:8443/a@b"),
+            ("https://h.example/x?flag&empty=&k=v#frag", "https://h.example/x?***&empty=&k=***#***"),
+            ("  https://u:p@h.example  ", "https://u:***@h.example"),
+            ("user:pass@h.example/x", "***"),
+            ("1http://u:p@h.example", "***"),
+        ] {
+            assert_eq!(mask_url(url), shown, "{url}");
+            assert_eq!(mask_url(shown), shown, "masking is idempotent: {shown}");
+        }
+        let url = SecretUrl::from("https://user:pass@h.example/?t=secret");
+        assert!(!format!("{url:?}").contains("pass") && !format!("{url:?}").contains("secret"));
+    }
+
+    #[test]
+    fn settings_show_masked_and_a_masked_value_given_back_keeps_the_stored_one() {
+        let spec = Settings::SPECS.iter().find(|s| s.name == "events_webhook_url").unwrap();
+        assert!(spec.secret, "hidden in --help");
+        let mut stored = Settings::default();
+        stored.set("events_webhook_url", "https://user:pass@h.example/?t=secret").unwrap();
+        stored.profile_task_delay_seconds = 5;
+        let shown = stored.masked();
+        assert_eq!(shown.events_webhook_url.as_str(), "https://user:***@h.example/?t=***");
+        assert_eq!(shown.profile_task_delay_seconds, 5);
+        assert_eq!(shown.clone().unmasked(&stored).unwrap(), stored, "the stored secret stays");
+        let mut plain = shown.clone();
+        plain.set("events_webhook_url", "https://other:word@h.example/").unwrap();
+        assert_eq!(plain.clone().unmasked(&stored).unwrap(), plain, "a whole URL is taken as it is");
+        let refused = shown.unmasked(&Settings::default()).unwrap_err();
+        assert!(refused.starts_with("events_webhook_url:") && refused.contains("include_secrets"), "{refused}");
     }
 
     #[test]

@@ -67,6 +67,37 @@ impl Failure {
             Failure::Tool(_) | Failure::Store(_) => ApiError::internal("Internal error; the request changed nothing"),
         }
     }
+
+    /// What went wrong with every detail (a storage failure's message may
+    /// name files, hosts or databases): for the server's log, never for a
+    /// client, which gets [`Failure::into_api_error`] or the admin API's
+    /// generic message.
+    pub fn log_detail(&self) -> String {
+        match self {
+            Failure::Api(e) => format!("{}: {}", e.kind.type_name(), e.message),
+            Failure::Tool(e) => e.to_string(),
+            Failure::Store(e) => e.to_string(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_client_never_sees_a_storage_failures_details() {
+        let detail = "unable to open database file: /srv/private/pcentral.db";
+        for failure in
+            [Failure::Store(StoreError::Backend(detail.into())), Failure::Tool(ToolError::Invalid(detail.into()))]
+        {
+            assert!(failure.log_detail().contains(detail), "the log has them");
+            let e = failure.into_api_error();
+            assert_eq!(e.status(), 500);
+            let answer = e.body().to_string();
+            assert!(!answer.contains("/srv/private") && !answer.contains("unable to open"), "{answer}");
+        }
+    }
 }
 
 pub type OpResult<T> = Result<T, Failure>;

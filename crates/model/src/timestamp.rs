@@ -66,4 +66,13 @@ mod tests {
         assert_eq!(parse("9999-12-31T23:59:59.999Z"), Some(MAX));
         assert_eq!(parse("yesterday"), None);
     }
+
+    #[test]
+    fn times_past_the_last_writable_one_are_written_as_it_never_as_1970() {
+        // The admin API keeps the clock within it; the wall clock moving on
+        // after a jump to the limit, or an expiry past it, still reads as it.
+        assert_eq!(format(MAX + 1), "9999-12-31T23:59:59.999Z");
+        assert_eq!(format(Millis::MAX), "9999-12-31T23:59:59.999Z");
+        assert_eq!(format(-1), "1970-01-01T00:00:00.000Z");
+    }
 }

@@ -235,7 +235,7 @@ pub fn handle(state: &AppState, method: &str, path: &str, query: &str, body: &[u
             json_answer(json!({"access_key_id": record.access_key_id, "secret_access_key": secret, "account": account}))
         }
         ("GET", "/_pcentral/events") => events(state, query),
-        ("GET", "/_pcentral/settings") => json_answer(json!(read(store, |tx| effective_settings(state, tx))?)),
+        ("GET", "/_pcentral/settings") => json_answer(json!(read(store, |tx| effective_settings(state, tx))?.masked())),
         ("POST", "/_pcentral/settings") => update_settings(state, &input),
         ("GET", "/_pcentral/faults") => json_answer(json!({ "faults": read(store, |tx| Ok(tx.fault_rules()?))? })),
         ("POST", "/_pcentral/faults") => add_fault(state, &input),
@@ -294,8 +294,10 @@ pub fn handle(state: &AppState, method: &str, path: &str, query: &str, body: &[u
 /// `details` (a caller the admin gate admits), also the version, backend,
 /// model and credentials rule.
 pub fn health(state: &AppState, details: bool) -> Result<Value, AdminError> {
-    read(state.store.as_ref(), |tx| Ok(tx.service_state()?))
-        .map_err(|_| AdminError::Unavailable("the store does not answer".into()))?;
+    read(state.store.as_ref(), |tx| Ok(tx.service_state()?)).map_err(|f| {
+        tracing::error!(error = %f.log_detail(), "health: the store does not answer");
+        AdminError::Unavailable("the store does not answer".into())
+    })?;
     if !details {
         return Ok(json!({"status": "ok"}));
     }
@@ -360,12 +362,15 @@ fn effective_settings(state: &AppState, tx: &mut dyn Tx) -> OpResult<Settings> {
 }
 
 /// `{"name": value, …}`: each value as JSON (number, boolean or string); `-` and `_` spellings both work.
+/// Answers the settings as shown (secrets masked); a masked value given back
+/// keeps the stored secret it stands for (`Settings::unmasked`).
 fn update_settings(state: &AppState, input: &Value) -> Answer {
     let Some(changes) = input.as_object() else {
         return Err(AdminError::BadRequest("settings must be a JSON object".into()));
     };
     let settings = write(state.store.as_ref(), |tx| {
-        let mut settings = effective_settings(state, tx)?;
+        let before = effective_settings(state, tx)?;
+        let mut settings = before.clone();
         for (name, value) in changes {
             let text = match value {
                 Value::String(s) => s.clone(),
@@ -373,12 +378,13 @@ fn update_settings(state: &AppState, input: &Value) -> Answer {
             };
             settings.set(name, &text).map_err(|e| ToolError::Invalid(format!("invalid settings: {e}")))?;
         }
+        let settings = settings.unmasked(&before).map_err(|e| ToolError::Invalid(format!("invalid settings: {e}")))?;
         let mut service = tx.service_state()?;
         service.settings = Some(settings.clone());
         tx.put_service_state(&service)?;
         Ok(settings)
     })?;
-    json_answer(json!(settings))
+    json_answer(json!(settings.masked()))
 }
 
 /// `{"kind", "operation"?, "account"?, "remaining"?, "probability"?, "delay_ms"?}`.

@@ -85,7 +85,7 @@ pub async fn admit(state: &Arc<AppState>, head: Head) -> (Head, Result<Claimed, 
     .await
     .unwrap_or_else(|e| {
         let empty = Head { method: String::new(), path: String::new(), query: String::new(), headers: Vec::new() };
-        (empty, Err(ApiError::internal(format!("worker failed: {e}"))))
+        (empty, Err(worker_failed(&e)))
     })
 }
 
@@ -100,14 +100,21 @@ pub async fn handle(state: Arc<AppState>, claimed: Claimed, req: OwnedRequest) -
     let (reply, info, delay_ms) = if readonly && state.store.reads_are_local() {
         answer(&state, &claimed, &req)
     } else {
-        tokio::task::spawn_blocking(move || answer(&state, &claimed, &req)).await.unwrap_or_else(|e| {
-            (Reply::error(&ApiError::internal(format!("worker failed: {e}"))), CallInfo::default(), 0)
-        })
+        tokio::task::spawn_blocking(move || answer(&state, &claimed, &req))
+            .await
+            .unwrap_or_else(|e| (Reply::error(&worker_failed(&e)), CallInfo::default(), 0))
     };
     if delay_ms > 0 {
         tokio::time::sleep(std::time::Duration::from_millis(delay_ms)).await;
     }
     (reply, info)
+}
+
+/// A worker thread that failed (panicked): the details go to the log, the
+/// client gets the generic internal error.
+fn worker_failed(e: &tokio::task::JoinError) -> ApiError {
+    tracing::error!(error = %e, "API worker failed");
+    ApiError::internal("Internal error")
 }
 
 /// The reply, what the logs record, and the delay fault rules asked for.

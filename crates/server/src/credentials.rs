@@ -20,6 +20,7 @@ use chacha20poly1305::{ChaCha20Poly1305, Key, Nonce};
 use pcentral_core::records::StoredCredential;
 use pcentral_core::{Failure, StoreError};
 use pcentral_model::{AccountId, ApiError};
+use pcentral_store::files;
 use rand::{Rng, RngCore};
 
 use crate::sigv4::{self, AuthError, Check, RequestParts};
@@ -52,18 +53,34 @@ impl ServerKey {
         Ok(ServerKey(*Key::from_slice(&bytes)))
     }
 
-    /// Read `<data_dir>/server.key`, creating it with a fresh random key if missing.
+    /// Read `<data_dir>/server.key`, creating it with a fresh random key if
+    /// missing. A new key file is private (0600) and appears whole or not at
+    /// all: written to a temporary file, flushed to disk, then linked into
+    /// place and the directory flushed; when another process created it
+    /// first, its key is used. An existing key file readable by others is
+    /// made private where this process may.
     pub fn load_or_create(data_dir: &Path) -> Result<ServerKey, String> {
         let path = data_dir.join(KEY_FILE);
         match std::fs::read_to_string(&path) {
-            Ok(text) => Self::from_base64(&text),
+            Ok(text) => {
+                let _ = files::make_private(&path);
+                Self::from_base64(&text)
+            }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                std::fs::create_dir_all(data_dir).map_err(|e| format!("cannot create {}: {e}", data_dir.display()))?;
+                files::create_private_dir(data_dir)
+                    .map_err(|e| format!("cannot create {}: {e}", data_dir.display()))?;
                 let mut bytes = [0u8; 32];
                 rand::thread_rng().fill_bytes(&mut bytes);
                 let text = B64.encode(bytes);
-                write_private(&path, &text).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-                Self::from_base64(&text)
+                match files::write_new_private(&path, text.as_bytes()) {
+                    Ok(()) => Self::from_base64(&text),
+                    Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                        let text = std::fs::read_to_string(&path)
+                            .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+                        Self::from_base64(&text)
+                    }
+                    Err(e) => Err(format!("cannot write {}: {e}", path.display())),
+                }
             }
             Err(e) => Err(format!("cannot read {}: {e}", path.display())),
         }
@@ -89,19 +106,6 @@ impl ServerKey {
         let plain = ChaCha20Poly1305::new(&self.0).decrypt(Nonce::from_slice(nonce), sealed).ok()?;
         String::from_utf8(plain).ok()
     }
-}
-
-#[cfg(unix)]
-fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
-    use std::io::Write;
-    use std::os::unix::fs::OpenOptionsExt;
-    let mut f = std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(path)?;
-    f.write_all(text.as_bytes())
-}
-
-#[cfg(not(unix))]
-fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
-    std::fs::write(path, text)
 }
 
 /// A new registered key pair for `account`: (stored record, plain secret).
@@ -166,7 +170,11 @@ impl From<Refusal> for ApiError {
     fn from(r: Refusal) -> ApiError {
         match r {
             Refusal::Auth(e) => e.into(),
-            Refusal::Store(f) => f.into_api_error(),
+            Refusal::Store(f) => {
+                // The client learns nothing of it; the log gets the details.
+                tracing::error!(error = %f.log_detail(), "authentication: reading the registered keys failed");
+                f.into_api_error()
+            }
         }
     }
 }
@@ -363,5 +371,25 @@ mod tests {
         let b = ServerKey::load_or_create(dir.path()).unwrap();
         let sealed = a.encrypt("s");
         assert_eq!(b.decrypt(&sealed).unwrap(), "s");
+    }
+
+    #[test]
+    #[cfg(unix)]
+    fn the_server_key_file_is_private_and_written_whole() {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        let top = tempfile::tempdir().unwrap();
+        let dir = top.path().join("data");
+        ServerKey::load_or_create(&dir).unwrap();
+        assert_eq!(mode(&dir), 0o700, "a data directory made for the key is private");
+        let path = dir.join(KEY_FILE);
+        assert_eq!(mode(&path), 0o600);
+        let names: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert_eq!(names, [KEY_FILE], "no temporary file is left");
+        assert_eq!(B64.decode(std::fs::read_to_string(&path).unwrap()).unwrap().len(), 32);
+        // A key file others may read (copied in, or from an earlier release) is made private.
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+        ServerKey::load_or_create(&dir).unwrap();
+        assert_eq!(mode(&path), 0o600);
     }
 }

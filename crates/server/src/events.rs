@@ -26,7 +26,6 @@ use std::time::Duration;
 
 use pcentral_core::clock::service_now;
 use pcentral_core::events::{after_attempt, sweep_expired_invitations};
-use pcentral_core::records::StoredEvent;
 use pcentral_core::retention;
 use pcentral_core::store::{read, write, OpResult};
 
@@ -71,11 +70,12 @@ pub async fn run(state: Arc<AppState>, mut stop: tokio::sync::watch::Receiver<bo
 /// One round of work: sweep expired invitations, apply retention when
 /// `retain`, then deliver what is due.
 pub fn tick(state: &AppState, retain: bool) -> Result<(), String> {
-    sweep(state).map_err(|f| f.into_api_error().message)?;
+    // What the worker reports goes to the log only: with every detail.
+    sweep(state).map_err(|f| f.log_detail())?;
     if retain {
-        apply_retention(state).map_err(|f| f.into_api_error().message)?;
+        apply_retention(state).map_err(|f| f.log_detail())?;
     }
-    deliver_due(state).map_err(|f| f.into_api_error().message)
+    deliver_due(state).map_err(|f| f.log_detail())
 }
 
 /// Delete what retention lets go, batch by batch (each its own transaction,
@@ -125,7 +125,7 @@ fn deliver_due(state: &AppState) -> OpResult<()> {
     // Claim: in one write transaction, so that two nodes never claim one event.
     let (url, claimed) = write(store, |tx| {
         let (_, service) = service_now(tx, wall)?;
-        let url = service.settings_or(&state.settings).events_webhook_url.trim().to_string();
+        let url = service.settings_or(&state.settings).events_webhook_url.as_str().trim().to_string();
         if url.is_empty() {
             // Delivery is off for now: the events stay due until a URL is set again.
             return Ok((url, Vec::new()));
@@ -138,7 +138,7 @@ fn deliver_due(state: &AppState) -> OpResult<()> {
         Ok((url, events))
     })?;
     for event in claimed {
-        let outcome = post(&url, &event);
+        let outcome = post(&url, &event.event);
         if let Err(message) = &outcome {
             tracing::debug!(seq = event.seq, attempt = event.delivery.attempts + 1, error = %message, "event delivery failed");
         }
@@ -151,13 +151,39 @@ fn deliver_due(state: &AppState) -> OpResult<()> {
     Ok(())
 }
 
-/// POST the event JSON to `url`: `Ok` on a 2xx answer.
-fn post(url: &str, event: &StoredEvent) -> Result<(), String> {
+/// POST the event JSON to `url`: `Ok` on a 2xx answer. The error says what
+/// went wrong without the URL, which may hold a password or a token: it is
+/// stored as the delivery's `last_error`, which the admin API, the console
+/// and the log show.
+fn post(url: &str, event: &serde_json::Value) -> Result<(), String> {
     let agent = ureq::AgentBuilder::new().timeout(POST_TIMEOUT).redirects(0).build();
-    match agent.post(url).set("content-type", "application/json").send_string(&event.event.to_string()) {
+    match agent.post(url).set("content-type", "application/json").send_string(&event.to_string()) {
         Ok(resp) if (200..300).contains(&resp.status()) => Ok(()),
         Ok(resp) => Err(format!("HTTP {}", resp.status())),
         Err(ureq::Error::Status(code, _)) => Err(format!("HTTP {code}")),
-        Err(e) => Err(e.to_string()),
+        Err(ureq::Error::Transport(t)) => {
+            let mut message = t.kind().to_string();
+            for detail in [t.message().map(str::to_string), std::error::Error::source(&t).map(|e| e.to_string())] {
+                message.extend(detail.map(|d| format!(": {d}")));
+            }
+            // Should a detail quote the URL after all, it is masked there too.
+            Err(message.replace(url, &pcentral_core::settings::mask_url(url)))
+        }
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_failed_post_says_why_without_the_urls_secrets() {
+        // A port nobody listens on: the connection is refused.
+        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let url = format!("http://pcentral:hunter2@127.0.0.1:{port}/hook?token=tok-4711");
+        let error = post(&url, &serde_json::json!({"id": "e-1"})).unwrap_err();
+        assert!(error.starts_with("Connection Failed"), "{error}");
+        assert!(!error.contains("hunter2") && !error.contains("tok-4711"), "{error}");
     }
 }

@@ -266,9 +266,10 @@ async fn console_request(
         remote: remote.ip(),
         allowed,
     };
-    let page = tokio::task::spawn_blocking(move || console::handle(&state, &request))
-        .await
-        .unwrap_or_else(|e| console::Reply::failure(&format!("console worker failed: {e}")));
+    let page = tokio::task::spawn_blocking(move || console::handle(&state, &request)).await.unwrap_or_else(|e| {
+        tracing::error!(error = %e, "console worker failed");
+        console::Reply::failure("Internal error")
+    });
     console_response(page)
 }
 
@@ -314,13 +315,17 @@ async fn admin_request(
     }
 }
 
+/// An admin worker thread that failed (panicked): the details go to the log.
+fn admin_worker_failed(e: &tokio::task::JoinError) -> AdminError {
+    tracing::error!(error = %e, "admin worker failed");
+    AdminError::Internal("internal error".into())
+}
+
 /// Run an admin tool on the blocking pool.
 async fn blocking<T: Send + 'static>(
     work: impl FnOnce() -> Result<T, AdminError> + Send + 'static,
 ) -> Result<T, AdminError> {
-    tokio::task::spawn_blocking(work)
-        .await
-        .unwrap_or_else(|e| Err(AdminError::Internal(format!("admin worker failed: {e}"))))
+    tokio::task::spawn_blocking(work).await.unwrap_or_else(|e| Err(admin_worker_failed(&e)))
 }
 
 /// Write an upload to an anonymous temporary file as it arrives (at most
@@ -328,10 +333,13 @@ async fn blocking<T: Send + 'static>(
 /// positioned at its start.
 async fn spool(mut body: Incoming, stall: Duration) -> Result<std::fs::File, AdminError> {
     use tokio::io::AsyncWriteExt;
-    let unspooled = |e: std::io::Error| AdminError::Internal(format!("cannot keep the upload on disk: {e}"));
+    let unspooled = |e: std::io::Error| {
+        tracing::error!(error = %e, "seed: cannot keep the upload in a temporary file");
+        AdminError::Internal("cannot keep the upload on disk; nothing was changed".into())
+    };
     let file = tokio::task::spawn_blocking(tempfile_in_temp_dir)
         .await
-        .map_err(|e| AdminError::Internal(format!("admin worker failed: {e}")))?
+        .map_err(|e| admin_worker_failed(&e))?
         .map_err(unspooled)?;
     let mut spooled = tokio::io::BufWriter::with_capacity(256 * 1024, tokio::fs::File::from_std(file));
     let mut seen = 0u64;
@@ -376,7 +384,7 @@ async fn stream_export(state: Arc<AppState>, include_secrets: bool) -> Result<Re
         return match worker.await {
             Ok(Err(e)) => Err(e),
             Ok(Ok(())) => Err(AdminError::Internal("the export wrote nothing".into())),
-            Err(e) => Err(AdminError::Internal(format!("admin worker failed: {e}"))),
+            Err(e) => Err(admin_worker_failed(&e)),
         };
     };
     let first = first.map_err(|e| AdminError::Internal(e.to_string()))?;

@@ -16,6 +16,7 @@ use tokio::task::JoinHandle;
 use crate::app::AppState;
 use crate::credentials::{CredentialRule, ServerKey};
 use crate::settings::Start;
+use pcentral_store::files;
 
 /// Name of the lock file in a SQLite data directory.
 pub const LOCK_FILE: &str = "pcentral.lock";
@@ -77,6 +78,9 @@ pub async fn start(start: Start) -> Result<Running, String> {
         Some(text) => ServerKey::from_base64(text).map_err(|e| format!("server-key: {e}"))?,
         None => ServerKey::load_or_create(&node.data_dir).map_err(|e| format!("server-key: {e}"))?,
     };
+    if node.database.is_none() || node.server_key.is_none() {
+        warn_if_exposed(&node.data_dir);
+    }
     let loopback = node.listen.ip().is_loopback();
     let credentials = CredentialRule { local_convention: loopback || node.allow_local_credentials, key };
     tracing::info!(address = %addr, backend = store.backend_name(), "pcentral listening");
@@ -147,10 +151,32 @@ fn not_a_file(dir: &Path) -> Result<(), String> {
 /// Check that the database can be written, take the directory's lock, then open the store.
 fn open_sqlite(dir: &Path) -> Result<(pcentral_store::SqliteStore, DataDirLock), String> {
     writable_database(dir)?;
-    std::fs::create_dir_all(dir).map_err(|e| format!("data-dir {}: cannot create it: {e}", dir.display()))?;
+    files::create_private_dir(dir).map_err(|e| format!("data-dir {}: cannot create it: {e}", dir.display()))?;
     let lock = DataDirLock::acquire(dir)?;
     let store = pcentral_store::SqliteStore::open(dir).map_err(|e| format!("data-dir {}: {e}", dir.display()))?;
     Ok((store, lock))
+}
+
+/// Warn about what in the data directory other users may read, write or
+/// enter: pcentral makes its own files private where it may, and leaves the
+/// mode of a directory it did not create to its owner.
+fn warn_if_exposed(dir: &Path) {
+    match files::exposed(dir) {
+        Ok(found) => {
+            for (path, mode) in found {
+                let (what, fix) = if path == dir {
+                    ("the data directory", "chmod 700")
+                } else {
+                    ("a file of the data directory that this process could not make private,", "chmod 600")
+                };
+                let path = path.display();
+                tracing::warn!(
+                    "other users have access to {what} {path} (mode {mode:04o}), which holds secrets: `{fix} {path}` makes it private"
+                );
+            }
+        }
+        Err(e) => tracing::warn!(dir = %dir.display(), error = %e, "cannot check the data directory's permissions"),
+    }
 }
 
 /// An existing database file that this process cannot write would answer
@@ -183,13 +209,14 @@ impl DataDirLock {
     /// Take the lock of `dir` (which must exist), or say who holds it.
     pub fn acquire(dir: &Path) -> Result<DataDirLock, String> {
         let path = dir.join(LOCK_FILE);
-        let mut file = OpenOptions::new()
+        let mut file = files::private_options()
             .read(true)
             .write(true)
             .create(true)
             .truncate(false)
             .open(&path)
             .map_err(|e| writable_dir_error(dir, &path, &e))?;
+        let _ = files::make_private(&path);
         match file.try_lock() {
             Ok(()) => {}
             Err(std::fs::TryLockError::WouldBlock) => {

@@ -2,11 +2,14 @@
 //!
 //! * [`sqlite`]: the embedded default, one file in the data directory.
 //! * [`postgres`]: one PostgreSQL database shared by several nodes.
+//! * [`files`]: the data directory's files are private to the user pcentral
+//!   runs as.
 //!
 //! Both keep the same tables; [`records`] implements the typed transaction
 //! once over the small [`sql::Db`] interface each backend provides. Every
 //! backend passes the same test suites (`tests/`).
 
+pub mod files;
 #[macro_use]
 mod records;
 pub mod postgres;

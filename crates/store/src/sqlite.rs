@@ -178,9 +178,19 @@ fn sql_error(e: rusqlite::Error) -> StoreError {
 
 impl SqliteStore {
     /// Open (creating if needed) the store in `data_dir` and apply migrations.
+    ///
+    /// The files are private ([`crate::files`]): a new directory is 0700, a
+    /// new database file is created 0600 before SQLite opens it, and SQLite
+    /// gives the `-wal` and `-shm` files it creates the database file's mode.
+    /// Existing files with permissions for others lose them where this
+    /// process may change them (the server warns about the rest).
     pub fn open(data_dir: &Path) -> Result<SqliteStore, StoreError> {
-        std::fs::create_dir_all(data_dir).map_err(|e| backend(format!("cannot create {}: {e}", data_dir.display())))?;
+        crate::files::create_private_dir(data_dir)
+            .map_err(|e| backend(format!("cannot create {}: {e}", data_dir.display())))?;
         let path = data_dir.join(DB_FILE);
+        crate::files::create_private_file(&path)
+            .map_err(|e| backend(format!("cannot create {}: {e}", path.display())))?;
+        make_private(&path);
         let mut writer = Connection::open(&path).map_err(backend)?;
         // SQLite falls back to reading a file it may not write; every write would then fail.
         if writer.is_readonly(rusqlite::DatabaseName::Main).map_err(backend)? {
@@ -195,6 +205,9 @@ impl SqliteStore {
         writer.busy_timeout(Duration::from_secs(10)).map_err(backend)?;
         writer.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
         migrate(&mut writer)?;
+        // The migrations wrote, so the -wal and -shm files exist now: made by
+        // SQLite with the database file's mode, or left by an earlier run.
+        make_private(&path);
         let writer = Writer { conn: writer, open: false, committed: 0, failed: None, members: 0, leader: false };
         Ok(SqliteStore {
             path,
@@ -258,6 +271,15 @@ impl SqliteStore {
                 pool.push(conn);
             }
         }
+    }
+}
+
+/// Make the database file and its `-wal`, `-shm` and `-journal` files
+/// private where this process may (see [`crate::files`]).
+fn make_private(db: &Path) {
+    let name = db.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    for suffix in ["", "-wal", "-shm", "-journal"] {
+        let _ = crate::files::make_private(&db.with_file_name(format!("{name}{suffix}")));
     }
 }
 
@@ -481,5 +503,57 @@ impl Db for SqliteDb<'_> {
             })
             .map_err(sql_error)?;
         rows.map(|r| r.map_err(sql_error)).collect()
+    }
+}
+
+#[cfg(all(test, unix))]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use std::os::unix::fs::PermissionsExt;
+
+    fn mode(path: &Path) -> u32 {
+        std::fs::metadata(path).unwrap().permissions().mode() & 0o777
+    }
+
+    #[test]
+    fn the_database_and_the_files_sqlite_adds_are_private() {
+        let top = tempfile::tempdir().unwrap();
+        let dir = top.path().join("data");
+        let store = SqliteStore::open(&dir).unwrap();
+        store
+            .write(&mut |tx| {
+                let state = tx.service_state()?;
+                Ok(tx.put_service_state(&state)?)
+            })
+            .unwrap();
+        assert_eq!(mode(&dir), 0o700);
+        for name in [DB_FILE, "pcentral.db-wal", "pcentral.db-shm"] {
+            assert_eq!(mode(&dir.join(name)), 0o600, "{name}");
+        }
+    }
+
+    #[test]
+    fn database_files_left_readable_by_others_are_made_private() {
+        let dir = tempfile::tempdir().unwrap();
+        drop(SqliteStore::open(dir.path()).unwrap());
+        for name in [DB_FILE, "pcentral.db-wal", "pcentral.db-shm"] {
+            let path = dir.path().join(name);
+            if !path.exists() {
+                std::fs::write(&path, "").unwrap(); // as a crash would have left it
+            }
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+        }
+        std::fs::remove_file(dir.path().join("pcentral.db-wal")).unwrap();
+        let store = SqliteStore::open(dir.path()).unwrap();
+        store
+            .write(&mut |tx| {
+                let state = tx.service_state()?;
+                Ok(tx.put_service_state(&state)?)
+            })
+            .unwrap();
+        for name in [DB_FILE, "pcentral.db-wal", "pcentral.db-shm"] {
+            assert_eq!(mode(&dir.path().join(name)), 0o600, "{name}");
+        }
     }
 }

@@ -399,3 +399,114 @@ fn malformed_fixtures_are_refused_naming_the_member() {
         assert!(expected(&message), "{doc}: {message}");
     }
 }
+
+// ---------------------------------------------------------------- the clock's limit
+
+/// The last time the wire format can write.
+const LAST: &str = "9999-12-31T23:59:59.999Z";
+
+#[test]
+fn the_clock_never_passes_the_last_time_the_wire_can_write() {
+    use pcentral_core::clock;
+    use pcentral_model::timestamp;
+    let mut h = Harness::new(START);
+    let wall = h.wall;
+    let refusals = [
+        h.tool_refused(|t| clock::set(t.tx, wall, timestamp::MAX + 1)).to_string(),
+        h.tool_refused(|t| clock::set(t.tx, wall, i64::MAX)).to_string(),
+        h.tool_refused(|t| clock::advance(t.tx, wall, timestamp::MAX - START + 1)).to_string(),
+        h.tool_refused(|t| clock::advance(t.tx, wall, i64::MAX)).to_string(),
+    ];
+    for message in refusals {
+        assert!(message.contains(LAST), "the refusal names the limit: {message}");
+    }
+    // Up to the limit itself it moves, and no further.
+    let view = h.tool(|t| clock::set(t.tx, wall, timestamp::MAX)).unwrap();
+    assert_eq!(timestamp::format(view.now), LAST);
+    let message = h.tool_refused(|t| clock::advance(t.tx, wall, SECOND)).to_string();
+    assert!(message.contains(LAST), "{message}");
+}
+
+#[test]
+fn a_fixture_cannot_move_the_clock_past_the_last_time_the_wire_can_write() {
+    let mut h = Harness::new(START);
+    for offset in [pcentral_model::timestamp::MAX - START + 1, i64::MAX] {
+        let message = refused_seed(&mut h, &json!({"version": 1, "clock_offset_ms": offset}));
+        assert!(message.starts_with("clock_offset_ms:") && message.contains(LAST), "{message}");
+    }
+    // The limit itself is a time the wire can write.
+    h.seed(&json!({"version": 1, "clock_offset_ms": pcentral_model::timestamp::MAX - START})).unwrap();
+}
+
+// ---------------------------------------------------------------- secrets in settings
+
+/// A webhook URL with a password and a token in its query, and how it is shown.
+const HOOK: &str = "https://pcentral:hunter2@hooks.example/events?token=tok-4711&env=ci";
+const HOOK_SHOWN: &str = "https://pcentral:***@hooks.example/events?token=***&env=***";
+
+/// Store `url` as the webhook setting, as `pcentral settings set` does.
+fn store_webhook(h: &Harness, url: &str) {
+    let mut settings = h.settings.clone();
+    settings.set("events_webhook_url", url).unwrap();
+    h.write(|tx| {
+        let mut state = tx.service_state()?;
+        state.settings = Some(settings.clone());
+        Ok(tx.put_service_state(&state)?)
+    });
+}
+
+/// The stored webhook setting, as text.
+fn stored_webhook(h: &Harness) -> Option<String> {
+    h.read(|tx| Ok(tx.service_state()?.settings)).and_then(|s| s.get("events_webhook_url"))
+}
+
+#[test]
+fn an_export_masks_secrets_in_settings_unless_it_asked_for_secrets() {
+    let (h, _, _) = exportable();
+    store_webhook(&h, HOOK);
+    let plain = h.export_text(false);
+    assert!(!plain.contains("hunter2") && !plain.contains("tok-4711"), "{plain}");
+    let plain: Value = serde_json::from_str(&plain).unwrap();
+    assert_eq!(plain["settings"]["events_webhook_url"], HOOK_SHOWN);
+    assert_eq!(h.export(true)["settings"]["events_webhook_url"], HOOK);
+}
+
+#[test]
+fn a_masked_setting_seeded_over_the_same_stored_one_keeps_the_secret() {
+    let (mut h, _, _) = exportable();
+    store_webhook(&h, HOOK);
+    let exported = h.export(false);
+    assert_eq!(exported["settings"]["events_webhook_url"], HOOK_SHOWN);
+    // Seeding the export's settings back (a reset keeps settings) must not store the mask.
+    h.reset(ResetScope::default());
+    h.seed(&json!({"version": 1, "settings": exported["settings"]})).unwrap();
+    assert_eq!(stored_webhook(&h).as_deref(), Some(HOOK));
+    assert_eq!(h.export(false)["settings"], exported["settings"], "the plain export round-trips");
+}
+
+#[test]
+fn a_masked_setting_without_the_stored_secret_is_refused() {
+    for secrets in [false, true] {
+        let (mut h, _, _) = exportable();
+        store_webhook(&h, HOOK);
+        let exported = h.export(secrets);
+        h.reset(ResetScope { everything: true, ..ResetScope::default() });
+        if secrets {
+            // An export with secrets carries the whole URL.
+            h.seed(&exported).unwrap();
+            assert_eq!(stored_webhook(&h).as_deref(), Some(HOOK));
+            continue;
+        }
+        let message = refused_seed(&mut h, &exported);
+        assert!(message.starts_with("settings.events_webhook_url:"), "{message}");
+        assert!(message.contains("include_secrets"), "the refusal says how to get the secret: {message}");
+        // Another URL's mask does not stand for the stored one either.
+        store_webhook(&h, "https://someone:else@hooks.example/events?token=x&env=y");
+        let message = refused_seed(&mut h, &exported);
+        assert!(message.starts_with("settings.events_webhook_url:"), "{message}");
+        // A URL shown the same way (only its secrets differ) is kept: the fixture cannot tell them apart.
+        store_webhook(&h, "https://pcentral:other@hooks.example/events?token=x&env=y");
+        h.seed(&json!({"version": 1, "settings": exported["settings"]})).unwrap();
+        assert_eq!(stored_webhook(&h).as_deref(), Some("https://pcentral:other@hooks.example/events?token=x&env=y"));
+    }
+}

@@ -178,6 +178,45 @@ mod tests {
         assert!(!dir.exists(), "the data directory is removed");
     }
 
+    /// The permission bits of `path`.
+    #[cfg(unix)]
+    fn mode(path: &Path) -> u32 {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::metadata(path).unwrap().permissions().mode() & 0o777
+    }
+
+    /// Each file in `dir` with its permission bits, by name.
+    #[cfg(unix)]
+    fn file_modes(dir: &Path) -> Vec<(String, u32)> {
+        let mut files: Vec<(String, u32)> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .map(|p| (p.file_name().unwrap().to_string_lossy().into_owned(), mode(&p)))
+            .collect();
+        files.sort();
+        files
+    }
+
+    #[test]
+    #[cfg(unix)]
+    fn the_data_directory_and_every_file_in_it_are_private() {
+        let top = tempfile::tempdir().unwrap();
+        let dir = top.path().join("fresh");
+        let server = Server::start_with(|s| s.node.data_dir = dir.clone()).unwrap();
+        // A write, so that SQLite's -wal and -shm files exist too.
+        server.admin("POST", "/_pcentral/credentials", Some(serde_json::json!({"account": "111111111111"}))).unwrap();
+        assert_eq!(mode(&dir), 0o700, "the data directory is created 0700");
+        let running = file_modes(&dir);
+        let names: Vec<&str> = running.iter().map(|(n, _)| n.as_str()).collect();
+        for expected in ["pcentral.db", "pcentral.db-shm", "pcentral.db-wal", "pcentral.lock", "server.key"] {
+            assert!(names.contains(&expected), "{expected} in {running:?}");
+        }
+        assert!(running.iter().all(|(_, m)| *m == 0o600), "every file is 0600 while it runs: {running:?}");
+        server.stop();
+        let stopped = file_modes(&dir);
+        assert!(stopped.iter().all(|(_, m)| *m == 0o600), "every file is 0600 after a stop: {stopped:?}");
+    }
+
     #[test]
     fn settings_and_refusals_come_from_the_production_startup() {
         let server = Server::start_with(|s| s.shared.email_codes_per_day = 2).unwrap();

@@ -291,3 +291,54 @@ def test_accepted_names_this_invitations_sender_first(client, admin):
     for event in accepted:
         c = event["detail"]["connection"]
         assert (c["Participant1AccountId"], c["Participant2AccountId"]) == (b, a), event
+
+
+def test_secrets_in_the_webhook_url_never_show(client, admin, pcentral):
+    """A password or query token in events_webhook_url shows masked everywhere (the settings
+    answer, `pcentral settings show`, a plain export, delivery errors, the console), except in
+    an export that asked for secrets; giving the masked form back keeps the stored secret."""
+    hook = "http://pcentral:hunter2@127.0.0.1:9/hook?token=tok-4711&env=ci"
+    shown = "http://pcentral:***@127.0.0.1:9/hook?token=***&env=***"
+
+    def stored():
+        status, body = admin("GET", "/_pcentral/export?include_secrets=true")
+        assert status == 200, body
+        return body["settings"]["events_webhook_url"]
+
+    try:
+        assert change_settings(admin, events_webhook_url=hook)["events_webhook_url"] == shown
+        status, body = admin("GET", "/_pcentral/settings")
+        assert status == 200 and body["events_webhook_url"] == shown, body
+        out = pcentral("settings", "show")
+        assert out.returncode == 0 and json.loads(out.stdout)["events_webhook_url"] == shown, out
+        status, plain = admin("GET", "/_pcentral/export")
+        assert status == 200 and plain["settings"]["events_webhook_url"] == shown
+        assert "hunter2" not in json.dumps(plain) and "tok-4711" not in json.dumps(plain)
+        assert stored() == hook
+
+        # The masked form given back (a copy of `settings show`) keeps the secret; a masked
+        # value that is not the stored one's is refused and changes nothing.
+        assert change_settings(admin, events_webhook_url=shown)["events_webhook_url"] == shown
+        assert stored() == hook
+        status, body = admin("POST", "/_pcentral/settings",
+                             {"events_webhook_url": "http://other:***@127.0.0.1:9/hook"})
+        assert status == 400 and "events_webhook_url" in body["error"], body
+        assert stored() == hook
+
+        # A failed delivery's error names no secret: not in the listing, not in the console.
+        sender, receiver = new_account(), new_account()
+        published_partner(client, sender, "Masked")
+        invite(client, sender, SUB, receiver)
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline:
+            delivery = events(admin, account=receiver)[0]["delivery"]
+            if delivery["last_error"]:
+                break
+            time.sleep(0.1)
+        assert delivery["last_error"], delivery
+        assert "hunter2" not in delivery["last_error"] and "tok-4711" not in delivery["last_error"], delivery
+        status, page = admin("GET", f"/_pcentral/ui/events?account={receiver}")
+        assert status == 200 and "last error" in page, page[:2000]
+        assert "hunter2" not in page and "tok-4711" not in page
+    finally:
+        change_settings(admin, events_webhook_url="")

@@ -1,5 +1,5 @@
 """What a newcomer meets first: starting `serve` (port 0, refusals before anything is
-created, the data directory's lock, a read-only database), `pcentral health`, the admin
+created, the data directory's lock, its private files, a read-only database), `pcentral health`, the admin
 index, help texts, plain logs, and the CLI's admin requests."""
 
 import http.server
@@ -10,6 +10,7 @@ import selectors
 import shutil
 import signal
 import socket
+import stat
 import subprocess
 import sys
 import tempfile
@@ -157,6 +158,42 @@ def test_a_second_server_on_one_data_dir_is_refused_until_the_first_stops(server
         second.stop()
     finally:
         first.stop()
+
+
+def _modes(directory):
+    """The permission bits of each entry of `directory`, by name."""
+    return {p.name: stat.S_IMODE(p.lstat().st_mode) for p in directory.iterdir()}
+
+
+def test_the_data_directory_and_every_file_in_it_are_private(server, tmp_path):
+    data = tmp_path / "private"
+    node = Node(server.binary, data, tmp_path / "first.log")
+    try:
+        # A write, so that SQLite's -wal and -shm files exist too.
+        made = pcentral_cli(server.binary, "credentials", "create", "--account", "111111111111",
+                            "--endpoint", node.endpoint)
+        assert made.returncode == 0, made.stderr
+        assert stat.S_IMODE(data.stat().st_mode) == 0o700, "the data directory is created 0700"
+        running = _modes(data)
+        assert {"pcentral.db", "pcentral.db-wal", "pcentral.db-shm", "pcentral.lock", "server.key"} <= set(running)
+        assert all(mode == 0o600 for mode in running.values()), running
+    finally:
+        node.stop()
+    stopped = _modes(data)
+    assert all(mode == 0o600 for mode in stopped.values()), stopped
+    assert "other users have access" not in (tmp_path / "first.log").read_text()
+
+    # Left open to others (an earlier release, a copy): pcentral makes its files private again,
+    # and leaves the directory's mode to its owner with a warning naming the fix.
+    data.chmod(0o755)
+    for f in data.iterdir():
+        f.chmod(0o644)
+    Node(server.binary, data, tmp_path / "again.log").stop()
+    assert stat.S_IMODE(data.stat().st_mode) == 0o755
+    again = _modes(data)
+    assert all(mode == 0o600 for mode in again.values()), again
+    log = (tmp_path / "again.log").read_text()
+    assert f"chmod 700 {data}" in log, log
 
 
 def _as_unprivileged():

@@ -139,6 +139,23 @@ def test_clock_admin(admin):
     assert clock_now(admin)[1] == offset_after_set
 
 
+def test_the_clock_never_passes_the_last_time_the_wire_can_write(admin):
+    """Past 9999-12-31T23:59:59.999Z no timestamp could be written: every way of moving the
+    clock refuses it with 400 naming the limit, and changes nothing."""
+    limit = "9999-12-31T23:59:59.999Z"
+    _, offset = clock_now(admin)
+    far = 10_000 * 366 * 86_400 * 1000
+    for method, path, body in (
+        ("POST", "/_pcentral/clock/advance", {"by": "3000000d"}),
+        ("POST", "/_pcentral/clock/advance", {"by": "100000000d"}),
+        ("POST", "/_pcentral/seed", {"version": 1, "clock_offset_ms": far}),
+    ):
+        status, answer = admin(method, path, body)
+        assert status == 400, (path, body, status, answer)
+        assert limit in answer["error"], (path, answer)
+        assert clock_now(admin)[1] == offset, "nothing changed"
+
+
 def test_business_timestamps_follow_service_clock(client, admin):
     advance_clock(admin, "10d")
     now, _ = clock_now(admin)
