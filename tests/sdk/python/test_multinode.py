@@ -16,7 +16,7 @@ import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
-from conftest import SERVICE, Server, fresh_database, server_binary
+from conftest import ADMIN_HEADERS, SERVICE, Server, fresh_database, server_binary
 
 pytestmark = pytest.mark.skipif(
     not os.environ.get("PCENTRAL_TEST_DATABASE"), reason="needs PCENTRAL_TEST_DATABASE (a PostgreSQL URL)"
@@ -36,7 +36,8 @@ def cluster(tmp_path_factory):
     # Rounds of invitations from one sender would hit the daily invitation quota; settings are
     # shared, so setting it through one node lifts it for all.
     req = urllib.request.Request(f"http://127.0.0.1:{srv.ports[1]}/_pcentral/settings",
-                                 data=json.dumps({"connection_invitations_per_day": 100000}).encode(), method="POST")
+                                 data=json.dumps({"connection_invitations_per_day": 100000}).encode(), method="POST",
+                                 headers=ADMIN_HEADERS)
     assert json.load(urllib.request.urlopen(req, timeout=10))["connection_invitations_per_day"] == 100000
     yield srv
     srv.stop()
@@ -203,7 +204,7 @@ def test_next_token_clock_and_quotas_are_shared(cluster):
 
     # Clock: advanced through node 3, seen by node 1.
     req = urllib.request.Request(f"http://127.0.0.1:{cluster.ports[2]}/_pcentral/clock/advance",
-                                 data=json.dumps({"by": "1h"}).encode(), method="POST")
+                                 data=json.dumps({"by": "1h"}).encode(), method="POST", headers=ADMIN_HEADERS)
     moved = json.load(urllib.request.urlopen(req, timeout=10))
     seen_by_1 = json.load(urllib.request.urlopen(f"http://127.0.0.1:{cluster.ports[0]}/_pcentral/clock", timeout=10))
     assert seen_by_1["offset_seconds"] >= moved["offset_seconds"] >= 3600
