@@ -13,7 +13,7 @@ use pcentral_model::{check_input, model, ApiError, ErrorKind, Operation};
 use serde_json::Value;
 
 use crate::app::{AppState, RandomIds};
-use crate::credentials::{claim, confirm, Claimed};
+use crate::credentials::{claim, confirm, needs_lookup, Claimed};
 use crate::faults;
 use crate::json_body;
 use crate::sigv4::RequestParts;
@@ -66,6 +66,7 @@ pub fn operation_of(target: Option<&str>) -> Result<Operation, ApiError> {
 /// The checks of a request's head that need no body (a registered key is
 /// looked up in the store: on the blocking pool unless the store is local).
 pub async fn admit(state: &Arc<AppState>, head: Head) -> (Head, Result<Claimed, ApiError>) {
+    let inline = state.store.reads_are_local() || !needs_lookup(&state.credentials, &head.parts(&[]));
     let check = |state: &AppState, head: &Head| {
         let wall = crate::app::wall_ms() / 1000;
         claim(&state.credentials, &head.parts(&[]), wall, |key_id| {
@@ -73,7 +74,7 @@ pub async fn admit(state: &Arc<AppState>, head: Head) -> (Head, Result<Claimed, 
         })
         .map_err(ApiError::from)
     };
-    if state.store.reads_are_local() {
+    if inline {
         let result = check(state, &head);
         return (head, result);
     }
@@ -100,6 +101,12 @@ pub async fn handle(state: Arc<AppState>, claimed: Claimed, req: OwnedRequest) -
     let (reply, info, delay_ms) = if readonly && state.store.reads_are_local() {
         answer(&state, &claimed, &req)
     } else {
+        // Wait for a store connection in arrival order (a remote store's pool
+        // would let late callers overtake early ones), then move to a thread.
+        let _slot = match &state.store_slots {
+            Some(slots) => slots.clone().acquire_owned().await.ok(),
+            None => None,
+        };
         tokio::task::spawn_blocking(move || answer(&state, &claimed, &req))
             .await
             .unwrap_or_else(|e| (Reply::error(&worker_failed(&e)), CallInfo::default(), 0))

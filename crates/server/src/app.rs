@@ -23,6 +23,9 @@ pub struct AppState {
     pub admin_hosts: crate::gate::AdminHosts,
     /// Connection and request limits.
     pub limits: Limits,
+    /// For a store reached over the network: one slot per pooled connection,
+    /// handed out in arrival order (`None` for SQLite).
+    pub store_slots: Option<Arc<tokio::sync::Semaphore>>,
     /// This node's recent requests and metrics (in memory, per node).
     pub observe: crate::observe::Observer,
 }

@@ -200,6 +200,15 @@ pub fn authenticate(
     confirm(&claimed, req)
 }
 
+/// Whether checking `req` needs the store: its key is not a 12-digit id
+/// under the local convention (a registered key is looked up).
+pub fn needs_lookup(rule: &CredentialRule, req: &RequestParts<'_>) -> bool {
+    match sigv4::parse_authorization(req) {
+        Ok(auth) => !(rule.local_convention && AccountId::parse(&auth.credential.access_key_id).is_ok()),
+        Err(_) => false,
+    }
+}
+
 /// The checks of a request's head, run before its body is read: the
 /// Authorization header's form, a known key (`lookup` reads a registered
 /// credential by key id), the signed headers, the scope and the date. A

@@ -124,7 +124,7 @@ pcentral_core::settings! {
         /// PostgreSQL URL (postgres://user:password@host:port/database) instead of SQLite; every node of a deployment uses the same URL and server key.
         [secret] database: Option<String> = None,
         /// Connections to PostgreSQL this node keeps open; a call waits for a free one when all are busy.
-        database_pool_size: u64 = 16,
+        database_pool_size: u64 = 8,
         /// Accept the local credentials convention (secret `test`) even when listening beyond loopback.
         allow_local_credentials: bool = false,
         /// Key that encrypts registered secrets (base64, 32 bytes); default: server.key in the data directory.

@@ -92,6 +92,11 @@ pub async fn start(start: Start) -> Result<Running, String> {
         admin_token: node.admin_token.token().map(str::to_string),
         admin_hosts: crate::gate::AdminHosts { listen: addr, allowed: node.allowed_hosts.0.clone() },
         limits: limits(&node),
+        store_slots: node.database.is_some().then(|| {
+            let slots =
+                usize::try_from(node.database_pool_size).unwrap_or(1).clamp(1, tokio::sync::Semaphore::MAX_PERMITS);
+            Arc::new(tokio::sync::Semaphore::new(slots))
+        }),
         observe: crate::observe::Observer::new(usize::try_from(node.requests_log_size).unwrap_or(usize::MAX)),
     });
     if let Some(path) = &node.seed {

@@ -60,6 +60,7 @@ fn state() -> Arc<AppState> {
             body_memory: Arc::new(BodyBudget::new(1 << 20)),
             shutdown_grace: Duration::from_secs(1),
         },
+        store_slots: None,
         observe: observe::Observer::new(10),
     })
 }
