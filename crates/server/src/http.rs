@@ -492,7 +492,7 @@ impl Unread {
 /// bytes held in the shared budget by `held` (until the caller drops it). A
 /// declared length is taken from the budget before anything is read, so a
 /// request that does not fit is refused unread; a declared length above
-/// `MAX_BODY` is refused unread too.
+/// `MAX_BODY` is read and thrown away (nothing kept) before the refusal.
 async fn read_body(
     mut body: Incoming,
     parts: &hyper::http::request::Parts,
@@ -501,6 +501,19 @@ async fn read_body(
 ) -> Result<Bytes, Unread> {
     let declared = parts.headers.get(CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
     if declared.is_some_and(|n| n > MAX_BODY as u64) {
+        // Read it without keeping it (up to a bound, within the body timeout),
+        // so that a client still writing reads the 413 instead of a broken pipe.
+        const DRAIN_LIMIT: usize = 64 * 1024 * 1024;
+        let drain = async {
+            let mut seen = 0usize;
+            while let Some(Ok(frame)) = body.frame().await {
+                seen += frame.data_ref().map_or(0, Bytes::len);
+                if seen > DRAIN_LIMIT {
+                    break;
+                }
+            }
+        };
+        let _ = tokio::time::timeout(limits.body_timeout, drain).await;
         return Err(Unread::TooLarge);
     }
     if let Some(n) = declared {
