@@ -213,6 +213,41 @@ fn page(title: impl Into<String>, nav: &'static str, now: Millis, sections: Vec<
     Ok(Page { layout: layout(heading.clone(), nav, now), heading, sections }.render()?)
 }
 
+/// A catalog's list page: a note, its filters, one table, and links to the
+/// same list in the other catalog. `rest` is the list's path under the
+/// catalog and its navigation entry.
+struct CatalogList {
+    rest: &'static str,
+    title: &'static str,
+    note: &'static str,
+    fields: Vec<Field>,
+    table: Table,
+}
+
+fn catalog_list(catalog: Catalog, now: Millis, list: CatalogList) -> Html {
+    let section = Section {
+        note: list.note.into(),
+        filters: Some(Filters { action: catalog_path(catalog, list.rest), fields: list.fields }),
+        table: Some(list.table),
+        links: catalog_switch(list.rest),
+        ..Section::default()
+    };
+    page(format!("{catalog} {}", list.title), list.rest, now, vec![section])
+}
+
+/// A record's page: `find` reads its sections (`None`: no such record, answered 404 with `missing`).
+fn record_page(
+    state: &AppState,
+    nav: &'static str,
+    title: String,
+    missing: String,
+    find: impl FnMut(&mut dyn Tx, Millis) -> OpResult<Option<Vec<Section>>>,
+) -> Html {
+    let (sections, now) = read(state, find)?;
+    let sections = sections.ok_or_else(|| not_found(missing))?;
+    page(title, nav, now, sections)
+}
+
 /// Links to the same list in each catalog.
 fn catalog_switch(rest: &str) -> Vec<Cell> {
     let mut links = vec![Cell::text("Catalog:")];
@@ -444,35 +479,31 @@ fn partners(state: &AppState, catalog: Catalog, q: &Query<'_>) -> Html {
             ],
         )
     });
-    let section = Section {
-        filters: Some(Filters {
-            action: path.clone(),
-            fields: vec![
-                Field::text("account", "account", account.as_ref().map(AccountId::as_str)),
-                Field::text("name", "legal name contains", name.as_deref()),
-            ],
-        }),
-        table: Some(Table {
+    let list = CatalogList {
+        rest: "partners",
+        title: "partners",
+        note: "",
+        fields: vec![
+            Field::text("account", "account", account.as_ref().map(AccountId::as_str)),
+            Field::text("name", "legal name contains", name.as_deref()),
+        ],
+        table: Table {
             headers: PARTNER_HEADERS.to_vec(),
             rows: rows.into_iter().map(|(_, row)| row).collect(),
             empty: "No partners match.",
             next,
             ..Table::default()
-        }),
-        links: catalog_switch("partners"),
-        ..Section::default()
+        },
     };
-    page(format!("{catalog} partners"), "partners", now, vec![section])
+    catalog_list(catalog, now, list)
 }
 
 fn partner(state: &AppState, catalog: Catalog, id: &str) -> Html {
     let id = PartnerId::parse(id).map_err(|e| not_found(e.to_string()))?;
-    let (sections, now) = read(state, |tx, now| {
+    record_page(state, "partners", format!("Partner {id}"), format!("No partner {id} in {catalog}."), |tx, now| {
         let Some(p) = tx.partner_by_id(catalog, &id)? else { return Ok(None) };
         Ok(Some(partner_sections(tx, &p, now)?))
-    })?;
-    let sections = sections.ok_or_else(|| not_found(format!("No partner {id} in {catalog}.")))?;
-    page(format!("Partner {id}"), "partners", now, sections)
+    })
 }
 
 /// A partner's record: facts, profile tasks, qualifications, the stored record, history.
@@ -567,24 +598,20 @@ fn profile_tasks(state: &AppState, catalog: Catalog, q: &Query<'_>) -> Html {
     let (rows, next) = paged(rows, |(seq, _)| {
         href(&path, &[("account", account.as_ref().map(|a| a.to_string())), ("before", Some(seq.to_string()))])
     });
-    let section = Section {
-        note: "Newest first. A task succeeds on its own at its due time; the controls can hold, fail or finish it."
-            .into(),
-        filters: Some(Filters {
-            action: path.clone(),
-            fields: vec![Field::text("account", "account", account.as_ref().map(AccountId::as_str))],
-        }),
-        table: Some(Table {
+    let list = CatalogList {
+        rest: "profile-tasks",
+        title: "profile update tasks",
+        note: "Newest first. A task succeeds on its own at its due time; the controls can hold, fail or finish it.",
+        fields: vec![Field::text("account", "account", account.as_ref().map(AccountId::as_str))],
+        table: Table {
             headers: TASK_HEADERS.to_vec(),
             rows: rows.into_iter().map(|(_, r)| r).collect(),
             empty: "No profile update tasks match.",
             next,
             ..Table::default()
-        }),
-        links: catalog_switch("profile-tasks"),
-        ..Section::default()
+        },
     };
-    page(format!("{catalog} profile update tasks"), "profile-tasks", now, vec![section])
+    catalog_list(catalog, now, list)
 }
 
 // ------------------------------------------------------------------ invitations
@@ -616,37 +643,33 @@ fn invitation_list(state: &AppState, catalog: Catalog, q: &Query<'_>) -> Html {
         params.push(("after", Some(cursor_text(i.created_at, i.id.as_str()))));
         href(&path, &params)
     });
-    let section = Section {
-        note: "Newest first, every account's. The status is the one at service time: a PENDING invitation past its expiry is EXPIRED.".into(),
-        filters: Some(Filters {
-            action: path.clone(),
-            fields: vec![
-                Field::text("account", "account (sent or received)", account.as_ref().map(AccountId::as_str)),
-                Field::select("type", "type", &ConnectionType::ALL.map(ConnectionType::as_str), connection_type.map(|t| t.as_str())),
-                Field::select("status", "status", &InvitationStatus::ALL.map(InvitationStatus::as_str), status.map(|s| s.as_str())),
-            ],
-        }),
-        table: Some(Table {
+    let list = CatalogList {
+        rest: "invitations",
+        title: "invitations",
+        note: "Newest first, every account's. The status is the one at service time: a PENDING invitation past its expiry is EXPIRED.",
+        fields: vec![
+            Field::text("account", "account (sent or received)", account.as_ref().map(AccountId::as_str)),
+            Field::select("type", "type", &ConnectionType::ALL.map(ConnectionType::as_str), connection_type.map(|t| t.as_str())),
+            Field::select("status", "status", &InvitationStatus::ALL.map(InvitationStatus::as_str), status.map(|s| s.as_str())),
+        ],
+        table: Table {
             headers: INVITATION_HEADERS.to_vec(),
             rows: found.iter().map(|i| invitation_row(i, now)).collect(),
             empty: "No invitations match.",
             next,
             ..Table::default()
-        }),
-        links: catalog_switch("invitations"),
-        ..Section::default()
+        },
     };
-    page(format!("{catalog} invitations"), "invitations", now, vec![section])
+    catalog_list(catalog, now, list)
 }
 
 fn invitation(state: &AppState, catalog: Catalog, id: &str) -> Html {
     let id = InvitationId::parse(id).map_err(|e| not_found(e.to_string()))?;
-    let (sections, now) = read(state, |tx, now| {
+    let (title, missing) = (format!("Invitation {id}"), format!("No invitation {id} in {catalog}."));
+    record_page(state, "invitations", title, missing, |tx, now| {
         let Some(i) = tx.invitation(catalog, &id)? else { return Ok(None) };
         Ok(Some(invitation_sections(tx, &i, now)?))
-    })?;
-    let sections = sections.ok_or_else(|| not_found(format!("No invitation {id} in {catalog}.")))?;
-    page(format!("Invitation {id}"), "invitations", now, sections)
+    })
 }
 
 /// An invitation's record: facts, the stored record, history.
@@ -730,42 +753,33 @@ fn connection_list(state: &AppState, catalog: Catalog, q: &Query<'_>) -> Html {
     });
     let mut statuses = vec!["live"];
     statuses.extend(ConnectionTypeStatus::ALL.map(ConnectionTypeStatus::as_str));
-    let section = Section {
-        note: "Newest first, every account's. \"live\": at least one type ACTIVE.".into(),
-        filters: Some(Filters {
-            action: path.clone(),
-            fields: vec![
-                Field::text("account", "account", account.as_ref().map(AccountId::as_str)),
-                Field::select(
-                    "type",
-                    "type",
-                    &ConnectionType::ALL.map(ConnectionType::as_str),
-                    kind.map(|t| t.as_str()),
-                ),
-                Field::select("status", "status", &statuses, status.as_deref()),
-            ],
-        }),
-        table: Some(Table {
+    let list = CatalogList {
+        rest: "connections",
+        title: "connections",
+        note: "Newest first, every account's. \"live\": at least one type ACTIVE.",
+        fields: vec![
+            Field::text("account", "account", account.as_ref().map(AccountId::as_str)),
+            Field::select("type", "type", &ConnectionType::ALL.map(ConnectionType::as_str), kind.map(|t| t.as_str())),
+            Field::select("status", "status", &statuses, status.as_deref()),
+        ],
+        table: Table {
             headers: CONNECTION_HEADERS.to_vec(),
             rows: found.iter().map(connection_row).collect(),
             empty: "No connections match.",
             next,
             ..Table::default()
-        }),
-        links: catalog_switch("connections"),
-        ..Section::default()
+        },
     };
-    page(format!("{catalog} connections"), "connections", now, vec![section])
+    catalog_list(catalog, now, list)
 }
 
 fn connection(state: &AppState, catalog: Catalog, id: &str) -> Html {
     let id = ConnectionId::parse(id).map_err(|e| not_found(e.to_string()))?;
-    let (sections, now) = read(state, |tx, _| {
+    let (title, missing) = (format!("Connection {id}"), format!("No connection {id} in {catalog}."));
+    record_page(state, "connections", title, missing, |tx, _| {
         let Some(c) = tx.connection(catalog, &id)? else { return Ok(None) };
         Ok(Some(connection_sections(tx, &c)?))
-    })?;
-    let sections = sections.ok_or_else(|| not_found(format!("No connection {id} in {catalog}.")))?;
-    page(format!("Connection {id}"), "connections", now, sections)
+    })
 }
 
 /// A connection's record: participants, types, the stored record, history.
@@ -865,26 +879,23 @@ fn qualifications_list(state: &AppState, catalog: Catalog, q: &Query<'_>) -> Htm
             ],
         )
     });
-    let section = Section {
-        note: "Subsidiaries with an association or an open task, in account order; the association is the one at service time.".into(),
-        filters: Some(Filters {
-            action: path.clone(),
-            fields: vec![
-                Field::text("primary", "primary account", primary.as_ref().map(AccountId::as_str)),
-                Field::text("subsidiary", "subsidiary account", subsidiary.as_ref().map(AccountId::as_str)),
-            ],
-        }),
-        table: Some(Table {
+    let list = CatalogList {
+        rest: "qualifications",
+        title: "qualifications associations",
+        note: "Subsidiaries with an association or an open task, in account order; the association is the one at service time.",
+        fields: vec![
+            Field::text("primary", "primary account", primary.as_ref().map(AccountId::as_str)),
+            Field::text("subsidiary", "subsidiary account", subsidiary.as_ref().map(AccountId::as_str)),
+        ],
+        table: Table {
             headers: vec!["subsidiary", "associated with", "since", "open task", "due"],
             rows: rows.into_iter().map(|(_, r)| r).collect(),
             empty: "No qualifications associations match.",
             next,
             ..Table::default()
-        }),
-        links: catalog_switch("qualifications"),
-        ..Section::default()
+        },
     };
-    page(format!("{catalog} qualifications associations"), "qualifications", now, vec![section])
+    catalog_list(catalog, now, list)
 }
 
 // ------------------------------------------------------------------ verifications and accounts
