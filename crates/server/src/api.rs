@@ -13,7 +13,7 @@ use pcentral_model::{check_input, model, ApiError, ErrorKind, Operation};
 use serde_json::Value;
 
 use crate::app::{AppState, RandomIds};
-use crate::credentials::{claim, confirm, needs_lookup, Claimed};
+use crate::credentials::{authorization, claim, confirm, needs_lookup, Claimed};
 use crate::faults;
 use crate::json_body;
 use crate::sigv4::RequestParts;
@@ -66,21 +66,25 @@ pub fn operation_of(target: Option<&str>) -> Result<Operation, ApiError> {
 /// The checks of a request's head that need no body (a registered key is
 /// looked up in the store: on the blocking pool unless the store is local).
 pub async fn admit(state: &Arc<AppState>, head: Head) -> (Head, Result<Claimed, ApiError>) {
-    let inline = state.store.reads_are_local() || !needs_lookup(&state.credentials, &head.parts(&[]));
-    let check = |state: &AppState, head: &Head| {
+    let auth = match authorization(&head.parts(&[])) {
+        Ok(auth) => auth,
+        Err(refusal) => return (head, Err(refusal.into())),
+    };
+    let inline = state.store.reads_are_local() || !needs_lookup(&state.credentials, &auth);
+    let check = |state: &AppState, head: &Head, auth| {
         let wall = crate::app::wall_ms() / 1000;
-        claim(&state.credentials, &head.parts(&[]), wall, |key_id| {
+        claim(&state.credentials, &head.parts(&[]), auth, wall, |key_id| {
             read(state.store.as_ref(), |tx| Ok(tx.credential(key_id)?))
         })
         .map_err(ApiError::from)
     };
     if inline {
-        let result = check(state, &head);
+        let result = check(state, &head, auth);
         return (head, result);
     }
     let moved = state.clone();
     tokio::task::spawn_blocking(move || {
-        let result = check(&moved, &head);
+        let result = check(&moved, &head, auth);
         (head, result)
     })
     .await

@@ -196,39 +196,39 @@ pub fn authenticate(
     wall_now_unix: i64,
     lookup: impl FnOnce(&str) -> Result<Option<StoredCredential>, Failure>,
 ) -> Result<Authenticated, Refusal> {
-    let claimed = claim(rule, req, wall_now_unix, lookup)?;
+    let auth = authorization(req)?;
+    let claimed = claim(rule, req, auth, wall_now_unix, lookup)?;
     confirm(&claimed, req)
 }
 
-/// Whether checking `req` needs the store: its key is not a 12-digit id
-/// under the local convention (a registered key is looked up).
-pub fn needs_lookup(rule: &CredentialRule, req: &RequestParts<'_>) -> bool {
-    match sigv4::parse_authorization(req) {
-        Ok(auth) => !(rule.local_convention && AccountId::parse(&auth.credential.access_key_id).is_ok()),
-        Err(_) => false,
-    }
+/// The Authorization header of `req`, parsed (a refusal is logged, as in [`claim`]).
+pub fn authorization(req: &RequestParts<'_>) -> Result<sigv4::Authorization, Refusal> {
+    sigv4::parse_authorization(req).map_err(|e| refused(e, None, None))
 }
 
-/// The checks of a request's head, run before its body is read: the
-/// Authorization header's form, a known key (`lookup` reads a registered
+/// Whether the key of `auth` is looked up in the store: every key but a
+/// 12-digit id under the local convention (registered keys start with PCAK,
+/// so they are never 12 digits).
+pub fn needs_lookup(rule: &CredentialRule, auth: &sigv4::Authorization) -> bool {
+    !(rule.local_convention && AccountId::parse(&auth.credential.access_key_id).is_ok())
+}
+
+/// The checks of a request's head, run before its body is read, given its
+/// parsed Authorization header ([`authorization`]): a known key (`lookup` reads a registered
 /// credential by key id), the signed headers, the scope and the date. A
 /// refusal is logged with the check that failed and, where one helps, a hint
 /// ([`hint`]); the client's answer keeps AWS's error type and wording.
 pub fn claim(
     rule: &CredentialRule,
     req: &RequestParts<'_>,
+    auth: sigv4::Authorization,
     wall_now_unix: i64,
     lookup: impl FnOnce(&str) -> Result<Option<StoredCredential>, Failure>,
 ) -> Result<Claimed, Refusal> {
-    let auth = sigv4::parse_authorization(req).map_err(|e| refused(e, None, None))?;
     let key_id = auth.credential.access_key_id.clone();
     let region = auth.credential.region.clone();
     let local_account = AccountId::parse(&key_id).ok();
-    // 12-digit ids are never registered keys (those start with PCAK), so they skip the lookup.
-    let registered = match (&local_account, rule.local_convention) {
-        (Some(_), true) => None,
-        _ => lookup(&key_id).map_err(Refusal::Store)?,
-    };
+    let registered = if needs_lookup(rule, &auth) { lookup(&key_id).map_err(Refusal::Store)? } else { None };
     let (account, secret, source) = match registered {
         Some(cred) => {
             if req.headers.iter().any(|(n, _)| n.eq_ignore_ascii_case("x-amz-security-token")) {
