@@ -18,18 +18,9 @@ if [ ! -x "$CHROMIUM" ] || [ ! -x "$CHROMEDRIVER" ]; then
 fi
 
 VENV="$HERE/.venv"
-REQ="$HERE/requirements.txt"
-STAMP="$HERE/.stamp-requirements"
-fresh_venv=0
-if [ ! -x "$VENV/bin/python" ]; then
-    python3 -m venv "$VENV"
-    fresh_venv=1
-fi
-req_hash="$(sha256sum "$REQ" | cut -d' ' -f1)"
-if [ "$fresh_venv" = 1 ] || [ ! -f "$STAMP" ] || [ "$(cat "$STAMP")" != "$req_hash" ]; then
-    "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -r "$REQ"
-    echo "$req_hash" > "$STAMP"
-fi
+# shellcheck source=../pinned-venv.sh
+. "$REPO/tests/pinned-venv.sh"
+pinned_venv "$VENV" "$HERE/requirements.txt"
 
 export PCENTRAL_BIN="${PCENTRAL_BIN:-$REPO/target/debug/pcentral}"
 if [ ! -x "$PCENTRAL_BIN" ]; then

@@ -15,12 +15,9 @@ VENV="$REPO/target/wheel-venv"
 WHEELS="$REPO/target/wheels"
 REQ="$REPO/python/requirements-build.txt"
 
-if [ ! -x "$TOOLS/bin/maturin" ] || ! cmp -s "$REQ" "$TOOLS/requirements-build.txt"; then
-    rm -rf "$TOOLS"
-    python3 -m venv "$TOOLS"
-    "$TOOLS/bin/python" -m pip install --quiet --disable-pip-version-check -r "$REQ"
-    cp "$REQ" "$TOOLS/requirements-build.txt"
-fi
+# shellcheck source=../pinned-venv.sh
+. "$REPO/tests/pinned-venv.sh"
+pinned_venv "$TOOLS" "$REQ"
 
 rm -f "$WHEELS"/pcentral-*.whl
 # The dev profile: cargo finds the binary scripts/test built up to date and only packs it.

@@ -8,20 +8,9 @@ set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 REPO="$(cd "$HERE/../../.." && pwd)"
 VENV="$HERE/.venv"
-REQ="$HERE/requirements.txt"
-STAMP="$HERE/.stamp-requirements"
-
-fresh_venv=0
-if [ ! -x "$VENV/bin/python" ]; then
-    python3 -m venv "$VENV"
-    fresh_venv=1
-fi
-
-req_hash="$(sha256sum "$REQ" | cut -d' ' -f1)"
-if [ "$fresh_venv" = 1 ] || [ ! -f "$STAMP" ] || [ "$(cat "$STAMP")" != "$req_hash" ]; then
-    "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -r "$REQ"
-    echo "$req_hash" > "$STAMP"
-fi
+# shellcheck source=../../pinned-venv.sh
+. "$REPO/tests/pinned-venv.sh"
+pinned_venv "$VENV" "$HERE/requirements.txt"
 if [ "${1:-}" = "--venv-only" ]; then
     exit 0
 fi
