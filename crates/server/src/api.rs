@@ -174,7 +174,8 @@ impl Head {
 /// A whole request: its head and its body.
 pub struct OwnedRequest {
     pub head: Head,
-    pub body: Vec<u8>,
+    /// As read from the connection (not copied).
+    pub body: bytes::Bytes,
 }
 
 fn process(

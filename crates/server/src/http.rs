@@ -187,8 +187,7 @@ async fn respond_in_span(
         Ok(b) => b,
         Err(unread) => return refuse(&state, unread.api_error()),
     };
-    let (reply, info) = api::handle(state.clone(), claimed, api::OwnedRequest { head, body: body.to_vec() }).await;
-    drop(body);
+    let (reply, info) = api::handle(state.clone(), claimed, api::OwnedRequest { head, body }).await;
     let answer = finish(&state, reply, &request_id, started, info);
     drop(held);
     answer

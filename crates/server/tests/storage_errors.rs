@@ -110,7 +110,10 @@ fn list_partners(key: &str, secret: &str) -> OwnedRequest {
     let parts = sigv4::RequestParts { method: "POST", path: "/", query: "", headers: &headers, body: &body };
     let authorization = sigv4::authorization_header(&parts, key, secret, "us-east-1", &amz_date);
     headers.push(("authorization".to_string(), authorization));
-    OwnedRequest { head: Head { method: "POST".into(), path: "/".into(), query: String::new(), headers }, body }
+    OwnedRequest {
+        head: Head { method: "POST".into(), path: "/".into(), query: String::new(), headers },
+        body: body.into(),
+    }
 }
 
 /// The request through both of the API's steps: its head, then with its body.
