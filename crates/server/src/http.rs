@@ -336,7 +336,8 @@ async fn spool(mut body: Incoming, stall: Duration) -> Result<std::fs::File, Adm
         tracing::error!(error = %e, "seed: cannot keep the upload in a temporary file");
         AdminError::Internal("cannot keep the upload on disk; nothing was changed".into())
     };
-    let file = tokio::task::spawn_blocking(tempfile_in_temp_dir)
+    // An anonymous file in the system's temporary directory, removed when closed.
+    let file = tokio::task::spawn_blocking(tempfile::tempfile)
         .await
         .map_err(|e| admin_worker_failed(&e))?
         .map_err(unspooled)?;
@@ -358,11 +359,6 @@ async fn spool(mut body: Incoming, stall: Duration) -> Result<std::fs::File, Adm
     }
     spooled.flush().await.map_err(unspooled)?;
     Ok(spooled.into_inner().into_std().await)
-}
-
-/// An anonymous file in the system's temporary directory (removed when closed).
-fn tempfile_in_temp_dir() -> std::io::Result<std::fs::File> {
-    tempfile::tempfile()
 }
 
 /// Send the export as the store reads it. The first 64 KiB are produced
