@@ -1,7 +1,8 @@
 //! What the repository's documents say about the repository, checked so that
-//! it cannot go stale: the README's list of `scripts/test` phases and the
-//! repository paths the documents name; and the guard scripts/test runs
-//! first, scripts/conflict-markers, tried on a temporary git repository.
+//! it cannot go stale: the README's list of `scripts/test` phases, the
+//! repository paths the documents name, and docs/testing.md (written by
+//! scripts/testing-doc); and the guard scripts/test runs first,
+//! scripts/conflict-markers, tried on a temporary git repository.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -126,6 +127,20 @@ fn the_documents_name_only_paths_that_exist() {
     }
     assert!(checked > 50, "only {checked} paths found in the documents");
     assert!(missing.is_empty(), "the documents name paths that do not exist:\n{}", missing.join("\n"));
+}
+
+#[test]
+fn docs_testing_md_is_what_scripts_testing_doc_writes() {
+    let out = Command::new("python3")
+        .arg(repo().join("scripts/testing-doc"))
+        .arg("--check")
+        .output()
+        .expect("python3 runs scripts/testing-doc");
+    assert!(
+        out.status.success(),
+        "docs/testing.md is stale: run scripts/testing-doc and commit docs/testing.md\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 fn git(dir: &Path, args: &[&str]) {
