@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The Python distribution as people install it: builds the pcentral wheel with maturin
-# from the dev build the suite already made (no second Rust build), installs it into a
-# fresh venv with the example project's pinned requirements, and runs, with PCENTRAL_BIN
-# unset so that the wheel's own binary serves:
+# from the dev build the suite already made (no second Rust build), installs it with its
+# extra `pytest` into a fresh venv with the example project's pinned requirements, and
+# runs, with PCENTRAL_BIN unset so that the wheel's own binary serves:
 #   1. the example project's suite (examples/pytest-project), through the wheel's fixtures;
 #   2. this folder's tests of the package (test_package.py).
 # maturin is pinned in python/requirements-build.txt and installed into target/wheel-tools.
@@ -35,8 +35,9 @@ wheel=("$WHEELS"/pcentral-*.whl)
 
 rm -rf "$VENV"
 python3 -m venv "$VENV"
+# With the extra `pytest`, as the README tells users to install it.
 "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check \
-    "${wheel[0]}" -r "$REPO/examples/pytest-project/requirements.txt"
+    "${wheel[0]}[pytest]" -r "$REPO/examples/pytest-project/requirements.txt"
 
 unset PCENTRAL_BIN
 echo "-- the example project (examples/pytest-project) against the installed wheel"

@@ -28,6 +28,10 @@ def test_the_wheel_installs_the_executable_and_the_plugin():
     assert plugins.get("pcentral") == "pcentral.pytest_plugin"
     requires = metadata.requires("pcentral")
     assert any(r.replace(" ", "").startswith("boto3>=1.44.8") for r in requires), requires
+    # The fixtures need pytest: the extra `pcentral[pytest]` brings it, and only the extra.
+    extra = [r for r in requires if "extra" in r]
+    assert [r.replace(" ", "").replace("'", '"') for r in extra] == ['pytest>=7.0;extra=="pytest"'], requires
+    assert "pytest" in metadata.metadata("pcentral").get_all("Provides-Extra")
 
 
 def test_server_starts_on_a_free_port_and_stops_cleanly():

@@ -45,11 +45,22 @@ impl Reply {
 #[derive(Debug, Default, Clone)]
 pub struct CallInfo {
     pub account: Option<String>,
-    pub operation: Option<String>,
+    /// The operation the request's `X-Amz-Target` names, when the model has
+    /// it; known from the head, so a request refused before it runs (its
+    /// signature, its body) is logged with it too.
+    pub operation: Option<Operation>,
     /// The answer was replayed for a repeated ClientToken.
     pub replayed: bool,
     /// Storage failed under the call.
     pub store_error: bool,
+}
+
+impl CallInfo {
+    /// What a request's head tells before anything is checked: the operation
+    /// its `X-Amz-Target` names (none for a target the model does not have).
+    pub fn of_target(target: Option<&str>) -> CallInfo {
+        CallInfo { operation: operation_of(target).ok(), ..CallInfo::default() }
+    }
 }
 
 /// The operation named by an `X-Amz-Target` value, if the model has it.
@@ -130,7 +141,7 @@ fn worker_failed(e: &tokio::task::JoinError) -> ApiError {
 
 /// The reply, what the logs record, and the delay fault rules asked for.
 fn answer(state: &AppState, claimed: &Claimed, req: &OwnedRequest) -> (Reply, CallInfo, u64) {
-    let mut info = CallInfo::default();
+    let mut info = CallInfo::of_target(req.head.header("x-amz-target"));
     let (result, delay_ms) = process(state, claimed, req, &mut info);
     let reply = match result {
         Ok(body) => Reply::ok(body),
@@ -186,7 +197,6 @@ fn process(
 ) -> (Result<Value, ApiError>, u64) {
     let checked = authenticate_and_route(claimed, req).and_then(|(caller, operation)| {
         info.account = Some(caller.account.to_string());
-        info.operation = Some(operation.name().to_string());
         if !is_served(operation) {
             // An operation not built yet says so whatever its input.
             return Err(not_implemented(operation));

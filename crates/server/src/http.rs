@@ -27,7 +27,7 @@ use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper::{Request, Response, StatusCode};
 use hyper_util::rt::{TokioIo, TokioTimer};
-use pcentral_model::{ApiError, ErrorKind};
+use pcentral_model::{ApiError, ErrorKind, Operation};
 use tokio::net::TcpListener;
 use tracing::Instrument;
 
@@ -36,7 +36,7 @@ use crate::api::{self, Reply, MAX_BODY};
 use crate::app::{AppState, Held, Limits};
 use crate::console;
 use crate::gate;
-use crate::observe::RequestEntry;
+use crate::observe::{self, RequestEntry};
 
 /// A response body: whole, or streamed as it is produced (an export).
 pub type Body = BoxBody<Bytes, std::io::Error>;
@@ -166,12 +166,14 @@ async fn respond_in_span(
     if !is_api && path.starts_with("/_pcentral/") {
         let reply = tools_request(state, &parts, body, remote).await;
         let status = reply.as_ref().map_or_else(AdminError::status, |r| r.status().as_u16());
-        tracing::info!(method = %parts.method, path, status, latency_ms = started.elapsed().as_secs_f64() * 1000.0, "admin");
+        tracing::info!(method = %parts.method, path, status, latency_ms = observe::to_the_microsecond(started.elapsed().as_secs_f64() * 1000.0), "admin");
         let answer = reply.unwrap_or_else(|e| json_response(e.status(), &serde_json::json!({"error": e.message()})));
         return with_request_id(answer, &request_id);
     }
-    let refuse =
-        |state: &AppState, e: ApiError| finish(state, Reply::error(&e), &request_id, started, api::CallInfo::default());
+    let target = parts.headers.get("x-amz-target").and_then(|v| v.to_str().ok());
+    let refuse = |state: &AppState, e: ApiError| {
+        finish(state, Reply::error(&e), &request_id, started, api::CallInfo::of_target(target))
+    };
     if !origin_form(&parts) {
         let e =
             ApiError::new(ErrorKind::BadRequest, "The request target must be a path starting with '/'.".to_string());
@@ -539,10 +541,10 @@ fn finish(state: &AppState, reply: Reply, request_id: &str, started: Instant, in
     let latency_ms = started.elapsed().as_secs_f64() * 1000.0;
     tracing::info!(
         account = info.account.as_deref().unwrap_or("-"),
-        operation = info.operation.as_deref().unwrap_or("-"),
+        operation = info.operation.map_or("-", Operation::name),
         status = reply.status,
         error = reply.error_type.unwrap_or("-"),
-        latency_ms,
+        latency_ms = observe::to_the_microsecond(latency_ms),
         "api"
     );
     state.observe.record(
@@ -550,7 +552,7 @@ fn finish(state: &AppState, reply: Reply, request_id: &str, started: Instant, in
             time: crate::app::wall_ms(),
             request_id: request_id.to_string(),
             account: info.account,
-            operation: info.operation,
+            operation: info.operation.map(|o| o.name().to_string()),
             status: reply.status,
             error_type: reply.error_type.map(str::to_string),
             latency_ms,

@@ -28,6 +28,8 @@ pub struct RequestEntry {
     pub time: pcentral_model::Millis,
     pub request_id: String,
     pub account: Option<String>,
+    /// The operation the request's `X-Amz-Target` names (none when the model
+    /// has no such operation), whether or not the request got to run it.
     pub operation: Option<String>,
     pub status: u16,
     pub error_type: Option<String>,
@@ -42,9 +44,16 @@ fn rfc3339<S: serde::Serializer>(time: &pcentral_model::Millis, out: S) -> Resul
     out.serialize_str(&pcentral_model::timestamp::format(*time))
 }
 
-/// `ms` rounded to three decimals, so that the requests log reads `0.412`, not `0.41237400000000004`.
+/// Milliseconds rounded to the microsecond, as the log lines and the requests
+/// list show a latency: `0.065`, never `0.06546300000000001` (at most three
+/// decimals, since the division is correctly rounded). Still a number, so the
+/// JSON log and the JSON list keep one.
+pub fn to_the_microsecond(ms: f64) -> f64 {
+    (ms * 1000.0).round() / 1000.0
+}
+
 fn microseconds<S: serde::Serializer>(ms: &f64, out: S) -> Result<S::Ok, S::Error> {
-    out.serialize_f64((ms * 1000.0).round() / 1000.0)
+    out.serialize_f64(to_the_microsecond(*ms))
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
