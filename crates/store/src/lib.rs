@@ -6,11 +6,11 @@
 //!   runs as.
 //!
 //! Both keep the same tables; [`tx`] implements the typed transaction
-//! once over the small [`sql::Db`] interface each backend provides. Every
-//! backend passes the same test suites (`tests/`).
+//! once over the small [`sql::Db`] interface each backend provides, one file
+//! per resource family. Every backend passes the same test suites
+//! (`tests/`, one file per core module they exercise).
 
 pub mod files;
-#[macro_use]
 mod tx;
 pub mod postgres;
 mod schema;
