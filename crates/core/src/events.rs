@@ -7,9 +7,11 @@
 //! cannot carry a member its example lacks. The recipients of each event are
 //! decided here too, one `Recorder` method per event type.
 //!
-//! Handlers record events through [`Tx::append_event`] in the transaction of
-//! the transition itself, so a rolled-back request records nothing and an
-//! idempotent replay (which runs no handler) records nothing again. One row
+//! Handlers record events through
+//! [`EventsTx::append_event`](crate::store::EventsTx::append_event) in the
+//! transaction of the transition itself, so a rolled-back request records
+//! nothing and an idempotent replay (which runs no handler) records nothing
+//! again. One row
 //! per (event, recipient account), shaped like an EventBridge event.
 //!
 //! Expiry is derived, so the Expired event is recorded by the first write

@@ -10,7 +10,8 @@
 //! * [`observe`]: this node's recent requests log and Prometheus metrics.
 //! * [`app`]: what every handler shares (store, credential rule, settings).
 //! * [`faults`]: fault-injection rules applied around each API call.
-//! * [`events`]: the background worker: Expired sweep and webhook delivery.
+//! * [`worker`]: the background worker: Expired sweep, retention and webhook
+//!   delivery.
 //! * [`admin`]: the developer tools under `/_pcentral/`.
 //! * [`console`]: the web console under `/_pcentral/ui/`: server-rendered
 //!   pages over the store, controls calling the admin API.
@@ -30,7 +31,7 @@ pub mod credentials;
 pub mod observe;
 pub mod app;
 pub mod faults;
-pub mod events;
+pub mod worker;
 pub mod admin;
 pub mod console;
 pub mod api;

@@ -110,7 +110,7 @@ pub async fn start(start: Start) -> Result<Running, String> {
     let done = tokio::spawn(async move {
         // The events worker (Expired sweep, webhook delivery) runs until the listener stops.
         let (stop_events, events_stopped) = tokio::sync::watch::channel(false);
-        let events_worker = tokio::spawn(crate::events::run(state.clone(), events_stopped));
+        let events_worker = tokio::spawn(crate::worker::run(state.clone(), events_stopped));
         crate::http::serve(listener, state.clone(), async {
             let _ = stopped.await;
         })

@@ -16,7 +16,7 @@ use std::time::Duration;
 use pcentral_server::api::{self, Head, OwnedRequest};
 use pcentral_server::app::{AppState, BodyBudget, Limits};
 use pcentral_server::credentials::{CredentialRule, ServerKey};
-use pcentral_server::{admin, console, events, observe, sigv4};
+use pcentral_server::{admin, console, observe, sigv4, worker};
 
 /// What the failing store says: a path no client may see.
 const DETAIL: &str = "unable to open database file: /srv/private/pcentral/pcentral.db";
@@ -196,6 +196,6 @@ fn the_console_answers_a_generic_page_and_logs_the_details() {
 #[test]
 fn the_background_worker_logs_the_details() {
     // The worker has no client; what it reports is what its log line says.
-    let reported = events::tick(&state(), true).unwrap_err();
+    let reported = worker::tick(&state(), true).unwrap_err();
     assert!(reported.contains(DETAIL), "{reported}");
 }

@@ -5,13 +5,13 @@
 //! * [`files`]: the data directory's files are private to the user pcentral
 //!   runs as.
 //!
-//! Both keep the same tables; [`records`] implements the typed transaction
-//! once over the small [`sql::Db`] interface each backend provides. Every
-//! backend passes the same test suites (`tests/`).
+//! Both keep the same tables; [`tx`] implements the typed transaction
+//! once over the small [`sql::Db`] interface each backend provides, one file
+//! per resource family. Every backend passes the same test suites
+//! (`tests/`, one file per core module they exercise).
 
 pub mod files;
-#[macro_use]
-mod records;
+mod tx;
 pub mod postgres;
 mod schema;
 pub mod sql;

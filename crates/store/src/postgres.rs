@@ -23,8 +23,8 @@ use postgres::error::SqlState;
 use postgres::types::ToSql;
 use postgres::{Client, Config, IsolationLevel, NoTls, Statement};
 
-use crate::records::{RecordTx, ServiceCache};
 use crate::sql::{dollar_placeholders, Db, Param};
+use crate::tx::{ServiceCache, SqlTx};
 
 /// Schema migrations, applied in order; `schema_migrations` records which ran.
 const MIGRATIONS: &[&str] =
@@ -197,7 +197,7 @@ fn run(conn: &mut PgConnection, read_only: bool, cache: &ServiceCache, body: &mu
         let PgConnection { client, statements } = conn;
         let mut tx =
             client.build_transaction().isolation_level(isolation).read_only(read_only).start().map_err(pg_error)?;
-        let result = body(&mut RecordTx::new(PgDb { tx: &mut tx, statements }, cache));
+        let result = body(&mut SqlTx::new(PgDb { tx: &mut tx, statements }, cache));
         let outcome = match result {
             Ok(()) => tx.commit().map_err(|e| Failure::Store(pg_error(e))),
             Err(e) => Err(e), // dropping the transaction rolls it back

@@ -8,16 +8,16 @@
 
 use pcentral_core::StoreError;
 
-use crate::records::RecordTx;
 use crate::sql::Db;
+use crate::tx::SqlTx;
 
 /// One step of a migration.
 pub enum Step {
     Sql(&'static str),
     /// Index the stored documents into the listing tables and fill the new
-    /// columns from them ([`RecordTx::reindex_documents`]).
+    /// columns from them ([`SqlTx::reindex_documents`]).
     ReindexDocuments,
-    /// Fill the time columns retention deletes by ([`RecordTx::fill_retention_times`]).
+    /// Fill the time columns retention deletes by ([`SqlTx::fill_retention_times`]).
     FillRetentionTimes,
 }
 
@@ -30,8 +30,8 @@ pub const SHARED: &[&[Step]] = &[
 
 /// Run the steps of one migration inside the transaction `db`.
 pub fn apply<D: Db>(db: D, steps: &[Step]) -> Result<(), StoreError> {
-    let cache = crate::records::ServiceCache::default();
-    let mut tx = RecordTx::new(db, &cache);
+    let cache = crate::tx::ServiceCache::default();
+    let mut tx = SqlTx::new(db, &cache);
     for step in steps {
         match step {
             Step::Sql(sql) => tx.db.batch(sql)?,

@@ -2,7 +2,7 @@
 //!
 //! Every backend stores the same tables (records as JSON documents next to
 //! the columns their lookups, filters and constraints need), so the typed
-//! [`pcentral_core::Tx`] is implemented once, in [`crate::records`], over this
+//! [`pcentral_core::Tx`] is implemented once, in [`crate::tx`], over this
 //! small interface. Statements are written once, with `?1`, `?2`, …
 //! placeholders; a backend rewrites them to its own syntax if it must.
 

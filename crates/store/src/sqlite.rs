@@ -8,7 +8,7 @@
 //! its changes is durable (`synchronous = FULL`). Reads use a small pool of
 //! read-only connections and see a consistent snapshot without waiting for
 //! the writer. The typed records on top are shared with the PostgreSQL
-//! backend (`records.rs`).
+//! backend (`tx/`).
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -20,8 +20,8 @@ use pcentral_core::{Failure, StoreError};
 use rusqlite::types::{ToSqlOutput, ValueRef};
 use rusqlite::{params_from_iter, Connection, TransactionBehavior};
 
-use crate::records::{RecordTx, ServiceCache};
 use crate::sql::{Db, Param};
+use crate::tx::{ServiceCache, SqlTx};
 
 /// Schema migrations, applied in order; `PRAGMA user_version` records how many ran.
 const MIGRATIONS: &[&str] = &[
@@ -310,7 +310,7 @@ const ATTEMPTS: usize = 5;
 /// Run `body` in a read transaction on `conn`.
 fn read_on(conn: &mut Connection, cache: &ServiceCache, body: &mut TxBody<'_>) -> OpResult<()> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Deferred).map_err(sql_error)?;
-    body(&mut RecordTx::new(SqliteDb { conn: &tx }, cache))?;
+    body(&mut SqlTx::new(SqliteDb { conn: &tx }, cache))?;
     Ok(tx.commit().map_err(sql_error)?)
 }
 
@@ -392,7 +392,7 @@ fn in_savepoint(conn: &Connection, cache: &ServiceCache, body: &mut TxBody<'_>) 
     loop {
         attempts += 1;
         conn.execute_batch("SAVEPOINT call").map_err(sql_error)?;
-        let result = body(&mut RecordTx::new(SqliteDb { conn }, cache));
+        let result = body(&mut SqlTx::new(SqliteDb { conn }, cache));
         if result.is_err() {
             conn.execute_batch("ROLLBACK TO call").map_err(sql_error)?;
         }

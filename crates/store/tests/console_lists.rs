@@ -1,4 +1,4 @@
-//! The admin-wide lists of the web console (the end of `Tx`): every
+//! The admin-wide lists of the web console (each store family's `admin_*`): every
 //! account's records of a catalog, filtered and keyset-paged. Each page
 //! continues where the previous one stopped, and a filter narrowed to one
 //! account answers what the API's own list answers that account.
@@ -14,15 +14,11 @@ use pcentral_core::store::{
     AdminProfileTaskQuery, AdminVerificationQuery, Cursor, TypeFilter,
 };
 use pcentral_model::wire::{ConnectionType, ConnectionTypeStatus, InvitationStatus, VerificationType};
-use pcentral_model::{AccountId, Catalog, Millis};
+use pcentral_model::{Catalog, Millis};
 use serde_json::json;
 
 const START: Millis = 1_780_000_000_000;
 const D: &str = "444444444444";
-
-fn account(a: &str) -> AccountId {
-    AccountId::parse(a).unwrap()
-}
 
 /// Every page of a list, `size` at a time, each continuing after the last
 /// item of the previous one: the items in order, and how many pages it took.

@@ -203,11 +203,6 @@ fn row(who: &'static str, op: &'static str, base: Value, variants: Vec<(&'static
     Row { who, op, base, variants, expect, settings: None }
 }
 
-/// `{"Catalog": "Sandbox"}` plus the members of `extra`.
-fn sandbox(extra: Value) -> Value {
-    merged(&json!({"Catalog": SANDBOX}), &extra)
-}
-
 fn merged(base: &Value, extra: &Value) -> Value {
     let mut input = base.clone();
     for (k, v) in extra.as_object().unwrap() {

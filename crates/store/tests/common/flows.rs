@@ -1,10 +1,12 @@
 //! API flows many tests start from: partners and profiles, invitations and
-//! connections (catalog Sandbox unless a catalog is named).
+//! connections (catalog Sandbox unless a catalog is named), and the records
+//! an admin configures (accounts, key pairs).
 
-use pcentral_model::{AccountId, Catalog};
+use pcentral_core::records::{AccountRecord, SellerProfile, StoredCredential};
+use pcentral_model::{AccountId, Catalog, Millis};
 use serde_json::{json, Value};
 
-use super::{Harness, SANDBOX};
+use super::{seal, Harness, A, B, SANDBOX, SUB};
 
 /// What every test invitation says.
 pub const INVITATION_MESSAGE: &str = "Let's work\ntogether";
@@ -33,6 +35,68 @@ pub fn invitation_input(kind: &str, to: &str) -> Value {
            "Name": "Ana Lee", "ReceiverIdentifier": to})
 }
 
+/// `{"Catalog": "Sandbox"}` plus the members of `extra`.
+pub fn sandbox(extra: Value) -> Value {
+    let mut input = json!({"Catalog": SANDBOX});
+    for (k, v) in extra.as_object().unwrap() {
+        input[k] = v.clone();
+    }
+    input
+}
+
+/// The input naming record `identifier` of `catalog`.
+pub fn in_catalog(catalog: &str, identifier: &str) -> Value {
+    json!({"Catalog": catalog, "Identifier": identifier})
+}
+
+/// The input naming record `identifier` of catalog Sandbox.
+pub fn sandbox_id(identifier: &str) -> Value {
+    in_catalog(SANDBOX, identifier)
+}
+
+/// The input naming `partner` (a CreatePartner response) in catalog Sandbox.
+pub fn on_partner(partner: &Value) -> Value {
+    json!({"Catalog": SANDBOX, "Identifier": partner["Id"]})
+}
+
+/// A StartProfileUpdateTask input for `partner` (a CreatePartner response).
+pub fn start_task(partner: &Value, display: &str) -> Value {
+    json!({"Catalog": SANDBOX, "Identifier": partner["Id"], "TaskDetails": task_details(display)})
+}
+
+/// A harness at `wall` where A created "Alpha" in Sandbox; answers CreatePartner's response.
+pub fn alpha_draft(wall: Millis) -> (Harness, Value) {
+    let mut h = Harness::new(wall);
+    let p = h.ok(A, "CreatePartner", partner_input(SANDBOX, "Alpha", "a@alpha.example", "000000"));
+    (h, p)
+}
+
+/// A harness at `wall` where A and B have published profiles "Alpha Display"
+/// and "Beta Display": (harness, A's profile id, B's).
+pub fn two_partners(wall: Millis) -> (Harness, String, String) {
+    let mut h = Harness::new(wall);
+    let pa = h.published_partner(A, "Alpha Display").profile_id;
+    let pb = h.published_partner(B, "Beta Display").profile_id;
+    (h, pa, pb)
+}
+
+/// A harness at `wall` whose CreatePartner in AWS checks email codes but not
+/// verification (covered in verification.rs).
+pub fn codes_only(wall: Millis) -> Harness {
+    let mut h = Harness::new(wall);
+    h.settings.require_verification_for_aws_catalog = false;
+    h
+}
+
+/// A wrong code: 6 digits, not `code`.
+pub fn other_than(code: &str) -> &'static str {
+    if code == "111111" {
+        "222222"
+    } else {
+        "111111"
+    }
+}
+
 /// The `Id`s of the items of `list[member]`, in order.
 pub fn ids_of(list: &Value, member: &str) -> Vec<String> {
     let items = list[member].as_array().unwrap_or_else(|| panic!("no {member} in {list}"));
@@ -49,6 +113,11 @@ pub struct Published {
 }
 
 impl Harness {
+    /// A's Sandbox partner "Alpha" (lead `lead@alpha.example`); answers CreatePartner.
+    pub fn create_alpha(&mut self) -> Value {
+        self.create_partner_in(A, SANDBOX, "Alpha", "lead@alpha.example")
+    }
+
     /// A Sandbox partner of `account` (legal name `Legal <account>`, lead
     /// `lead@<account>.example.com`), unpublished; answers CreatePartner.
     pub fn create_partner(&mut self, account: &str) -> Value {
@@ -122,5 +191,58 @@ impl Harness {
     /// `account`'s view of connection `id`.
     pub fn get_connection(&mut self, account: &str, id: &str) -> Value {
         self.ok(account, "GetConnection", json!({"Catalog": SANDBOX, "Identifier": id}))
+    }
+}
+
+/// A test account id.
+pub fn account(id: &str) -> AccountId {
+    AccountId::parse(id).unwrap()
+}
+
+/// `account`'s partner in `catalog` (legal name `Legal <account> <catalog>`),
+/// created with the ClientToken `create-<account>-<catalog>`.
+pub fn partner(h: &mut Harness, account: &str, catalog: &str) -> Value {
+    let email = format!("lead@{account}.example.com");
+    let code = h.email_code(account, catalog, &email);
+    let mut input = partner_input(catalog, &format!("Legal {account} {catalog}"), &email, &code);
+    input["ClientToken"] = json!(format!("create-{account}-{catalog}"));
+    h.ok(account, "CreatePartner", input)
+}
+
+/// A (published "Alpha") links B (an unpublished partner) as a SUBSIDIARY in
+/// `catalog`, B accepting with ClientToken `accept`: (the invitation id, the Accept response).
+pub fn subsidiary_in(h: &mut Harness, catalog: &str, accept: &str) -> (String, Value) {
+    let a = partner(h, A, catalog)["Id"].as_str().unwrap().to_string();
+    h.publish_profile(A, catalog, &a, "Alpha");
+    partner(h, B, catalog);
+    let mut invitation = invitation_input(SUB, B);
+    invitation["Catalog"] = json!(catalog);
+    let inv = h.ok(A, "CreateConnectionInvitation", invitation)["Id"].as_str().unwrap().to_string();
+    let accepted =
+        h.ok(B, "AcceptConnectionInvitation", json!({"Catalog": catalog, "Identifier": inv, "ClientToken": accept}));
+    (inv, accepted)
+}
+
+/// [`subsidiary_in`] Sandbox; answers the connection id.
+pub fn subsidiary_connection(h: &mut Harness) -> String {
+    subsidiary_in(h, SANDBOX, "accept").1["Connection"]["Id"].as_str().unwrap().to_string()
+}
+
+/// A registered key pair of `account`, its secret sealed by [`seal`].
+pub fn credential(key: &str, account: &str, secret: &str, created_at: Millis) -> StoredCredential {
+    StoredCredential {
+        access_key_id: key.into(),
+        account: AccountId::parse(account).unwrap(),
+        secret_encrypted: seal(secret),
+        created_at,
+    }
+}
+
+/// A configured account: its display name and seller profile (id, name).
+pub fn account_record(id: &str, display_name: Option<&str>, seller: Option<(&str, &str)>) -> AccountRecord {
+    AccountRecord {
+        account: account(id),
+        display_name: display_name.map(str::to_string),
+        seller_profile: seller.map(|(id, name)| SellerProfile { id: id.into(), name: name.into() }),
     }
 }

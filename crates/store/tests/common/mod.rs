@@ -27,7 +27,11 @@ mod refusal;
 mod tools;
 
 pub use backend::Backend;
-pub use flows::{ids_of, invitation_input, partner_input, task_details, Published, INVITATION_MESSAGE};
+pub use flows::{
+    account, account_record, alpha_draft, codes_only, credential, ids_of, in_catalog, invitation_input, on_partner,
+    other_than, partner, partner_input, sandbox, sandbox_id, start_task, subsidiary_connection, subsidiary_in,
+    task_details, two_partners, Published, INVITATION_MESSAGE,
+};
 pub use ids::CountedIds;
 pub use refusal::{access_denied, business, conflict, invalid, not_found, quota, Refusal};
 pub use tools::{seal, unseal, Tool};

@@ -135,6 +135,12 @@ impl Harness {
         self.tool(|t| t.seed(doc))
     }
 
+    /// Seed `doc`, which must be refused without changing anything; answers the message.
+    #[track_caller]
+    pub fn seed_refused(&mut self, doc: &Value) -> String {
+        self.tool_refused(|t| t.seed(doc).map(drop)).to_string()
+    }
+
     /// The expiry sweep the server runs: answers how many invitations it settled.
     pub fn sweep(&mut self) -> usize {
         self.tool(|t| Ok(sweep_expired_invitations(t.tx, t.ids, t.now, &t.settings, 100)?)).expect("sweep")
