@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::builder::{PossibleValue, PossibleValuesParser};
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 use pcentral_core::records::{FaultKind, VerificationOutcome};
 use pcentral_model::wire::VerificationType;
 use serde::Serialize;
@@ -21,6 +21,71 @@ use crate::settings::{LogFormat, Start};
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+}
+
+/// Read the command line, or exit with clap's message (help, version, or a
+/// refusal followed by the usage of the subcommand it concerns).
+pub fn parse() -> Cli {
+    let mut cmd = Cli::command();
+    cmd.build();
+    let mut cmd = wrap_usage(cmd);
+    let matches = cmd.get_matches_mut();
+    Cli::from_arg_matches(&matches).unwrap_or_else(|e| {
+        // Checks made after parsing (a `serve` setting from its flag, its
+        // environment variable or the config file) concern the subcommand
+        // given, not `pcentral` as a whole.
+        let mut concerned = cmd;
+        let mut given = &matches;
+        while let Some((name, sub)) = given.subcommand() {
+            let Some(next) = concerned.find_subcommand(name).cloned() else { break };
+            concerned = next;
+            given = sub;
+        }
+        e.format(&mut concerned).exit()
+    })
+}
+
+/// The widest usage line `--help` and refusals show. Clap wraps help text
+/// to the terminal (at 100 columns when there is none) but never a usage line.
+const USAGE_WIDTH: usize = 100;
+
+/// `cmd` (built, so that each subcommand knows its full name) and its
+/// subcommands, each usage line wider than [`USAGE_WIDTH`] broken before an
+/// argument, continuation lines indented under the command.
+fn wrap_usage(mut cmd: clap::Command) -> clap::Command {
+    const TITLE: &str = "Usage: ";
+    let usage = cmd.render_usage().to_string();
+    let text = usage.strip_prefix(TITLE).unwrap_or(&usage).trim_end();
+    if TITLE.len() + text.len() > USAGE_WIDTH && !text.contains('\n') {
+        // An option stays with its value: `--task-id <TASK_ID>`.
+        let mut items: Vec<String> = Vec::new();
+        for word in text.split(' ') {
+            match items.last_mut() {
+                Some(last) if word.starts_with('<') && last.starts_with("--") => {
+                    last.push(' ');
+                    last.push_str(word);
+                }
+                _ => items.push(word.to_string()),
+            }
+        }
+        let mut lines = vec![String::new()];
+        for item in items {
+            let mut line =
+                lines.last_mut().filter(|l| l.is_empty() || TITLE.len() + l.len() + 1 + item.len() <= USAGE_WIDTH);
+            if line.is_none() {
+                lines.push(String::new());
+                line = lines.last_mut();
+            }
+            if let Some(line) = line {
+                if !line.is_empty() {
+                    line.push(' ');
+                }
+                line.push_str(&item);
+            }
+        }
+        cmd = cmd.override_usage(lines.join(&format!("\n{}", " ".repeat(TITLE.len()))));
+    }
+    cmd.mut_subcommands(wrap_usage)
 }
 
 #[derive(Subcommand)]
@@ -404,7 +469,7 @@ impl clap::FromArgMatches for ServeArgs {
     fn from_arg_matches(matches: &clap::ArgMatches) -> Result<Self, clap::Error> {
         Start::resolve(matches)
             .map(|start| ServeArgs { start })
-            .map_err(|e| clap::Error::raw(clap::error::ErrorKind::ValueValidation, format!("{e}\n")))
+            .map_err(|e| clap::Error::raw(clap::error::ErrorKind::ValueValidation, e.to_string()))
     }
 
     fn update_from_arg_matches(&mut self, matches: &clap::ArgMatches) -> Result<(), clap::Error> {
@@ -865,6 +930,20 @@ mod tests {
         for (argv, expected) in cases {
             assert_eq!(target(argv).map(|p| p.target()).as_deref(), Ok(expected), "{argv:?}");
         }
+    }
+
+    #[test]
+    fn usage_lines_fit_the_width() {
+        fn check(cmd: &mut clap::Command) {
+            let usage = cmd.render_usage().to_string();
+            assert!(usage.lines().all(|l| l.len() <= USAGE_WIDTH), "{usage}");
+            for sub in cmd.get_subcommands_mut() {
+                check(sub);
+            }
+        }
+        let mut cmd = Cli::command();
+        cmd.build();
+        check(&mut wrap_usage(cmd));
     }
 
     #[test]
