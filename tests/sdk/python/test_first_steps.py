@@ -277,7 +277,9 @@ def test_the_cli_sends_json_and_admin_headers_on_every_request(server):
 
 
 def _help(binary, *command):
-    proc = subprocess.run([binary, *command, "--help"], capture_output=True, text=True, timeout=30)
+    """`--help` as a pipe reads it (COLUMNS, which would set the width when there is no terminal, left out)."""
+    env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")}
+    proc = subprocess.run([binary, *command, "--help"], capture_output=True, text=True, timeout=30, env=env)
     assert proc.returncode == 0, proc.stderr
     return proc.stdout
 
