@@ -68,19 +68,14 @@ fn wrap_usage(mut cmd: clap::Command) -> clap::Command {
                 _ => items.push(word.to_string()),
             }
         }
-        let mut lines = vec![String::new()];
+        let mut lines: Vec<String> = Vec::new();
         for item in items {
-            let mut line =
-                lines.last_mut().filter(|l| l.is_empty() || TITLE.len() + l.len() + 1 + item.len() <= USAGE_WIDTH);
-            if line.is_none() {
-                lines.push(String::new());
-                line = lines.last_mut();
-            }
-            if let Some(line) = line {
-                if !line.is_empty() {
+            match lines.last_mut() {
+                Some(line) if TITLE.len() + line.len() + 1 + item.len() <= USAGE_WIDTH => {
                     line.push(' ');
+                    line.push_str(&item);
                 }
-                line.push_str(&item);
+                _ => lines.push(item),
             }
         }
         cmd = cmd.override_usage(lines.join(&format!("\n{}", " ".repeat(TITLE.len()))));
