@@ -1,8 +1,10 @@
 //! The admin API under `/_pcentral/`: plain JSON over HTTP, one place for the
 //! developer tools. Each endpoint reads its JSON into a typed command, runs
 //! the core's tool in a store transaction, and writes the result as JSON;
-//! every refusal is an [`AdminError`], mapped to a status in one place. Each
-//! endpoint has a CLI subcommand (see `cli.rs`); the README lists them all.
+//! every refusal is an [`AdminError`], mapped to a status in one place.
+//! [`ROUTES`] declares every endpoint once: the listener dispatches on it,
+//! `GET /_pcentral/` lists it, the CLI (`cli.rs`) builds its requests from it
+//! and a test checks the README's table against it.
 
 use pcentral_core::clock;
 use pcentral_core::fixtures;
@@ -19,12 +21,13 @@ use pcentral_core::{Failure, OpResult, Settings};
 use pcentral_model::wire::{ProfileValidationErrorReason, VerificationType};
 use pcentral_model::{timestamp, AccountId, Catalog, Operation, PartnerId, ProfileTaskId};
 use serde::de::DeserializeOwned;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use std::io::{Read, Seek, Write};
 
 use crate::app::{wall_ms, AppState, RandomIds};
 use crate::credentials::new_key_pair;
+use crate::url;
 
 /// What an admin endpoint answers.
 pub enum AdminBody {
@@ -100,61 +103,237 @@ impl From<Failure> for AdminError {
 
 type Answer = Result<AdminBody, AdminError>;
 
-/// One admin endpoint, as `GET /_pcentral/` lists it.
-pub struct Endpoint {
-    pub method: &'static str,
-    /// The path; `{name}` stands for a part the caller fills in, `?…` for optional query parameters.
+/// The methods the admin API answers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Method {
+    Get,
+    Post,
+    Delete,
+}
+
+impl Method {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Post => "POST",
+            Method::Delete => "DELETE",
+        }
+    }
+}
+
+/// What a route's request carries to its tool.
+pub struct Call<'a> {
+    /// The part of the path `{…}` stands for, decoded; empty when the route has none.
+    pub segment: &'a str,
+    /// The raw query string.
+    pub query: &'a str,
+    /// The JSON body (`{}` when the body is empty).
+    pub input: Value,
+}
+
+/// A tool that answers from its request, read whole.
+pub type Run = fn(&AppState, &Call<'_>) -> Answer;
+
+/// How the listener serves a route.
+#[derive(Clone, Copy)]
+pub enum Handler {
+    /// Read the (small) body, then run the tool on the blocking pool: [`call`].
+    Call(Run),
+    /// The health check, open to every caller: [`health`].
+    Health,
+    /// The fixture upload, spooled to a file as it arrives: [`seed`].
+    Seed,
+    /// The fixture download, written as the store reads it: [`export`].
+    Export,
+}
+
+/// One admin endpoint. [`ROUTES`] is the one list the listener dispatches
+/// on, `GET /_pcentral/` answers, the CLI builds its requests from and the
+/// README's table is checked against.
+pub struct Route {
+    pub method: Method,
+    /// The path as listed: `{name}` (at the end) stands for the rest of the
+    /// path, which the caller fills in; `?a&b` names optional query parameters.
     pub path: &'static str,
     /// The CLI command that calls it, if any.
     pub cli: Option<&'static str>,
     pub description: &'static str,
+    pub handler: Handler,
 }
 
-const fn endpoint(
-    method: &'static str,
+impl Route {
+    /// The path without its listed query parameters or a trailing `/`.
+    fn pattern(&self) -> &'static str {
+        let path = self.path.split_once('?').map_or(self.path, |(path, _)| path);
+        path.trim_end_matches('/')
+    }
+
+    /// The fixed part of the path before its `{name}` part, if it has one.
+    fn prefix(&self) -> Option<&'static str> {
+        let pattern = self.pattern();
+        pattern.find('{').map(|i| &pattern[..i])
+    }
+
+    /// The request target that calls this route: `segment` (encoded) in place
+    /// of its `{name}` part, then the `query` pairs (values encoded).
+    pub fn target(&self, segment: &str, query: &[(&str, String)]) -> String {
+        let path = match self.prefix() {
+            Some(prefix) => format!("{prefix}{}", url::encode(segment)),
+            None if self.pattern().is_empty() => "/".to_string(),
+            None => self.pattern().to_string(),
+        };
+        let query = url::query_string(query.iter().map(|(k, v)| (*k, v.clone())));
+        if query.is_empty() {
+            path
+        } else {
+            format!("{path}?{query}")
+        }
+    }
+
+    /// The decoded `{name}` part when `path` (without a trailing `/`) is this route's.
+    fn matches(&self, path: &str) -> Option<String> {
+        match self.prefix() {
+            Some(prefix) => path.strip_prefix(prefix).filter(|rest| !rest.is_empty()).map(url::decode),
+            None => (path == self.pattern()).then(String::new),
+        }
+    }
+}
+
+const fn route(
+    method: Method,
     path: &'static str,
     cli: Option<&'static str>,
+    handler: Handler,
     description: &'static str,
-) -> Endpoint {
-    Endpoint { method, path, cli, description }
+) -> Route {
+    Route { method, path, cli, description, handler }
 }
 
-/// Every admin endpoint, in the README's order (`GET /_pcentral/` answers this list).
+use Method::{Delete, Get, Post};
+
 #[rustfmt::skip]
-pub const ENDPOINTS: &[Endpoint] = &[
-    endpoint("GET", "/_pcentral/", None, "this list of admin endpoints"),
-    endpoint("GET", "/_pcentral/health", Some("pcentral health"), "liveness and readiness (open to every caller); for admitted callers also version, backend, credentials rule"),
-    endpoint("GET", "/_pcentral/clock", Some("pcentral clock show"), "service time and its offset from the wall clock"),
-    endpoint("POST", "/_pcentral/clock/advance", Some("pcentral clock advance"), "move service time forward"),
-    endpoint("POST", "/_pcentral/clock/set", Some("pcentral clock set"), "jump forward to a time"),
-    endpoint("GET", "/_pcentral/outbox?address", Some("pcentral outbox list"), "verification codes sent"),
-    endpoint("GET", "/_pcentral/events?account&type&after", Some("pcentral events list"), "recorded events with their delivery state"),
-    endpoint("POST", "/_pcentral/credentials", Some("pcentral credentials create"), "register a key pair"),
-    endpoint("GET", "/_pcentral/credentials", Some("pcentral credentials list"), "registered key ids"),
-    endpoint("GET", "/_pcentral/settings", Some("pcentral settings show"), "settings in force"),
-    endpoint("POST", "/_pcentral/settings", Some("pcentral settings set"), "change settings"),
-    endpoint("GET", "/_pcentral/faults", Some("pcentral faults list"), "fault-injection rules in force"),
-    endpoint("POST", "/_pcentral/faults", Some("pcentral faults add"), "add a fault rule"),
-    endpoint("DELETE", "/_pcentral/faults/{id}", Some("pcentral faults remove"), "remove one fault rule"),
-    endpoint("DELETE", "/_pcentral/faults", Some("pcentral faults clear"), "remove every fault rule"),
-    endpoint("POST", "/_pcentral/verification", Some("pcentral verification force"), "force a verification outcome"),
-    endpoint("GET", "/_pcentral/verification/complete/{token}", None, "the registrant completion URL"),
-    endpoint("POST", "/_pcentral/profile-tasks/force", Some("pcentral tasks force-profile"), "hold or end a profile update task"),
-    endpoint("POST", "/_pcentral/qualifications-tasks/force", Some("pcentral tasks force-qualifications"), "hold or complete a qualifications task"),
-    endpoint("POST", "/_pcentral/accounts", Some("pcentral accounts create"), "configure how an account appears"),
-    endpoint("GET", "/_pcentral/accounts", Some("pcentral accounts list"), "configured accounts"),
-    endpoint("DELETE", "/_pcentral/accounts/{account}", Some("pcentral accounts delete"), "remove an account's configuration"),
-    endpoint("POST", "/_pcentral/reset", Some("pcentral reset"), "delete data"),
-    endpoint("GET", "/_pcentral/export?include_secrets", Some("pcentral export"), "every stored record as a JSON fixture"),
-    endpoint("POST", "/_pcentral/seed", Some("pcentral seed"), "load a fixture in one transaction"),
-    endpoint("GET", "/_pcentral/requests?limit", Some("pcentral requests list"), "this node's recent API requests"),
-    endpoint("GET", "/_pcentral/metrics", Some("pcentral metrics show"), "this node's metrics (Prometheus text)"),
+pub static INDEX: Route = route(Get, "/_pcentral/", None, Handler::Call(index), "this list of admin endpoints");
+#[rustfmt::skip]
+pub static HEALTH: Route = route(Get, "/_pcentral/health", Some("pcentral health"), Handler::Health, "liveness and readiness (open to every caller); for admitted callers also version, backend, credentials rule");
+#[rustfmt::skip]
+pub static CLOCK_SHOW: Route = route(Get, "/_pcentral/clock", Some("pcentral clock show"), Handler::Call(clock_show), "service time and its offset from the wall clock");
+#[rustfmt::skip]
+pub static CLOCK_ADVANCE: Route = route(Post, "/_pcentral/clock/advance", Some("pcentral clock advance"), Handler::Call(clock_advance), "move service time forward");
+#[rustfmt::skip]
+pub static CLOCK_SET: Route = route(Post, "/_pcentral/clock/set", Some("pcentral clock set"), Handler::Call(clock_set), "jump forward to a time");
+#[rustfmt::skip]
+pub static OUTBOX_LIST: Route = route(Get, "/_pcentral/outbox?address", Some("pcentral outbox list"), Handler::Call(outbox), "verification codes sent");
+#[rustfmt::skip]
+pub static EVENTS_LIST: Route = route(Get, "/_pcentral/events?account&type&after", Some("pcentral events list"), Handler::Call(events), "recorded events with their delivery state");
+#[rustfmt::skip]
+pub static CREDENTIALS_CREATE: Route = route(Post, "/_pcentral/credentials", Some("pcentral credentials create"), Handler::Call(create_credentials), "register a key pair");
+#[rustfmt::skip]
+pub static CREDENTIALS_LIST: Route = route(Get, "/_pcentral/credentials", Some("pcentral credentials list"), Handler::Call(credentials), "registered key ids");
+#[rustfmt::skip]
+pub static SETTINGS_SHOW: Route = route(Get, "/_pcentral/settings", Some("pcentral settings show"), Handler::Call(settings), "settings in force");
+#[rustfmt::skip]
+pub static SETTINGS_SET: Route = route(Post, "/_pcentral/settings", Some("pcentral settings set"), Handler::Call(update_settings), "change settings");
+#[rustfmt::skip]
+pub static FAULTS_LIST: Route = route(Get, "/_pcentral/faults", Some("pcentral faults list"), Handler::Call(faults), "fault-injection rules in force");
+#[rustfmt::skip]
+pub static FAULTS_ADD: Route = route(Post, "/_pcentral/faults", Some("pcentral faults add"), Handler::Call(add_fault), "add a fault rule");
+#[rustfmt::skip]
+pub static FAULTS_REMOVE: Route = route(Delete, "/_pcentral/faults/{id}", Some("pcentral faults remove"), Handler::Call(remove_fault), "remove one fault rule");
+#[rustfmt::skip]
+pub static FAULTS_CLEAR: Route = route(Delete, "/_pcentral/faults", Some("pcentral faults clear"), Handler::Call(clear_faults), "remove every fault rule");
+#[rustfmt::skip]
+pub static VERIFICATION_FORCE: Route = route(Post, "/_pcentral/verification", Some("pcentral verification force"), Handler::Call(force_verification), "force a verification outcome");
+#[rustfmt::skip]
+pub static VERIFICATION_COMPLETE: Route = route(Get, "/_pcentral/verification/complete/{token}", None, Handler::Call(complete_verification), "the registrant completion URL");
+#[rustfmt::skip]
+pub static PROFILE_TASK_FORCE: Route = route(Post, "/_pcentral/profile-tasks/force", Some("pcentral tasks force-profile"), Handler::Call(force_profile_task), "hold or end a profile update task");
+#[rustfmt::skip]
+pub static QUALIFICATIONS_TASK_FORCE: Route = route(Post, "/_pcentral/qualifications-tasks/force", Some("pcentral tasks force-qualifications"), Handler::Call(force_qualifications_task), "hold or complete a qualifications task");
+#[rustfmt::skip]
+pub static ACCOUNTS_CREATE: Route = route(Post, "/_pcentral/accounts", Some("pcentral accounts create"), Handler::Call(create_account), "configure how an account appears");
+#[rustfmt::skip]
+pub static ACCOUNTS_LIST: Route = route(Get, "/_pcentral/accounts", Some("pcentral accounts list"), Handler::Call(accounts), "configured accounts");
+#[rustfmt::skip]
+pub static ACCOUNTS_DELETE: Route = route(Delete, "/_pcentral/accounts/{account}", Some("pcentral accounts delete"), Handler::Call(delete_account), "remove an account's configuration");
+#[rustfmt::skip]
+pub static RESET: Route = route(Post, "/_pcentral/reset", Some("pcentral reset"), Handler::Call(reset), "delete data");
+#[rustfmt::skip]
+pub static EXPORT: Route = route(Get, "/_pcentral/export?include_secrets", Some("pcentral export"), Handler::Export, "every stored record as a JSON fixture");
+#[rustfmt::skip]
+pub static SEED: Route = route(Post, "/_pcentral/seed", Some("pcentral seed"), Handler::Seed, "load a fixture in one transaction");
+#[rustfmt::skip]
+pub static REQUESTS_LIST: Route = route(Get, "/_pcentral/requests?limit", Some("pcentral requests list"), Handler::Call(requests), "this node's recent API requests");
+#[rustfmt::skip]
+pub static METRICS_SHOW: Route = route(Get, "/_pcentral/metrics", Some("pcentral metrics show"), Handler::Call(metrics), "this node's metrics (Prometheus text)");
+
+/// Every admin endpoint, in the README's order.
+pub static ROUTES: [&Route; 27] = [
+    &INDEX,
+    &HEALTH,
+    &CLOCK_SHOW,
+    &CLOCK_ADVANCE,
+    &CLOCK_SET,
+    &OUTBOX_LIST,
+    &EVENTS_LIST,
+    &CREDENTIALS_CREATE,
+    &CREDENTIALS_LIST,
+    &SETTINGS_SHOW,
+    &SETTINGS_SET,
+    &FAULTS_LIST,
+    &FAULTS_ADD,
+    &FAULTS_REMOVE,
+    &FAULTS_CLEAR,
+    &VERIFICATION_FORCE,
+    &VERIFICATION_COMPLETE,
+    &PROFILE_TASK_FORCE,
+    &QUALIFICATIONS_TASK_FORCE,
+    &ACCOUNTS_CREATE,
+    &ACCOUNTS_LIST,
+    &ACCOUNTS_DELETE,
+    &RESET,
+    &EXPORT,
+    &SEED,
+    &REQUESTS_LIST,
+    &METRICS_SHOW,
 ];
 
+/// The route a request is for, with the decoded `{name}` part of its path.
+pub struct Found {
+    pub route: &'static Route,
+    pub segment: String,
+}
+
+/// The route of `method` and `path` (a trailing `/` aside); a path with a
+/// fixed part wins over a `{name}` part.
+pub fn find(method: &str, path: &str) -> Result<Found, AdminError> {
+    let trimmed = path.trim_end_matches('/');
+    let candidates = || ROUTES.iter().filter(|r| r.method.as_str() == method);
+    let fixed = candidates().find(|r| r.prefix().is_none() && r.matches(trimmed).is_some());
+    let found = fixed
+        .map(|route| Found { route, segment: String::new() })
+        .or_else(|| candidates().find_map(|route| route.matches(trimmed).map(|segment| Found { route, segment })));
+    found.ok_or_else(|| AdminError::NotFound(format!("no admin endpoint {method} {trimmed}")))
+}
+
+/// Run a [`Handler::Call`] tool (access is checked by the caller) on its request.
+pub fn call(state: &AppState, run: Run, segment: &str, query: &str, body: &[u8]) -> Answer {
+    let input: Value = if body.iter().all(u8::is_ascii_whitespace) {
+        json!({})
+    } else {
+        serde_json::from_slice(body).map_err(|e| AdminError::BadRequest(format!("request body is not JSON: {e}")))?
+    };
+    run(state, &Call { segment, query, input })
+}
+
+/// `GET /_pcentral/`.
+fn index(_: &AppState, _: &Call<'_>) -> Answer {
+    json_answer(endpoint_list())
+}
+
 fn endpoint_list() -> Value {
-    let list: Vec<Value> = ENDPOINTS
+    let list: Vec<Value> = ROUTES
         .iter()
-        .map(|e| json!({"method": e.method, "path": e.path, "cli": e.cli, "description": e.description}))
+        .map(|e| json!({"method": e.method.as_str(), "path": e.path, "cli": e.cli, "description": e.description}))
         .collect();
     json!({ "endpoints": list })
 }
@@ -168,125 +347,130 @@ fn command<T: DeserializeOwned>(input: &Value, shape: &str) -> Result<T, AdminEr
     serde_json::from_value(input.clone()).map_err(|e| AdminError::BadRequest(format!("expected {shape}: {e}")))
 }
 
-/// Handle an admin call (access is checked by the caller) other than the two
-/// that stream ([`export`] and [`seed`], which the listener calls itself).
-pub fn handle(state: &AppState, method: &str, path: &str, query: &str, body: &[u8]) -> Answer {
-    let input: Value = if body.iter().all(u8::is_ascii_whitespace) {
-        json!({})
-    } else {
-        serde_json::from_slice(body).map_err(|e| AdminError::BadRequest(format!("request body is not JSON: {e}")))?
-    };
-    let store = state.store.as_ref();
-    let route = path.trim_end_matches('/');
-    match (method, route) {
-        ("GET", "/_pcentral") => json_answer(endpoint_list()),
-        ("GET", "/_pcentral/clock") => json_answer(clock_view(read(store, |tx| clock::show(tx, wall_ms()))?)),
-        ("POST", "/_pcentral/clock/advance") => {
-            #[derive(Deserialize)]
-            #[serde(deny_unknown_fields)]
-            struct Advance {
-                by: Duration,
-            }
-            let Advance { by } = command(&input, r#"{"by": "31d"} (a duration such as 90s, 15m, 2h or 31d)"#)?;
-            let by = i64::try_from(by.0.as_millis()).unwrap_or(i64::MAX);
-            json_answer(clock_view(write(store, |tx| clock::advance(tx, wall_ms(), by))?))
-        }
-        ("POST", "/_pcentral/clock/set") => {
-            #[derive(Deserialize)]
-            #[serde(deny_unknown_fields)]
-            struct Set {
-                to: String,
-            }
-            let Set { to } = command(&input, r#"{"to": "2030-01-01T00:00:00Z"}"#)?;
-            let Some(to) = timestamp::parse(&to) else {
-                return Err(AdminError::BadRequest(
-                    "\"to\" must be an RFC 3339 time such as 2030-01-01T00:00:00Z".into(),
-                ));
-            };
-            json_answer(clock_view(write(store, |tx| clock::set(tx, wall_ms(), to))?))
-        }
-        ("GET", "/_pcentral/outbox") => {
-            let address = query_param(query, "address");
-            let messages = read(store, |tx| Ok(tx.outbox(address.as_deref())?))?;
-            let messages: Vec<Value> = messages
-                .into_iter()
-                .map(|m| {
-                    json!({"id": m.id, "sent_at": timestamp::format(m.sent_at), "catalog": m.catalog,
-                           "address": m.address, "kind": m.kind, "code": m.code, "body": m.body})
-                })
-                .collect();
-            json_answer(json!({ "messages": messages }))
-        }
-        ("GET", "/_pcentral/credentials") => {
-            let list: Vec<Value> = read(store, |tx| Ok(tx.credentials()?))?
-                .into_iter()
-                .map(|c| json!({"access_key_id": c.access_key_id, "account": c.account, "created_at": timestamp::format(c.created_at)}))
-                .collect();
-            json_answer(json!({ "credentials": list }))
-        }
-        ("POST", "/_pcentral/credentials") => {
-            #[derive(Deserialize)]
-            struct Create {
-                account: AccountId,
-            }
-            let Create { account } = command(&input, r#"{"account": "<12-digit AWS account id>"}"#)?;
-            let (record, secret) = new_key_pair(&state.credentials.key, &account, wall_ms());
-            write(store, |tx| Ok(tx.insert_credential(&record)?))?;
-            json_answer(json!({"access_key_id": record.access_key_id, "secret_access_key": secret, "account": account}))
-        }
-        ("GET", "/_pcentral/events") => events(state, query),
-        ("GET", "/_pcentral/settings") => json_answer(json!(read(store, |tx| effective_settings(state, tx))?.masked())),
-        ("POST", "/_pcentral/settings") => update_settings(state, &input),
-        ("GET", "/_pcentral/faults") => json_answer(json!({ "faults": read(store, |tx| Ok(tx.fault_rules()?))? })),
-        ("POST", "/_pcentral/faults") => add_fault(state, &input),
-        ("DELETE", "/_pcentral/faults") => {
-            json_answer(json!({ "removed": write(store, |tx| pcentral_core::faults::clear(tx))? }))
-        }
-        ("DELETE", r) if r.starts_with("/_pcentral/faults/") => {
-            let id = crate::sigv4::form_decode(&r["/_pcentral/faults/".len()..]);
-            write(store, |tx| pcentral_core::faults::remove(tx, &id))?;
-            json_answer(json!({ "removed": 1, "id": id }))
-        }
-        ("POST", "/_pcentral/verification") => force_verification(state, &input),
-        ("POST", "/_pcentral/profile-tasks/force") => force_profile_task(state, &input),
-        ("POST", "/_pcentral/qualifications-tasks/force") => force_qualifications_task(state, &input),
-        ("GET", r) if r.starts_with(pcentral_core::verification::COMPLETION_PATH) => {
-            let token = &r[pcentral_core::verification::COMPLETION_PATH.len()..];
-            let done = write(store, |tx| {
-                let (now, service) = clock::service_now(tx, wall_ms())?;
-                pcentral_core::verification::complete_by_token(tx, token, now, &service.settings_or(&state.settings))
-            })?;
-            json_answer(json!({
-                "message": "Verification step completed; you can close this page.",
-                "verification": {"account": done.account, "verification_type": done.verification_type,
-                                 "status": done.state.status},
-            }))
-        }
-        ("GET", "/_pcentral/accounts") => json_answer(json!({ "accounts": read(store, |tx| Ok(tx.accounts()?))? })),
-        ("POST", "/_pcentral/accounts") => {
-            let record: AccountRecord =
-                command(&input, r#"{"account", "display_name"?, "seller_profile"?: {"id", "name"}}"#)?;
-            pcentral_core::accounts::validate(&record)?;
-            write(store, |tx| Ok(tx.put_account(&record)?))?;
-            json_answer(json!(record))
-        }
-        ("DELETE", r) if r.starts_with("/_pcentral/accounts/") => {
-            let text = crate::sigv4::form_decode(&r["/_pcentral/accounts/".len()..]);
-            let account = AccountId::parse(&text).map_err(|e| AdminError::BadRequest(e.to_string()))?;
-            if write(store, |tx| Ok(tx.delete_account(&account)?))? {
-                json_answer(json!({ "removed": account }))
-            } else {
-                Err(AdminError::NotFound(format!("no account {account} is configured")))
-            }
-        }
-        ("POST", "/_pcentral/reset") => reset(state, &input),
-        ("GET", "/_pcentral/requests") => {
-            let limit = query_param(query, "limit").and_then(|l| l.parse().ok()).unwrap_or(usize::MAX);
-            json_answer(json!({ "requests": state.observe.recent(limit) }))
-        }
-        ("GET", "/_pcentral/metrics") => Ok(AdminBody::Text(state.observe.prometheus())),
-        _ => Err(AdminError::NotFound(format!("no admin endpoint {method} {path}"))),
+fn clock_show(state: &AppState, _: &Call<'_>) -> Answer {
+    json_answer(clock_view(read(state.store.as_ref(), |tx| clock::show(tx, wall_ms()))?))
+}
+
+/// `{"by": "31d"}`.
+fn clock_advance(state: &AppState, call: &Call<'_>) -> Answer {
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Advance {
+        by: Duration,
     }
+    let Advance { by } = command(&call.input, r#"{"by": "31d"} (a duration such as 90s, 15m, 2h or 31d)"#)?;
+    let by = i64::try_from(by.0.as_millis()).unwrap_or(i64::MAX);
+    json_answer(clock_view(write(state.store.as_ref(), |tx| clock::advance(tx, wall_ms(), by))?))
+}
+
+/// `{"to": "2030-01-01T00:00:00Z"}`.
+fn clock_set(state: &AppState, call: &Call<'_>) -> Answer {
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Set {
+        to: String,
+    }
+    let Set { to } = command(&call.input, r#"{"to": "2030-01-01T00:00:00Z"}"#)?;
+    let Some(to) = timestamp::parse(&to) else {
+        return Err(AdminError::BadRequest("\"to\" must be an RFC 3339 time such as 2030-01-01T00:00:00Z".into()));
+    };
+    json_answer(clock_view(write(state.store.as_ref(), |tx| clock::set(tx, wall_ms(), to))?))
+}
+
+/// `GET /_pcentral/outbox[?address=A]`.
+fn outbox(state: &AppState, call: &Call<'_>) -> Answer {
+    let address = url::query_param(call.query, "address");
+    let messages = read(state.store.as_ref(), |tx| Ok(tx.outbox(address.as_deref())?))?;
+    let messages: Vec<Value> = messages
+        .into_iter()
+        .map(|m| {
+            json!({"id": m.id, "sent_at": timestamp::format(m.sent_at), "catalog": m.catalog,
+                   "address": m.address, "kind": m.kind, "code": m.code, "body": m.body})
+        })
+        .collect();
+    json_answer(json!({ "messages": messages }))
+}
+
+fn credentials(state: &AppState, _: &Call<'_>) -> Answer {
+    let list: Vec<Value> = read(state.store.as_ref(), |tx| Ok(tx.credentials()?))?
+        .into_iter()
+        .map(|c| json!({"access_key_id": c.access_key_id, "account": c.account, "created_at": timestamp::format(c.created_at)}))
+        .collect();
+    json_answer(json!({ "credentials": list }))
+}
+
+/// `{"account"}`: answers the key pair, the only time the secret is shown.
+fn create_credentials(state: &AppState, call: &Call<'_>) -> Answer {
+    #[derive(Deserialize)]
+    struct Create {
+        account: AccountId,
+    }
+    let Create { account } = command(&call.input, r#"{"account": "<12-digit AWS account id>"}"#)?;
+    let (record, secret) = new_key_pair(&state.credentials.key, &account, wall_ms());
+    write(state.store.as_ref(), |tx| Ok(tx.insert_credential(&record)?))?;
+    json_answer(json!({"access_key_id": record.access_key_id, "secret_access_key": secret, "account": account}))
+}
+
+fn settings(state: &AppState, _: &Call<'_>) -> Answer {
+    json_answer(json!(read(state.store.as_ref(), |tx| effective_settings(state, tx))?.masked()))
+}
+
+fn faults(state: &AppState, _: &Call<'_>) -> Answer {
+    json_answer(json!({ "faults": read(state.store.as_ref(), |tx| Ok(tx.fault_rules()?))? }))
+}
+
+fn remove_fault(state: &AppState, call: &Call<'_>) -> Answer {
+    write(state.store.as_ref(), |tx| pcentral_core::faults::remove(tx, call.segment))?;
+    json_answer(json!({ "removed": 1, "id": call.segment }))
+}
+
+fn clear_faults(state: &AppState, _: &Call<'_>) -> Answer {
+    json_answer(json!({ "removed": write(state.store.as_ref(), |tx| pcentral_core::faults::clear(tx))? }))
+}
+
+/// The page a registrant opens to complete their verification step.
+fn complete_verification(state: &AppState, call: &Call<'_>) -> Answer {
+    let done = write(state.store.as_ref(), |tx| {
+        let (now, service) = clock::service_now(tx, wall_ms())?;
+        pcentral_core::verification::complete_by_token(tx, call.segment, now, &service.settings_or(&state.settings))
+    })?;
+    json_answer(json!({
+        "message": "Verification step completed; you can close this page.",
+        "verification": {"account": done.account, "verification_type": done.verification_type,
+                         "status": done.state.status},
+    }))
+}
+
+fn accounts(state: &AppState, _: &Call<'_>) -> Answer {
+    json_answer(json!({ "accounts": read(state.store.as_ref(), |tx| Ok(tx.accounts()?))? }))
+}
+
+/// `{"account", "display_name"?, "seller_profile"?: {"id", "name"}}`: create or replace.
+fn create_account(state: &AppState, call: &Call<'_>) -> Answer {
+    let record: AccountRecord =
+        command(&call.input, r#"{"account", "display_name"?, "seller_profile"?: {"id", "name"}}"#)?;
+    pcentral_core::accounts::validate(&record)?;
+    write(state.store.as_ref(), |tx| Ok(tx.put_account(&record)?))?;
+    json_answer(json!(record))
+}
+
+fn delete_account(state: &AppState, call: &Call<'_>) -> Answer {
+    let account = AccountId::parse(call.segment).map_err(|e| AdminError::BadRequest(e.to_string()))?;
+    if write(state.store.as_ref(), |tx| Ok(tx.delete_account(&account)?))? {
+        json_answer(json!({ "removed": account }))
+    } else {
+        Err(AdminError::NotFound(format!("no account {account} is configured")))
+    }
+}
+
+/// `GET /_pcentral/requests[?limit=N]`, newest first.
+fn requests(state: &AppState, call: &Call<'_>) -> Answer {
+    let limit = url::query_param(call.query, "limit").and_then(|l| l.parse().ok()).unwrap_or(usize::MAX);
+    json_answer(json!({ "requests": state.observe.recent(limit) }))
+}
+
+fn metrics(state: &AppState, _: &Call<'_>) -> Answer {
+    Ok(AdminBody::Text(state.observe.prometheus()))
 }
 
 /// `GET /_pcentral/health`, open to every caller (a load balancer's probe):
@@ -315,10 +499,10 @@ fn clock_view(view: clock::ClockView) -> Value {
 }
 
 /// `GET /_pcentral/events[?account=A&type=DETAIL-TYPE&after=SEQ&limit=N]`, oldest first.
-fn events(state: &AppState, query: &str) -> Answer {
+fn events(state: &AppState, call: &Call<'_>) -> Answer {
     /// Events one listing answers at most unless `limit` says otherwise.
     const LIST_LIMIT: usize = 1000;
-    let param = |name: &str| query_param(query, name).filter(|v| !v.is_empty());
+    let param = |name: &str| url::query_param(call.query, name).filter(|v| !v.is_empty());
     let bad = |m: String| AdminError::BadRequest(m);
     let after = param("after")
         .map(|v| v.parse::<i64>())
@@ -364,8 +548,8 @@ fn effective_settings(state: &AppState, tx: &mut dyn Tx) -> OpResult<Settings> {
 /// `{"name": value, …}`: each value as JSON (number, boolean or string); `-` and `_` spellings both work.
 /// Answers the settings as shown (secrets masked); a masked value given back
 /// keeps the stored secret it stands for (`Settings::unmasked`).
-fn update_settings(state: &AppState, input: &Value) -> Answer {
-    let Some(changes) = input.as_object() else {
+fn update_settings(state: &AppState, call: &Call<'_>) -> Answer {
+    let Some(changes) = call.input.as_object() else {
         return Err(AdminError::BadRequest("settings must be a JSON object".into()));
     };
     let settings = write(state.store.as_ref(), |tx| {
@@ -388,7 +572,7 @@ fn update_settings(state: &AppState, input: &Value) -> Answer {
 }
 
 /// `{"kind", "operation"?, "account"?, "remaining"?, "probability"?, "delay_ms"?}`.
-fn add_fault(state: &AppState, input: &Value) -> Answer {
+fn add_fault(state: &AppState, call: &Call<'_>) -> Answer {
     #[derive(Deserialize)]
     #[serde(deny_unknown_fields)]
     struct NewRule {
@@ -400,7 +584,7 @@ fn add_fault(state: &AppState, input: &Value) -> Answer {
         delay_ms: Option<u64>,
     }
     let r: NewRule = command(
-        input,
+        &call.input,
         "a fault rule: kind (throttle_before, internal_before, internal_after_commit, delay), and optionally \
          operation, account, remaining, probability, delay_ms",
     )?;
@@ -422,7 +606,7 @@ fn verification_view(v: &VerificationResult) -> Value {
 }
 
 /// `{"account", "type", "status", "reason"?, "legal_name"?}`.
-fn force_verification(state: &AppState, input: &Value) -> Answer {
+fn force_verification(state: &AppState, call: &Call<'_>) -> Answer {
     #[derive(Deserialize)]
     #[serde(deny_unknown_fields)]
     struct Force {
@@ -434,7 +618,7 @@ fn force_verification(state: &AppState, input: &Value) -> Answer {
         legal_name: Option<String>,
     }
     let f: Force = command(
-        input,
+        &call.input,
         r#"{"account", "type": BUSINESS_VERIFICATION | REGISTRANT_VERIFICATION, "status": SUCCEEDED | FAILED | REJECTED, "reason"?, "legal_name"?}"#,
     )?;
     let forced = ForceVerification {
@@ -451,59 +635,74 @@ fn force_verification(state: &AppState, input: &Value) -> Answer {
     json_answer(verification_view(&result))
 }
 
+/// The states `POST /_pcentral/profile-tasks/force` puts a profile update
+/// task in (named as the task's status then reads).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum ForcedTaskStatus {
+    /// Hold it IN_PROGRESS.
+    InProgress,
+    Succeeded,
+    Failed,
+}
+
+impl ForcedTaskStatus {
+    pub const ALL: [ForcedTaskStatus; 3] =
+        [ForcedTaskStatus::InProgress, ForcedTaskStatus::Succeeded, ForcedTaskStatus::Failed];
+}
+
 /// `{"partner_id", "task_id", "status": "IN_PROGRESS" (hold) | "SUCCEEDED" | "FAILED", "reason"?, "message"?}`
-fn force_profile_task(state: &AppState, input: &Value) -> Answer {
-    #[derive(Deserialize, Clone, Copy)]
-    #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
-    enum Status {
-        InProgress,
-        Succeeded,
-        Failed,
-    }
+fn force_profile_task(state: &AppState, call: &Call<'_>) -> Answer {
     #[derive(Deserialize)]
     #[serde(deny_unknown_fields)]
     struct Force {
         partner_id: PartnerId,
         task_id: ProfileTaskId,
-        status: Status,
+        status: ForcedTaskStatus,
         reason: Option<ProfileValidationErrorReason>,
         message: Option<String>,
     }
     let f: Force = command(
-        input,
+        &call.input,
         r#"{"partner_id", "task_id", "status": IN_PROGRESS (hold) | SUCCEEDED | FAILED, "reason"?, "message"?}"#,
     )?;
     let outcome = match f.status {
-        Status::InProgress => TaskOutcome::Hold,
-        Status::Succeeded => TaskOutcome::Succeed,
-        Status::Failed => TaskOutcome::Fail { reason: f.reason, message: f.message.clone() },
+        ForcedTaskStatus::InProgress => TaskOutcome::Hold,
+        ForcedTaskStatus::Succeeded => TaskOutcome::Succeed,
+        ForcedTaskStatus::Failed => TaskOutcome::Fail { reason: f.reason, message: f.message.clone() },
     };
     write(state.store.as_ref(), |tx| {
         let (now, _) = clock::service_now(tx, wall_ms())?;
         pcentral_core::profiles::force_task(tx, now, &f.partner_id, &f.task_id, outcome.clone())
     })?;
-    json_answer(json!({"partner_id": f.partner_id, "task_id": f.task_id, "status": input["status"]}))
+    json_answer(json!({"partner_id": f.partner_id, "task_id": f.task_id, "status": f.status}))
+}
+
+/// What `POST /_pcentral/qualifications-tasks/force` does to a task.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum QualificationsTaskAction {
+    Complete,
+    Hold,
+}
+
+impl QualificationsTaskAction {
+    pub const ALL: [QualificationsTaskAction; 2] = [QualificationsTaskAction::Complete, QualificationsTaskAction::Hold];
 }
 
 /// `{"catalog", "task_id", "action": "complete" | "hold"}`
-fn force_qualifications_task(state: &AppState, input: &Value) -> Answer {
-    #[derive(Deserialize, Clone, Copy)]
-    #[serde(rename_all = "lowercase")]
-    enum Action {
-        Complete,
-        Hold,
-    }
+fn force_qualifications_task(state: &AppState, call: &Call<'_>) -> Answer {
     #[derive(Deserialize)]
     #[serde(deny_unknown_fields)]
     struct Force {
         catalog: Catalog,
         task_id: String,
-        action: Action,
+        action: QualificationsTaskAction,
     }
-    let f: Force = command(input, r#"{"catalog", "task_id", "action": complete | hold}"#)?;
+    let f: Force = command(&call.input, r#"{"catalog", "task_id", "action": complete | hold}"#)?;
     let action = match f.action {
-        Action::Complete => TaskAction::Complete,
-        Action::Hold => TaskAction::Hold,
+        QualificationsTaskAction::Complete => TaskAction::Complete,
+        QualificationsTaskAction::Hold => TaskAction::Hold,
     };
     let kind = if f.task_id.starts_with("pqdtask-") {
         pcentral_core::records::QualificationsTaskKind::Disassociation
@@ -516,11 +715,11 @@ fn force_qualifications_task(state: &AppState, input: &Value) -> Answer {
         let (now, _) = clock::service_now(tx, wall_ms())?;
         pcentral_core::qualifications::force_task(tx, now, f.catalog, &task_id, action)
     })?;
-    json_answer(json!({"catalog": f.catalog, "task_id": f.task_id, "action": input["action"]}))
+    json_answer(json!({"catalog": f.catalog, "task_id": f.task_id, "action": f.action}))
 }
 
 /// `{}` (every business record), `{"account"}`, `{"catalog"}`, both, or `{"everything": true}`.
-fn reset(state: &AppState, input: &Value) -> Answer {
+fn reset(state: &AppState, call: &Call<'_>) -> Answer {
     #[derive(Deserialize)]
     #[serde(deny_unknown_fields)]
     struct Reset {
@@ -531,7 +730,8 @@ fn reset(state: &AppState, input: &Value) -> Answer {
         #[serde(default)]
         keep_clock: bool,
     }
-    let r: Reset = command(input, r#"{} or {"account"?, "catalog"?} or {"everything": true, "keep_clock"?: true}"#)?;
+    let r: Reset =
+        command(&call.input, r#"{} or {"account"?, "catalog"?} or {"everything": true, "keep_clock"?: true}"#)?;
     if r.everything && (r.account.is_some() || r.catalog.is_some()) {
         return Err(AdminError::BadRequest("\"everything\" cannot be combined with \"account\" or \"catalog\"".into()));
     }
@@ -552,7 +752,7 @@ fn reset(state: &AppState, input: &Value) -> Answer {
 
 /// `GET /_pcentral/export[?include_secrets=true]`: whether the query asks for secrets.
 pub fn export_includes_secrets(query: &str) -> bool {
-    query_param(query, "include_secrets").is_some_and(|v| v == "true" || v == "1")
+    url::query_param(query, "include_secrets").is_some_and(|v| v == "true" || v == "1")
 }
 
 /// Write the fixture of everything stored to `out` as the store reads it,
@@ -603,17 +803,10 @@ pub fn seed_at_start(state: &AppState, path: &std::path::Path) -> Result<(), Str
     Ok(())
 }
 
-/// The decoded value of `name` in a query string.
-pub fn query_param(query: &str, name: &str) -> Option<String> {
-    query.split('&').find_map(|pair| {
-        let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
-        (crate::sigv4::form_decode(k) == name).then(|| crate::sigv4::form_decode(v))
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use pcentral_model::wire::ProfileTaskStatus;
 
     #[test]
     fn refusals_map_to_one_status_each() {
@@ -627,8 +820,66 @@ mod tests {
     }
 
     #[test]
-    fn query_params_are_decoded() {
-        assert_eq!(query_param("address=a%40b.com&x=1", "address").as_deref(), Some("a@b.com"));
-        assert_eq!(query_param("x=1", "address"), None);
+    fn every_route_is_dispatched_to_itself() {
+        for route in ROUTES {
+            let target = route.target("a b/c", &[("x", "1".into())]);
+            let path = target.split_once('?').map_or(target.as_str(), |(p, _)| p);
+            let found = find(route.method.as_str(), path).unwrap_or_else(|e| panic!("{}: {e:?}", route.path));
+            assert_eq!((found.route.method, found.route.path), (route.method, route.path), "{target}");
+            let expected = if route.prefix().is_some() { "a b/c" } else { "" };
+            assert_eq!(found.segment, expected, "{target}");
+            assert!(find(route.method.as_str(), &format!("{path}/")).is_ok(), "{target} with a trailing /");
+        }
+    }
+
+    #[test]
+    fn every_route_is_listed_once_in_order() {
+        let list = endpoint_list();
+        let listed: Vec<(String, String)> = list["endpoints"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|e| (e["method"].as_str().unwrap_or_default().into(), e["path"].as_str().unwrap_or_default().into()))
+            .collect();
+        let declared: Vec<(String, String)> =
+            ROUTES.iter().map(|r| (r.method.as_str().to_string(), r.path.to_string())).collect();
+        assert_eq!(listed, declared);
+        let mut unique = declared.clone();
+        unique.sort();
+        unique.dedup();
+        assert_eq!(unique.len(), declared.len(), "a route is declared twice");
+    }
+
+    #[test]
+    fn requests_off_the_table_are_not_found() {
+        for (method, path) in [
+            ("GET", "/_pcentral/nothing"),
+            ("PUT", "/_pcentral/clock"),
+            ("HEAD", "/_pcentral/clock"),
+            ("DELETE", "/_pcentral/accounts/"),
+            ("GET", "/_pcentral/verification/complete"),
+        ] {
+            let Err(e) = find(method, path) else { panic!("{method} {path} was found") };
+            assert_eq!(e.status(), 404, "{method} {path}");
+        }
+        // A fixed path wins over a `{name}` part.
+        assert_eq!(find("DELETE", "/_pcentral/faults").map(|f| f.route.path).ok(), Some(FAULTS_CLEAR.path));
+    }
+
+    #[test]
+    fn the_completion_url_is_the_completion_route() {
+        let url = pcentral_core::verification::completion_url("http://127.0.0.1:4599", "tok%en");
+        let path = url.strip_prefix("http://127.0.0.1:4599").unwrap_or_default();
+        let found = find("GET", path).map(|f| (f.route.path, f.segment)).ok();
+        assert_eq!(found, Some((VERIFICATION_COMPLETE.path, "tok%en".to_string())));
+    }
+
+    #[test]
+    fn forced_task_states_are_profile_task_statuses() {
+        for status in ForcedTaskStatus::ALL {
+            let wire = serde_json::to_value(status).ok();
+            let known = wire.as_ref().and_then(Value::as_str).and_then(|s| s.parse::<ProfileTaskStatus>().ok());
+            assert!(known.is_some(), "{status:?} is named as a ProfileTaskStatus: {wire:?}");
+        }
     }
 }

@@ -6,9 +6,14 @@ use std::io::{IsTerminal, Read, Write};
 use std::path::PathBuf;
 use std::time::Duration;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::builder::{PossibleValue, PossibleValuesParser};
+use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
+use pcentral_core::records::{FaultKind, VerificationOutcome};
+use pcentral_model::wire::VerificationType;
+use serde::Serialize;
 use serde_json::{json, Value};
 
+use crate::admin::{self, ForcedTaskStatus, Handler, QualificationsTaskAction, Route};
 use crate::settings::{LogFormat, Start};
 
 #[derive(Parser)]
@@ -16,6 +21,66 @@ use crate::settings::{LogFormat, Start};
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+}
+
+/// Read the command line, or exit with clap's message (help, version, or a
+/// refusal followed by the usage of the subcommand it concerns).
+pub fn parse() -> Cli {
+    let mut cmd = Cli::command();
+    cmd.build();
+    let mut cmd = wrap_usage(cmd);
+    let matches = cmd.get_matches_mut();
+    Cli::from_arg_matches(&matches).unwrap_or_else(|e| {
+        // Checks made after parsing (a `serve` setting from its flag, its
+        // environment variable or the config file) concern the subcommand
+        // given, not `pcentral` as a whole.
+        let mut concerned = cmd;
+        let mut given = &matches;
+        while let Some((name, sub)) = given.subcommand() {
+            let Some(next) = concerned.find_subcommand(name).cloned() else { break };
+            concerned = next;
+            given = sub;
+        }
+        e.format(&mut concerned).exit()
+    })
+}
+
+/// The widest usage line `--help` and refusals show. Clap wraps help text
+/// to the terminal (at 100 columns when there is none) but never a usage line.
+const USAGE_WIDTH: usize = 100;
+
+/// `cmd` (built, so that each subcommand knows its full name) and its
+/// subcommands, each usage line wider than [`USAGE_WIDTH`] broken before an
+/// argument, continuation lines indented under the command.
+fn wrap_usage(mut cmd: clap::Command) -> clap::Command {
+    const TITLE: &str = "Usage: ";
+    let usage = cmd.render_usage().to_string();
+    let text = usage.strip_prefix(TITLE).unwrap_or(&usage).trim_end();
+    if TITLE.len() + text.len() > USAGE_WIDTH && !text.contains('\n') {
+        // An option stays with its value: `--task-id <TASK_ID>`.
+        let mut items: Vec<String> = Vec::new();
+        for word in text.split(' ') {
+            match items.last_mut() {
+                Some(last) if word.starts_with('<') && last.starts_with("--") => {
+                    last.push(' ');
+                    last.push_str(word);
+                }
+                _ => items.push(word.to_string()),
+            }
+        }
+        let mut lines: Vec<String> = Vec::new();
+        for item in items {
+            match lines.last_mut() {
+                Some(line) if TITLE.len() + line.len() + 1 + item.len() <= USAGE_WIDTH => {
+                    line.push(' ');
+                    line.push_str(&item);
+                }
+                _ => lines.push(item),
+            }
+        }
+        cmd = cmd.override_usage(lines.join(&format!("\n{}", " ".repeat(TITLE.len()))));
+    }
+    cmd.mut_subcommands(wrap_usage)
 }
 
 #[derive(Subcommand)]
@@ -149,7 +214,7 @@ pub enum TasksAction {
         #[arg(long)]
         task_id: String,
         /// IN_PROGRESS holds the task; SUCCEEDED or FAILED end it now.
-        #[arg(long, value_parser = ["IN_PROGRESS", "SUCCEEDED", "FAILED"])]
+        #[arg(long, value_parser = wire_values(&ForcedTaskStatus::ALL))]
         status: String,
         /// For FAILED: the ProfileValidationErrorReason to report (default INVALID_CONTENT).
         #[arg(long)]
@@ -167,7 +232,7 @@ pub enum TasksAction {
         #[arg(long)]
         task_id: String,
         /// `hold` keeps the task IN_PROGRESS; `complete` ends it now.
-        #[arg(long, value_parser = ["complete", "hold"])]
+        #[arg(long, value_parser = wire_values(&QualificationsTaskAction::ALL))]
         action: String,
     },
 }
@@ -295,9 +360,23 @@ pub enum SettingsAction {
     /// Change settings: `NAME=VALUE` pairs, e.g. `profile_task_delay_seconds=60`.
     Set {
         /// One or more `NAME=VALUE` pairs; names as in `settings show` (`-` or `_`).
-        #[arg(value_name = "NAME=VALUE", required = true)]
-        pairs: Vec<String>,
+        #[arg(value_name = "NAME=VALUE", required = true, value_parser = setting_pair)]
+        pairs: Vec<SettingPair>,
     },
+}
+
+/// One `NAME=VALUE` of `settings set`.
+#[derive(Clone)]
+pub struct SettingPair {
+    name: String,
+    /// The value as JSON when it reads as JSON (a number, a boolean), else as text.
+    value: Value,
+}
+
+fn setting_pair(text: &str) -> Result<SettingPair, String> {
+    let (name, value) = text.split_once('=').ok_or_else(|| format!("expected NAME=VALUE, got {text}"))?;
+    let value = serde_json::from_str(value).unwrap_or_else(|_| Value::String(value.to_string()));
+    Ok(SettingPair { name: name.to_string(), value })
 }
 
 #[derive(Subcommand)]
@@ -307,8 +386,8 @@ pub enum FaultsAction {
     /// Add a rule; prints it with its id.
     Add {
         /// What a matching call gets.
-        #[arg(long, value_enum)]
-        kind: FaultKindArg,
+        #[arg(long, value_parser = fault_kinds())]
+        kind: String,
         /// Only this operation (e.g. AcceptConnectionInvitation); default: every operation.
         #[arg(long)]
         operation: Option<String>,
@@ -334,27 +413,23 @@ pub enum FaultsAction {
     Clear,
 }
 
-#[derive(Clone, Copy, ValueEnum)]
-pub enum FaultKindArg {
-    /// ThrottlingException (429) instead of running the operation.
-    ThrottleBefore,
-    /// InternalServerException (500) instead of running the operation.
-    InternalBefore,
-    /// Run and commit the operation, then answer InternalServerException (500).
-    InternalAfterCommit,
-    /// Wait `--delay-ms`, then carry on.
-    Delay,
+/// `--kind`'s values: the fault kinds, `-` for `_` (`faults add` turns them back).
+fn fault_kinds() -> PossibleValuesParser {
+    PossibleValuesParser::new(FaultKind::ALL.map(|kind| {
+        let help = match kind {
+            FaultKind::ThrottleBefore => "ThrottlingException (429) instead of running the operation",
+            FaultKind::InternalBefore => "InternalServerException (500) instead of running the operation",
+            FaultKind::InternalAfterCommit => "Run and commit the operation, then answer InternalServerException (500)",
+            FaultKind::Delay => "Wait `--delay-ms`, then carry on",
+        };
+        PossibleValue::new(kind.as_str().replace('_', "-")).help(help)
+    }))
 }
 
-impl FaultKindArg {
-    fn wire(self) -> &'static str {
-        match self {
-            FaultKindArg::ThrottleBefore => "throttle_before",
-            FaultKindArg::InternalBefore => "internal_before",
-            FaultKindArg::InternalAfterCommit => "internal_after_commit",
-            FaultKindArg::Delay => "delay",
-        }
-    }
+/// The values of a closed set as the admin API reads them (their JSON names).
+fn wire_values<T: Serialize>(values: &[T]) -> PossibleValuesParser {
+    let names = values.iter().filter_map(|v| serde_json::to_value(v).ok()?.as_str().map(String::from));
+    PossibleValuesParser::new(names.map(PossibleValue::new))
 }
 
 #[derive(Subcommand)]
@@ -365,10 +440,10 @@ pub enum VerificationAction {
         #[arg(long)]
         account: String,
         /// BUSINESS_VERIFICATION or REGISTRANT_VERIFICATION.
-        #[arg(long = "type", value_parser = ["BUSINESS_VERIFICATION", "REGISTRANT_VERIFICATION"])]
+        #[arg(long = "type", value_parser = wire_values(&VerificationType::ALL))]
         verification_type: String,
         /// SUCCEEDED, FAILED or REJECTED.
-        #[arg(long, value_parser = ["SUCCEEDED", "FAILED", "REJECTED"])]
+        #[arg(long, value_parser = wire_values(&VerificationOutcome::ALL))]
         status: String,
         /// VerificationStatusReason to report.
         #[arg(long)]
@@ -389,7 +464,7 @@ impl clap::FromArgMatches for ServeArgs {
     fn from_arg_matches(matches: &clap::ArgMatches) -> Result<Self, clap::Error> {
         Start::resolve(matches)
             .map(|start| ServeArgs { start })
-            .map_err(|e| clap::Error::raw(clap::error::ErrorKind::ValueValidation, format!("{e}\n")))
+            .map_err(|e| clap::Error::raw(clap::error::ErrorKind::ValueValidation, e.to_string()))
     }
 
     fn update_from_arg_matches(&mut self, matches: &clap::ArgMatches) -> Result<(), clap::Error> {
@@ -472,167 +547,173 @@ enum Upload {
     Fixture(PathBuf),
 }
 
-/// Run an admin subcommand against a running server and write its answer to
-/// `out`: JSON pretty-printed (an export as it arrives), text as it is.
-pub fn admin_command(command: Command, out: &mut dyn Write) -> Result<(), String> {
-    let streams_answer = matches!(command, Command::Export { .. });
-    let (admin, method, path, body) = match command {
+/// The admin request a subcommand makes: its route (method and path come
+/// from the route table, `admin::ROUTES`), what fills the route's `{name}`
+/// part and query, and what it sends.
+struct Plan {
+    admin: AdminArgs,
+    route: &'static Route,
+    segment: String,
+    query: Vec<(&'static str, String)>,
+    upload: Upload,
+}
+
+impl Plan {
+    fn new(admin: AdminArgs, route: &'static Route, upload: Upload) -> Plan {
+        Plan { admin, route, segment: String::new(), query: Vec::new(), upload }
+    }
+
+    /// Fill the route's `{name}` part.
+    fn segment(self, segment: String) -> Plan {
+        Plan { segment, ..self }
+    }
+
+    /// Add `name=value` to the query when there is a value.
+    fn query(mut self, name: &'static str, value: Option<String>) -> Plan {
+        self.query.extend(value.map(|v| (name, v)));
+        self
+    }
+
+    fn target(&self) -> String {
+        self.route.target(&self.segment, &self.query)
+    }
+}
+
+/// A JSON object of the fields that have a value.
+fn fields<const N: usize>(fields: [(&str, Option<Value>); N]) -> Value {
+    Value::Object(fields.into_iter().filter_map(|(name, value)| value.map(|v| (name.to_string(), v))).collect())
+}
+
+/// The request an admin subcommand makes.
+fn plan(command: Command) -> Result<Plan, String> {
+    let s = |v: String| Some(Value::from(v));
+    let plan = match command {
         Command::Serve(_) => return Err("serve is not an admin command".into()),
-        Command::Health { admin } => (admin, "GET", "/_pcentral/health".into(), Upload::Nothing),
+        Command::Health { admin } => Plan::new(admin, &admin::HEALTH, Upload::Nothing),
         Command::Accounts { action, admin } => match action {
             AccountsAction::Create { account, display_name, seller_profile_id, seller_profile_name } => {
-                let mut body = json!({ "account": account });
-                if let Some(n) = display_name {
-                    body["display_name"] = json!(n);
-                }
-                if let (Some(id), Some(name)) = (seller_profile_id, seller_profile_name) {
-                    body["seller_profile"] = json!({"id": id, "name": name});
-                }
-                (admin, "POST", "/_pcentral/accounts".into(), Upload::Json(body))
+                let seller_profile = match (seller_profile_id, seller_profile_name) {
+                    (Some(id), Some(name)) => Some(json!({"id": id, "name": name})),
+                    _ => None,
+                };
+                let body = fields([
+                    ("account", s(account)),
+                    ("display_name", display_name.and_then(s)),
+                    ("seller_profile", seller_profile),
+                ]);
+                Plan::new(admin, &admin::ACCOUNTS_CREATE, Upload::Json(body))
             }
-            AccountsAction::List => (admin, "GET", "/_pcentral/accounts".into(), Upload::Nothing),
+            AccountsAction::List => Plan::new(admin, &admin::ACCOUNTS_LIST, Upload::Nothing),
             AccountsAction::Delete { account } => {
-                (admin, "DELETE", format!("/_pcentral/accounts/{}", encode_query_value(&account)), Upload::Nothing)
+                Plan::new(admin, &admin::ACCOUNTS_DELETE, Upload::Nothing).segment(account)
             }
         },
         Command::Reset { account, catalog, everything, keep_clock, admin } => {
-            let mut body = json!({});
-            if let Some(a) = account {
-                body["account"] = json!(a);
-            }
-            if let Some(c) = catalog {
-                body["catalog"] = json!(c);
-            }
-            if everything {
-                body["everything"] = json!(true);
-            }
-            if keep_clock {
-                body["keep_clock"] = json!(true);
-            }
-            (admin, "POST", "/_pcentral/reset".into(), Upload::Json(body))
+            let flag = |on: bool| on.then_some(Value::Bool(true));
+            let body = fields([
+                ("account", account.and_then(s)),
+                ("catalog", catalog.and_then(s)),
+                ("everything", flag(everything)),
+                ("keep_clock", flag(keep_clock)),
+            ]);
+            Plan::new(admin, &admin::RESET, Upload::Json(body))
         }
-        Command::Export { include_secrets, admin } => {
-            let path = if include_secrets { "/_pcentral/export?include_secrets=true" } else { "/_pcentral/export" };
-            (admin, "GET", path.to_string(), Upload::Nothing)
-        }
-        Command::Seed { file, admin } => (admin, "POST", "/_pcentral/seed".into(), Upload::Fixture(file)),
+        Command::Export { include_secrets, admin } => Plan::new(admin, &admin::EXPORT, Upload::Nothing)
+            .query("include_secrets", include_secrets.then(|| "true".to_string())),
+        Command::Seed { file, admin } => Plan::new(admin, &admin::SEED, Upload::Fixture(file)),
         Command::Requests { action: RequestsAction::List { limit }, admin } => {
-            let path = match limit {
-                Some(n) => format!("/_pcentral/requests?limit={n}"),
-                None => "/_pcentral/requests".into(),
-            };
-            (admin, "GET", path, Upload::Nothing)
+            Plan::new(admin, &admin::REQUESTS_LIST, Upload::Nothing).query("limit", limit.map(|n| n.to_string()))
         }
         Command::Metrics { action: MetricsAction::Show, admin } => {
-            (admin, "GET", "/_pcentral/metrics".into(), Upload::Nothing)
+            Plan::new(admin, &admin::METRICS_SHOW, Upload::Nothing)
         }
         Command::Clock { action, admin } => match action {
-            ClockAction::Show => (admin, "GET", "/_pcentral/clock".to_string(), Upload::Nothing),
-            ClockAction::Advance { by } => {
-                (admin, "POST", "/_pcentral/clock/advance".into(), Upload::Json(json!({ "by": by })))
-            }
-            ClockAction::Set { to } => {
-                (admin, "POST", "/_pcentral/clock/set".into(), Upload::Json(json!({ "to": to })))
-            }
+            ClockAction::Show => Plan::new(admin, &admin::CLOCK_SHOW, Upload::Nothing),
+            ClockAction::Advance { by } => Plan::new(admin, &admin::CLOCK_ADVANCE, Upload::Json(json!({ "by": by }))),
+            ClockAction::Set { to } => Plan::new(admin, &admin::CLOCK_SET, Upload::Json(json!({ "to": to }))),
         },
         Command::Events { action: EventsAction::List { account, detail_type, after }, admin } => {
-            let filters = [("account", account), ("type", detail_type), ("after", after.map(|n| n.to_string()))];
-            let query: Vec<String> = filters
-                .into_iter()
-                .filter_map(|(name, value)| value.map(|v| format!("{name}={}", encode_query_value(&v))))
-                .collect();
-            let path = if query.is_empty() {
-                "/_pcentral/events".to_string()
-            } else {
-                format!("/_pcentral/events?{}", query.join("&"))
-            };
-            (admin, "GET", path, Upload::Nothing)
+            Plan::new(admin, &admin::EVENTS_LIST, Upload::Nothing)
+                .query("account", account)
+                .query("type", detail_type)
+                .query("after", after.map(|n| n.to_string()))
         }
         Command::Outbox { action: OutboxAction::List { address }, admin } => {
-            let path = match address {
-                Some(a) => format!("/_pcentral/outbox?address={}", encode_query_value(&a)),
-                None => "/_pcentral/outbox".into(),
-            };
-            (admin, "GET", path, Upload::Nothing)
+            Plan::new(admin, &admin::OUTBOX_LIST, Upload::Nothing).query("address", address)
         }
         Command::Credentials { action, admin } => match action {
             CredentialsAction::Create { account } => {
-                (admin, "POST", "/_pcentral/credentials".into(), Upload::Json(json!({ "account": account })))
+                Plan::new(admin, &admin::CREDENTIALS_CREATE, Upload::Json(json!({ "account": account })))
             }
-            CredentialsAction::List => (admin, "GET", "/_pcentral/credentials".into(), Upload::Nothing),
+            CredentialsAction::List => Plan::new(admin, &admin::CREDENTIALS_LIST, Upload::Nothing),
         },
         Command::Settings { action, admin } => match action {
-            SettingsAction::Show => (admin, "GET", "/_pcentral/settings".into(), Upload::Nothing),
+            SettingsAction::Show => Plan::new(admin, &admin::SETTINGS_SHOW, Upload::Nothing),
             SettingsAction::Set { pairs } => {
-                let mut changes = serde_json::Map::new();
-                for pair in pairs {
-                    let (k, v) = pair.split_once('=').ok_or_else(|| format!("expected NAME=VALUE, got {pair}"))?;
-                    let value = serde_json::from_str(v).unwrap_or_else(|_| Value::String(v.to_string()));
-                    changes.insert(k.to_string(), value);
-                }
-                (admin, "POST", "/_pcentral/settings".into(), Upload::Json(Value::Object(changes)))
+                let changes = pairs.into_iter().map(|SettingPair { name, value }| (name, value)).collect();
+                Plan::new(admin, &admin::SETTINGS_SET, Upload::Json(Value::Object(changes)))
             }
         },
         Command::Faults { action, admin } => match action {
-            FaultsAction::List => (admin, "GET", "/_pcentral/faults".into(), Upload::Nothing),
+            FaultsAction::List => Plan::new(admin, &admin::FAULTS_LIST, Upload::Nothing),
             FaultsAction::Add { kind, operation, account, remaining, probability, delay_ms } => {
-                let mut rule = serde_json::Map::new();
-                rule.insert("kind".into(), json!(kind.wire()));
-                let optional = [
-                    ("operation", operation.map(Value::from)),
-                    ("account", account.map(Value::from)),
+                let rule = fields([
+                    ("kind", Some(Value::from(kind.replace('-', "_")))),
+                    ("operation", operation.and_then(s)),
+                    ("account", account.and_then(s)),
                     ("remaining", remaining.map(Value::from)),
                     ("probability", probability.map(Value::from)),
                     ("delay_ms", delay_ms.map(Value::from)),
-                ];
-                for (name, value) in optional {
-                    if let Some(v) = value {
-                        rule.insert(name.into(), v);
-                    }
-                }
-                (admin, "POST", "/_pcentral/faults".into(), Upload::Json(Value::Object(rule)))
+                ]);
+                Plan::new(admin, &admin::FAULTS_ADD, Upload::Json(rule))
             }
-            FaultsAction::Remove { id } => {
-                (admin, "DELETE", format!("/_pcentral/faults/{}", encode_query_value(&id)), Upload::Nothing)
-            }
-            FaultsAction::Clear => (admin, "DELETE", "/_pcentral/faults".into(), Upload::Nothing),
+            FaultsAction::Remove { id } => Plan::new(admin, &admin::FAULTS_REMOVE, Upload::Nothing).segment(id),
+            FaultsAction::Clear => Plan::new(admin, &admin::FAULTS_CLEAR, Upload::Nothing),
         },
         Command::Tasks { action, admin } => match action {
             TasksAction::ForceProfile { partner_id, task_id, status, reason, message } => {
-                let mut body = json!({"partner_id": partner_id, "task_id": task_id, "status": status});
-                if let Some(r) = reason {
-                    body["reason"] = json!(r);
-                }
-                if let Some(m) = message {
-                    body["message"] = json!(m);
-                }
-                (admin, "POST", "/_pcentral/profile-tasks/force".into(), Upload::Json(body))
+                let body = fields([
+                    ("partner_id", s(partner_id)),
+                    ("task_id", s(task_id)),
+                    ("status", s(status)),
+                    ("reason", reason.and_then(s)),
+                    ("message", message.and_then(s)),
+                ]);
+                Plan::new(admin, &admin::PROFILE_TASK_FORCE, Upload::Json(body))
             }
             TasksAction::ForceQualifications { catalog, task_id, action } => {
                 let body = json!({"catalog": catalog, "task_id": task_id, "action": action});
-                (admin, "POST", "/_pcentral/qualifications-tasks/force".into(), Upload::Json(body))
+                Plan::new(admin, &admin::QUALIFICATIONS_TASK_FORCE, Upload::Json(body))
             }
         },
         Command::Verification { action, admin } => match action {
             VerificationAction::Force { account, verification_type, status, reason, legal_name } => {
-                let mut body = json!({"account": account, "type": verification_type, "status": status});
-                if let Some(r) = reason {
-                    body["reason"] = json!(r);
-                }
-                if let Some(n) = legal_name {
-                    body["legal_name"] = json!(n);
-                }
-                (admin, "POST", "/_pcentral/verification".into(), Upload::Json(body))
+                let body = fields([
+                    ("account", s(account)),
+                    ("type", s(verification_type)),
+                    ("status", s(status)),
+                    ("reason", reason.and_then(s)),
+                    ("legal_name", legal_name.and_then(s)),
+                ]);
+                Plan::new(admin, &admin::VERIFICATION_FORCE, Upload::Json(body))
             }
         },
     };
-    let url = format!("{}{}", admin.endpoint.trim_end_matches('/'), path);
-    let moves_a_fixture = streams_answer || matches!(body, Upload::Fixture(_));
-    let mut req = admin_request(method, &url, moves_a_fixture);
-    if let Some(token) = &admin.admin_token {
+    Ok(plan)
+}
+
+/// Run an admin subcommand against a running server and write its answer to
+/// `out`: JSON pretty-printed (an export as it arrives), text as it is.
+pub fn admin_command(command: Command, out: &mut dyn Write) -> Result<(), String> {
+    let plan = plan(command)?;
+    let streams_answer = matches!(plan.route.handler, Handler::Export);
+    let moves_a_fixture = matches!(plan.route.handler, Handler::Export | Handler::Seed);
+    let url = format!("{}{}", plan.admin.endpoint.trim_end_matches('/'), plan.target());
+    let mut req = admin_request(plan.route.method.as_str(), &url, moves_a_fixture);
+    if let Some(token) = &plan.admin.admin_token {
         req = req.set("x-pcentral-admin-token", token);
     }
-    let result = match body {
+    let result = match plan.upload {
         Upload::Nothing => req.call(),
         Upload::Json(b) => req.send_json(b),
         Upload::Fixture(file) => {
@@ -740,15 +821,6 @@ fn admin_request(method: &str, url: &str, moves_a_fixture: bool) -> ureq::Reques
     ADMIN_HEADERS.iter().fold(agent.request(method, url), |req, (name, value)| req.set(name, value))
 }
 
-fn encode_query_value(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -784,6 +856,89 @@ mod tests {
         let mut missing = Vec::new();
         undocumented(&cmd, "", &mut missing);
         assert!(missing.is_empty(), "{}", missing.join("\n"));
+    }
+
+    /// `path`'s subcommand, if there is one.
+    fn subcommand<'a>(cmd: &'a clap::Command, path: &[&str]) -> Option<&'a clap::Command> {
+        path.iter().try_fold(cmd, |cmd, name| cmd.find_subcommand(name))
+    }
+
+    /// A command line calling `path` with each required argument given.
+    fn sample_args(cmd: &clap::Command, path: &[&str]) -> Vec<String> {
+        let mut args: Vec<String> = std::iter::once("pcentral").chain(path.iter().copied()).map(String::from).collect();
+        let Some(sub) = subcommand(cmd, path) else { return args };
+        for arg in sub.get_arguments().filter(|a| a.is_required_set()) {
+            let value = arg.get_possible_values().first().map_or("x=1".to_string(), |v| v.get_name().to_string());
+            args.extend(arg.get_long().map(|long| format!("--{long}")));
+            args.push(value);
+        }
+        args
+    }
+
+    /// The leaf subcommands below `cmd`, as paths.
+    fn leaves(cmd: &clap::Command, path: Vec<String>, out: &mut Vec<Vec<String>>) {
+        if !cmd.has_subcommands() {
+            out.push(path);
+            return;
+        }
+        for sub in cmd.get_subcommands().filter(|s| s.get_name() != "help") {
+            let mut path = path.clone();
+            path.push(sub.get_name().to_string());
+            leaves(sub, path, out);
+        }
+    }
+
+    #[test]
+    fn each_admin_command_calls_the_route_that_names_it() {
+        let mut cmd = Cli::command();
+        cmd.build();
+        let mut named = Vec::new();
+        for route in admin::ROUTES.iter().filter(|r| r.cli.is_some()) {
+            let words: Vec<&str> = route.cli.unwrap_or_default().split(' ').skip(1).collect();
+            assert!(subcommand(&cmd, &words).is_some(), "{}: no such command", route.path);
+            let args = sample_args(&cmd, &words);
+            let parsed = Cli::try_parse_from(&args).map_err(|e| format!("{args:?}: {e}"));
+            let plan = parsed.and_then(|cli| plan(cli.command)).unwrap_or_else(|e| panic!("{e}"));
+            assert_eq!((plan.route.method, plan.route.path), (route.method, route.path), "{args:?}");
+            named.push(words.join(" "));
+        }
+        let mut every = Vec::new();
+        leaves(&cmd, Vec::new(), &mut every);
+        let every: Vec<String> = every.iter().map(|p| p.join(" ")).filter(|p| p != "serve").collect();
+        let unnamed: Vec<&String> = every.iter().filter(|p| !named.contains(p)).collect();
+        assert!(unnamed.is_empty(), "admin commands no route names: {unnamed:?}");
+    }
+
+    #[test]
+    fn requests_fill_the_route_with_encoded_values() {
+        let target = |argv: &[&str]| Cli::try_parse_from(argv).map_err(|e| e.to_string()).and_then(|c| plan(c.command));
+        let cases: [(&[&str], &str); 5] = [
+            (&["pcentral", "faults", "remove", "fault a/b"], "/_pcentral/faults/fault%20a%2Fb"),
+            (&["pcentral", "accounts", "delete", "111111111111"], "/_pcentral/accounts/111111111111"),
+            (&["pcentral", "outbox", "list", "--address", "a@b.c"], "/_pcentral/outbox?address=a%40b.c"),
+            (
+                &["pcentral", "events", "list", "--type", "Partner Connection Cancelled", "--after", "3"],
+                "/_pcentral/events?type=Partner%20Connection%20Cancelled&after=3",
+            ),
+            (&["pcentral", "export", "--include-secrets"], "/_pcentral/export?include_secrets=true"),
+        ];
+        for (argv, expected) in cases {
+            assert_eq!(target(argv).map(|p| p.target()).as_deref(), Ok(expected), "{argv:?}");
+        }
+    }
+
+    #[test]
+    fn usage_lines_fit_the_width() {
+        fn check(cmd: &mut clap::Command) {
+            let usage = cmd.render_usage().to_string();
+            assert!(usage.lines().all(|l| l.len() <= USAGE_WIDTH), "{usage}");
+            for sub in cmd.get_subcommands_mut() {
+                check(sub);
+            }
+        }
+        let mut cmd = Cli::command();
+        cmd.build();
+        check(&mut wrap_usage(cmd));
     }
 
     #[test]

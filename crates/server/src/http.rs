@@ -216,7 +216,7 @@ async fn tools_request(
     let admitted = gate::admitted(remote.ip(), state.admin_token.as_deref(), presented.as_deref());
     let site = gate::check_site(parts, &state.admin_hosts);
     let path = parts.uri.path().trim_end_matches('/');
-    if path == HEALTH_PATH && matches!(parts.method.as_str(), "GET" | "HEAD") {
+    if path == admin::HEALTH.path && matches!(parts.method.as_str(), "GET" | "HEAD") {
         let details = admitted && site.is_ok();
         return blocking(move || admin::health(&state, details)).await.map(|v| json_response(200, &v));
     }
@@ -238,9 +238,6 @@ async fn tools_request(
     }
     admin_request(state, parts, body).await
 }
-
-/// The path of the health check.
-const HEALTH_PATH: &str = "/_pcentral/health";
 
 /// A console page: the console itself answers callers without admin access
 /// (with its sign-in form).
@@ -274,28 +271,28 @@ async fn console_request(
     console_response(page)
 }
 
-/// An admin call that passed the gate: a fixture upload or export streams,
-/// any other call reads its body (at most `MAX_BODY` bytes) and runs on the
-/// blocking pool.
+/// An admin call that passed the gate, served as its route says
+/// ([`admin::Handler`]): a fixture upload or export streams, any other call
+/// reads its body (at most `MAX_BODY` bytes) and runs on the blocking pool.
 async fn admin_request(
     state: Arc<AppState>,
     parts: &hyper::http::request::Parts,
     body: Incoming,
 ) -> Result<Response<Body>, AdminError> {
-    let method = parts.method.as_str();
-    let path = parts.uri.path().trim_end_matches('/');
+    let found = admin::find(parts.method.as_str(), parts.uri.path())?;
     let query = parts.uri.query().unwrap_or_default().to_string();
-    match (method, path) {
-        ("POST", "/_pcentral/seed") => {
+    match found.route.handler {
+        admin::Handler::Health => blocking(move || admin::health(&state, true)).await.map(|v| json_response(200, &v)),
+        admin::Handler::Seed => {
             let file = spool(body, state.limits.body_timeout).await?;
             let answer = blocking(move || admin::seed(&state, &mut std::io::BufReader::new(file))).await?;
             Ok(json_response(200, &answer))
         }
-        ("GET", "/_pcentral/export") => {
+        admin::Handler::Export => {
             let include_secrets = admin::export_includes_secrets(&query);
             stream_export(state, include_secrets).await
         }
-        _ => {
+        admin::Handler::Call(run) => {
             let mut held = Held::default();
             let body = read_body(body, parts, &state.limits, &mut held).await.map_err(|unread| {
                 let e = unread.api_error();
@@ -305,8 +302,7 @@ async fn admin_request(
                     Unread::TimedOut | Unread::Broken => AdminError::BadRequest(e.message),
                 }
             })?;
-            let (method, path) = (method.to_string(), path.to_string());
-            let answer = blocking(move || admin::handle(&state, &method, &path, &query, &body)).await?;
+            let answer = blocking(move || admin::call(&state, run, &found.segment, &query, &body)).await?;
             drop(held);
             match answer {
                 admin::AdminBody::Text(text) => Ok(text_response(200, &text)),

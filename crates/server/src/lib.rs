@@ -1,6 +1,7 @@
 //! The pcentral server and its command line. Modules are listed from the
 //! bottom up; each uses only those above it (`tests/layers.rs` checks it):
 //!
+//! * [`url`]: percent-encoding and decoding of paths and query strings.
 //! * [`gate`]: who may reach the admin API and the console, under which
 //!   host name, from which page.
 //! * [`settings`]: the settings `serve` starts with, declared once.
@@ -23,6 +24,7 @@
 //!   listener), shared by `pcentral serve` and in-process tests.
 //! * [`cli`]: `pcentral serve`, `pcentral health` and the admin subcommands.
 
+pub mod url;
 pub mod gate;
 pub mod settings;
 pub mod sigv4;

@@ -25,6 +25,8 @@ use pcentral_model::{ApiError, ErrorKind};
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
+use crate::url;
+
 /// The signing name of the emulated service; the only one accepted in the scope.
 pub const SERVICE: &str = "partnercentral-account";
 /// The only supported signing algorithm.
@@ -660,7 +662,7 @@ fn trim_spaces(value: &str) -> String {
 
 /// Normalised, re-encoded path (non-S3 rules).
 fn canonical_path(path: &str) -> String {
-    uri_encode(&normalize_path(path), false)
+    url::encode_path(&normalize_path(path))
 }
 
 /// Remove empty and dot segments (RFC 3986 §5.2.4), keeping a trailing slash.
@@ -692,58 +694,10 @@ fn normalize_path(path: &str) -> String {
 
 /// Sorted `key=value` pairs, each decoded then percent-encoded again.
 fn canonical_query(query: &str) -> String {
-    let mut pairs: Vec<(String, String)> = query
-        .split('&')
-        .filter(|p| !p.is_empty())
-        .map(|p| {
-            let (k, v) = p.split_once('=').unwrap_or((p, ""));
-            (uri_encode(&form_decode(k), true), uri_encode(&form_decode(v), true))
-        })
-        .collect();
+    let mut pairs: Vec<(String, String)> =
+        url::query_pairs(query).map(|(k, v)| (url::encode(&k), url::encode(&v))).collect();
     pairs.sort();
     pairs.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("&")
-}
-
-/// Decode `application/x-www-form-urlencoded` text (`+` is a space, `%XX` a byte).
-pub fn form_decode(s: &str) -> String {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        match b[i] {
-            b'+' => out.push(b' '),
-            b'%' => {
-                let hi = b.get(i + 1).and_then(|c| char::from(*c).to_digit(16));
-                let lo = b.get(i + 2).and_then(|c| char::from(*c).to_digit(16));
-                match (hi, lo) {
-                    (Some(hi), Some(lo)) => {
-                        // Both digits are < 16, so the value fits in a byte.
-                        out.push(u8::try_from(hi * 16 + lo).unwrap_or_default());
-                        i += 2;
-                    }
-                    _ => out.push(b'%'),
-                }
-            }
-            other => out.push(other),
-        }
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
-/// Percent-encode every byte except the RFC 3986 unreserved characters (and
-/// `/` unless `encode_slash`), with uppercase hex digits.
-fn uri_encode(s: &str, encode_slash: bool) -> String {
-    let mut out = String::with_capacity(s.len());
-    for &b in s.as_bytes() {
-        let keep = b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') || (b == b'/' && !encode_slash);
-        if keep {
-            out.push(char::from(b));
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
 }
 
 // ---------------------------------------------------------------------------

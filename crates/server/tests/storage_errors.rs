@@ -152,7 +152,9 @@ fn the_admin_api_answers_a_generic_error_and_logs_the_details() {
     ] {
         let body: &[u8] = if method == "POST" { br#"{"by": "1h"}"# } else { b"" };
         let mut answer = None;
-        let log = logged(|| answer = Some(admin::handle(&state, method, path, "", body)));
+        let found = admin::find(method, path).unwrap();
+        let admin::Handler::Call(run) = found.route.handler else { panic!("{method} {path} streams") };
+        let log = logged(|| answer = Some(admin::call(&state, run, &found.segment, "", body)));
         let Some(Err(e)) = answer else { panic!("{method} {path} answered") };
         assert_eq!(e.status(), status, "{method} {path}: {e:?}");
         generic(e.message());

@@ -277,7 +277,9 @@ def test_the_cli_sends_json_and_admin_headers_on_every_request(server):
 
 
 def _help(binary, *command):
-    proc = subprocess.run([binary, *command, "--help"], capture_output=True, text=True, timeout=30)
+    """`--help` as a pipe reads it (COLUMNS, which would set the width when there is no terminal, left out)."""
+    env = {k: v for k, v in os.environ.items() if k not in ("COLUMNS", "LINES")}
+    proc = subprocess.run([binary, *command, "--help"], capture_output=True, text=True, timeout=30, env=env)
     assert proc.returncode == 0, proc.stderr
     return proc.stdout
 
@@ -332,6 +334,50 @@ def test_every_command_documents_each_argument_and_lists_global_options_apart(se
     assert seen >= 25, "every admin command was visited"
     assert "<FILE>  The fixture file" in _help(server.binary, "seed")
     assert "<BY>  How far" in _help(server.binary, "clock", "advance")
+
+
+def test_help_fits_100_columns_when_piped(server):
+    """Help texts wrap to the terminal; piped (no terminal), at 100 columns, usage lines included."""
+    seen = 0
+    for path, text in _commands(server.binary):
+        seen += 1
+        long = [line for line in text.splitlines() if len(line) > 100]
+        assert not long, f"pcentral {' '.join(path)} --help: lines over 100 columns:\n" + "\n".join(long)
+    assert seen >= 35, "every command's help was read"
+
+
+def _leaves(binary):
+    """Paths of the commands that have no subcommands."""
+    paths = [p for p, _ in _commands(binary)]
+    return [p for p in paths if p and not any(len(q) > len(p) and q[:len(p)] == p for q in paths)]
+
+
+def _usage(stderr):
+    return [line for line in stderr.splitlines() if line.startswith("Usage: ")]
+
+
+def test_a_refused_command_line_shows_the_usage_of_the_command_refused(server, tmp_path):
+    leaves = _leaves(server.binary)
+    assert ("serve",) in leaves and ("tasks", "force-profile") in leaves and len(leaves) >= 25
+    for path in leaves:
+        proc = pcentral_cli(server.binary, *path, "--no-such-flag")
+        assert proc.returncode == 2, (path, proc.stderr)
+        assert _usage(proc.stderr) and _usage(proc.stderr)[0].startswith(f"Usage: pcentral {' '.join(path)} "), \
+            f"pcentral {' '.join(path)}: {proc.stderr}"
+    # Settings are checked after parsing, from a flag, an environment variable or the config file.
+    config = tmp_path / "pcentral.toml"
+    config.write_text('max_connections = "lots"\n')
+    for args, env in ((["--max-connections", "lots"], {}), ([], {"PCENTRAL_MAX_CONNECTIONS": "lots"}),
+                      (["--config", str(config)], {})):
+        proc = subprocess.run([server.binary, "serve", "--data-dir", str(tmp_path / "data"), *args],
+                              capture_output=True, text=True, timeout=30, env={**_server_env(), **env})
+        stderr = proc.stderr
+        assert proc.returncode == 2 and "max_connections" in stderr, stderr
+        assert _usage(stderr) == ["Usage: pcentral serve [OPTIONS]"], stderr
+    # A malformed NAME=VALUE is refused before anything is sent.
+    proc = pcentral_cli(server.binary, "settings", "set", "no-equals-sign", "--endpoint", "http://127.0.0.1:9")
+    assert proc.returncode == 2 and "expected NAME=VALUE, got no-equals-sign" in proc.stderr, proc.stderr
+    assert "<COMMAND>" not in proc.stderr, proc.stderr
 
 
 # ------------------------------------------------------------------------------------------ admin API

@@ -153,7 +153,7 @@ fn login_page(state: &AppState, allowed: bool, message: &str) -> Reply {
 /// the cookie and opens the console; anything else is 403 and the form again.
 fn sign_in(state: &AppState, req: &Request) -> Reply {
     let body = String::from_utf8_lossy(&req.body);
-    let token = crate::admin::query_param(&body, "token").unwrap_or_default();
+    let token = crate::url::query_param(&body, "token").unwrap_or_default();
     if !token_matches(state.admin_token.as_deref(), Some(&token)) {
         return login_page(state, req.allowed, "That is not the admin token.");
     }

@@ -110,7 +110,7 @@ pub struct Query<'a>(pub &'a str);
 impl Query<'_> {
     /// The decoded, non-empty value of `name`.
     pub fn get(&self, name: &str) -> Option<String> {
-        crate::admin::query_param(self.0, name).map(|v| v.trim().to_string()).filter(|v| !v.is_empty())
+        crate::url::query_param(self.0, name).map(|v| v.trim().to_string()).filter(|v| !v.is_empty())
     }
 
     pub fn account(&self, name: &str) -> Result<Option<AccountId>, PageError> {
@@ -142,22 +142,13 @@ fn cursor_text(created_at: Millis, id: &str) -> String {
 pub fn href(path: &str, params: &[(&str, Option<String>)]) -> String {
     let pairs: Vec<String> = params
         .iter()
-        .filter_map(|(k, v)| v.as_ref().filter(|v| !v.is_empty()).map(|v| format!("{k}={}", encode(v))))
+        .filter_map(|(k, v)| v.as_ref().filter(|v| !v.is_empty()).map(|v| format!("{k}={}", crate::url::encode(v))))
         .collect();
     if pairs.is_empty() {
         path.to_string()
     } else {
         format!("{path}?{}", pairs.join("&"))
     }
-}
-
-fn encode(text: &str) -> String {
-    text.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 pub fn catalog_path(catalog: Catalog, rest: &str) -> String {
