@@ -15,6 +15,7 @@
 //!   style, so a stored value that slipped through escaping could not run.
 
 mod graph;
+mod layout;
 mod pages;
 mod view;
 
