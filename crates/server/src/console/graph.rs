@@ -14,8 +14,9 @@ use pcentral_core::{invitations, verification, OpResult, Tx};
 use pcentral_model::wire::{InvitationStatus, VerificationType};
 use pcentral_model::{timestamp, AccountId, Catalog, ConnectionId, InvitationId, Millis};
 
+use super::common::{self, catalog_path, href, Html, PageError, QueryString};
 use super::layout::{self, Curve, Placed, Point, CAPTION_CELLS};
-use super::pages::{self, catalog_path, href, Html, PageError, Query};
+use super::pages::{accounts, connections, partners};
 use super::view::{css_name, Cell, Edge, Graph, Node, Section};
 
 /// Records drawn at most, per kind.
@@ -59,7 +60,7 @@ fn load(tx: &mut dyn Tx, catalog: Catalog, now: Millis) -> OpResult<Drawn> {
     let found =
         tx.admin_partners(&AdminPartnerQuery { catalog, account: None, name: None, after: None, limit: DRAWN })?;
     for p in found {
-        let (display, published) = pages::profile_of(tx, &p, now)?;
+        let (display, published) = partners::profile_of(tx, &p, now)?;
         partners.insert(p.account.clone(), (p, display, published));
     }
     let connections = tx.admin_connections(&AdminConnectionQuery {
@@ -108,11 +109,11 @@ fn short_status(status: &Option<String>) -> &str {
 }
 
 /// `GET …/catalogs/{catalog}/graph[?select=kind:id]`.
-pub fn page(state: &crate::app::AppState, catalog: Catalog, q: &Query<'_>) -> Html {
+pub fn page(state: &crate::app::AppState, catalog: Catalog, q: &QueryString<'_>) -> Html {
     let selection = q.get("select").map(|s| Selection::parse(&s)).transpose()?;
     let graph_path = catalog_path(catalog, "graph");
     let select_href = |key: &str| href(&graph_path, &[("select", Some(key.to_string()))]);
-    let ((drawn, selected), now) = pages::read(state, |tx, now| {
+    let ((drawn, selected), now) = common::read(state, |tx, now| {
         let drawn = load(tx, catalog, now)?;
         let selected = match &selection {
             None => Vec::new(),
@@ -224,7 +225,7 @@ pub fn page(state: &crate::app::AppState, catalog: Catalog, q: &Query<'_>) -> Ht
         })
         .collect();
     let graph = Graph {
-        layout: pages::layout(format!("{catalog} graph"), "graph", now),
+        layout: common::layout(format!("{catalog} graph"), "graph", now),
         catalog: catalog.as_str(),
         width: width as i64,
         height: height as i64,
@@ -249,16 +250,18 @@ fn selected_sections(tx: &mut dyn Tx, catalog: Catalog, s: &Selection, now: Mill
         Selection::Account(account) => match tx.partner_by_account(catalog, account)? {
             Some(p) => {
                 let page = catalog_path(catalog, &format!("partners/{}", p.id));
-                (pages::partner_sections(tx, &p, now)?, page)
+                (partners::partner_sections(tx, &p, now)?, page)
             }
-            None => (pages::account_sections(tx, account, now)?, format!("{}/accounts/{account}", super::PREFIX)),
+            None => (accounts::account_sections(tx, account, now)?, format!("{}/accounts/{account}", super::PREFIX)),
         },
         Selection::Connection(id) => match tx.connection(catalog, id)? {
-            Some(c) => (pages::connection_sections(tx, &c)?, catalog_path(catalog, &format!("connections/{id}"))),
+            Some(c) => (connections::connection_sections(tx, &c)?, catalog_path(catalog, &format!("connections/{id}"))),
             None => (Vec::new(), String::new()),
         },
         Selection::Invitation(id) => match tx.invitation(catalog, id)? {
-            Some(i) => (pages::invitation_sections(tx, &i, now)?, catalog_path(catalog, &format!("invitations/{id}"))),
+            Some(i) => {
+                (connections::invitation_sections(tx, &i, now)?, catalog_path(catalog, &format!("invitations/{id}")))
+            }
             None => (Vec::new(), String::new()),
         },
     };
