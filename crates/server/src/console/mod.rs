@@ -19,12 +19,11 @@
 //! `connections`, `accounts`, `tools`, `overview`), each adding its routes
 //! here; `list` is the one list page the families configure; `common` the
 //! helpers every page uses; `view` the view model and templates; `graph` the
-//! graph page, drawn with `layout`'s geometry. Pages never import the graph;
+//! graph page (with its geometry, `graph::layout`). Pages never import the graph;
 //! the graph shows the families' record sections.
 
 mod common;
 mod graph;
-mod layout;
 mod list;
 mod pages;
 mod view;

@@ -5,6 +5,8 @@
 //! and the selected record and its history show beside the graph (a stable
 //! URL per selection). Where the nodes and the labels go is `layout`'s.
 
+mod layout;
+
 use std::collections::{BTreeMap, BTreeSet};
 
 use askama::Template;
@@ -15,9 +17,9 @@ use pcentral_model::wire::{InvitationStatus, VerificationType};
 use pcentral_model::{timestamp, AccountId, Catalog, ConnectionId, InvitationId, Millis};
 
 use super::common::{self, catalog_path, href, Html, PageError, QueryString};
-use super::layout::{self, Curve, Placed, Point, CAPTION_CELLS};
 use super::pages::{accounts, connections, partners};
 use super::view::{css_name, Cell, Edge, Graph, Node, Section};
+use layout::{Curve, Placed, Point, CAPTION_CELLS};
 
 /// Records drawn at most, per kind.
 const DRAWN: usize = 200;
