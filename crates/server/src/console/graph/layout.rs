@@ -326,7 +326,7 @@ impl Space {
                 let (p, n) = (curve.at(t), curve.normal(t));
                 // Far enough along the normal that the box clears the curve here.
                 let reach = (n.x.abs() * width + n.y.abs() * height) / 2.0 + CLEARANCE + 3.0;
-                for (side, away) in [(1.0, 0.0), (-1.0, 0.0), (1.0, 12.0), (-1.0, 12.0)] {
+                for (side, away) in [(1.0, 0.0), (-1.0, 0.0), (1.0, 12.0), (-1.0, 12.0), (1.0, 30.0), (-1.0, 30.0)] {
                     let d = side * (reach + away);
                     let at = Point { x: p.x + n.x * d, y: p.y + n.y * d };
                     let r = Rect::around(at, width, height);
