@@ -397,6 +397,8 @@ def test_hostile_names_and_messages_render_as_text(server, browser):
         browser.get(server.url + path)
         assert HOSTILE in browser.find_element(By.TAG_NAME, "body").text, f"{where} shows the text literally"
         assert_inert(browser, where)
+        if where.startswith("graph"):
+            assert graph_overlaps(browser) == [], where
     status, headers, _ = http("GET", server.url + pages["partner"])
     assert status == 200
     assert headers["Content-Security-Policy"].split(";")[0] == "default-src 'self'"
@@ -476,6 +478,7 @@ def test_a_narrow_window_and_dark_mode(server, browser):
         browser.get(f"{server.url}{UI}/catalogs/{SANDBOX}/graph")
         background = browser.execute_script("return getComputedStyle(document.body).backgroundColor")
         assert background == "rgb(20, 23, 28)", background
+        assert graph_overlaps(browser) == [], "every account the other tests made, and their edges"
         screenshot(browser, "graph-dark")
     finally:
         browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": []})
