@@ -357,6 +357,10 @@ def test_the_requests_page_follows_api_calls(server, browser):
     server.client(account).list_partners(Catalog=SANDBOX)
     row = browser.wait.until(lambda d: live_rows(d, account))
     assert "ListPartners" in row[0] and "200" in row[0]
+    # Request times are the wall clock in UTC; so is "updated", written the same way.
+    state = browser.find_element(By.CSS_SELECTOR, ".live-state").text
+    assert re.fullmatch(r"live · updated \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z", state), state
+    assert re.search(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z", row[0]), row[0]
 
 
 def test_the_outbox_shows_codes_newest_first_with_copy_buttons(server, browser):
