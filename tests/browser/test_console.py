@@ -5,6 +5,7 @@ Screenshots of the main pages go to PCENTRAL_SCREENSHOTS (see scripts/console-sc
 
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import random
+import re
 import secrets
 import threading
 import time
@@ -139,7 +140,128 @@ def test_the_story_shows_on_the_overview_and_the_graph(server, browser):
     browser.wait.until(EC.url_contains(f"select=account%3A{b}"))
     panel = browser.find_element(By.CSS_SELECTOR, "aside.selected").text
     assert legal_b in panel and "Partner Connection Invitation Received" in panel
+    assert graph_overlaps(browser) == []
     screenshot(browser, "graph")
+
+
+# Every place the graph's text could collide, measured by the browser in screen
+# pixels: each edge label's box against the drawing's edge, every node (its circle
+# and caption), every other label and every curve (sampled along its length);
+# each node against the drawing's edge and the other nodes. Answers the collisions.
+GRAPH_OVERLAPS = """
+const svg = document.querySelector("figure.graph svg");
+const panel = svg.getBoundingClientRect();
+const box = (e) => e.getBoundingClientRect();
+const meet = (a, b) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+const inside = (a, b) => a.left >= b.left - 0.5 && a.right <= b.right + 0.5 && a.top >= b.top - 0.5 && a.bottom <= b.bottom + 0.5;
+const name = (e) => e.closest("a").dataset.key;
+const labels = [...svg.querySelectorAll("text.edge-label")];
+const nodes = [...svg.querySelectorAll("a.node")];
+const curves = [...svg.querySelectorAll("a.edge path.line")].map((path) => {
+  const m = path.getScreenCTM(), points = [];
+  for (let s = 0, n = path.getTotalLength(); s <= n; s += 1) {
+    const p = path.getPointAtLength(s);
+    points.push(new DOMPoint(p.x, p.y).matrixTransform(m));
+  }
+  return { key: name(path), points };
+});
+const problems = [];
+nodes.forEach((node, i) => {
+  if (!inside(box(node), panel)) problems.push(`node ${name(node)} crosses the edge of the drawing`);
+  nodes.slice(i + 1).forEach((other) => {
+    if (meet(box(node), box(other))) problems.push(`node ${name(node)} meets node ${name(other)}`);
+  });
+});
+labels.forEach((label, i) => {
+  const r = box(label), what = `label "${label.textContent}" of ${name(label)}`;
+  if (!inside(r, panel)) problems.push(`${what} crosses the edge of the drawing`);
+  for (const node of nodes) if (meet(r, box(node))) problems.push(`${what} meets node ${name(node)}`);
+  labels.slice(i + 1).forEach((other) => {
+    if (meet(r, box(other))) problems.push(`${what} meets label "${other.textContent}"`);
+  });
+  for (const curve of curves) {
+    if (curve.points.some((p) => p.x >= r.left && p.x <= r.right && p.y >= r.top && p.y <= r.bottom)) {
+      problems.push(`${what} meets the curve of ${curve.key}`);
+    }
+  }
+});
+return problems;
+"""
+
+
+def graph_overlaps(browser):
+    return browser.execute_script(GRAPH_OVERLAPS)
+
+
+@pytest.fixture(scope="module")
+def crowded():
+    """A server of its own, with twelve partners of long names, their connections and invitations."""
+    srv = Server()
+    yield srv
+    srv.stop()
+
+
+def test_a_crowded_graph_keeps_its_text_clear(crowded, browser):
+    # Accounts in order, so the nodes sit in this order round the circle (the layout is the same every run).
+    accounts = [str(700000000000 + 7919 * i) for i in range(12)]
+    clients = [crowded.client(a) for a in accounts]
+    profiles = []
+    for i, client in enumerate(clients):
+        legal = f"Consolidated Northwind Cloud Integration Partners {i} {tag()}"
+        profiles.append(partner(client, legal, f"Northwind Integration Display Name {i}")[1])
+    # The first invites everyone; neighbours on the circle are connected; one pair
+    # has a connection and an invitation between them.
+    pending = [invite(clients[0], "OPPORTUNITY_COLLABORATION", profiles[i]) for i in range(1, 12)]
+    for i in range(1, 11):
+        clients[i + 1].accept_connection_invitation(
+            Catalog=SANDBOX, Identifier=invite(clients[i], "OPPORTUNITY_COLLABORATION", profiles[i + 1]))
+    subsidiary = invite(clients[1], "SUBSIDIARY", accounts[2], "Linking our seller accounts")
+
+    browser.get(f"{crowded.url}{UI}/catalogs/{SANDBOX}/graph")
+    for account in accounts:
+        browser.find_element(By.CSS_SELECTOR, f'a.node[data-key="account:{account}"]')
+    assert len(browser.find_elements(By.CSS_SELECTOR, "a.edge")) >= 22
+    screenshot(browser, "graph-crowded")
+    assert graph_overlaps(browser) == []
+    labels = browser.find_elements(By.CSS_SELECTOR, "text.edge-label")
+    assert len(labels) * 2 >= 22, "at least half the edges have room for a label"
+    for key in [f"invitation:{i}" for i in pending] + [f"invitation:{subsidiary}"]:
+        edge = browser.find_element(By.CSS_SELECTOR, f'a.edge[data-key="{key}"]')
+        full = edge.find_element(By.TAG_NAME, "title").get_attribute("textContent")
+        assert " PENDING · expires " in full, "the tooltip has the whole label"
+        shown = [t.text for t in edge.find_elements(By.CSS_SELECTOR, "text.edge-label")]
+        assert all(t.endswith("…") and full.startswith(t[:-1]) for t in shown), (shown, full)
+    # Long captions are shortened too, in full in the node's tooltip.
+    node = browser.find_element(By.CSS_SELECTOR, f'a.node[data-key="account:{accounts[3]}"]')
+    title = node.find_element(By.TAG_NAME, "title").get_attribute("textContent")
+    assert "Consolidated Northwind Cloud Integration Partners 3" in title and "registrant" not in title
+    assert "…" in node.text and accounts[3] in node.text
+
+    browser.get(f"{crowded.url}{UI}/catalogs/{SANDBOX}/graph?select=account:{accounts[0]}")
+    assert graph_overlaps(browser) == []
+    browser.set_window_size(900, 900)
+    try:
+        browser.get(f"{crowded.url}{UI}/catalogs/{SANDBOX}/graph")
+        assert graph_overlaps(browser) == [], "the same at another scale"
+    finally:
+        browser.set_window_size(1280, 900)
+
+
+def test_the_live_events_say_when_they_were_updated_in_service_time(crowded, browser):
+    status, clock = crowded.admin("POST", "/_pcentral/clock/advance", {"by": "365d"})
+    assert status == 200
+    _, _, ca, _, _, pb, _ = two_parties(crowded)
+    invite(ca, "OPPORTUNITY_COLLABORATION", pb)
+    year = clock["now"][:4]
+    assert int(year) > time.gmtime().tm_year, "service time is a year ahead of the wall clock"
+    browser.get(f"{crowded.url}{UI}/events")
+    state = browser.wait.until(lambda d: d.find_element(By.CSS_SELECTOR, ".live-state").text.startswith("live ·")
+                               and d.find_element(By.CSS_SELECTOR, ".live-state").text)
+    updated = state.removeprefix("live · updated ")
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", updated), state
+    assert updated[:4] == year and updated >= clock["now"][:19] + "Z", (updated, clock["now"])
+    row_time = browser.find_element(By.CSS_SELECTOR, "table[data-live] tbody tr td:nth-child(2)").text
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", row_time), "the rows' format"
 
 
 def test_advancing_the_clock_expires_an_invitation(server, browser):
@@ -235,6 +357,10 @@ def test_the_requests_page_follows_api_calls(server, browser):
     server.client(account).list_partners(Catalog=SANDBOX)
     row = browser.wait.until(lambda d: live_rows(d, account))
     assert "ListPartners" in row[0] and "200" in row[0]
+    # Request times are the wall clock in UTC; so is "updated", written the same way.
+    state = browser.find_element(By.CSS_SELECTOR, ".live-state").text
+    assert re.fullmatch(r"live · updated \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z", state), state
+    assert re.search(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z", row[0]), row[0]
 
 
 def test_the_outbox_shows_codes_newest_first_with_copy_buttons(server, browser):
@@ -275,6 +401,8 @@ def test_hostile_names_and_messages_render_as_text(server, browser):
         browser.get(server.url + path)
         assert HOSTILE in browser.find_element(By.TAG_NAME, "body").text, f"{where} shows the text literally"
         assert_inert(browser, where)
+        if where.startswith("graph"):
+            assert graph_overlaps(browser) == [], where
     status, headers, _ = http("GET", server.url + pages["partner"])
     assert status == 200
     assert headers["Content-Security-Policy"].split(";")[0] == "default-src 'self'"
@@ -354,6 +482,7 @@ def test_a_narrow_window_and_dark_mode(server, browser):
         browser.get(f"{server.url}{UI}/catalogs/{SANDBOX}/graph")
         background = browser.execute_script("return getComputedStyle(document.body).backgroundColor")
         assert background == "rgb(20, 23, 28)", background
+        assert graph_overlaps(browser) == [], "every account the other tests made, and their edges"
         screenshot(browser, "graph-dark")
     finally:
         browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": []})

@@ -266,7 +266,7 @@ async fn console_request(
     };
     let page = tokio::task::spawn_blocking(move || console::handle(&state, &request)).await.unwrap_or_else(|e| {
         tracing::error!(error = %e, "console worker failed");
-        console::Reply::failure("Internal error")
+        console::PageReply::failure("Internal error")
     });
     console_response(page)
 }
@@ -584,7 +584,7 @@ fn status_code(status: u16) -> StatusCode {
 }
 
 /// A console page or asset, with its own headers (content security policy, cookies).
-fn console_response(page: console::Reply) -> Response<Body> {
+fn console_response(page: console::PageReply) -> Response<Body> {
     let mut resp = Response::new(whole(page.body));
     *resp.status_mut() = status_code(page.status);
     let headers = resp.headers_mut();

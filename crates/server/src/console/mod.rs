@@ -13,17 +13,30 @@
 //!   and static files (`static/`). Every answer carries a content security
 //!   policy that allows the console's own files only: no inline script or
 //!   style, so a stored value that slipped through escaping could not run.
+//!
+//! The parts: this module routes (sign-in, static files, and `render`'s
+//! table of pages); `pages` holds the pages by resource family (`partners`,
+//! `connections`, `accounts`, `tools`, `overview`), each adding its routes
+//! here; `list` is the one list page the families configure; `common` the
+//! helpers every page uses; `view` the view model and templates; `graph` the
+//! graph page (with its geometry, `graph::layout`). Pages never import the graph;
+//! the graph shows the families' record sections.
 
+mod common;
 mod graph;
+mod list;
 mod pages;
 mod view;
 
 use std::net::IpAddr;
 
 use askama::Template;
+use pcentral_model::Catalog;
 
 use crate::app::AppState;
 use crate::gate::token_matches;
+use common::{not_found, Html, QueryString};
+use pages::{accounts, connections, overview, partners, tools};
 
 /// Where the console lives.
 pub const PREFIX: &str = "/_pcentral/ui";
@@ -45,15 +58,15 @@ pub struct Request {
 }
 
 /// A console answer: status, headers and body.
-pub struct Reply {
+pub struct PageReply {
     pub status: u16,
     pub headers: Vec<(&'static str, String)>,
     pub body: Vec<u8>,
 }
 
-impl Reply {
-    fn new(status: u16, content_type: &str, body: impl Into<Vec<u8>>) -> Reply {
-        Reply {
+impl PageReply {
+    fn new(status: u16, content_type: &str, body: impl Into<Vec<u8>>) -> PageReply {
+        PageReply {
             status,
             headers: vec![
                 ("content-type", content_type.to_string()),
@@ -69,20 +82,20 @@ impl Reply {
         }
     }
 
-    fn html(status: u16, html: String) -> Reply {
-        Reply::new(status, "text/html; charset=utf-8", html)
+    fn html(status: u16, html: String) -> PageReply {
+        PageReply::new(status, "text/html; charset=utf-8", html)
     }
 
-    fn redirect(location: &str) -> Reply {
-        let mut reply = Reply::new(303, "text/plain; charset=utf-8", "");
+    fn redirect(location: &str) -> PageReply {
+        let mut reply = PageReply::new(303, "text/plain; charset=utf-8", "");
         reply.headers.push(("location", location.to_string()));
         reply
     }
 
     /// A failure outside any page (the worker thread failed).
-    pub fn failure(message: &str) -> Reply {
+    pub fn failure(message: &str) -> PageReply {
         tracing::error!(message, "console failed");
-        Reply::new(500, "text/plain; charset=utf-8", "The console failed; see the server log.")
+        PageReply::new(500, "text/plain; charset=utf-8", "The console failed; see the server log.")
     }
 }
 
@@ -109,7 +122,7 @@ fn cookie_token(header: &str) -> Option<String> {
 }
 
 /// Answer a console request.
-pub fn handle(state: &AppState, req: &Request) -> Reply {
+pub fn handle(state: &AppState, req: &Request) -> PageReply {
     let route = req.path.strip_prefix(PREFIX).unwrap_or_default();
     let method = req.method.as_str();
     if route == "/login" {
@@ -123,41 +136,76 @@ pub fn handle(state: &AppState, req: &Request) -> Reply {
     }
     match (method, route) {
         ("POST", "/logout") => {
-            let mut reply = Reply::redirect(&format!("{PREFIX}/login"));
+            let mut reply = PageReply::redirect(&format!("{PREFIX}/login"));
             reply.headers.push((
                 "set-cookie",
                 format!("{TOKEN_COOKIE}=; Path=/_pcentral/; HttpOnly; SameSite=Strict; Max-Age=0"),
             ));
             reply
         }
-        ("GET" | "HEAD", "") => Reply::redirect(&format!("{PREFIX}/")),
+        ("GET" | "HEAD", "") => PageReply::redirect(&format!("{PREFIX}/")),
         ("GET" | "HEAD", r) if r.starts_with("/static/") => asset(&r["/static/".len()..]),
-        ("GET" | "HEAD", r) => match pages::render(state, r, &req.query) {
-            Ok(html) => Reply::html(200, html),
-            Err(e) => Reply::html(e.status, pages::error_page(&e)),
+        ("GET" | "HEAD", r) => match render(state, r, &req.query) {
+            Ok(html) => PageReply::html(200, html),
+            Err(e) => PageReply::html(e.status, common::error_page(&e)),
         },
-        _ => Reply::new(405, "text/plain; charset=utf-8", "The console answers GET; its controls call the admin API."),
+        _ => PageReply::new(
+            405,
+            "text/plain; charset=utf-8",
+            "The console answers GET; its controls call the admin API.",
+        ),
+    }
+}
+
+/// Render the page at `route` (the path below [`PREFIX`]) with `query`.
+fn render(state: &AppState, route: &str, query: &str) -> Html {
+    let segments: Vec<&str> = route.split('/').filter(|s| !s.is_empty()).collect();
+    let q = QueryString(query);
+    match segments.as_slice() {
+        [] => overview::overview(state),
+        ["catalogs", catalog, rest @ ..] => {
+            let catalog: Catalog = catalog.parse().map_err(|e| not_found(format!("{e}")))?;
+            match rest {
+                ["graph"] => graph::page(state, catalog, &q),
+                ["partners"] => partners::list(state, catalog, &q),
+                ["partners", id] => partners::partner(state, catalog, id),
+                ["invitations"] => connections::invitations(state, catalog, &q),
+                ["invitations", id] => connections::invitation(state, catalog, id),
+                ["connections"] => connections::connections(state, catalog, &q),
+                ["connections", id] => connections::connection(state, catalog, id),
+                ["profile-tasks"] => partners::profile_tasks(state, catalog, &q),
+                ["qualifications"] => partners::qualifications(state, catalog, &q),
+                _ => Err(not_found("There is no console page here.")),
+            }
+        }
+        ["accounts", account] => accounts::account_page(state, account),
+        ["verifications"] => accounts::verifications(state, &q),
+        ["events"] => tools::events(state, &q),
+        ["outbox"] => tools::outbox(state, &q),
+        ["requests"] => tools::requests(state),
+        ["controls"] => tools::controls(state),
+        _ => Err(not_found("There is no console page here.")),
     }
 }
 
 /// The sign-in form: 403 unless the caller may use the console already.
-fn login_page(state: &AppState, allowed: bool, message: &str) -> Reply {
+fn login_page(state: &AppState, allowed: bool, message: &str) -> PageReply {
     let page = view::Login { message: message.to_string(), allowed, token_configured: state.admin_token.is_some() };
     match page.render() {
-        Ok(html) => Reply::html(if allowed { 200 } else { 403 }, html),
-        Err(e) => Reply::failure(&e.to_string()),
+        Ok(html) => PageReply::html(if allowed { 200 } else { 403 }, html),
+        Err(e) => PageReply::failure(&e.to_string()),
     }
 }
 
 /// `POST /_pcentral/ui/login` with `token=…` (a form): the right token sets
 /// the cookie and opens the console; anything else is 403 and the form again.
-fn sign_in(state: &AppState, req: &Request) -> Reply {
+fn sign_in(state: &AppState, req: &Request) -> PageReply {
     let body = String::from_utf8_lossy(&req.body);
     let token = crate::url::query_param(&body, "token").unwrap_or_default();
     if !token_matches(state.admin_token.as_deref(), Some(&token)) {
         return login_page(state, req.allowed, "That is not the admin token.");
     }
-    let mut reply = Reply::redirect(&format!("{PREFIX}/"));
+    let mut reply = PageReply::redirect(&format!("{PREFIX}/"));
     reply.headers.push((
         "set-cookie",
         format!("{TOKEN_COOKIE}={}; Path=/_pcentral/; HttpOnly; SameSite=Strict", hex::encode(token.as_bytes())),
@@ -166,14 +214,14 @@ fn sign_in(state: &AppState, req: &Request) -> Reply {
 }
 
 /// The console's static files, compiled in.
-fn asset(name: &str) -> Reply {
+fn asset(name: &str) -> PageReply {
     let (content_type, body): (&str, &[u8]) = match name {
         "console.css" => ("text/css; charset=utf-8", include_bytes!("static/console.css")),
         "console.js" => ("text/javascript; charset=utf-8", include_bytes!("static/console.js")),
         "favicon.svg" => ("image/svg+xml", include_bytes!("static/favicon.svg")),
-        _ => return Reply::new(404, "text/plain; charset=utf-8", "no such file"),
+        _ => return PageReply::new(404, "text/plain; charset=utf-8", "no such file"),
     };
-    let mut reply = Reply::new(200, content_type, body);
+    let mut reply = PageReply::new(200, content_type, body);
     if let Some(cache) = reply.headers.iter_mut().find(|(n, _)| *n == "cache-control") {
         cache.1 = "no-cache".to_string();
     }

@@ -152,8 +152,10 @@ pub struct Node {
     pub y: i64,
     pub class: String,
     pub href: String,
-    /// Lines of text under the circle, the first in bold.
+    /// Lines of text under the circle, the first in bold (shortened to fit).
     pub lines: Vec<String>,
+    /// The lines in full (the node's tooltip).
+    pub title: String,
 }
 
 /// An edge of the graph: one connection type, or an invitation.
@@ -163,7 +165,11 @@ pub struct Edge {
     pub path: String,
     pub class: String,
     pub href: String,
+    /// The edge in full (its tooltip).
+    pub title: String,
+    /// The label as shown beside the curve, maybe shortened; empty when there was no room.
     pub label: String,
+    /// The label's centre.
     pub label_x: i64,
     pub label_y: i64,
 }
@@ -302,12 +308,14 @@ mod tests {
                 class: "published".into(),
                 href: "/_pcentral/ui/catalogs/Sandbox/graph?select=account%3A111111111111".into(),
                 lines: vec![HOSTILE.into(), "account 111111111111".into()],
+                title: HOSTILE.into(),
             }],
             edges: vec![Edge {
                 key: "invitation:pacinv-aaaaaaaaaaaaa".into(),
                 path: "M0 0 Q1 1 2 2".into(),
                 class: "invitation s-pending".into(),
                 href: "/_pcentral/ui/catalogs/Sandbox/graph".into(),
+                title: HOSTILE.into(),
                 label: HOSTILE.into(),
                 label_x: 1,
                 label_y: 1,

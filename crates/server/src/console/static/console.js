@@ -144,9 +144,27 @@ function requestRow(r) {
   return tr;
 }
 
+// Service time, formatted as an event's "time" (whole seconds, UTC). The
+// service clock can run ahead of the wall clock (`pcentral clock advance`), so
+// it is asked for, never taken from the browser.
+async function serviceTime() {
+  const response = await fetch("/_pcentral/clock", { credentials: "same-origin" });
+  if (!response.ok) throw new Error(`HTTP ${response.status}`);
+  const clock = await response.json();
+  return String(clock.now).replace(/\.\d+Z$/, "Z");
+}
+
+// Per live table: its rows, and the time it was updated, in the clock its
+// rows are in (events: service time; requests: the wall clock, UTC).
 const LIVE = {
-  events: { rows: (data) => (data.events || []).slice().reverse().map(eventRow) },
-  requests: { rows: (data) => (data.requests || []).map(requestRow) },
+  events: {
+    rows: (data) => (data.events || []).slice().reverse().map(eventRow),
+    now: serviceTime,
+  },
+  requests: {
+    rows: (data) => (data.requests || []).map(requestRow),
+    now: async () => new Date().toISOString(),
+  },
 };
 
 function setUpLiveTables() {
@@ -159,13 +177,14 @@ function setUpLiveTables() {
     table.closest(".scroll").after(state);
     const refresh = async () => {
       try {
+        const now = await kind.now();
         const response = await fetch(table.dataset.source, { credentials: "same-origin" });
         if (!response.ok) throw new Error(`HTTP ${response.status}`);
         const rows = kind.rows(await response.json());
         table.tBodies[0].replaceChildren(...rows);
         const empty = table.closest(".scroll").parentElement.querySelector(".empty");
         if (empty) empty.hidden = rows.length > 0;
-        state.textContent = `live · updated ${new Date().toLocaleTimeString()}`;
+        state.textContent = `live · updated ${now}`;
         table.dataset.updated = String(Date.now());
       } catch (error) {
         state.textContent = `live updates paused: ${error}`;

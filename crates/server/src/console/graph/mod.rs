@@ -3,7 +3,9 @@
 //! expired invitations as dashed edges. The SVG is drawn on the server, so it
 //! shows without JavaScript; every node and edge is a link that selects it,
 //! and the selected record and its history show beside the graph (a stable
-//! URL per selection).
+//! URL per selection). Where the nodes and the labels go is `layout`'s.
+
+mod layout;
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -14,15 +16,13 @@ use pcentral_core::{invitations, verification, OpResult, Tx};
 use pcentral_model::wire::{InvitationStatus, VerificationType};
 use pcentral_model::{timestamp, AccountId, Catalog, ConnectionId, InvitationId, Millis};
 
-use super::pages::{self, catalog_path, href, Html, PageError, Query};
+use super::common::{self, catalog_path, href, Html, PageError, QueryString};
+use super::pages::{accounts, connections, partners};
 use super::view::{css_name, Cell, Edge, Graph, Node, Section};
+use layout::{Curve, Placed, Point, CAPTION_CELLS};
 
 /// Records drawn at most, per kind.
 const DRAWN: usize = 200;
-/// Space beside the circle for the nodes' text.
-const SIDE: f64 = 130.0;
-/// Space under a node for its lines of text.
-const TEXT_BELOW: f64 = 100.0;
 
 /// What a graph URL selects: `account:…`, `connection:…` or `invitation:…`.
 enum Selection {
@@ -62,7 +62,7 @@ fn load(tx: &mut dyn Tx, catalog: Catalog, now: Millis) -> OpResult<Drawn> {
     let found =
         tx.admin_partners(&AdminPartnerQuery { catalog, account: None, name: None, after: None, limit: DRAWN })?;
     for p in found {
-        let (display, published) = pages::profile_of(tx, &p, now)?;
+        let (display, published) = partners::profile_of(tx, &p, now)?;
         partners.insert(p.account.clone(), (p, display, published));
     }
     let connections = tx.admin_connections(&AdminConnectionQuery {
@@ -106,58 +106,16 @@ fn load(tx: &mut dyn Tx, catalog: Catalog, now: Millis) -> OpResult<Drawn> {
     Ok(Drawn { partners, connections, invitations, verifications, names })
 }
 
-/// A point of the drawing.
-#[derive(Clone, Copy)]
-struct Point {
-    x: f64,
-    y: f64,
-}
-
-/// Positions on a circle, in account order (so a node keeps its place as the
-/// graph grows), and the drawing's width and height.
-fn positions(n: usize) -> (Vec<Point>, i64, i64) {
-    use std::f64::consts::{FRAC_PI_2, PI};
-    let radius = (95.0 * n as f64 / PI).clamp(230.0, 420.0);
-    let width = 2.0 * radius + 2.0 * SIDE;
-    // Two nodes side by side; more start at the top.
-    let (first, top) = if n == 2 { (PI, 60.0) } else { (-FRAC_PI_2, radius + 60.0) };
-    let center = Point { x: width / 2.0, y: top };
-    let height = if n == 2 { top + TEXT_BELOW + 20.0 } else { top + radius + TEXT_BELOW + 20.0 };
-    let points = match n {
-        0 => Vec::new(),
-        1 => vec![center],
-        _ => (0..n)
-            .map(|i| {
-                let angle = first + 2.0 * PI * i as f64 / n as f64;
-                Point { x: center.x + radius * angle.cos(), y: center.y + radius * angle.sin() }
-            })
-            .collect(),
-    };
-    (points, width.round() as i64, height.round() as i64)
-}
-
-/// A quadratic curve from `a` to `b`, bent by `bend` pixels to one side;
-/// answers the path data and the curve's middle (where the label goes).
-fn curve(a: Point, b: Point, bend: f64) -> (String, Point) {
-    let (dx, dy) = (b.x - a.x, b.y - a.y);
-    let length = (dx * dx + dy * dy).sqrt().max(1.0);
-    let (nx, ny) = (-dy / length, dx / length);
-    let middle = Point { x: (a.x + b.x) / 2.0 + nx * bend, y: (a.y + b.y) / 2.0 + ny * bend };
-    let control = Point { x: (a.x + b.x) / 2.0 + nx * bend * 2.0, y: (a.y + b.y) / 2.0 + ny * bend * 2.0 };
-    let path = format!("M{:.0} {:.0} Q{:.0} {:.0} {:.0} {:.0}", a.x, a.y, control.x, control.y, b.x, b.y);
-    (path, middle)
-}
-
 fn short_status(status: &Option<String>) -> &str {
     status.as_deref().unwrap_or("none")
 }
 
 /// `GET …/catalogs/{catalog}/graph[?select=kind:id]`.
-pub fn page(state: &crate::app::AppState, catalog: Catalog, q: &Query<'_>) -> Html {
+pub fn page(state: &crate::app::AppState, catalog: Catalog, q: &QueryString<'_>) -> Html {
     let selection = q.get("select").map(|s| Selection::parse(&s)).transpose()?;
     let graph_path = catalog_path(catalog, "graph");
     let select_href = |key: &str| href(&graph_path, &[("select", Some(key.to_string()))]);
-    let ((drawn, selected), now) = pages::read(state, |tx, now| {
+    let ((drawn, selected), now) = common::read(state, |tx, now| {
         let drawn = load(tx, catalog, now)?;
         let selected = match &selection {
             None => Vec::new(),
@@ -167,28 +125,31 @@ pub fn page(state: &crate::app::AppState, catalog: Catalog, q: &Query<'_>) -> Ht
     })?;
 
     let accounts: Vec<AccountId> = drawn.verifications.keys().cloned().collect();
-    let (points, width, height) = positions(accounts.len());
+    let (points, width, height) = layout::positions(accounts.len());
     let at: BTreeMap<&AccountId, Point> = accounts.iter().zip(points.iter().copied()).collect();
     let selected_key = q.get("select").unwrap_or_default();
 
-    let nodes = accounts
+    let mut node_boxes = Vec::new();
+    let nodes: Vec<Node> = accounts
         .iter()
         .zip(&points)
         .map(|(account, p)| {
             let key = format!("account:{account}");
             let [business, registrant] = drawn.verifications.get(account).cloned().unwrap_or_default();
             let verified = match (&business, &registrant) {
-                (None, None) => "not verified".to_string(),
-                _ => format!("business {} · registrant {}", short_status(&business), short_status(&registrant)),
+                (None, None) => vec!["not verified".to_string()],
+                _ => vec![
+                    format!("business {}", short_status(&business)),
+                    format!("registrant {}", short_status(&registrant)),
+                ],
             };
-            let (lines, class) = match drawn.partners.get(account) {
+            let (mut full, class) = match drawn.partners.get(account) {
                 Some((partner, display, published)) => (
                     vec![
                         display.clone(),
                         partner.legal_name.clone(),
                         format!("account {account}"),
                         if *published { partner.profile_id.to_string() } else { "draft profile".to_string() },
-                        verified,
                     ],
                     if *published { "published" } else { "draft" },
                 ),
@@ -197,13 +158,23 @@ pub fn page(state: &crate::app::AppState, catalog: Catalog, q: &Query<'_>) -> Ht
                         drawn.names.get(account).cloned().unwrap_or_else(|| account.to_string()),
                         format!("account {account}"),
                         "no partner in this catalog".to_string(),
-                        verified,
                     ],
                     "no-partner",
                 ),
             };
+            full.extend(verified);
+            let lines: Vec<String> = full.iter().map(|l| layout::shorten(l, CAPTION_CELLS)).collect();
+            node_boxes.push(layout::node_box(*p, &lines));
             let class = if key == selected_key { format!("{class} selected") } else { class.to_string() };
-            Node { href: select_href(&key), key, x: p.x.round() as i64, y: p.y.round() as i64, class, lines }
+            Node {
+                href: select_href(&key),
+                key,
+                x: p.x.round() as i64,
+                y: p.y.round() as i64,
+                class,
+                title: full.join("\n"),
+                lines,
+            }
         })
         .collect();
 
@@ -227,29 +198,39 @@ pub fn page(state: &crate::app::AppState, catalog: Catalog, q: &Query<'_>) -> Ht
         let class = format!("invitation s-{}", css_name(status.as_str()));
         pairs.entry(pair).or_default().push((format!("invitation:{}", i.id), class, label));
     }
-    let mut edges = Vec::new();
+    let mut curves = Vec::new();
     for ((a, b), list) in &pairs {
         let (Some(pa), Some(pb)) = (at.get(a), at.get(b)) else { continue };
         let middle = (list.len() as f64 - 1.0) / 2.0;
         for (j, (key, class, label)) in list.iter().enumerate() {
-            let (path, mid) = curve(*pa, *pb, (j as f64 - middle) * 46.0);
-            let class = if *key == selected_key { format!("{class} selected") } else { class.clone() };
-            edges.push(Edge {
-                href: select_href(key),
-                key: key.clone(),
-                path,
-                class,
-                label: label.clone(),
-                label_x: mid.x.round() as i64,
-                label_y: mid.y.round() as i64,
-            });
+            curves.push((Curve::new(*pa, *pb, (j as f64 - middle) * 46.0), key, class, label));
         }
     }
+    let labelled: Vec<(Curve, &str)> = curves.iter().map(|(curve, _, _, label)| (*curve, label.as_str())).collect();
+    let placed = layout::place_labels(width, height, node_boxes, &labelled);
+    let edges = curves
+        .iter()
+        .zip(placed)
+        .map(|((curve, key, class, label), placed)| {
+            let class = if **key == selected_key { format!("{class} selected") } else { class.to_string() };
+            let Placed { text, at } = placed.unwrap_or(Placed { text: String::new(), at: Point { x: 0.0, y: 0.0 } });
+            Edge {
+                href: select_href(key),
+                key: key.to_string(),
+                path: curve.path(),
+                class,
+                title: label.to_string(),
+                label: text,
+                label_x: at.x.round() as i64,
+                label_y: at.y.round() as i64,
+            }
+        })
+        .collect();
     let graph = Graph {
-        layout: pages::layout(format!("{catalog} graph"), "graph", now),
+        layout: common::layout(format!("{catalog} graph"), "graph", now),
         catalog: catalog.as_str(),
-        width,
-        height,
+        width: width as i64,
+        height: height as i64,
         nodes,
         edges,
         selected,
@@ -271,16 +252,18 @@ fn selected_sections(tx: &mut dyn Tx, catalog: Catalog, s: &Selection, now: Mill
         Selection::Account(account) => match tx.partner_by_account(catalog, account)? {
             Some(p) => {
                 let page = catalog_path(catalog, &format!("partners/{}", p.id));
-                (pages::partner_sections(tx, &p, now)?, page)
+                (partners::partner_sections(tx, &p, now)?, page)
             }
-            None => (pages::account_sections(tx, account, now)?, format!("{}/accounts/{account}", super::PREFIX)),
+            None => (accounts::account_sections(tx, account, now)?, format!("{}/accounts/{account}", super::PREFIX)),
         },
         Selection::Connection(id) => match tx.connection(catalog, id)? {
-            Some(c) => (pages::connection_sections(tx, &c)?, catalog_path(catalog, &format!("connections/{id}"))),
+            Some(c) => (connections::connection_sections(tx, &c)?, catalog_path(catalog, &format!("connections/{id}"))),
             None => (Vec::new(), String::new()),
         },
         Selection::Invitation(id) => match tx.invitation(catalog, id)? {
-            Some(i) => (pages::invitation_sections(tx, &i, now)?, catalog_path(catalog, &format!("invitations/{id}"))),
+            Some(i) => {
+                (connections::invitation_sections(tx, &i, now)?, catalog_path(catalog, &format!("invitations/{id}")))
+            }
             None => (Vec::new(), String::new()),
         },
     };
@@ -290,33 +273,4 @@ fn selected_sections(tx: &mut dyn Tx, catalog: Catalog, s: &Selection, now: Mill
         sections.push(Section { note: "The selected record no longer exists.".into(), ..Section::default() });
     }
     Ok(sections)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn nodes_sit_on_a_circle_inside_the_drawing() {
-        for n in [1, 2, 3, 12, 40] {
-            let (points, width, height) = positions(n);
-            assert_eq!(points.len(), n);
-            for p in &points {
-                let inside = p.x - SIDE >= -0.5 && p.x + SIDE <= width as f64 + 0.5 && p.y >= 0.0;
-                assert!(
-                    inside && p.y + TEXT_BELOW <= height as f64,
-                    "{n} nodes: ({}, {}) in {width}x{height}",
-                    p.x,
-                    p.y
-                );
-            }
-        }
-    }
-
-    #[test]
-    fn bent_edges_have_their_label_on_the_curve() {
-        let (path, middle) = curve(Point { x: 0.0, y: 0.0 }, Point { x: 100.0, y: 0.0 }, 20.0);
-        assert_eq!(path, "M0 0 Q50 40 100 0");
-        assert_eq!((middle.x, middle.y), (50.0, 20.0));
-    }
 }

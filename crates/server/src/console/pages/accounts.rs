@@ -1,0 +1,139 @@
+//! The account family's pages: an account (how it is configured, its
+//! partners, verifications and events) and the verifications of every account.
+
+use pcentral_core::records::Verification;
+use pcentral_core::store::{AdminEventQuery, AdminVerificationQuery};
+use pcentral_core::{verification, OpResult, Tx};
+use pcentral_model::wire::VerificationType;
+use pcentral_model::{AccountId, Catalog, Millis};
+
+use super::partners::{partner_row, PARTNER_HEADERS};
+use super::tools::history;
+use crate::app::AppState;
+use crate::console::common::{account_link, bad, json, not_found, optional_time, page, read, time, Html, QueryString};
+use crate::console::list::{Filter, List};
+use crate::console::view::{Cell, Section, Table};
+use crate::console::PREFIX;
+
+const VERIFICATION_HEADERS: [&str; 6] = ["account", "type", "status", "reason", "started", "completed"];
+
+fn verification_row(v: &Verification, now: Millis) -> Vec<Cell> {
+    let s = verification::state(v, now);
+    vec![
+        account_link(&v.account),
+        Cell::text(v.verification_type.as_str()),
+        Cell::badge(s.status.as_str()),
+        Cell::text(s.reason.unwrap_or_default()),
+        time(v.started_at),
+        optional_time(s.completed_at),
+    ]
+}
+
+/// `GET /_pcentral/ui/verifications[?account=A&type=T&after=ACCOUNT:TYPE]`.
+pub fn verifications(state: &AppState, q: &QueryString<'_>) -> Html {
+    let account = q.account("account")?;
+    let kind: Option<VerificationType> = q.one_of("type")?;
+    let after = match q.get("after") {
+        None => None,
+        Some(text) => {
+            let (a, t) = text.split_once(':').ok_or_else(|| bad("after: not a page position"))?;
+            let a = AccountId::parse(a).map_err(|e| bad(format!("after: {e}")))?;
+            Some((a, t.parse::<VerificationType>().map_err(|e| bad(format!("after: {e}")))?))
+        }
+    };
+    let list = List {
+        path: format!("{PREFIX}/verifications"),
+        title: "Verifications".into(),
+        nav: "verifications",
+        note: "Per account, in account order; the status is the one at service time.",
+        filters: vec![
+            Filter::text("account", "account", account.as_ref().map(|a| a.to_string())),
+            Filter::select(
+                "type",
+                "type",
+                &VerificationType::ALL.map(VerificationType::as_str),
+                kind.map(|k| k.as_str().into()),
+            ),
+        ],
+        headers: VERIFICATION_HEADERS.to_vec(),
+        empty: "No verifications match.",
+        position: "after",
+        links: Vec::new(),
+    };
+    list.render(state, |tx, now, limit| {
+        let query =
+            AdminVerificationQuery { account: account.clone(), verification_type: kind, after: after.clone(), limit };
+        let found = tx.admin_verifications(&query)?;
+        Ok(found
+            .iter()
+            .map(|v| (format!("{}:{}", v.account, v.verification_type.as_str()), verification_row(v, now)))
+            .collect())
+    })
+}
+
+/// `GET /_pcentral/ui/accounts/{account}`.
+pub fn account_page(state: &AppState, account: &str) -> Html {
+    let account = AccountId::parse(account).map_err(|e| not_found(e.to_string()))?;
+    let (sections, now) = read(state, |tx, now| account_sections(tx, &account, now))?;
+    page(format!("Account {account}"), "", now, sections)
+}
+
+/// An account: how it is configured, its partners, verifications and events.
+pub fn account_sections(tx: &mut dyn Tx, account: &AccountId, now: Millis) -> OpResult<Vec<Section>> {
+    let configured = tx.account(account)?;
+    let mut facts = vec![("account", account_link(account))];
+    match &configured {
+        Some(record) => {
+            facts.push(("display name", Cell::text(record.display_name.clone().unwrap_or_else(|| "—".into()))));
+            if let Some(seller) = &record.seller_profile {
+                facts.push(("seller profile", Cell::text(format!("{} ({})", seller.name, seller.id))));
+            }
+        }
+        None => facts.push(("configured", Cell::text("no (pcentral accounts create)"))),
+    }
+    let mut partner_rows = Vec::new();
+    for catalog in [Catalog::Sandbox, Catalog::Aws] {
+        if let Some(p) = tx.partner_by_account(catalog, account)? {
+            let mut row = vec![Cell::text(catalog.as_str())];
+            row.extend(partner_row(tx, &p, now)?);
+            partner_rows.push(row);
+        }
+    }
+    let mut verification_rows = Vec::new();
+    for kind in VerificationType::ALL {
+        if let Some(v) = tx.verification(account, kind)? {
+            verification_rows.push(verification_row(&v, now));
+        }
+    }
+    let mut partner_headers = vec!["catalog"];
+    partner_headers.extend(PARTNER_HEADERS);
+    Ok(vec![
+        Section {
+            heading: "Account".into(),
+            facts,
+            json: configured.as_ref().map(json).unwrap_or_default(),
+            ..Section::default()
+        },
+        Section {
+            heading: "Partners".into(),
+            table: Some(Table {
+                headers: partner_headers,
+                rows: partner_rows,
+                empty: "No partners.",
+                ..Table::default()
+            }),
+            ..Section::default()
+        },
+        Section {
+            heading: "Verifications".into(),
+            table: Some(Table {
+                headers: VERIFICATION_HEADERS.to_vec(),
+                rows: verification_rows,
+                empty: "No verifications.",
+                ..Table::default()
+            }),
+            ..Section::default()
+        },
+        history(tx, AdminEventQuery { accounts: vec![account.clone()], ..AdminEventQuery::default() })?,
+    ])
+}
