@@ -1,4 +1,4 @@
-"""A node while it starts (README, Starting and stopping): `serve --seed BIGFILE` accepts connections
+"""A node while it starts (README, The two commands): `serve --seed BIGFILE` accepts connections
 at once and answers every one 503 right away (health `{"status": "starting"}`, the API its retryable
 InternalServerException with Retry-After, the admin API and the console likewise) and closes it;
 the listening line comes once it serves. A signal while it starts, or right after the line, stops it
