@@ -32,6 +32,12 @@ pub enum ErrorKind {
     RequestTimeout,
     /// The node holds as many request bodies as it may; try again.
     ServiceUnavailable,
+    /// The node is starting (opening or migrating its store, loading its
+    /// seed) and serves nothing yet: the model's InternalServerException (the
+    /// service's retryable server error; it has no ServiceUnavailableException),
+    /// sent with 503, which every AWS SDK retries. Answered before any
+    /// operation runs, so no operation lists it.
+    Starting,
 }
 
 impl ErrorKind {
@@ -44,7 +50,7 @@ impl ErrorKind {
             ErrorKind::Conflict => "ConflictException",
             ErrorKind::ServiceQuotaExceeded => "ServiceQuotaExceededException",
             ErrorKind::Throttling => "ThrottlingException",
-            ErrorKind::InternalServer => "InternalServerException",
+            ErrorKind::InternalServer | ErrorKind::Starting => "InternalServerException",
             ErrorKind::MissingAuthenticationToken => "MissingAuthenticationTokenException",
             ErrorKind::IncompleteSignature => "IncompleteSignatureException",
             ErrorKind::UnrecognizedClient => "UnrecognizedClientException",
@@ -77,7 +83,7 @@ impl ErrorKind {
             ErrorKind::Throttling => 429,
             ErrorKind::InternalServer => 500,
             ErrorKind::NotImplemented => 501,
-            ErrorKind::ServiceUnavailable => 503,
+            ErrorKind::ServiceUnavailable | ErrorKind::Starting => 503,
         }
     }
 
@@ -188,6 +194,11 @@ impl ApiError {
         Self::new(ErrorKind::InternalServer, message)
     }
 
+    /// The answer of a node that is starting: InternalServerException, 503.
+    pub fn starting() -> Self {
+        Self::new(ErrorKind::Starting, "The service is starting; retry shortly.")
+    }
+
     pub fn serialization(message: impl Into<String>) -> Self {
         Self::new(ErrorKind::Serialization, message)
     }
@@ -295,6 +306,14 @@ mod tests {
             assert!(kind.is_modeled());
             assert_eq!(kind.has_reason(), members.iter().any(|m| m.name == "Reason"), "{}", kind.type_name());
         }
+    }
+
+    #[test]
+    fn a_starting_node_answers_the_models_server_error_with_503() {
+        let e = ApiError::starting();
+        assert!(model().shape(e.kind.type_name()).is_some(), "a modeled exception, which SDKs know");
+        assert_eq!((e.kind.type_name(), e.status()), ("InternalServerException", 503));
+        assert_eq!(e.body()["__type"], "InternalServerException");
     }
 
     #[test]

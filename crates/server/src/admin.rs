@@ -789,7 +789,8 @@ pub fn seed<R: Read + Seek>(state: &AppState, input: &mut R) -> Result<Value, Ad
 
 /// `pcentral serve --seed FILE`: load the fixture when the store holds no records yet
 /// (so that a restart, or a second node with the same flag, does not load it twice).
-pub fn seed_at_start(state: &AppState, path: &std::path::Path) -> Result<(), String> {
+/// The load fails, storing nothing, once `stopping` says the node is stopping.
+pub fn seed_at_start(state: &AppState, path: &std::path::Path, stopping: &dyn Fn() -> bool) -> Result<(), String> {
     let file = std::fs::File::open(path).map_err(|e| format!("seed: cannot read {}: {e}", path.display()))?;
     let holds = read(state.store.as_ref(), |tx| Ok(tx.holds_records()?))
         .map_err(|f| format!("seed: {}", AdminError::from(f).message()))?;
@@ -797,10 +798,31 @@ pub fn seed_at_start(state: &AppState, path: &std::path::Path) -> Result<(), Str
         tracing::info!(file = %path.display(), "the store already holds records; --seed skipped");
         return Ok(());
     }
-    let counts = seed(state, &mut std::io::BufReader::new(file))
-        .map_err(|e| format!("seed {}: {}", path.display(), e.message()))?;
+    let mut input = std::io::BufReader::new(UntilStopped { inner: file, stopping });
+    let counts = seed(state, &mut input).map_err(|e| format!("seed {}: {}", path.display(), e.message()))?;
     tracing::info!(file = %path.display(), %counts, "fixture loaded");
     Ok(())
+}
+
+/// A fixture that stops being readable once the node is stopping.
+struct UntilStopped<'s, R> {
+    inner: R,
+    stopping: &'s dyn Fn() -> bool,
+}
+
+impl<R: Read> Read for UntilStopped<'_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if (self.stopping)() {
+            return Err(std::io::Error::other("the node is stopping"));
+        }
+        self.inner.read(buf)
+    }
+}
+
+impl<R: Seek> Seek for UntilStopped<'_, R> {
+    fn seek(&mut self, to: std::io::SeekFrom) -> std::io::Result<u64> {
+        self.inner.seek(to)
+    }
 }
 
 #[cfg(test)]

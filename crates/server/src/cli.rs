@@ -486,42 +486,58 @@ impl Args for ServeArgs {
 /// Run `pcentral serve` until SIGINT or SIGTERM. Once the node answers
 /// requests, prints one line to stdout, `pcentral listening on
 /// http://ADDRESS:PORT`, with the port bound (useful with `--listen
-/// 127.0.0.1:0`); everything else goes to the log on stderr.
+/// 127.0.0.1:0`); everything else goes to the log on stderr. The signals
+/// are caught from the start: one while the node starts (loading `--seed`)
+/// or right after the line stops it cleanly.
 pub async fn serve(args: ServeArgs) -> Result<(), String> {
     init_logging(args.start.node.log_format);
-    let running = crate::startup::start(args.start).await?;
+    let signalled = shutdown_signal().map_err(|e| format!("cannot catch SIGINT and SIGTERM: {e}"))?;
+    tokio::pin!(signalled);
+    let mut running = crate::startup::begin(args.start).await?;
+    let ready = tokio::select! {
+        ready = running.ready() => ready,
+        () = &mut signalled => {
+            running.stop().await;
+            return Ok(());
+        }
+    };
+    if let Err(why) = ready {
+        running.stop().await;
+        return Err(why);
+    }
     let mut out = std::io::stdout().lock();
     // A closed stdout does not stop the server.
-    let _ = writeln!(out, "{}", listening_line(running.local_addr())).and_then(|()| out.flush());
+    let _ = writeln!(out, "{}", listening_line(&running.endpoint())).and_then(|()| out.flush());
     drop(out);
-    shutdown_signal().await;
+    signalled.await;
     running.stop().await;
     Ok(())
 }
 
 /// The line `serve` prints once it answers requests.
-pub fn listening_line(addr: std::net::SocketAddr) -> String {
-    format!("pcentral listening on http://{addr}")
+pub fn listening_line(endpoint: &str) -> String {
+    format!("pcentral listening on {endpoint}")
 }
 
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
+/// Catch SIGINT and SIGTERM from now on; completes at the first one.
+fn shutdown_signal() -> std::io::Result<impl std::future::Future<Output = ()>> {
     #[cfg(unix)]
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        let mut interrupt = signal(SignalKind::interrupt())?;
+        let mut terminate = signal(SignalKind::terminate())?;
+        Ok(async move {
+            tokio::select! {
+                _ = interrupt.recv() => {},
+                _ = terminate.recv() => {},
             }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
+        })
+    }
     #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {},
-        () = term => {},
+    {
+        Ok(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
     }
 }
 
@@ -945,6 +961,6 @@ mod tests {
     fn admin_requests_say_json_and_admin() {
         assert!(ADMIN_HEADERS.contains(&("content-type", "application/json")));
         assert!(ADMIN_HEADERS.contains(&("x-pcentral-admin", "1")));
-        assert_eq!(listening_line(([127, 0, 0, 1], 4599).into()), "pcentral listening on http://127.0.0.1:4599");
+        assert_eq!(listening_line("http://127.0.0.1:4599"), "pcentral listening on http://127.0.0.1:4599");
     }
 }

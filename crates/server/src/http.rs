@@ -9,7 +9,8 @@
 //! stream: an upload to `/_pcentral/seed` is spooled to a temporary file as
 //! it arrives and stored from there, and `/_pcentral/export` is sent as the
 //! store reads it, so neither holds a fixture in memory. docs/security.md
-//! has every limit.
+//! has every limit. While the node starts, [`answer_starting`] answers every
+//! request at once with 503 and closes its connection.
 
 use std::convert::Infallible;
 use std::net::SocketAddr;
@@ -22,13 +23,14 @@ use bytes::Bytes;
 use http_body_util::combinators::BoxBody;
 use http_body_util::{BodyExt, Full};
 use hyper::body::{Frame, Incoming};
-use hyper::header::{HeaderValue, CONTENT_LENGTH, CONTENT_TYPE, DATE};
+use hyper::header::{HeaderValue, CONTENT_LENGTH, CONTENT_TYPE, DATE, RETRY_AFTER};
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper::{Request, Response, StatusCode};
 use hyper_util::rt::{TokioIo, TokioTimer};
 use pcentral_model::{ApiError, ErrorKind, Operation};
-use tokio::net::TcpListener;
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::OwnedSemaphorePermit;
 use tracing::Instrument;
 
 use crate::admin::{self, AdminError};
@@ -48,60 +50,100 @@ fn whole(bytes: impl Into<Bytes>) -> Body {
     Full::new(bytes.into()).map_err(|never| match never {}).boxed()
 }
 
-/// Serve until `shutdown` completes, then let requests in flight finish for
-/// up to the shutdown grace period, and close what is left.
-pub async fn serve(listener: TcpListener, state: Arc<AppState>, shutdown: impl std::future::Future<Output = ()>) {
-    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
-    let slots =
-        Arc::new(tokio::sync::Semaphore::new(state.limits.max_connections.min(tokio::sync::Semaphore::MAX_PERMITS)));
-    let mut refusals = AcceptBackoff::default();
-    tokio::pin!(shutdown);
-    loop {
-        // A free connection slot first: beyond the limit, clients wait in the system's queue.
-        let slot = tokio::select! {
-            slot = slots.clone().acquire_owned() => match slot {
-                Ok(slot) => slot,
-                Err(_) => break,
-            },
-            () = &mut shutdown => break,
-        };
-        let accepted = tokio::select! {
-            accepted = listener.accept() => accepted,
-            () = &mut shutdown => break,
-        };
-        let (stream, remote) = match accepted {
-            Ok(a) => {
-                refusals.reset();
-                a
-            }
-            Err(e) => {
-                // Out of file descriptors, for instance: wait before trying again.
-                let pause = refusals.failed(&e);
-                tokio::select! {
-                    () = tokio::time::sleep(pause) => continue,
-                    () = &mut shutdown => break,
+/// The sockets a node listens on (one per address: `localhost` may be two)
+/// and its connection slots, shared by the starting node and the serving
+/// one: at most `max_connections` connections at once; beyond that,
+/// clients wait in the system's queue.
+pub struct Listener {
+    sockets: Vec<TcpListener>,
+    slots: Arc<tokio::sync::Semaphore>,
+}
+
+impl Listener {
+    pub fn new(sockets: Vec<TcpListener>, max_connections: usize) -> Listener {
+        let slots = Arc::new(tokio::sync::Semaphore::new(max_connections.min(tokio::sync::Semaphore::MAX_PERMITS)));
+        Listener { sockets, slots }
+    }
+
+    /// The next connection on any of the sockets.
+    async fn accept(&self) -> std::io::Result<(TcpStream, SocketAddr)> {
+        std::future::poll_fn(|cx| {
+            for socket in &self.sockets {
+                if let Poll::Ready(accepted) = socket.poll_accept(cx) {
+                    return Poll::Ready(accepted);
                 }
             }
-        };
-        let _ = stream.set_nodelay(true);
-        let header_timeout = state.limits.header_timeout;
-        let state = state.clone();
-        let service = service_fn(move |req| {
-            let state = state.clone();
-            async move { Ok::<_, Infallible>(respond(state, req, remote).await) }
-        });
-        let conn = http1::Builder::new()
-            .timer(TokioTimer::new())
-            .header_read_timeout(header_timeout)
-            .serve_connection(TokioIo::new(stream), service);
-        let conn = graceful.watch(conn);
-        tokio::spawn(async move {
-            if let Err(e) = conn.await {
-                tracing::debug!(error = %e, "connection closed with error");
-            }
-            drop(slot);
-        });
+            Poll::Pending
+        })
+        .await
     }
+
+    /// Accept connections until `shutdown` completes, handing each to
+    /// `serve_one` with the connection slot it holds until it closes.
+    async fn accept_until(
+        &self,
+        shutdown: impl std::future::Future<Output = ()>,
+        mut serve_one: impl FnMut(TcpStream, SocketAddr, OwnedSemaphorePermit),
+    ) {
+        let mut refusals = AcceptBackoff::default();
+        tokio::pin!(shutdown);
+        loop {
+            // A free connection slot first: beyond the limit, clients wait in the system's queue.
+            let slot = tokio::select! {
+                slot = self.slots.clone().acquire_owned() => match slot {
+                    Ok(slot) => slot,
+                    Err(_) => break,
+                },
+                () = &mut shutdown => break,
+            };
+            let accepted = tokio::select! {
+                accepted = self.accept() => accepted,
+                () = &mut shutdown => break,
+            };
+            match accepted {
+                Ok((stream, remote)) => {
+                    refusals.reset();
+                    let _ = stream.set_nodelay(true);
+                    serve_one(stream, remote, slot);
+                }
+                Err(e) => {
+                    // Out of file descriptors, for instance: wait before trying again.
+                    let pause = refusals.failed(&e);
+                    tokio::select! {
+                        () = tokio::time::sleep(pause) => {}
+                        () = &mut shutdown => break,
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Serve until `shutdown` completes, then let requests in flight finish for
+/// up to the shutdown grace period, and close what is left.
+pub async fn serve(listener: Listener, state: Arc<AppState>, shutdown: impl std::future::Future<Output = ()>) {
+    let graceful = hyper_util::server::graceful::GracefulShutdown::new();
+    listener
+        .accept_until(shutdown, |stream, remote, slot| {
+            let state = state.clone();
+            let header_timeout = state.limits.header_timeout;
+            let service = service_fn(move |req| {
+                let state = state.clone();
+                async move { Ok::<_, Infallible>(respond(state, req, remote).await) }
+            });
+            let conn = http1::Builder::new()
+                .timer(TokioTimer::new())
+                .header_read_timeout(header_timeout)
+                .serve_connection(TokioIo::new(stream), service);
+            let conn = graceful.watch(conn);
+            tokio::spawn(async move {
+                if let Err(e) = conn.await {
+                    tracing::debug!(error = %e, "connection closed with error");
+                }
+                drop(slot);
+            });
+        })
+        .await;
     drop(listener);
     let grace = state.limits.shutdown_grace;
     if tokio::time::timeout(grace, graceful.shutdown()).await.is_err() {
@@ -110,6 +152,51 @@ pub async fn serve(listener: TcpListener, state: Arc<AppState>, shutdown: impl s
             "requests still in flight after the grace period: closing them"
         );
     }
+}
+
+/// While the node starts (opens and migrates its store, loads `--seed`):
+/// answer every request at once with 503 and `Retry-After` (the API with
+/// its retryable server error, health with `{"status": "starting"}`), read
+/// no body, and close the connection after the answer, so that callers who
+/// poll cost nothing while they wait. Runs until dropped.
+pub async fn answer_starting(listener: &Listener, header_timeout: Duration) {
+    listener
+        .accept_until(std::future::pending(), |stream, _remote, slot| {
+            let service = service_fn(|req| async move { Ok::<_, Infallible>(starting_answer(&req)) });
+            let conn = http1::Builder::new()
+                .timer(TokioTimer::new())
+                .header_read_timeout(header_timeout)
+                .keep_alive(false)
+                .serve_connection(TokioIo::new(stream), service);
+            tokio::spawn(async move {
+                if let Err(e) = conn.await {
+                    tracing::debug!(error = %e, "connection closed with error");
+                }
+                drop(slot);
+            });
+        })
+        .await;
+}
+
+/// What a starting node answers to `req` (docs/compat.md, Starting).
+fn starting_answer(req: &Request<Incoming>) -> Response<Body> {
+    const STARTING: &str = "pcentral is starting (opening its store, loading its seed); try again shortly";
+    let path = req.uri().path();
+    let tools = !req.headers().contains_key("x-amz-target") && path.starts_with("/_pcentral/");
+    let answer = if tools && path.trim_end_matches('/') == admin::HEALTH.path {
+        json_response(503, &serde_json::json!({"status": "starting", "error": STARTING}))
+    } else if tools && console::is_console_path(path) {
+        let mut resp = Response::new(whole(format!("{STARTING}.\n")));
+        *resp.status_mut() = StatusCode::SERVICE_UNAVAILABLE;
+        with_headers(resp, "text/plain; charset=utf-8", None)
+    } else if tools {
+        json_response(503, &serde_json::json!({"error": STARTING}))
+    } else {
+        api_response(Reply::error(&ApiError::starting()))
+    };
+    let mut answer = with_request_id(answer, &new_request_id());
+    answer.headers_mut().insert(RETRY_AFTER, HeaderValue::from_static("1"));
+    answer
 }
 
 /// How the accept loop backs off while the system refuses connections: the
@@ -144,11 +231,15 @@ impl AcceptBackoff {
     }
 }
 
+/// A version 4 UUID from the thread's generator (no system call per request).
+fn new_request_id() -> String {
+    uuid::Builder::from_random_bytes(rand::random()).into_uuid().to_string()
+}
+
 /// Answer one request inside its own span (`request` with the request id), so
 /// that every log line about it carries the id.
 async fn respond(state: Arc<AppState>, req: Request<Incoming>, remote: SocketAddr) -> Response<Body> {
-    // A version 4 UUID from the thread's generator (no system call per request).
-    let request_id = uuid::Builder::from_random_bytes(rand::random()).into_uuid().to_string();
+    let request_id = new_request_id();
     let span = tracing::info_span!("request", request_id = %request_id);
     respond_in_span(state, req, remote, request_id).instrument(span).await
 }
@@ -556,9 +647,14 @@ fn finish(state: &AppState, reply: Reply, request_id: &str, started: Instant, in
         },
         info.store_error,
     );
+    with_request_id(api_response(reply), request_id)
+}
+
+/// An API answer: the JSON body, its status and error type.
+fn api_response(reply: Reply) -> Response<Body> {
     let mut resp = Response::new(whole(reply.body.to_string()));
     *resp.status_mut() = status_code(reply.status);
-    with_request_id(with_headers(resp, "application/x-amz-json-1.0", reply.error_type), request_id)
+    with_headers(resp, "application/x-amz-json-1.0", reply.error_type)
 }
 
 /// The `Date` header value of this second, formatted once per second per thread.

@@ -8,7 +8,7 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
-use std::net::SocketAddr;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
@@ -109,16 +109,88 @@ impl SettingValue for HostList {
     }
 }
 
-fn default_listen() -> SocketAddr {
-    SocketAddr::from(([127, 0, 0, 1], 4599))
+/// Where a node listens: an IP address and port, or `localhost` and a port
+/// (127.0.0.1 and ::1, on one port; ::1 is left out on a machine without it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Listen {
+    Address(SocketAddr),
+    Localhost(u16),
+}
+
+impl Listen {
+    /// Whether only this machine can connect.
+    pub fn is_loopback(self) -> bool {
+        match self {
+            Listen::Address(addr) => addr.ip().is_loopback(),
+            Listen::Localhost(_) => true,
+        }
+    }
+
+    /// The addresses to listen on: `localhost` is both loopback addresses,
+    /// whatever this machine's resolver says about the name.
+    pub fn ips(self) -> Vec<IpAddr> {
+        match self {
+            Listen::Address(addr) => vec![addr.ip()],
+            Listen::Localhost(_) => vec![Ipv4Addr::LOCALHOST.into(), Ipv6Addr::LOCALHOST.into()],
+        }
+    }
+
+    /// The port asked for (0: the system picks one).
+    pub fn port(self) -> u16 {
+        match self {
+            Listen::Address(addr) => addr.port(),
+            Listen::Localhost(port) => port,
+        }
+    }
+
+    /// The node's URL once bound to `port`: the name given (`localhost`), or the address.
+    pub fn endpoint(self, port: u16) -> String {
+        match self {
+            Listen::Address(addr) => format!("http://{}", SocketAddr::new(addr.ip(), port)),
+            Listen::Localhost(_) => format!("http://localhost:{port}"),
+        }
+    }
+}
+
+impl fmt::Display for Listen {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Listen::Address(addr) => write!(f, "{addr}"),
+            Listen::Localhost(port) => write!(f, "localhost:{port}"),
+        }
+    }
+}
+
+impl SettingValue for Listen {
+    const KIND: &'static str = "an address such as 127.0.0.1:4599, [::1]:4599, 0.0.0.0:4599 or localhost:4599";
+    const VALUE_NAME: &'static str = "ADDRESS";
+    fn parse_setting(text: &str) -> Result<Self, String> {
+        let text = text.trim();
+        if let Ok(addr) = text.parse::<SocketAddr>() {
+            return Ok(Listen::Address(addr));
+        }
+        match text.rsplit_once(':') {
+            Some((host, port)) if host.eq_ignore_ascii_case("localhost") => {
+                port.parse().map(Listen::Localhost).map_err(|_| format!("{port:?} is not a port (0 to 65535)"))
+            }
+            _ => Err(format!("{text:?}: give an IP address and a port, or localhost and a port")),
+        }
+    }
+    fn render_setting(&self) -> String {
+        self.to_string()
+    }
+}
+
+fn default_listen() -> Listen {
+    Listen::Address(SocketAddr::from(([127, 0, 0, 1], 4599)))
 }
 
 pcentral_core::settings! {
     /// The settings of one node: given at start, never stored.
     #[derive(Debug, Clone, PartialEq)]
     pub struct NodeSettings (Scope::Node) {
-        /// Address to listen on.
-        listen: SocketAddr = default_listen(),
+        /// Address to listen on: an IP address and port, or localhost:PORT (every loopback address, one port).
+        listen: Listen = default_listen(),
         /// Directory of the SQLite database and the server key file.
         data_dir: PathBuf = PathBuf::from(".pcentral"),
         /// PostgreSQL URL (postgres://user:password@host:port/database) instead of SQLite; every node of a deployment uses the same URL and server key.
@@ -341,6 +413,21 @@ mod tests {
                 ("profile_task_delay_seconds", "5", 3)
             ]
         );
+    }
+
+    #[test]
+    fn listen_takes_an_address_or_localhost() {
+        let parse = <Listen as SettingValue>::parse_setting;
+        assert_eq!(parse("127.0.0.1:0").unwrap(), Listen::Address(SocketAddr::from(([127, 0, 0, 1], 0))));
+        assert_eq!(parse("[::1]:4599").unwrap().to_string(), "[::1]:4599");
+        assert_eq!(parse("localhost:4601").unwrap(), Listen::Localhost(4601));
+        assert_eq!(parse("LocalHost:0").unwrap().to_string(), "localhost:0");
+        assert!(parse("localhost:http").unwrap_err().contains("not a port"));
+        assert!(parse("example.com:4599").unwrap_err().contains("localhost and a port"));
+        assert!(parse("localhost").is_err());
+        assert_eq!(Listen::Localhost(0).ips(), [IpAddr::from(Ipv4Addr::LOCALHOST), IpAddr::from(Ipv6Addr::LOCALHOST)]);
+        assert_eq!(Listen::Localhost(0).endpoint(4601), "http://localhost:4601");
+        assert_eq!(parse("127.0.0.1:0").unwrap().endpoint(4601), "http://127.0.0.1:4601");
     }
 
     #[test]

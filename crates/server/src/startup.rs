@@ -1,8 +1,12 @@
 //! Starting a node: the one path that `pcentral serve` and in-process tests
-//! (`pcentral-testing`) take. [`start`] checks what it can before it creates
-//! anything (the listen address is free, the data directory is a directory,
-//! the database is writable), takes the data directory's lock (SQLite), opens
-//! the store, loads `--seed`, and serves until [`Running::stop`].
+//! (`pcentral-testing`) take. [`begin`] binds the listen address first (a
+//! taken address is refused before anything is created), checks the data
+//! directory, and returns while the node starts in the background: it opens
+//! and migrates the store (taking the data directory's lock on SQLite),
+//! loads `--seed`, and then serves until [`Running::stop`]. While it starts,
+//! every request is answered 503 at once (`http::answer_starting`), and a
+//! stop ends the start cleanly (a seed being loaded stores nothing).
+//! [`start`] is [`begin`] and [`Running::ready`].
 
 use std::fs::{File, OpenOptions};
 use std::io::{ErrorKind, Read, Seek, Write};
@@ -10,67 +14,223 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use tokio::sync::oneshot;
+use tokio::net::TcpListener;
+use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 use crate::app::AppState;
 use crate::credentials::{CredentialRule, ServerKey};
-use crate::settings::Start;
+use crate::settings::{Listen, NodeSettings, Settings, Start};
 use pcentral_store::files;
 
 /// Name of the lock file in a SQLite data directory.
 pub const LOCK_FILE: &str = "pcentral.lock";
 
-/// A node that serves until stopped.
+/// Where a node is in its life.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Phase {
+    /// Opening the store, loading the seed: every request is answered 503.
+    Starting,
+    /// Serving.
+    Ready,
+    /// It could not start (why).
+    Failed(String),
+    /// Stopped (before it was ready, or after).
+    Stopped,
+}
+
+/// A node, starting or serving, until stopped.
 pub struct Running {
-    addr: SocketAddr,
-    stop: Option<oneshot::Sender<()>>,
+    /// The addresses the listener is bound to (the port chosen when `listen` said port 0).
+    addrs: Vec<SocketAddr>,
+    endpoint: String,
+    stop: watch::Sender<bool>,
+    phase: watch::Receiver<Phase>,
     done: JoinHandle<()>,
 }
 
 impl Running {
-    /// The address the listener is bound to (with the port chosen when `listen` said port 0).
+    /// The first address the listener is bound to (with the port chosen when `listen` said port 0).
     pub fn local_addr(&self) -> SocketAddr {
-        self.addr
+        self.addrs.first().copied().unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], 0)))
     }
 
-    /// `http://ADDRESS:PORT` of this node.
+    /// Every address the listener is bound to (two for `localhost` on most machines).
+    pub fn local_addrs(&self) -> &[SocketAddr] {
+        &self.addrs
+    }
+
+    /// `http://ADDRESS:PORT` of this node (`http://localhost:PORT` when it listens on `localhost`).
     pub fn endpoint(&self) -> String {
-        format!("http://{}", self.addr)
+        self.endpoint.clone()
     }
 
-    /// Stop accepting connections, let requests in flight finish, stop the
-    /// events worker, close the store and release the data directory's lock.
-    pub async fn stop(mut self) {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
+    /// Wait until the node serves; the error says why it did not start.
+    pub async fn ready(&mut self) -> Result<(), String> {
+        let phase = self.phase.wait_for(|p| *p != Phase::Starting).await.map(|p| p.clone());
+        match phase {
+            Ok(Phase::Ready) => Ok(()),
+            Ok(Phase::Failed(why)) => Err(why),
+            Ok(Phase::Stopped | Phase::Starting) | Err(_) => Err("the node stopped before it was ready".into()),
         }
+    }
+
+    /// Stop: while starting, end the start (a seed being loaded stores
+    /// nothing); while serving, stop accepting connections and let requests
+    /// in flight finish. Then stop the events worker, close the store and
+    /// release the data directory's lock.
+    pub async fn stop(mut self) {
+        let _ = self.stop.send(true);
         let _ = (&mut self.done).await;
     }
 }
 
 /// Start a node with `start`'s settings and return once it answers requests.
 pub async fn start(start: Start) -> Result<Running, String> {
+    let mut running = begin(start).await?;
+    match running.ready().await {
+        Ok(()) => Ok(running),
+        Err(why) => {
+            running.stop().await;
+            Err(why)
+        }
+    }
+}
+
+/// Bind the listen address and start the node in the background: it answers
+/// 503 until it is ready ([`Running::ready`]).
+pub async fn begin(start: Start) -> Result<Running, String> {
     let Start { node, shared } = start;
     // The port first: a taken address is refused before anything is created.
-    let listener = tokio::net::TcpListener::bind(node.listen).await.map_err(|e| listen_error(node.listen, &e))?;
-    let addr = listener.local_addr().map_err(|e| format!("listen: {e}"))?;
+    let sockets = bind(node.listen).await?;
+    let addrs: Vec<SocketAddr> = sockets.iter().filter_map(|s| s.local_addr().ok()).collect();
+    let port = addrs.first().map_or(0, SocketAddr::port);
+    let endpoint = node.listen.endpoint(port);
     not_a_file(&node.data_dir)?;
+    let listed: Vec<String> = addrs.iter().map(SocketAddr::to_string).collect();
+    let address = listed.join(", ");
+    tracing::info!(address = %address, "pcentral starting");
+    let limits = limits(&node);
+    let header_timeout = limits.header_timeout;
+    let listener = crate::http::Listener::new(sockets, limits.max_connections);
+    let (stop, mut stopping) = watch::channel(false);
+    let (phase_tx, phase) = watch::channel(Phase::Starting);
+    let first = addrs.first().copied().unwrap_or_else(|| SocketAddr::from(([127, 0, 0, 1], port)));
+    let stop_seed = stopping.clone();
+    let done = tokio::spawn(async move {
+        let mut preparing =
+            tokio::task::spawn_blocking(move || prepare(node, shared, first, limits, &|| *stop_seed.borrow()));
+        // Answer "starting" until the node is prepared, or a stop is asked for.
+        let prepared = tokio::select! {
+            prepared = &mut preparing => Some(prepared),
+            _ = stopping.wait_for(|stop| *stop) => None,
+            () = crate::http::answer_starting(&listener, header_timeout) => None,
+        };
+        let prepared = match prepared {
+            Some(prepared) => prepared,
+            // Stopping: a seed being loaded sees it and stores nothing.
+            None => preparing.await,
+        };
+        let prepared = prepared.unwrap_or_else(|e| Err(format!("start: {e}")));
+        let asked_to_stop = *stopping.borrow();
+        let (state, lock) = match prepared {
+            Ok(prepared) if !asked_to_stop => prepared,
+            Ok((state, lock)) => {
+                close(state, lock).await;
+                let _ = phase_tx.send(Phase::Stopped);
+                return;
+            }
+            Err(why) if asked_to_stop => {
+                tracing::info!(%why, "stopped while starting");
+                tracing::info!("pcentral stopped");
+                let _ = phase_tx.send(Phase::Stopped);
+                return;
+            }
+            Err(why) => {
+                let _ = phase_tx.send(Phase::Failed(why));
+                return;
+            }
+        };
+        tracing::info!(address = %address, backend = state.store.backend_name(), "pcentral listening");
+        let _ = phase_tx.send(Phase::Ready);
+        // The events worker (Expired sweep, webhook delivery) runs until the listener stops.
+        let (stop_events, events_stopped) = watch::channel(false);
+        let events_worker = tokio::spawn(crate::worker::run(state.clone(), events_stopped));
+        crate::http::serve(listener, state.clone(), async {
+            let _ = stopping.wait_for(|stop| *stop).await;
+        })
+        .await;
+        let _ = stop_events.send(true);
+        let _ = events_worker.await;
+        close(state, lock).await;
+        let _ = phase_tx.send(Phase::Stopped);
+    });
+    Ok(Running { addrs, endpoint, stop, phase, done })
+}
+
+/// Close the store off the async workers (the PostgreSQL client shuts down a
+/// runtime of its own), and only then let another process open the data
+/// directory.
+async fn close(state: Arc<AppState>, lock: Option<DataDirLock>) {
+    let _ = tokio::task::spawn_blocking(move || drop(state)).await;
+    drop(lock);
+    tracing::info!("pcentral stopped");
+}
+
+/// Bind every address of `listen`. With port 0 and several addresses
+/// (`localhost`), the system picks the port for the first and the others
+/// take the same one (another pick when it is taken there). An address past
+/// the first that this machine does not have (::1 without IPv6) is left out.
+async fn bind(listen: Listen) -> Result<Vec<TcpListener>, String> {
+    const PICKS: usize = 8;
+    let mut attempt = 0;
+    loop {
+        attempt += 1;
+        let mut sockets: Vec<TcpListener> = Vec::new();
+        let mut port = listen.port();
+        let mut taken = None;
+        for ip in listen.ips() {
+            let addr = SocketAddr::new(ip, port);
+            match TcpListener::bind(addr).await {
+                Ok(socket) => {
+                    port = socket.local_addr().map_err(|e| format!("listen {addr}: {e}"))?.port();
+                    sockets.push(socket);
+                }
+                Err(e) if sockets.is_empty() => return Err(listen_error(addr, &e)),
+                Err(e) if e.kind() == ErrorKind::AddrInUse => {
+                    taken = Some(listen_error(addr, &e));
+                    break;
+                }
+                Err(e) => tracing::warn!(address = %addr, error = %e, "cannot listen on this address; left out"),
+            }
+        }
+        match taken {
+            None => return Ok(sockets),
+            Some(e) if listen.port() != 0 || attempt == PICKS => return Err(e),
+            Some(_) => continue,
+        }
+    }
+}
+
+/// Everything a node does before it serves, on a blocking thread: open (and
+/// migrate) the store, taking the data directory's lock on SQLite, load the
+/// server key, and load `--seed` (stopped early when `stopping` says so,
+/// storing nothing).
+fn prepare(
+    node: NodeSettings,
+    shared: Settings,
+    listen: SocketAddr,
+    limits: crate::app::Limits,
+    stopping: &dyn Fn() -> bool,
+) -> Result<(Arc<AppState>, Option<DataDirLock>), String> {
     let (store, lock): (Arc<dyn pcentral_core::Store>, Option<DataDirLock>) = match node.database.clone() {
-        // The PostgreSQL client blocks: connect and migrate off the async workers.
         Some(url) => {
             let pool_size = u32::try_from(node.database_pool_size).unwrap_or(u32::MAX);
-            let store = tokio::task::spawn_blocking(move || pcentral_store::PostgresStore::open(&url, pool_size))
-                .await
-                .map_err(|e| format!("database: {e}"))?
-                .map_err(|e| format!("database: {e}"))?;
+            let store = pcentral_store::PostgresStore::open(&url, pool_size).map_err(|e| format!("database: {e}"))?;
             (Arc::new(store), None)
         }
         None => {
-            let dir = node.data_dir.clone();
-            let (store, lock) = tokio::task::spawn_blocking(move || open_sqlite(&dir))
-                .await
-                .map_err(|e| format!("data-dir: {e}"))??;
+            let (store, lock) = open_sqlite(&node.data_dir)?;
             (Arc::new(store), Some(lock))
         }
     };
@@ -81,17 +241,16 @@ pub async fn start(start: Start) -> Result<Running, String> {
     if node.database.is_none() || node.server_key.is_none() {
         warn_if_exposed(&node.data_dir);
     }
-    let loopback = node.listen.ip().is_loopback();
-    let credentials = CredentialRule { local_convention: loopback || node.allow_local_credentials, key };
-    tracing::info!(address = %addr, backend = store.backend_name(), "pcentral listening");
+    let credentials =
+        CredentialRule { local_convention: node.listen.is_loopback() || node.allow_local_credentials, key };
     tracing::info!(rule = %credentials.describe(), "credentials");
     let state = Arc::new(AppState {
         store,
         credentials,
         settings: shared,
         admin_token: node.admin_token.token().map(str::to_string),
-        admin_hosts: crate::gate::AdminHosts { listen: addr, allowed: node.allowed_hosts.0.clone() },
-        limits: limits(&node),
+        admin_hosts: crate::gate::AdminHosts { listen, allowed: node.allowed_hosts.0.clone() },
+        limits,
         store_slots: node.database.is_some().then(|| {
             let slots =
                 usize::try_from(node.database_pool_size).unwrap_or(1).clamp(1, tokio::sync::Semaphore::MAX_PERMITS);
@@ -100,34 +259,13 @@ pub async fn start(start: Start) -> Result<Running, String> {
         observe: crate::observe::Observer::new(usize::try_from(node.requests_log_size).unwrap_or(usize::MAX)),
     });
     if let Some(path) = &node.seed {
-        let state = state.clone();
-        let path = path.clone();
-        tokio::task::spawn_blocking(move || crate::admin::seed_at_start(&state, &path))
-            .await
-            .map_err(|e| format!("seed: {e}"))??;
+        crate::admin::seed_at_start(&state, path, stopping)?;
     }
-    let (stop, stopped) = oneshot::channel::<()>();
-    let done = tokio::spawn(async move {
-        // The events worker (Expired sweep, webhook delivery) runs until the listener stops.
-        let (stop_events, events_stopped) = tokio::sync::watch::channel(false);
-        let events_worker = tokio::spawn(crate::worker::run(state.clone(), events_stopped));
-        crate::http::serve(listener, state.clone(), async {
-            let _ = stopped.await;
-        })
-        .await;
-        let _ = stop_events.send(true);
-        let _ = events_worker.await;
-        // Close the store off the async workers: the PostgreSQL client shuts down a runtime of its own.
-        let _ = tokio::task::spawn_blocking(move || drop(state)).await;
-        // Only now may another process open the data directory.
-        drop(lock);
-        tracing::info!("pcentral stopped");
-    });
-    Ok(Running { addr, stop: Some(stop), done })
+    Ok((state, lock))
 }
 
 /// The HTTP limits of `node`'s settings.
-fn limits(node: &crate::settings::NodeSettings) -> crate::app::Limits {
+fn limits(node: &NodeSettings) -> crate::app::Limits {
     let seconds = std::time::Duration::from_secs;
     crate::app::Limits {
         max_connections: usize::try_from(node.max_connections).unwrap_or(usize::MAX).max(1),

@@ -60,7 +60,7 @@ impl Server {
             .map_err(|e| format!("cannot create a temporary data directory: {e}"))?;
         let mut start = Start {
             node: NodeSettings {
-                listen: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
+                listen: pcentral_server::settings::Listen::Address(SocketAddr::from((Ipv4Addr::LOCALHOST, 0))),
                 data_dir: dir.path().to_path_buf(),
                 ..NodeSettings::default()
             },

@@ -214,3 +214,27 @@ def log_line(server, offset, *needles, timeout=5.0):
         if time.monotonic() > deadline:
             raise AssertionError(f"no log line with {needles!r} after offset {offset}:\n{text[-3000:]}")
         time.sleep(0.05)
+
+
+def connection_id(i):
+    """The `i`-th of a run of distinct connection ids."""
+    alphabet = "abcdefghijklmnopqrstuvwxyz234567"
+    suffix = ""
+    for _ in range(13):
+        suffix = alphabet[i % 32] + suffix
+        i //= 32
+    return "pac-" + suffix
+
+
+def write_connections_fixture(path, n, account):
+    """A hand-written fixture of n live connections of `account`, each with another account."""
+    with open(path, "w", encoding="utf-8") as f:
+        f.write('{"version": 1, "connections": [')
+        for i in range(n):
+            if i:
+                f.write(",\n")
+            f.write(json.dumps({
+                "catalog": "Sandbox", "id": connection_id(i), "participants": [account, "%012d" % (200_000_000_000 + i)],
+                "types": {"OPPORTUNITY_COLLABORATION": {"status": "ACTIVE", "inviter_email": "ana@example.com",
+                                                        "inviter_name": "Ana"}}}))
+        f.write("]}\n")

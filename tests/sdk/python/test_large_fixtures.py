@@ -1,8 +1,8 @@
 """A fixture of 100,000 records through every streaming path (README, Export and seed): `pcentral seed
 FILE` (an upload streamed from the file, which the API's 1 MiB body limit does not cover),
 `pcentral export` (pretty-printed as it arrives), `serve --seed FILE` at start, and the server's
-compact export, byte for byte the same after the round trip. The server's peak memory stays a
-fraction of the fixture's size: nothing holds the whole fixture.
+compact export, byte for byte the same after the round trip. What these paths cost in memory is a
+figure of `scripts/bench` (README, Performance), not an assertion here.
 
 These run on servers of their own on SQLite (the streaming is the server's, whatever the backend;
 seeding 100 k records on PostgreSQL takes minutes of round trips), so the PostgreSQL run of the
@@ -17,6 +17,7 @@ import urllib.request
 import pytest
 
 from conftest import _BOTO_SESSION, _NO_RETRY, SERVICE, ServerProcess, _server_env, server_binary
+from helpers import write_connections_fixture
 
 N = 100_000
 A = "100000000001"
@@ -25,36 +26,10 @@ pytestmark = pytest.mark.skipif(bool(os.environ.get("PCENTRAL_SUITE_DATABASE")),
                                 reason="servers of its own on SQLite; the SQLite run of the suite runs it")
 
 
-def connection_id(i):
-    alphabet = "abcdefghijklmnopqrstuvwxyz234567"
-    suffix = ""
-    for _ in range(13):
-        suffix = alphabet[i % 32] + suffix
-        i //= 32
-    return "pac-" + suffix
-
-
-def write_fixture(path, n):
-    """n live connections of account A, each with another account, written as a hand-written fixture."""
-    with open(path, "w", encoding="utf-8") as f:
-        f.write('{"version": 1, "connections": [')
-        for i in range(n):
-            if i:
-                f.write(",\n")
-            f.write(json.dumps({
-                "catalog": "Sandbox", "id": connection_id(i), "participants": [A, "%012d" % (200_000_000_000 + i)],
-                "types": {"OPPORTUNITY_COLLABORATION": {"status": "ACTIVE", "inviter_email": "ana@example.com",
-                                                        "inviter_name": "Ana"}}}))
-        f.write("]}\n")
-
-
 class OwnServer(ServerProcess):
     def export(self):
         with urllib.request.urlopen(f"{self.endpoint}/_pcentral/export", timeout=300) as r:
             return r.read()
-
-    def peak_rss_bytes(self):
-        return self.status_field("VmHWM") * 1024
 
 
 def cli(endpoint, *args, stdout=None):
@@ -64,9 +39,9 @@ def cli(endpoint, *args, stdout=None):
     return proc
 
 
-def test_a_100k_fixture_seeds_exports_and_seeds_at_start_while_memory_stays_small(tmp_path):
+def test_a_100k_fixture_seeds_exports_and_seeds_at_start_byte_for_byte(tmp_path):
     fixture = tmp_path / "fixture.json"
-    write_fixture(fixture, N)
+    write_connections_fixture(fixture, N, A)
     size = fixture.stat().st_size
     assert size > 20 * 1024 * 1024, "far above the API's 1 MiB body limit"
 
@@ -88,13 +63,11 @@ def test_a_100k_fixture_seeds_exports_and_seeds_at_start_while_memory_stays_smal
         assert len(exported["connections"]) == N
         compact = first.export()
         assert json.loads(compact) == exported, "the CLI prints the server's export"
-        assert first.peak_rss_bytes() < 3 * size, f"peak RSS {first.peak_rss_bytes()} for a {size}-byte fixture"
 
         # The CLI's pretty export seeds a fresh server at start; the export is the same bytes.
         second = OwnServer(tmp_path, "second", "--seed", str(pretty))
         second.wait(timeout=300)
         assert second.export() == compact
-        assert second.peak_rss_bytes() < 3 * size, f"peak RSS {second.peak_rss_bytes()} for a {size}-byte fixture"
     finally:
         first.stop()
         if second:
@@ -117,7 +90,7 @@ def read_terminal(master):
 
 def test_seed_and_export_report_progress_on_a_terminal_only(tmp_path):
     fixture = tmp_path / "small.json"
-    write_fixture(fixture, 100)
+    write_connections_fixture(fixture, 100, A)
     server = OwnServer(tmp_path, "progress")
     try:
         server.wait(timeout=30)
