@@ -65,15 +65,18 @@ class Server:
             [os.environ.get("PCENTRAL_BIN") or str(REPO / "target/debug/pcentral"), "serve", "--listen", listen,
              "--data-dir", str(self.root / "data"), *extra],
             stdout=self.log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env)
+        # Ready when health answers 200: a starting node already accepts connections and
+        # answers 503 (docs/compat.md), so an open port is not enough.
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
                 raise RuntimeError(f"pcentral exited: {(self.root / 'server.log').read_text()}")
             try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=0.5):
+                if http("GET", self.url + "/_pcentral/health")[0] == 200:
                     return
             except OSError:
-                time.sleep(0.05)
+                pass
+            time.sleep(0.05)
         raise RuntimeError("pcentral did not start")
 
     def client(self, account):
