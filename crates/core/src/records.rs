@@ -23,6 +23,13 @@ use serde_json::Value;
 
 use crate::settings::Settings;
 
+mod opportunity;
+
+pub use opportunity::{
+    text_key, InvolvementType, Opportunity, OpportunitySortKey, Origin, RelatedEntityType, ReviewStatus, SortValue,
+    Stage, Submission, Visibility,
+};
+
 /// State shared by all nodes: the service clock offset and runtime settings.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ServiceState {

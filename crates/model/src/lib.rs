@@ -24,7 +24,7 @@ pub mod wire;
 pub use errors::{ApiError, ErrorDetail, ErrorKind, FieldError, FieldValidationCode};
 pub use ids::{
     AccountId, AssociationTaskId, Catalog, ConnectionId, DisassociationTaskId, IdError, IdSuffix, InvitationId,
-    PartnerId, PrefixedId, ProfileId, ProfileTaskId, UnknownValue,
+    OpportunityId, PartnerId, PrefixedId, ProfileId, ProfileTaskId, UnknownValue,
 };
 pub use shapes::model;
 pub use timestamp::{Millis, Timestamp};

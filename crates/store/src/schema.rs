@@ -26,6 +26,7 @@ pub const SHARED: &[&[Step]] = &[
     &[Step::Sql(include_str!("listing_indexes.sql")), Step::ReindexDocuments],
     &[Step::Sql(include_str!("console_indexes.sql"))],
     &[Step::Sql(include_str!("retention.sql")), Step::FillRetentionTimes],
+    &[Step::Sql(include_str!("opportunities.sql"))],
 ];
 
 /// Run the steps of one migration inside the transaction `db`.

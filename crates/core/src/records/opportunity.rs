@@ -1,0 +1,168 @@
+//! The stored opportunity of the Selling API (docs/behaviour.md#opportunities).
+//!
+//! The columns a list filters, sorts or pages on are typed fields here; the
+//! rest of what a partner wrote (customer, project, marketing, software
+//! revenue, the lifecycle's free text, the team) is the opportunity document
+//! `body`: the wire members exactly as UpdateOpportunity last replaced them.
+
+use std::collections::BTreeMap;
+
+use pcentral_model::{AccountId, Catalog, Millis, OpportunityId};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// A closed set of wire strings: serde and `as_str` use the wire spelling.
+macro_rules! wire_enum {
+    ($(#[$doc:meta])* $name:ident { $($variant:ident = $text:literal),+ $(,)? }) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        pub enum $name {
+            $(#[serde(rename = $text)] $variant),+
+        }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $($name::$variant => $text),+
+                }
+            }
+
+            /// The value spelled `text` on the wire.
+            pub fn from_wire(text: &str) -> Option<$name> {
+                Self::ALL.iter().copied().find(|v| v.as_str() == text)
+            }
+        }
+    };
+}
+
+wire_enum!(
+    /// Who brought the opportunity (`Origin`).
+    Origin { AwsReferral = "AWS Referral", PartnerReferral = "Partner Referral" }
+);
+wire_enum!(
+    /// AWS's review of a partner-referred opportunity (`LifeCycle.ReviewStatus`).
+    ReviewStatus {
+        PendingSubmission = "Pending Submission",
+        Submitted = "Submitted",
+        InReview = "In review",
+        Approved = "Approved",
+        Rejected = "Rejected",
+        ActionRequired = "Action Required",
+    }
+);
+wire_enum!(
+    /// The sales stage (`LifeCycle.Stage`).
+    Stage {
+        Prospect = "Prospect",
+        Qualified = "Qualified",
+        TechnicalValidation = "Technical Validation",
+        BusinessValidation = "Business Validation",
+        Committed = "Committed",
+        Launched = "Launched",
+        ClosedLost = "Closed Lost",
+    }
+);
+wire_enum!(
+    /// What the partner asks of AWS on submission (`InvolvementType`).
+    InvolvementType { ForVisibilityOnly = "For Visibility Only", CoSell = "Co-Sell" }
+);
+wire_enum!(
+    /// How much of the opportunity AWS sellers see (`Visibility`).
+    Visibility { Full = "Full", Limited = "Limited" }
+);
+wire_enum!(
+    /// The kinds of entities AssociateOpportunity links (`RelatedEntityType`).
+    RelatedEntityType {
+        Solutions = "Solutions",
+        AwsProducts = "AwsProducts",
+        AwsMarketplaceOffers = "AwsMarketplaceOffers",
+        AwsMarketplaceOfferSets = "AwsMarketplaceOfferSets",
+        AwsMarketplaceSolutions = "AwsMarketplaceSolutions",
+        AwsMarketplaceProducts = "AwsMarketplaceProducts",
+    }
+);
+
+/// What SubmitOpportunity recorded.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Submission {
+    pub involvement_type: InvolvementType,
+    pub visibility: Option<Visibility>,
+    pub submitted_at: Millis,
+}
+
+/// An opportunity, owned by one account in one catalog.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Opportunity {
+    pub catalog: Catalog,
+    pub id: OpportunityId,
+    /// The account that created it (the only one that sees it).
+    pub owner: AccountId,
+    pub created_at: Millis,
+    /// Service time of the last change: the optimistic-concurrency token of
+    /// UpdateOpportunity (milliseconds, as the wire writes it).
+    pub last_modified: Millis,
+    pub origin: Origin,
+    /// `LifeCycle.ReviewStatus`.
+    pub review_status: Option<ReviewStatus>,
+    /// `LifeCycle.Stage`.
+    pub stage: Option<Stage>,
+    /// `Customer.Account.CompanyName`.
+    pub customer_company_name: Option<String>,
+    /// `LifeCycle.TargetCloseDate` (`YYYY-MM-DD`).
+    pub target_close_date: Option<String>,
+    /// `Project.Title`.
+    pub title: Option<String>,
+    /// The opportunity document: every other member the partner wrote, as on the wire.
+    pub body: Value,
+    /// Associated entities per type, in association order.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub related: BTreeMap<RelatedEntityType, Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub submission: Option<Submission>,
+    /// The opportunity owner named by AssignOpportunity (an `AssigneeContact`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assignee: Option<Value>,
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub tags: BTreeMap<String, String>,
+}
+
+/// The order of an opportunity list (`Sort.SortBy`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum OpportunitySortKey {
+    LastModifiedDate,
+    Identifier,
+    CustomerCompanyName,
+    CreatedDate,
+    TargetCloseDate,
+}
+
+impl OpportunitySortKey {
+    /// The position of `o` in this order (ties are broken by id, ascending).
+    pub fn value(self, o: &Opportunity) -> SortValue {
+        match self {
+            OpportunitySortKey::LastModifiedDate => SortValue::Int(o.last_modified),
+            OpportunitySortKey::CreatedDate => SortValue::Int(o.created_at),
+            OpportunitySortKey::Identifier => SortValue::Text(o.id.as_str().to_string()),
+            OpportunitySortKey::CustomerCompanyName => {
+                SortValue::Text(text_key(o.customer_company_name.as_deref().unwrap_or_default()))
+            }
+            OpportunitySortKey::TargetCloseDate => SortValue::Text(o.target_close_date.clone().unwrap_or_default()),
+        }
+    }
+}
+
+/// A value of a sort column.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum SortValue {
+    Int(i64),
+    Text(String),
+}
+
+/// The stored key of a name that lists sort and filter on: lower case, as
+/// hexadecimal UTF-8, so that both backends order it byte by byte whatever
+/// their collation.
+pub fn text_key(name: &str) -> String {
+    hex::encode(name.to_lowercase().as_bytes())
+}
