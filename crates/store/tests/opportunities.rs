@@ -27,6 +27,8 @@ fn opportunity(catalog: Catalog, n: u64, owner: &str, company: Option<&str>) -> 
         created_at: t,
         last_modified: t + i64::try_from(n % 3).unwrap(),
         origin: Origin::PartnerReferral,
+        review_comments: None,
+        review_status_reason: None,
         review_status: Some(if n.is_multiple_of(2) { ReviewStatus::PendingSubmission } else { ReviewStatus::Approved }),
         stage: (!n.is_multiple_of(4)).then_some(if n.is_multiple_of(3) { Stage::Qualified } else { Stage::Prospect }),
         customer_company_name: company.map(str::to_string),
@@ -36,7 +38,7 @@ fn opportunity(catalog: Catalog, n: u64, owner: &str, company: Option<&str>) -> 
         related: BTreeMap::new(),
         submission: None,
         assignee: None,
-        tags: BTreeMap::new(),
+        tags: Vec::new(),
     }
 }
 

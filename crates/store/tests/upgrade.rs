@@ -172,6 +172,8 @@ fn the_upgraded_database_stores_opportunities() {
         created_at: h.wall,
         last_modified: h.wall,
         origin: Origin::PartnerReferral,
+        review_comments: None,
+        review_status_reason: None,
         review_status: Some(ReviewStatus::PendingSubmission),
         stage: None,
         customer_company_name: Some("Acme".into()),
@@ -181,7 +183,7 @@ fn the_upgraded_database_stores_opportunities() {
         related: Default::default(),
         submission: None,
         assignee: None,
-        tags: Default::default(),
+        tags: Vec::new(),
     };
     h.write(|tx| Ok(tx.insert_opportunity(&o)?));
     assert_eq!(h.read(|tx| Ok(tx.opportunity(Catalog::Sandbox, &o.id)?)), Some(o.clone()));

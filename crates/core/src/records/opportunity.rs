@@ -104,8 +104,13 @@ pub struct Opportunity {
     /// UpdateOpportunity (milliseconds, as the wire writes it).
     pub last_modified: Millis,
     pub origin: Origin,
-    /// `LifeCycle.ReviewStatus`.
+    /// `LifeCycle.ReviewStatus`, and what AWS's review wrote with it
+    /// (`ReviewComments`, `ReviewStatusReason`): AWS's, never the partner's.
     pub review_status: Option<ReviewStatus>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub review_comments: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub review_status_reason: Option<String>,
     /// `LifeCycle.Stage`.
     pub stage: Option<Stage>,
     /// `Customer.Account.CompanyName`.
@@ -124,8 +129,9 @@ pub struct Opportunity {
     /// The opportunity owner named by AssignOpportunity (an `AssigneeContact`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub assignee: Option<Value>,
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub tags: BTreeMap<String, String>,
+    /// Tags by key (case-sensitive), in first-insertion order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<(String, String)>,
 }
 
 /// The order of an opportunity list (`Sort.SortBy`).
