@@ -23,7 +23,7 @@
 //! Delivery to a webhook is the server's business; the store keeps its state
 //! next to each event ([`EventDelivery`]), in wall time.
 
-use pcentral_model::wire::{ConnectionType, ConnectionTypeStatus, InvitationStatus};
+use pcentral_model::account::{ConnectionType, ConnectionTypeStatus, InvitationStatus};
 use pcentral_model::{timestamp, AccountId, Catalog, Millis, ProfileId};
 use serde::Serialize;
 

@@ -52,7 +52,7 @@ fn error_of(kind: FaultKind) -> Option<ErrorKind> {
 /// Whether `rule` matches a call of `operation` by `account` (ignoring probability).
 pub fn matches(rule: &FaultRule, operation: Operation, account: &AccountId) -> bool {
     rule.remaining != Some(0)
-        && rule.operation.is_none_or(|op| op == operation)
+        && rule.operation.is_none_or(|op| Operation::Account(op) == operation)
         && rule.account.as_ref().is_none_or(|a| a == account)
         && error_of(rule.kind).is_none_or(|kind| operation.errors().contains(&kind))
 }
@@ -174,6 +174,8 @@ pub fn clear(tx: &mut dyn Tx) -> OpResult<usize> {
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+    use pcentral_model::account::Operation as AccountOp;
+    use pcentral_model::Service;
 
     fn account(s: &str) -> AccountId {
         AccountId::parse(s).unwrap()
@@ -198,23 +200,30 @@ mod tests {
     #[test]
     fn filters_on_operation_and_account() {
         let r = FaultRule {
-            operation: Some(Operation::AcceptConnectionInvitation),
+            operation: Some(AccountOp::AcceptConnectionInvitation),
             account: Some(account("222222222222")),
             ..rule("f1", FaultKind::InternalAfterCommit)
         };
-        assert!(matches(&r, Operation::AcceptConnectionInvitation, &account("222222222222")));
-        assert!(!matches(&r, Operation::AcceptConnectionInvitation, &account("111111111111")));
-        assert!(!matches(&r, Operation::GetConnection, &account("222222222222")));
+        assert!(matches(&r, Operation::Account(AccountOp::AcceptConnectionInvitation), &account("222222222222")));
+        assert!(!matches(&r, Operation::Account(AccountOp::AcceptConnectionInvitation), &account("111111111111")));
+        assert!(!matches(&r, Operation::Account(AccountOp::GetConnection), &account("222222222222")));
         let any = rule("f2", FaultKind::ThrottleBefore);
-        assert!(matches(&any, Operation::GetConnection, &account("111111111111")));
-        assert!(!matches(&FaultRule { remaining: Some(0), ..any }, Operation::GetConnection, &account("111111111111")));
+        assert!(matches(&any, Operation::Account(AccountOp::GetConnection), &account("111111111111")));
+        assert!(!matches(
+            &FaultRule { remaining: Some(0), ..any },
+            Operation::Account(AccountOp::GetConnection),
+            &account("111111111111")
+        ));
     }
 
     #[test]
     fn only_errors_the_operation_lists() {
         let a = account("111111111111");
-        let unlisted: Vec<Operation> =
-            Operation::ALL.into_iter().filter(|op| !op.errors().contains(&ErrorKind::InternalServer)).collect();
+        let unlisted: Vec<Operation> = Service::Account
+            .operations()
+            .into_iter()
+            .filter(|op| !op.errors().contains(&ErrorKind::InternalServer))
+            .collect();
         assert!(!unlisted.is_empty(), "the model has operations without InternalServerException");
         for op in unlisted {
             assert!(!matches(&rule("f", FaultKind::InternalBefore), op, &a), "{op}");
@@ -235,26 +244,26 @@ mod tests {
             rule("t1", FaultKind::ThrottleBefore),
             rule("i1", FaultKind::InternalBefore),
         ];
-        let (p, fired) = plan(&rules, Operation::GetConnection, &a, never);
+        let (p, fired) = plan(&rules, Operation::Account(AccountOp::GetConnection), &a, never);
         assert_eq!(p.delay_ms, 50);
         assert_eq!(p.before.as_ref().map(|e| (e.kind, e.status())), Some((ErrorKind::Throttling, 429)));
         assert_eq!(p.after_commit, None, "a before-fault wins over after-commit");
         assert_eq!(fired, ["d1", "d2", "a1", "t1"], "i1 had nothing left to decide");
 
-        let (p, fired) = plan(&rules[..3], Operation::GetConnection, &a, never);
+        let (p, fired) = plan(&rules[..3], Operation::Account(AccountOp::GetConnection), &a, never);
         assert_eq!(p.before, None);
         assert_eq!(p.after_commit.as_ref().map(|e| (e.kind, e.status())), Some((ErrorKind::InternalServer, 500)));
         assert_eq!(fired, ["d1", "d2", "a1"]);
-        assert!(plan(&[], Operation::GetConnection, &a, never).0.is_empty());
+        assert!(plan(&[], Operation::Account(AccountOp::GetConnection), &a, never).0.is_empty());
     }
 
     #[test]
     fn probability_is_rolled() {
         let a = account("111111111111");
         let r = vec![FaultRule { probability: Some(0.25), ..rule("p", FaultKind::InternalBefore) }];
-        assert!(plan(&r, Operation::GetConnection, &a, || 0.1).0.before.is_some());
-        assert!(plan(&r, Operation::GetConnection, &a, || 0.25).0.before.is_none());
-        assert!(plan(&r, Operation::GetConnection, &a, || 0.9).1.is_empty());
+        assert!(plan(&r, Operation::Account(AccountOp::GetConnection), &a, || 0.1).0.before.is_some());
+        assert!(plan(&r, Operation::Account(AccountOp::GetConnection), &a, || 0.25).0.before.is_none());
+        assert!(plan(&r, Operation::Account(AccountOp::GetConnection), &a, || 0.9).1.is_empty());
     }
 
     #[test]
@@ -279,7 +288,7 @@ mod tests {
             FaultRule { probability: Some(1.5), ..rule("x", FaultKind::ThrottleBefore) },
             FaultRule { remaining: Some(0), ..rule("x", FaultKind::ThrottleBefore) },
             FaultRule {
-                operation: Some(Operation::AssociateAwsTrainingCertificationEmailDomain),
+                operation: Some(AccountOp::AssociateAwsTrainingCertificationEmailDomain),
                 ..rule("x", FaultKind::InternalBefore)
             },
         ] {

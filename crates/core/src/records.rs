@@ -3,14 +3,14 @@
 //! Their serde form is the record document: what the store keeps next to the
 //! columns it indexes, and what a fixture holds (`pcentral export` / `seed`,
 //! format version 1; see `fixtures`). The wire is separate: the generated
-//! types of `pcentral_model::wire`, converted from these records in one place
+//! types of `pcentral_model::account`, converted from these records in one place
 //! per resource (the `*_view` functions of each resource module). Closed sets
 //! are enums whose serde names are the wire strings, so a document reads the
 //! same as before the types existed.
 
 use std::collections::BTreeMap;
 
-use pcentral_model::wire::{
+use pcentral_model::account::{
     AccessType, ConnectionType, ConnectionTypeStatus, IndustrySegment, InvitationStatus, PrimarySolutionType,
     ProfileValidationErrorReason, ProfileVisibility, VerificationStatus, VerificationType,
 };
@@ -732,7 +732,7 @@ pub struct FaultRule {
     pub id: String,
     /// Only this operation, or every operation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub operation: Option<pcentral_model::Operation>,
+    pub operation: Option<pcentral_model::account::Operation>,
     /// Only this caller, or every account.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account: Option<AccountId>,

@@ -18,8 +18,8 @@ use pcentral_core::store::{read, write, ResetScope, Tx};
 use pcentral_core::tools::ToolError;
 use pcentral_core::verification::{ForceVerification, VerificationResult};
 use pcentral_core::{Failure, OpResult, Settings};
-use pcentral_model::wire::{ProfileValidationErrorReason, VerificationType};
-use pcentral_model::{timestamp, AccountId, Catalog, Operation, PartnerId, ProfileTaskId};
+use pcentral_model::account::{ProfileValidationErrorReason, VerificationType};
+use pcentral_model::{timestamp, AccountId, Catalog, Operation, PartnerId, ProfileTaskId, Service};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
@@ -489,9 +489,23 @@ pub fn health(state: &AppState, details: bool) -> Result<Value, AdminError> {
         "status": "ok",
         "version": env!("CARGO_PKG_VERSION"),
         "backend": state.store.backend_name(),
-        "model": {"botocore": pcentral_model::model().botocore_version, "operations": Operation::ALL.len()},
+        "model": model_info(),
         "credentials": state.credentials.describe(),
     }))
+}
+
+/// The models served: botocore version and operation count (all services),
+/// and per service its name, API version and operation count.
+fn model_info() -> Value {
+    let services: Vec<Value> = Service::ALL
+        .into_iter()
+        .map(|s| json!({"name": s.name(), "api_version": s.api_version(), "operations": s.operations().len()}))
+        .collect();
+    json!({
+        "botocore": pcentral_model::model(Service::Account).botocore_version,
+        "operations": Operation::all().len(),
+        "services": services,
+    })
 }
 
 fn clock_view(view: clock::ClockView) -> Value {
@@ -577,7 +591,7 @@ fn add_fault(state: &AppState, call: &Call<'_>) -> Answer {
     #[serde(deny_unknown_fields)]
     struct NewRule {
         kind: FaultKind,
-        operation: Option<Operation>,
+        operation: Option<pcentral_model::account::Operation>,
         account: Option<AccountId>,
         remaining: Option<u64>,
         probability: Option<f64>,
@@ -828,7 +842,7 @@ impl<R: Seek> Seek for UntilStopped<'_, R> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use pcentral_model::wire::ProfileTaskStatus;
+    use pcentral_model::account::ProfileTaskStatus;
 
     #[test]
     fn refusals_map_to_one_status_each() {

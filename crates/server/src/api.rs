@@ -9,7 +9,7 @@ use std::sync::Arc;
 use pcentral_core::operations::{is_served, not_implemented};
 use pcentral_core::store::{read, write};
 use pcentral_core::{Caller, Failure};
-use pcentral_model::{check_input, model, ApiError, ErrorKind, Operation};
+use pcentral_model::{check_input, ApiError, ErrorKind, Operation};
 use serde_json::Value;
 
 use crate::app::{AppState, RandomIds};
@@ -67,11 +67,7 @@ impl CallInfo {
 pub fn operation_of(target: Option<&str>) -> Result<Operation, ApiError> {
     let unknown = |t: &str| ApiError::new(ErrorKind::UnknownOperation, format!("Unknown operation {t}"));
     let target = target.ok_or_else(|| unknown("(no X-Amz-Target header)"))?;
-    target
-        .strip_prefix(&model().target_prefix)
-        .and_then(|rest| rest.strip_prefix('.'))
-        .and_then(Operation::from_name)
-        .ok_or_else(|| unknown(target))
+    Operation::from_target(target).ok_or_else(|| unknown(target))
 }
 
 /// The checks of a request's head that need no body (a registered key is
@@ -202,7 +198,7 @@ fn process(
             return Err(not_implemented(operation));
         }
         let input = json_body::parse(&req.body).map_err(ApiError::serialization)?;
-        check_input(operation.name(), &input)?;
+        check_input(operation, &input)?;
         Ok((caller, operation, input))
     });
     match checked {
@@ -311,7 +307,10 @@ mod tests {
 
     #[test]
     fn routing_uses_the_target_prefix_and_the_model() {
-        assert_eq!(operation_of(Some("PartnerCentralAccount.GetConnection")).ok(), Some(Operation::GetConnection));
+        assert_eq!(
+            operation_of(Some("PartnerCentralAccount.GetConnection")).ok(),
+            Some(Operation::Account(pcentral_model::account::Operation::GetConnection))
+        );
         for bad in [
             None,
             Some("PartnerCentralAccount.Nope"),

@@ -9,7 +9,7 @@ use std::time::Duration;
 use clap::builder::{PossibleValue, PossibleValuesParser};
 use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 use pcentral_core::records::{FaultKind, VerificationOutcome};
-use pcentral_model::wire::VerificationType;
+use pcentral_model::account::VerificationType;
 use serde::Serialize;
 use serde_json::{json, Value};
 

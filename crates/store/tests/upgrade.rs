@@ -112,8 +112,8 @@ fn stored_client_token_answers_replay_and_reset_with_their_catalog() {
         _ => None,
     });
     let accepted = accepted.filter(|i| {
-        i.connection_type == pcentral_model::wire::ConnectionType::OpportunityCollaboration
-            && i.status == pcentral_model::wire::InvitationStatus::Accepted
+        i.connection_type == pcentral_model::account::ConnectionType::OpportunityCollaboration
+            && i.status == pcentral_model::account::InvitationStatus::Accepted
     });
     let accepted = accepted.expect("the accepted invitation").id.to_string();
     let replay = json!({"Catalog": SANDBOX, "Identifier": accepted, "ClientToken": "upgrade-accept-1"});
@@ -196,7 +196,7 @@ fn the_upgraded_database_serves_the_console_lists() {
         AdminAssociationQuery, AdminConnectionQuery, AdminEventQuery, AdminInvitationQuery, AdminPartnerQuery,
         AdminProfileTaskQuery, AdminVerificationQuery, TypeFilter,
     };
-    use pcentral_model::wire::{ConnectionType, InvitationStatus};
+    use pcentral_model::account::{ConnectionType, InvitationStatus};
     let h = upgraded();
     let sandbox = Catalog::Sandbox;
     let partners = h.read(|tx| {

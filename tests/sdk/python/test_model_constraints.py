@@ -1,5 +1,5 @@
 """Every input constraint of the pinned botocore model, and of the Smithy traits botocore drops
-(crates/model/smithy-extra.json), is enforced by the server.
+(crates/model/services/partnercentral-account/smithy-extra.json), is enforced by the server.
 
 For each operation, a valid baseline input is generated from the model's shapes (every member,
 nested structures included), sent as a signed raw request, and must pass validation. Then, for
@@ -83,7 +83,7 @@ CODES = {
     "unique_items": "DUPLICATE_VALUE",
 }
 
-SMITHY_EXTRA = Path(__file__).resolve().parents[3] / "crates" / "model" / "smithy-extra.json"
+SMITHY_EXTRA = Path(__file__).resolve().parents[3] / "crates" / "model" / "services" / SERVICE / "smithy-extra.json"
 
 
 def load_extra():

@@ -6,7 +6,7 @@ use askama::Template;
 use pcentral_core::records::{DeliveryState, DetailType, FaultKind, StoredEvent};
 use pcentral_core::store::AdminEventQuery;
 use pcentral_core::{OpResult, Tx};
-use pcentral_model::wire::VerificationType;
+use pcentral_model::account::VerificationType;
 use pcentral_model::{Catalog, ConnectionId, InvitationId};
 
 use crate::app::AppState;
@@ -213,7 +213,7 @@ pub fn controls(state: &AppState) -> Html {
         layout: layout("Controls", "controls", now),
         offset_seconds: offset / 1000,
         faults,
-        operations: pcentral_model::Operation::ALL.iter().map(|o| o.name()).collect(),
+        operations: pcentral_model::account::Operation::ALL.iter().map(|o| o.name()).collect(),
         fault_kinds: FaultKind::ALL.iter().map(|k| k.as_str()).collect(),
         catalogs: Catalog::ALL.iter().map(|c| c.as_str()).collect(),
         verification_types: VerificationType::ALL.iter().map(|t| t.as_str()).collect(),
