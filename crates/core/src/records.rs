@@ -26,8 +26,8 @@ use crate::settings::Settings;
 mod opportunity;
 
 pub use opportunity::{
-    text_key, InvolvementType, Opportunity, OpportunitySortKey, Origin, RelatedEntityType, ReviewStatus, SortValue,
-    Stage, Submission, Visibility,
+    sort_value, text_key, InvolvementType, Opportunity, OpportunitySortName, Origin, RelatedEntityType, ReviewStatus,
+    SortValue, Stage, Submission, Visibility,
 };
 
 /// State shared by all nodes: the service clock offset and runtime settings.
@@ -584,16 +584,22 @@ pub enum DetailType {
     InvitationExpired,
     #[serde(rename = "Partner Connection Cancelled")]
     ConnectionCancelled,
+    #[serde(rename = "Opportunity Created")]
+    OpportunityCreated,
+    #[serde(rename = "Opportunity Updated")]
+    OpportunityUpdated,
 }
 
 impl DetailType {
-    pub const ALL: [DetailType; 6] = [
+    pub const ALL: [DetailType; 8] = [
         DetailType::InvitationReceived,
         DetailType::InvitationAccepted,
         DetailType::InvitationRejected,
         DetailType::InvitationCancelled,
         DetailType::InvitationExpired,
         DetailType::ConnectionCancelled,
+        DetailType::OpportunityCreated,
+        DetailType::OpportunityUpdated,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -604,6 +610,16 @@ impl DetailType {
             DetailType::InvitationCancelled => "Partner Connection Invitation Cancelled",
             DetailType::InvitationExpired => "Partner Connection Invitation Expired",
             DetailType::ConnectionCancelled => "Partner Connection Cancelled",
+            DetailType::OpportunityCreated => "Opportunity Created",
+            DetailType::OpportunityUpdated => "Opportunity Updated",
+        }
+    }
+
+    /// The event's `source`: the API whose resource it is about.
+    pub fn source(self) -> &'static str {
+        match self {
+            DetailType::OpportunityCreated | DetailType::OpportunityUpdated => "aws.partnercentral-selling",
+            _ => "aws.partnercentral-account",
         }
     }
 }

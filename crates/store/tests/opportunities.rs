@@ -11,7 +11,7 @@ mod common;
 use std::collections::BTreeMap;
 
 use common::*;
-use pcentral_core::records::{text_key, Opportunity, OpportunitySortKey, Origin, ReviewStatus, Stage};
+use pcentral_core::records::{sort_value, text_key, Opportunity, OpportunitySortName, Origin, ReviewStatus, Stage};
 use pcentral_core::store::{OpportunityCursor, OpportunityQuery, ResetScope};
 use pcentral_model::{AccountId, Catalog, OpportunityId};
 use serde_json::json;
@@ -60,7 +60,7 @@ fn query(owner: &str) -> OpportunityQuery {
         created_before: None,
         close_after: None,
         close_before: None,
-        sort: OpportunitySortKey::LastModifiedDate,
+        sort: OpportunitySortName::Lastmodifieddate,
         descending: true,
         after: None,
         limit: 1000,
@@ -76,7 +76,7 @@ fn all_pages(h: &Harness, q: &OpportunityQuery, size: usize) -> Vec<String> {
         out.extend(page.iter().map(|o| o.id.as_str().to_string()));
         match page.last() {
             Some(last) if page.len() == size => {
-                q.after = Some(OpportunityCursor { value: q.sort.value(last), id: last.id.as_str().to_string() })
+                q.after = Some(OpportunityCursor { value: sort_value(q.sort, last), id: last.id.as_str().to_string() })
             }
             _ => return out,
         }
@@ -103,7 +103,7 @@ fn oracle(all: &[Opportunity], q: &OpportunityQuery) -> Vec<String> {
         .filter(|o| q.close_before.as_ref().is_none_or(|b| o.target_close_date.as_ref().is_some_and(|d| d < b)))
         .collect();
     kept.sort_by(|a, b| {
-        let (va, vb) = (q.sort.value(a), q.sort.value(b));
+        let (va, vb) = (sort_value(q.sort, a), sort_value(q.sort, b));
         let ord = match (va, vb) {
             (pcentral_core::records::SortValue::Int(x), pcentral_core::records::SortValue::Int(y)) => x.cmp(&y),
             (pcentral_core::records::SortValue::Text(x), pcentral_core::records::SortValue::Text(y)) => x.cmp(&y),
@@ -179,11 +179,11 @@ fn an_update_with_a_stale_date_stores_nothing() {
 fn every_sort_pages_like_the_oracle() {
     let (h, all) = populated();
     for sort in [
-        OpportunitySortKey::LastModifiedDate,
-        OpportunitySortKey::Identifier,
-        OpportunitySortKey::CustomerCompanyName,
-        OpportunitySortKey::CreatedDate,
-        OpportunitySortKey::TargetCloseDate,
+        OpportunitySortName::Lastmodifieddate,
+        OpportunitySortName::Identifier,
+        OpportunitySortName::Customercompanyname,
+        OpportunitySortName::Createddate,
+        OpportunitySortName::Targetclosedate,
     ] {
         for descending in [false, true] {
             let q = OpportunityQuery { sort, descending, ..query(A) };

@@ -11,78 +11,10 @@ use pcentral_model::{AccountId, Catalog, Millis, OpportunityId};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-/// A closed set of wire strings: serde and `as_str` use the wire spelling.
-macro_rules! wire_enum {
-    ($(#[$doc:meta])* $name:ident { $($variant:ident = $text:literal),+ $(,)? }) => {
-        $(#[$doc])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-        pub enum $name {
-            $(#[serde(rename = $text)] $variant),+
-        }
-
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
-
-            pub fn as_str(self) -> &'static str {
-                match self {
-                    $($name::$variant => $text),+
-                }
-            }
-
-            /// The value spelled `text` on the wire.
-            pub fn from_wire(text: &str) -> Option<$name> {
-                Self::ALL.iter().copied().find(|v| v.as_str() == text)
-            }
-        }
-    };
-}
-
-wire_enum!(
-    /// Who brought the opportunity (`Origin`).
-    Origin { AwsReferral = "AWS Referral", PartnerReferral = "Partner Referral" }
-);
-wire_enum!(
-    /// AWS's review of a partner-referred opportunity (`LifeCycle.ReviewStatus`).
-    ReviewStatus {
-        PendingSubmission = "Pending Submission",
-        Submitted = "Submitted",
-        InReview = "In review",
-        Approved = "Approved",
-        Rejected = "Rejected",
-        ActionRequired = "Action Required",
-    }
-);
-wire_enum!(
-    /// The sales stage (`LifeCycle.Stage`).
-    Stage {
-        Prospect = "Prospect",
-        Qualified = "Qualified",
-        TechnicalValidation = "Technical Validation",
-        BusinessValidation = "Business Validation",
-        Committed = "Committed",
-        Launched = "Launched",
-        ClosedLost = "Closed Lost",
-    }
-);
-wire_enum!(
-    /// What the partner asks of AWS on submission (`InvolvementType`).
-    InvolvementType { ForVisibilityOnly = "For Visibility Only", CoSell = "Co-Sell" }
-);
-wire_enum!(
-    /// How much of the opportunity AWS sellers see (`Visibility`).
-    Visibility { Full = "Full", Limited = "Limited" }
-);
-wire_enum!(
-    /// The kinds of entities AssociateOpportunity links (`RelatedEntityType`).
-    RelatedEntityType {
-        Solutions = "Solutions",
-        AwsProducts = "AwsProducts",
-        AwsMarketplaceOffers = "AwsMarketplaceOffers",
-        AwsMarketplaceOfferSets = "AwsMarketplaceOfferSets",
-        AwsMarketplaceSolutions = "AwsMarketplaceSolutions",
-        AwsMarketplaceProducts = "AwsMarketplaceProducts",
-    }
-);
+pub use pcentral_model::selling::{
+    OpportunityOrigin as Origin, OpportunitySortName, RelatedEntityType, ReviewStatus,
+    SalesInvolvementType as InvolvementType, Stage, Visibility,
+};
 
 /// What SubmitOpportunity recorded.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -134,28 +66,16 @@ pub struct Opportunity {
     pub tags: Vec<(String, String)>,
 }
 
-/// The order of an opportunity list (`Sort.SortBy`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum OpportunitySortKey {
-    LastModifiedDate,
-    Identifier,
-    CustomerCompanyName,
-    CreatedDate,
-    TargetCloseDate,
-}
-
-impl OpportunitySortKey {
-    /// The position of `o` in this order (ties are broken by id, ascending).
-    pub fn value(self, o: &Opportunity) -> SortValue {
-        match self {
-            OpportunitySortKey::LastModifiedDate => SortValue::Int(o.last_modified),
-            OpportunitySortKey::CreatedDate => SortValue::Int(o.created_at),
-            OpportunitySortKey::Identifier => SortValue::Text(o.id.as_str().to_string()),
-            OpportunitySortKey::CustomerCompanyName => {
-                SortValue::Text(text_key(o.customer_company_name.as_deref().unwrap_or_default()))
-            }
-            OpportunitySortKey::TargetCloseDate => SortValue::Text(o.target_close_date.clone().unwrap_or_default()),
+/// The position of `o` in a list sorted by `key` (ties are broken by id, ascending).
+pub fn sort_value(key: OpportunitySortName, o: &Opportunity) -> SortValue {
+    match key {
+        OpportunitySortName::Lastmodifieddate => SortValue::Int(o.last_modified),
+        OpportunitySortName::Createddate => SortValue::Int(o.created_at),
+        OpportunitySortName::Identifier => SortValue::Text(o.id.as_str().to_string()),
+        OpportunitySortName::Customercompanyname => {
+            SortValue::Text(text_key(o.customer_company_name.as_deref().unwrap_or_default()))
         }
+        OpportunitySortName::Targetclosedate => SortValue::Text(o.target_close_date.clone().unwrap_or_default()),
     }
 }
 

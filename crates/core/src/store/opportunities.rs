@@ -3,7 +3,7 @@
 use pcentral_model::{AccountId, Catalog, Millis, OpportunityId};
 use serde::{Deserialize, Serialize};
 
-use crate::records::{Opportunity, OpportunitySortKey, ReviewStatus, SortValue, Stage};
+use crate::records::{Opportunity, OpportunitySortName, ReviewStatus, SortValue, Stage};
 use crate::store::StoreError;
 
 /// Opportunities inside one transaction.
@@ -48,7 +48,7 @@ pub struct OpportunityQuery {
     /// `YYYY-MM-DD`.
     pub close_after: Option<String>,
     pub close_before: Option<String>,
-    pub sort: OpportunitySortKey,
+    pub sort: OpportunitySortName,
     pub descending: bool,
     pub after: Option<OpportunityCursor>,
     pub limit: usize,

@@ -5,7 +5,7 @@
 //! clause. Absent text columns are stored as `''` (they sort first), names
 //! as [`text_key`] (byte order on both backends).
 
-use pcentral_core::records::{text_key, Opportunity, OpportunitySortKey, SortValue};
+use pcentral_core::records::{text_key, Opportunity, OpportunitySortName, SortValue};
 use pcentral_core::store::{OpportunitiesTx, OpportunityQuery};
 use pcentral_core::StoreError;
 use pcentral_model::{Catalog, Millis, OpportunityId};
@@ -14,13 +14,13 @@ use super::{limit, to_doc, ListingQuery, SqlTx, ToParam};
 use crate::sql::{Db, Param};
 
 /// The column each sort key orders by.
-fn sort_column(key: OpportunitySortKey) -> &'static str {
+fn sort_column(key: OpportunitySortName) -> &'static str {
     match key {
-        OpportunitySortKey::LastModifiedDate => "last_modified",
-        OpportunitySortKey::CreatedDate => "created_at",
-        OpportunitySortKey::Identifier => "id",
-        OpportunitySortKey::CustomerCompanyName => "company_key",
-        OpportunitySortKey::TargetCloseDate => "target_close_date",
+        OpportunitySortName::Lastmodifieddate => "last_modified",
+        OpportunitySortName::Createddate => "created_at",
+        OpportunitySortName::Identifier => "id",
+        OpportunitySortName::Customercompanyname => "company_key",
+        OpportunitySortName::Targetclosedate => "target_close_date",
     }
 }
 
