@@ -318,7 +318,7 @@ mod tests {
         let list = operation_of(Some("AWSPartnerCentralSelling.ListOpportunities")).ok();
         assert_eq!(list.map(Operation::service), Some(Service::Selling));
         for bad in ["PartnerCentralAccount.ListOpportunities", "AWSPartnerCentralSelling.CreatePartner"] {
-            let e = operation_of(Some(bad)).unwrap_err();
+            let e = operation_of(Some(bad)).expect_err("not an operation of that service");
             assert_eq!(
                 (e.kind, e.message.as_str()),
                 (ErrorKind::UnknownOperation, &*format!("Unknown operation {bad}"))
