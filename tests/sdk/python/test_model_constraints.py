@@ -6,8 +6,8 @@ nested structures included), sent as a signed raw request, and must pass validat
 each constraint (required, min/max length, pattern, enum, range, list min/max, union with zero or
 two members, and Smithy's uniqueItems), the baseline is sent again with exactly that constraint
 violated, and the answer must be ValidationException REQUEST_VALIDATION_FAILED naming that member
-(dotted path) with the code docs/behaviour.md#validation gives. Operations that still answer 501
-NotImplementedException (before validation) are reported as not applicable. Smithy's defaults are
+(dotted path) with the code docs/behaviour.md#validation gives. Operations that answer a valid
+baseline with 501 NotImplementedException are reported as not applicable. Smithy's defaults are
 checked by leaving the member out.
 """
 
