@@ -15,7 +15,8 @@
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use hmac::{Hmac, Mac};
-use pcentral_model::{AccountId, ApiError, FieldValidationCode, Operation};
+use pcentral_model::selling::ValidationExceptionErrorCode;
+use pcentral_model::{AccountId, ApiError, FieldValidationCode, Operation, Service};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::Value;
@@ -78,18 +79,23 @@ pub fn encode<C: Serialize>(binding: &Binding<'_>, cursor: &C) -> OpResult<Strin
     Ok(format!("{payload}.{}", URL_SAFE_NO_PAD.encode(tag)))
 }
 
-fn invalid_token() -> Failure {
-    ApiError::field("NextToken", FieldValidationCode::InvalidValue, "The NextToken is not valid for this request")
-        .into()
+/// `INVALID_VALUE` on `NextToken`, in the shape of the operation's service.
+fn invalid_token(binding: &Binding<'_>) -> Failure {
+    let message = "The NextToken is not valid for this request";
+    match binding.operation.service() {
+        Service::Account => ApiError::field("NextToken", FieldValidationCode::InvalidValue, message),
+        Service::Selling => ApiError::field("NextToken", ValidationExceptionErrorCode::InvalidValue, message),
+    }
+    .into()
 }
 
 /// The cursor in `token`, if it verifies against `binding`.
 pub fn decode<C: DeserializeOwned>(binding: &Binding<'_>, token: &str) -> OpResult<C> {
-    let (payload, tag) = token.split_once('.').ok_or_else(invalid_token)?;
-    let tag = URL_SAFE_NO_PAD.decode(tag).map_err(|_| invalid_token())?;
-    mac(binding, payload)?.verify_slice(&tag).map_err(|_| invalid_token())?;
-    let json = URL_SAFE_NO_PAD.decode(payload).map_err(|_| invalid_token())?;
-    serde_json::from_slice(&json).map_err(|_| invalid_token())
+    let (payload, tag) = token.split_once('.').ok_or_else(|| invalid_token(binding))?;
+    let tag = URL_SAFE_NO_PAD.decode(tag).map_err(|_| invalid_token(binding))?;
+    mac(binding, payload)?.verify_slice(&tag).map_err(|_| invalid_token(binding))?;
+    let json = URL_SAFE_NO_PAD.decode(payload).map_err(|_| invalid_token(binding))?;
+    serde_json::from_slice(&json).map_err(|_| invalid_token(binding))
 }
 
 /// Page size from `MaxResults`: the model checked 1–100, and an absent one

@@ -64,7 +64,10 @@ pub fn submit_opportunity(ctx: &mut Ctx<'_>, req: selling::SubmitOpportunityRequ
         return Err(refused(vec![field(
             "Identifier",
             Code::ActionNotPermitted,
-            format!("Opportunity {} came from AWS; only partner referrals are submitted", o.id),
+            format!(
+                "Identifier {} names an opportunity that came from AWS; only partner referrals are submitted",
+                o.id
+            ),
         )])
         .into());
     }
@@ -73,7 +76,7 @@ pub fn submit_opportunity(ctx: &mut Ctx<'_>, req: selling::SubmitOpportunityRequ
         return Err(refused(vec![field(
             "LifeCycle.ReviewStatus",
             Code::InvalidResourceState,
-            format!("Opportunity {} is {status}; only a Pending Submission opportunity is submitted", o.id),
+            format!("LifeCycle.ReviewStatus of opportunity {} is {status}; only a Pending Submission opportunity is submitted", o.id),
         )])
         .into());
     }
@@ -89,7 +92,7 @@ pub fn submit_opportunity(ctx: &mut Ctx<'_>, req: selling::SubmitOpportunityRequ
         faults.push(field(
             "RelatedEntityIdentifiers.Solutions",
             Code::RequiredFieldMissing,
-            "Associate a solution (AssociateOpportunity) before submitting",
+            "RelatedEntityIdentifiers.Solutions is empty: associate a solution (AssociateOpportunity) before submitting",
         ));
     }
     if !faults.is_empty() {
@@ -175,7 +178,10 @@ pub fn associate_opportunity(ctx: &mut Ctx<'_>, req: selling::AssociateOpportuni
         return Err(refused(vec![field(
             "RelatedEntityIdentifier",
             Code::TooManyValues,
-            format!("Opportunity {} already has a Marketplace offer; disassociate it first", o.id),
+            format!(
+                "RelatedEntityIdentifier: opportunity {} already has a Marketplace offer; disassociate it first",
+                o.id
+            ),
         )])
         .into());
     }

@@ -198,7 +198,7 @@ fn replace(o: &mut Opportunity, req: &selling::UpdateOpportunityRequest) -> OpRe
         return Err(refused(vec![field(
             "LifeCycle.ReviewStatus",
             Code::InvalidResourceState,
-            format!("Opportunity {} is {} and cannot be updated", o.id, status.as_str()),
+            format!("LifeCycle.ReviewStatus of opportunity {} is {}: it cannot be updated", o.id, status.as_str()),
         )])
         .into());
     }

@@ -51,7 +51,7 @@ fn arn_error(arn: &str) -> FieldError {
 
 /// The caller's opportunity named by `arn`; anything else well-formed is not found.
 fn tagged(ctx: &mut Ctx<'_>, arn: &str) -> OpResult<Opportunity> {
-    let missing = || not_found(format!("Resource {arn} was not found"));
+    let missing = || not_found("The opportunity that ResourceArn names was not found".to_string());
     let Some((account, catalog, id)) = parse(arn) else {
         return Err(invalid(vec![arn_error(arn)]).into());
     };
