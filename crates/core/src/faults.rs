@@ -52,15 +52,24 @@ fn error_of(kind: FaultKind) -> Option<ErrorKind> {
 /// Whether `rule` matches a call of `operation` by `account` (ignoring probability).
 pub fn matches(rule: &FaultRule, operation: Operation, account: &AccountId) -> bool {
     rule.remaining != Some(0)
-        && rule.operation.is_none_or(|op| Operation::Account(op) == operation)
+        && rule.service == operation.service()
+        && rule.operation.is_none_or(|op| op == operation)
         && rule.account.as_ref().is_none_or(|a| a == account)
         && error_of(rule.kind).is_none_or(|kind| operation.errors().contains(&kind))
 }
 
 fn injected(kind: FaultKind, rule_id: &str, operation: Operation) -> ApiError {
     match kind {
-        FaultKind::ThrottleBefore => ApiError::throttling(format!("Rate exceeded (fault {rule_id} on {operation})")),
-        _ => ApiError::internal(format!("Internal server error (fault {rule_id} on {operation})")),
+        FaultKind::ThrottleBefore => ApiError::of(
+            operation.service(),
+            ErrorKind::Throttling,
+            format!("Rate exceeded (fault {rule_id} on {operation})"),
+        ),
+        _ => ApiError::of(
+            operation.service(),
+            ErrorKind::InternalServer,
+            format!("Internal server error (fault {rule_id} on {operation})"),
+        ),
     }
 }
 
@@ -132,6 +141,9 @@ pub fn validate(rule: &FaultRule) -> Result<(), ToolError> {
         (FaultKind::Delay, _) | (_, None) => {}
         (_, Some(_)) => return invalid("\"delay_ms\" only applies to kind delay".into()),
     }
+    if rule.operation.is_some_and(|op| op.service() != rule.service) {
+        return invalid(format!("the operation is not one of {}", rule.service));
+    }
     if let (Some(op), Some(kind)) = (rule.operation, error_of(rule.kind)) {
         if !op.errors().contains(&kind) {
             return invalid(format!("{op} does not list {} in the model", kind.type_name()));
@@ -184,6 +196,7 @@ mod tests {
     fn rule(id: &str, kind: FaultKind) -> FaultRule {
         FaultRule {
             id: id.into(),
+            service: Service::Account,
             operation: None,
             account: None,
             kind,
@@ -200,7 +213,7 @@ mod tests {
     #[test]
     fn filters_on_operation_and_account() {
         let r = FaultRule {
-            operation: Some(AccountOp::AcceptConnectionInvitation),
+            operation: Some(Operation::Account(AccountOp::AcceptConnectionInvitation)),
             account: Some(account("222222222222")),
             ..rule("f1", FaultKind::InternalAfterCommit)
         };
@@ -214,6 +227,39 @@ mod tests {
             Operation::Account(AccountOp::GetConnection),
             &account("111111111111")
         ));
+    }
+
+    #[test]
+    fn a_rule_hits_only_its_service() {
+        use pcentral_model::selling;
+        let a = account("111111111111");
+        let (acc_tag, sell_tag) =
+            (Operation::Account(AccountOp::TagResource), Operation::Selling(selling::Operation::TagResource));
+        let on_selling =
+            FaultRule { service: Service::Selling, operation: Some(sell_tag), ..rule("s", FaultKind::ThrottleBefore) };
+        assert!(matches(&on_selling, sell_tag, &a));
+        assert!(!matches(&on_selling, acc_tag, &a));
+        let on_account = FaultRule { operation: Some(acc_tag), ..rule("a", FaultKind::ThrottleBefore) };
+        assert!(matches(&on_account, acc_tag, &a) && !matches(&on_account, sell_tag, &a));
+        let all_selling = FaultRule { service: Service::Selling, ..rule("s2", FaultKind::ThrottleBefore) };
+        assert!(matches(&all_selling, sell_tag, &a) && !matches(&all_selling, acc_tag, &a));
+        let (p, _) = plan(std::slice::from_ref(&on_selling), sell_tag, &a, never);
+        assert_eq!(p.before.map(|e| (e.service, e.status())), Some((Service::Selling, 429)));
+        // Stored without a service (before the family): Account's; the operation is named in its service.
+        let old: FaultRule =
+            serde_json::from_str(r#"{"id": "f", "operation": "TagResource", "kind": "throttle_before"}"#).unwrap();
+        assert_eq!((old.service, old.operation), (Service::Account, Some(acc_tag)));
+        let doc = serde_json::to_value(&on_selling).unwrap();
+        assert_eq!(
+            (doc["service"].as_str(), doc["operation"].as_str()),
+            (Some("partnercentral-selling"), Some("TagResource"))
+        );
+        assert!(serde_json::from_str::<FaultRule>(
+            r#"{"id": "f", "service": "partnercentral-selling", "operation": "CreatePartner", "kind": "delay"}"#
+        )
+        .is_err());
+        let mixed = FaultRule { operation: Some(sell_tag), ..rule("m", FaultKind::ThrottleBefore) };
+        assert!(validate(&mixed).is_err(), "an operation of another service than the rule's");
     }
 
     #[test]
@@ -288,7 +334,7 @@ mod tests {
             FaultRule { probability: Some(1.5), ..rule("x", FaultKind::ThrottleBefore) },
             FaultRule { remaining: Some(0), ..rule("x", FaultKind::ThrottleBefore) },
             FaultRule {
-                operation: Some(AccountOp::AssociateAwsTrainingCertificationEmailDomain),
+                operation: Some(Operation::Account(AccountOp::AssociateAwsTrainingCertificationEmailDomain)),
                 ..rule("x", FaultKind::InternalBefore)
             },
         ] {

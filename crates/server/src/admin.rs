@@ -11,7 +11,7 @@ use pcentral_core::fixtures;
 use pcentral_core::profiles::TaskOutcome;
 use pcentral_core::qualifications::TaskAction;
 use pcentral_core::records::{
-    AccountRecord, DetailType, EventFilter, FaultKind, FaultRule, StoredEvent, VerificationOutcome,
+    AccountRecord, DetailType, EventFilter, FaultKind, FaultRule, FaultRuleDoc, StoredEvent, VerificationOutcome,
 };
 use pcentral_core::settings::Duration;
 use pcentral_core::store::{read, write, ResetScope, Tx};
@@ -585,13 +585,16 @@ fn update_settings(state: &AppState, call: &Call<'_>) -> Answer {
     json_answer(json!(settings.masked()))
 }
 
-/// `{"kind", "operation"?, "account"?, "remaining"?, "probability"?, "delay_ms"?}`.
+/// `{"kind", "service"?, "operation"?, "account"?, "remaining"?, "probability"?, "delay_ms"?}`
+/// (`service` defaults to `partnercentral-account`; `operation` is named in it).
 fn add_fault(state: &AppState, call: &Call<'_>) -> Answer {
     #[derive(Deserialize)]
     #[serde(deny_unknown_fields)]
     struct NewRule {
         kind: FaultKind,
-        operation: Option<pcentral_model::account::Operation>,
+        #[serde(default)]
+        service: Service,
+        operation: Option<String>,
         account: Option<AccountId>,
         remaining: Option<u64>,
         probability: Option<f64>,
@@ -600,17 +603,19 @@ fn add_fault(state: &AppState, call: &Call<'_>) -> Answer {
     let r: NewRule = command(
         &call.input,
         "a fault rule: kind (throttle_before, internal_before, internal_after_commit, delay), and optionally \
-         operation, account, remaining, probability, delay_ms",
+         service (partnercentral-account, partnercentral-selling), operation, account, remaining, probability, delay_ms",
     )?;
-    let rule = FaultRule {
+    let rule = FaultRule::try_from(FaultRuleDoc {
         id: format!("fault-{}", uuid::Uuid::new_v4().simple()),
+        service: r.service,
         operation: r.operation,
         account: r.account,
         kind: r.kind,
         remaining: r.remaining,
         probability: r.probability,
         delay_ms: r.delay_ms,
-    };
+    })
+    .map_err(AdminError::BadRequest)?;
     json_answer(json!(write(state.store.as_ref(), |tx| pcentral_core::faults::add(tx, rule.clone()))?))
 }
 
