@@ -1,7 +1,8 @@
 """The Selling API from the AWS CLI (`aws partnercentral-selling …`): create, get and list opportunities
 with `--endpoint-url`, list pages, a modeled refusal, and `AWS_ENDPOINT_URL_PARTNERCENTRAL_SELLING`
 (no `--endpoint-url`) routing both the CLI and boto3 to pcentral, next to the Account API's variable.
-Each account's calls go to its own node when the suite runs on several."""
+Each account's calls go to its own node when the suite runs on several, and every node serves the
+same opportunities."""
 
 import json
 import os
@@ -9,7 +10,9 @@ import subprocess
 import sys
 
 import boto3
+import pytest
 from botocore.config import Config
+from botocore.exceptions import ClientError
 
 from helpers import new_account
 from test_opportunities import payload
@@ -120,3 +123,28 @@ def test_the_endpoint_variable_routes_the_cli_and_boto3(server, tmp_path, monkey
     assert account_client.meta.endpoint_url == "http://127.0.0.1:9"
     assert boto3.session.Session().client("partnercentral-selling").meta.endpoint_url == endpoint
 
+
+
+def test_every_node_serves_the_same_opportunities(server):
+    """On several PostgreSQL nodes (the two-node phase) an opportunity made through one node is read,
+    listed and updated through every other, and a date read on one node is stale on the others once
+    it changed; on SQLite the one node plays every part."""
+    account = new_account()
+    config = Config(retries={"total_max_attempts": 1})
+    clients = [boto3.session.Session().client(
+        "partnercentral-selling", endpoint_url=f"http://127.0.0.1:{port}", region_name="us-east-1",
+        aws_access_key_id=account, aws_secret_access_key="test", config=config) for port in server.ports]
+    nodes = int(os.environ.get("PCENTRAL_SUITE_NODES", "2")) if os.environ.get("PCENTRAL_SUITE_DATABASE") else 1
+    assert len(clients) == nodes
+    made = [c.create_opportunity(Catalog=SB, **payload(company=f"Node {i}"))["Id"] for i, c in enumerate(clients)]
+    for c in clients:
+        listed = c.list_opportunities(Catalog=SB)["OpportunitySummaries"]
+        assert sorted(s["Id"] for s in listed) == sorted(made)
+    first, last = clients[0], clients[-1]
+    got = first.get_opportunity(Catalog=SB, Identifier=made[-1])
+    edit = {k: got[k] for k in ("Customer", "Project", "LifeCycle", "OpportunityType")}
+    done = last.update_opportunity(Catalog=SB, Identifier=made[-1], LastModifiedDate=got["LastModifiedDate"], **edit)
+    with pytest.raises(ClientError) as e:
+        first.update_opportunity(Catalog=SB, Identifier=made[-1], LastModifiedDate=got["LastModifiedDate"], **edit)
+    assert e.value.response["Error"]["Code"] == "ConflictException"
+    assert first.get_opportunity(Catalog=SB, Identifier=made[-1])["LastModifiedDate"] == done["LastModifiedDate"]
