@@ -179,6 +179,17 @@ fn submission_locks_and_the_sandbox_review_unlocks() {
     let after = get(&mut h, A, &id);
     assert_eq!(after["LifeCycle"]["ReviewStatus"], "Approved");
     assert_eq!(after["LifeCycle"]["Stage"], "Qualified", "the review changes nothing else");
+    // Once approved, the fields AWS locks stay; the others change.
+    let mut locked = update_input(&after);
+    locked["Customer"]["Account"]["Industry"] = json!("Government");
+    locked["Customer"]["Account"]["WebsiteUrl"] = json!("https://other.example");
+    let e = h.refusal(A, &selling("UpdateOpportunity"), locked);
+    let mut named = fields(&e);
+    named.sort();
+    assert_eq!(named, ["Customer.Account.Industry", "Customer.Account.WebsiteUrl"]);
+    let mut open = update_input(&after);
+    open["LifeCycle"]["Stage"] = json!("Committed");
+    h.ok(A, &selling("UpdateOpportunity"), open);
     let summary =
         h.ok(A, &selling("GetAwsOpportunitySummary"), json!({"Catalog": SANDBOX, "RelatedOpportunityIdentifier": id}));
     assert_eq!((summary["InvolvementType"].as_str(), summary["Visibility"].as_str()), (Some("Co-Sell"), Some("Full")));
