@@ -589,6 +589,11 @@ impl DetailType {
         DetailType::ConnectionCancelled,
     ];
 
+    /// The service that sends events of this type (their `source` is `aws.<service>`).
+    pub fn service(self) -> pcentral_model::Service {
+        pcentral_model::Service::Account
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             DetailType::InvitationReceived => "Partner Connection Invitation Received",
