@@ -325,9 +325,11 @@ pub fn call(state: &AppState, run: Run, segment: &str, query: &str, body: &[u8])
     run(state, &Call { segment, query, input })
 }
 
-/// `GET /_pcentral/`.
+/// `GET /_pcentral/`: the admin endpoints and the API services served.
 fn index(_: &AppState, _: &Call<'_>) -> Answer {
-    json_answer(endpoint_list())
+    let mut list = endpoint_list();
+    list["services"] = services_served();
+    json_answer(list)
 }
 
 fn endpoint_list() -> Value {
@@ -495,17 +497,28 @@ pub fn health(state: &AppState, details: bool) -> Result<Value, AdminError> {
 }
 
 /// The models served: botocore version and operation count (all services),
-/// and per service its name, API version and operation count.
+/// and the services ([`services_served`]).
 fn model_info() -> Value {
-    let services: Vec<Value> = Service::ALL
-        .into_iter()
-        .map(|s| json!({"name": s.name(), "api_version": s.api_version(), "operations": s.operations().len()}))
-        .collect();
     json!({
         "botocore": pcentral_model::model(Service::Account).botocore_version,
         "operations": Operation::all().len(),
-        "services": services,
+        "services": services_served(),
     })
+}
+
+/// Per service: its name (the signing name), API version, `X-Amz-Target`
+/// prefix, operation count and how many of them are built.
+fn services_served() -> Value {
+    let services: Vec<Value> = Service::ALL
+        .into_iter()
+        .map(|s| {
+            let operations = s.operations();
+            let built = operations.iter().filter(|op| pcentral_core::operations::is_served(**op)).count();
+            json!({"name": s.name(), "api_version": s.api_version(), "target_prefix": s.target_prefix(),
+                   "operations": operations.len(), "built": built})
+        })
+        .collect();
+    Value::Array(services)
 }
 
 fn clock_view(view: clock::ClockView) -> Value {
@@ -538,12 +551,13 @@ fn events(state: &AppState, call: &Call<'_>) -> Answer {
     json_answer(json!({ "events": events.iter().map(event_view).collect::<Vec<_>>() }))
 }
 
-/// The admin view of a stored event: `{"seq", "event", "delivery"}`.
+/// The admin view of a stored event: `{"seq", "service", "event", "delivery"}`.
 pub fn event_view(e: &StoredEvent) -> Value {
     let at = |t: Option<i64>| t.map(timestamp::format);
     let state = e.delivery.state();
     json!({
         "seq": e.seq,
+        "service": e.detail_type.service(),
         "event": e.event,
         "delivery": {
             "state": state,
