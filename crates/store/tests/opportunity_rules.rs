@@ -132,6 +132,12 @@ fn another_account_and_the_other_catalog_find_nothing() {
     }
     let listed = h.ok(B, &selling("ListOpportunities"), json!({"Catalog": SANDBOX}));
     assert_eq!(listed["OpportunitySummaries"], json!([]));
+    // No oracle: A's id and a made-up one get the same answer, but for the id sent.
+    let made_up = "O1234567890123";
+    let theirs = h.refusal(B, &selling("GetOpportunity"), json!({"Catalog": SANDBOX, "Identifier": id}));
+    let nobodys = h.refusal(B, &selling("GetOpportunity"), json!({"Catalog": SANDBOX, "Identifier": made_up}));
+    assert_eq!(theirs.body().to_string().replace(&id, "ID"), nobodys.body().to_string().replace(made_up, "ID"));
+    assert!(!theirs.body().to_string().contains(A));
 }
 
 #[test]
