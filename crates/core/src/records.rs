@@ -602,6 +602,14 @@ impl DetailType {
         DetailType::OpportunityUpdated,
     ];
 
+    /// The service that sends events of this type (their `source` is `aws.<service>`).
+    pub fn service(self) -> pcentral_model::Service {
+        match self {
+            DetailType::OpportunityCreated | DetailType::OpportunityUpdated => pcentral_model::Service::Selling,
+            _ => pcentral_model::Service::Account,
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             DetailType::InvitationReceived => "Partner Connection Invitation Received",
@@ -612,14 +620,6 @@ impl DetailType {
             DetailType::ConnectionCancelled => "Partner Connection Cancelled",
             DetailType::OpportunityCreated => "Opportunity Created",
             DetailType::OpportunityUpdated => "Opportunity Updated",
-        }
-    }
-
-    /// The event's `source`: the API whose resource it is about.
-    pub fn source(self) -> &'static str {
-        match self {
-            DetailType::OpportunityCreated | DetailType::OpportunityUpdated => "aws.partnercentral-selling",
-            _ => "aws.partnercentral-account",
         }
     }
 }

@@ -551,12 +551,13 @@ fn events(state: &AppState, call: &Call<'_>) -> Answer {
     json_answer(json!({ "events": events.iter().map(event_view).collect::<Vec<_>>() }))
 }
 
-/// The admin view of a stored event: `{"seq", "event", "delivery"}`.
+/// The admin view of a stored event: `{"seq", "service", "event", "delivery"}`.
 pub fn event_view(e: &StoredEvent) -> Value {
     let at = |t: Option<i64>| t.map(timestamp::format);
     let state = e.delivery.state();
     json!({
         "seq": e.seq,
+        "service": e.detail_type.service(),
         "event": e.event,
         "delivery": {
             "state": state,

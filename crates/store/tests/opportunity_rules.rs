@@ -132,6 +132,12 @@ fn another_account_and_the_other_catalog_find_nothing() {
     }
     let listed = h.ok(B, &selling("ListOpportunities"), json!({"Catalog": SANDBOX}));
     assert_eq!(listed["OpportunitySummaries"], json!([]));
+    // No oracle: A's id and a made-up one get the same answer, but for the id sent.
+    let made_up = "O1234567890123";
+    let theirs = h.refusal(B, &selling("GetOpportunity"), json!({"Catalog": SANDBOX, "Identifier": id}));
+    let nobodys = h.refusal(B, &selling("GetOpportunity"), json!({"Catalog": SANDBOX, "Identifier": made_up}));
+    assert_eq!(theirs.body().to_string().replace(&id, "ID"), nobodys.body().to_string().replace(made_up, "ID"));
+    assert!(!theirs.body().to_string().contains(A));
 }
 
 #[test]
@@ -179,6 +185,17 @@ fn submission_locks_and_the_sandbox_review_unlocks() {
     let after = get(&mut h, A, &id);
     assert_eq!(after["LifeCycle"]["ReviewStatus"], "Approved");
     assert_eq!(after["LifeCycle"]["Stage"], "Qualified", "the review changes nothing else");
+    // Once approved, the fields AWS locks stay; the others change.
+    let mut locked = update_input(&after);
+    locked["Customer"]["Account"]["Industry"] = json!("Government");
+    locked["Customer"]["Account"]["WebsiteUrl"] = json!("https://other.example");
+    let e = h.refusal(A, &selling("UpdateOpportunity"), locked);
+    let mut named = fields(&e);
+    named.sort();
+    assert_eq!(named, ["Customer.Account.Industry", "Customer.Account.WebsiteUrl"]);
+    let mut open = update_input(&after);
+    open["LifeCycle"]["Stage"] = json!("Committed");
+    h.ok(A, &selling("UpdateOpportunity"), open);
     let summary =
         h.ok(A, &selling("GetAwsOpportunitySummary"), json!({"Catalog": SANDBOX, "RelatedOpportunityIdentifier": id}));
     assert_eq!((summary["InvolvementType"].as_str(), summary["Visibility"].as_str()), (Some("Co-Sell"), Some("Full")));

@@ -8,13 +8,15 @@ the fixture and reset tools."""
 import copy
 import datetime as dt
 import json
+import time
 
 import botocore.session
 import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
-from helpers import new_account
+from helpers import change_settings, new_account
+from test_events import Receiver
 
 SELLING = "partnercentral-selling"
 SB = "Sandbox"
@@ -345,6 +347,25 @@ def test_events_of_the_story(selling, admin):
         assert e["source"] == "aws.partnercentral-selling" and e["account"] == account
         assert e["detail"] == {"schemaVersion": "1", "catalog": SB, "opportunity": {"identifier": made["Id"]}}
         assert e["resources"] == [got["Arn"]]
+
+
+def test_events_reach_the_webhook(selling, admin):
+    hook = Receiver()  # answers 500 to its first POST, then records
+    try:
+        change_settings(admin, events_webhook_url=hook.url)
+        account = new_account()
+        made = create(selling(account))
+        deadline = time.monotonic() + 15
+        mine = []
+        while time.monotonic() < deadline and not mine:
+            with hook.lock:
+                mine = [e for e in hook.received if e["account"] == account]
+            time.sleep(0.1)
+        assert [e["detail-type"] for e in mine] == ["Opportunity Created"], mine
+        assert mine[0]["detail"]["opportunity"]["identifier"] == made["Id"]
+    finally:
+        change_settings(admin, events_webhook_url="")
+        hook.close()
 
 
 def test_fixtures_round_trip_and_reset_by_account(selling, admin):

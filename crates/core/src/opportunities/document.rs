@@ -44,6 +44,15 @@ pub const ACTION_REQUIRED_EDITABLE: [&str; 8] = [
     "Project.ExpectedCustomerSpend",
 ];
 
+/// The fields that stay as AWS approved them (the part of AWS's list the
+/// developer guide's "Working with opportunity updates" page shows).
+pub const LOCKED_AFTER_APPROVAL: [&str; 4] = [
+    "Customer.Account.Address.CountryCode",
+    "Customer.Account.Address.PostalCode",
+    "Customer.Account.Industry",
+    "Customer.Account.WebsiteUrl",
+];
+
 /// Also editable under Action Required.
 pub const ACTION_REQUIRED_EDITABLE_MORE: [&str; 2] =
     ["Project.CustomerBusinessProblem", "PartnerOpportunityIdentifier"];
@@ -211,12 +220,19 @@ pub fn changed_paths(a: &Value, b: &Value, prefix: &str, out: &mut Vec<String>) 
     }
 }
 
+/// Whether `path` is one of `fields` or lies under one of them.
+fn covered<'a>(path: &str, mut fields: impl Iterator<Item = &'a &'a str>) -> bool {
+    fields.any(|p| path == *p || path.strip_prefix(p).is_some_and(|rest| rest.starts_with('.')))
+}
+
 /// Whether `path` may change under Action Required.
 pub fn editable_under_action_required(path: &str) -> bool {
-    ACTION_REQUIRED_EDITABLE
-        .iter()
-        .chain(ACTION_REQUIRED_EDITABLE_MORE.iter())
-        .any(|p| path == *p || path.strip_prefix(p).is_some_and(|rest| rest.starts_with('.') || rest.starts_with('[')))
+    covered(path, ACTION_REQUIRED_EDITABLE.iter().chain(ACTION_REQUIRED_EDITABLE_MORE.iter()))
+}
+
+/// Whether `path` may change once AWS approved the opportunity.
+pub fn editable_after_approval(path: &str) -> bool {
+    !covered(path, LOCKED_AFTER_APPROVAL.iter())
 }
 
 /// The identifiers associated with `o` of kind `kind`.

@@ -18,10 +18,13 @@ use crate::pagination::{self, Binding};
 use crate::records::{sort_value, text_key, Opportunity, OpportunitySortName, Origin, ReviewStatus, Stage};
 use crate::store::{OpResult, OpportunityCursor, OpportunityQuery};
 use document::{
-    changed_paths, conflict, derive_columns, document_of, editable_under_action_required, field, invalid,
-    new_opportunity_id, next_modified, output, owned, refused, to_json, under_review, view, CREATE_ONLY_MEMBERS,
-    UPDATE_MEMBERS,
+    changed_paths, conflict, derive_columns, document_of, editable_after_approval, editable_under_action_required,
+    field, invalid, new_opportunity_id, next_modified, output, owned, refused, to_json, under_review, view,
+    CREATE_ONLY_MEMBERS, UPDATE_MEMBERS,
 };
+
+/// Which changed fields a review status lets through, and how a refusal says when.
+type EditRule = (fn(&str) -> bool, &'static str);
 
 /// Page size when `MaxResults` is absent.
 const DEFAULT_PAGE: usize = 20;
@@ -219,23 +222,26 @@ fn replace(o: &mut Opportunity, req: &selling::UpdateOpportunityRequest) -> OpRe
         }
     }
     let body = serde_json::Value::Object(body);
-    if o.review_status == Some(ReviewStatus::ActionRequired) {
+    let editable: Option<EditRule> = match o.review_status {
+        Some(ReviewStatus::ActionRequired) => {
+            Some((editable_under_action_required, "while the review status is Action Required"))
+        }
+        Some(ReviewStatus::Approved) => Some((editable_after_approval, "once AWS approved the opportunity")),
+        _ => None,
+    };
+    if let Some((editable, when)) = editable {
         let mut changed = Vec::new();
         changed_paths(&o.body, &body, "", &mut changed);
         let faults: Vec<_> = changed
             .iter()
-            .filter(|p| !editable_under_action_required(p))
-            .map(|p| {
-                field(
-                    p,
-                    Code::ActionNotPermitted,
-                    format!("{p} cannot change while the review status is Action Required"),
-                )
-            })
+            .filter(|p| !editable(p))
+            .map(|p| field(p, Code::ActionNotPermitted, format!("{p} cannot change {when}")))
             .collect();
         if !faults.is_empty() {
             return Err(refused(faults).into());
         }
+    }
+    if o.review_status == Some(ReviewStatus::ActionRequired) {
         // The answer to AWS's request goes back to review.
         o.review_status = Some(ReviewStatus::Submitted);
     }
