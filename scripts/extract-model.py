@@ -1,13 +1,17 @@
 #!/usr/bin/env python3
-"""Write crates/model/service.json from an installed botocore.
+"""Write crates/model/services/<service>/service.json from an installed botocore.
 
-The copy keeps the shapes, constraints, operations and error lists of the
-partnercentral-account model and drops every documentation string. Structure
-members become an ordered list, so that the model's member order (which
-validation reports follow) survives any JSON parser.
+The copy keeps the shapes, constraints, operations and error lists of one
+served service's botocore model and drops every documentation string.
+Structure members become an ordered list, so that the model's member order
+(which validation reports follow) survives any JSON parser.
 
-Usage: python scripts/extract-model.py [output-path]   (run with the python of
-a venv that has the pinned botocore, e.g. tests/sdk/python/.venv/bin/python)
+Usage: python scripts/extract-model.py SERVICE [output-path]
+       python scripts/extract-model.py --all
+SERVICE is a botocore service name (partnercentral-account,
+partnercentral-selling, ...); --all rewrites every served service (every
+folder under crates/model/services). Run with the python of a venv that has
+the pinned botocore, e.g. tests/sdk/python/.venv/bin/python.
 """
 import gzip
 import json
@@ -16,8 +20,12 @@ import sys
 
 import botocore
 
-SERVICE = "partnercentral-account"
-VERSION = "2025-04-04"
+SERVICES_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "crates", "model", "services")
+
+
+def served():
+    """The services pcentral serves: one folder each under crates/model/services."""
+    return sorted(d for d in os.listdir(SERVICES_DIR) if os.path.isdir(os.path.join(SERVICES_DIR, d)))
 
 
 def strip_docs(value):
@@ -28,12 +36,18 @@ def strip_docs(value):
     return value
 
 
-def main():
-    out = sys.argv[1] if len(sys.argv) > 1 else os.path.join(
-        os.path.dirname(__file__), "..", "crates", "model", "service.json")
-    path = os.path.join(os.path.dirname(botocore.__file__), "data", SERVICE, VERSION, "service-2.json.gz")
-    with gzip.open(path) as f:
-        model = json.load(f)
+def botocore_model(service):
+    """botocore's service-2.json of `service` (its newest API version)."""
+    base = os.path.join(os.path.dirname(botocore.__file__), "data", service)
+    if not os.path.isdir(base):
+        sys.exit(f"botocore {botocore.__version__} has no service {service}")
+    version = sorted(os.listdir(base))[-1]
+    with gzip.open(os.path.join(base, version, "service-2.json.gz")) as f:
+        return json.load(f)
+
+
+def extract(service, out):
+    model = botocore_model(service)
     shapes = {}
     for name, shape in model["shapes"].items():
         shape = strip_docs(shape)
@@ -52,10 +66,24 @@ def main():
         "operations": operations,
         "shapes": shapes,
     }
+    os.makedirs(os.path.dirname(os.path.abspath(out)), exist_ok=True)
     with open(out, "w") as f:
         json.dump(doc, f, indent=1, sort_keys=True)
         f.write("\n")
     print(f"wrote {out}: {len(operations)} operations, {len(shapes)} shapes (botocore {botocore.__version__})")
+
+
+def main():
+    args = sys.argv[1:]
+    if args == ["--all"]:
+        for service in served():
+            extract(service, os.path.join(SERVICES_DIR, service, "service.json"))
+        return
+    if not args or len(args) > 2 or args[0].startswith("-"):
+        sys.exit(__doc__)
+    service = args[0]
+    out = args[1] if len(args) > 1 else os.path.join(SERVICES_DIR, service, "service.json")
+    extract(service, out)
 
 
 if __name__ == "__main__":

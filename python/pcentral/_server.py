@@ -80,11 +80,14 @@ class Faults:
     def __init__(self, server):
         self._server = server
 
-    def add(self, kind, operation=None, account=None, remaining=None, probability=None, delay_ms=None):
+    def add(self, kind, operation=None, account=None, remaining=None, probability=None, delay_ms=None,
+            service=None):
         """Add a rule and return it with its `id`. `kind`: `throttle_before`, `internal_before`,
-        `internal_after_commit` or `delay` (`-` works too). AWS clients retry 429 and 5xx answers;
-        configure clients with one attempt to see an injected error."""
-        rule = {"kind": kind.replace("-", "_"), "operation": operation, "account": account,
+        `internal_after_commit` or `delay` (`-` works too). `service`: the service whose calls it
+        hits (`partnercentral-account` when left out, or `partnercentral-selling`); `operation` is
+        named in that service. AWS clients retry 429 and 5xx answers; configure clients with one
+        attempt to see an injected error."""
+        rule = {"kind": kind.replace("-", "_"), "service": service, "operation": operation, "account": account,
                 "remaining": remaining, "probability": probability, "delay_ms": delay_ms}
         return self._server.admin("POST", "/_pcentral/faults", {k: v for k, v in rule.items() if v is not None})
 

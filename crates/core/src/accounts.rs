@@ -3,8 +3,8 @@
 //! profile appears to the other side of a connection
 //! (docs/behaviour.md#what-each-side-sees).
 
-use pcentral_model::model;
 use pcentral_model::shapes::Shape;
+use pcentral_model::{model, Service};
 
 use crate::records::{AccountRecord, SellerProfile};
 use crate::tools::ToolError;
@@ -12,7 +12,7 @@ use crate::tools::ToolError;
 /// Whether `value` fits the string shape `shape` of the model (length in
 /// code points, then pattern).
 fn fits(shape: &str, value: &str) -> bool {
-    match model().shape(shape) {
+    match model(Service::Account).shape(shape) {
         Some(Shape::String { min, max, pattern, .. }) => {
             let len = i64::try_from(value.chars().count()).unwrap_or(i64::MAX);
             min.is_none_or(|m| len >= m)

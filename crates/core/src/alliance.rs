@@ -3,7 +3,7 @@
 //! email address needs a verification code sent to it (any 6 digits in
 //! Sandbox); the same address, in any case, needs none.
 
-use pcentral_model::wire::{self, FieldValidationCode};
+use pcentral_model::account::{self, FieldValidationCode};
 use pcentral_model::ApiError;
 
 use crate::ctx::Ctx;
@@ -11,8 +11,8 @@ use crate::partners::{alliance_lead, alliance_lead_view, consume_email_code, own
 use crate::records::Partner;
 use crate::store::OpResult;
 
-fn contact_view(ctx: &Ctx<'_>, partner: Partner) -> wire::GetAllianceLeadContactResponse {
-    wire::GetAllianceLeadContactResponse {
+fn contact_view(ctx: &Ctx<'_>, partner: Partner) -> account::GetAllianceLeadContactResponse {
+    account::GetAllianceLeadContactResponse {
         catalog: partner.catalog,
         arn: partner_arn(&ctx.caller.region, &partner),
         alliance_lead_contact: alliance_lead_view(&partner.alliance_lead),
@@ -22,16 +22,16 @@ fn contact_view(ctx: &Ctx<'_>, partner: Partner) -> wire::GetAllianceLeadContact
 
 pub fn get_alliance_lead_contact(
     ctx: &mut Ctx<'_>,
-    req: wire::GetAllianceLeadContactRequest,
-) -> OpResult<wire::GetAllianceLeadContactResponse> {
+    req: account::GetAllianceLeadContactRequest,
+) -> OpResult<account::GetAllianceLeadContactResponse> {
     let partner = own_partner(ctx, req.catalog, &req.identifier)?;
     Ok(contact_view(ctx, partner))
 }
 
 pub fn put_alliance_lead_contact(
     ctx: &mut Ctx<'_>,
-    req: wire::PutAllianceLeadContactRequest,
-) -> OpResult<wire::PutAllianceLeadContactResponse> {
+    req: account::PutAllianceLeadContactRequest,
+) -> OpResult<account::PutAllianceLeadContactResponse> {
     let mut partner = own_partner(ctx, req.catalog, &req.identifier)?;
     let new_email = &req.alliance_lead_contact.email;
     if !new_email.eq_ignore_ascii_case(&partner.alliance_lead.email) {

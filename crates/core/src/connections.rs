@@ -10,11 +10,11 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use pcentral_model::wire::{
+use pcentral_model::account::{
     self, ConflictExceptionReason, ConnectionType, ConnectionTypeStatus, FieldValidationCode,
     ResourceNotFoundExceptionReason,
 };
-use pcentral_model::{AccountId, ApiError, Catalog, Millis, Operation, ProfileId, Timestamp};
+use pcentral_model::{AccountId, ApiError, Catalog, Millis, ProfileId, Timestamp};
 
 use crate::arn;
 use crate::ctx::{new_id, Ctx};
@@ -37,16 +37,22 @@ pub enum OtherParticipant {
 }
 
 impl OtherParticipant {
-    pub fn view(&self) -> wire::Participant {
+    pub fn view(&self) -> account::Participant {
         match self {
             OtherParticipant::PartnerProfile { id, name } => {
-                wire::Participant::PartnerProfile(wire::PartnerProfileSummary { id: id.clone(), name: name.clone() })
+                account::Participant::PartnerProfile(account::PartnerProfileSummary {
+                    id: id.clone(),
+                    name: name.clone(),
+                })
             }
             OtherParticipant::SellerProfile { id, name } => {
-                wire::Participant::SellerProfile(wire::SellerProfileSummary { id: id.clone(), name: name.clone() })
+                account::Participant::SellerProfile(account::SellerProfileSummary {
+                    id: id.clone(),
+                    name: name.clone(),
+                })
             }
             OtherParticipant::Account { name } => {
-                wire::Participant::Account(wire::AccountSummary { name: name.clone() })
+                account::Participant::Account(account::AccountSummary { name: name.clone() })
             }
         }
     }
@@ -76,12 +82,12 @@ pub fn render_connection_for(
     connection: &Connection,
     region: &str,
     other: &OtherParticipant,
-) -> wire::Connection {
+) -> account::Connection {
     let types = connection
         .types
         .iter()
         .map(|(kind, e)| {
-            let detail = wire::ConnectionTypeDetail {
+            let detail = account::ConnectionTypeDetail {
                 created_at: Timestamp(e.created_at),
                 inviter_email: e.inviter_email.clone(),
                 inviter_name: e.inviter_name.clone(),
@@ -93,7 +99,7 @@ pub fn render_connection_for(
             (*kind, detail)
         })
         .collect();
-    wire::Connection {
+    account::Connection {
         catalog: connection.catalog,
         id: connection.id.clone(),
         arn: arn::connection(region, connection.catalog, &connection.id),
@@ -109,13 +115,13 @@ pub fn render_connection_summary_for(
     connection: &Connection,
     region: &str,
     other: &OtherParticipant,
-) -> wire::ConnectionSummary {
+) -> account::ConnectionSummary {
     let types = connection
         .types
         .iter()
-        .map(|(kind, e)| (*kind, wire::ConnectionTypeSummary { status: e.status, other_participant: other.view() }))
+        .map(|(kind, e)| (*kind, account::ConnectionTypeSummary { status: e.status, other_participant: other.view() }))
         .collect();
-    wire::ConnectionSummary {
+    account::ConnectionSummary {
         catalog: connection.catalog,
         id: connection.id.clone(),
         arn: arn::connection(region, connection.catalog, &connection.id),
@@ -141,7 +147,7 @@ fn visible_connection(ctx: &mut Ctx<'_>, catalog: Catalog, id: &pcentral_model::
 }
 
 /// The connection as the caller sees it.
-pub fn view_for_caller(ctx: &mut Ctx<'_>, connection: &Connection) -> OpResult<wire::Connection> {
+pub fn view_for_caller(ctx: &mut Ctx<'_>, connection: &Connection) -> OpResult<account::Connection> {
     let other_account = connection.other_participant(&ctx.caller.account).clone();
     let other = participant(ctx.tx, connection.catalog, &other_account, ctx.now)?;
     Ok(render_connection_for(&ctx.caller.account, connection, &ctx.caller.region, &other))
@@ -183,15 +189,18 @@ pub fn activate(ctx: &mut Ctx<'_>, invitation: &Invitation, live: Option<Connect
     }
 }
 
-pub fn get_connection(ctx: &mut Ctx<'_>, req: wire::GetConnectionRequest) -> OpResult<wire::GetConnectionResponse> {
+pub fn get_connection(
+    ctx: &mut Ctx<'_>,
+    req: account::GetConnectionRequest,
+) -> OpResult<account::GetConnectionResponse> {
     let connection = visible_connection(ctx, req.catalog, &req.identifier)?;
     Ok(view_for_caller(ctx, &connection)?.into())
 }
 
 pub fn cancel_connection(
     ctx: &mut Ctx<'_>,
-    req: wire::CancelConnectionRequest,
-) -> OpResult<wire::CancelConnectionResponse> {
+    req: account::CancelConnectionRequest,
+) -> OpResult<account::CancelConnectionResponse> {
     let mut connection = visible_connection(ctx, req.catalog, &req.identifier)?;
     let now = ctx.now;
     let kind = req.connection_type;
@@ -282,13 +291,18 @@ fn accounts_named(ctx: &mut Ctx<'_>, catalog: Catalog, identifiers: &[String]) -
 
 pub fn list_connections(
     ctx: &mut Ctx<'_>,
-    req: wire::ListConnectionsRequest,
-) -> OpResult<wire::ListConnectionsResponse> {
+    req: account::ListConnectionsRequest,
+) -> OpResult<account::ListConnectionsResponse> {
     let types = match req.connection_type.as_deref() {
         Some(text) => parse_type_filter(text)?,
         None => TypeFilter::Live,
     };
-    let binding = Binding::of(ctx.pagination_key, Operation::ListConnections, &ctx.caller.account, &req);
+    let binding = Binding::of(
+        ctx.pagination_key,
+        pcentral_model::account::Operation::ListConnections.into(),
+        &ctx.caller.account,
+        &req,
+    );
     let after = req.next_token.as_deref().map(|t| pagination::decode(&binding, t)).transpose()?;
     let wanted = req.other_participant_identifiers.unwrap_or_default();
     let others = if wanted.is_empty() { None } else { Some(accounts_named(ctx, req.catalog, &wanted)?) };
@@ -320,7 +334,7 @@ pub fn list_connections(
         summaries.push(render_connection_summary_for(&ctx.caller.account, c, &ctx.caller.region, &other));
     }
     let next_token = next.map(|cursor| pagination::encode(&binding, &cursor)).transpose()?;
-    Ok(wire::ListConnectionsResponse { connection_summaries: summaries, next_token })
+    Ok(account::ListConnectionsResponse { connection_summaries: summaries, next_token })
 }
 
 #[cfg(test)]

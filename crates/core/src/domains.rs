@@ -8,7 +8,7 @@
 //! this), free-mail domains are refused, and associating a domain the partner
 //! already has succeeds without changing it.
 
-use pcentral_model::wire::{
+use pcentral_model::account::{
     self, BusinessValidationCode, ResourceNotFoundExceptionReason, ServiceQuotaExceededExceptionReason,
 };
 use pcentral_model::ApiError;
@@ -50,8 +50,8 @@ pub fn domain_of(email: &str) -> String {
 
 pub fn associate_aws_training_certification_email_domain(
     ctx: &mut Ctx<'_>,
-    req: wire::AssociateAwsTrainingCertificationEmailDomainRequest,
-) -> OpResult<wire::AssociateAwsTrainingCertificationEmailDomainResponse> {
+    req: account::AssociateAwsTrainingCertificationEmailDomainRequest,
+) -> OpResult<account::AssociateAwsTrainingCertificationEmailDomainResponse> {
     let mut partner = own_partner(ctx, req.catalog, &req.identifier)?;
     consume_email_code(ctx, req.catalog, &req.email, &req.email_verification_code)?;
     let domain = domain_of(&req.email);
@@ -63,7 +63,9 @@ pub fn associate_aws_training_certification_email_domain(
         .into());
     }
     match ctx.tx.partner_id_by_domain(req.catalog, &domain)? {
-        Some(owner) if owner == partner.id => return Ok(wire::AssociateAwsTrainingCertificationEmailDomainResponse {}),
+        Some(owner) if owner == partner.id => {
+            return Ok(account::AssociateAwsTrainingCertificationEmailDomainResponse {})
+        }
         Some(_) => {
             return Err(ApiError::business(
                 BusinessValidationCode::IncompatibleDomain,
@@ -83,13 +85,13 @@ pub fn associate_aws_training_certification_email_domain(
     }
     partner.domains.push(PartnerDomain { domain_name: domain, registered_at: ctx.now });
     ctx.tx.update_partner(&partner)?;
-    Ok(wire::AssociateAwsTrainingCertificationEmailDomainResponse {})
+    Ok(account::AssociateAwsTrainingCertificationEmailDomainResponse {})
 }
 
 pub fn disassociate_aws_training_certification_email_domain(
     ctx: &mut Ctx<'_>,
-    req: wire::DisassociateAwsTrainingCertificationEmailDomainRequest,
-) -> OpResult<wire::DisassociateAwsTrainingCertificationEmailDomainResponse> {
+    req: account::DisassociateAwsTrainingCertificationEmailDomainRequest,
+) -> OpResult<account::DisassociateAwsTrainingCertificationEmailDomainResponse> {
     let mut partner = own_partner(ctx, req.catalog, &req.identifier)?;
     let wanted = req.domain_name.to_lowercase();
     let before = partner.domains.len();
@@ -102,7 +104,7 @@ pub fn disassociate_aws_training_certification_email_domain(
         .into());
     }
     ctx.tx.update_partner(&partner)?;
-    Ok(wire::DisassociateAwsTrainingCertificationEmailDomainResponse {})
+    Ok(account::DisassociateAwsTrainingCertificationEmailDomainResponse {})
 }
 
 #[cfg(test)]

@@ -23,8 +23,8 @@
 //! Delivery to a webhook is the server's business; the store keeps its state
 //! next to each event ([`EventDelivery`]), in wall time.
 
-use pcentral_model::wire::{ConnectionType, ConnectionTypeStatus, InvitationStatus};
-use pcentral_model::{timestamp, AccountId, Catalog, Millis, ProfileId};
+use pcentral_model::account::{ConnectionType, ConnectionTypeStatus, InvitationStatus};
+use pcentral_model::{timestamp, AccountId, Catalog, Millis, ProfileId, Service};
 use serde::Serialize;
 
 use crate::arn;
@@ -34,8 +34,13 @@ use crate::records::{Connection, DetailType, EventDelivery, Invitation, NewEvent
 use crate::settings::Settings;
 use crate::store::{StoreError, Tx};
 
-/// `source` of every event.
-pub const SOURCE: &str = "aws.partnercentral-account";
+/// `source` of the events of `service`: `aws.partnercentral-account`, …
+pub fn source(service: Service) -> &'static str {
+    match service {
+        Service::Account => "aws.partnercentral-account",
+        Service::Selling => "aws.partnercentral-selling",
+    }
+}
 /// `version` of every event, as the documented examples have it.
 pub const VERSION: &str = "1";
 /// `region` of every event: the service sends its events to EventBridge in
@@ -266,7 +271,7 @@ impl<'a> Recorder<'a> {
                 version: VERSION,
                 id: uuid_like(&self.ids.event_id()),
                 detail_type: D::TYPE,
-                source: SOURCE,
+                source: source(D::TYPE.service()),
                 account: recipient,
                 time: event_time(time),
                 region: REGION,

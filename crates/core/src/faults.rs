@@ -52,6 +52,7 @@ fn error_of(kind: FaultKind) -> Option<ErrorKind> {
 /// Whether `rule` matches a call of `operation` by `account` (ignoring probability).
 pub fn matches(rule: &FaultRule, operation: Operation, account: &AccountId) -> bool {
     rule.remaining != Some(0)
+        && rule.service == operation.service()
         && rule.operation.is_none_or(|op| op == operation)
         && rule.account.as_ref().is_none_or(|a| a == account)
         && error_of(rule.kind).is_none_or(|kind| operation.errors().contains(&kind))
@@ -59,8 +60,16 @@ pub fn matches(rule: &FaultRule, operation: Operation, account: &AccountId) -> b
 
 fn injected(kind: FaultKind, rule_id: &str, operation: Operation) -> ApiError {
     match kind {
-        FaultKind::ThrottleBefore => ApiError::throttling(format!("Rate exceeded (fault {rule_id} on {operation})")),
-        _ => ApiError::internal(format!("Internal server error (fault {rule_id} on {operation})")),
+        FaultKind::ThrottleBefore => ApiError::of(
+            operation.service(),
+            ErrorKind::Throttling,
+            format!("Rate exceeded (fault {rule_id} on {operation})"),
+        ),
+        _ => ApiError::of(
+            operation.service(),
+            ErrorKind::InternalServer,
+            format!("Internal server error (fault {rule_id} on {operation})"),
+        ),
     }
 }
 
@@ -132,6 +141,9 @@ pub fn validate(rule: &FaultRule) -> Result<(), ToolError> {
         (FaultKind::Delay, _) | (_, None) => {}
         (_, Some(_)) => return invalid("\"delay_ms\" only applies to kind delay".into()),
     }
+    if rule.operation.is_some_and(|op| op.service() != rule.service) {
+        return invalid(format!("the operation is not one of {}", rule.service));
+    }
     if let (Some(op), Some(kind)) = (rule.operation, error_of(rule.kind)) {
         if !op.errors().contains(&kind) {
             return invalid(format!("{op} does not list {} in the model", kind.type_name()));
@@ -174,6 +186,8 @@ pub fn clear(tx: &mut dyn Tx) -> OpResult<usize> {
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+    use pcentral_model::account::Operation as AccountOp;
+    use pcentral_model::Service;
 
     fn account(s: &str) -> AccountId {
         AccountId::parse(s).unwrap()
@@ -182,6 +196,7 @@ mod tests {
     fn rule(id: &str, kind: FaultKind) -> FaultRule {
         FaultRule {
             id: id.into(),
+            service: Service::Account,
             operation: None,
             account: None,
             kind,
@@ -198,23 +213,63 @@ mod tests {
     #[test]
     fn filters_on_operation_and_account() {
         let r = FaultRule {
-            operation: Some(Operation::AcceptConnectionInvitation),
+            operation: Some(Operation::Account(AccountOp::AcceptConnectionInvitation)),
             account: Some(account("222222222222")),
             ..rule("f1", FaultKind::InternalAfterCommit)
         };
-        assert!(matches(&r, Operation::AcceptConnectionInvitation, &account("222222222222")));
-        assert!(!matches(&r, Operation::AcceptConnectionInvitation, &account("111111111111")));
-        assert!(!matches(&r, Operation::GetConnection, &account("222222222222")));
+        assert!(matches(&r, Operation::Account(AccountOp::AcceptConnectionInvitation), &account("222222222222")));
+        assert!(!matches(&r, Operation::Account(AccountOp::AcceptConnectionInvitation), &account("111111111111")));
+        assert!(!matches(&r, Operation::Account(AccountOp::GetConnection), &account("222222222222")));
         let any = rule("f2", FaultKind::ThrottleBefore);
-        assert!(matches(&any, Operation::GetConnection, &account("111111111111")));
-        assert!(!matches(&FaultRule { remaining: Some(0), ..any }, Operation::GetConnection, &account("111111111111")));
+        assert!(matches(&any, Operation::Account(AccountOp::GetConnection), &account("111111111111")));
+        assert!(!matches(
+            &FaultRule { remaining: Some(0), ..any },
+            Operation::Account(AccountOp::GetConnection),
+            &account("111111111111")
+        ));
+    }
+
+    #[test]
+    fn a_rule_hits_only_its_service() {
+        use pcentral_model::selling;
+        let a = account("111111111111");
+        let (acc_tag, sell_tag) =
+            (Operation::Account(AccountOp::TagResource), Operation::Selling(selling::Operation::TagResource));
+        let on_selling =
+            FaultRule { service: Service::Selling, operation: Some(sell_tag), ..rule("s", FaultKind::ThrottleBefore) };
+        assert!(matches(&on_selling, sell_tag, &a));
+        assert!(!matches(&on_selling, acc_tag, &a));
+        let on_account = FaultRule { operation: Some(acc_tag), ..rule("a", FaultKind::ThrottleBefore) };
+        assert!(matches(&on_account, acc_tag, &a) && !matches(&on_account, sell_tag, &a));
+        let all_selling = FaultRule { service: Service::Selling, ..rule("s2", FaultKind::ThrottleBefore) };
+        assert!(matches(&all_selling, sell_tag, &a) && !matches(&all_selling, acc_tag, &a));
+        let (p, _) = plan(std::slice::from_ref(&on_selling), sell_tag, &a, never);
+        assert_eq!(p.before.map(|e| (e.service, e.status())), Some((Service::Selling, 429)));
+        // Stored without a service (before the family): Account's; the operation is named in its service.
+        let old: FaultRule =
+            serde_json::from_str(r#"{"id": "f", "operation": "TagResource", "kind": "throttle_before"}"#).unwrap();
+        assert_eq!((old.service, old.operation), (Service::Account, Some(acc_tag)));
+        let doc = serde_json::to_value(&on_selling).unwrap();
+        assert_eq!(
+            (doc["service"].as_str(), doc["operation"].as_str()),
+            (Some("partnercentral-selling"), Some("TagResource"))
+        );
+        assert!(serde_json::from_str::<FaultRule>(
+            r#"{"id": "f", "service": "partnercentral-selling", "operation": "CreatePartner", "kind": "delay"}"#
+        )
+        .is_err());
+        let mixed = FaultRule { operation: Some(sell_tag), ..rule("m", FaultKind::ThrottleBefore) };
+        assert!(validate(&mixed).is_err(), "an operation of another service than the rule's");
     }
 
     #[test]
     fn only_errors_the_operation_lists() {
         let a = account("111111111111");
-        let unlisted: Vec<Operation> =
-            Operation::ALL.into_iter().filter(|op| !op.errors().contains(&ErrorKind::InternalServer)).collect();
+        let unlisted: Vec<Operation> = Service::Account
+            .operations()
+            .into_iter()
+            .filter(|op| !op.errors().contains(&ErrorKind::InternalServer))
+            .collect();
         assert!(!unlisted.is_empty(), "the model has operations without InternalServerException");
         for op in unlisted {
             assert!(!matches(&rule("f", FaultKind::InternalBefore), op, &a), "{op}");
@@ -235,26 +290,26 @@ mod tests {
             rule("t1", FaultKind::ThrottleBefore),
             rule("i1", FaultKind::InternalBefore),
         ];
-        let (p, fired) = plan(&rules, Operation::GetConnection, &a, never);
+        let (p, fired) = plan(&rules, Operation::Account(AccountOp::GetConnection), &a, never);
         assert_eq!(p.delay_ms, 50);
         assert_eq!(p.before.as_ref().map(|e| (e.kind, e.status())), Some((ErrorKind::Throttling, 429)));
         assert_eq!(p.after_commit, None, "a before-fault wins over after-commit");
         assert_eq!(fired, ["d1", "d2", "a1", "t1"], "i1 had nothing left to decide");
 
-        let (p, fired) = plan(&rules[..3], Operation::GetConnection, &a, never);
+        let (p, fired) = plan(&rules[..3], Operation::Account(AccountOp::GetConnection), &a, never);
         assert_eq!(p.before, None);
         assert_eq!(p.after_commit.as_ref().map(|e| (e.kind, e.status())), Some((ErrorKind::InternalServer, 500)));
         assert_eq!(fired, ["d1", "d2", "a1"]);
-        assert!(plan(&[], Operation::GetConnection, &a, never).0.is_empty());
+        assert!(plan(&[], Operation::Account(AccountOp::GetConnection), &a, never).0.is_empty());
     }
 
     #[test]
     fn probability_is_rolled() {
         let a = account("111111111111");
         let r = vec![FaultRule { probability: Some(0.25), ..rule("p", FaultKind::InternalBefore) }];
-        assert!(plan(&r, Operation::GetConnection, &a, || 0.1).0.before.is_some());
-        assert!(plan(&r, Operation::GetConnection, &a, || 0.25).0.before.is_none());
-        assert!(plan(&r, Operation::GetConnection, &a, || 0.9).1.is_empty());
+        assert!(plan(&r, Operation::Account(AccountOp::GetConnection), &a, || 0.1).0.before.is_some());
+        assert!(plan(&r, Operation::Account(AccountOp::GetConnection), &a, || 0.25).0.before.is_none());
+        assert!(plan(&r, Operation::Account(AccountOp::GetConnection), &a, || 0.9).1.is_empty());
     }
 
     #[test]
@@ -279,7 +334,7 @@ mod tests {
             FaultRule { probability: Some(1.5), ..rule("x", FaultKind::ThrottleBefore) },
             FaultRule { remaining: Some(0), ..rule("x", FaultKind::ThrottleBefore) },
             FaultRule {
-                operation: Some(Operation::AssociateAwsTrainingCertificationEmailDomain),
+                operation: Some(Operation::Account(AccountOp::AssociateAwsTrainingCertificationEmailDomain)),
                 ..rule("x", FaultKind::InternalBefore)
             },
         ] {

@@ -11,11 +11,11 @@
 //! store allows one stored PENDING invitation per pair and type) before
 //! inserting a new one; the stored result renders exactly as the derived one.
 
-use pcentral_model::wire::{
+use pcentral_model::account::{
     self, AccessDeniedExceptionReason, BusinessValidationCode, ConflictExceptionReason, ConnectionType,
     InvitationStatus, ParticipantType, ResourceNotFoundExceptionReason, ServiceQuotaExceededExceptionReason,
 };
-use pcentral_model::{AccountId, ApiError, Catalog, InvitationId, Millis, Operation, ProfileId, Timestamp};
+use pcentral_model::{AccountId, ApiError, Catalog, InvitationId, Millis, ProfileId, Timestamp};
 
 use crate::arn;
 use crate::connections::{self, participant, render_connection_for};
@@ -64,9 +64,9 @@ pub fn render_invitation_summary_for(
     invitation: &Invitation,
     now: Millis,
     region: &str,
-) -> wire::ConnectionInvitationSummary {
+) -> account::ConnectionInvitationSummary {
     let (status, updated_at) = effective_status(invitation, now);
-    wire::ConnectionInvitationSummary {
+    account::ConnectionInvitationSummary {
         catalog: invitation.catalog,
         id: invitation.id.clone(),
         arn: arn::invitation(region, invitation.catalog, &invitation.id),
@@ -87,9 +87,9 @@ pub fn render_invitation_for(
     invitation: &Invitation,
     now: Millis,
     region: &str,
-) -> wire::GetConnectionInvitationResponse {
+) -> account::GetConnectionInvitationResponse {
     let s = render_invitation_summary_for(caller, invitation, now, region);
-    wire::GetConnectionInvitationResponse {
+    account::GetConnectionInvitationResponse {
         catalog: s.catalog,
         id: s.id,
         arn: s.arn,
@@ -126,7 +126,7 @@ fn visible_invitation(ctx: &mut Ctx<'_>, catalog: Catalog, id: &InvitationId) ->
     }
 }
 
-fn render(ctx: &Ctx<'_>, invitation: &Invitation) -> wire::GetConnectionInvitationResponse {
+fn render(ctx: &Ctx<'_>, invitation: &Invitation) -> account::GetConnectionInvitationResponse {
     render_invitation_for(&ctx.caller.account, invitation, ctx.now, &ctx.caller.region)
 }
 
@@ -165,8 +165,8 @@ fn resolve_receiver(
 
 pub fn create_connection_invitation(
     ctx: &mut Ctx<'_>,
-    req: wire::CreateConnectionInvitationRequest,
-) -> OpResult<wire::CreateConnectionInvitationResponse> {
+    req: account::CreateConnectionInvitationRequest,
+) -> OpResult<account::CreateConnectionInvitationResponse> {
     let caller = ctx.caller.account.clone();
     let Some(sender) = published_partner_of(ctx.tx, req.catalog, &caller, ctx.now)? else {
         return Err(ApiError::not_found(
@@ -247,8 +247,8 @@ pub fn create_connection_invitation(
 
 pub fn get_connection_invitation(
     ctx: &mut Ctx<'_>,
-    req: wire::GetConnectionInvitationRequest,
-) -> OpResult<wire::GetConnectionInvitationResponse> {
+    req: account::GetConnectionInvitationRequest,
+) -> OpResult<account::GetConnectionInvitationResponse> {
     let invitation = visible_invitation(ctx, req.catalog, &req.identifier)?;
     Ok(render(ctx, &invitation))
 }
@@ -282,8 +282,8 @@ fn check_pending(ctx: &Ctx<'_>, invitation: &Invitation) -> OpResult<()> {
 
 pub fn accept_connection_invitation(
     ctx: &mut Ctx<'_>,
-    req: wire::AcceptConnectionInvitationRequest,
-) -> OpResult<wire::AcceptConnectionInvitationResponse> {
+    req: account::AcceptConnectionInvitationRequest,
+) -> OpResult<account::AcceptConnectionInvitationResponse> {
     let mut invitation = pending_for_receiver(ctx, req.catalog, &req.identifier)?;
     let live = ctx.tx.live_connection_between(req.catalog, invitation.participants())?;
     if let Some(c) = live.as_ref().filter(|c| c.is_active(invitation.connection_type)) {
@@ -316,13 +316,13 @@ pub fn accept_connection_invitation(
     Recorder::of(ctx).accepted(&invitation, &connection, now)?;
     let other = participant(ctx.tx, req.catalog, &invitation.sender_account, ctx.now)?;
     let view = render_connection_for(&ctx.caller.account, &connection, &ctx.caller.region, &other);
-    Ok(wire::AcceptConnectionInvitationResponse { connection: view })
+    Ok(account::AcceptConnectionInvitationResponse { connection: view })
 }
 
 pub fn reject_connection_invitation(
     ctx: &mut Ctx<'_>,
-    req: wire::RejectConnectionInvitationRequest,
-) -> OpResult<wire::RejectConnectionInvitationResponse> {
+    req: account::RejectConnectionInvitationRequest,
+) -> OpResult<account::RejectConnectionInvitationResponse> {
     let mut invitation = pending_for_receiver(ctx, req.catalog, &req.identifier)?;
     invitation.status = InvitationStatus::Rejected;
     invitation.updated_at = ctx.now;
@@ -335,8 +335,8 @@ pub fn reject_connection_invitation(
 
 pub fn cancel_connection_invitation(
     ctx: &mut Ctx<'_>,
-    req: wire::CancelConnectionInvitationRequest,
-) -> OpResult<wire::CancelConnectionInvitationResponse> {
+    req: account::CancelConnectionInvitationRequest,
+) -> OpResult<account::CancelConnectionInvitationResponse> {
     let mut invitation = visible_invitation(ctx, req.catalog, &req.identifier)?;
     if invitation.sender_account != ctx.caller.account {
         return Err(ApiError::access_denied(
@@ -356,9 +356,14 @@ pub fn cancel_connection_invitation(
 
 pub fn list_connection_invitations(
     ctx: &mut Ctx<'_>,
-    req: wire::ListConnectionInvitationsRequest,
-) -> OpResult<wire::ListConnectionInvitationsResponse> {
-    let binding = Binding::of(ctx.pagination_key, Operation::ListConnectionInvitations, &ctx.caller.account, &req);
+    req: account::ListConnectionInvitationsRequest,
+) -> OpResult<account::ListConnectionInvitationsResponse> {
+    let binding = Binding::of(
+        ctx.pagination_key,
+        pcentral_model::account::Operation::ListConnectionInvitations.into(),
+        &ctx.caller.account,
+        &req,
+    );
     let after = req.next_token.as_deref().map(|t| pagination::decode(&binding, t)).transpose()?;
     let size = pagination::page_size(req.max_results)?;
     let query = InvitationQuery {
@@ -380,7 +385,7 @@ pub fn list_connection_invitations(
         .map(|inv| render_invitation_summary_for(&ctx.caller.account, inv, ctx.now, &ctx.caller.region))
         .collect();
     let next_token = next.map(|cursor| pagination::encode(&binding, &cursor)).transpose()?;
-    Ok(wire::ListConnectionInvitationsResponse { connection_invitation_summaries: summaries, next_token })
+    Ok(account::ListConnectionInvitationsResponse { connection_invitation_summaries: summaries, next_token })
 }
 
 #[cfg(test)]

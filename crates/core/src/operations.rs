@@ -8,7 +8,7 @@
 
 use std::sync::LazyLock;
 
-use pcentral_model::{with_defaults, ApiError, Catalog, ErrorKind, Millis, Operation, OperationInput};
+use pcentral_model::{with_defaults, ApiError, Catalog, ErrorKind, Millis, Operation, OperationInput, Service};
 use serde_json::Value;
 
 use crate::clock;
@@ -54,7 +54,7 @@ where
     I: OperationInput + 'static,
 {
     let run: Run = Box::new(move |call: &mut Call<'_, '_>| {
-        let input = I::deserialize(with_defaults(I::OPERATION.name(), call.input))
+        let input = I::deserialize(with_defaults(I::OPERATION, call.input))
             .map_err(|e| ApiError::serialization(format!("Unreadable request: {e}")))?;
         let token = input.client_token().map(str::to_string);
         let catalog = input.catalog();
@@ -66,8 +66,16 @@ where
     Entry { operation: I::OPERATION, run }
 }
 
-/// The table: one line per operation of the model.
-static TABLE: LazyLock<Vec<Entry>> = LazyLock::new(|| {
+/// The handlers of `service`: one line per operation built. An operation
+/// of the service's model without a line answers NotImplementedException.
+fn handlers(service: Service) -> Vec<Entry> {
+    match service {
+        Service::Account => account_handlers(),
+        Service::Selling => vec![],
+    }
+}
+
+fn account_handlers() -> Vec<Entry> {
     vec![
         handler(registration::send_email_verification_code),
         handler(registration::create_partner),
@@ -104,10 +112,13 @@ static TABLE: LazyLock<Vec<Entry>> = LazyLock::new(|| {
         handler(qualifications::get_qualifications_disassociation_task),
         handler(qualifications::get_qualifications_association_details),
     ]
-});
+}
+
+/// The table: the handlers of every service, by service.
+static TABLE: LazyLock<Vec<Vec<Entry>>> = LazyLock::new(|| Service::ALL.into_iter().map(handlers).collect());
 
 fn entry(operation: Operation) -> Option<&'static Entry> {
-    TABLE.iter().find(|e| e.operation == operation)
+    TABLE.get(operation.service() as usize)?.iter().find(|e| e.operation == operation)
 }
 
 /// Whether pcentral serves `operation`.
@@ -202,10 +213,33 @@ mod tests {
     use super::*;
 
     #[test]
-    fn every_model_operation_has_exactly_one_handler() {
-        for op in Operation::ALL {
-            assert_eq!(TABLE.iter().filter(|e| e.operation == op).count(), 1, "{op}");
+    fn every_account_operation_has_exactly_one_handler() {
+        let account = &TABLE[Service::Account as usize];
+        for op in Service::Account.operations() {
+            assert_eq!(account.iter().filter(|e| e.operation == op).count(), 1, "{op}");
         }
-        assert_eq!(TABLE.len(), Operation::ALL.len());
+        assert_eq!(account.len(), Service::Account.operations().len());
+    }
+
+    #[test]
+    fn each_service_table_holds_its_own_operations_once() {
+        assert_eq!(TABLE.len(), Service::ALL.len());
+        for service in Service::ALL {
+            let table = &TABLE[service as usize];
+            for e in table {
+                assert_eq!(e.operation.service(), service, "{}", e.operation);
+                assert_eq!(table.iter().filter(|x| x.operation == e.operation).count(), 1, "{}", e.operation);
+            }
+        }
+    }
+
+    #[test]
+    fn an_operation_without_a_handler_is_not_implemented_by_name() {
+        let Some(op) = Service::Selling.operations().into_iter().find(|op| !is_served(*op)) else {
+            return; // every Selling operation is built
+        };
+        let e = not_implemented(op);
+        assert_eq!((e.kind, e.status()), (ErrorKind::NotImplemented, 501));
+        assert!(e.message.contains(op.name()), "{}", e.message);
     }
 }

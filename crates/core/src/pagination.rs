@@ -125,15 +125,28 @@ mod tests {
     fn token_round_trips_and_is_bound() {
         let a = account("111111111111");
         let b2 = account("222222222222");
-        let b = Binding::of("00ff", Operation::ListConnections, &a, &json!({"Catalog": "Sandbox"}));
+        let b = Binding::of(
+            "00ff",
+            Operation::Account(pcentral_model::account::Operation::ListConnections),
+            &a,
+            &json!({"Catalog": "Sandbox"}),
+        );
         let cursor = Cursor { created_at: 42, id: "pac-abc".into() };
         let token = encode(&b, &cursor).unwrap();
         assert!(token.len() <= 2048);
         assert_eq!(decode(&b, &token).unwrap(), cursor);
         // Other account, other operation, other filters, other key.
         let other_account = Binding { account: &b2, ..b.clone() };
-        let other_op = Binding { operation: Operation::ListConnectionInvitations, ..b.clone() };
-        let other_filters = Binding::of("00ff", Operation::ListConnections, &a, &json!({"Catalog": "AWS"}));
+        let other_op = Binding {
+            operation: Operation::Account(pcentral_model::account::Operation::ListConnectionInvitations),
+            ..b.clone()
+        };
+        let other_filters = Binding::of(
+            "00ff",
+            Operation::Account(pcentral_model::account::Operation::ListConnections),
+            &a,
+            &json!({"Catalog": "AWS"}),
+        );
         let other_key = Binding { key: "00fe", ..b.clone() };
         for wrong in [other_account, other_op, other_filters, other_key] {
             assert!(decode(&wrong, &token).is_err());

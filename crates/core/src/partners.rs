@@ -8,7 +8,7 @@
 //! forced first), and the published profile is the content of the latest
 //! succeeded task, with `Headquarters` kept from the latest task that set it.
 
-use pcentral_model::wire::{
+use pcentral_model::account::{
     self, FieldValidationCode, IndustrySegment, ProfileTaskStatus, ResourceNotFoundExceptionReason,
 };
 use pcentral_model::{AccountId, ApiError, Catalog, Millis, PartnerId, ProfileId};
@@ -34,7 +34,7 @@ pub fn legal_name_key(legal_name: &str) -> String {
 }
 
 /// The draft profile a new partner gets (docs/behaviour.md#partners).
-pub fn draft_profile(legal_name: &str, primary_solution_type: wire::PrimarySolutionType) -> ProfileContent {
+pub fn draft_profile(legal_name: &str, primary_solution_type: account::PrimarySolutionType) -> ProfileContent {
     ProfileContent {
         display_name: legal_name.to_string(),
         description: legal_name.to_string(),
@@ -193,7 +193,7 @@ impl PublishedProfile {
     }
 
     /// The `Profile` member of a partner's views.
-    pub fn view(&self, partner: &Partner) -> wire::PartnerProfile {
+    pub fn view(&self, partner: &Partner) -> account::PartnerProfile {
         match self {
             PublishedProfile::Draft => partner_profile(&partner.draft, None),
             PublishedProfile::Published(content) => partner_profile(content, Some(partner.profile_id.clone())),
@@ -201,11 +201,11 @@ impl PublishedProfile {
     }
 }
 
-fn localized_view(items: &Option<Vec<LocalizedContent>>) -> Option<Vec<wire::LocalizedContent>> {
+fn localized_view(items: &Option<Vec<LocalizedContent>>) -> Option<Vec<account::LocalizedContent>> {
     items.as_ref().map(|items| {
         items
             .iter()
-            .map(|c| wire::LocalizedContent {
+            .map(|c| account::LocalizedContent {
                 display_name: c.display_name.clone(),
                 description: c.description.clone(),
                 website_url: c.website_url.clone(),
@@ -216,16 +216,16 @@ fn localized_view(items: &Option<Vec<LocalizedContent>>) -> Option<Vec<wire::Loc
     })
 }
 
-fn headquarters_view(h: &Option<Headquarters>) -> Option<wire::Headquarters> {
-    h.as_ref().map(|h| wire::Headquarters {
+fn headquarters_view(h: &Option<Headquarters>) -> Option<account::Headquarters> {
+    h.as_ref().map(|h| account::Headquarters {
         country_code: h.country_code.clone(),
         subdivision_code: h.subdivision_code.clone(),
     })
 }
 
 /// Profile content as a `PartnerProfile` (with its id once published).
-pub fn partner_profile(c: &ProfileContent, profile_id: Option<ProfileId>) -> wire::PartnerProfile {
-    wire::PartnerProfile {
+pub fn partner_profile(c: &ProfileContent, profile_id: Option<ProfileId>) -> account::PartnerProfile {
+    account::PartnerProfile {
         display_name: c.display_name.clone(),
         description: c.description.clone(),
         website_url: c.website_url.clone(),
@@ -240,8 +240,8 @@ pub fn partner_profile(c: &ProfileContent, profile_id: Option<ProfileId>) -> wir
 }
 
 /// Profile content as `TaskDetails`.
-pub fn task_details(c: &ProfileContent) -> wire::TaskDetails {
-    wire::TaskDetails {
+pub fn task_details(c: &ProfileContent) -> account::TaskDetails {
+    account::TaskDetails {
         display_name: c.display_name.clone(),
         description: c.description.clone(),
         website_url: c.website_url.clone(),
@@ -255,7 +255,7 @@ pub fn task_details(c: &ProfileContent) -> wire::TaskDetails {
 }
 
 /// `TaskDetails` as stored profile content.
-pub fn profile_content(d: wire::TaskDetails) -> ProfileContent {
+pub fn profile_content(d: account::TaskDetails) -> ProfileContent {
     ProfileContent {
         display_name: d.display_name,
         description: d.description,
@@ -283,8 +283,8 @@ pub fn profile_content(d: wire::TaskDetails) -> ProfileContent {
 }
 
 /// The alliance lead as the wire sends it.
-pub fn alliance_lead_view(a: &AllianceLead) -> wire::AllianceLeadContact {
-    wire::AllianceLeadContact {
+pub fn alliance_lead_view(a: &AllianceLead) -> account::AllianceLeadContact {
+    account::AllianceLeadContact {
         first_name: a.first_name.clone(),
         last_name: a.last_name.clone(),
         email: a.email.clone(),
@@ -293,6 +293,6 @@ pub fn alliance_lead_view(a: &AllianceLead) -> wire::AllianceLeadContact {
 }
 
 /// A wire alliance lead contact as stored.
-pub fn alliance_lead(a: wire::AllianceLeadContact) -> AllianceLead {
+pub fn alliance_lead(a: account::AllianceLeadContact) -> AllianceLead {
     AllianceLead { first_name: a.first_name, last_name: a.last_name, email: a.email, business_title: a.business_title }
 }

@@ -12,7 +12,7 @@
 //! (stable across reads), or, for an account without a partner, the service
 //! time of the request.
 
-use pcentral_model::wire::{self, AccessType, ConflictExceptionReason};
+use pcentral_model::account::{self, AccessType, ConflictExceptionReason};
 use pcentral_model::{AccountId, ApiError, Catalog, Millis, Timestamp};
 
 use crate::arn;
@@ -48,8 +48,8 @@ pub fn refuses(prefs: &ConnectionPreferences, sender_identifiers: &[&str]) -> bo
 }
 
 /// The Get/Update output.
-pub fn render(prefs: &ConnectionPreferences, region: &str) -> wire::GetConnectionPreferencesResponse {
-    wire::GetConnectionPreferencesResponse {
+pub fn render(prefs: &ConnectionPreferences, region: &str) -> account::GetConnectionPreferencesResponse {
+    account::GetConnectionPreferencesResponse {
         catalog: prefs.catalog,
         arn: arn::preferences(region, &prefs.account, prefs.catalog),
         access_type: prefs.access_type,
@@ -61,16 +61,16 @@ pub fn render(prefs: &ConnectionPreferences, region: &str) -> wire::GetConnectio
 
 pub fn get_connection_preferences(
     ctx: &mut Ctx<'_>,
-    req: wire::GetConnectionPreferencesRequest,
-) -> OpResult<wire::GetConnectionPreferencesResponse> {
+    req: account::GetConnectionPreferencesRequest,
+) -> OpResult<account::GetConnectionPreferencesResponse> {
     let prefs = load(ctx.tx, req.catalog, &ctx.caller.account, ctx.now)?;
     Ok(render(&prefs, &ctx.caller.region))
 }
 
 pub fn update_connection_preferences(
     ctx: &mut Ctx<'_>,
-    req: wire::UpdateConnectionPreferencesRequest,
-) -> OpResult<wire::UpdateConnectionPreferencesResponse> {
+    req: account::UpdateConnectionPreferencesRequest,
+) -> OpResult<account::UpdateConnectionPreferencesResponse> {
     let current = load(ctx.tx, req.catalog, &ctx.caller.account, ctx.now)?;
     // The model has already refused duplicates; keep the order given.
     let excluded = req.excluded_participant_identifiers.unwrap_or_default();

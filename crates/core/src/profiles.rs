@@ -3,7 +3,7 @@
 //! (GetProfileVisibility, PutProfileVisibility), and the admin command that
 //! holds or ends a task (docs/behaviour.md#profiles).
 
-use pcentral_model::wire::{
+use pcentral_model::account::{
     self, ConflictExceptionReason, ProfileTaskStatus, ProfileValidationErrorReason, ProfileVisibility,
     ResourceNotFoundExceptionReason,
 };
@@ -21,17 +21,17 @@ use crate::tools::ToolError;
 const DEFAULT_FAILURE: &str = "The profile content was not approved";
 
 /// A task as its operations answer it (the three task answers have the same members).
-fn task_view(ctx: &Ctx<'_>, partner: &Partner, task: &ProfileTask) -> wire::GetProfileUpdateTaskResponse {
+fn task_view(ctx: &Ctx<'_>, partner: &Partner, task: &ProfileTask) -> account::GetProfileUpdateTaskResponse {
     let state = task_state(task, ctx.now);
     let errors = (state.status == ProfileTaskStatus::Failed).then(|| {
         let forced = task.forced.as_ref();
-        vec![wire::ErrorDetail {
+        vec![account::ErrorDetail {
             locale: task.details.translation_source_locale.clone(),
             message: forced.and_then(|f| f.message.clone()).unwrap_or_else(|| DEFAULT_FAILURE.into()),
             reason: forced.and_then(|f| f.reason).unwrap_or(ProfileValidationErrorReason::InvalidContent),
         }]
     });
-    wire::GetProfileUpdateTaskResponse {
+    account::GetProfileUpdateTaskResponse {
         catalog: partner.catalog,
         arn: partner_arn(&ctx.caller.region, partner),
         id: partner.id.clone(),
@@ -50,8 +50,8 @@ fn task_state_conflict(message: String) -> ApiError {
 
 pub fn start_profile_update_task(
     ctx: &mut Ctx<'_>,
-    req: wire::StartProfileUpdateTaskRequest,
-) -> OpResult<wire::StartProfileUpdateTaskResponse> {
+    req: account::StartProfileUpdateTaskRequest,
+) -> OpResult<account::StartProfileUpdateTaskResponse> {
     let partner = own_partner(ctx, req.catalog, &req.identifier)?;
     let tasks = ctx.tx.profile_tasks(&partner.id)?;
     if let Some(running) = tasks.iter().find(|t| task_state(t, ctx.now).status == ProfileTaskStatus::InProgress) {
@@ -81,8 +81,8 @@ pub fn start_profile_update_task(
 
 pub fn get_profile_update_task(
     ctx: &mut Ctx<'_>,
-    req: wire::GetProfileUpdateTaskRequest,
-) -> OpResult<wire::GetProfileUpdateTaskResponse> {
+    req: account::GetProfileUpdateTaskRequest,
+) -> OpResult<account::GetProfileUpdateTaskResponse> {
     let partner = own_partner(ctx, req.catalog, &req.identifier)?;
     let tasks = ctx.tx.profile_tasks(&partner.id)?;
     match tasks.last() {
@@ -97,8 +97,8 @@ pub fn get_profile_update_task(
 
 pub fn cancel_profile_update_task(
     ctx: &mut Ctx<'_>,
-    req: wire::CancelProfileUpdateTaskRequest,
-) -> OpResult<wire::CancelProfileUpdateTaskResponse> {
+    req: account::CancelProfileUpdateTaskRequest,
+) -> OpResult<account::CancelProfileUpdateTaskResponse> {
     let partner = own_partner(ctx, req.catalog, &req.identifier)?;
     let tasks = ctx.tx.profile_tasks(&partner.id)?;
     let Some(mut task) = tasks.into_iter().find(|t| t.task_id == req.task_id) else {
@@ -121,8 +121,8 @@ pub fn cancel_profile_update_task(
     Ok(task_view(ctx, &partner, &task).into())
 }
 
-fn visibility_view(ctx: &Ctx<'_>, partner: Partner) -> wire::GetProfileVisibilityResponse {
-    wire::GetProfileVisibilityResponse {
+fn visibility_view(ctx: &Ctx<'_>, partner: Partner) -> account::GetProfileVisibilityResponse {
+    account::GetProfileVisibilityResponse {
         catalog: partner.catalog,
         arn: partner_arn(&ctx.caller.region, &partner),
         visibility: partner.visibility.unwrap_or(ProfileVisibility::Public),
@@ -133,16 +133,16 @@ fn visibility_view(ctx: &Ctx<'_>, partner: Partner) -> wire::GetProfileVisibilit
 
 pub fn get_profile_visibility(
     ctx: &mut Ctx<'_>,
-    req: wire::GetProfileVisibilityRequest,
-) -> OpResult<wire::GetProfileVisibilityResponse> {
+    req: account::GetProfileVisibilityRequest,
+) -> OpResult<account::GetProfileVisibilityResponse> {
     let partner = own_published_partner(ctx, req.catalog, &req.identifier)?;
     Ok(visibility_view(ctx, partner))
 }
 
 pub fn put_profile_visibility(
     ctx: &mut Ctx<'_>,
-    req: wire::PutProfileVisibilityRequest,
-) -> OpResult<wire::PutProfileVisibilityResponse> {
+    req: account::PutProfileVisibilityRequest,
+) -> OpResult<account::PutProfileVisibilityResponse> {
     let mut partner = own_published_partner(ctx, req.catalog, &req.identifier)?;
     quotas::spend(ctx, partner.catalog, quotas::VISIBILITY_UPDATES, partner.id.as_str())?;
     partner.visibility = Some(req.visibility);

@@ -17,7 +17,7 @@
 
 use std::collections::BTreeMap;
 
-use pcentral_model::wire::{
+use pcentral_model::account::{
     self, BusinessValidationCode, ConflictExceptionReason, FieldValidationCode, QualificationsAssociationStatus,
     QualificationsAssociationTaskStatus, QualificationsDisassociationTaskStatus, ResourceNotFoundExceptionReason,
 };
@@ -272,8 +272,11 @@ fn incompatible_primary(message: impl Into<String>) -> ApiError {
     ApiError::business(BusinessValidationCode::IncompatiblePrimaryPartner, message)
 }
 
-fn partner_ref(profile_id: &ProfileId, account: &AccountId) -> wire::QualificationsAssociationPartner {
-    wire::QualificationsAssociationPartner { profile_id: Some(profile_id.clone()), account_id: Some(account.clone()) }
+fn partner_ref(profile_id: &ProfileId, account: &AccountId) -> account::QualificationsAssociationPartner {
+    account::QualificationsAssociationPartner {
+        profile_id: Some(profile_id.clone()),
+        account_id: Some(account.clone()),
+    }
 }
 
 /// A `{ProfileId?, AccountId?}` of a request, at least one of them set.
@@ -284,7 +287,7 @@ enum PartnerRef {
 
 impl PartnerRef {
     /// At least one member must be set (the model cannot say so).
-    fn of(member: &str, given: wire::QualificationsAssociationPartner) -> OpResult<PartnerRef> {
+    fn of(member: &str, given: account::QualificationsAssociationPartner) -> OpResult<PartnerRef> {
         match (given.profile_id, given.account_id) {
             (Some(profile), account) => Ok(PartnerRef::Profile(profile, account)),
             (None, Some(account)) => Ok(PartnerRef::Account(account)),
@@ -315,8 +318,8 @@ fn active_subsidiary_link(
     let live = ctx.tx.live_connection_between(catalog, [caller, other])?;
     Ok(live.and_then(|c| {
         c.types
-            .get(&wire::ConnectionType::Subsidiary)
-            .filter(|e| e.status == wire::ConnectionTypeStatus::Active)
+            .get(&account::ConnectionType::Subsidiary)
+            .filter(|e| e.status == account::ConnectionTypeStatus::Active)
             .cloned()
     }))
 }
@@ -334,7 +337,7 @@ struct TaskView {
     arn: String,
     id: PartnerId,
     started_at: Timestamp,
-    other: wire::QualificationsAssociationPartner,
+    other: account::QualificationsAssociationPartner,
     ended_at: Option<Timestamp>,
 }
 
@@ -372,8 +375,8 @@ fn new_task(
 
 pub fn start_qualifications_association_task(
     ctx: &mut Ctx<'_>,
-    req: wire::StartQualificationsAssociationTaskRequest,
-) -> OpResult<wire::StartQualificationsAssociationTaskResponse> {
+    req: account::StartQualificationsAssociationTaskRequest,
+) -> OpResult<account::StartQualificationsAssociationTaskResponse> {
     let wanted = PartnerRef::of("PrimaryPartner", req.primary_partner)?;
     let catalog = req.catalog;
     let partner = own_published_partner(ctx, catalog, &req.identifier)?;
@@ -464,7 +467,7 @@ pub fn start_qualifications_association_task(
     let task = new_task(ctx, &partner, id, (primary.account, primary.id, primary.profile_id));
     ctx.tx.insert_qualifications_task(&task)?;
     let v = task_view(ctx, &partner, &task);
-    Ok(wire::StartQualificationsAssociationTaskResponse {
+    Ok(account::StartQualificationsAssociationTaskResponse {
         catalog: v.catalog,
         arn: v.arn,
         id: v.id,
@@ -477,8 +480,8 @@ pub fn start_qualifications_association_task(
 
 pub fn start_qualifications_disassociation_task(
     ctx: &mut Ctx<'_>,
-    req: wire::StartQualificationsDisassociationTaskRequest,
-) -> OpResult<wire::StartQualificationsDisassociationTaskResponse> {
+    req: account::StartQualificationsDisassociationTaskRequest,
+) -> OpResult<account::StartQualificationsDisassociationTaskResponse> {
     let named = PartnerRef::of("AssociatedPartner", req.associated_partner)?;
     let catalog = req.catalog;
     let partner = own_partner(ctx, catalog, &req.identifier)?;
@@ -519,7 +522,7 @@ pub fn start_qualifications_disassociation_task(
     let task = new_task(ctx, &partner, id, primary);
     ctx.tx.insert_qualifications_task(&task)?;
     let v = task_view(ctx, &partner, &task);
-    Ok(wire::StartQualificationsDisassociationTaskResponse {
+    Ok(account::StartQualificationsDisassociationTaskResponse {
         catalog: v.catalog,
         arn: v.arn,
         id: v.id,
@@ -543,8 +546,8 @@ fn latest_task(
 
 pub fn get_qualifications_association_task(
     ctx: &mut Ctx<'_>,
-    req: wire::GetQualificationsAssociationTaskRequest,
-) -> OpResult<wire::GetQualificationsAssociationTaskResponse> {
+    req: account::GetQualificationsAssociationTaskRequest,
+) -> OpResult<account::GetQualificationsAssociationTaskResponse> {
     let (partner, task) = latest_task(ctx, req.catalog, &req.identifier, QualificationsTaskKind::Association)?;
     let Some((task, QualificationsTaskId::Association(task_id))) = task.map(|t| (t.clone(), t.task_id)) else {
         return Err(ApiError::not_found(
@@ -554,7 +557,7 @@ pub fn get_qualifications_association_task(
         .into());
     };
     let v = task_view(ctx, &partner, &task);
-    Ok(wire::GetQualificationsAssociationTaskResponse {
+    Ok(account::GetQualificationsAssociationTaskResponse {
         catalog: v.catalog,
         arn: v.arn,
         id: v.id,
@@ -572,8 +575,8 @@ pub fn get_qualifications_association_task(
 
 pub fn get_qualifications_disassociation_task(
     ctx: &mut Ctx<'_>,
-    req: wire::GetQualificationsDisassociationTaskRequest,
-) -> OpResult<wire::GetQualificationsDisassociationTaskResponse> {
+    req: account::GetQualificationsDisassociationTaskRequest,
+) -> OpResult<account::GetQualificationsDisassociationTaskResponse> {
     let (partner, task) = latest_task(ctx, req.catalog, &req.identifier, QualificationsTaskKind::Disassociation)?;
     let Some((task, QualificationsTaskId::Disassociation(task_id))) = task.map(|t| (t.clone(), t.task_id)) else {
         return Err(ApiError::not_found(
@@ -583,7 +586,7 @@ pub fn get_qualifications_disassociation_task(
         .into());
     };
     let v = task_view(ctx, &partner, &task);
-    Ok(wire::GetQualificationsDisassociationTaskResponse {
+    Ok(account::GetQualificationsDisassociationTaskResponse {
         catalog: v.catalog,
         arn: v.arn,
         id: v.id,
@@ -601,8 +604,8 @@ pub fn get_qualifications_disassociation_task(
 
 pub fn get_qualifications_association_details(
     ctx: &mut Ctx<'_>,
-    req: wire::GetQualificationsAssociationDetailsRequest,
-) -> OpResult<wire::GetQualificationsAssociationDetailsResponse> {
+    req: account::GetQualificationsAssociationDetailsRequest,
+) -> OpResult<account::GetQualificationsAssociationDetailsResponse> {
     let partner = own_partner(ctx, req.catalog, &req.identifier)?;
     let caller = ctx.caller.account.clone();
     let mine = load(ctx.tx, req.catalog, &[&caller], ctx.now)?;
@@ -611,7 +614,7 @@ pub fn get_qualifications_association_details(
         None if !mine.members_of(&caller).is_empty() => Some((caller.clone(), partner.profile_id.clone())),
         None => None,
     };
-    let mut out = wire::GetQualificationsAssociationDetailsResponse {
+    let mut out = account::GetQualificationsAssociationDetailsResponse {
         catalog: partner.catalog,
         arn: partner_arn(&ctx.caller.region, &partner),
         id: partner.id.clone(),

@@ -3,7 +3,7 @@
 //! trailing 24 hours. Replays of an idempotent request never reach these
 //! functions, so they never count.
 
-use pcentral_model::wire::ServiceQuotaExceededExceptionReason as Reason;
+use pcentral_model::account::ServiceQuotaExceededExceptionReason as Reason;
 use pcentral_model::{ApiError, Catalog};
 
 use crate::ctx::Ctx;

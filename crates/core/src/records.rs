@@ -3,14 +3,14 @@
 //! Their serde form is the record document: what the store keeps next to the
 //! columns it indexes, and what a fixture holds (`pcentral export` / `seed`,
 //! format version 1; see `fixtures`). The wire is separate: the generated
-//! types of `pcentral_model::wire`, converted from these records in one place
+//! types of `pcentral_model::account`, converted from these records in one place
 //! per resource (the `*_view` functions of each resource module). Closed sets
 //! are enums whose serde names are the wire strings, so a document reads the
 //! same as before the types existed.
 
 use std::collections::BTreeMap;
 
-use pcentral_model::wire::{
+use pcentral_model::account::{
     AccessType, ConnectionType, ConnectionTypeStatus, IndustrySegment, InvitationStatus, PrimarySolutionType,
     ProfileValidationErrorReason, ProfileVisibility, VerificationStatus, VerificationType,
 };
@@ -589,6 +589,11 @@ impl DetailType {
         DetailType::ConnectionCancelled,
     ];
 
+    /// The service that sends events of this type (their `source` is `aws.<service>`).
+    pub fn service(self) -> pcentral_model::Service {
+        pcentral_model::Service::Account
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             DetailType::InvitationReceived => "Partner Connection Invitation Received",
@@ -718,13 +723,16 @@ impl FaultKind {
 }
 
 /// One fault-injection rule (a developer tool; see `crate::faults`). `None`
-/// filters match everything.
+/// filters match everything. Stored and written as [`FaultRuleDoc`]: the
+/// service by name (a rule stored before the family had none: it is
+/// `partnercentral-account`'s) and the operation by its name in that service.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
+#[serde(try_from = "FaultRuleDoc", into = "FaultRuleDoc")]
 pub struct FaultRule {
     pub id: String,
-    /// Only this operation, or every operation.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// The service whose calls the rule hits.
+    pub service: pcentral_model::Service,
+    /// Only this operation (of `service`), or every operation of the service.
     pub operation: Option<pcentral_model::Operation>,
     /// Only this caller, or every account.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -739,6 +747,63 @@ pub struct FaultRule {
     /// For `delay`: how long to wait.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delay_ms: Option<u64>,
+}
+
+/// A [`FaultRule`] as stored, exported and sent to the admin API.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FaultRuleDoc {
+    pub id: String,
+    #[serde(default)]
+    pub service: pcentral_model::Service,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub operation: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account: Option<AccountId>,
+    pub kind: FaultKind,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub remaining: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub probability: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delay_ms: Option<u64>,
+}
+
+impl TryFrom<FaultRuleDoc> for FaultRule {
+    type Error = String;
+    fn try_from(d: FaultRuleDoc) -> Result<Self, Self::Error> {
+        let operation = match d.operation {
+            Some(name) => {
+                Some(d.service.operation(&name).ok_or_else(|| format!("{} has no operation {name:?}", d.service))?)
+            }
+            None => None,
+        };
+        Ok(FaultRule {
+            id: d.id,
+            service: d.service,
+            operation,
+            account: d.account,
+            kind: d.kind,
+            remaining: d.remaining,
+            probability: d.probability,
+            delay_ms: d.delay_ms,
+        })
+    }
+}
+
+impl From<FaultRule> for FaultRuleDoc {
+    fn from(r: FaultRule) -> Self {
+        FaultRuleDoc {
+            id: r.id,
+            service: r.service,
+            operation: r.operation.map(|op| op.name().to_string()),
+            account: r.account,
+            kind: r.kind,
+            remaining: r.remaining,
+            probability: r.probability,
+            delay_ms: r.delay_ms,
+        }
+    }
 }
 
 /// What a rolling-window quota counts (docs/behaviour.md#quotas).

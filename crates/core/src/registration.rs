@@ -1,7 +1,7 @@
 //! Partner registration: SendEmailVerificationCode, CreatePartner, GetPartner,
 //! ListPartners (docs/behaviour.md#partners, docs/behaviour.md#email-verification-codes).
 
-use pcentral_model::wire::{self, ConflictExceptionReason, FieldValidationCode};
+use pcentral_model::account::{self, ConflictExceptionReason, FieldValidationCode};
 use pcentral_model::{ApiError, Catalog, FieldError, Timestamp};
 
 use crate::ctx::{new_id, Ctx};
@@ -17,11 +17,11 @@ use crate::tags;
 
 pub fn send_email_verification_code(
     ctx: &mut Ctx<'_>,
-    req: wire::SendEmailVerificationCodeRequest,
-) -> OpResult<wire::SendEmailVerificationCodeResponse> {
+    req: account::SendEmailVerificationCodeRequest,
+) -> OpResult<account::SendEmailVerificationCodeResponse> {
     if req.catalog == Catalog::Sandbox {
         // Sandbox sends nothing and accepts any 6 digits.
-        return Ok(wire::SendEmailVerificationCodeResponse {});
+        return Ok(account::SendEmailVerificationCodeResponse {});
     }
     let address = req.email.to_lowercase();
     quotas::spend(ctx, req.catalog, quotas::EMAIL_CODES, &address)?;
@@ -42,10 +42,13 @@ pub fn send_email_verification_code(
         code: Some(code),
         body: OutboxBody { subject: "Your AWS Partner Central verification code".into() },
     })?;
-    Ok(wire::SendEmailVerificationCodeResponse {})
+    Ok(account::SendEmailVerificationCodeResponse {})
 }
 
-pub fn create_partner(ctx: &mut Ctx<'_>, req: wire::CreatePartnerRequest) -> OpResult<wire::CreatePartnerResponse> {
+pub fn create_partner(
+    ctx: &mut Ctx<'_>,
+    req: account::CreatePartnerRequest,
+) -> OpResult<account::CreatePartnerResponse> {
     let tags: Vec<(String, String)> = req.tags.unwrap_or_default().into_iter().map(|t| (t.key, t.value)).collect();
     if req.catalog == Catalog::Sandbox && !tags.is_empty() && !ctx.settings.sandbox_allow_tags {
         // The Sandbox testing guide says tags are not used there (docs/compat.md#partners-and-profiles).
@@ -93,7 +96,7 @@ pub fn create_partner(ctx: &mut Ctx<'_>, req: wire::CreatePartnerRequest) -> OpR
     };
     ctx.tx.insert_partner(&partner)?;
     let view = partner_view(ctx, &partner, &PublishedProfile::Draft);
-    Ok(wire::CreatePartnerResponse {
+    Ok(account::CreatePartnerResponse {
         catalog: view.catalog,
         arn: view.arn,
         id: view.id,
@@ -106,13 +109,16 @@ pub fn create_partner(ctx: &mut Ctx<'_>, req: wire::CreatePartnerRequest) -> OpR
 }
 
 /// The GetPartner view of a partner.
-fn partner_view(ctx: &Ctx<'_>, partner: &Partner, profile: &PublishedProfile) -> wire::GetPartnerResponse {
+fn partner_view(ctx: &Ctx<'_>, partner: &Partner, profile: &PublishedProfile) -> account::GetPartnerResponse {
     let domains = partner
         .domains
         .iter()
-        .map(|d| wire::PartnerDomain { domain_name: d.domain_name.clone(), registered_at: Timestamp(d.registered_at) })
+        .map(|d| account::PartnerDomain {
+            domain_name: d.domain_name.clone(),
+            registered_at: Timestamp(d.registered_at),
+        })
         .collect();
-    wire::GetPartnerResponse {
+    account::GetPartnerResponse {
         catalog: partner.catalog,
         arn: partner_arn(&ctx.caller.region, partner),
         id: partner.id.clone(),
@@ -123,13 +129,13 @@ fn partner_view(ctx: &Ctx<'_>, partner: &Partner, profile: &PublishedProfile) ->
     }
 }
 
-pub fn get_partner(ctx: &mut Ctx<'_>, req: wire::GetPartnerRequest) -> OpResult<wire::GetPartnerResponse> {
+pub fn get_partner(ctx: &mut Ctx<'_>, req: account::GetPartnerRequest) -> OpResult<account::GetPartnerResponse> {
     let partner = own_partner(ctx, req.catalog, &req.identifier)?;
     let profile = PublishedProfile::load(ctx.tx, &partner, ctx.now)?;
     Ok(partner_view(ctx, &partner, &profile))
 }
 
-pub fn list_partners(ctx: &mut Ctx<'_>, req: wire::ListPartnersRequest) -> OpResult<wire::ListPartnersResponse> {
+pub fn list_partners(ctx: &mut Ctx<'_>, req: account::ListPartnersRequest) -> OpResult<account::ListPartnersResponse> {
     if req.next_token.is_some() {
         // A caller has at most one partner per catalog, so no page ever has a next token.
         return Err(ApiError::field(
@@ -143,7 +149,7 @@ pub fn list_partners(ctx: &mut Ctx<'_>, req: wire::ListPartnersRequest) -> OpRes
         .tx
         .partner_by_account(req.catalog, &ctx.caller.account)?
         .iter()
-        .map(|p| wire::PartnerSummary {
+        .map(|p| account::PartnerSummary {
             catalog: p.catalog,
             arn: partner_arn(&ctx.caller.region, p),
             id: p.id.clone(),
@@ -151,5 +157,5 @@ pub fn list_partners(ctx: &mut Ctx<'_>, req: wire::ListPartnersRequest) -> OpRes
             created_at: Timestamp(p.created_at),
         })
         .collect();
-    Ok(wire::ListPartnersResponse { partner_summary_list: summaries, next_token: None })
+    Ok(account::ListPartnersResponse { partner_summary_list: summaries, next_token: None })
 }

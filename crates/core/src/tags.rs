@@ -2,7 +2,7 @@
 //! ListTagsForResource (docs/behaviour.md#tags). The catalog and the partner
 //! come from the ARN; the ARN's partition and region are not compared.
 
-use pcentral_model::wire::{self, FieldValidationCode, ResourceNotFoundExceptionReason};
+use pcentral_model::account::{self, FieldValidationCode, ResourceNotFoundExceptionReason};
 use pcentral_model::{ApiError, Catalog, FieldError};
 
 use crate::arn;
@@ -58,7 +58,7 @@ fn tagged_partner(ctx: &mut Ctx<'_>, resource_arn: &str) -> OpResult<Partner> {
     }
 }
 
-pub fn tag_resource(ctx: &mut Ctx<'_>, req: wire::TagResourceRequest) -> OpResult<wire::TagResourceResponse> {
+pub fn tag_resource(ctx: &mut Ctx<'_>, req: account::TagResourceRequest) -> OpResult<account::TagResourceResponse> {
     // Every input fault at once: the ARN's kind and reserved keys.
     let mut faults = Vec::new();
     if arn::parse_partner(&req.resource_arn).is_none() {
@@ -84,24 +84,27 @@ pub fn tag_resource(ctx: &mut Ctx<'_>, req: wire::TagResourceRequest) -> OpResul
         .into());
     }
     ctx.tx.update_partner(&partner)?;
-    Ok(wire::TagResourceResponse {})
+    Ok(account::TagResourceResponse {})
 }
 
-pub fn untag_resource(ctx: &mut Ctx<'_>, req: wire::UntagResourceRequest) -> OpResult<wire::UntagResourceResponse> {
+pub fn untag_resource(
+    ctx: &mut Ctx<'_>,
+    req: account::UntagResourceRequest,
+) -> OpResult<account::UntagResourceResponse> {
     let mut partner = tagged_partner(ctx, &req.resource_arn)?;
     let before = partner.tags.len();
     partner.tags.retain(|(k, _)| !req.tag_keys.contains(k));
     if partner.tags.len() != before {
         ctx.tx.update_partner(&partner)?;
     }
-    Ok(wire::UntagResourceResponse {})
+    Ok(account::UntagResourceResponse {})
 }
 
 pub fn list_tags_for_resource(
     ctx: &mut Ctx<'_>,
-    req: wire::ListTagsForResourceRequest,
-) -> OpResult<wire::ListTagsForResourceResponse> {
+    req: account::ListTagsForResourceRequest,
+) -> OpResult<account::ListTagsForResourceResponse> {
     let partner = tagged_partner(ctx, &req.resource_arn)?;
-    let tags = partner.tags.iter().map(|(k, v)| wire::Tag { key: k.clone(), value: v.clone() }).collect();
-    Ok(wire::ListTagsForResourceResponse { resource_arn: req.resource_arn, tags: Some(tags) })
+    let tags = partner.tags.iter().map(|(k, v)| account::Tag { key: k.clone(), value: v.clone() }).collect();
+    Ok(account::ListTagsForResourceResponse { resource_arn: req.resource_arn, tags: Some(tags) })
 }

@@ -11,7 +11,7 @@
 //!   has expired unopened;
 //! * an outcome forced by an admin overrides both.
 
-use pcentral_model::wire::{
+use pcentral_model::account::{
     self, BusinessValidationCode, ConflictExceptionReason, ResourceNotFoundExceptionReason, VerificationStatus,
     VerificationType,
 };
@@ -73,13 +73,13 @@ fn forced_business() -> BusinessDetails {
 }
 
 /// The Start/GetVerification view of `v` at `now`.
-pub fn view(v: &Verification, now: Millis, endpoint: &str) -> wire::GetVerificationResponse {
+pub fn view(v: &Verification, now: Millis, endpoint: &str) -> account::GetVerificationResponse {
     let st = state(v, now);
     let details = match v.verification_type {
         VerificationType::BusinessVerification => {
             let b = v.business.clone().unwrap_or_else(forced_business);
-            wire::VerificationResponseDetails::BusinessVerificationResponse(wire::BusinessVerificationResponse {
-                business_verification_details: wire::BusinessVerificationDetails {
+            account::VerificationResponseDetails::BusinessVerificationResponse(account::BusinessVerificationResponse {
+                business_verification_details: account::BusinessVerificationDetails {
                     legal_name: b.legal_name,
                     registration_id: b.registration_id,
                     country_code: b.country_code,
@@ -90,13 +90,15 @@ pub fn view(v: &Verification, now: Millis, endpoint: &str) -> wire::GetVerificat
             })
         }
         VerificationType::RegistrantVerification => {
-            wire::VerificationResponseDetails::RegistrantVerificationResponse(wire::RegistrantVerificationResponse {
-                completion_url: completion_url(endpoint, v.completion_token.as_deref().unwrap_or_default()),
-                completion_url_expires_at: Timestamp(v.completion_url_expires_at.unwrap_or(v.started_at)),
-            })
+            account::VerificationResponseDetails::RegistrantVerificationResponse(
+                account::RegistrantVerificationResponse {
+                    completion_url: completion_url(endpoint, v.completion_token.as_deref().unwrap_or_default()),
+                    completion_url_expires_at: Timestamp(v.completion_url_expires_at.unwrap_or(v.started_at)),
+                },
+            )
         }
     };
-    wire::GetVerificationResponse {
+    account::GetVerificationResponse {
         verification_type: v.verification_type,
         verification_status: st.status,
         verification_status_reason: st.reason,
@@ -128,18 +130,18 @@ fn fresh_record(
 
 pub fn start_verification(
     ctx: &mut Ctx<'_>,
-    req: wire::StartVerificationRequest,
-) -> OpResult<wire::StartVerificationResponse> {
+    req: account::StartVerificationRequest,
+) -> OpResult<account::StartVerificationResponse> {
     let Some(details) = req.verification_details else {
         return Err(ApiError::field(
             "VerificationDetails",
-            wire::FieldValidationCode::RequiredFieldMissing,
+            account::FieldValidationCode::RequiredFieldMissing,
             "VerificationDetails is required",
         )
         .into());
     };
     let (kind, business) = match details {
-        wire::VerificationDetails::BusinessVerificationDetails(b) => (
+        account::VerificationDetails::BusinessVerificationDetails(b) => (
             VerificationType::BusinessVerification,
             Some(BusinessDetails {
                 legal_name: b.legal_name,
@@ -148,7 +150,9 @@ pub fn start_verification(
                 jurisdiction_of_incorporation: b.jurisdiction_of_incorporation,
             }),
         ),
-        wire::VerificationDetails::RegistrantVerificationDetails(_) => (VerificationType::RegistrantVerification, None),
+        account::VerificationDetails::RegistrantVerificationDetails(_) => {
+            (VerificationType::RegistrantVerification, None)
+        }
     };
     if let Some(existing) = ctx.tx.verification(&ctx.caller.account, kind)? {
         let st = state(&existing, ctx.now);
@@ -187,8 +191,8 @@ pub fn start_verification(
 
 pub fn get_verification(
     ctx: &mut Ctx<'_>,
-    req: wire::GetVerificationRequest,
-) -> OpResult<wire::GetVerificationResponse> {
+    req: account::GetVerificationRequest,
+) -> OpResult<account::GetVerificationResponse> {
     match ctx.tx.verification(&ctx.caller.account, req.verification_type)? {
         Some(v) => Ok(view(&v, ctx.now, &ctx.caller.endpoint)),
         None => Err(ApiError::not_found(

@@ -2,8 +2,18 @@
 //! protocol and authentication errors (docs/behaviour.md#protocol), with their
 //! HTTP status and JSON body.
 //! This is the one place where an error becomes a status code and a body.
+//!
+//! Every service of the family has the same seven exception types and
+//! statuses, but their members differ: Account's exceptions carry a `Reason`
+//! of their own enum and its ValidationException lists `ErrorDetails`;
+//! Selling's have a `Reason` on ValidationException (required) and
+//! AccessDeniedException (optional) only, and its ValidationException lists
+//! `ErrorList` entries (`FieldName`, `Message`, `Code`). An [`ApiError`] knows
+//! the service whose shape it renders.
 
 use serde_json::{json, Map, Value};
+
+use crate::Service;
 
 /// The kind of error: decides `__type` and the HTTP status.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -87,16 +97,27 @@ impl ErrorKind {
         }
     }
 
-    /// Whether the exception has a `Reason` member in the model.
-    pub fn has_reason(self) -> bool {
-        matches!(
-            self,
-            ErrorKind::Validation
-                | ErrorKind::AccessDenied
-                | ErrorKind::ResourceNotFound
-                | ErrorKind::Conflict
-                | ErrorKind::ServiceQuotaExceeded
-        )
+    /// Whether the exception has a `Reason` member in `service`'s model.
+    pub fn has_reason(self, service: Service) -> bool {
+        match service {
+            Service::Account => matches!(
+                self,
+                ErrorKind::Validation
+                    | ErrorKind::AccessDenied
+                    | ErrorKind::ResourceNotFound
+                    | ErrorKind::Conflict
+                    | ErrorKind::ServiceQuotaExceeded
+            ),
+            Service::Selling => matches!(self, ErrorKind::Validation | ErrorKind::AccessDenied),
+        }
+    }
+
+    /// Whether `service`'s model requires the exception's `Reason`.
+    pub fn requires_reason(self, service: Service) -> bool {
+        match service {
+            Service::Account => self.has_reason(service),
+            Service::Selling => self == ErrorKind::Validation,
+        }
     }
 
     /// Whether this is one of the model's exception shapes (which an operation may list).
@@ -114,25 +135,63 @@ impl ErrorKind {
     }
 }
 
-pub use crate::wire::{
+pub use crate::account::{
     AccessDeniedExceptionReason, BusinessValidationCode, ConflictExceptionReason, FieldValidationCode,
     ResourceNotFoundExceptionReason, ServiceQuotaExceededExceptionReason, ValidationExceptionReason,
 };
 
-/// One `FieldValidationError`.
+/// The code of a field error, from the enum of the service that answers:
+/// Account's `FieldValidationCode`, Selling's `ValidationExceptionErrorCode`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FieldCode {
+    Account(FieldValidationCode),
+    Selling(crate::selling::ValidationExceptionErrorCode),
+}
+
+impl FieldCode {
+    /// The wire string.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FieldCode::Account(c) => c.as_str(),
+            FieldCode::Selling(c) => c.as_str(),
+        }
+    }
+
+    /// The service whose enum the code is from.
+    pub fn service(self) -> Service {
+        match self {
+            FieldCode::Account(_) => Service::Account,
+            FieldCode::Selling(_) => Service::Selling,
+        }
+    }
+}
+
+impl From<FieldValidationCode> for FieldCode {
+    fn from(c: FieldValidationCode) -> Self {
+        FieldCode::Account(c)
+    }
+}
+
+impl From<crate::selling::ValidationExceptionErrorCode> for FieldCode {
+    fn from(c: crate::selling::ValidationExceptionErrorCode) -> Self {
+        FieldCode::Selling(c)
+    }
+}
+
+/// One field error: Account's `FieldValidationError`, Selling's `ValidationExceptionError`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FieldError {
     pub name: String,
-    pub code: FieldValidationCode,
+    pub code: FieldCode,
     pub message: String,
 }
 
 impl FieldError {
     /// A field error; `message` says why and names the field (`name`), so
     /// the ValidationException's `Message` alone says what to fix.
-    pub fn new(name: &str, code: FieldValidationCode, message: String) -> Self {
+    pub fn new(name: &str, code: impl Into<FieldCode>, message: String) -> Self {
         debug_assert!(message.contains(name), "the message of field error {name} must name it: {message}");
-        FieldError { name: name.to_string(), code, message }
+        FieldError { name: name.to_string(), code: code.into(), message }
     }
 }
 
@@ -143,12 +202,16 @@ pub enum ErrorDetail {
     Business { code: BusinessValidationCode, message: String },
 }
 
-/// An error answer: kind, `Reason` (a value of the model's reason enum for
-/// that exception, for the exceptions that have one), message and validation
-/// details. Build one with the constructor of its kind; each takes the
-/// model's typed reason, so a reason the model lacks cannot be written.
+/// An error answer: the service whose exception shapes it takes, kind,
+/// `Reason` (a value of the model's reason enum for that exception, for the
+/// exceptions that have one), message and validation details. Build one with
+/// the constructor of its kind; each takes the model's typed reason, so a
+/// reason the model lacks cannot be written. The constructors without a
+/// service in their name build Account's (and the protocol errors, which are
+/// the same for every service).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ApiError {
+    pub service: Service,
     pub kind: ErrorKind,
     pub reason: Option<&'static str>,
     pub message: String,
@@ -162,12 +225,33 @@ impl ApiError {
     /// An error of a kind without a `Reason` member (ThrottlingException,
     /// InternalServerException and the protocol and authentication errors).
     pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
-        debug_assert!(!kind.has_reason(), "{} needs a Reason", kind.type_name());
-        ApiError { kind, reason: None, message: message.into(), details: Vec::new(), setting: None }
+        Self::of(Service::Account, kind, message)
+    }
+
+    /// An error of `service` whose exception needs no `Reason` there (Selling's
+    /// ResourceNotFoundException, ConflictException, ...).
+    pub fn of(service: Service, kind: ErrorKind, message: impl Into<String>) -> Self {
+        debug_assert!(!kind.requires_reason(service), "{} of {service} needs a Reason", kind.type_name());
+        ApiError { service, kind, reason: None, message: message.into(), details: Vec::new(), setting: None }
     }
 
     fn with_reason(kind: ErrorKind, reason: &'static str, message: impl Into<String>) -> Self {
-        ApiError { kind, reason: Some(reason), message: message.into(), details: Vec::new(), setting: None }
+        ApiError {
+            service: Service::Account,
+            kind,
+            reason: Some(reason),
+            message: message.into(),
+            details: Vec::new(),
+            setting: None,
+        }
+    }
+
+    /// Selling's `AccessDeniedException` with its (optional in the model) `Reason`.
+    pub fn selling_access_denied(
+        reason: crate::selling::AccessDeniedExceptionErrorCode,
+        message: impl Into<String>,
+    ) -> Self {
+        ApiError { service: Service::Selling, ..Self::with_reason(ErrorKind::AccessDenied, reason.as_str(), message) }
     }
 
     pub fn not_found(reason: ResourceNotFoundExceptionReason, message: impl Into<String>) -> Self {
@@ -204,14 +288,23 @@ impl ApiError {
     }
 
     /// `ValidationException REQUEST_VALIDATION_FAILED` listing the given
-    /// fields; its `Message` is every field's message, in order, joined by `; `
+    /// fields (all with codes of one service, whose shape the answer takes);
+    /// its `Message` is every field's message, in order, joined by `; `
     /// (`Catalog must be one of: AWS, Sandbox; LegalName is required`).
     pub fn fields(fields: Vec<FieldError>) -> Self {
         let messages: Vec<&str> = fields.iter().map(|f| f.message.as_str()).collect();
         let message = messages.join("; ");
+        let service = fields.first().map_or(Service::Account, |f| f.code.service());
+        debug_assert!(fields.iter().all(|f| f.code.service() == service), "field codes of one service");
+        // The reason enums of the services have the same values.
+        let reason = match service {
+            Service::Account => ValidationExceptionReason::RequestValidationFailed.as_str(),
+            Service::Selling => crate::selling::ValidationExceptionReason::RequestValidationFailed.as_str(),
+        };
         ApiError {
+            service,
             kind: ErrorKind::Validation,
-            reason: Some(ValidationExceptionReason::RequestValidationFailed.as_str()),
+            reason: Some(reason),
             message,
             details: fields.into_iter().map(ErrorDetail::Field).collect(),
             setting: None,
@@ -219,14 +312,29 @@ impl ApiError {
     }
 
     /// `ValidationException REQUEST_VALIDATION_FAILED` for one field.
-    pub fn field(name: &str, code: FieldValidationCode, message: impl Into<String>) -> Self {
+    pub fn field(name: &str, code: impl Into<FieldCode>, message: impl Into<String>) -> Self {
         Self::fields(vec![FieldError::new(name, code, message.into())])
+    }
+
+    /// Selling's `ValidationException BUSINESS_VALIDATION_FAILED`: its
+    /// `ErrorList` names each field a business rule refuses, with a code of
+    /// Selling's `ValidationExceptionErrorCode` (`INVALID_RESOURCE_STATE`,
+    /// `ACTION_NOT_PERMITTED`, …).
+    pub fn selling_business(fields: Vec<FieldError>) -> Self {
+        debug_assert!(fields.iter().all(|f| f.code.service() == Service::Selling), "Selling's codes");
+        let e = Self::fields(fields);
+        ApiError {
+            service: Service::Selling,
+            reason: Some(crate::selling::ValidationExceptionReason::BusinessValidationFailed.as_str()),
+            ..e
+        }
     }
 
     /// `ValidationException BUSINESS_VALIDATION_FAILED` with one BusinessValidationError.
     pub fn business(code: BusinessValidationCode, message: impl Into<String>) -> Self {
         let message = message.into();
         ApiError {
+            service: Service::Account,
             kind: ErrorKind::Validation,
             reason: Some(ValidationExceptionReason::BusinessValidationFailed.as_str()),
             message: message.clone(),
@@ -253,13 +361,26 @@ impl ApiError {
         if let Some(reason) = self.reason {
             body.insert("Reason".into(), json!(reason));
         }
-        if !self.details.is_empty() {
+        if !self.details.is_empty() && self.service == Service::Selling {
+            let list: Vec<Value> = self
+                .details
+                .iter()
+                .filter_map(|d| match d {
+                    ErrorDetail::Field(f) => {
+                        Some(json!({"FieldName": f.name, "Message": f.message, "Code": f.code.as_str()}))
+                    }
+                    // Business details are Account's (`ApiError::business`).
+                    ErrorDetail::Business { .. } => None,
+                })
+                .collect();
+            body.insert("ErrorList".into(), Value::Array(list));
+        } else if !self.details.is_empty() {
             let details: Vec<Value> = self
                 .details
                 .iter()
                 .map(|d| match d {
                     ErrorDetail::Field(f) => {
-                        json!({"FieldValidationError": {"Name": f.name, "Message": f.message, "Code": f.code}})
+                        json!({"FieldValidationError": {"Name": f.name, "Message": f.message, "Code": f.code.as_str()}})
                     }
                     ErrorDetail::Business { code, message } => {
                         json!({"BusinessValidationError": {"Message": message, "Code": code}})
@@ -286,6 +407,7 @@ impl std::error::Error for ApiError {}
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::selling::ValidationExceptionErrorCode;
     use crate::shapes::{model, Shape};
 
     #[test]
@@ -299,19 +421,24 @@ mod tests {
             ErrorKind::Throttling,
             ErrorKind::InternalServer,
         ];
-        for kind in kinds {
-            let Some(Shape::Structure { members, .. }) = model().shape(kind.type_name()) else {
-                panic!("{} is not in the model", kind.type_name());
-            };
-            assert!(kind.is_modeled());
-            assert_eq!(kind.has_reason(), members.iter().any(|m| m.name == "Reason"), "{}", kind.type_name());
+        for service in Service::ALL {
+            for kind in kinds {
+                let Some(Shape::Structure { members, required, .. }) = model(service).shape(kind.type_name()) else {
+                    panic!("{} is not in the model of {service}", kind.type_name());
+                };
+                assert!(kind.is_modeled());
+                let has = members.iter().any(|m| m.name == "Reason");
+                assert_eq!(kind.has_reason(service), has, "{} {service}", kind.type_name());
+                let requires = required.iter().any(|m| m == "Reason");
+                assert_eq!(kind.requires_reason(service), requires, "{} {service}", kind.type_name());
+            }
         }
     }
 
     #[test]
     fn a_starting_node_answers_the_models_server_error_with_503() {
         let e = ApiError::starting();
-        assert!(model().shape(e.kind.type_name()).is_some(), "a modeled exception, which SDKs know");
+        assert!(model(Service::Account).shape(e.kind.type_name()).is_some(), "a modeled exception, which SDKs know");
         assert_eq!((e.kind.type_name(), e.status()), ("InternalServerException", 503));
         assert_eq!(e.body()["__type"], "InternalServerException");
     }
@@ -341,5 +468,40 @@ mod tests {
         assert_eq!(e.message, "Catalog must be one of: AWS, Sandbox; LegalName is required");
         assert_eq!(e.body()["Message"], e.message);
         assert_eq!(e.body()["ErrorDetails"][1]["FieldValidationError"]["Message"], "LegalName is required");
+    }
+
+    #[test]
+    fn selling_validation_lists_errors_in_its_own_shape() {
+        let e = ApiError::fields(vec![
+            FieldError::new(
+                "Catalog",
+                ValidationExceptionErrorCode::RequiredFieldMissing,
+                "Catalog is required".into(),
+            ),
+            FieldError::new("MaxResults", ValidationExceptionErrorCode::ValueOutOfRange, "MaxResults too big".into()),
+        ]);
+        assert_eq!(e.service, Service::Selling);
+        assert_eq!(
+            e.body(),
+            json!({"__type": "ValidationException", "Message": "Catalog is required; MaxResults too big",
+                   "Reason": "REQUEST_VALIDATION_FAILED", "ErrorList": [
+                       {"FieldName": "Catalog", "Message": "Catalog is required", "Code": "REQUIRED_FIELD_MISSING"},
+                       {"FieldName": "MaxResults", "Message": "MaxResults too big", "Code": "VALUE_OUT_OF_RANGE"}]})
+        );
+        let nf = ApiError::of(Service::Selling, ErrorKind::ResourceNotFound, "no O1");
+        assert_eq!(nf.body(), json!({"__type": "ResourceNotFoundException", "Message": "no O1"}));
+        assert_eq!(nf.status(), 404);
+        let denied = ApiError::selling_access_denied(
+            crate::selling::AccessDeniedExceptionErrorCode::IncompatibleBenefitAwsPartnerState,
+            "no",
+        );
+        assert_eq!(denied.body()["Reason"], "INCOMPATIBLE_BENEFIT_AWS_PARTNER_STATE");
+        let business = ApiError::selling_business(vec![FieldError::new(
+            "Identifier",
+            ValidationExceptionErrorCode::InvalidResourceState,
+            "Identifier O1 is already submitted".into(),
+        )]);
+        assert_eq!((business.status(), business.body()["Reason"].as_str()), (400, Some("BUSINESS_VALIDATION_FAILED")));
+        assert_eq!(business.body()["ErrorList"][0]["Code"], "INVALID_RESOURCE_STATE");
     }
 }

@@ -1,27 +1,35 @@
-//! The wire contract of the Partner Central Account API, driven by the service
-//! model (botocore's `partnercentral-account` 2025-04-04, embedded without its
-//! documentation as `service.json`).
+//! The wire contract of the Partner Central API family pcentral serves, driven
+//! by the service models (botocore's, embedded without their documentation as
+//! `services/<service>/service.json`, one folder per service).
 //!
-//! * [`wire`]: one Rust type per shape, generated from the model at build time.
+//! * the service modules ([`account`], [`selling`], ...): one Rust type per
+//!   shape of that service's model, generated at build time.
+//! * [`service`]: the family: [`Service`] (name, target prefix, signing name,
+//!   model) and [`Operation`] (one operation of one service).
+//! * [`wire`]: what every service's generated types share ([`OperationInput`]).
 //! * [`ids`]: the catalog and the validated identifier newtypes.
-//! * [`shapes`]: the model loaded once at run time: operations, shapes,
+//! * [`shapes`]: each model loaded once at run time: operations, shapes,
 //!   compiled patterns (what validation walks), with the Smithy traits
 //!   botocore's JSON drops (`smithy-extra.json`).
 //! * [`validate`]: input checking (JSON types, then every constraint), with
 //!   the reporting rules of docs/behaviour.md#validation, and Smithy defaults.
-//! * [`errors`]: every error pcentral sends, with its status and body.
+//! * [`errors`]: every error pcentral sends, with its status and body, in the
+//!   shape of the service that answers.
 //! * [`timestamp`]: the one wire timestamp format.
 //!
 //! Nothing here does I/O.
 
 pub mod errors;
 pub mod ids;
+pub mod service;
 pub mod shapes;
 pub mod timestamp;
 pub mod validate;
 pub mod wire;
 
-pub use errors::{ApiError, ErrorDetail, ErrorKind, FieldError, FieldValidationCode};
+include!(concat!(env!("OUT_DIR"), "/services.rs"));
+
+pub use errors::{ApiError, ErrorDetail, ErrorKind, FieldCode, FieldError, FieldValidationCode};
 pub use ids::{
     AccountId, AssociationTaskId, Catalog, ConnectionId, DisassociationTaskId, IdError, IdSuffix, InvitationId,
     PartnerId, PrefixedId, ProfileId, ProfileTaskId, UnknownValue,
@@ -29,4 +37,4 @@ pub use ids::{
 pub use shapes::model;
 pub use timestamp::{Millis, Timestamp};
 pub use validate::{check_input, with_defaults, InputError};
-pub use wire::{Operation, OperationInput};
+pub use wire::{NoOutput, OperationInput};

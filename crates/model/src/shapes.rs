@@ -1,6 +1,7 @@
-//! The service model, loaded once from the embedded `service.json` (a copy of
-//! botocore's model without documentation, written by `scripts/extract-model.py`)
-//! and `smithy-extra.json` (the input traits of the Smithy model that botocore's
+//! The model of each service, loaded once from its embedded
+//! `services/<service>/service.json` (a copy of botocore's model without
+//! documentation, written by `scripts/extract-model.py`) and
+//! `smithy-extra.json` (the input traits of the Smithy model that botocore's
 //! JSON drops, written by hand: `uniqueItems` on lists, `default` on members).
 
 use regex::Regex;
@@ -13,7 +14,8 @@ use std::sync::LazyLock;
 pub struct Operation {
     pub name: String,
     pub input: String,
-    pub output: String,
+    /// The output structure; none for an operation that answers `{}`.
+    pub output: Option<String>,
     /// Names of the error shapes the operation lists.
     pub errors: Vec<String>,
     pub idempotent: bool,
@@ -41,7 +43,7 @@ pub enum Shape {
     String {
         min: Option<i64>,
         max: Option<i64>,
-        pattern: Option<Regex>,
+        pattern: Option<Pattern>,
         enum_values: Option<Vec<String>>,
     },
     /// `unique_items`: no two items may be equal (Smithy `uniqueItems`, from `smithy-extra.json`).
@@ -61,6 +63,7 @@ pub enum Shape {
         min: Option<i64>,
         max: Option<i64>,
     },
+    Double,
     Boolean,
     Timestamp,
 }
@@ -71,6 +74,10 @@ pub struct Model {
     pub botocore_version: String,
     pub target_prefix: String,
     pub signing_name: String,
+    /// The string shape that `Catalog` members target (`Catalog`,
+    /// `CatalogIdentifier`): whatever its pattern, only the catalogs
+    /// `ids::Catalog` names are served.
+    pub catalog_shape: Option<String>,
     operations: BTreeMap<String, Operation>,
     shapes: BTreeMap<String, Shape>,
 }
@@ -89,16 +96,21 @@ impl Model {
     }
 }
 
-/// The model embedded in this crate.
-pub fn model() -> &'static Model {
-    static MODEL: LazyLock<Model> = LazyLock::new(|| {
-        // The embedded file is part of the build and checked by the tests below;
-        // failing to read it is a build defect, not an input error.
-        #[allow(clippy::expect_used)]
-        load(include_str!("../service.json"), include_str!("../smithy-extra.json"))
-            .expect("embedded service.json and smithy-extra.json are valid")
+/// The model of `service`, embedded in this crate.
+pub fn model(service: crate::Service) -> &'static Model {
+    static MODELS: LazyLock<Vec<Model>> = LazyLock::new(|| {
+        crate::Service::ALL
+            .into_iter()
+            .map(|s| {
+                let (text, extra) = s.sources();
+                // The embedded files are part of the build and checked by the tests below;
+                // failing to read them is a build defect, not an input error.
+                #[allow(clippy::expect_used)]
+                load(text, extra).expect("embedded service.json and smithy-extra.json are valid")
+            })
+            .collect()
     });
-    &MODEL
+    &MODELS[service as usize]
 }
 
 #[derive(Deserialize)]
@@ -124,7 +136,7 @@ struct RawRef {
 #[derive(Deserialize)]
 struct RawOperation {
     input: RawRef,
-    output: RawRef,
+    output: Option<RawRef>,
     #[serde(default)]
     errors: Vec<RawRef>,
     #[serde(default)]
@@ -240,6 +252,7 @@ pub fn load(text: &str, extra: &str) -> Result<Model, LoadError> {
                 max: s.max,
             },
             "integer" | "long" => Shape::Integer { min: s.min, max: s.max },
+            "double" => Shape::Double,
             "boolean" => Shape::Boolean,
             "timestamp" => Shape::Timestamp,
             other => return Err(LoadError::Shape(name, format!("unknown type {other}"))),
@@ -247,6 +260,14 @@ pub fn load(text: &str, extra: &str) -> Result<Model, LoadError> {
         shapes.insert(name, shape);
     }
     apply_extra(&mut shapes, extra)?;
+    let catalog_shape = shapes
+        .values()
+        .filter_map(|s| match s {
+            Shape::Structure { members, .. } => members.iter().find(|m| m.name == "Catalog"),
+            _ => None,
+        })
+        .map(|m| m.target.clone())
+        .find(|t| matches!(shapes.get(t), Some(Shape::String { .. })));
     let operations = raw
         .operations
         .into_iter()
@@ -254,7 +275,7 @@ pub fn load(text: &str, extra: &str) -> Result<Model, LoadError> {
             let op = Operation {
                 name: name.clone(),
                 input: o.input.shape,
-                output: o.output.shape,
+                output: o.output.map(|r| r.shape),
                 errors: o.errors.into_iter().map(|e| e.shape).collect(),
                 idempotent: o.idempotent,
                 readonly: o.readonly,
@@ -266,6 +287,7 @@ pub fn load(text: &str, extra: &str) -> Result<Model, LoadError> {
         botocore_version: raw.botocore_version,
         target_prefix: raw.metadata.target_prefix,
         signing_name: raw.metadata.signing_name,
+        catalog_shape,
         operations,
         shapes,
     })
@@ -310,13 +332,47 @@ fn apply_extra(shapes: &mut BTreeMap<String, Shape>, extra: RawExtra) -> Result<
     Ok(())
 }
 
+/// A compiled model pattern: an anchored regex, and the length bounds of a
+/// leading `(?=.{min,max}$)` look-ahead (which the Rust engine does not have).
+#[derive(Debug)]
+pub struct Pattern {
+    regex: Regex,
+    /// A leading look-ahead `(?=.{min,max}$)`: the whole value is one line of
+    /// `min..=max` characters.
+    length: Option<(usize, usize)>,
+}
+
+impl Pattern {
+    /// Whether the whole of `value` matches.
+    pub fn is_match(&self, value: &str) -> bool {
+        let fits = self.length.is_none_or(|(min, max)| {
+            let n = value.chars().count();
+            n >= min && n <= max && !value.contains(['\n', '\r'])
+        });
+        fits && self.regex.is_match(value)
+    }
+}
+
+/// Split a leading `(?=.{min,max}$)` off `pattern`: its bounds and the rest.
+fn length_lookahead(pattern: &str) -> Option<((usize, usize), &str)> {
+    let rest = pattern.strip_prefix("(?=.{")?;
+    let (bounds, rest) = rest.split_once("}$)")?;
+    let (min, max) = bounds.split_once(',')?;
+    Some(((min.parse().ok()?, max.parse().ok()?), rest))
+}
+
 /// Translate a model pattern (Java/ECMAScript flavour) into an anchored Rust regex.
 ///
-/// Two differences matter here: `\uXXXX` escapes become `\x{XXXX}`, and a `-`
+/// Three differences matter here: `\uXXXX` escapes become `\x{XXXX}`, a `-`
 /// inside a character class that does not form a range (`[0-9-_]`) is a
-/// literal, which the Rust engine wants escaped.
-pub fn compile_pattern(pattern: &str) -> Result<Regex, String> {
-    let chars: Vec<char> = pattern.chars().collect();
+/// literal, which the Rust engine wants escaped, and a leading length
+/// look-ahead (`(?=.{1,255}$)`, Selling's) becomes a separate length check.
+pub fn compile_pattern(pattern: &str) -> Result<Pattern, String> {
+    let (length, body) = match length_lookahead(pattern) {
+        Some((bounds, rest)) => (Some(bounds), rest),
+        None => (None, pattern),
+    };
+    let chars: Vec<char> = body.chars().collect();
     let mut out = String::from("^(?:");
     let mut i = 0;
     while i < chars.len() {
@@ -351,7 +407,8 @@ pub fn compile_pattern(pattern: &str) -> Result<Regex, String> {
         }
     }
     out.push_str(")$");
-    Regex::new(&out).map_err(|e| format!("pattern {pattern:?}: {e}"))
+    let regex = Regex::new(&out).map_err(|e| format!("pattern {pattern:?}: {e}"))?;
+    Ok(Pattern { regex, length })
 }
 
 /// One character of a class at `i`, rendered for the Rust engine; returns it and the next index.
@@ -379,25 +436,34 @@ fn escape_atom(chars: &[char], i: usize) -> (String, usize) {
 mod tests {
     use super::*;
 
+    use crate::Service;
+
     #[test]
-    fn embedded_model_has_34_operations_and_every_reference_resolves() {
-        let m = model();
-        assert_eq!(m.operations().count(), 34);
-        assert_eq!(m.target_prefix, "PartnerCentralAccount");
-        assert_eq!(m.signing_name, "partnercentral-account");
-        for op in m.operations() {
-            for name in [&op.input, &op.output].into_iter().chain(op.errors.iter()) {
-                assert!(m.shape(name).is_some(), "{} refers to missing {name}", op.name);
+    fn embedded_models_have_their_operations_and_every_reference_resolves() {
+        for (service, count, catalog) in
+            [(Service::Account, 34, "Catalog"), (Service::Selling, 63, "CatalogIdentifier")]
+        {
+            let m = model(service);
+            assert_eq!(m.operations().count(), count);
+            assert_eq!(m.target_prefix, service.target_prefix());
+            assert_eq!(m.signing_name, service.signing_name());
+            assert_eq!(m.catalog_shape.as_deref(), Some(catalog));
+            for op in m.operations() {
+                for name in [Some(&op.input), op.output.as_ref()].into_iter().flatten().chain(op.errors.iter()) {
+                    assert!(m.shape(name).is_some(), "{} refers to missing {name}", op.name);
+                }
             }
         }
+        assert_eq!(model(Service::Account).target_prefix, "PartnerCentralAccount");
+        assert_eq!(model(Service::Selling).signing_name, "partnercentral-selling");
     }
 
-    const SERVICE: &str = include_str!("../service.json");
-    const EXTRA: &str = include_str!("../smithy-extra.json");
+    const SERVICE: &str = include_str!("../services/partnercentral-account/service.json");
+    const EXTRA: &str = include_str!("../services/partnercentral-account/smithy-extra.json");
 
     #[test]
     fn smithy_extra_names_real_shapes_and_members() {
-        let m = model();
+        let m = model(Service::Account);
         let extra: serde_json::Value = serde_json::from_str(EXTRA).unwrap();
         let unique: Vec<&str> = extra["shapes"].as_object().unwrap().keys().map(String::as_str).collect();
         assert_eq!(unique.len(), 3);
@@ -456,5 +522,14 @@ mod tests {
         assert!(!id.is_match("partner-0123456789abcd"));
         let filter = compile_pattern("[a-zA-Z_-]+(:[a-zA-Z]+)?").unwrap();
         assert!(filter.is_match("SUBSIDIARY:CANCELED"));
+        let invitation = compile_pattern("(?=.{1,255}$)(arn:.*|engi-[0-9a-z]{13})").unwrap();
+        assert!(invitation.is_match("engi-0123456789abc"));
+        assert!(invitation.is_match("arn:aws:x"));
+        assert!(!invitation.is_match(""));
+        assert!(!invitation.is_match(&format!("arn:{}", "x".repeat(252))));
+        assert!(!invitation.is_match("arn:a\nb"));
+        let tag = compile_pattern("(?=.{1,128}$)([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)").unwrap();
+        assert!(tag.is_match("Team Name é"));
+        assert!(!tag.is_match("a;b"));
     }
 }

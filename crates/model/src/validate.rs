@@ -11,11 +11,85 @@
 //! Smithy traits of `smithy-extra.json` are part of the model here: lists with
 //! `uniqueItems` refuse duplicates, and [`with_defaults`] gives absent members
 //! their `default` before an operation reads its input.
+//!
+//! The checks are the same for every service; each failing check is reported
+//! with the code the answering service's model has for it ([`Check::code`]).
 
-use crate::errors::{ApiError, FieldError, FieldValidationCode};
+use crate::errors::{ApiError, FieldCode, FieldError, FieldValidationCode};
 use crate::ids::Catalog;
-use crate::shapes::{model, Shape};
+use crate::selling::ValidationExceptionErrorCode as SellingCode;
+use crate::shapes::{model, Model, Shape};
+use crate::{Operation, Service};
 use serde_json::Value;
+
+/// A failing check, before it becomes a service's field error code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Check {
+    Required,
+    Length,
+    Enum,
+    Pattern,
+    Catalog,
+    Range,
+    TooManyItems,
+    TooFewItems,
+    Duplicate,
+    /// A union without exactly one member set.
+    Union,
+    TooManyEntries,
+    TooFewEntries,
+}
+
+impl Check {
+    /// The code `service` reports the check with. Account's codes are those
+    /// of its first release (its clients see them unchanged); Selling's enum
+    /// has a code for ranges and item counts, which it gets.
+    fn code(self, service: Service) -> FieldCode {
+        match service {
+            Service::Account => FieldCode::Account(match self {
+                Check::Required => FieldValidationCode::RequiredFieldMissing,
+                Check::Enum => FieldValidationCode::InvalidEnumValue,
+                Check::Pattern => FieldValidationCode::InvalidStringFormat,
+                Check::TooManyItems => FieldValidationCode::TooManyValues,
+                Check::Duplicate => FieldValidationCode::DuplicateValue,
+                Check::Length
+                | Check::Catalog
+                | Check::Range
+                | Check::TooFewItems
+                | Check::Union
+                | Check::TooManyEntries
+                | Check::TooFewEntries => FieldValidationCode::InvalidValue,
+            }),
+            Service::Selling => FieldCode::Selling(match self {
+                Check::Required => SellingCode::RequiredFieldMissing,
+                Check::Enum => SellingCode::InvalidEnumValue,
+                Check::Pattern => SellingCode::InvalidStringFormat,
+                Check::TooManyItems | Check::TooManyEntries => SellingCode::TooManyValues,
+                Check::TooFewItems | Check::TooFewEntries => SellingCode::NotEnoughValues,
+                Check::Duplicate => SellingCode::DuplicateKeyValue,
+                Check::Range => SellingCode::ValueOutOfRange,
+                Check::Length | Check::Catalog | Check::Union => SellingCode::InvalidValue,
+            }),
+        }
+    }
+}
+
+/// The model and service a walk checks against.
+#[derive(Clone, Copy)]
+struct Walk {
+    model: &'static Model,
+    service: Service,
+}
+
+impl Walk {
+    fn of(service: Service) -> Walk {
+        Walk { model: model(service), service }
+    }
+
+    fn error(self, path: &str, check: Check, message: String) -> FieldError {
+        FieldError::new(path, check.code(self.service), message)
+    }
+}
 
 /// Why an input was refused before any operation ran.
 #[derive(Debug, Clone, PartialEq)]
@@ -35,15 +109,15 @@ impl From<InputError> for ApiError {
     }
 }
 
-/// Check the input of `operation` against the model.
-pub fn check_input(operation: &str, input: &Value) -> Result<(), InputError> {
-    let m = model();
-    let Some(op) = m.operation(operation) else {
+/// Check the input of `operation` against its service's model.
+pub fn check_input(operation: Operation, input: &Value) -> Result<(), InputError> {
+    let w = Walk::of(operation.service());
+    let Some(op) = w.model.operation(operation.name()) else {
         return Err(InputError::Serialization(format!("unknown operation {operation}")));
     };
-    check_types(&op.input, input, "")?;
+    check_types(w, &op.input, input, "")?;
     let mut errors = Vec::new();
-    check_structure_members(&op.input, input, "", &mut errors);
+    check_structure_members(w, &op.input, input, "", &mut errors);
     if errors.is_empty() {
         Ok(())
     } else {
@@ -59,8 +133,8 @@ fn join(path: &str, name: &str) -> String {
     }
 }
 
-fn check_types(shape_name: &str, value: &Value, path: &str) -> Result<(), InputError> {
-    let Some(shape) = model().shape(shape_name) else {
+fn check_types(w: Walk, shape_name: &str, value: &Value, path: &str) -> Result<(), InputError> {
+    let Some(shape) = w.model.shape(shape_name) else {
         return Ok(());
     };
     let wrong = |expected: &str| {
@@ -75,7 +149,7 @@ fn check_types(shape_name: &str, value: &Value, path: &str) -> Result<(), InputE
             for member in members {
                 match map.get(&member.name) {
                     None | Some(Value::Null) => {}
-                    Some(v) => check_types(&member.target, v, &join(path, &member.name))?,
+                    Some(v) => check_types(w, &member.target, v, &join(path, &member.name))?,
                 }
             }
             Ok(())
@@ -96,13 +170,17 @@ fn check_types(shape_name: &str, value: &Value, path: &str) -> Result<(), InputE
             Value::Number(n) if n.is_i64() => Ok(()),
             _ => wrong("an integer"),
         },
+        Shape::Double => match value {
+            Value::Number(_) => Ok(()),
+            _ => wrong("a number"),
+        },
         Shape::List { member, .. } => {
             let Value::Array(items) = value else {
                 return wrong("a JSON array");
             };
             for (i, item) in items.iter().enumerate() {
                 if !item.is_null() {
-                    check_types(member, item, &format!("{path}[{i}]"))?;
+                    check_types(w, member, item, &format!("{path}[{i}]"))?;
                 }
             }
             Ok(())
@@ -113,7 +191,7 @@ fn check_types(shape_name: &str, value: &Value, path: &str) -> Result<(), InputE
             };
             for (k, v) in map {
                 if !v.is_null() {
-                    check_types(value_shape, v, &format!("{path}.{k}"))?;
+                    check_types(w, value_shape, v, &format!("{path}.{k}"))?;
                 }
             }
             Ok(())
@@ -122,17 +200,17 @@ fn check_types(shape_name: &str, value: &Value, path: &str) -> Result<(), InputE
 }
 
 /// Check the members of the structure `shape_name` held in `value` (already type-checked).
-fn check_structure_members(shape_name: &str, value: &Value, path: &str, errors: &mut Vec<FieldError>) {
-    let Some(Shape::Structure { members, required, union }) = model().shape(shape_name) else {
+fn check_structure_members(w: Walk, shape_name: &str, value: &Value, path: &str, errors: &mut Vec<FieldError>) {
+    let Some(Shape::Structure { members, required, union }) = w.model.shape(shape_name) else {
         return;
     };
     let present = |name: &str| value.get(name).is_some_and(|v| !v.is_null());
     if *union {
         let set = members.iter().filter(|m| present(&m.name)).count();
         if set != 1 {
-            errors.push(FieldError::new(
+            errors.push(w.error(
                 path,
-                FieldValidationCode::InvalidValue,
+                Check::Union,
                 format!("{} must have exactly one member set, found {set}", display(path)),
             ));
             return;
@@ -143,14 +221,10 @@ fn check_structure_members(shape_name: &str, value: &Value, path: &str, errors: 
         match value.get(&member.name) {
             None | Some(Value::Null) => {
                 if required.contains(&member.name) {
-                    errors.push(FieldError::new(
-                        &name,
-                        FieldValidationCode::RequiredFieldMissing,
-                        format!("{name} is required"),
-                    ));
+                    errors.push(w.error(&name, Check::Required, format!("{name} is required")));
                 }
             }
-            Some(v) => check_value(&member.target, v, &name, errors),
+            Some(v) => check_value(w, &member.target, v, &name, errors),
         }
     }
 }
@@ -165,35 +239,27 @@ fn display(path: &str) -> &str {
 
 /// Check one present value; pushes at most one error for this value itself
 /// (nested members and list items report their own).
-fn check_value(shape_name: &str, value: &Value, path: &str, errors: &mut Vec<FieldError>) {
-    let Some(shape) = model().shape(shape_name) else {
+fn check_value(w: Walk, shape_name: &str, value: &Value, path: &str, errors: &mut Vec<FieldError>) {
+    let Some(shape) = w.model.shape(shape_name) else {
         return;
     };
     match shape {
-        Shape::Structure { .. } => check_structure_members(shape_name, value, path, errors),
+        Shape::Structure { .. } => check_structure_members(w, shape_name, value, path, errors),
         Shape::String { min, max, pattern, enum_values } => {
             let Some(s) = value.as_str() else { return };
             let len = s.chars().count() as i64;
             if min.is_some_and(|m| len < m) || max.is_some_and(|m| len > m) {
-                errors.push(FieldError::new(path, FieldValidationCode::InvalidValue, length_message(path, *min, *max)));
+                errors.push(w.error(path, Check::Length, length_message(path, *min, *max)));
             } else if let Some(values) = enum_values {
                 if !values.iter().any(|v| v == s) {
-                    errors.push(FieldError::new(
-                        path,
-                        FieldValidationCode::InvalidEnumValue,
-                        format!("{path} must be one of: {}", values.join(", ")),
-                    ));
+                    errors.push(w.error(path, Check::Enum, format!("{path} must be one of: {}", values.join(", "))));
                 }
             } else if pattern.as_ref().is_some_and(|p| !p.is_match(s)) {
-                errors.push(FieldError::new(
+                errors.push(w.error(path, Check::Pattern, format!("{path} does not match the required format")));
+            } else if w.model.catalog_shape.as_deref() == Some(shape_name) && s.parse::<Catalog>().is_err() {
+                errors.push(w.error(
                     path,
-                    FieldValidationCode::InvalidStringFormat,
-                    format!("{path} does not match the required format"),
-                ));
-            } else if shape_name == "Catalog" && s.parse::<Catalog>().is_err() {
-                errors.push(FieldError::new(
-                    path,
-                    FieldValidationCode::InvalidValue,
+                    Check::Catalog,
                     format!("{path} must be one of: {}", Catalog::ALL.map(Catalog::as_str).join(", ")),
                 ));
             }
@@ -201,7 +267,7 @@ fn check_value(shape_name: &str, value: &Value, path: &str, errors: &mut Vec<Fie
         Shape::Integer { min, max } => {
             let Some(n) = value.as_i64() else { return };
             if min.is_some_and(|m| n < m) || max.is_some_and(|m| n > m) {
-                errors.push(FieldError::new(path, FieldValidationCode::InvalidValue, range_message(path, *min, *max)));
+                errors.push(w.error(path, Check::Range, range_message(path, *min, *max)));
             }
         }
         Shape::List { member, min, max, unique_items } => {
@@ -210,68 +276,67 @@ fn check_value(shape_name: &str, value: &Value, path: &str, errors: &mut Vec<Fie
             let before = errors.len();
             for (i, item) in items.iter().enumerate() {
                 if !item.is_null() {
-                    check_value(member, item, &format!("{path}[{i}]"), errors);
+                    check_value(w, member, item, &format!("{path}[{i}]"), errors);
                 }
             }
             if errors.len() > before {
                 return;
             }
             if max.is_some_and(|m| len > m) {
-                errors.push(FieldError::new(
+                errors.push(w.error(
                     path,
-                    FieldValidationCode::TooManyValues,
+                    Check::TooManyItems,
                     format!("{path} has {len} items; at most {} allowed", max.unwrap_or_default()),
                 ));
             } else if min.is_some_and(|m| len < m) {
-                errors.push(FieldError::new(
+                errors.push(w.error(
                     path,
-                    FieldValidationCode::InvalidValue,
+                    Check::TooFewItems,
                     format!("{path} needs at least {} items", min.unwrap_or_default()),
                 ));
-            } else if let Some(dup) = first_duplicate(shape_name, *unique_items, items) {
-                errors.push(FieldError::new(
-                    path,
-                    FieldValidationCode::DuplicateValue,
-                    format!("{path} contains {dup} more than once"),
-                ));
+            } else if let Some(dup) = first_duplicate(w.service, shape_name, *unique_items, items) {
+                errors.push(w.error(path, Check::Duplicate, format!("{path} contains {dup} more than once")));
             }
         }
         Shape::Map { value: value_shape, min, max, .. } => {
             let Some(map) = value.as_object() else { return };
             for (k, v) in map {
                 if !v.is_null() {
-                    check_value(value_shape, v, &format!("{path}.{k}"), errors);
+                    check_value(w, value_shape, v, &format!("{path}.{k}"), errors);
                 }
             }
             let len = map.len() as i64;
-            if min.is_some_and(|m| len < m) || max.is_some_and(|m| len > m) {
-                errors.push(FieldError::new(path, FieldValidationCode::InvalidValue, range_message(path, *min, *max)));
+            if max.is_some_and(|m| len > m) {
+                errors.push(w.error(path, Check::TooManyEntries, range_message(path, *min, *max)));
+            } else if min.is_some_and(|m| len < m) {
+                errors.push(w.error(path, Check::TooFewEntries, range_message(path, *min, *max)));
             }
         }
-        Shape::Boolean | Shape::Timestamp => {}
+        Shape::Double | Shape::Boolean | Shape::Timestamp => {}
     }
 }
 
 /// The key by which items of a list must be unique; `None` for lists that
 /// accept duplicates. Lists with Smithy's `uniqueItems` compare whole items;
-/// pcentral adds its own rules for four more lists (docs/behaviour.md#validation).
-fn unique_key(list_shape: &str, unique_items: bool, item: &Value) -> Option<Option<String>> {
+/// pcentral adds its own rules for four more lists of the Account API
+/// (docs/behaviour.md#validation).
+fn unique_key(service: Service, list_shape: &str, unique_items: bool, item: &Value) -> Option<Option<String>> {
     let field = |name: &str| item.get(name).and_then(Value::as_str).map(str::to_string);
     if unique_items {
         return Some(Some(item.as_str().map_or_else(|| item.to_string(), str::to_string)));
     }
-    match list_shape {
-        "TagKeyList" | "IndustrySegmentList" => Some(item.as_str().map(str::to_string)),
-        "TagList" => Some(field("Key")),
-        "LocalizedContentList" => Some(field("Locale")),
+    match (service, list_shape) {
+        (Service::Account, "TagKeyList" | "IndustrySegmentList") => Some(item.as_str().map(str::to_string)),
+        (Service::Account, "TagList") => Some(field("Key")),
+        (Service::Account, "LocalizedContentList") => Some(field("Locale")),
         _ => None,
     }
 }
 
-fn first_duplicate(list_shape: &str, unique_items: bool, items: &[Value]) -> Option<String> {
+fn first_duplicate(service: Service, list_shape: &str, unique_items: bool, items: &[Value]) -> Option<String> {
     let mut seen = std::collections::HashSet::new();
     for item in items {
-        let Some(key) = unique_key(list_shape, unique_items, item)? else { continue };
+        let Some(key) = unique_key(service, list_shape, unique_items, item)? else { continue };
         if !seen.insert(key.clone()) {
             return Some(format!("{key:?}"));
         }
@@ -281,16 +346,17 @@ fn first_duplicate(list_shape: &str, unique_items: bool, items: &[Value]) -> Opt
 
 /// `input` (already checked against `operation`'s input shape) with every
 /// absent member that has a Smithy `default` set to it, at any depth.
-pub fn with_defaults(operation: &str, input: &Value) -> Value {
+pub fn with_defaults(operation: Operation, input: &Value) -> Value {
     let mut out = input.clone();
-    if let Some(op) = model().operation(operation) {
-        fill_defaults(&op.input, &mut out);
+    let m = model(operation.service());
+    if let Some(op) = m.operation(operation.name()) {
+        fill_defaults(m, &op.input, &mut out);
     }
     out
 }
 
-fn fill_defaults(shape_name: &str, value: &mut Value) {
-    match model().shape(shape_name) {
+fn fill_defaults(m: &Model, shape_name: &str, value: &mut Value) {
+    match m.shape(shape_name) {
         Some(Shape::Structure { members, .. }) => {
             let Some(map) = value.as_object_mut() else { return };
             for member in members {
@@ -300,13 +366,13 @@ fn fill_defaults(shape_name: &str, value: &mut Value) {
                             map.insert(member.name.clone(), default.clone());
                         }
                     }
-                    Some(v) => fill_defaults(&member.target, v),
+                    Some(v) => fill_defaults(m, &member.target, v),
                 }
             }
         }
         Some(Shape::List { member, .. }) => {
             for item in value.as_array_mut().into_iter().flatten() {
-                fill_defaults(member, item);
+                fill_defaults(m, member, item);
             }
         }
         _ => {}
@@ -338,7 +404,15 @@ mod tests {
     use super::*;
     use serde_json::json;
 
+    fn acc(op: &str) -> Operation {
+        Service::Account.operation(op).unwrap()
+    }
+
     fn fields(op: &str, input: Value) -> Vec<(String, &'static str)> {
+        fields_of(acc(op), input)
+    }
+
+    fn fields_of(op: Operation, input: Value) -> Vec<(String, &'static str)> {
         match check_input(op, &input) {
             Ok(()) => vec![],
             Err(InputError::Validation(errs)) => errs.into_iter().map(|e| (e.name, e.code.as_str())).collect(),
@@ -460,13 +534,29 @@ mod tests {
 
     #[test]
     fn defaults_fill_absent_members_only() {
-        let filled = with_defaults("ListConnections", &json!({"Catalog": "AWS"}));
+        let filled = with_defaults(acc("ListConnections"), &json!({"Catalog": "AWS"}));
         assert_eq!(filled, json!({"Catalog": "AWS", "MaxResults": 20}));
         let given = json!({"Catalog": "AWS", "MaxResults": 3});
-        assert_eq!(with_defaults("ListConnections", &given), given);
-        let null = with_defaults("ListConnectionInvitations", &json!({"Catalog": "AWS", "MaxResults": null}));
+        assert_eq!(with_defaults(acc("ListConnections"), &given), given);
+        let null = with_defaults(acc("ListConnectionInvitations"), &json!({"Catalog": "AWS", "MaxResults": null}));
         assert_eq!(null["MaxResults"], 20);
-        assert_eq!(with_defaults("ListPartners", &json!({"Catalog": "AWS"})), json!({"Catalog": "AWS"}));
+        assert_eq!(with_defaults(acc("ListPartners"), &json!({"Catalog": "AWS"})), json!({"Catalog": "AWS"}));
+    }
+
+    #[test]
+    fn sellings_page_sizes_take_their_smithy_defaults() {
+        let sell = |op: &str| Service::Selling.operation(op).unwrap();
+        let filled = with_defaults(sell("ListEngagements"), &json!({"Catalog": "Sandbox"}));
+        assert_eq!(filled, json!({"Catalog": "Sandbox", "MaxResults": 20}));
+        let members = with_defaults(sell("ListEngagementMembers"), &json!({"Catalog": "AWS", "Identifier": "eng-1"}));
+        assert_eq!(members["MaxResults"], 5);
+        for op in ["ListEngagementResourceAssociations", "ListResourceSnapshotJobs"] {
+            assert_eq!(with_defaults(sell(op), &json!({"Catalog": "AWS"}))["MaxResults"], 100, "{op}");
+        }
+        let given = json!({"Catalog": "AWS", "MaxResults": 7});
+        assert_eq!(with_defaults(sell("ListEngagements"), &given), given);
+        // ListOpportunities has no default in the Smithy model (only in its documentation).
+        assert_eq!(with_defaults(sell("ListOpportunities"), &json!({"Catalog": "AWS"})), json!({"Catalog": "AWS"}));
     }
 
     #[test]
@@ -485,12 +575,12 @@ mod tests {
         check("ListConnections", json!({"Catalog": "AWS", "MaxResults": 0}), &[("MaxResults", "INVALID_VALUE")]);
         check("ListConnections", json!({"Catalog": "AWS", "MaxResults": 101}), &[("MaxResults", "INVALID_VALUE")]);
         assert!(matches!(
-            check_input("ListConnections", &json!({"Catalog": "AWS", "MaxResults": "5"})),
+            check_input(acc("ListConnections"), &json!({"Catalog": "AWS", "MaxResults": "5"})),
             Err(InputError::Serialization(m)) if m.contains("MaxResults")
         ));
-        assert!(matches!(check_input("ListConnections", &json!([1])), Err(InputError::Serialization(_))));
+        assert!(matches!(check_input(acc("ListConnections"), &json!([1])), Err(InputError::Serialization(_))));
         assert!(matches!(
-            check_input("ListConnections", &json!({"Catalog": "AWS", "MaxResults": 1.5})),
+            check_input(acc("ListConnections"), &json!({"Catalog": "AWS", "MaxResults": 1.5})),
             Err(InputError::Serialization(_))
         ));
     }

@@ -11,15 +11,15 @@ use pcentral_core::fixtures;
 use pcentral_core::profiles::TaskOutcome;
 use pcentral_core::qualifications::TaskAction;
 use pcentral_core::records::{
-    AccountRecord, DetailType, EventFilter, FaultKind, FaultRule, StoredEvent, VerificationOutcome,
+    AccountRecord, DetailType, EventFilter, FaultKind, FaultRule, FaultRuleDoc, StoredEvent, VerificationOutcome,
 };
 use pcentral_core::settings::Duration;
 use pcentral_core::store::{read, write, ResetScope, Tx};
 use pcentral_core::tools::ToolError;
 use pcentral_core::verification::{ForceVerification, VerificationResult};
 use pcentral_core::{Failure, OpResult, Settings};
-use pcentral_model::wire::{ProfileValidationErrorReason, VerificationType};
-use pcentral_model::{timestamp, AccountId, Catalog, Operation, PartnerId, ProfileTaskId};
+use pcentral_model::account::{ProfileValidationErrorReason, VerificationType};
+use pcentral_model::{timestamp, AccountId, Catalog, Operation, PartnerId, ProfileTaskId, Service};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
@@ -325,9 +325,11 @@ pub fn call(state: &AppState, run: Run, segment: &str, query: &str, body: &[u8])
     run(state, &Call { segment, query, input })
 }
 
-/// `GET /_pcentral/`.
+/// `GET /_pcentral/`: the admin endpoints and the API services served.
 fn index(_: &AppState, _: &Call<'_>) -> Answer {
-    json_answer(endpoint_list())
+    let mut list = endpoint_list();
+    list["services"] = services_served();
+    json_answer(list)
 }
 
 fn endpoint_list() -> Value {
@@ -489,9 +491,34 @@ pub fn health(state: &AppState, details: bool) -> Result<Value, AdminError> {
         "status": "ok",
         "version": env!("CARGO_PKG_VERSION"),
         "backend": state.store.backend_name(),
-        "model": {"botocore": pcentral_model::model().botocore_version, "operations": Operation::ALL.len()},
+        "model": model_info(),
         "credentials": state.credentials.describe(),
     }))
+}
+
+/// The models served: botocore version and operation count (all services),
+/// and the services ([`services_served`]).
+fn model_info() -> Value {
+    json!({
+        "botocore": pcentral_model::model(Service::Account).botocore_version,
+        "operations": Operation::all().len(),
+        "services": services_served(),
+    })
+}
+
+/// Per service: its name (the signing name), API version, `X-Amz-Target`
+/// prefix, operation count and how many of them are built.
+fn services_served() -> Value {
+    let services: Vec<Value> = Service::ALL
+        .into_iter()
+        .map(|s| {
+            let operations = s.operations();
+            let built = operations.iter().filter(|op| pcentral_core::operations::is_served(**op)).count();
+            json!({"name": s.name(), "api_version": s.api_version(), "target_prefix": s.target_prefix(),
+                   "operations": operations.len(), "built": built})
+        })
+        .collect();
+    Value::Array(services)
 }
 
 fn clock_view(view: clock::ClockView) -> Value {
@@ -524,12 +551,13 @@ fn events(state: &AppState, call: &Call<'_>) -> Answer {
     json_answer(json!({ "events": events.iter().map(event_view).collect::<Vec<_>>() }))
 }
 
-/// The admin view of a stored event: `{"seq", "event", "delivery"}`.
+/// The admin view of a stored event: `{"seq", "service", "event", "delivery"}`.
 pub fn event_view(e: &StoredEvent) -> Value {
     let at = |t: Option<i64>| t.map(timestamp::format);
     let state = e.delivery.state();
     json!({
         "seq": e.seq,
+        "service": e.detail_type.service(),
         "event": e.event,
         "delivery": {
             "state": state,
@@ -571,13 +599,16 @@ fn update_settings(state: &AppState, call: &Call<'_>) -> Answer {
     json_answer(json!(settings.masked()))
 }
 
-/// `{"kind", "operation"?, "account"?, "remaining"?, "probability"?, "delay_ms"?}`.
+/// `{"kind", "service"?, "operation"?, "account"?, "remaining"?, "probability"?, "delay_ms"?}`
+/// (`service` defaults to `partnercentral-account`; `operation` is named in it).
 fn add_fault(state: &AppState, call: &Call<'_>) -> Answer {
     #[derive(Deserialize)]
     #[serde(deny_unknown_fields)]
     struct NewRule {
         kind: FaultKind,
-        operation: Option<Operation>,
+        #[serde(default)]
+        service: Service,
+        operation: Option<String>,
         account: Option<AccountId>,
         remaining: Option<u64>,
         probability: Option<f64>,
@@ -586,17 +617,19 @@ fn add_fault(state: &AppState, call: &Call<'_>) -> Answer {
     let r: NewRule = command(
         &call.input,
         "a fault rule: kind (throttle_before, internal_before, internal_after_commit, delay), and optionally \
-         operation, account, remaining, probability, delay_ms",
+         service (partnercentral-account, partnercentral-selling), operation, account, remaining, probability, delay_ms",
     )?;
-    let rule = FaultRule {
+    let rule = FaultRule::try_from(FaultRuleDoc {
         id: format!("fault-{}", uuid::Uuid::new_v4().simple()),
+        service: r.service,
         operation: r.operation,
         account: r.account,
         kind: r.kind,
         remaining: r.remaining,
         probability: r.probability,
         delay_ms: r.delay_ms,
-    };
+    })
+    .map_err(AdminError::BadRequest)?;
     json_answer(json!(write(state.store.as_ref(), |tx| pcentral_core::faults::add(tx, rule.clone()))?))
 }
 
@@ -828,7 +861,7 @@ impl<R: Seek> Seek for UntilStopped<'_, R> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use pcentral_model::wire::ProfileTaskStatus;
+    use pcentral_model::account::ProfileTaskStatus;
 
     #[test]
     fn refusals_map_to_one_status_each() {

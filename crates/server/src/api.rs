@@ -1,15 +1,18 @@
 //! One API call, start to finish: check the request's head before its body
 //! is read ([`admit`]: the signature's form, the key, the signed headers, the
-//! date), then with the body check the signature, route on `X-Amz-Target`,
-//! validate the body against the model, run the operation in one store
-//! transaction, and encode the answer ([`handle`]).
+//! scope (its service must be the signing name of the service the target
+//! routes to), the date), then with the body check the signature, route on
+//! `X-Amz-Target` (its prefix picks the service, the rest the operation of
+//! that service's model), validate the body against that model, run the
+//! operation from the service's handler table in one store transaction, and
+//! encode the answer ([`handle`]). The protocol (awsJson1.0) is the same for
+//! every service; only the table row differs.
 
 use std::sync::Arc;
 
-use pcentral_core::operations::{is_served, not_implemented};
 use pcentral_core::store::{read, write};
 use pcentral_core::{Caller, Failure};
-use pcentral_model::{check_input, model, ApiError, ErrorKind, Operation};
+use pcentral_model::{check_input, ApiError, ErrorKind, Operation};
 use serde_json::Value;
 
 use crate::app::{AppState, RandomIds};
@@ -67,11 +70,7 @@ impl CallInfo {
 pub fn operation_of(target: Option<&str>) -> Result<Operation, ApiError> {
     let unknown = |t: &str| ApiError::new(ErrorKind::UnknownOperation, format!("Unknown operation {t}"));
     let target = target.ok_or_else(|| unknown("(no X-Amz-Target header)"))?;
-    target
-        .strip_prefix(&model().target_prefix)
-        .and_then(|rest| rest.strip_prefix('.'))
-        .and_then(Operation::from_name)
-        .ok_or_else(|| unknown(target))
+    Operation::from_target(target).ok_or_else(|| unknown(target))
 }
 
 /// The checks of a request's head that need no body (a registered key is
@@ -197,12 +196,10 @@ fn process(
 ) -> (Result<Value, ApiError>, u64) {
     let checked = authenticate_and_route(claimed, req).and_then(|(caller, operation)| {
         info.account = Some(caller.account.to_string());
-        if !is_served(operation) {
-            // An operation not built yet says so whatever its input.
-            return Err(not_implemented(operation));
-        }
         let input = json_body::parse(&req.body).map_err(ApiError::serialization)?;
-        check_input(operation.name(), &input)?;
+        check_input(operation, &input)?;
+        // An operation not built yet says so where it would run (after the
+        // fault rules): `pcentral_core::execute`.
         Ok((caller, operation, input))
     });
     match checked {
@@ -308,10 +305,38 @@ fn failed(operation: Operation, failure: Failure, info: &mut CallInfo) -> ApiErr
 #[cfg(test)]
 mod tests {
     use super::*;
+    use pcentral_core::operations::{is_served, not_implemented};
+
+    #[test]
+    fn the_prefix_picks_the_service_and_names_collide_across_services() {
+        use pcentral_model::{account, selling, Service};
+        let tag = |prefix: &str| operation_of(Some(&format!("{prefix}.TagResource"))).ok();
+        assert_eq!(tag("PartnerCentralAccount"), Some(Operation::Account(account::Operation::TagResource)));
+        assert_eq!(tag("AWSPartnerCentralSelling"), Some(Operation::Selling(selling::Operation::TagResource)));
+        let list = operation_of(Some("AWSPartnerCentralSelling.ListOpportunities")).ok();
+        assert_eq!(list.map(Operation::service), Some(Service::Selling));
+        for bad in ["PartnerCentralAccount.ListOpportunities", "AWSPartnerCentralSelling.CreatePartner"] {
+            let e = operation_of(Some(bad)).expect_err("not an operation of that service");
+            assert_eq!(
+                (e.kind, e.message.as_str()),
+                (ErrorKind::UnknownOperation, &*format!("Unknown operation {bad}"))
+            );
+        }
+        for op in Service::Selling.operations() {
+            if !is_served(op) {
+                let e = not_implemented(op);
+                assert_eq!((e.status(), e.kind.type_name()), (501, "NotImplementedException"));
+                assert!(e.message.starts_with(op.name()), "{}", e.message);
+            }
+        }
+    }
 
     #[test]
     fn routing_uses_the_target_prefix_and_the_model() {
-        assert_eq!(operation_of(Some("PartnerCentralAccount.GetConnection")).ok(), Some(Operation::GetConnection));
+        assert_eq!(
+            operation_of(Some("PartnerCentralAccount.GetConnection")).ok(),
+            Some(Operation::Account(pcentral_model::account::Operation::GetConnection))
+        );
         for bad in [
             None,
             Some("PartnerCentralAccount.Nope"),

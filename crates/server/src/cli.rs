@@ -9,7 +9,7 @@ use std::time::Duration;
 use clap::builder::{PossibleValue, PossibleValuesParser};
 use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 use pcentral_core::records::{FaultKind, VerificationOutcome};
-use pcentral_model::wire::VerificationType;
+use pcentral_model::account::VerificationType;
 use serde::Serialize;
 use serde_json::{json, Value};
 
@@ -388,7 +388,10 @@ pub enum FaultsAction {
         /// What a matching call gets.
         #[arg(long, value_parser = fault_kinds())]
         kind: String,
-        /// Only this operation (e.g. AcceptConnectionInvitation); default: every operation.
+        /// The service whose calls it hits; default: partnercentral-account.
+        #[arg(long, value_parser = wire_values(&pcentral_model::Service::ALL))]
+        service: Option<String>,
+        /// Only this operation of the service (e.g. AcceptConnectionInvitation); default: every operation.
         #[arg(long)]
         operation: Option<String>,
         /// Only calls from this account; default: every account.
@@ -672,9 +675,10 @@ fn plan(command: Command) -> Result<Plan, String> {
         },
         Command::Faults { action, admin } => match action {
             FaultsAction::List => Plan::new(admin, &admin::FAULTS_LIST, Upload::Nothing),
-            FaultsAction::Add { kind, operation, account, remaining, probability, delay_ms } => {
+            FaultsAction::Add { kind, service, operation, account, remaining, probability, delay_ms } => {
                 let rule = fields([
                     ("kind", Some(Value::from(kind.replace('-', "_")))),
+                    ("service", service.and_then(s)),
                     ("operation", operation.and_then(s)),
                     ("account", account.and_then(s)),
                     ("remaining", remaining.map(Value::from)),

@@ -628,6 +628,7 @@ fn finish(state: &AppState, reply: Reply, request_id: &str, started: Instant, in
     let latency_ms = started.elapsed().as_secs_f64() * 1000.0;
     tracing::info!(
         account = info.account.as_deref().unwrap_or("-"),
+        service = info.operation.map_or("-", |o| o.service().name()),
         operation = info.operation.map_or("-", Operation::name),
         status = reply.status,
         error = reply.error_type.unwrap_or("-"),
@@ -639,6 +640,7 @@ fn finish(state: &AppState, reply: Reply, request_id: &str, started: Instant, in
             time: crate::app::wall_ms(),
             request_id: request_id.to_string(),
             account: info.account,
+            service: info.operation.map(|o| o.service().name().to_string()),
             operation: info.operation.map(|o| o.name().to_string()),
             status: reply.status,
             error_type: reply.error_type.map(str::to_string),

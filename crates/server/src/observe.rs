@@ -28,6 +28,8 @@ pub struct RequestEntry {
     pub time: pcentral_model::Millis,
     pub request_id: String,
     pub account: Option<String>,
+    /// The service of that operation (`partnercentral-account`, …; none with the operation).
+    pub service: Option<String>,
     /// The operation the request's `X-Amz-Target` names (none when the model
     /// has no such operation), whether or not the request got to run it.
     pub operation: Option<String>,
@@ -58,12 +60,14 @@ fn microseconds<S: serde::Serializer>(ms: &f64, out: S) -> Result<S::Ok, S::Erro
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct RequestLabels {
+    service: String,
     operation: String,
     status: String,
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct OperationLabels {
+    service: String,
     operation: String,
 }
 
@@ -86,12 +90,12 @@ impl Default for Metrics {
         let replays = Counter::default();
         registry.register(
             "pcentral_requests",
-            "API requests answered by this node, by operation and HTTP status",
+            "API requests answered by this node, by service, operation and HTTP status",
             requests.clone(),
         );
         registry.register(
             "pcentral_request_duration_seconds",
-            "Time to answer an API request, by operation",
+            "Time to answer an API request, by service and operation",
             durations.clone(),
         );
         registry.register(
@@ -131,10 +135,15 @@ impl Observer {
     pub fn record(&self, entry: RequestEntry, store_error: bool) {
         let m = &self.metrics;
         let operation = entry.operation.clone().unwrap_or_else(|| "unknown".into());
+        let service = entry.service.clone().unwrap_or_else(|| "unknown".into());
         m.requests
-            .get_or_create(&RequestLabels { operation: operation.clone(), status: entry.status.to_string() })
+            .get_or_create(&RequestLabels {
+                service: service.clone(),
+                operation: operation.clone(),
+                status: entry.status.to_string(),
+            })
             .inc();
-        m.durations.get_or_create(&OperationLabels { operation }).observe(entry.latency_ms / 1000.0);
+        m.durations.get_or_create(&OperationLabels { service, operation }).observe(entry.latency_ms / 1000.0);
         if store_error {
             m.store_errors.inc();
         }
@@ -178,6 +187,7 @@ mod tests {
             time: 1_893_456_000_000, // 2030-01-01T00:00:00Z
             request_id: "r".into(),
             account: Some("111111111111".into()),
+            service: Some("partnercentral-account".into()),
             operation: Some(operation.into()),
             status,
             error_type: None,
@@ -207,12 +217,16 @@ mod tests {
         assert_eq!(recent[0].status, 404);
         assert_eq!(o.recent(1).len(), 1);
         let text = o.prometheus();
-        assert!(text.contains("pcentral_requests_total{operation=\"GetPartner\",status=\"200\"} 1\n"));
-        assert!(text.contains("pcentral_requests_total{operation=\"GetPartner\",status=\"404\"} 1\n"));
-        assert!(text.contains("pcentral_request_duration_seconds_bucket{operation=\"GetPartner\",le=\"0.001\"} 1\n"));
-        assert!(text.contains("pcentral_request_duration_seconds_bucket{operation=\"GetPartner\",le=\"5\"} 1\n"));
-        assert!(text.contains("pcentral_request_duration_seconds_bucket{operation=\"GetPartner\",le=\"+Inf\"} 2\n"));
-        assert!(text.contains("pcentral_request_duration_seconds_count{operation=\"CreatePartner\"} 1\n"));
+        assert!(text.contains(
+            "pcentral_requests_total{service=\"partnercentral-account\",operation=\"GetPartner\",status=\"200\"} 1\n"
+        ));
+        assert!(text.contains(
+            "pcentral_requests_total{service=\"partnercentral-account\",operation=\"GetPartner\",status=\"404\"} 1\n"
+        ));
+        assert!(text.contains("pcentral_request_duration_seconds_bucket{service=\"partnercentral-account\",operation=\"GetPartner\",le=\"0.001\"} 1\n"));
+        assert!(text.contains("pcentral_request_duration_seconds_bucket{service=\"partnercentral-account\",operation=\"GetPartner\",le=\"5\"} 1\n"));
+        assert!(text.contains("pcentral_request_duration_seconds_bucket{service=\"partnercentral-account\",operation=\"GetPartner\",le=\"+Inf\"} 2\n"));
+        assert!(text.contains("pcentral_request_duration_seconds_count{service=\"partnercentral-account\",operation=\"CreatePartner\"} 1\n"));
         assert!(text.contains("pcentral_store_errors_total 1\n"));
         assert!(text.contains("pcentral_idempotent_replays_total 1\n"));
     }

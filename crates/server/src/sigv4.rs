@@ -1,5 +1,6 @@
 //! AWS Signature Version 4 verification (header-based, `AWS4-HMAC-SHA256`)
-//! for the `partnercentral-account` service.
+//! for the services pcentral serves: a request's credential scope must name
+//! the signing name of the service its `X-Amz-Target` routes to ([`service_of`]).
 //!
 //! The flow used by the server is:
 //! 1. [`parse_authorization`] extracts the `Authorization` header
@@ -21,14 +22,12 @@
 //! `SignedHeaders` are canonicalised (values trimmed of spaces, internal runs of
 //! spaces collapsed, repeated headers joined with `,`).
 
-use pcentral_model::{ApiError, ErrorKind};
+use pcentral_model::{ApiError, ErrorKind, Service};
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
 use crate::url;
 
-/// The signing name of the emulated service; the only one accepted in the scope.
-pub const SERVICE: &str = "partnercentral-account";
 /// The only supported signing algorithm.
 pub const ALGORITHM: &str = "AWS4-HMAC-SHA256";
 /// The last element of a credential scope.
@@ -193,6 +192,18 @@ impl RequestParts<'_> {
     fn has_header(&self, name: &str) -> bool {
         self.header_values(name).next().is_some()
     }
+}
+
+/// The service whose signing name a request's credential scope must name:
+/// the one its `X-Amz-Target` prefix routes to. A target that names no
+/// served service (answered UnknownOperationException once signed) is held to
+/// the first service's, `partnercentral-account`, as before the family.
+pub fn service_of(req: &RequestParts) -> Service {
+    req.header_values("x-amz-target")
+        .next()
+        .and_then(|t| t.trim().split_once('.'))
+        .and_then(|(prefix, _)| Service::from_target_prefix(prefix))
+        .unwrap_or_default()
 }
 
 // ---------------------------------------------------------------------------
@@ -378,10 +389,11 @@ pub fn verify_head(req: &RequestParts, auth: &Authorization, wall_now_unix: i64)
             "SignedHeaders contains an empty header name.".to_string(),
         ));
     }
-    if auth.credential.service != SERVICE {
+    let service = service_of(req).signing_name();
+    if auth.credential.service != service {
         return Err(AuthError::InvalidSignature(
             Check::CredentialScope,
-            format!("Credential should be scoped to correct service: '{SERVICE}'."),
+            format!("Credential should be scoped to correct service: '{service}'."),
         ));
     }
 
@@ -543,7 +555,7 @@ pub fn authorization_header(
         access_key_id: access_key_id.to_string(),
         date: amz_date.get(..8).unwrap_or(amz_date).to_string(),
         region: region.to_string(),
-        service: SERVICE.to_string(),
+        service: service_of(req).signing_name().to_string(),
     };
     let payload_hash = sha256_hex(req.body);
     let signature = compute_signature(req, &signed_headers, &credential, amz_date, secret, &payload_hash);
@@ -708,6 +720,8 @@ fn canonical_query(query: &str) -> String {
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+
+    const SERVICE: &str = "partnercentral-account";
     use aws_credential_types::Credentials;
     use aws_sigv4::http_request::{sign, SignableBody, SignableRequest, SigningSettings};
     use aws_sigv4::sign::v4;
@@ -1068,6 +1082,24 @@ mod tests {
         let value = header_value(&signed, "authorization").replace("/us-east-1/", "/us-east-2/");
         let headers = with_authorization(&signed, &value);
         assert_eq!(invalid_msg(check(&parts("/", "", &headers, BODY), SECRET, T0)), SIGNATURE_MISMATCH);
+    }
+
+    #[test]
+    fn the_scope_must_name_the_routed_services_signing_name() {
+        // The answer to a request for `target` signed for `service`.
+        let answer = |target: &str, service: &str| {
+            let mut headers = py_headers();
+            set_header(&mut headers, "x-amz-target", target);
+            let (signed, _) = oracle("/", "", &headers, BODY, service, "us-east-1", SECRET, None, T0);
+            check(&parts("/", "", &signed, BODY), SECRET, T0).map_err(|e| invalid_msg(Err(e)))
+        };
+        let scoped = |name: &str| Err(format!("Credential should be scoped to correct service: '{name}'."));
+        let (account, selling) = ("PartnerCentralAccount.GetPartner", "AWSPartnerCentralSelling.ListOpportunities");
+        assert_eq!(answer(selling, SERVICE).map(|_| ()), scoped("partnercentral-selling"));
+        assert!(answer(selling, "partnercentral-selling").is_ok());
+        assert_eq!(answer(account, "partnercentral-selling").map(|_| ()), scoped("partnercentral-account"));
+        // A prefix no service has is held to Account's signing name.
+        assert_eq!(answer("Nope.ListOpportunities", "partnercentral-selling").map(|_| ()), scoped(SERVICE));
     }
 
     #[test]

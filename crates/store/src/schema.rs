@@ -19,6 +19,8 @@ pub enum Step {
     ReindexDocuments,
     /// Fill the time columns retention deletes by ([`SqlTx::fill_retention_times`]).
     FillRetentionTimes,
+    /// Name the service of every stored fault rule ([`SqlTx::name_fault_rule_services`]).
+    NameFaultRuleServices,
 }
 
 /// Migrations shared by both backends, in order.
@@ -26,6 +28,7 @@ pub const SHARED: &[&[Step]] = &[
     &[Step::Sql(include_str!("listing_indexes.sql")), Step::ReindexDocuments],
     &[Step::Sql(include_str!("console_indexes.sql"))],
     &[Step::Sql(include_str!("retention.sql")), Step::FillRetentionTimes],
+    &[Step::NameFaultRuleServices],
 ];
 
 /// Run the steps of one migration inside the transaction `db`.
@@ -37,6 +40,7 @@ pub fn apply<D: Db>(db: D, steps: &[Step]) -> Result<(), StoreError> {
             Step::Sql(sql) => tx.db.batch(sql)?,
             Step::ReindexDocuments => tx.reindex_documents()?,
             Step::FillRetentionTimes => tx.fill_retention_times()?,
+            Step::NameFaultRuleServices => tx.name_fault_rule_services()?,
         }
     }
     Ok(())

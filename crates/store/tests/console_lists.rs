@@ -13,7 +13,7 @@ use pcentral_core::store::{
     AdminAssociationQuery, AdminConnectionQuery, AdminEventQuery, AdminInvitationQuery, AdminPartnerQuery,
     AdminProfileTaskQuery, AdminVerificationQuery, Cursor, TypeFilter,
 };
-use pcentral_model::wire::{ConnectionType, ConnectionTypeStatus, InvitationStatus, VerificationType};
+use pcentral_model::account::{ConnectionType, ConnectionTypeStatus, InvitationStatus, VerificationType};
 use pcentral_model::{Catalog, Millis};
 use serde_json::json;
 

@@ -34,7 +34,7 @@ mod common;
 use common::*;
 use pcentral_core::Settings;
 use pcentral_model::shapes::Shape;
-use pcentral_model::{model, ApiError, Operation};
+use pcentral_model::{model, ApiError, Service};
 use serde_json::{json, Value};
 
 const START: i64 = 1_767_225_600_000; // 2026-01-01T00:00:00Z
@@ -485,7 +485,7 @@ fn another_accounts_identifiers_answer_like_made_up_ones_and_reveal_nothing() {
         if let Some(tweak) = row.settings {
             tweak(&mut w.h.settings);
         }
-        let writes = !Operation::from_name(row.op).unwrap().readonly();
+        let writes = !Service::Account.operation(row.op).unwrap().readonly();
         let mut first: Option<(&str, String)> = None;
         for (label, members) in &row.variants {
             let input = merged(&row.base, members);
@@ -547,7 +547,7 @@ const FOREIGN_SHAPES: &[&str] = &[
 
 fn names_another_party(target: &str) -> bool {
     FOREIGN_SHAPES.contains(&target)
-        || matches!(model().shape(target), Some(Shape::List { member, .. }) if FOREIGN_SHAPES.contains(&member.as_str()))
+        || matches!(model(Service::Account).shape(target), Some(Shape::List { member, .. }) if FOREIGN_SHAPES.contains(&member.as_str()))
 }
 
 #[test]
@@ -555,9 +555,9 @@ fn the_table_covers_every_input_member_that_can_name_another_party() {
     let w = World::build();
     let table = rows(&w);
     let mut uncovered = Vec::new();
-    for op in Operation::ALL {
-        let input = &model().operation(op.name()).expect("the operation is in the model").input;
-        let Some(Shape::Structure { members, .. }) = model().shape(input) else {
+    for op in Service::Account.operations() {
+        let input = &model(Service::Account).operation(op.name()).expect("the operation is in the model").input;
+        let Some(Shape::Structure { members, .. }) = model(Service::Account).shape(input) else {
             continue;
         };
         for member in members.iter().filter(|m| names_another_party(&m.target)) {

@@ -12,7 +12,7 @@ mod common;
 
 use common::*;
 use pcentral_core::store::{Record, ResetScope};
-use pcentral_model::{AccountId, Catalog};
+use pcentral_model::{AccountId, Catalog, Service};
 use serde_json::json;
 
 const RELEASE: &str = "release-0.1.0";
@@ -105,8 +105,8 @@ fn stored_client_token_answers_replay_and_reset_with_their_catalog() {
         _ => None,
     });
     let accepted = accepted.filter(|i| {
-        i.connection_type == pcentral_model::wire::ConnectionType::OpportunityCollaboration
-            && i.status == pcentral_model::wire::InvitationStatus::Accepted
+        i.connection_type == pcentral_model::account::ConnectionType::OpportunityCollaboration
+            && i.status == pcentral_model::account::InvitationStatus::Accepted
     });
     let accepted = accepted.expect("the accepted invitation").id.to_string();
     let replay = json!({"Catalog": SANDBOX, "Identifier": accepted, "ClientToken": "upgrade-accept-1"});
@@ -133,6 +133,11 @@ fn qualifications_faults_accounts_and_the_outbox_survive() {
     assert_eq!(details["PrimaryPartner"]["AccountId"], A);
     let rules = h.read(|tx| Ok(tx.fault_rules()?));
     assert_eq!(rules.len(), 1, "the release kept fault rules inside the service state");
+    // The release's rule named no service: it is Account's, and the migration wrote that down.
+    let get_partner = Service::Account.operation("GetPartner");
+    assert_eq!((rules[0].service, rules[0].operation), (Service::Account, get_partner));
+    let stored = stored_faults(&h);
+    assert!(stored.contains(r#""service":"partnercentral-account""#), "{stored}");
     let sellers = h.read(|tx| Ok(tx.accounts_with_seller_profile("seller-gamma")?));
     assert_eq!(sellers.iter().map(|a| a.account.as_str()).collect::<Vec<_>>(), [C]);
     assert_eq!(h.read(|tx| Ok(tx.outbox(None)?)).len(), 1);
@@ -159,7 +164,7 @@ fn the_upgraded_database_serves_the_console_lists() {
         AdminAssociationQuery, AdminConnectionQuery, AdminEventQuery, AdminInvitationQuery, AdminPartnerQuery,
         AdminProfileTaskQuery, AdminVerificationQuery, TypeFilter,
     };
-    use pcentral_model::wire::{ConnectionType, InvitationStatus};
+    use pcentral_model::account::{ConnectionType, InvitationStatus};
     let h = upgraded();
     let sandbox = Catalog::Sandbox;
     let partners = h.read(|tx| {
@@ -239,4 +244,20 @@ fn retention_reads_the_times_the_release_stored() {
     h.advance(DAY);
     let purged = sweep(&mut h);
     assert!(purged.idempotency >= 3 && purged.usage >= 1 && purged.events == 0, "{purged:?}");
+}
+
+/// The fault rules as the database holds them (`service_state.faults`).
+fn stored_faults(h: &Harness) -> String {
+    let sql = "SELECT faults FROM service_state WHERE id = 1";
+    match &h.backend {
+        Backend::Sqlite { dir, .. } => {
+            let conn = rusqlite::Connection::open(dir.path().join("pcentral.db")).unwrap();
+            conn.query_row(sql, [], |r| r.get(0)).unwrap()
+        }
+        Backend::Postgres { url, schema, .. } => {
+            let mut client = postgres::Client::connect(url, postgres::NoTls).unwrap();
+            client.batch_execute(&format!("SET search_path TO \"{schema}\"")).unwrap();
+            client.query_one(sql, &[]).unwrap().get(0)
+        }
+    }
 }

@@ -9,7 +9,7 @@ use common::*;
 use pcentral_core::records::VerificationOutcome;
 use pcentral_core::tools::ToolError;
 use pcentral_core::verification::complete_by_token;
-use pcentral_model::wire::{VerificationStatus, VerificationType};
+use pcentral_model::account::{VerificationStatus, VerificationType};
 use serde_json::{json, Value};
 
 const START: i64 = 1_780_000_000_000; // 2026-05-28T20:26:40Z

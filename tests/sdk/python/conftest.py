@@ -248,16 +248,17 @@ _NO_RETRY = Config(retries={"total_max_attempts": 1}, connect_timeout=5, read_ti
 
 @pytest.fixture(scope="module")
 def client(server):
-    """client(account="111111111111", secret="test", access_key=None, region="us-east-1")."""
+    """client(account="111111111111", secret="test", access_key=None, region="us-east-1",
+    service="partnercentral-account"): a boto3 client of that service."""
     cache = {}
 
-    def make(account="111111111111", secret=SECRET, access_key=None, region=REGION):
+    def make(account="111111111111", secret=SECRET, access_key=None, region=REGION, service=SERVICE):
         key = access_key or account
         endpoint = server.endpoint_for(account)
-        ck = (endpoint, key, secret, region)
+        ck = (endpoint, key, secret, region, service)
         if ck not in cache:
             cache[ck] = _BOTO_SESSION.create_client(
-                SERVICE, region_name=region, endpoint_url=endpoint,
+                service, region_name=region, endpoint_url=endpoint,
                 aws_access_key_id=key, aws_secret_access_key=secret, config=_NO_RETRY,
             )
         return cache[ck]
@@ -390,12 +391,14 @@ def raw(server):
     target: full X-Amz-Target value overriding `operation`; omit_target drops the header.
     sign=False sends no Authorization; signed_body signs other bytes than the ones sent;
     extra_headers are added before signing (so they are signed); sign_time overrides X-Amz-Date;
-    path is the request path; override_headers are set after signing.
+    path is the request path; override_headers are set after signing; signing_name is the
+    credential scope's service (partnercentral-account unless given).
     """
 
     def send(operation, body=None, account="111111111111", secret=SECRET, access_key=None,
              target=None, omit_target=False, sign=True, signed_body=None, extra_headers=None,
-             sign_time=None, path="/", override_headers=None, content_type="application/x-amz-json-1.0"):
+             sign_time=None, path="/", override_headers=None, content_type="application/x-amz-json-1.0",
+             signing_name=SERVICE):
         if body is None:
             payload = b""
         elif isinstance(body, (bytes, bytearray)):
@@ -413,7 +416,7 @@ def raw(server):
             req = AWSRequest(method="POST", url=url,
                              data=signed_body if signed_body is not None else payload, headers=headers)
             creds = Credentials(access_key or account, secret)
-            signer = SigV4Auth(creds, SERVICE, REGION)
+            signer = SigV4Auth(creds, signing_name, REGION)
             if sign_time is not None:
                 fixed = sign_time.astimezone(_dt.timezone.utc).replace(tzinfo=None)
                 with mock.patch.object(botocore.auth, "get_current_datetime", return_value=fixed):

@@ -244,12 +244,13 @@ def test_requests_log_and_metrics_count_a_request_and_a_replay(server, admin, cl
     status, raw = admin("GET", "/_pcentral/metrics")
     assert status == 200 and isinstance(raw, str)
     after = raw
-    op = {"operation": "CreatePartner", "status": "200"}
+    op = {"service": "partnercentral-account", "operation": "CreatePartner", "status": "200"}
     assert metric(after, "pcentral_requests_total", **op) - metric(before, "pcentral_requests_total", **op) == 2
     assert metric(after, "pcentral_idempotent_replays_total") - metric(before, "pcentral_idempotent_replays_total") == 1
-    nf = {"operation": "GetPartner", "status": "404"}
+    nf = {"service": "partnercentral-account", "operation": "GetPartner", "status": "404"}
     assert metric(after, "pcentral_requests_total", **nf) >= 1
-    assert metric(after, "pcentral_request_duration_seconds_bucket", operation="CreatePartner", le="+Inf") >= 2
+    assert metric(after, "pcentral_request_duration_seconds_bucket", service="partnercentral-account",
+                  operation="CreatePartner", le="+Inf") >= 2
     assert "pcentral_store_errors_total 0" in after
 
     status, body = admin("GET", "/_pcentral/requests?limit=3")

@@ -110,6 +110,7 @@ def test_story_events_admin_cli_and_webhook(client, admin, pcentral):
             "Invitation Received", "Invitation Accepted", "Invitation Received", "Invitation Received",
             "Invitation Cancelled", "Invitation Received", "Invitation Expired"], seen_by_b
 
+        assert {e["service"] for e in seen_by_a + seen_by_b} == {"partnercentral-account"}
         first = seen_by_b[0]["event"]
         assert first["version"] == "1" and first["source"] == "aws.partnercentral-account"
         assert first["account"] == b and first["region"] == "us-east-1"

@@ -1,13 +1,13 @@
 """Every input constraint of the pinned botocore model, and of the Smithy traits botocore drops
-(crates/model/smithy-extra.json), is enforced by the server.
+(crates/model/services/partnercentral-account/smithy-extra.json), is enforced by the server.
 
 For each operation, a valid baseline input is generated from the model's shapes (every member,
 nested structures included), sent as a signed raw request, and must pass validation. Then, for
 each constraint (required, min/max length, pattern, enum, range, list min/max, union with zero or
 two members, and Smithy's uniqueItems), the baseline is sent again with exactly that constraint
 violated, and the answer must be ValidationException REQUEST_VALIDATION_FAILED naming that member
-(dotted path) with the code docs/behaviour.md#validation gives. Operations that still answer 501
-NotImplementedException (before validation) are reported as not applicable. Smithy's defaults are
+(dotted path) with the code docs/behaviour.md#validation gives. Operations that answer a valid
+baseline with 501 NotImplementedException are reported as not applicable. Smithy's defaults are
 checked by leaving the member out.
 """
 
@@ -83,7 +83,7 @@ CODES = {
     "unique_items": "DUPLICATE_VALUE",
 }
 
-SMITHY_EXTRA = Path(__file__).resolve().parents[3] / "crates" / "model" / "smithy-extra.json"
+SMITHY_EXTRA = Path(__file__).resolve().parents[3] / "crates" / "model" / "services" / SERVICE / "smithy-extra.json"
 
 
 def load_extra():

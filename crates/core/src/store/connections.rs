@@ -1,7 +1,7 @@
 //! Connection preferences, connection invitations and connections, with the
 //! queries of their lists.
 
-use pcentral_model::wire::{ConnectionType, ConnectionTypeStatus, InvitationStatus, ParticipantType};
+use pcentral_model::account::{ConnectionType, ConnectionTypeStatus, InvitationStatus, ParticipantType};
 use pcentral_model::{AccountId, Catalog, ConnectionId, InvitationId, Millis};
 
 use crate::records::{Connection, ConnectionPreferences, Invitation};

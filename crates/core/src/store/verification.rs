@@ -1,6 +1,6 @@
 //! Verification records: at most one per (account, type); a restart replaces it.
 
-use pcentral_model::wire::VerificationType;
+use pcentral_model::account::VerificationType;
 use pcentral_model::AccountId;
 
 use crate::records::Verification;

@@ -191,6 +191,7 @@ pub struct Graph {
 pub struct FaultView {
     pub id: String,
     pub kind: String,
+    pub service: String,
     pub operation: String,
     pub account: String,
     pub remaining: String,
@@ -205,6 +206,8 @@ pub struct Controls {
     pub layout: Layout,
     pub offset_seconds: i64,
     pub faults: Vec<FaultView>,
+    pub services: Vec<&'static str>,
+    /// Every operation name of every service, once each, sorted.
     pub operations: Vec<&'static str>,
     pub fault_kinds: Vec<&'static str>,
     pub catalogs: Vec<&'static str>,

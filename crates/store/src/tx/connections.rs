@@ -6,7 +6,7 @@ use pcentral_core::store::{
     AdminConnectionQuery, AdminInvitationQuery, ConnectionQuery, ConnectionsTx, InvitationQuery, TypeFilter,
 };
 use pcentral_core::StoreError;
-use pcentral_model::wire::{ConnectionType, ParticipantType};
+use pcentral_model::account::{ConnectionType, ParticipantType};
 use pcentral_model::{AccountId, Catalog, ConnectionId, InvitationId, Millis};
 
 use super::{count, limit, pair, to_doc, ListingQuery, SqlTx, ToParam};
@@ -22,7 +22,7 @@ impl<D: Db> SqlTx<'_, D> {
         }
         let (lo, hi) = pair(&c.participants[0], &c.participants[1]);
         for (kind, entry) in &c.types {
-            if entry.status == pcentral_model::wire::ConnectionTypeStatus::Active {
+            if entry.status == pcentral_model::account::ConnectionTypeStatus::Active {
                 self.exec(
                     "INSERT INTO connection_active_types (catalog, account_lo, account_hi, connection_type, connection_id)
                      VALUES (?1, ?2, ?3, ?4, ?5)",

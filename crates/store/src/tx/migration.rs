@@ -5,12 +5,24 @@
 use pcentral_core::records::{
     AccountRecord, Connection, EmailCode, IdempotencyRecord, Invitation, OutboxMessage, QualificationsTask,
 };
+use pcentral_core::store::ServiceTx;
 use pcentral_core::StoreError;
 
 use super::{from_doc, to_doc, SqlTx};
 use crate::sql::Db;
 
 impl<D: Db> SqlTx<'_, D> {
+    /// Write every stored fault rule again with its service named: a rule
+    /// stored before pcentral served a family of services has none and is
+    /// `partnercentral-account`'s (which reading it already assumes).
+    pub fn name_fault_rule_services(&mut self) -> Result<(), StoreError> {
+        let rules = self.fault_rules()?;
+        if !rules.is_empty() {
+            self.put_fault_rules(&rules)?;
+        }
+        Ok(())
+    }
+
     /// Fill the time columns retention deletes by from the stored documents.
     pub fn fill_retention_times(&mut self) -> Result<(), StoreError> {
         let codes: Vec<EmailCode> = self.all("SELECT doc FROM email_codes", p![])?;

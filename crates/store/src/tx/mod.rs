@@ -28,7 +28,7 @@
 use pcentral_core::records::{DetailType, QualificationsTaskId, QualificationsTaskKind, UsageKind};
 use pcentral_core::store::Cursor;
 use pcentral_core::StoreError;
-use pcentral_model::wire::{ConnectionType, InvitationStatus, VerificationType};
+use pcentral_model::account::{ConnectionType, InvitationStatus, VerificationType};
 use pcentral_model::{AccountId, Catalog, ConnectionId, InvitationId, Millis, PartnerId, ProfileId, ProfileTaskId};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -122,7 +122,7 @@ text_param!(
     QualificationsTaskId
 );
 text_param!(ConnectionType, InvitationStatus, VerificationType, QualificationsTaskKind, UsageKind, DetailType);
-text_param!(pcentral_model::wire::ConnectionTypeStatus);
+text_param!(pcentral_model::account::ConnectionTypeStatus);
 
 fn to_doc<T: Serialize>(value: &T) -> Result<String, StoreError> {
     serde_json::to_string(value).map_err(|e| StoreError::Backend(e.to_string()))

@@ -3,7 +3,7 @@
 use pcentral_core::records::Verification;
 use pcentral_core::store::{AdminVerificationQuery, VerificationTx};
 use pcentral_core::StoreError;
-use pcentral_model::wire::VerificationType;
+use pcentral_model::account::VerificationType;
 use pcentral_model::AccountId;
 
 use super::{limit, to_doc, ListingQuery, SqlTx, ToParam};

@@ -39,7 +39,7 @@ pub use tools::{seal, unseal, Tool};
 use pcentral_core::store::{self, OpResult, Tx};
 use pcentral_core::{execute, Caller, Failure, Outcome, Settings, Store};
 use pcentral_model::shapes::Shape;
-use pcentral_model::{check_input, model, AccountId, ApiError, Millis, Operation};
+use pcentral_model::{check_input, model, AccountId, ApiError, Millis, Service};
 use serde_json::{json, Value};
 
 /// Test accounts.
@@ -121,14 +121,15 @@ impl Harness {
     /// validate against the model, then execute in a read transaction
     /// (read-only operations) or a write transaction.
     pub fn execute(&mut self, account: &str, op: &str, mut input: Value) -> Result<Outcome, ApiError> {
-        let operation = Operation::from_name(op).unwrap_or_else(|| panic!("{op} is not an operation of the model"));
+        let operation =
+            Service::Account.operation(op).unwrap_or_else(|| panic!("{op} is not an operation of the model"));
         if let Some(member) = idempotency_token_member(op) {
             if input.get(member).is_none() {
                 self.tokens += 1;
                 input[member] = json!(format!("token-{}", self.tokens));
             }
         }
-        check_input(op, &input)?;
+        check_input(operation, &input)?;
         let account = AccountId::parse(account).expect("a test account is 12 digits");
         let caller = Caller { account, region: REGION.into(), endpoint: ENDPOINT.into() };
         let (wall, settings, ids) = (self.wall, &self.settings, &mut self.ids);
@@ -191,7 +192,7 @@ impl Harness {
 
 /// The member of `op`'s input that the model marks as its idempotency token.
 fn idempotency_token_member(op: &str) -> Option<&'static str> {
-    let m = model();
+    let m = model(Service::Account);
     let Some(Shape::Structure { members, .. }) = m.shape(&m.operation(op)?.input) else {
         return None;
     };

@@ -9,7 +9,7 @@ use pcentral_core::store::{self, OpResult, ResetScope, Tx};
 use pcentral_core::tools::ToolError;
 use pcentral_core::verification::{self, ForceVerification, VerificationResult};
 use pcentral_core::{Failure, Settings};
-use pcentral_model::wire::VerificationType;
+use pcentral_model::account::VerificationType;
 use pcentral_model::{AccountId, Millis};
 use serde_json::{json, Value};
 

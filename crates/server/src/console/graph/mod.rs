@@ -13,7 +13,7 @@ use askama::Template;
 use pcentral_core::records::{Connection, Invitation, Partner};
 use pcentral_core::store::{AdminConnectionQuery, AdminInvitationQuery, AdminPartnerQuery, TypeFilter};
 use pcentral_core::{invitations, verification, OpResult, Tx};
-use pcentral_model::wire::{InvitationStatus, VerificationType};
+use pcentral_model::account::{InvitationStatus, VerificationType};
 use pcentral_model::{timestamp, AccountId, Catalog, ConnectionId, InvitationId, Millis};
 
 use super::common::{self, catalog_path, href, Html, PageError, QueryString};

@@ -4,7 +4,7 @@
 use pcentral_core::records::Verification;
 use pcentral_core::store::{AdminEventQuery, AdminVerificationQuery};
 use pcentral_core::{verification, OpResult, Tx};
-use pcentral_model::wire::VerificationType;
+use pcentral_model::account::VerificationType;
 use pcentral_model::{AccountId, Catalog, Millis};
 
 use super::partners::{partner_row, PARTNER_HEADERS};

@@ -5,7 +5,7 @@ use pcentral_core::invitations;
 use pcentral_core::records::{Connection, Invitation};
 use pcentral_core::store::{AdminConnectionQuery, AdminEventQuery, AdminInvitationQuery, TypeFilter};
 use pcentral_core::{OpResult, Tx};
-use pcentral_model::wire::{ConnectionType, ConnectionTypeStatus, InvitationStatus};
+use pcentral_model::account::{ConnectionType, ConnectionTypeStatus, InvitationStatus};
 use pcentral_model::{Catalog, ConnectionId, InvitationId, Millis};
 
 use super::tools::history;

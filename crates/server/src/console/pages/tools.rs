@@ -6,8 +6,8 @@ use askama::Template;
 use pcentral_core::records::{DeliveryState, DetailType, FaultKind, StoredEvent};
 use pcentral_core::store::AdminEventQuery;
 use pcentral_core::{OpResult, Tx};
-use pcentral_model::wire::VerificationType;
-use pcentral_model::{Catalog, ConnectionId, InvitationId};
+use pcentral_model::account::VerificationType;
+use pcentral_model::{Catalog, ConnectionId, InvitationId, Operation};
 
 use crate::app::AppState;
 use crate::console::common::{
@@ -151,8 +151,8 @@ pub fn outbox(state: &AppState, q: &QueryString<'_>) -> Html {
 }
 
 /// The columns of a request row; `console.js` renders live rows the same way.
-pub const REQUEST_HEADERS: [&str; 8] =
-    ["time", "request id", "account", "operation", "status", "error", "latency ms", "replayed"];
+pub const REQUEST_HEADERS: [&str; 9] =
+    ["time", "request id", "account", "service", "operation", "status", "error", "latency ms", "replayed"];
 
 pub fn requests(state: &AppState) -> Html {
     let ((), now) = read(state, |_, _| Ok(()))?;
@@ -165,6 +165,7 @@ pub fn requests(state: &AppState) -> Html {
                 Cell::text(pcentral_model::timestamp::format(r.time)),
                 Cell::mono(r.request_id),
                 Cell::text(r.account.unwrap_or_default()),
+                Cell::text(r.service.unwrap_or_default()),
                 Cell::text(r.operation.unwrap_or_default()),
                 Cell {
                     text: r.status.to_string(),
@@ -202,6 +203,7 @@ pub fn controls(state: &AppState) -> Html {
         .map(|f| FaultView {
             id: f.id,
             kind: f.kind.as_str().to_string(),
+            service: f.service.name().to_string(),
             operation: text(f.operation.map(|o| o.name().to_string())),
             account: text(f.account.map(|a| a.to_string())),
             remaining: f.remaining.map_or_else(|| "unlimited".into(), |n| n.to_string()),
@@ -213,7 +215,11 @@ pub fn controls(state: &AppState) -> Html {
         layout: layout("Controls", "controls", now),
         offset_seconds: offset / 1000,
         faults,
-        operations: pcentral_model::Operation::ALL.iter().map(|o| o.name()).collect(),
+        services: pcentral_model::Service::ALL.iter().map(|s| s.name()).collect(),
+        operations: {
+            let names: std::collections::BTreeSet<&str> = Operation::all().into_iter().map(Operation::name).collect();
+            names.into_iter().collect()
+        },
         fault_kinds: FaultKind::ALL.iter().map(|k| k.as_str()).collect(),
         catalogs: Catalog::ALL.iter().map(|c| c.as_str()).collect(),
         verification_types: VerificationType::ALL.iter().map(|t| t.as_str()).collect(),

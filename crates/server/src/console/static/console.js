@@ -136,6 +136,7 @@ function requestRow(r) {
   tr.appendChild(cell(r.time || ""));
   tr.appendChild(cell(r.request_id || "", { className: "mono" }));
   tr.appendChild(cell(r.account || ""));
+  tr.appendChild(cell(r.service || ""));
   tr.appendChild(cell(r.operation || ""));
   tr.appendChild(cell(String(r.status), { className: `badge s-http-${Math.floor(r.status / 100)}xx` }));
   tr.appendChild(cell(r.error_type || ""));
