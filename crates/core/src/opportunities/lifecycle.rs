@@ -112,28 +112,25 @@ pub fn submit_opportunity(ctx: &mut Ctx<'_>, req: selling::SubmitOpportunityRequ
 
 pub fn assign_opportunity(ctx: &mut Ctx<'_>, req: selling::AssignOpportunityRequest) -> OpResult<NoOutput> {
     let mut o = owned(ctx, req.catalog, &req.identifier)?;
-    let assignee = to_json(&req.assignee)?;
+    let a = &req.assignee;
     // The assignee becomes the opportunity's owner: the first member of its team.
-    let owner = json!({
-        "Email": assignee.get("Email"),
-        "FirstName": assignee.get("FirstName"),
-        "LastName": assignee.get("LastName"),
-        "BusinessTitle": assignee.get("BusinessTitle"),
-    });
-    let mut owner = owner.as_object().cloned().unwrap_or_default();
-    if let Some(phone) = assignee.get("Phone") {
-        owner.insert("Phone".into(), phone.clone());
-    }
+    let owner = to_json(&selling::Contact {
+        email: Some(a.email.clone()),
+        first_name: Some(a.first_name.clone()),
+        last_name: Some(a.last_name.clone()),
+        business_title: Some(a.business_title.clone()),
+        phone: a.phone.clone(),
+    })?;
     if let Some(body) = o.body.as_object_mut() {
         let team = body.entry("OpportunityTeam").or_insert_with(|| json!([]));
         if let Some(team) = team.as_array_mut() {
             match team.first_mut() {
-                Some(first) => *first = Value::Object(owner),
-                None => team.push(Value::Object(owner)),
+                Some(first) => *first = owner,
+                None => team.push(owner),
             }
         }
     }
-    o.assignee = Some(assignee);
+    o.assignee = Some(req.assignee);
     save(ctx, &mut o)?;
     Ok(NoOutput {})
 }
