@@ -10,7 +10,7 @@ use serde_json::{json, Value};
 use super::document::{field, invalid, next_modified, not_found, output, owned, refused, related, to_json};
 use crate::ctx::Ctx;
 use crate::events::Recorder;
-use crate::records::{Opportunity, Origin, RelatedEntityType, ReviewStatus, Submission, Visibility};
+use crate::records::{Opportunity, Origin, RelatedEntityType, ReviewStatus, Stage, Submission, Visibility};
 use crate::store::OpResult;
 
 /// What a partner opportunity needs before it is submitted: (document path, name).
@@ -24,6 +24,32 @@ const REQUIRED_FOR_SUBMISSION: [&[&str]; 8] = [
     &["Project", "ExpectedCustomerSpend"],
     &["LifeCycle", "TargetCloseDate"],
 ];
+
+/// The solution identifier that stands for a solution not listed (`Other`).
+pub const OTHER_SOLUTION: &str = "Other";
+
+/// Whether `stage` is Committed or a later one, where `Other` no longer stands for a solution.
+pub fn committed_or_beyond(stage: Option<Stage>) -> bool {
+    matches!(stage, Some(Stage::Committed | Stage::Launched))
+}
+
+/// Whether `o` is Committed or beyond with `Other` as its only solution.
+pub fn needs_a_real_solution(o: &Opportunity) -> bool {
+    let solutions = related(o, RelatedEntityType::Solutions);
+    committed_or_beyond(o.stage) && !solutions.is_empty() && solutions.iter().all(|s| s == OTHER_SOLUTION)
+}
+
+/// The refusal of `Other` as the solution of a Committed or later opportunity.
+pub fn other_solution_refused(o: &Opportunity) -> pcentral_model::FieldError {
+    field(
+        "RelatedEntityIdentifiers.Solutions",
+        Code::InvalidValue,
+        format!(
+            "RelatedEntityIdentifiers.Solutions of opportunity {}: Other cannot stand for the solution from the Committed stage on; associate the solution's id",
+            o.id
+        ),
+    )
+}
 
 /// The review outcomes the Sandbox takes from UpdateOpportunity.
 pub fn is_review(status: ReviewStatus) -> bool {
@@ -145,7 +171,7 @@ fn check_entity(kind: RelatedEntityType, id: &str) -> Result<(), pcentral_model:
                 && resource.starts_with(what))
     };
     let ok = match kind {
-        RelatedEntityType::Solutions => id.strip_prefix("S-").is_some_and(digits),
+        RelatedEntityType::Solutions => id == OTHER_SOLUTION || id.strip_prefix("S-").is_some_and(digits),
         RelatedEntityType::Awsproducts => !id.trim().is_empty(),
         RelatedEntityType::Awsmarketplaceoffers => marketplace("AWSMarketplace/Offer/"),
         RelatedEntityType::Awsmarketplaceoffersets => marketplace("AWSMarketplace/OfferSet/offerset-"),
@@ -170,6 +196,12 @@ pub fn associate_opportunity(ctx: &mut Ctx<'_>, req: selling::AssociateOpportuni
     let held = related(&o, kind);
     if held.contains(&req.related_entity_identifier) {
         return Ok(NoOutput {});
+    }
+    if kind == RelatedEntityType::Solutions
+        && req.related_entity_identifier == OTHER_SOLUTION
+        && committed_or_beyond(o.stage)
+    {
+        return Err(refused(vec![other_solution_refused(&o)]).into());
     }
     if kind == RelatedEntityType::Awsmarketplaceoffers && !held.is_empty() {
         return Err(refused(vec![field(
