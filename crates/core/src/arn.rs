@@ -2,7 +2,7 @@
 //! back (docs/behaviour.md#identifiers-and-arns). The partition is always
 //! `aws`; the region is the caller's (its SigV4 credential scope).
 
-use pcentral_model::{AccountId, Catalog, ConnectionId, InvitationId, PartnerId};
+use pcentral_model::{AccountId, Catalog, ConnectionId, InvitationId, OpportunityId, PartnerId};
 
 /// `arn:aws:partnercentral:{region}:{account}:catalog/{catalog}/partner/{id}`.
 pub fn partner(region: &str, account: &AccountId, catalog: Catalog, id: &PartnerId) -> String {
@@ -22,6 +22,11 @@ pub fn connection(region: &str, catalog: Catalog, id: &ConnectionId) -> String {
 /// `arn:aws:partnercentral:{region}:{account}:catalog/{catalog}/connection-preferences`.
 pub fn preferences(region: &str, account: &AccountId, catalog: Catalog) -> String {
     format!("arn:aws:partnercentral:{region}:{account}:catalog/{catalog}/connection-preferences")
+}
+
+/// `arn:aws:partnercentral:{region}:{account}:catalog/{catalog}/opportunity/{id}` (the Selling API's).
+pub fn opportunity(region: &str, account: &AccountId, catalog: Catalog, id: &OpportunityId) -> String {
+    format!("arn:aws:partnercentral:{region}:{account}:catalog/{catalog}/opportunity/{id}")
 }
 
 /// What a partner ARN names. The partition and region are not compared.

@@ -30,7 +30,7 @@ use serde::Serialize;
 use crate::arn;
 use crate::ctx::{Ctx, Ids};
 use crate::partners::PublishedProfile;
-use crate::records::{Connection, DetailType, EventDelivery, Invitation, NewEvent};
+use crate::records::{Connection, DetailType, EventDelivery, Invitation, NewEvent, Opportunity};
 use crate::settings::Settings;
 use crate::store::{StoreError, Tx};
 
@@ -87,6 +87,45 @@ struct Envelope<'a, D: Serialize> {
 /// The `detail` of one event type.
 trait Detail: Serialize {
     const TYPE: DetailType;
+}
+
+/// The detail of the Selling API's opportunity events: `schemaVersion`,
+/// `catalog` and the opportunity's id; `M` says which event it is.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct OpportunityDetail<M> {
+    schema_version: &'static str,
+    catalog: Catalog,
+    opportunity: OpportunityRef,
+    #[serde(skip)]
+    mark: std::marker::PhantomData<M>,
+}
+
+#[derive(Serialize)]
+struct OpportunityRef {
+    identifier: String,
+}
+
+impl<M> OpportunityDetail<M> {
+    fn of(o: &Opportunity) -> Self {
+        OpportunityDetail {
+            schema_version: "1",
+            catalog: o.catalog,
+            opportunity: OpportunityRef { identifier: o.id.to_string() },
+            mark: std::marker::PhantomData,
+        }
+    }
+}
+
+struct CreatedMark;
+struct UpdatedMark;
+
+impl Detail for OpportunityDetail<CreatedMark> {
+    const TYPE: DetailType = DetailType::OpportunityCreated;
+}
+
+impl Detail for OpportunityDetail<UpdatedMark> {
+    const TYPE: DetailType = DetailType::OpportunityUpdated;
 }
 
 /// `Partner Connection Invitation Received`.
@@ -307,6 +346,22 @@ impl<'a> Recorder<'a> {
             Some(p) if PublishedProfile::load(self.tx, &p, time)?.is_published() => Ok(Some(p.profile_id)),
             _ => Ok(None),
         }
+    }
+
+    /// `Opportunity Created`, for the owner.
+    pub fn opportunity_created(&mut self, o: &Opportunity) -> Result<(), StoreError> {
+        let detail = OpportunityDetail::<CreatedMark>::of(o);
+        self.append(o.catalog, o.created_at, &[self.opportunity_arn(o)], &detail, &[&o.owner], None)
+    }
+
+    /// `Opportunity Updated`, for the owner, at the opportunity's new last-modified time.
+    pub fn opportunity_updated(&mut self, o: &Opportunity) -> Result<(), StoreError> {
+        let detail = OpportunityDetail::<UpdatedMark>::of(o);
+        self.append(o.catalog, o.last_modified, &[self.opportunity_arn(o)], &detail, &[&o.owner], None)
+    }
+
+    fn opportunity_arn(&self, o: &Opportunity) -> String {
+        arn::opportunity(self.region, &o.owner, o.catalog, &o.id)
     }
 
     /// `Partner Connection Invitation Received`, for the receiver.

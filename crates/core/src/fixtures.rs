@@ -28,7 +28,7 @@ use crate::accounts;
 use crate::ctx::{new_id, Ids};
 use crate::partners::{legal_name_key, DRAFT_LOCALE, DRAFT_URL};
 use crate::records::{
-    AccountRecord, Connection, ConnectionPreferences, EmailCode, Invitation, Partner, ProfileTask,
+    AccountRecord, Connection, ConnectionPreferences, EmailCode, Invitation, Opportunity, Partner, ProfileTask,
     QualificationsAssociation, QualificationsGroup, QualificationsTask, StoredCredential, Verification,
 };
 use crate::settings::{ms, Settings, DAY_MS};
@@ -60,6 +60,8 @@ pub enum List {
     /// Only with secrets.
     EmailCodes,
     Invitations,
+    /// Optional: fixtures written before opportunities existed lack it.
+    Opportunities,
     Partners,
     ProfileTasks,
     QualificationsAssociations,
@@ -69,13 +71,14 @@ pub enum List {
 }
 
 impl List {
-    pub const ALL: [List; 12] = [
+    pub const ALL: [List; 13] = [
         List::Accounts,
         List::ConnectionPreferences,
         List::Connections,
         List::Credentials,
         List::EmailCodes,
         List::Invitations,
+        List::Opportunities,
         List::Partners,
         List::ProfileTasks,
         List::QualificationsAssociations,
@@ -93,6 +96,7 @@ impl List {
             List::ConnectionPreferences => "connection_preferences",
             List::Invitations => "invitations",
             List::Connections => "connections",
+            List::Opportunities => "opportunities",
             List::Verifications => "verifications",
             List::QualificationsTasks => "qualifications_tasks",
             List::QualificationsAssociations => "qualifications_associations",
@@ -115,6 +119,7 @@ impl List {
             Record::Credential(_) => List::Credentials,
             Record::EmailCode(_) => List::EmailCodes,
             Record::Invitation(_) => List::Invitations,
+            Record::Opportunity(_) => List::Opportunities,
             Record::Partner(_) => List::Partners,
             Record::ProfileTask(_) => List::ProfileTasks,
             Record::QualificationsAssociation(_) => List::QualificationsAssociations,
@@ -307,6 +312,7 @@ impl Serialize for Record {
             Record::ConnectionPreferences(r) => r.serialize(s),
             Record::Invitation(r) => r.serialize(s),
             Record::Connection(r) => r.serialize(s),
+            Record::Opportunity(r) => r.serialize(s),
             Record::Verification(r) => r.serialize(s),
             Record::QualificationsTask(r) => r.serialize(s),
             Record::QualificationsAssociation(r) => r.serialize(s),
@@ -414,6 +420,7 @@ impl Seeder<'_, '_> {
             List::ConnectionPreferences => store_preferences(tx, typed!())?,
             List::Invitations => store_invitation(tx, typed!())?,
             List::Connections => store_connection(tx, typed!())?,
+            List::Opportunities => store_opportunity(tx, typed!())?,
             List::Verifications => store_verification(tx, typed!())?,
             List::QualificationsTasks => store_qualifications_task(tx, typed!())?,
             List::QualificationsAssociations => store_association(tx, typed!())?,
@@ -437,7 +444,9 @@ fn describe(list: List, value: &Value) -> String {
         List::QualificationsAssociations => format!("{}/{}", field("catalog"), field("subsidiary_account")),
         List::QualificationsGroups => format!("{}/{}", field("catalog"), field("primary_account")),
         List::EmailCodes => format!("{}/{}", field("catalog"), field("address")),
-        List::Partners | List::Invitations | List::Connections => format!("{}/{}", field("catalog"), field("id")),
+        List::Partners | List::Invitations | List::Connections | List::Opportunities => {
+            format!("{}/{}", field("catalog"), field("id"))
+        }
     }
 }
 
@@ -549,6 +558,13 @@ fn fill_defaults(list: List, o: &mut Map<String, Value>, now: Millis, settings: 
             fill(o, "updated_at", json!(now));
             fill(o, "expires_at", json!(now.saturating_add(ms(settings.invitation_lifetime_days, DAY_MS))));
         }
+        List::Opportunities => {
+            fill(o, "created_at", json!(now));
+            let created = o.get("created_at").cloned().unwrap_or(json!(now));
+            fill(o, "last_modified", created);
+            fill(o, "origin", json!("Partner Referral"));
+            fill(o, "body", json!({}));
+        }
         List::Connections => {
             fill(o, "created_at", json!(now));
             fill(o, "updated_at", json!(now));
@@ -653,6 +669,17 @@ fn store_connection(tx: &mut dyn Tx, c: Connection) -> OpResult<()> {
         return Err(refused(format!("{what}: the two accounts already have an active connection")));
     }
     tx.insert_connection(&c).map_err(named(what))
+}
+
+fn store_opportunity(tx: &mut dyn Tx, o: Opportunity) -> OpResult<()> {
+    let what = format!("opportunities[{}/{}]", o.catalog, o.id);
+    if tx.opportunity(o.catalog, &o.id)?.is_some() {
+        return Err(refused(format!("{what}: an opportunity with this id exists")));
+    }
+    if !o.body.is_object() {
+        return Err(refused(format!("{what}: body must be an object")));
+    }
+    tx.insert_opportunity(&o).map_err(named(what))
 }
 
 fn store_verification(tx: &mut dyn Tx, v: Verification) -> OpResult<()> {

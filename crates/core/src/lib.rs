@@ -19,7 +19,8 @@
 //!    [`faults`], [`fixtures`], [`retention`].
 //! 3. Resource families, one module each: [`tags`], [`verification`],
 //!    [`domains`], [`alliance`], [`profiles`], [`registration`],
-//!    [`preferences`], [`qualifications`], [`connections`], [`invitations`].
+//!    [`preferences`], [`qualifications`], [`connections`], [`invitations`], and the Selling API's
+//!    [`opportunities`].
 //! 4. [`operations`]: the operation table, service time and idempotency.
 
 pub mod settings;
@@ -50,6 +51,7 @@ pub mod preferences;
 pub mod qualifications;
 pub mod connections;
 pub mod invitations;
+pub mod opportunities;
 
 pub mod operations;
 

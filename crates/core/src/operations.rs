@@ -18,8 +18,8 @@ use crate::records::IdempotencyRecord;
 use crate::settings::{ms, Settings, HOUR_MS};
 use crate::store::{OpResult, Tx};
 use crate::{
-    alliance, connections, domains, invitations, preferences, profiles, qualifications, registration, tags,
-    verification,
+    alliance, connections, domains, invitations, opportunities, preferences, profiles, qualifications, registration,
+    tags, verification,
 };
 
 /// The answer of [`execute`], and whether it was a replay.
@@ -71,7 +71,7 @@ where
 fn handlers(service: Service) -> Vec<Entry> {
     match service {
         Service::Account => account_handlers(),
-        Service::Selling => vec![],
+        Service::Selling => selling_handlers(),
     }
 }
 
@@ -111,6 +111,23 @@ fn account_handlers() -> Vec<Entry> {
         handler(qualifications::start_qualifications_disassociation_task),
         handler(qualifications::get_qualifications_disassociation_task),
         handler(qualifications::get_qualifications_association_details),
+    ]
+}
+
+fn selling_handlers() -> Vec<Entry> {
+    vec![
+        handler(opportunities::create_opportunity),
+        handler(opportunities::get_opportunity),
+        handler(opportunities::list_opportunities),
+        handler(opportunities::update_opportunity),
+        handler(opportunities::lifecycle::submit_opportunity),
+        handler(opportunities::lifecycle::assign_opportunity),
+        handler(opportunities::lifecycle::associate_opportunity),
+        handler(opportunities::lifecycle::disassociate_opportunity),
+        handler(opportunities::lifecycle::get_aws_opportunity_summary),
+        handler(opportunities::tags::tag_resource),
+        handler(opportunities::tags::untag_resource),
+        handler(opportunities::tags::list_tags_for_resource),
     ]
 }
 
@@ -188,10 +205,14 @@ fn idempotent(
             if record.fingerprint == fp {
                 return Ok(Outcome { response: record.response, replayed: true });
             }
-            return Err(ApiError::conflict(
-                pcentral_model::errors::ConflictExceptionReason::ConflictClientToken,
-                format!("ClientToken {token} was already used with different parameters"),
-            )
+            let message = format!("ClientToken {token} was already used with different parameters");
+            return Err(match call.operation.service() {
+                Service::Account => {
+                    ApiError::conflict(pcentral_model::errors::ConflictExceptionReason::ConflictClientToken, message)
+                }
+                // Selling's ConflictException has no Reason.
+                Service::Selling => ApiError::of(Service::Selling, ErrorKind::Conflict, message),
+            }
             .into());
         }
     }

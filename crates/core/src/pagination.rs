@@ -15,7 +15,9 @@
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use hmac::{Hmac, Mac};
-use pcentral_model::{AccountId, ApiError, FieldValidationCode, Operation};
+use pcentral_model::selling::ValidationExceptionErrorCode;
+use pcentral_model::{AccountId, ApiError, FieldValidationCode, Operation, Service};
+use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::Value;
 use sha2::Sha256;
@@ -68,26 +70,32 @@ fn mac(binding: &Binding<'_>, payload: &str) -> OpResult<HmacSha256> {
     Ok(mac)
 }
 
-/// The token that resumes after `cursor`.
-pub fn encode(binding: &Binding<'_>, cursor: &Cursor) -> OpResult<String> {
+/// The token that resumes after `cursor` (a [`Cursor`], or another list's
+/// position such as [`crate::store::OpportunityCursor`]).
+pub fn encode<C: Serialize>(binding: &Binding<'_>, cursor: &C) -> OpResult<String> {
     let json = serde_json::to_vec(cursor).map_err(|e| Failure::Store(StoreError::Backend(e.to_string())))?;
     let payload = URL_SAFE_NO_PAD.encode(json);
     let tag = mac(binding, &payload)?.finalize().into_bytes();
     Ok(format!("{payload}.{}", URL_SAFE_NO_PAD.encode(tag)))
 }
 
-fn invalid_token() -> Failure {
-    ApiError::field("NextToken", FieldValidationCode::InvalidValue, "The NextToken is not valid for this request")
-        .into()
+/// `INVALID_VALUE` on `NextToken`, in the shape of the operation's service.
+fn invalid_token(binding: &Binding<'_>) -> Failure {
+    let message = "The NextToken is not valid for this request";
+    match binding.operation.service() {
+        Service::Account => ApiError::field("NextToken", FieldValidationCode::InvalidValue, message),
+        Service::Selling => ApiError::field("NextToken", ValidationExceptionErrorCode::InvalidValue, message),
+    }
+    .into()
 }
 
 /// The cursor in `token`, if it verifies against `binding`.
-pub fn decode(binding: &Binding<'_>, token: &str) -> OpResult<Cursor> {
-    let (payload, tag) = token.split_once('.').ok_or_else(invalid_token)?;
-    let tag = URL_SAFE_NO_PAD.decode(tag).map_err(|_| invalid_token())?;
-    mac(binding, payload)?.verify_slice(&tag).map_err(|_| invalid_token())?;
-    let json = URL_SAFE_NO_PAD.decode(payload).map_err(|_| invalid_token())?;
-    serde_json::from_slice(&json).map_err(|_| invalid_token())
+pub fn decode<C: DeserializeOwned>(binding: &Binding<'_>, token: &str) -> OpResult<C> {
+    let (payload, tag) = token.split_once('.').ok_or_else(|| invalid_token(binding))?;
+    let tag = URL_SAFE_NO_PAD.decode(tag).map_err(|_| invalid_token(binding))?;
+    mac(binding, payload)?.verify_slice(&tag).map_err(|_| invalid_token(binding))?;
+    let json = URL_SAFE_NO_PAD.decode(payload).map_err(|_| invalid_token(binding))?;
+    serde_json::from_slice(&json).map_err(|_| invalid_token(binding))
 }
 
 /// Page size from `MaxResults`: the model checked 1–100, and an absent one
@@ -134,7 +142,7 @@ mod tests {
         let cursor = Cursor { created_at: 42, id: "pac-abc".into() };
         let token = encode(&b, &cursor).unwrap();
         assert!(token.len() <= 2048);
-        assert_eq!(decode(&b, &token).unwrap(), cursor);
+        assert_eq!(decode::<Cursor>(&b, &token).unwrap(), cursor);
         // Other account, other operation, other filters, other key.
         let other_account = Binding { account: &b2, ..b.clone() };
         let other_op = Binding {
@@ -149,14 +157,14 @@ mod tests {
         );
         let other_key = Binding { key: "00fe", ..b.clone() };
         for wrong in [other_account, other_op, other_filters, other_key] {
-            assert!(decode(&wrong, &token).is_err());
+            assert!(decode::<Cursor>(&wrong, &token).is_err());
         }
         // Tampered payload or tag, garbage.
         let (payload, tag) = token.split_once('.').unwrap();
         let forged = URL_SAFE_NO_PAD.encode(br#"{"c":41,"i":"pac-abc"}"#);
-        assert!(decode(&b, &format!("{forged}.{tag}")).is_err());
-        assert!(decode(&b, &format!("{payload}.{}", URL_SAFE_NO_PAD.encode([0u8; 32]))).is_err());
-        assert!(decode(&b, "garbage").is_err());
+        assert!(decode::<Cursor>(&b, &format!("{forged}.{tag}")).is_err());
+        assert!(decode::<Cursor>(&b, &format!("{payload}.{}", URL_SAFE_NO_PAD.encode([0u8; 32]))).is_err());
+        assert!(decode::<Cursor>(&b, "garbage").is_err());
     }
 
     #[test]

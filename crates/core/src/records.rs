@@ -23,6 +23,13 @@ use serde_json::Value;
 
 use crate::settings::Settings;
 
+mod opportunity;
+
+pub use opportunity::{
+    sort_value, text_key, InvolvementType, Opportunity, OpportunitySortName, Origin, RelatedEntityType, ReviewStatus,
+    SortValue, Stage, Submission, Visibility,
+};
+
 /// State shared by all nodes: the service clock offset and runtime settings.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ServiceState {
@@ -577,21 +584,30 @@ pub enum DetailType {
     InvitationExpired,
     #[serde(rename = "Partner Connection Cancelled")]
     ConnectionCancelled,
+    #[serde(rename = "Opportunity Created")]
+    OpportunityCreated,
+    #[serde(rename = "Opportunity Updated")]
+    OpportunityUpdated,
 }
 
 impl DetailType {
-    pub const ALL: [DetailType; 6] = [
+    pub const ALL: [DetailType; 8] = [
         DetailType::InvitationReceived,
         DetailType::InvitationAccepted,
         DetailType::InvitationRejected,
         DetailType::InvitationCancelled,
         DetailType::InvitationExpired,
         DetailType::ConnectionCancelled,
+        DetailType::OpportunityCreated,
+        DetailType::OpportunityUpdated,
     ];
 
     /// The service that sends events of this type (their `source` is `aws.<service>`).
     pub fn service(self) -> pcentral_model::Service {
-        pcentral_model::Service::Account
+        match self {
+            DetailType::OpportunityCreated | DetailType::OpportunityUpdated => pcentral_model::Service::Selling,
+            _ => pcentral_model::Service::Account,
+        }
     }
 
     pub fn as_str(self) -> &'static str {
@@ -602,6 +618,8 @@ impl DetailType {
             DetailType::InvitationCancelled => "Partner Connection Invitation Cancelled",
             DetailType::InvitationExpired => "Partner Connection Invitation Expired",
             DetailType::ConnectionCancelled => "Partner Connection Cancelled",
+            DetailType::OpportunityCreated => "Opportunity Created",
+            DetailType::OpportunityUpdated => "Opportunity Updated",
         }
     }
 }

@@ -252,6 +252,35 @@ prefixed_id!(
     DisassociationTaskId, "pqdtask-", "qualifications disassociation task id"
 );
 
+/// An opportunity of the Selling API: `O` and 1 to 19 digits.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct OpportunityId(String);
+
+impl OpportunityId {
+    pub fn parse(s: &str) -> Result<OpportunityId, IdError> {
+        match s.strip_prefix('O') {
+            Some(digits) if (1..=19).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit()) => {
+                Ok(OpportunityId(s.to_string()))
+            }
+            _ => {
+                Err(IdError { kind: "opportunity id", value: s.to_string(), expected: "O followed by 1 to 19 digits" })
+            }
+        }
+    }
+
+    /// The id whose digits are `number`, written with 13 digits (leading zeros kept).
+    pub fn from_number(number: u64) -> OpportunityId {
+        OpportunityId(format!("O{:013}", number % 10_000_000_000_000))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+string_newtype!(OpportunityId);
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {

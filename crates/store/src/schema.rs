@@ -29,6 +29,7 @@ pub const SHARED: &[&[Step]] = &[
     &[Step::Sql(include_str!("console_indexes.sql"))],
     &[Step::Sql(include_str!("retention.sql")), Step::FillRetentionTimes],
     &[Step::NameFaultRuleServices],
+    &[Step::Sql(include_str!("opportunities.sql"))],
 ];
 
 /// Run the steps of one migration inside the transaction `db`.

@@ -127,6 +127,7 @@ fn a_seed_counts_the_records_of_every_list() {
             "credentials",
             "email_codes",
             "invitations",
+            "opportunities",
             "partners",
             "profile_tasks",
             "qualifications_associations",
@@ -137,7 +138,7 @@ fn a_seed_counts_the_records_of_every_list() {
     );
     let stored: u64 = counts.iter().map(|(_, n)| n).sum();
     assert_eq!(stored, 7, "{counts:?}");
-    assert_eq!(counts[6], ("partners", 2));
+    assert_eq!(counts[7], ("partners", 2));
 }
 
 #[test]

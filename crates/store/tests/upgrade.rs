@@ -54,6 +54,9 @@ fn every_stored_record_reads_as_a_typed_record() {
 /// stored settings gain them (with their defaults) on upgrade.
 const SETTINGS_ADDED: [&str; 2] = ["sandbox_allow_tags", "log_retention_days"];
 
+/// Fixture lists this release added since that release.
+const LISTS_ADDED: [&str; 1] = ["opportunities"];
+
 #[test]
 fn the_export_is_byte_for_byte_the_releases() {
     // What the release's `GET /_pcentral/export` wrote from this database
@@ -68,6 +71,10 @@ fn the_export_is_byte_for_byte_the_releases() {
     assert_eq!(doc.to_string(), ours, "an export is compact JSON with members in name order");
     for added in SETTINGS_ADDED {
         assert!(doc["settings"].as_object_mut().unwrap().remove(added).is_some(), "{added} is exported");
+    }
+    // Lists added since are optional, and empty here.
+    for added in LISTS_ADDED {
+        assert_eq!(doc.as_object_mut().unwrap().remove(added), Some(json!([])), "{added} is exported");
     }
     assert_eq!(doc.to_string(), release);
 }
@@ -156,6 +163,36 @@ fn the_upgraded_database_takes_new_writes() {
     h.ok(C, "AcceptConnectionInvitation", json!({"Catalog": SANDBOX, "Identifier": id}));
     let c = h.ok(C, "ListConnections", json!({"Catalog": SANDBOX}));
     assert_eq!(c["ConnectionSummaries"].as_array().map(Vec::len), Some(1));
+}
+
+#[test]
+fn the_upgraded_database_stores_opportunities() {
+    use pcentral_core::records::{Opportunity, Origin, ReviewStatus};
+    use pcentral_model::OpportunityId;
+    let h = upgraded();
+    let o = Opportunity {
+        catalog: Catalog::Sandbox,
+        id: OpportunityId::from_number(7),
+        owner: AccountId::parse(A).unwrap(),
+        created_at: h.wall,
+        last_modified: h.wall,
+        origin: Origin::PartnerReferral,
+        review_comments: None,
+        review_status_reason: None,
+        review_status: Some(ReviewStatus::PendingSubmission),
+        stage: None,
+        customer_company_name: Some("Acme".into()),
+        target_close_date: None,
+        title: None,
+        body: json!({}),
+        related: Default::default(),
+        submission: None,
+        assignee: None,
+        tags: Vec::new(),
+    };
+    h.write(|tx| Ok(tx.insert_opportunity(&o)?));
+    assert_eq!(h.read(|tx| Ok(tx.opportunity(Catalog::Sandbox, &o.id)?)), Some(o.clone()));
+    assert!(h.records().contains(&Record::Opportunity(o)));
 }
 
 #[test]

@@ -77,7 +77,8 @@ def kinds(listing):
 def test_story_events_admin_cli_and_webhook(client, admin, pcentral):
     hook = Receiver()
     try:
-        change_settings(admin, events_webhook_url=hook.url)
+        # The story moves the clock 31 days; retention must not take its events meanwhile.
+        change_settings(admin, events_webhook_url=hook.url, log_retention_days=60)
         a, b = new_account(), new_account()
         pa = published_partner(client, a, "Alpha")
         pb = published_partner(client, b, "Beta")
@@ -235,6 +236,7 @@ def test_each_event_has_the_members_of_its_documented_example(client, admin):
     cancelled = invite_b(SUB)
     sender.cancel_connection_invitation(Catalog=CATALOG, Identifier=cancelled)
     expiring = invite_b(OC)
+    change_settings(admin, log_retention_days=60)  # keep the events across the 31 days
     advance_clock(admin, "31d")
     deadline = time.monotonic() + 15
     while time.monotonic() < deadline and len(

@@ -28,16 +28,16 @@ def error_of(call, **kwargs):
 
 
 def test_boto3_selling_call_answers_not_implemented_naming_it(client):
-    resp = error_of(selling_client(client, new_account()).list_opportunities, Catalog="Sandbox")
+    resp = error_of(selling_client(client, new_account()).list_solutions, Catalog="Sandbox")
     assert resp["Error"]["Code"] == "NotImplementedException", resp
     assert resp["ResponseMetadata"]["HTTPStatusCode"] == 501
-    assert "ListOpportunities" in resp["Error"]["Message"], resp
+    assert "ListSolutions" in resp["Error"]["Message"], resp
 
 
 def test_aws_cli_selling_call_answers_not_implemented_naming_it(cli):
-    code, out, err = cli(new_account(), "partnercentral-selling", "list-opportunities", "--catalog", "Sandbox")
+    code, out, err = cli(new_account(), "partnercentral-selling", "list-solutions", "--catalog", "Sandbox")
     assert code != 0 and out is None, (code, out, err)
-    assert "NotImplementedException" in err and "ListOpportunities" in err, err
+    assert "NotImplementedException" in err and "ListSolutions" in err, err
 
 
 def test_the_account_api_still_answers_on_the_same_endpoint(client):
@@ -56,7 +56,7 @@ def test_a_request_signed_for_another_service_is_refused(raw, target, signed_for
 
 
 def test_a_request_signed_for_its_own_service_passes_the_scope_check(raw):
-    r = raw(None, {"Catalog": "Sandbox"}, account=new_account(), target=SELLING_PREFIX + "ListOpportunities",
+    r = raw(None, {"Catalog": "Sandbox"}, account=new_account(), target=SELLING_PREFIX + "ListSolutions",
             signing_name=SELLING)
     assert r.status == 501 and r.error_type == "NotImplementedException", r
 
@@ -73,9 +73,11 @@ def test_selling_validation_errors_parse_with_reason_and_error_list(client):
     resp = error_of(c.list_opportunities, Catalog="Production", MaxResults=500)
     codes = {e["FieldName"]: e["Code"] for e in resp["ErrorList"]}
     assert codes == {"Catalog": "INVALID_VALUE", "MaxResults": "VALUE_OUT_OF_RANGE"}, resp
-    # A valid input reaches the (missing) handler.
-    resp = error_of(c.get_opportunity, Catalog="Sandbox", Identifier="O1234567890")
+    # A valid input reaches the handler (missing for ListSolutions; an unknown opportunity is not found).
+    resp = error_of(c.list_solutions, Catalog="Sandbox")
     assert resp["Error"]["Code"] == "NotImplementedException", resp
+    resp = error_of(c.get_opportunity, Catalog="Sandbox", Identifier="O1234567890")
+    assert resp["Error"]["Code"] == "ResourceNotFoundException", resp
 
 
 def test_account_validation_errors_keep_their_own_shape(client):
@@ -114,7 +116,8 @@ def test_a_fault_rule_without_a_service_is_the_account_apis(raw, admin, no_fault
     assert status == 200 and rule["service"] == "partnercentral-account", rule
     selling, acct = tag_both(raw, new_account())
     assert acct.status == 429 and acct.error_type == "ThrottlingException", acct
-    assert selling.status == 501 and selling.error_type == "NotImplementedException", selling
+    # Selling's TagResource ran: the opportunity the ARN names does not exist.
+    assert selling.status == 404 and selling.error_type == "ResourceNotFoundException", selling
 
 
 def test_a_fault_rule_names_an_operation_of_its_service(admin, no_fault_rules):
@@ -136,22 +139,22 @@ def test_pcentral_cli_adds_a_selling_fault_rule(pcentral, admin, no_fault_rules)
 def test_the_requests_log_and_the_log_line_show_the_service(raw, admin, server):
     mark = log_offset(server)
     account = new_account()
-    r = raw(None, {"Catalog": "Sandbox"}, account=account, target=SELLING_PREFIX + "ListOpportunities",
+    r = raw(None, {"Catalog": "Sandbox"}, account=account, target=SELLING_PREFIX + "ListSolutions",
             signing_name=SELLING)
     assert r.status == 501, r
     request_id = r.header("x-amzn-RequestId")
     status, listed = admin("GET", "/_pcentral/requests?limit=50")
     assert status == 200, listed
     entry = next(e for e in listed["requests"] if e["request_id"] == request_id)
-    assert (entry["service"], entry["operation"], entry["status"]) == (SELLING, "ListOpportunities", 501), entry
+    assert (entry["service"], entry["operation"], entry["status"]) == (SELLING, "ListSolutions", 501), entry
     line = log_line(server, mark, f"request_id={request_id}", " api ")
-    assert f'service="{SELLING}"' in line and 'operation="ListOpportunities"' in line, line
+    assert f'service="{SELLING}"' in line and 'operation="ListSolutions"' in line, line
     a = raw("ListPartners", {"Catalog": "Sandbox"}, account=account)
     status, listed = admin("GET", "/_pcentral/requests?limit=50")
     entry = next(e for e in listed["requests"] if e["request_id"] == a.header("x-amzn-RequestId"))
     assert entry["service"] == "partnercentral-account", entry
     status, metrics = admin("GET", "/_pcentral/metrics")
-    assert f'pcentral_requests_total{{service="{SELLING}",operation="ListOpportunities",status="501"}}' in metrics
+    assert f'pcentral_requests_total{{service="{SELLING}",operation="ListSolutions",status="501"}}' in metrics
 
 
 @pytest.mark.parametrize("path, where", [("/_pcentral/health", ("model", "services")), ("/_pcentral/", ("services",))])

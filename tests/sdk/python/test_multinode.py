@@ -229,3 +229,30 @@ def test_concurrent_quota_use_never_exceeds_the_limit(cluster):
     assert sum(1 for r in results if code(r) == "OK") == 5, [code(r) for r in results]
     assert all(reason(r) == "LIMIT_EXCEEDED_NUMBER_OF_PROFILE_VISIBILITY_UPDATE_PER_DAY"
                for r in results if isinstance(r, ClientError))
+
+
+def test_two_updates_with_one_last_modified_date_have_one_winner(cluster):
+    """UpdateOpportunity's LastModifiedDate on two nodes at once: one success, one ConflictException."""
+    account = new_account()
+    clients = [
+        _SESSION.create_client("partnercentral-selling", region_name="us-east-1",
+                               endpoint_url=f"http://127.0.0.1:{cluster.ports[node]}", aws_access_key_id=account,
+                               aws_secret_access_key="test", config=_CONFIG)
+        for node in (0, 1)
+    ]
+    made = clients[0].create_opportunity(
+        Catalog=CAT, Customer={"Account": {"CompanyName": "Race Corp"}}, LifeCycle={"Stage": "Prospect"})
+    for i in range(max(ROUNDS // 10, 5)):
+        got = clients[1].get_opportunity(Catalog=CAT, Identifier=made["Id"])
+        date = got["LastModifiedDate"]
+        results = race(*[
+            (lambda c=c, n=n: c.update_opportunity(
+                Catalog=CAT, Identifier=made["Id"], LastModifiedDate=date,
+                Customer={"Account": {"CompanyName": f"Race {i} node {n}"}}, LifeCycle={"Stage": "Qualified"}))
+            for n, c in enumerate(clients)
+        ])
+        assert sorted(code(r) for r in results) == ["ConflictException", "OK"], [code(r) for r in results]
+        winner = next(n for n, r in enumerate(results) if code(r) == "OK")
+        after = clients[0].get_opportunity(Catalog=CAT, Identifier=made["Id"])
+        assert after["Customer"]["Account"]["CompanyName"] == f"Race {i} node {winner}"
+        assert after["LastModifiedDate"] == results[winner]["LastModifiedDate"] > date

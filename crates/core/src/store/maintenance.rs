@@ -4,7 +4,7 @@
 use pcentral_model::{AccountId, Catalog, Millis};
 
 use crate::records::{
-    AccountRecord, Connection, ConnectionPreferences, EmailCode, Invitation, Partner, ProfileTask,
+    AccountRecord, Connection, ConnectionPreferences, EmailCode, Invitation, Opportunity, Partner, ProfileTask,
     QualificationsAssociation, QualificationsGroup, QualificationsTask, StoredCredential, Verification,
 };
 use crate::store::StoreError;
@@ -50,6 +50,7 @@ pub enum Record {
     Credential(StoredCredential),
     EmailCode(EmailCode),
     Invitation(Invitation),
+    Opportunity(Opportunity),
     Partner(Partner),
     ProfileTask(ProfileTask),
     QualificationsAssociation(QualificationsAssociation),

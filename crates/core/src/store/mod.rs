@@ -11,7 +11,8 @@
 //! quota usage, idempotency), [`PartnersTx`] (partners, profile tasks, email
 //! codes, outbox), [`ConnectionsTx`] (preferences, invitations, connections),
 //! [`VerificationTx`], [`QualificationsTx`], [`AccountsTx`] (credentials and
-//! configured accounts), [`EventsTx`], and [`MaintenanceTx`] (reset, export
+//! configured accounts), [`EventsTx`], [`OpportunitiesTx`] (the Selling
+//! API's opportunities), and [`MaintenanceTx`] (reset, export
 //! and purge, over every family). A family's `admin_*` methods are the web
 //! console's admin-wide lists: every account's records, keyset-paged like
 //! the API's lists; nothing on the API's request path calls them. A new
@@ -24,6 +25,7 @@ mod accounts;
 mod connections;
 mod events;
 mod maintenance;
+mod opportunities;
 mod partners;
 mod qualifications;
 mod service;
@@ -35,6 +37,7 @@ pub use connections::{
 };
 pub use events::{AdminEventQuery, EventsTx};
 pub use maintenance::{MaintenanceTx, Purge, Purged, Record, ResetScope};
+pub use opportunities::{OpportunitiesTx, OpportunityCursor, OpportunityQuery};
 pub use partners::{AdminPartnerQuery, AdminProfileTaskQuery, ListedProfileTask, PartnersTx};
 pub use qualifications::{AdminAssociationQuery, QualificationsRecords, QualificationsTx};
 pub use service::ServiceTx;
@@ -47,7 +50,15 @@ use crate::tools::ToolError;
 
 /// Typed access to stored records inside one transaction: every family's.
 pub trait Tx:
-    ServiceTx + PartnersTx + ConnectionsTx + VerificationTx + QualificationsTx + AccountsTx + EventsTx + MaintenanceTx
+    ServiceTx
+    + PartnersTx
+    + ConnectionsTx
+    + VerificationTx
+    + QualificationsTx
+    + AccountsTx
+    + EventsTx
+    + MaintenanceTx
+    + OpportunitiesTx
 {
 }
 
@@ -60,6 +71,7 @@ impl<T> Tx for T where
         + AccountsTx
         + EventsTx
         + MaintenanceTx
+        + OpportunitiesTx
         + ?Sized
 {
 }

@@ -9,13 +9,14 @@ use super::{from_doc, SqlTx};
 use crate::sql::{Cell, Db};
 
 /// The tables of the records a fixture holds.
-const RECORD_TABLES: [&str; 12] = [
+const RECORD_TABLES: [&str; 13] = [
     "accounts",
     "partners",
     "profile_tasks",
     "connection_preferences",
     "connection_invitations",
     "connections",
+    "opportunities",
     "verifications",
     "qualifications_tasks",
     "qualifications_associations",
@@ -26,7 +27,7 @@ const RECORD_TABLES: [&str; 12] = [
 
 /// How [`MaintenanceTx::visit_records`] reads each kind of record, in the order of [`Record`].
 type ReadRecord = fn(&str) -> Result<Record, StoreError>;
-const RECORD_QUERIES: [(&str, ReadRecord); 12] = [
+const RECORD_QUERIES: [(&str, ReadRecord); 13] = [
     ("SELECT doc FROM accounts ORDER BY account", |d| from_doc(d).map(Record::Account)),
     ("SELECT doc FROM connection_preferences ORDER BY catalog, account", |d| {
         from_doc(d).map(Record::ConnectionPreferences)
@@ -37,6 +38,7 @@ const RECORD_QUERIES: [(&str, ReadRecord); 12] = [
     ("SELECT doc FROM connection_invitations ORDER BY catalog, created_at, id", |d| {
         from_doc(d).map(Record::Invitation)
     }),
+    ("SELECT doc FROM opportunities ORDER BY catalog, created_at, id", |d| from_doc(d).map(Record::Opportunity)),
     ("SELECT doc FROM partners ORDER BY catalog, id", |d| from_doc(d).map(Record::Partner)),
     ("SELECT doc FROM profile_tasks ORDER BY seq", |d| from_doc(d).map(Record::ProfileTask)),
     ("SELECT doc FROM qualifications_associations ORDER BY seq", |d| {
@@ -127,6 +129,7 @@ impl<D: Db> SqlTx<'_, D> {
             format!("DELETE FROM connection_type_members WHERE connection_id IN ({CONNECTIONS})"),
             "DELETE FROM connections WHERE (?1 = '' OR catalog = ?1) AND (?2 = '' OR account_lo = ?2 OR account_hi = ?2)"
                 .into(),
+            "DELETE FROM opportunities WHERE (?1 = '' OR catalog = ?1) AND (?2 = '' OR owner = ?2)".into(),
             "DELETE FROM events WHERE (?1 = '' OR catalog = ?1) AND (?2 = '' OR account = ?2)".into(),
             // Idempotency records belong to the request's catalog; a catalog
             // reset keeps those of account-level requests (no catalog).

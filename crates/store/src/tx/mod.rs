@@ -29,7 +29,9 @@ use pcentral_core::records::{DetailType, QualificationsTaskId, QualificationsTas
 use pcentral_core::store::Cursor;
 use pcentral_core::StoreError;
 use pcentral_model::account::{ConnectionType, InvitationStatus, VerificationType};
-use pcentral_model::{AccountId, Catalog, ConnectionId, InvitationId, Millis, PartnerId, ProfileId, ProfileTaskId};
+use pcentral_model::{
+    AccountId, Catalog, ConnectionId, InvitationId, Millis, OpportunityId, PartnerId, ProfileId, ProfileTaskId,
+};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
@@ -45,6 +47,7 @@ mod connections;
 mod events;
 mod maintenance;
 mod migration;
+mod opportunities;
 mod partners;
 mod qualifications;
 mod service;
@@ -119,7 +122,8 @@ text_param!(
     ProfileTaskId,
     InvitationId,
     ConnectionId,
-    QualificationsTaskId
+    QualificationsTaskId,
+    OpportunityId
 );
 text_param!(ConnectionType, InvitationStatus, VerificationType, QualificationsTaskKind, UsageKind, DetailType);
 text_param!(pcentral_model::account::ConnectionTypeStatus);

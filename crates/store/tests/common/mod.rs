@@ -39,7 +39,7 @@ pub use tools::{seal, unseal, Tool};
 use pcentral_core::store::{self, OpResult, Tx};
 use pcentral_core::{execute, Caller, Failure, Outcome, Settings, Store};
 use pcentral_model::shapes::Shape;
-use pcentral_model::{check_input, model, AccountId, ApiError, Millis, Service};
+use pcentral_model::{check_input, model, AccountId, ApiError, Millis, Operation, Service};
 use serde_json::{json, Value};
 
 /// Test accounts.
@@ -121,9 +121,11 @@ impl Harness {
     /// validate against the model, then execute in a read transaction
     /// (read-only operations) or a write transaction.
     pub fn execute(&mut self, account: &str, op: &str, mut input: Value) -> Result<Outcome, ApiError> {
-        let operation =
-            Service::Account.operation(op).unwrap_or_else(|| panic!("{op} is not an operation of the model"));
-        if let Some(member) = idempotency_token_member(op) {
+        // `CreatePartner` is Account's; another service's operation is named by its target
+        // (`AWSPartnerCentralSelling.CreateOpportunity`, see [`selling`]).
+        let operation = if op.contains('.') { Operation::from_target(op) } else { Service::Account.operation(op) }
+            .unwrap_or_else(|| panic!("{op} is not an operation of the model"));
+        if let Some(member) = idempotency_token_member(operation) {
             if input.get(member).is_none() {
                 self.tokens += 1;
                 input[member] = json!(format!("token-{}", self.tokens));
@@ -190,10 +192,15 @@ impl Harness {
     }
 }
 
-/// The member of `op`'s input that the model marks as its idempotency token.
-fn idempotency_token_member(op: &str) -> Option<&'static str> {
-    let m = model(Service::Account);
-    let Some(Shape::Structure { members, .. }) = m.shape(&m.operation(op)?.input) else {
+/// How a test names a Selling API operation to [`Harness::execute`]: `selling("CreateOpportunity")`.
+pub fn selling(op: &str) -> String {
+    format!("{}.{op}", Service::Selling.target_prefix())
+}
+
+/// The member of `operation`'s input that the model marks as its idempotency token.
+fn idempotency_token_member(operation: Operation) -> Option<&'static str> {
+    let m = model(operation.service());
+    let Some(Shape::Structure { members, .. }) = m.shape(&m.operation(operation.name())?.input) else {
         return None;
     };
     members.iter().find(|member| member.idempotency_token).map(|member| member.name.as_str())

@@ -1,0 +1,288 @@
+//! What happens to an opportunity after it is written: SubmitOpportunity,
+//! AWS's review (simulated in the Sandbox through UpdateOpportunity),
+//! AssignOpportunity, Associate/DisassociateOpportunity and
+//! GetAwsOpportunitySummary (docs/behaviour.md#opportunities).
+
+use pcentral_model::selling::{self, ValidationExceptionErrorCode as Code};
+use pcentral_model::NoOutput;
+use serde_json::{json, Value};
+
+use super::document::{field, invalid, next_modified, not_found, output, owned, refused, related, to_json};
+use crate::ctx::Ctx;
+use crate::events::Recorder;
+use crate::records::{Opportunity, Origin, RelatedEntityType, ReviewStatus, Stage, Submission, Visibility};
+use crate::store::OpResult;
+
+/// What a partner opportunity needs before it is submitted: (document path, name).
+const REQUIRED_FOR_SUBMISSION: [&[&str]; 8] = [
+    &["Customer", "Account", "CompanyName"],
+    &["Customer", "Account", "Industry"],
+    &["Customer", "Account", "WebsiteUrl"],
+    &["Customer", "Account", "Address", "CountryCode"],
+    &["Project", "Title"],
+    &["Project", "CustomerBusinessProblem"],
+    &["Project", "ExpectedCustomerSpend"],
+    &["LifeCycle", "TargetCloseDate"],
+];
+
+/// The solution identifier that stands for a solution not listed (`Other`).
+pub const OTHER_SOLUTION: &str = "Other";
+
+/// Whether `stage` is Committed or a later one, where `Other` no longer stands for a solution.
+pub fn committed_or_beyond(stage: Option<Stage>) -> bool {
+    matches!(stage, Some(Stage::Committed | Stage::Launched))
+}
+
+/// Whether `o` is Committed or beyond with `Other` as its only solution.
+pub fn needs_a_real_solution(o: &Opportunity) -> bool {
+    let solutions = related(o, RelatedEntityType::Solutions);
+    committed_or_beyond(o.stage) && !solutions.is_empty() && solutions.iter().all(|s| s == OTHER_SOLUTION)
+}
+
+/// The refusal of `Other` as the solution of a Committed or later opportunity.
+pub fn other_solution_refused(o: &Opportunity) -> pcentral_model::FieldError {
+    field(
+        "RelatedEntityIdentifiers.Solutions",
+        Code::InvalidValue,
+        format!(
+            "RelatedEntityIdentifiers.Solutions of opportunity {}: Other cannot stand for the solution from the Committed stage on; associate the solution's id",
+            o.id
+        ),
+    )
+}
+
+/// The review outcomes the Sandbox takes from UpdateOpportunity.
+pub fn is_review(status: ReviewStatus) -> bool {
+    matches!(status, ReviewStatus::Approved | ReviewStatus::ActionRequired | ReviewStatus::Rejected)
+}
+
+/// Apply a simulated review (Sandbox): the status, and AWS's comments and reason as given.
+pub fn review(o: &mut Opportunity, life: Option<&selling::LifeCycle>) {
+    o.review_status = life.and_then(|l| l.review_status);
+    o.review_comments = life.and_then(|l| l.review_comments.clone());
+    o.review_status_reason = life.and_then(|l| l.review_status_reason.clone());
+}
+
+fn present(body: &Value, path: &[&str]) -> bool {
+    match path.iter().try_fold(body, |v, k| v.get(k)) {
+        Some(Value::String(s)) => !s.trim().is_empty(),
+        Some(Value::Array(items)) => !items.is_empty(),
+        Some(Value::Null) | None => false,
+        Some(_) => true,
+    }
+}
+
+/// Store `o` changed at service time, and record Opportunity Updated.
+fn save(ctx: &mut Ctx<'_>, o: &mut Opportunity) -> OpResult<()> {
+    let expected = o.last_modified;
+    o.last_modified = next_modified(o, ctx.now);
+    if !ctx.tx.update_opportunity(o, expected)? {
+        // Changed since this transaction read it: the store runs the call again.
+        return Err(crate::store::StoreError::Conflict.into());
+    }
+    Recorder::of(ctx).opportunity_updated(o)?;
+    Ok(())
+}
+
+pub fn submit_opportunity(ctx: &mut Ctx<'_>, req: selling::SubmitOpportunityRequest) -> OpResult<NoOutput> {
+    let mut o = owned(ctx, req.catalog, &req.identifier)?;
+    if o.origin == Origin::AwsReferral {
+        return Err(refused(vec![field(
+            "Identifier",
+            Code::ActionNotPermitted,
+            format!(
+                "Identifier {} names an opportunity that came from AWS; only partner referrals are submitted",
+                o.id
+            ),
+        )])
+        .into());
+    }
+    if o.review_status != Some(ReviewStatus::PendingSubmission) {
+        let status = o.review_status.map_or("not reviewable", |s| s.as_str());
+        return Err(refused(vec![field(
+            "LifeCycle.ReviewStatus",
+            Code::InvalidResourceState,
+            format!("LifeCycle.ReviewStatus of opportunity {} is {status}; only a Pending Submission opportunity is submitted", o.id),
+        )])
+        .into());
+    }
+    let mut faults: Vec<_> = REQUIRED_FOR_SUBMISSION
+        .iter()
+        .filter(|path| !present(&o.body, path))
+        .map(|path| {
+            let name = path.join(".");
+            field(&name, Code::RequiredFieldMissing, format!("{name} is required to submit an opportunity"))
+        })
+        .collect();
+    if related(&o, RelatedEntityType::Solutions).is_empty() {
+        faults.push(field(
+            "RelatedEntityIdentifiers.Solutions",
+            Code::RequiredFieldMissing,
+            "RelatedEntityIdentifiers.Solutions is empty: associate a solution (AssociateOpportunity) before submitting",
+        ));
+    }
+    if !faults.is_empty() {
+        return Err(refused(faults).into());
+    }
+    o.review_status = Some(ReviewStatus::Submitted);
+    o.review_comments = None;
+    o.review_status_reason = None;
+    o.submission = Some(Submission {
+        involvement_type: req.involvement_type,
+        visibility: Some(req.visibility.unwrap_or(Visibility::Full)),
+        submitted_at: ctx.now,
+    });
+    save(ctx, &mut o)?;
+    Ok(NoOutput {})
+}
+
+pub fn assign_opportunity(ctx: &mut Ctx<'_>, req: selling::AssignOpportunityRequest) -> OpResult<NoOutput> {
+    let mut o = owned(ctx, req.catalog, &req.identifier)?;
+    let a = &req.assignee;
+    // The assignee becomes the opportunity's owner: the first member of its team.
+    let owner = to_json(&selling::Contact {
+        email: Some(a.email.clone()),
+        first_name: Some(a.first_name.clone()),
+        last_name: Some(a.last_name.clone()),
+        business_title: Some(a.business_title.clone()),
+        phone: a.phone.clone(),
+    })?;
+    if let Some(body) = o.body.as_object_mut() {
+        let team = body.entry("OpportunityTeam").or_insert_with(|| json!([]));
+        if let Some(team) = team.as_array_mut() {
+            match team.first_mut() {
+                Some(first) => *first = owner,
+                None => team.push(owner),
+            }
+        }
+    }
+    o.assignee = Some(req.assignee);
+    save(ctx, &mut o)?;
+    Ok(NoOutput {})
+}
+
+/// The identifier of `kind` as its pattern wants it, or the field error.
+fn check_entity(kind: RelatedEntityType, id: &str) -> Result<(), pcentral_model::FieldError> {
+    let digits = |s: &str| !s.is_empty() && s.len() <= 19 && s.bytes().all(|b| b.is_ascii_digit());
+    let marketplace = |what: &str| {
+        let parts: Vec<&str> = id.splitn(6, ':').collect();
+        matches!(parts.as_slice(), ["arn", "aws", "aws-marketplace", region, account, resource]
+            if !region.is_empty() && account.len() == 12 && account.bytes().all(|b| b.is_ascii_digit())
+                && resource.starts_with(what))
+    };
+    let ok = match kind {
+        RelatedEntityType::Solutions => id == OTHER_SOLUTION || id.strip_prefix("S-").is_some_and(digits),
+        RelatedEntityType::Awsproducts => !id.trim().is_empty(),
+        RelatedEntityType::Awsmarketplaceoffers => marketplace("AWSMarketplace/Offer/"),
+        RelatedEntityType::Awsmarketplaceoffersets => marketplace("AWSMarketplace/OfferSet/offerset-"),
+        RelatedEntityType::Awsmarketplacesolutions | RelatedEntityType::Awsmarketplaceproducts => {
+            id.starts_with("arn:") && (4..=2048).contains(&id.len())
+        }
+    };
+    if ok {
+        return Ok(());
+    }
+    Err(field(
+        "RelatedEntityIdentifier",
+        Code::InvalidStringFormat,
+        format!("RelatedEntityIdentifier {id} is not a valid identifier of {}", kind.as_str()),
+    ))
+}
+
+pub fn associate_opportunity(ctx: &mut Ctx<'_>, req: selling::AssociateOpportunityRequest) -> OpResult<NoOutput> {
+    let kind = req.related_entity_type;
+    check_entity(kind, &req.related_entity_identifier).map_err(|f| invalid(vec![f]))?;
+    let mut o = owned(ctx, req.catalog, &req.opportunity_identifier)?;
+    let held = related(&o, kind);
+    if held.contains(&req.related_entity_identifier) {
+        return Ok(NoOutput {});
+    }
+    if kind == RelatedEntityType::Solutions
+        && req.related_entity_identifier == OTHER_SOLUTION
+        && committed_or_beyond(o.stage)
+    {
+        return Err(refused(vec![other_solution_refused(&o)]).into());
+    }
+    if kind == RelatedEntityType::Awsmarketplaceoffers && !held.is_empty() {
+        return Err(refused(vec![field(
+            "RelatedEntityIdentifier",
+            Code::TooManyValues,
+            format!(
+                "RelatedEntityIdentifier: opportunity {} already has a Marketplace offer; disassociate it first",
+                o.id
+            ),
+        )])
+        .into());
+    }
+    o.related.entry(kind).or_default().push(req.related_entity_identifier);
+    save(ctx, &mut o)?;
+    Ok(NoOutput {})
+}
+
+pub fn disassociate_opportunity(ctx: &mut Ctx<'_>, req: selling::DisassociateOpportunityRequest) -> OpResult<NoOutput> {
+    let kind = req.related_entity_type;
+    let mut o = owned(ctx, req.catalog, &req.opportunity_identifier)?;
+    let id = req.related_entity_identifier;
+    if !related(&o, kind).contains(&id) {
+        return Err(not_found(format!("{} {id} is not associated with opportunity {}", kind.as_str(), o.id)).into());
+    }
+    if let Some(ids) = o.related.get_mut(&kind) {
+        ids.retain(|x| *x != id);
+        if ids.is_empty() {
+            o.related.remove(&kind);
+        }
+    }
+    save(ctx, &mut o)?;
+    Ok(NoOutput {})
+}
+
+pub fn get_aws_opportunity_summary(
+    ctx: &mut Ctx<'_>,
+    req: selling::GetAwsOpportunitySummaryRequest,
+) -> OpResult<selling::GetAwsOpportunitySummaryResponse> {
+    let o = owned(ctx, req.catalog, &req.related_opportunity_identifier)?;
+    if o.submission.is_none() && o.origin != Origin::AwsReferral {
+        return Err(not_found(format!(
+            "No AWS opportunity is related to opportunity {} yet: it has not been submitted",
+            o.id
+        ))
+        .into());
+    }
+    let body = &o.body;
+    let pick = |path: &[&str]| path.iter().try_fold(body, |v, k| v.get(k)).cloned();
+    let mut related_ids = serde_json::Map::new();
+    for kind in [
+        RelatedEntityType::Awsproducts,
+        RelatedEntityType::Solutions,
+        RelatedEntityType::Awsmarketplacesolutions,
+        RelatedEntityType::Awsmarketplaceproducts,
+    ] {
+        if !related(&o, kind).is_empty() {
+            related_ids.insert(kind.as_str().into(), json!(related(&o, kind)));
+        }
+    }
+    let summary = json!({
+        "Catalog": o.catalog,
+        "RelatedOpportunityId": o.id,
+        "Origin": o.origin,
+        "InvolvementType": o.submission.as_ref().map(|s| s.involvement_type),
+        "Visibility": o.submission.as_ref().and_then(|s| s.visibility),
+        "LifeCycle": {"TargetCloseDate": pick(&["LifeCycle", "TargetCloseDate"]),
+                      "NextSteps": pick(&["LifeCycle", "NextSteps"])},
+        "RelatedEntityIds": related_ids,
+        "Customer": {"Contacts": pick(&["Customer", "Contacts"])},
+        "Project": {"ExpectedCustomerSpend": pick(&["Project", "ExpectedCustomerSpend"]),
+                    "AwsPartition": pick(&["Project", "AwsPartition"])},
+    });
+    output(strip_nulls(summary))
+}
+
+/// `value` without null members (an absent member is omitted, never null).
+fn strip_nulls(value: Value) -> Value {
+    match value {
+        Value::Object(map) => {
+            Value::Object(map.into_iter().filter(|(_, v)| !v.is_null()).map(|(k, v)| (k, strip_nulls(v))).collect())
+        }
+        other => other,
+    }
+}

@@ -1,0 +1,254 @@
+//! Opportunities of the Selling API (docs/behaviour.md#opportunities):
+//! CreateOpportunity, GetOpportunity, ListOpportunities and
+//! UpdateOpportunity here; submission, AWS's review in the Sandbox,
+//! assignment, associations and the AWS opportunity summary in
+//! [`lifecycle`]; tags in [`tags`]. An opportunity belongs to the account
+//! that created it, in the catalog it was created in: nobody else sees it.
+
+pub mod document;
+pub mod lifecycle;
+pub mod tags;
+
+use pcentral_model::selling::{self, SortOrder, ValidationExceptionErrorCode as Code};
+use pcentral_model::{Catalog, Operation, OpportunityId, Timestamp};
+
+use crate::ctx::Ctx;
+use crate::events::Recorder;
+use crate::pagination::{self, Binding};
+use crate::records::{sort_value, text_key, Opportunity, OpportunitySortName, Origin, ReviewStatus, Stage};
+use crate::store::{OpResult, OpportunityCursor, OpportunityQuery};
+use document::{
+    changed_paths, conflict, derive_columns, document_of, editable_after_approval, editable_under_action_required,
+    field, invalid, new_opportunity_id, next_modified, output, owned, refused, to_json, under_review, view,
+    CREATE_ONLY_MEMBERS, UPDATE_MEMBERS,
+};
+
+/// Which changed fields a review status lets through, and how a refusal says when.
+type EditRule = (fn(&str) -> bool, &'static str);
+
+/// Page size when `MaxResults` is absent.
+const DEFAULT_PAGE: usize = 20;
+
+pub fn create_opportunity(
+    ctx: &mut Ctx<'_>,
+    req: selling::CreateOpportunityRequest,
+) -> OpResult<selling::CreateOpportunityResponse> {
+    let origin = req.origin.unwrap_or(Origin::PartnerReferral);
+    let mut faults = Vec::new();
+    if origin == Origin::AwsReferral && req.catalog != Catalog::Sandbox {
+        faults.push(field(
+            "Origin",
+            Code::InvalidValue,
+            "Origin AWS Referral is for AWS to set; only catalog Sandbox creates AWS-originated opportunities",
+        ));
+    }
+    let given_status = req.life_cycle.as_ref().and_then(|l| l.review_status);
+    if given_status.is_some_and(|s| s != ReviewStatus::PendingSubmission) {
+        faults.push(field(
+            "LifeCycle.ReviewStatus",
+            Code::ActionNotPermitted,
+            "LifeCycle.ReviewStatus is set by AWS; a new opportunity is Pending Submission",
+        ));
+    }
+    let tags: Vec<(String, String)> = req.tags.iter().flatten().map(|t| (t.key.clone(), t.value.clone())).collect();
+    faults.extend(tags::reserved_key_errors("Tags", tags.iter().map(|(k, _)| k.as_str())));
+    if !faults.is_empty() {
+        return Err(invalid(faults).into());
+    }
+    let request = to_json(&req)?;
+    let members: Vec<&str> = UPDATE_MEMBERS.iter().chain(CREATE_ONLY_MEMBERS.iter()).copied().collect();
+    let mut body = document_of(&request, &members);
+    // A new opportunity starts as a Prospect unless it says otherwise.
+    let life = body.entry("LifeCycle").or_insert_with(|| serde_json::json!({}));
+    if let Some(life) = life.as_object_mut() {
+        life.entry("Stage").or_insert_with(|| serde_json::json!(Stage::Prospect));
+    }
+    let mut o = Opportunity {
+        catalog: req.catalog,
+        id: new_opportunity_id(ctx.ids),
+        owner: ctx.caller.account.clone(),
+        created_at: ctx.now,
+        last_modified: ctx.now,
+        origin,
+        // Only partner referrals go through AWS's review.
+        review_status: (origin == Origin::PartnerReferral).then_some(ReviewStatus::PendingSubmission),
+        review_comments: None,
+        review_status_reason: None,
+        stage: None,
+        customer_company_name: None,
+        target_close_date: None,
+        title: None,
+        body: serde_json::Value::Object(body),
+        related: Default::default(),
+        submission: None,
+        assignee: None,
+        tags,
+    };
+    derive_columns(&mut o);
+    ctx.tx.insert_opportunity(&o)?;
+    Recorder::of(ctx).opportunity_created(&o)?;
+    Ok(selling::CreateOpportunityResponse {
+        id: o.id.to_string(),
+        partner_opportunity_identifier: req.partner_opportunity_identifier,
+        last_modified_date: Some(Timestamp(o.last_modified)),
+    })
+}
+
+pub fn get_opportunity(
+    ctx: &mut Ctx<'_>,
+    req: selling::GetOpportunityRequest,
+) -> OpResult<selling::GetOpportunityResponse> {
+    let o = owned(ctx, req.catalog, &req.identifier)?;
+    output(view(ctx, &o))
+}
+
+pub fn list_opportunities(
+    ctx: &mut Ctx<'_>,
+    req: selling::ListOpportunitiesRequest,
+) -> OpResult<selling::ListOpportunitiesResponse> {
+    let size = req.max_results.and_then(|n| usize::try_from(n).ok()).filter(|n| *n > 0).unwrap_or(DEFAULT_PAGE);
+    let binding = Binding::of(
+        ctx.pagination_key,
+        Operation::Selling(selling::Operation::ListOpportunities),
+        &ctx.caller.account,
+        &req,
+    );
+    let after: Option<OpportunityCursor> =
+        req.next_token.as_deref().map(|t| pagination::decode(&binding, t)).transpose()?;
+    let (sort, descending) = match &req.sort {
+        Some(s) => (s.sort_by, s.sort_order == SortOrder::Descending),
+        None => (OpportunitySortName::Lastmodifieddate, true),
+    };
+    let identifiers: Vec<OpportunityId> =
+        req.identifier.iter().flatten().filter_map(|id| OpportunityId::parse(id).ok()).collect();
+    if req.identifier.as_ref().is_some_and(|ids| !ids.is_empty()) && identifiers.is_empty() {
+        return Ok(selling::ListOpportunitiesResponse { opportunity_summaries: vec![], next_token: None });
+    }
+    let query = OpportunityQuery {
+        catalog: req.catalog,
+        owner: ctx.caller.account.clone(),
+        identifiers,
+        stages: req.life_cycle_stage.clone().unwrap_or_default(),
+        review_statuses: req.life_cycle_review_status.clone().unwrap_or_default(),
+        company_keys: req.customer_company_name.iter().flatten().map(|n| text_key(n)).collect(),
+        modified_after: req.last_modified_date.as_ref().and_then(|d| d.after_last_modified_date).map(|t| t.0),
+        modified_before: req.last_modified_date.as_ref().and_then(|d| d.before_last_modified_date).map(|t| t.0),
+        created_after: req.created_date.as_ref().and_then(|d| d.after_created_date).map(|t| t.0),
+        created_before: req.created_date.as_ref().and_then(|d| d.before_created_date).map(|t| t.0),
+        close_after: req.target_close_date.as_ref().and_then(|d| d.after_target_close_date.clone()),
+        close_before: req.target_close_date.as_ref().and_then(|d| d.before_target_close_date.clone()),
+        sort,
+        descending,
+        after,
+        limit: size + 1,
+    };
+    let rows = ctx.tx.list_opportunities(&query)?;
+    let more = rows.len() > size;
+    let page: Vec<Opportunity> = rows.into_iter().take(size).collect();
+    let next_token = match page.last() {
+        Some(last) if more => Some(pagination::encode(
+            &binding,
+            &OpportunityCursor { value: sort_value(sort, last), id: last.id.to_string() },
+        )?),
+        _ => None,
+    };
+    let opportunity_summaries =
+        page.iter().map(|o| output::<selling::OpportunitySummary>(view(ctx, o))).collect::<OpResult<Vec<_>>>()?;
+    Ok(selling::ListOpportunitiesResponse { opportunity_summaries, next_token })
+}
+
+pub fn update_opportunity(
+    ctx: &mut Ctx<'_>,
+    req: selling::UpdateOpportunityRequest,
+) -> OpResult<selling::UpdateOpportunityResponse> {
+    let mut o = owned(ctx, req.catalog, &req.identifier)?;
+    let expected = req.last_modified_date.0;
+    let (id, stored) = (o.id.clone(), o.last_modified);
+    let stale = || {
+        conflict(format!(
+            "Opportunity {id} was modified at {}, not at the LastModifiedDate given ({}); read it again and retry",
+            pcentral_model::timestamp::format(stored),
+            pcentral_model::timestamp::format(expected)
+        ))
+    };
+    if stored != expected {
+        return Err(stale().into());
+    }
+    let requested = req.life_cycle.as_ref().and_then(|l| l.review_status);
+    if o.catalog == Catalog::Sandbox && under_review(o.review_status) && requested.is_some_and(lifecycle::is_review) {
+        // The Sandbox stands in for AWS's review: only the review changes.
+        lifecycle::review(&mut o, req.life_cycle.as_ref());
+    } else {
+        replace(&mut o, &req)?;
+    }
+    o.last_modified = next_modified(&o, ctx.now);
+    if !ctx.tx.update_opportunity(&o, expected)? {
+        return Err(stale().into());
+    }
+    Recorder::of(ctx).opportunity_updated(&o)?;
+    Ok(selling::UpdateOpportunityResponse { id: o.id.to_string(), last_modified_date: Timestamp(o.last_modified) })
+}
+
+/// UpdateOpportunity's replacement: the request's members become the
+/// document, an omitted member is cleared, within what the review status allows.
+fn replace(o: &mut Opportunity, req: &selling::UpdateOpportunityRequest) -> OpResult<()> {
+    let requested = req.life_cycle.as_ref().and_then(|l| l.review_status);
+    let locked = match o.review_status {
+        Some(status @ (ReviewStatus::Submitted | ReviewStatus::InReview | ReviewStatus::Rejected)) => Some(status),
+        _ => None,
+    };
+    if let Some(status) = locked {
+        return Err(refused(vec![field(
+            "LifeCycle.ReviewStatus",
+            Code::InvalidResourceState,
+            format!("LifeCycle.ReviewStatus of opportunity {} is {}: it cannot be updated", o.id, status.as_str()),
+        )])
+        .into());
+    }
+    if requested.is_some() && requested != o.review_status {
+        return Err(invalid(vec![field(
+            "LifeCycle.ReviewStatus",
+            Code::ActionNotPermitted,
+            "LifeCycle.ReviewStatus is set by AWS's review, not by UpdateOpportunity",
+        )])
+        .into());
+    }
+    let request = to_json(req)?;
+    let mut body = document_of(&request, &UPDATE_MEMBERS);
+    // UpdateOpportunity has no OpportunityTeam: it stays.
+    for member in CREATE_ONLY_MEMBERS {
+        if let Some(v) = o.body.get(member) {
+            body.insert(member.to_string(), v.clone());
+        }
+    }
+    let body = serde_json::Value::Object(body);
+    let editable: Option<EditRule> = match o.review_status {
+        Some(ReviewStatus::ActionRequired) => {
+            Some((editable_under_action_required, "while the review status is Action Required"))
+        }
+        Some(ReviewStatus::Approved) => Some((editable_after_approval, "once AWS approved the opportunity")),
+        _ => None,
+    };
+    if let Some((editable, when)) = editable {
+        let mut changed = Vec::new();
+        changed_paths(&o.body, &body, "", &mut changed);
+        let faults: Vec<_> = changed
+            .iter()
+            .filter(|p| !editable(p))
+            .map(|p| field(p, Code::ActionNotPermitted, format!("{p} cannot change {when}")))
+            .collect();
+        if !faults.is_empty() {
+            return Err(refused(faults).into());
+        }
+    }
+    if o.review_status == Some(ReviewStatus::ActionRequired) {
+        // The answer to AWS's request goes back to review.
+        o.review_status = Some(ReviewStatus::Submitted);
+    }
+    o.body = body;
+    derive_columns(o);
+    if lifecycle::needs_a_real_solution(o) {
+        return Err(refused(vec![lifecycle::other_solution_refused(o)]).into());
+    }
+    Ok(())
+}
