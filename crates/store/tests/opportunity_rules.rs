@@ -232,3 +232,27 @@ fn events_are_the_selling_apis() {
             ["LastModifiedDate"]
     );
 }
+
+#[test]
+fn other_stands_for_a_solution_until_committed() {
+    let mut h = Harness::new(START);
+    let id = create(&mut h, A);
+    let associate = |solution: &str| {
+        json!({"Catalog": SANDBOX, "OpportunityIdentifier": id, "RelatedEntityType": "Solutions",
+               "RelatedEntityIdentifier": solution})
+    };
+    h.ok(A, &selling("AssociateOpportunity"), associate("Other"));
+    let read = get(&mut h, A, &id);
+    let mut committed = update_input(&read);
+    committed["LifeCycle"]["Stage"] = json!("Committed");
+    let e = h.refusal(A, &selling("UpdateOpportunity"), committed.clone());
+    assert_eq!(fields(&e), ["RelatedEntityIdentifiers.Solutions"]);
+    // With the solution's id it may commit; then Other is refused.
+    h.ok(A, &selling("AssociateOpportunity"), associate("S-42"));
+    let read = get(&mut h, A, &id);
+    committed["LastModifiedDate"] = read["LastModifiedDate"].clone();
+    h.ok(A, &selling("UpdateOpportunity"), committed);
+    h.ok(A, &selling("DisassociateOpportunity"), associate("Other"));
+    let e = h.refusal(A, &selling("AssociateOpportunity"), associate("Other"));
+    assert_eq!(fields(&e), ["RelatedEntityIdentifiers.Solutions"]);
+}
