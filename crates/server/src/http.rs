@@ -47,10 +47,11 @@ pub type Body = BoxBody<Bytes, std::io::Error>;
 pub const MAX_FIXTURE_BYTES: u64 = 4 << 30;
 
 /// The most a connection's read buffer holds (hyper's default is about
-/// 400 KiB): a request head must fit in it (a larger one is answered 431),
-/// and a body is read through it in pieces of at most this size. Each
-/// connection reading a body keeps a buffer that grows to this size, outside
-/// the body memory budget, so it is kept small.
+/// 400 KiB). A request head must fit in it: hyper answers 431 when it holds
+/// this much and no whole head (it checks between reads, so a head of up to
+/// twice this size may pass). A body is read through it in pieces of at most
+/// this size; each connection reading a body keeps a buffer that grows to
+/// this size, outside the body memory budget, so it is kept small.
 const READ_BUFFER_BYTES: usize = 64 * 1024;
 
 fn whole(bytes: impl Into<Bytes>) -> Body {

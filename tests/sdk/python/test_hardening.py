@@ -126,6 +126,40 @@ def test_bodies_wait_for_the_memory_budget_and_memory_stays_bounded(tmp_path):
         server.stop()
 
 
+def status_line(sock):
+    """The status line of the answer on `sock` (b"" when the server closed it first)."""
+    sock.settimeout(10)
+    answer = b""
+    while b"\r\n" not in answer:
+        piece = sock.recv(4096)
+        if not piece:
+            break
+        answer += piece
+    return answer.split(b"\r\n")[0]
+
+
+def test_a_body_without_a_length_is_charged_its_buffer_up_to_the_largest_body_and_heads_stay_small(tmp_path):
+    # Under a 1 MiB budget, a chunked body of 1020 KiB is read (its buffer grows by doubling and is
+    # charged for it, but never beyond the largest body, 1 MiB): it reaches the signature check.
+    server = ServerProcess(tmp_path, "chunked", "--body-memory-limit-mib", "1").wait()
+    try:
+        head = head_only_api_request(0).replace(b"Content-Length: 0", b"Transfer-Encoding: chunked")
+        with socket.create_connection(("127.0.0.1", server.port)) as s:
+            s.sendall(head)
+            for _ in range(17):
+                s.sendall(b"%x\r\n" % 61440 + b" " * 61440 + b"\r\n")
+            s.sendall(b"0\r\n\r\n")
+            assert b" 403 " in status_line(s) + b" ", "read, then refused for its signature"
+        # A request head that the 64 KiB read buffer cannot hold is answered 431 (hyper checks between
+        # reads, so one read may take a head to 128 KiB before it is refused).
+        with socket.create_connection(("127.0.0.1", server.port)) as s:
+            s.sendall(head_only_api_request(0).replace(b"\r\n\r\n", b"\r\nX-Pad: " + b"a" * 200000 + b"\r\n\r\n"))
+            assert b" 431 " in status_line(s) + b" "
+        assert _http("GET", server.endpoint + "/_pcentral/health")[0] == 200, "and the node still serves"
+    finally:
+        server.stop()
+
+
 def test_the_open_file_limit_costs_no_spin_and_no_log_flood_and_service_resumes(tmp_path):
     limit = 64
 
