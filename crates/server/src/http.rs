@@ -46,6 +46,14 @@ pub type Body = BoxBody<Bytes, std::io::Error>;
 /// The largest fixture `/_pcentral/seed` takes (spooled to a temporary file).
 pub const MAX_FIXTURE_BYTES: u64 = 4 << 30;
 
+/// The most a connection's read buffer holds (hyper's default is about
+/// 400 KiB). A request head must fit in it: hyper answers 431 when it holds
+/// this much and no whole head (it checks between reads, so a head of up to
+/// twice this size may pass). A body is read through it in pieces of at most
+/// this size; each connection reading a body keeps a buffer that grows to
+/// this size, outside the body memory budget, so it is kept small.
+const READ_BUFFER_BYTES: usize = 64 * 1024;
+
 fn whole(bytes: impl Into<Bytes>) -> Body {
     Full::new(bytes.into()).map_err(|never| match never {}).boxed()
 }
@@ -133,6 +141,7 @@ pub async fn serve(listener: Listener, state: Arc<AppState>, shutdown: impl std:
             });
             let conn = http1::Builder::new()
                 .timer(TokioTimer::new())
+                .max_buf_size(READ_BUFFER_BYTES)
                 .header_read_timeout(header_timeout)
                 .serve_connection(TokioIo::new(stream), service);
             let conn = graceful.watch(conn);
@@ -165,6 +174,7 @@ pub async fn answer_starting(listener: &Listener, header_timeout: Duration) {
             let service = service_fn(|req| async move { Ok::<_, Infallible>(starting_answer(&req)) });
             let conn = http1::Builder::new()
                 .timer(TokioTimer::new())
+                .max_buf_size(READ_BUFFER_BYTES)
                 .header_read_timeout(header_timeout)
                 .keep_alive(false)
                 .serve_connection(TokioIo::new(stream), service);
@@ -606,20 +616,28 @@ async fn read_body(
         }
     }
     let read = async {
-        let mut kept = bytes::BytesMut::new();
+        // The budget pays for the buffer's capacity, not only for the bytes in it: a declared
+        // length is allocated once, at its size (already taken above), and never moves; a body
+        // without one grows by doubling, each step taken from the budget before it is allocated.
+        let mut kept: Vec<u8> = Vec::with_capacity(declared.map_or(0, |n| usize::try_from(n).unwrap_or(0)));
         while let Some(frame) = body.frame().await {
             let Ok(frame) = frame else { return Err(Unread::Broken) };
             if let Ok(data) = frame.into_data() {
-                if kept.len() + data.len() > MAX_BODY {
+                let len = kept.len() + data.len();
+                if len > MAX_BODY {
                     return Err(Unread::TooLarge);
                 }
-                if declared.is_none() && !limits.body_memory.take(held, data.len() as u64) {
-                    return Err(Unread::OverBudget);
+                if len > kept.capacity() {
+                    let room = len.max(kept.capacity() * 2).min(MAX_BODY);
+                    if !limits.body_memory.take(held, (room - kept.capacity()) as u64) {
+                        return Err(Unread::OverBudget);
+                    }
+                    kept.reserve_exact(room - kept.len());
                 }
                 kept.extend_from_slice(&data);
             }
         }
-        Ok(kept.freeze())
+        Ok(Bytes::from(kept))
     };
     tokio::time::timeout(limits.body_timeout, read).await.unwrap_or(Err(Unread::TimedOut))
 }
