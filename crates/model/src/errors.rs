@@ -316,6 +316,20 @@ impl ApiError {
         Self::fields(vec![FieldError::new(name, code, message.into())])
     }
 
+    /// Selling's `ValidationException BUSINESS_VALIDATION_FAILED`: its
+    /// `ErrorList` names each field a business rule refuses, with a code of
+    /// Selling's `ValidationExceptionErrorCode` (`INVALID_RESOURCE_STATE`,
+    /// `ACTION_NOT_PERMITTED`, …).
+    pub fn selling_business(fields: Vec<FieldError>) -> Self {
+        debug_assert!(fields.iter().all(|f| f.code.service() == Service::Selling), "Selling's codes");
+        let e = Self::fields(fields);
+        ApiError {
+            service: Service::Selling,
+            reason: Some(crate::selling::ValidationExceptionReason::BusinessValidationFailed.as_str()),
+            ..e
+        }
+    }
+
     /// `ValidationException BUSINESS_VALIDATION_FAILED` with one BusinessValidationError.
     pub fn business(code: BusinessValidationCode, message: impl Into<String>) -> Self {
         let message = message.into();
@@ -482,5 +496,12 @@ mod tests {
             "no",
         );
         assert_eq!(denied.body()["Reason"], "INCOMPATIBLE_BENEFIT_AWS_PARTNER_STATE");
+        let business = ApiError::selling_business(vec![FieldError::new(
+            "Identifier",
+            ValidationExceptionErrorCode::InvalidResourceState,
+            "Identifier O1 is already submitted".into(),
+        )]);
+        assert_eq!((business.status(), business.body()["Reason"].as_str()), (400, Some("BUSINESS_VALIDATION_FAILED")));
+        assert_eq!(business.body()["ErrorList"][0]["Code"], "INVALID_RESOURCE_STATE");
     }
 }

@@ -544,6 +544,22 @@ mod tests {
     }
 
     #[test]
+    fn sellings_page_sizes_take_their_smithy_defaults() {
+        let sell = |op: &str| Service::Selling.operation(op).unwrap();
+        let filled = with_defaults(sell("ListEngagements"), &json!({"Catalog": "Sandbox"}));
+        assert_eq!(filled, json!({"Catalog": "Sandbox", "MaxResults": 20}));
+        let members = with_defaults(sell("ListEngagementMembers"), &json!({"Catalog": "AWS", "Identifier": "eng-1"}));
+        assert_eq!(members["MaxResults"], 5);
+        for op in ["ListEngagementResourceAssociations", "ListResourceSnapshotJobs"] {
+            assert_eq!(with_defaults(sell(op), &json!({"Catalog": "AWS"}))["MaxResults"], 100, "{op}");
+        }
+        let given = json!({"Catalog": "AWS", "MaxResults": 7});
+        assert_eq!(with_defaults(sell("ListEngagements"), &given), given);
+        // ListOpportunities has no default in the Smithy model (only in its documentation).
+        assert_eq!(with_defaults(sell("ListOpportunities"), &json!({"Catalog": "AWS"})), json!({"Catalog": "AWS"}));
+    }
+
+    #[test]
     fn unions_need_exactly_one_member() {
         check("StartVerification", json!({"VerificationDetails": {}}), &[("VerificationDetails", "INVALID_VALUE")]);
         check(
