@@ -2,7 +2,7 @@
 //! back (docs/behaviour.md#identifiers-and-arns). The partition is always
 //! `aws`; the region is the caller's (its SigV4 credential scope).
 
-use pcentral_model::{AccountId, Catalog, ConnectionId, InvitationId, OpportunityId, PartnerId};
+use pcentral_model::{AccountId, Catalog, ConnectionId, EngagementId, InvitationId, OpportunityId, PartnerId};
 
 /// `arn:aws:partnercentral:{region}:{account}:catalog/{catalog}/partner/{id}`.
 pub fn partner(region: &str, account: &AccountId, catalog: Catalog, id: &PartnerId) -> String {
@@ -27,6 +27,11 @@ pub fn preferences(region: &str, account: &AccountId, catalog: Catalog) -> Strin
 /// `arn:aws:partnercentral:{region}:{account}:catalog/{catalog}/opportunity/{id}` (the Selling API's).
 pub fn opportunity(region: &str, account: &AccountId, catalog: Catalog, id: &OpportunityId) -> String {
     format!("arn:aws:partnercentral:{region}:{account}:catalog/{catalog}/opportunity/{id}")
+}
+
+/// `arn:aws:partnercentral:{region}::catalog/{catalog}/engagement/{id}` (no account: shared by its members).
+pub fn engagement(region: &str, catalog: Catalog, id: &EngagementId) -> String {
+    format!("arn:aws:partnercentral:{region}::catalog/{catalog}/engagement/{id}")
 }
 
 /// What a partner ARN names. The partition and region are not compared.

@@ -52,6 +52,7 @@ pub mod qualifications;
 pub mod connections;
 pub mod invitations;
 pub mod opportunities;
+pub mod engagements;
 
 pub mod operations;
 

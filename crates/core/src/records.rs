@@ -23,8 +23,10 @@ use serde_json::Value;
 
 use crate::settings::Settings;
 
+mod engagement;
 mod opportunity;
 
+pub use engagement::{ContextType, Engagement, EngagementContext, EngagementMembership};
 pub use opportunity::{
     sort_value, text_key, InvolvementType, Opportunity, OpportunitySortName, Origin, RelatedEntityType, ReviewStatus,
     SortValue, Stage, Submission, Visibility,

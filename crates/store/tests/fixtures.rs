@@ -126,6 +126,8 @@ fn a_seed_counts_the_records_of_every_list() {
             "connections",
             "credentials",
             "email_codes",
+            "engagements",
+            "engagement_members",
             "invitations",
             "opportunities",
             "partners",
@@ -138,7 +140,7 @@ fn a_seed_counts_the_records_of_every_list() {
     );
     let stored: u64 = counts.iter().map(|(_, n)| n).sum();
     assert_eq!(stored, 7, "{counts:?}");
-    assert_eq!(counts[7], ("partners", 2));
+    assert_eq!(counts[9], ("partners", 2));
 }
 
 #[test]

@@ -1,0 +1,136 @@
+//! [`EngagementsTx`]: the Selling API's engagements and their members. One
+//! row per engagement (its document next to the columns lists filter and
+//! page on) and one per membership; a member's list joins the two.
+
+use pcentral_core::records::{ContextType, Engagement, EngagementMembership};
+use pcentral_core::store::{EngagementQuery, EngagementsTx, MemberCursor};
+use pcentral_core::StoreError;
+use pcentral_model::{AccountId, Catalog, EngagementId, Millis};
+
+use super::{count, limit, to_doc, ListingQuery, SqlTx, ToParam};
+use crate::sql::{Db, Param};
+
+/// `|Type|Type|`: the context types column.
+fn context_types(e: &Engagement) -> String {
+    let mut s = String::from("|");
+    for t in e.context_types() {
+        s.push_str(t.as_str());
+        s.push('|');
+    }
+    s
+}
+
+/// The LIKE pattern that finds `t` in the context types column.
+fn type_pattern(t: ContextType) -> String {
+    format!("%|{}|%", t.as_str())
+}
+
+impl<D: Db> EngagementsTx for SqlTx<'_, D> {
+    fn engagement(&mut self, catalog: Catalog, id: &EngagementId) -> Result<Option<Engagement>, StoreError> {
+        self.one("SELECT doc FROM engagements WHERE catalog = ?1 AND id = ?2", p![catalog, id])
+    }
+
+    fn insert_engagement(&mut self, e: &Engagement) -> Result<(), StoreError> {
+        self.exec(
+            "INSERT INTO engagements (catalog, id, created_by, created_at, modified_at, context_types, doc)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            p![e.catalog, e.id, e.created_by, e.created_at, e.modified_at, context_types(e), to_doc(e)?],
+        )?;
+        Ok(())
+    }
+
+    fn update_engagement(&mut self, e: &Engagement, expected: Millis) -> Result<bool, StoreError> {
+        let n = self.exec(
+            "UPDATE engagements SET modified_at = ?3, context_types = ?4, doc = ?5
+             WHERE catalog = ?1 AND id = ?2 AND modified_at = ?6",
+            p![e.catalog, e.id, e.modified_at, context_types(e), to_doc(e)?, expected],
+        )?;
+        Ok(n == 1)
+    }
+
+    fn list_engagements(&mut self, q: &EngagementQuery) -> Result<Vec<Engagement>, StoreError> {
+        let includes: Vec<String> = q.context_types.iter().map(|t| type_pattern(*t)).collect();
+        let excludes: Vec<String> = q.exclude_context_types.iter().map(|t| type_pattern(*t)).collect();
+        let mut sql = ListingQuery::new(
+            "SELECT e.doc FROM engagement_members m
+             JOIN engagements e ON e.catalog = m.catalog AND e.id = m.engagement_id",
+        );
+        sql.push(" WHERE m.catalog = ? AND m.account = ?", &[q.catalog.to_param(), q.member.to_param()]);
+        if !q.identifiers.is_empty() {
+            sql.push_in("e.id", &q.identifiers);
+        }
+        if !q.created_by.is_empty() {
+            sql.push_in("e.created_by", &q.created_by);
+        }
+        if !q.exclude_created_by.is_empty() {
+            let marks = vec!["?"; q.exclude_created_by.len()].join(", ");
+            let params: Vec<Param<'_>> = q.exclude_created_by.iter().map(|a| a.to_param()).collect();
+            sql.push(&format!(" AND e.created_by NOT IN ({marks})"), &params);
+        }
+        if !includes.is_empty() {
+            let any = vec!["e.context_types LIKE ?"; includes.len()].join(" OR ");
+            let params: Vec<Param<'_>> = includes.iter().map(|p| Param::Text(p)).collect();
+            sql.push(&format!(" AND ({any})"), &params);
+        }
+        for pattern in &excludes {
+            sql.push(" AND e.context_types NOT LIKE ?", &[Param::Text(pattern)]);
+        }
+        let (cmp, dir) = if q.descending { ("<", "DESC") } else { (">", "ASC") };
+        if let Some(c) = &q.after {
+            sql.push(
+                &format!(" AND (e.created_at {cmp} ? OR (e.created_at = ? AND e.id > ?))"),
+                &[Param::Int(c.created_at), Param::Int(c.created_at), Param::Text(&c.id)],
+            );
+        }
+        sql.push(&format!(" ORDER BY e.created_at {dir}, e.id ASC LIMIT ?"), &[Param::Int(limit(q.limit))]);
+        self.all(&sql.sql, &sql.params)
+    }
+
+    fn insert_engagement_member(&mut self, m: &EngagementMembership) -> Result<bool, StoreError> {
+        let n = self.exec(
+            "INSERT INTO engagement_members (catalog, engagement_id, account, joined_at, doc)
+             VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (catalog, engagement_id, account) DO NOTHING",
+            p![m.catalog, m.engagement_id, m.account, m.joined_at, to_doc(m)?],
+        )?;
+        Ok(n == 1)
+    }
+
+    fn engagement_member(
+        &mut self,
+        catalog: Catalog,
+        id: &EngagementId,
+        account: &AccountId,
+    ) -> Result<Option<EngagementMembership>, StoreError> {
+        self.one(
+            "SELECT doc FROM engagement_members WHERE catalog = ?1 AND engagement_id = ?2 AND account = ?3",
+            p![catalog, id, account],
+        )
+    }
+
+    fn engagement_members(
+        &mut self,
+        catalog: Catalog,
+        id: &EngagementId,
+        after: Option<&MemberCursor>,
+        n: usize,
+    ) -> Result<Vec<EngagementMembership>, StoreError> {
+        let mut sql = ListingQuery::new("SELECT doc FROM engagement_members");
+        sql.push(" WHERE catalog = ? AND engagement_id = ?", &[catalog.to_param(), id.to_param()]);
+        if let Some(c) = after {
+            sql.push(
+                " AND (joined_at > ? OR (joined_at = ? AND account > ?))",
+                &[Param::Int(c.joined_at), Param::Int(c.joined_at), Param::Text(&c.account)],
+            );
+        }
+        sql.push(" ORDER BY joined_at ASC, account ASC LIMIT ?", &[Param::Int(limit(n))]);
+        self.all(&sql.sql, &sql.params)
+    }
+
+    fn count_engagement_members(&mut self, catalog: Catalog, id: &EngagementId) -> Result<u64, StoreError> {
+        let n = self.db.int(
+            "SELECT COUNT(*) FROM engagement_members WHERE catalog = ?1 AND engagement_id = ?2",
+            p![catalog, id],
+        )?;
+        Ok(count(n))
+    }
+}
