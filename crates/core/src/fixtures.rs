@@ -28,9 +28,9 @@ use crate::accounts;
 use crate::ctx::{new_id, Ids};
 use crate::partners::{legal_name_key, DRAFT_LOCALE, DRAFT_URL};
 use crate::records::{
-    AccountRecord, Connection, ConnectionPreferences, EmailCode, Engagement, EngagementMembership, Invitation,
-    Opportunity, Partner, ProfileTask, QualificationsAssociation, QualificationsGroup, QualificationsTask,
-    StoredCredential, Verification,
+    AccountRecord, Connection, ConnectionPreferences, EmailCode, Engagement, EngagementInvitation,
+    EngagementMembership, Invitation, Opportunity, Partner, ProfileTask, QualificationsAssociation,
+    QualificationsGroup, QualificationsTask, StoredCredential, Verification,
 };
 use crate::settings::{ms, Settings, DAY_MS};
 use crate::store::{Failure, OpResult, Record, StoreError, Tx};
@@ -64,6 +64,8 @@ pub enum List {
     Engagements,
     /// Optional, like `Engagements`.
     EngagementMembers,
+    /// Optional, like `Engagements`.
+    EngagementInvitations,
     Invitations,
     /// Optional: fixtures written before opportunities existed lack it.
     Opportunities,
@@ -76,7 +78,7 @@ pub enum List {
 }
 
 impl List {
-    pub const ALL: [List; 15] = [
+    pub const ALL: [List; 16] = [
         List::Accounts,
         List::ConnectionPreferences,
         List::Connections,
@@ -84,6 +86,7 @@ impl List {
         List::EmailCodes,
         List::Engagements,
         List::EngagementMembers,
+        List::EngagementInvitations,
         List::Invitations,
         List::Opportunities,
         List::Partners,
@@ -106,6 +109,7 @@ impl List {
             List::Opportunities => "opportunities",
             List::Engagements => "engagements",
             List::EngagementMembers => "engagement_members",
+            List::EngagementInvitations => "engagement_invitations",
             List::Verifications => "verifications",
             List::QualificationsTasks => "qualifications_tasks",
             List::QualificationsAssociations => "qualifications_associations",
@@ -131,6 +135,7 @@ impl List {
             Record::Opportunity(_) => List::Opportunities,
             Record::Engagement(_) => List::Engagements,
             Record::EngagementMember(_) => List::EngagementMembers,
+            Record::EngagementInvitation(_) => List::EngagementInvitations,
             Record::Partner(_) => List::Partners,
             Record::ProfileTask(_) => List::ProfileTasks,
             Record::QualificationsAssociation(_) => List::QualificationsAssociations,
@@ -326,6 +331,7 @@ impl Serialize for Record {
             Record::Opportunity(r) => r.serialize(s),
             Record::Engagement(r) => r.serialize(s),
             Record::EngagementMember(r) => r.serialize(s),
+            Record::EngagementInvitation(r) => r.serialize(s),
             Record::Verification(r) => r.serialize(s),
             Record::QualificationsTask(r) => r.serialize(s),
             Record::QualificationsAssociation(r) => r.serialize(s),
@@ -436,6 +442,7 @@ impl Seeder<'_, '_> {
             List::Opportunities => store_opportunity(tx, typed!())?,
             List::Engagements => store_engagement(tx, typed!())?,
             List::EngagementMembers => store_engagement_member(tx, typed!())?,
+            List::EngagementInvitations => store_engagement_invitation(tx, typed!())?,
             List::Verifications => store_verification(tx, typed!())?,
             List::QualificationsTasks => store_qualifications_task(tx, typed!())?,
             List::QualificationsAssociations => store_association(tx, typed!())?,
@@ -460,7 +467,12 @@ fn describe(list: List, value: &Value) -> String {
         List::QualificationsGroups => format!("{}/{}", field("catalog"), field("primary_account")),
         List::EmailCodes => format!("{}/{}", field("catalog"), field("address")),
         List::EngagementMembers => format!("{}/{}/{}", field("catalog"), field("engagement_id"), field("account")),
-        List::Partners | List::Invitations | List::Connections | List::Opportunities | List::Engagements => {
+        List::Partners
+        | List::Invitations
+        | List::Connections
+        | List::Opportunities
+        | List::Engagements
+        | List::EngagementInvitations => {
             format!("{}/{}", field("catalog"), field("id"))
         }
     }
@@ -582,6 +594,17 @@ fn fill_defaults(list: List, o: &mut Map<String, Value>, now: Millis, settings: 
             fill(o, "modified_by", creator);
         }
         List::EngagementMembers => fill(o, "joined_at", json!(now)),
+        List::EngagementInvitations => {
+            fill(o, "created_at", json!(now));
+            let created = o.get("created_at").and_then(Value::as_i64).unwrap_or(now);
+            fill(o, "updated_at", json!(created));
+            fill(
+                o,
+                "expires_at",
+                json!(created.saturating_add(ms(settings.engagement_invitation_lifetime_days, DAY_MS))),
+            );
+            fill(o, "status", json!("PENDING"));
+        }
         List::Opportunities => {
             fill(o, "created_at", json!(now));
             let created = o.get("created_at").cloned().unwrap_or(json!(now));
@@ -710,6 +733,14 @@ fn store_engagement(tx: &mut dyn Tx, e: Engagement) -> OpResult<()> {
     };
     tx.insert_engagement_member(&creator).map_err(named(what))?;
     Ok(())
+}
+
+fn store_engagement_invitation(tx: &mut dyn Tx, i: EngagementInvitation) -> OpResult<()> {
+    let what = format!("engagement_invitations[{}/{}]", i.catalog, i.id);
+    if tx.engagement_invitation(i.catalog, &i.id)?.is_some() {
+        return Err(refused(format!("{what}: an engagement invitation with this id exists")));
+    }
+    tx.insert_engagement_invitation(&i).map_err(named(what))
 }
 
 fn store_engagement_member(tx: &mut dyn Tx, m: EngagementMembership) -> OpResult<()> {

@@ -134,6 +134,11 @@ fn selling_handlers() -> Vec<Entry> {
         handler(engagements::list_engagement_members),
         handler(engagements::create_engagement_context),
         handler(engagements::update_engagement_context),
+        handler(engagements::invitations::create_engagement_invitation),
+        handler(engagements::invitations::get_engagement_invitation),
+        handler(engagements::invitations::list_engagement_invitations),
+        handler(engagements::invitations::accept_engagement_invitation),
+        handler(engagements::invitations::reject_engagement_invitation),
     ]
 }
 

@@ -248,6 +248,10 @@ prefixed_id!(
     AssociationTaskId, "pqatask-", "qualifications association task id"
 );
 prefixed_id!(
+    /// An engagement invitation of the Selling API: `engi-` and 13 letters or digits.
+    EngagementInvitationId, "engi-", "engagement invitation id"
+);
+prefixed_id!(
     /// A qualifications disassociation task: `pqdtask-` and 13 letters or digits.
     DisassociationTaskId, "pqdtask-", "qualifications disassociation task id"
 );

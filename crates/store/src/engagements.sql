@@ -16,3 +16,15 @@ CREATE TABLE engagement_members (
 );
 CREATE INDEX engagement_members_by_account ON engagement_members (catalog, account, engagement_id);
 CREATE INDEX engagement_members_by_joining ON engagement_members (catalog, engagement_id, joined_at, account);
+-- Invitations to join an engagement: listed by sender or by receiver, newest first.
+-- A stored PENDING invitation past expires_at is EXPIRED (derived at read).
+CREATE TABLE engagement_invitations (
+    catalog TEXT NOT NULL, id TEXT NOT NULL, engagement_id TEXT NOT NULL,
+    sender TEXT NOT NULL, receiver TEXT NOT NULL, status TEXT NOT NULL, payload_type TEXT NOT NULL,
+    created_at BIGINT NOT NULL, expires_at BIGINT NOT NULL, updated_at BIGINT NOT NULL,
+    doc TEXT NOT NULL,
+    PRIMARY KEY (catalog, id)
+);
+CREATE INDEX engagement_invitations_by_sender ON engagement_invitations (catalog, sender, created_at, id);
+CREATE INDEX engagement_invitations_by_receiver ON engagement_invitations (catalog, receiver, created_at, id);
+CREATE INDEX engagement_invitations_by_engagement ON engagement_invitations (catalog, engagement_id, receiver);

@@ -162,3 +162,66 @@ fn reset_by_account_and_catalog_and_fixtures() {
     old.seed(&json!({"version": 1, "partners": []})).expect("an old fixture seeds");
     assert!(old.export(false)["engagements"].as_array().unwrap().is_empty());
 }
+
+fn invitation(engagement: &str, receiver: &str) -> Value {
+    json!({"Catalog": "Sandbox", "EngagementIdentifier": engagement,
+           "Invitation": {"Message": "Join", "Receiver": {"Account": {"AwsAccountId": receiver}},
+                          "Payload": {"LeadInvitation": {
+                              "Customer": {"CompanyName": "Acme"},
+                              "Interaction": {"SourceType": "Event", "SourceId": "e1", "SourceName": "Summit",
+                                              "ContactBusinessTitle": "CIO"}}}}})
+}
+
+#[test]
+fn invitations_need_a_collaboration_connection_and_answer_once() {
+    let (mut h, _pa, pb) = two_partners(START);
+    let engagement = create(&mut h, A, "Sandbox", json!([]));
+    // Not connected yet: refused, storing nothing.
+    let refusal = h.refusal(A, &selling("CreateEngagementInvitation"), invitation(&engagement, B));
+    assert_eq!(refusal.kind, pcentral_model::ErrorKind::Validation, "{refusal}");
+    assert!(refusal.message.contains("OPPORTUNITY_COLLABORATION"), "{refusal}");
+    h.connect(A, OC, B, &pb);
+    let sent = h.ok(A, &selling("CreateEngagementInvitation"), invitation(&engagement, B));
+    let id = sent["Id"].as_str().unwrap().to_string();
+    // C sees nothing; A (the sender) cannot answer it.
+    let input = json!({"Catalog": "Sandbox", "Identifier": id});
+    let unknown = h.refused(
+        C,
+        &selling("GetEngagementInvitation"),
+        json!({"Catalog": "Sandbox", "Identifier": "engi-0000000000000"}),
+    );
+    assert_eq!(h.refused(C, &selling("GetEngagementInvitation"), input.clone()).kind, unknown.kind);
+    h.refused(C, &selling("AcceptEngagementInvitation"), input.clone());
+    let by_sender = h.refusal(A, &selling("AcceptEngagementInvitation"), input.clone());
+    assert_eq!(by_sender.kind, pcentral_model::ErrorKind::AccessDenied);
+    h.ok(B, &selling("AcceptEngagementInvitation"), input.clone());
+    let again = h.refusal(B, &selling("AcceptEngagementInvitation"), input.clone());
+    assert_eq!(again.kind, pcentral_model::ErrorKind::Conflict);
+    h.refused(B, &selling("RejectEngagementInvitation"), input);
+    let members = h.ok(B, &selling("ListEngagementMembers"), json!({"Catalog": "Sandbox", "Identifier": engagement}));
+    let accounts: Vec<&str> =
+        members["EngagementMemberList"].as_array().unwrap().iter().map(|m| m["AccountId"].as_str().unwrap()).collect();
+    assert_eq!(accounts, [A, B]);
+    // Exported and seeded back, and an account reset takes the invitation with it.
+    let exported = h.export(false);
+    assert_eq!(exported["engagement_invitations"].as_array().map(Vec::len), Some(1));
+    let mut fresh = Harness::new(START);
+    fresh.seed(&exported).expect("the export seeds");
+    assert_eq!(fresh.export_text(false), h.export_text(false));
+    h.reset(ResetScope { account: Some(AccountId::parse(B).unwrap()), ..ResetScope::default() });
+    assert!(h.export(false)["engagement_invitations"].as_array().unwrap().is_empty());
+}
+
+#[test]
+fn an_invitation_expires_on_the_service_clock() {
+    let (mut h, _pa, pb) = two_partners(START);
+    h.connect(A, OC, B, &pb);
+    let engagement = create(&mut h, A, "Sandbox", json!([]));
+    let sent = h.ok(A, &selling("CreateEngagementInvitation"), invitation(&engagement, B));
+    let input = json!({"Catalog": "Sandbox", "Identifier": sent["Id"]});
+    h.advance(15 * DAY - 1);
+    assert_eq!(h.ok(B, &selling("GetEngagementInvitation"), input.clone())["Status"], "PENDING");
+    h.advance(1);
+    assert_eq!(h.ok(B, &selling("GetEngagementInvitation"), input.clone())["Status"], "EXPIRED");
+    assert_eq!(h.refusal(B, &selling("AcceptEngagementInvitation"), input).kind, pcentral_model::ErrorKind::Conflict);
+}

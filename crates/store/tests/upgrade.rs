@@ -52,10 +52,10 @@ fn every_stored_record_reads_as_a_typed_record() {
 
 /// Settings this release added since the release the databases come from:
 /// stored settings gain them (with their defaults) on upgrade.
-const SETTINGS_ADDED: [&str; 2] = ["sandbox_allow_tags", "log_retention_days"];
+const SETTINGS_ADDED: [&str; 3] = ["sandbox_allow_tags", "log_retention_days", "engagement_invitation_lifetime_days"];
 
 /// Fixture lists this release added since that release.
-const LISTS_ADDED: [&str; 3] = ["opportunities", "engagements", "engagement_members"];
+const LISTS_ADDED: [&str; 4] = ["opportunities", "engagements", "engagement_members", "engagement_invitations"];
 
 #[test]
 fn the_export_is_byte_for_byte_the_releases() {

@@ -4,6 +4,8 @@
 //! shared by its members: its creator, and each partner that accepted an
 //! invitation to it. Anyone else is told it does not exist.
 
+pub mod invitations;
+
 use pcentral_model::selling::{self, SortOrder, ValidationExceptionErrorCode as Code};
 use pcentral_model::{AccountId, Catalog, EngagementId, Operation, Timestamp};
 use serde_json::Value;
@@ -226,23 +228,24 @@ pub fn list_engagements(
     Ok(selling::ListEngagementsResponse { engagement_summary_list, next_token })
 }
 
-/// How a member appears in ListEngagementMembers: the display name and
-/// website of its published profile in the catalog; without one, its
-/// configured display name (else its account id) and no website.
-fn member_view(ctx: &mut Ctx<'_>, m: &EngagementMembership) -> OpResult<selling::EngagementMember> {
-    if let Some(partner) = ctx.tx.partner_by_account(m.catalog, &m.account)? {
+/// How an account is named to the members of an engagement: the display
+/// name and website of its published profile in the catalog; without one,
+/// its configured display name (else its account id) and no website.
+pub fn member_name(ctx: &mut Ctx<'_>, catalog: Catalog, account: &AccountId) -> OpResult<(String, Option<String>)> {
+    if let Some(partner) = ctx.tx.partner_by_account(catalog, account)? {
         if let PublishedProfile::Published(content) = PublishedProfile::load(ctx.tx, &partner, ctx.now)? {
-            return Ok(selling::EngagementMember {
-                company_name: Some(content.display_name),
-                website_url: Some(content.website_url),
-                account_id: Some(m.account.to_string()),
-            });
+            return Ok((content.display_name, Some(content.website_url)));
         }
     }
-    let name = ctx.tx.account(&m.account)?.and_then(|a| a.display_name).unwrap_or_else(|| m.account.to_string());
+    let name = ctx.tx.account(account)?.and_then(|a| a.display_name).unwrap_or_else(|| account.to_string());
+    Ok((name, None))
+}
+
+fn member_view(ctx: &mut Ctx<'_>, m: &EngagementMembership) -> OpResult<selling::EngagementMember> {
+    let (name, website) = member_name(ctx, m.catalog, &m.account)?;
     Ok(selling::EngagementMember {
         company_name: Some(name),
-        website_url: None,
+        website_url: website,
         account_id: Some(m.account.to_string()),
     })
 }

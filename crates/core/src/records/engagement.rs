@@ -1,7 +1,7 @@
 //! The stored engagement of the Selling API (docs/behaviour.md#engagements):
 //! the engagement itself, its contexts, and who is a member of it.
 
-use pcentral_model::{AccountId, Catalog, EngagementId, Millis};
+use pcentral_model::{AccountId, Catalog, EngagementId, EngagementInvitationId, Millis};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -57,4 +57,42 @@ pub struct EngagementMembership {
     pub engagement_id: EngagementId,
     pub account: AccountId,
     pub joined_at: Millis,
+}
+
+pub use pcentral_model::selling::{EngagementInvitationPayloadType as PayloadType, InvitationStatus};
+
+/// An invitation to join an engagement, from one of its members to one account.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EngagementInvitation {
+    pub catalog: Catalog,
+    pub id: EngagementInvitationId,
+    pub engagement_id: EngagementId,
+    pub sender: AccountId,
+    pub receiver: AccountId,
+    /// The receiver's alias as the sender wrote it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub receiver_alias: Option<String>,
+    pub message: String,
+    pub payload_type: PayloadType,
+    /// The `Payload` union as on the wire (`{"OpportunityInvitation": {...}}`).
+    pub payload: Value,
+    /// As stored: `Pending` until answered; a pending invitation past
+    /// `expires_at` is Expired ([`EngagementInvitation::status_at`]).
+    pub status: InvitationStatus,
+    pub created_at: Millis,
+    pub expires_at: Millis,
+    /// Time of the last change (the conditional update's token).
+    pub updated_at: Millis,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rejection_reason: Option<String>,
+}
+
+impl EngagementInvitation {
+    /// The status at service time `now`: a pending invitation expires at `expires_at`.
+    pub fn status_at(&self, now: Millis) -> InvitationStatus {
+        match self.status {
+            InvitationStatus::Pending if now >= self.expires_at => InvitationStatus::Expired,
+            other => other,
+        }
+    }
 }

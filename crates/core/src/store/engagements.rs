@@ -1,9 +1,10 @@
-//! Engagements of the Selling API and their members, with the query of their list.
+//! Engagements of the Selling API, their members and invitations, with the queries of their lists.
 
-use pcentral_model::{AccountId, Catalog, EngagementId, Millis};
+use pcentral_model::{AccountId, Catalog, EngagementId, EngagementInvitationId, Millis};
 use serde::{Deserialize, Serialize};
 
-use crate::records::{ContextType, Engagement, EngagementMembership};
+use crate::records::{ContextType, Engagement, EngagementInvitation, EngagementMembership};
+use crate::records::{EngagementInvitationStatus as InvitationStatus, InvitationPayloadType as PayloadType};
 use crate::store::StoreError;
 
 /// Engagements inside one transaction.
@@ -35,6 +36,52 @@ pub trait EngagementsTx {
         limit: usize,
     ) -> Result<Vec<EngagementMembership>, StoreError>;
     fn count_engagement_members(&mut self, catalog: Catalog, id: &EngagementId) -> Result<u64, StoreError>;
+    fn engagement_invitation(
+        &mut self,
+        catalog: Catalog,
+        id: &EngagementInvitationId,
+    ) -> Result<Option<EngagementInvitation>, StoreError>;
+    /// Store a new invitation; an id already stored is `StoreError::Conflict`.
+    fn insert_engagement_invitation(&mut self, invitation: &EngagementInvitation) -> Result<(), StoreError>;
+    /// Replace the stored invitation if it is still as read (stored status
+    /// pending, `updated_at` `expected`); answers whether it did.
+    fn update_engagement_invitation(
+        &mut self,
+        invitation: &EngagementInvitation,
+        expected: Millis,
+    ) -> Result<bool, StoreError>;
+    /// The invitation of `receiver` to `engagement` pending at `now`, if any.
+    fn pending_engagement_invitation(
+        &mut self,
+        catalog: Catalog,
+        engagement: &EngagementId,
+        receiver: &AccountId,
+        now: Millis,
+    ) -> Result<Option<EngagementInvitation>, StoreError>;
+    /// One page of the invitations `query` selects, newest or oldest first.
+    fn list_engagement_invitations(
+        &mut self,
+        query: &EngagementInvitationQuery,
+    ) -> Result<Vec<EngagementInvitation>, StoreError>;
+}
+
+/// One page of the invitations an account sent or received in one catalog.
+/// Empty lists select everything; statuses are as at service time `now`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EngagementInvitationQuery {
+    pub catalog: Catalog,
+    pub account: AccountId,
+    /// Whether `account` is the sender (else the receiver).
+    pub as_sender: bool,
+    pub now: Millis,
+    pub payload_types: Vec<PayloadType>,
+    pub statuses: Vec<InvitationStatus>,
+    pub engagements: Vec<EngagementId>,
+    pub senders: Vec<AccountId>,
+    pub descending: bool,
+    /// The creation time and id of the last invitation of the previous page.
+    pub after: Option<EngagementCursor>,
+    pub limit: usize,
 }
 
 /// A position in an engagement list: the creation time and id of the last

@@ -36,7 +36,7 @@ pub use accounts::AccountsTx;
 pub use connections::{
     AdminConnectionQuery, AdminInvitationQuery, ConnectionQuery, ConnectionsTx, InvitationQuery, TypeFilter,
 };
-pub use engagements::{EngagementCursor, EngagementQuery, EngagementsTx, MemberCursor};
+pub use engagements::{EngagementCursor, EngagementInvitationQuery, EngagementQuery, EngagementsTx, MemberCursor};
 pub use events::{AdminEventQuery, EventsTx};
 pub use maintenance::{MaintenanceTx, Purge, Purged, Record, ResetScope};
 pub use opportunities::{OpportunitiesTx, OpportunityCursor, OpportunityQuery};

@@ -1,11 +1,15 @@
 //! [`EngagementsTx`]: the Selling API's engagements and their members. One
 //! row per engagement (its document next to the columns lists filter and
-//! page on) and one per membership; a member's list joins the two.
+//! page on) and one per membership; a member's list joins the two. One row
+//! per invitation, listed by sender or by receiver; a stored `PENDING` past
+//! its expiry reads as `EXPIRED`.
 
-use pcentral_core::records::{ContextType, Engagement, EngagementMembership};
-use pcentral_core::store::{EngagementQuery, EngagementsTx, MemberCursor};
+use pcentral_core::records::{
+    ContextType, Engagement, EngagementInvitation, EngagementInvitationStatus as Status, EngagementMembership,
+};
+use pcentral_core::store::{EngagementInvitationQuery, EngagementQuery, EngagementsTx, MemberCursor};
 use pcentral_core::StoreError;
-use pcentral_model::{AccountId, Catalog, EngagementId, Millis};
+use pcentral_model::{AccountId, Catalog, EngagementId, EngagementInvitationId, Millis};
 
 use super::{count, limit, to_doc, ListingQuery, SqlTx, ToParam};
 use crate::sql::{Db, Param};
@@ -132,5 +136,100 @@ impl<D: Db> EngagementsTx for SqlTx<'_, D> {
             p![catalog, id],
         )?;
         Ok(count(n))
+    }
+
+    fn engagement_invitation(
+        &mut self,
+        catalog: Catalog,
+        id: &EngagementInvitationId,
+    ) -> Result<Option<EngagementInvitation>, StoreError> {
+        self.one("SELECT doc FROM engagement_invitations WHERE catalog = ?1 AND id = ?2", p![catalog, id])
+    }
+
+    fn insert_engagement_invitation(&mut self, i: &EngagementInvitation) -> Result<(), StoreError> {
+        self.exec(
+            "INSERT INTO engagement_invitations (catalog, id, engagement_id, sender, receiver, status, payload_type,
+             created_at, expires_at, updated_at, doc) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+            p![
+                i.catalog,
+                i.id,
+                i.engagement_id,
+                i.sender,
+                i.receiver,
+                i.status.as_str(),
+                i.payload_type.as_str(),
+                i.created_at,
+                i.expires_at,
+                i.updated_at,
+                to_doc(i)?
+            ],
+        )?;
+        Ok(())
+    }
+
+    fn update_engagement_invitation(&mut self, i: &EngagementInvitation, expected: Millis) -> Result<bool, StoreError> {
+        let n = self.exec(
+            "UPDATE engagement_invitations SET status = ?3, updated_at = ?4, doc = ?5
+             WHERE catalog = ?1 AND id = ?2 AND status = 'PENDING' AND updated_at = ?6",
+            p![i.catalog, i.id, i.status.as_str(), i.updated_at, to_doc(i)?, expected],
+        )?;
+        Ok(n == 1)
+    }
+
+    fn pending_engagement_invitation(
+        &mut self,
+        catalog: Catalog,
+        engagement: &EngagementId,
+        receiver: &AccountId,
+        now: Millis,
+    ) -> Result<Option<EngagementInvitation>, StoreError> {
+        self.one(
+            "SELECT doc FROM engagement_invitations WHERE catalog = ?1 AND engagement_id = ?2 AND receiver = ?3
+             AND status = 'PENDING' AND expires_at > ?4 ORDER BY created_at, id LIMIT 1",
+            p![catalog, engagement, receiver, now],
+        )
+    }
+
+    fn list_engagement_invitations(
+        &mut self,
+        q: &EngagementInvitationQuery,
+    ) -> Result<Vec<EngagementInvitation>, StoreError> {
+        let types: Vec<&str> = q.payload_types.iter().map(|t| t.as_str()).collect();
+        let mut sql = ListingQuery::new("SELECT doc FROM engagement_invitations");
+        let side = if q.as_sender { "sender" } else { "receiver" };
+        sql.push(&format!(" WHERE catalog = ? AND {side} = ?"), &[q.catalog.to_param(), q.account.to_param()]);
+        if !types.is_empty() {
+            sql.push_in("payload_type", &types);
+        }
+        if !q.engagements.is_empty() {
+            sql.push_in("engagement_id", &q.engagements);
+        }
+        if !q.senders.is_empty() {
+            sql.push_in("sender", &q.senders);
+        }
+        if !q.statuses.is_empty() {
+            // The status as at `now`: a stored PENDING past its expiry is EXPIRED.
+            let mut any = Vec::new();
+            let mut params = Vec::new();
+            for status in &q.statuses {
+                match status {
+                    Status::Pending => any.push("(status = 'PENDING' AND expires_at > ?)"),
+                    Status::Expired => any.push("(status = 'EXPIRED' OR (status = 'PENDING' AND expires_at <= ?))"),
+                    Status::Accepted => any.push("(status = 'ACCEPTED' AND 0 < ?)"),
+                    Status::Rejected => any.push("(status = 'REJECTED' AND 0 < ?)"),
+                }
+                params.push(Param::Int(q.now));
+            }
+            sql.push(&format!(" AND ({})", any.join(" OR ")), &params);
+        }
+        let (cmp, dir) = if q.descending { ("<", "DESC") } else { (">", "ASC") };
+        if let Some(c) = &q.after {
+            sql.push(
+                &format!(" AND (created_at {cmp} ? OR (created_at = ? AND id > ?))"),
+                &[Param::Int(c.created_at), Param::Int(c.created_at), Param::Text(&c.id)],
+            );
+        }
+        sql.push(&format!(" ORDER BY created_at {dir}, id ASC LIMIT ?"), &[Param::Int(limit(q.limit))]);
+        self.all(&sql.sql, &sql.params)
     }
 }

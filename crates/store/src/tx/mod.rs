@@ -30,8 +30,8 @@ use pcentral_core::store::Cursor;
 use pcentral_core::StoreError;
 use pcentral_model::account::{ConnectionType, InvitationStatus, VerificationType};
 use pcentral_model::{
-    AccountId, Catalog, ConnectionId, EngagementId, InvitationId, Millis, OpportunityId, PartnerId, ProfileId,
-    ProfileTaskId,
+    AccountId, Catalog, ConnectionId, EngagementId, EngagementInvitationId, InvitationId, Millis, OpportunityId,
+    PartnerId, ProfileId, ProfileTaskId,
 };
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -126,7 +126,8 @@ text_param!(
     ConnectionId,
     QualificationsTaskId,
     OpportunityId,
-    EngagementId
+    EngagementId,
+    EngagementInvitationId
 );
 text_param!(ConnectionType, InvitationStatus, VerificationType, QualificationsTaskKind, UsageKind, DetailType);
 text_param!(pcentral_model::account::ConnectionTypeStatus);
