@@ -132,6 +132,12 @@ fn another_account_and_the_other_catalog_find_nothing() {
     }
     let listed = h.ok(B, &selling("ListOpportunities"), json!({"Catalog": SANDBOX}));
     assert_eq!(listed["OpportunitySummaries"], json!([]));
+    // No oracle: A's id and a made-up one get the same answer, but for the id sent.
+    let made_up = "O1234567890123";
+    let theirs = h.refusal(B, &selling("GetOpportunity"), json!({"Catalog": SANDBOX, "Identifier": id}));
+    let nobodys = h.refusal(B, &selling("GetOpportunity"), json!({"Catalog": SANDBOX, "Identifier": made_up}));
+    assert_eq!(theirs.body().to_string().replace(&id, "ID"), nobodys.body().to_string().replace(made_up, "ID"));
+    assert!(!theirs.body().to_string().contains(A));
 }
 
 #[test]
@@ -225,4 +231,28 @@ fn events_are_the_selling_apis() {
         h.ok(A, &selling("ListOpportunities"), json!({"Catalog": SANDBOX}))["OpportunitySummaries"][0]
             ["LastModifiedDate"]
     );
+}
+
+#[test]
+fn other_stands_for_a_solution_until_committed() {
+    let mut h = Harness::new(START);
+    let id = create(&mut h, A);
+    let associate = |solution: &str| {
+        json!({"Catalog": SANDBOX, "OpportunityIdentifier": id, "RelatedEntityType": "Solutions",
+               "RelatedEntityIdentifier": solution})
+    };
+    h.ok(A, &selling("AssociateOpportunity"), associate("Other"));
+    let read = get(&mut h, A, &id);
+    let mut committed = update_input(&read);
+    committed["LifeCycle"]["Stage"] = json!("Committed");
+    let e = h.refusal(A, &selling("UpdateOpportunity"), committed.clone());
+    assert_eq!(fields(&e), ["RelatedEntityIdentifiers.Solutions"]);
+    // With the solution's id it may commit; then Other is refused.
+    h.ok(A, &selling("AssociateOpportunity"), associate("S-42"));
+    let read = get(&mut h, A, &id);
+    committed["LastModifiedDate"] = read["LastModifiedDate"].clone();
+    h.ok(A, &selling("UpdateOpportunity"), committed);
+    h.ok(A, &selling("DisassociateOpportunity"), associate("Other"));
+    let e = h.refusal(A, &selling("AssociateOpportunity"), associate("Other"));
+    assert_eq!(fields(&e), ["RelatedEntityIdentifiers.Solutions"]);
 }

@@ -384,6 +384,13 @@ def test_fixtures_round_trip_and_reset_by_account(selling, admin):
     status, counts = admin("POST", "/_pcentral/seed", seeded)
     assert status == 200, counts
     assert selling(a).get_opportunity(Catalog=SB, Identifier=oa)["Id"] == oa
+    # A catalog reset takes that catalog's opportunities and keeps the other's.
+    in_aws = create(selling(b), catalog="AWS")["Id"]
+    assert admin("POST", "/_pcentral/reset", {"catalog": "AWS"})[0] == 200
+    with pytest.raises(ClientError) as e:
+        selling(b).get_opportunity(Catalog="AWS", Identifier=in_aws)
+    assert error(e) == "ResourceNotFoundException"
+    assert selling(b).get_opportunity(Catalog=SB, Identifier=ob)["Id"] == ob
 
 
 def test_aws_cli_creates_and_reads(cli):

@@ -2,7 +2,7 @@
 //! opportunity keeps, the columns derived from them, and the JSON every
 //! output type is read from (docs/behaviour.md#opportunities).
 
-use pcentral_model::selling::{ValidationExceptionErrorCode as Code, ValidationExceptionReason};
+use pcentral_model::selling::ValidationExceptionErrorCode as Code;
 use pcentral_model::{timestamp, ApiError, Catalog, ErrorKind, FieldError, Millis, OpportunityId, Service};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -183,9 +183,7 @@ pub fn invalid(faults: Vec<FieldError>) -> ApiError {
 /// ValidationException BUSINESS_VALIDATION_FAILED naming every field of
 /// `faults`: the request is well formed, the opportunity's state refuses it.
 pub fn refused(faults: Vec<FieldError>) -> ApiError {
-    let mut e = ApiError::fields(faults);
-    e.reason = Some(ValidationExceptionReason::BusinessValidationFailed.as_str());
-    e
+    ApiError::selling_business(faults)
 }
 
 /// The next last-modified time: service time, and always later than the

@@ -10,7 +10,7 @@ use serde_json::{json, Value};
 use super::document::{field, invalid, next_modified, not_found, output, owned, refused, related, to_json};
 use crate::ctx::Ctx;
 use crate::events::Recorder;
-use crate::records::{Opportunity, Origin, RelatedEntityType, ReviewStatus, Submission, Visibility};
+use crate::records::{Opportunity, Origin, RelatedEntityType, ReviewStatus, Stage, Submission, Visibility};
 use crate::store::OpResult;
 
 /// What a partner opportunity needs before it is submitted: (document path, name).
@@ -24,6 +24,32 @@ const REQUIRED_FOR_SUBMISSION: [&[&str]; 8] = [
     &["Project", "ExpectedCustomerSpend"],
     &["LifeCycle", "TargetCloseDate"],
 ];
+
+/// The solution identifier that stands for a solution not listed (`Other`).
+pub const OTHER_SOLUTION: &str = "Other";
+
+/// Whether `stage` is Committed or a later one, where `Other` no longer stands for a solution.
+pub fn committed_or_beyond(stage: Option<Stage>) -> bool {
+    matches!(stage, Some(Stage::Committed | Stage::Launched))
+}
+
+/// Whether `o` is Committed or beyond with `Other` as its only solution.
+pub fn needs_a_real_solution(o: &Opportunity) -> bool {
+    let solutions = related(o, RelatedEntityType::Solutions);
+    committed_or_beyond(o.stage) && !solutions.is_empty() && solutions.iter().all(|s| s == OTHER_SOLUTION)
+}
+
+/// The refusal of `Other` as the solution of a Committed or later opportunity.
+pub fn other_solution_refused(o: &Opportunity) -> pcentral_model::FieldError {
+    field(
+        "RelatedEntityIdentifiers.Solutions",
+        Code::InvalidValue,
+        format!(
+            "RelatedEntityIdentifiers.Solutions of opportunity {}: Other cannot stand for the solution from the Committed stage on; associate the solution's id",
+            o.id
+        ),
+    )
+}
 
 /// The review outcomes the Sandbox takes from UpdateOpportunity.
 pub fn is_review(status: ReviewStatus) -> bool {
@@ -112,28 +138,25 @@ pub fn submit_opportunity(ctx: &mut Ctx<'_>, req: selling::SubmitOpportunityRequ
 
 pub fn assign_opportunity(ctx: &mut Ctx<'_>, req: selling::AssignOpportunityRequest) -> OpResult<NoOutput> {
     let mut o = owned(ctx, req.catalog, &req.identifier)?;
-    let assignee = to_json(&req.assignee)?;
+    let a = &req.assignee;
     // The assignee becomes the opportunity's owner: the first member of its team.
-    let owner = json!({
-        "Email": assignee.get("Email"),
-        "FirstName": assignee.get("FirstName"),
-        "LastName": assignee.get("LastName"),
-        "BusinessTitle": assignee.get("BusinessTitle"),
-    });
-    let mut owner = owner.as_object().cloned().unwrap_or_default();
-    if let Some(phone) = assignee.get("Phone") {
-        owner.insert("Phone".into(), phone.clone());
-    }
+    let owner = to_json(&selling::Contact {
+        email: Some(a.email.clone()),
+        first_name: Some(a.first_name.clone()),
+        last_name: Some(a.last_name.clone()),
+        business_title: Some(a.business_title.clone()),
+        phone: a.phone.clone(),
+    })?;
     if let Some(body) = o.body.as_object_mut() {
         let team = body.entry("OpportunityTeam").or_insert_with(|| json!([]));
         if let Some(team) = team.as_array_mut() {
             match team.first_mut() {
-                Some(first) => *first = Value::Object(owner),
-                None => team.push(Value::Object(owner)),
+                Some(first) => *first = owner,
+                None => team.push(owner),
             }
         }
     }
-    o.assignee = Some(assignee);
+    o.assignee = Some(req.assignee);
     save(ctx, &mut o)?;
     Ok(NoOutput {})
 }
@@ -148,7 +171,7 @@ fn check_entity(kind: RelatedEntityType, id: &str) -> Result<(), pcentral_model:
                 && resource.starts_with(what))
     };
     let ok = match kind {
-        RelatedEntityType::Solutions => id.strip_prefix("S-").is_some_and(digits),
+        RelatedEntityType::Solutions => id == OTHER_SOLUTION || id.strip_prefix("S-").is_some_and(digits),
         RelatedEntityType::Awsproducts => !id.trim().is_empty(),
         RelatedEntityType::Awsmarketplaceoffers => marketplace("AWSMarketplace/Offer/"),
         RelatedEntityType::Awsmarketplaceoffersets => marketplace("AWSMarketplace/OfferSet/offerset-"),
@@ -173,6 +196,12 @@ pub fn associate_opportunity(ctx: &mut Ctx<'_>, req: selling::AssociateOpportuni
     let held = related(&o, kind);
     if held.contains(&req.related_entity_identifier) {
         return Ok(NoOutput {});
+    }
+    if kind == RelatedEntityType::Solutions
+        && req.related_entity_identifier == OTHER_SOLUTION
+        && committed_or_beyond(o.stage)
+    {
+        return Err(refused(vec![other_solution_refused(&o)]).into());
     }
     if kind == RelatedEntityType::Awsmarketplaceoffers && !held.is_empty() {
         return Err(refused(vec![field(

@@ -247,5 +247,8 @@ fn replace(o: &mut Opportunity, req: &selling::UpdateOpportunityRequest) -> OpRe
     }
     o.body = body;
     derive_columns(o);
+    if lifecycle::needs_a_real_solution(o) {
+        return Err(refused(vec![lifecycle::other_solution_refused(o)]).into());
+    }
     Ok(())
 }

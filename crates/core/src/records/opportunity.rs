@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 pub use pcentral_model::selling::{
-    OpportunityOrigin as Origin, OpportunitySortName, RelatedEntityType, ReviewStatus,
+    AssigneeContact, OpportunityOrigin as Origin, OpportunitySortName, RelatedEntityType, ReviewStatus,
     SalesInvolvementType as InvolvementType, Stage, Visibility,
 };
 
@@ -60,7 +60,7 @@ pub struct Opportunity {
     pub submission: Option<Submission>,
     /// The opportunity owner named by AssignOpportunity (an `AssigneeContact`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub assignee: Option<Value>,
+    pub assignee: Option<AssigneeContact>,
     /// Tags by key (case-sensitive), in first-insertion order.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<(String, String)>,
