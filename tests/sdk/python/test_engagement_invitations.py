@@ -223,3 +223,25 @@ def test_events_of_both_sides(pair, selling, admin):
     source = "aws.partnercentral-selling"
     assert types(b) == [("Engagement Invitation Created", source, sent["Id"])]
     assert types(a) == [("Engagement Invitation Accepted", source, sent["Id"])]
+
+
+def test_the_console_lists_engagements_and_their_members(pair, selling, admin):
+    a, b, engagement = pair
+    sent = invite(selling, a, engagement, b)
+    selling(b).accept_engagement_invitation(Catalog=CATALOG, Identifier=sent["Id"])
+    status, page = admin("GET", f"/_pcentral/ui/catalogs/{CATALOG}/engagements?account={b}")
+    assert status == 200
+    page = page if isinstance(page, str) else page.decode()
+    assert engagement in page and "Acme co-sell" in page
+    status, other = admin("GET", f"/_pcentral/ui/catalogs/{CATALOG}/engagements?account={new_account()}")
+    assert status == 200 and engagement not in (other if isinstance(other, str) else other.decode())
+    status, record = admin("GET", f"/_pcentral/ui/catalogs/{CATALOG}/engagements/{engagement}")
+    record = record if isinstance(record, str) else record.decode()
+    assert status == 200 and a in record and b in record
+    # The graph draws the engagement between its members and shows it when selected.
+    status, graph = admin("GET", f"/_pcentral/ui/catalogs/{CATALOG}/graph")
+    graph = graph if isinstance(graph, str) else graph.decode()
+    assert status == 200 and f'data-key="engagement:{engagement}"' in graph
+    status, chosen = admin("GET", f"/_pcentral/ui/catalogs/{CATALOG}/graph?select=engagement:{engagement}")
+    chosen = chosen if isinstance(chosen, str) else chosen.decode()
+    assert status == 200 and "Members" in chosen and f"engagements/{engagement}" in chosen

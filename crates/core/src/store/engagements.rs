@@ -58,6 +58,15 @@ pub trait EngagementsTx {
         receiver: &AccountId,
         now: Millis,
     ) -> Result<Option<EngagementInvitation>, StoreError>;
+    /// One page of a catalog's engagements, newest first (the web console's
+    /// list); with `member`, that account's only.
+    fn admin_engagements(
+        &mut self,
+        catalog: Catalog,
+        member: Option<&AccountId>,
+        after: Option<&EngagementCursor>,
+        limit: usize,
+    ) -> Result<Vec<Engagement>, StoreError>;
     /// One page of the invitations `query` selects, newest or oldest first.
     fn list_engagement_invitations(
         &mut self,

@@ -7,7 +7,7 @@
 use pcentral_core::records::{
     ContextType, Engagement, EngagementInvitation, EngagementInvitationStatus as Status, EngagementMembership,
 };
-use pcentral_core::store::{EngagementInvitationQuery, EngagementQuery, EngagementsTx, MemberCursor};
+use pcentral_core::store::{EngagementCursor, EngagementInvitationQuery, EngagementQuery, EngagementsTx, MemberCursor};
 use pcentral_core::StoreError;
 use pcentral_model::{AccountId, Catalog, EngagementId, EngagementInvitationId, Millis};
 
@@ -136,6 +136,38 @@ impl<D: Db> EngagementsTx for SqlTx<'_, D> {
             p![catalog, id],
         )?;
         Ok(count(n))
+    }
+
+    fn admin_engagements(
+        &mut self,
+        catalog: Catalog,
+        member: Option<&AccountId>,
+        after: Option<&EngagementCursor>,
+        n: usize,
+    ) -> Result<Vec<Engagement>, StoreError> {
+        let mut sql = match member {
+            Some(account) => {
+                let mut sql = ListingQuery::new(
+                    "SELECT e.doc FROM engagement_members m
+                     JOIN engagements e ON e.catalog = m.catalog AND e.id = m.engagement_id",
+                );
+                sql.push(" WHERE m.catalog = ? AND m.account = ?", &[catalog.to_param(), account.to_param()]);
+                sql
+            }
+            None => {
+                let mut sql = ListingQuery::new("SELECT e.doc FROM engagements e");
+                sql.push(" WHERE e.catalog = ?", &[catalog.to_param()]);
+                sql
+            }
+        };
+        if let Some(c) = after {
+            sql.push(
+                " AND (e.created_at < ? OR (e.created_at = ? AND e.id > ?))",
+                &[Param::Int(c.created_at), Param::Int(c.created_at), Param::Text(&c.id)],
+            );
+        }
+        sql.push(" ORDER BY e.created_at DESC, e.id ASC LIMIT ?", &[Param::Int(limit(n))]);
+        self.all(&sql.sql, &sql.params)
     }
 
     fn engagement_invitation(
