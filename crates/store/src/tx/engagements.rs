@@ -82,7 +82,8 @@ impl<D: Db> EngagementsTx for SqlTx<'_, D> {
         let (cmp, dir) = if q.descending { ("<", "DESC") } else { (">", "ASC") };
         if let Some(c) = &q.after {
             sql.push(
-                &format!(" AND (e.created_at {cmp} ? OR (e.created_at = ? AND e.id > ?))"),
+                // The bound alone first, so the index seeks to the cursor (as opportunities do).
+                &format!(" AND e.created_at {cmp}= ? AND (e.created_at {cmp} ? OR e.id > ?)"),
                 &[Param::Int(c.created_at), Param::Int(c.created_at), Param::Text(&c.id)],
             );
         }
@@ -122,7 +123,7 @@ impl<D: Db> EngagementsTx for SqlTx<'_, D> {
         sql.push(" WHERE catalog = ? AND engagement_id = ?", &[catalog.to_param(), id.to_param()]);
         if let Some(c) = after {
             sql.push(
-                " AND (joined_at > ? OR (joined_at = ? AND account > ?))",
+                " AND joined_at >= ? AND (joined_at > ? OR account > ?)",
                 &[Param::Int(c.joined_at), Param::Int(c.joined_at), Param::Text(&c.account)],
             );
         }
@@ -162,7 +163,7 @@ impl<D: Db> EngagementsTx for SqlTx<'_, D> {
         };
         if let Some(c) = after {
             sql.push(
-                " AND (e.created_at < ? OR (e.created_at = ? AND e.id > ?))",
+                " AND e.created_at <= ? AND (e.created_at < ? OR e.id > ?)",
                 &[Param::Int(c.created_at), Param::Int(c.created_at), Param::Text(&c.id)],
             );
         }
@@ -257,7 +258,7 @@ impl<D: Db> EngagementsTx for SqlTx<'_, D> {
         let (cmp, dir) = if q.descending { ("<", "DESC") } else { (">", "ASC") };
         if let Some(c) = &q.after {
             sql.push(
-                &format!(" AND (created_at {cmp} ? OR (created_at = ? AND id > ?))"),
+                &format!(" AND created_at {cmp}= ? AND (created_at {cmp} ? OR id > ?)"),
                 &[Param::Int(c.created_at), Param::Int(c.created_at), Param::Text(&c.id)],
             );
         }
