@@ -10,6 +10,7 @@ import secrets
 import threading
 import time
 
+import boto3
 import pytest
 from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
@@ -199,6 +200,36 @@ def crowded():
     srv = Server()
     yield srv
     srv.stop()
+
+
+def test_an_engagement_shows_on_its_page_and_the_graph(server, browser):
+    a, b, ca, cb, pa, pb, _ = two_parties(server)
+    cb.accept_connection_invitation(Catalog=SANDBOX, Identifier=invite(ca, "OPPORTUNITY_COLLABORATION", pb))
+    sa, sb = (boto3.client("partnercentral-selling", endpoint_url=server.url, region_name="us-east-1",
+                           aws_access_key_id=x, aws_secret_access_key="test") for x in (a, b))
+    title = f"Co-sell {tag()}"
+    engagement = sa.create_engagement(Catalog=SANDBOX, ClientToken=tag(), Title=title, Description="d")["Id"]
+    sent = sa.create_engagement_invitation(
+        Catalog=SANDBOX, ClientToken=tag(), EngagementIdentifier=engagement,
+        Invitation={"Message": "Join", "Receiver": {"Account": {"AwsAccountId": b}},
+                    "Payload": {"LeadInvitation": {"Customer": {"CompanyName": "Acme"},
+                                                   "Interaction": {"ContactBusinessTitle": "CIO"}}}})
+    sb.accept_engagement_invitation(Catalog=SANDBOX, Identifier=sent["Id"])
+
+    browser.get(f"{server.url}{UI}/catalogs/{SANDBOX}/engagements?account={b}")
+    assert title in main_text(browser) and engagement in main_text(browser)
+    browser.find_element(By.LINK_TEXT, engagement).click()
+    browser.wait.until(EC.url_contains(f"engagements/{engagement}"))
+    page = main_text(browser)
+    assert a in page and b in page and "Members" in page
+
+    browser.get(f"{server.url}{UI}/catalogs/{SANDBOX}/graph")
+    edge = browser.find_element(By.CSS_SELECTOR, f'a.edge[data-key="engagement:{engagement}"]')
+    assert "engagement" in edge.get_attribute("class")
+    assert f"ENGAGEMENT {title}" in edge.text
+    edge.find_element(By.CSS_SELECTOR, "text").click()
+    browser.wait.until(EC.url_contains(f"select=engagement%3A{engagement}"))
+    assert title in browser.find_element(By.CSS_SELECTOR, "aside.selected").text
 
 
 def test_a_crowded_graph_keeps_its_text_clear(crowded, browser):

@@ -2,7 +2,9 @@
 //! back (docs/behaviour.md#identifiers-and-arns). The partition is always
 //! `aws`; the region is the caller's (its SigV4 credential scope).
 
-use pcentral_model::{AccountId, Catalog, ConnectionId, InvitationId, OpportunityId, PartnerId};
+use pcentral_model::{
+    AccountId, Catalog, ConnectionId, EngagementId, EngagementInvitationId, InvitationId, OpportunityId, PartnerId,
+};
 
 /// `arn:aws:partnercentral:{region}:{account}:catalog/{catalog}/partner/{id}`.
 pub fn partner(region: &str, account: &AccountId, catalog: Catalog, id: &PartnerId) -> String {
@@ -27,6 +29,17 @@ pub fn preferences(region: &str, account: &AccountId, catalog: Catalog) -> Strin
 /// `arn:aws:partnercentral:{region}:{account}:catalog/{catalog}/opportunity/{id}` (the Selling API's).
 pub fn opportunity(region: &str, account: &AccountId, catalog: Catalog, id: &OpportunityId) -> String {
     format!("arn:aws:partnercentral:{region}:{account}:catalog/{catalog}/opportunity/{id}")
+}
+
+/// `arn:aws:partnercentral:{region}::catalog/{catalog}/engagement/{id}` (no account: shared by its members).
+pub fn engagement(region: &str, catalog: Catalog, id: &EngagementId) -> String {
+    format!("arn:aws:partnercentral:{region}::catalog/{catalog}/engagement/{id}")
+}
+
+/// `arn:aws:partnercentral::{sender}:{catalog}/engagement-invitation/{id}`: the model's pattern
+/// for an engagement invitation, with the sender's account and no region.
+pub fn engagement_invitation(sender: &AccountId, catalog: Catalog, id: &EngagementInvitationId) -> String {
+    format!("arn:aws:partnercentral::{sender}:{catalog}/engagement-invitation/{id}")
 }
 
 /// What a partner ARN names. The partition and region are not compared.

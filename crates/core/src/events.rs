@@ -30,7 +30,7 @@ use serde::Serialize;
 use crate::arn;
 use crate::ctx::{Ctx, Ids};
 use crate::partners::PublishedProfile;
-use crate::records::{Connection, DetailType, EventDelivery, Invitation, NewEvent, Opportunity};
+use crate::records::{Connection, DetailType, EngagementInvitation, EventDelivery, Invitation, NewEvent, Opportunity};
 use crate::settings::Settings;
 use crate::store::{StoreError, Tx};
 
@@ -119,6 +119,62 @@ impl<M> OpportunityDetail<M> {
 
 struct CreatedMark;
 struct UpdatedMark;
+
+/// The detail of the Selling API's engagement invitation events:
+/// `schemaVersion`, `catalog`, the invitation's id and its engagement's.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct EngagementInvitationDetail<M> {
+    schema_version: &'static str,
+    catalog: Catalog,
+    engagement_invitation: EngagementInvitationRef,
+    #[serde(skip)]
+    mark: std::marker::PhantomData<M>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct EngagementInvitationRef {
+    identifier: String,
+    engagement_identifier: String,
+}
+
+impl<M> EngagementInvitationDetail<M> {
+    fn of(i: &EngagementInvitation) -> Self {
+        EngagementInvitationDetail {
+            schema_version: "1",
+            catalog: i.catalog,
+            engagement_invitation: EngagementInvitationRef {
+                identifier: i.id.to_string(),
+                engagement_identifier: i.engagement_id.to_string(),
+            },
+            mark: std::marker::PhantomData,
+        }
+    }
+}
+
+struct AcceptedMark;
+struct RejectedMark;
+
+/// What an engagement invitation event says happened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EngagementInvitationEvent {
+    Created,
+    Accepted,
+    Rejected,
+}
+
+impl Detail for EngagementInvitationDetail<CreatedMark> {
+    const TYPE: DetailType = DetailType::EngagementInvitationCreated;
+}
+
+impl Detail for EngagementInvitationDetail<AcceptedMark> {
+    const TYPE: DetailType = DetailType::EngagementInvitationAccepted;
+}
+
+impl Detail for EngagementInvitationDetail<RejectedMark> {
+    const TYPE: DetailType = DetailType::EngagementInvitationRejected;
+}
 
 impl Detail for OpportunityDetail<CreatedMark> {
     const TYPE: DetailType = DetailType::OpportunityCreated;
@@ -358,6 +414,30 @@ impl<'a> Recorder<'a> {
     pub fn opportunity_updated(&mut self, o: &Opportunity) -> Result<(), StoreError> {
         let detail = OpportunityDetail::<UpdatedMark>::of(o);
         self.append(o.catalog, o.last_modified, &[self.opportunity_arn(o)], &detail, &[&o.owner], None)
+    }
+
+    /// An engagement invitation event at the invitation's last change:
+    /// Created for the receiver, Accepted and Rejected for the sender.
+    pub fn engagement_invitation(
+        &mut self,
+        i: &EngagementInvitation,
+        what: EngagementInvitationEvent,
+    ) -> Result<(), StoreError> {
+        let resources = [arn::engagement_invitation(&i.sender, i.catalog, &i.id)];
+        match what {
+            EngagementInvitationEvent::Created => {
+                let detail = EngagementInvitationDetail::<CreatedMark>::of(i);
+                self.append(i.catalog, i.updated_at, &resources, &detail, &[&i.receiver], None)
+            }
+            EngagementInvitationEvent::Accepted => {
+                let detail = EngagementInvitationDetail::<AcceptedMark>::of(i);
+                self.append(i.catalog, i.updated_at, &resources, &detail, &[&i.sender], None)
+            }
+            EngagementInvitationEvent::Rejected => {
+                let detail = EngagementInvitationDetail::<RejectedMark>::of(i);
+                self.append(i.catalog, i.updated_at, &resources, &detail, &[&i.sender], None)
+            }
+        }
     }
 
     fn opportunity_arn(&self, o: &Opportunity) -> String {

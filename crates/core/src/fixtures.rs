@@ -28,8 +28,9 @@ use crate::accounts;
 use crate::ctx::{new_id, Ids};
 use crate::partners::{legal_name_key, DRAFT_LOCALE, DRAFT_URL};
 use crate::records::{
-    AccountRecord, Connection, ConnectionPreferences, EmailCode, Invitation, Opportunity, Partner, ProfileTask,
-    QualificationsAssociation, QualificationsGroup, QualificationsTask, StoredCredential, Verification,
+    AccountRecord, Connection, ConnectionPreferences, EmailCode, Engagement, EngagementInvitation,
+    EngagementMembership, Invitation, Opportunity, Partner, ProfileTask, QualificationsAssociation,
+    QualificationsGroup, QualificationsTask, StoredCredential, Verification,
 };
 use crate::settings::{ms, Settings, DAY_MS};
 use crate::store::{Failure, OpResult, Record, StoreError, Tx};
@@ -59,6 +60,12 @@ pub enum List {
     Credentials,
     /// Only with secrets.
     EmailCodes,
+    /// Optional: fixtures written before engagements existed lack it.
+    Engagements,
+    /// Optional, like `Engagements`.
+    EngagementMembers,
+    /// Optional, like `Engagements`.
+    EngagementInvitations,
     Invitations,
     /// Optional: fixtures written before opportunities existed lack it.
     Opportunities,
@@ -71,12 +78,15 @@ pub enum List {
 }
 
 impl List {
-    pub const ALL: [List; 13] = [
+    pub const ALL: [List; 16] = [
         List::Accounts,
         List::ConnectionPreferences,
         List::Connections,
         List::Credentials,
         List::EmailCodes,
+        List::Engagements,
+        List::EngagementMembers,
+        List::EngagementInvitations,
         List::Invitations,
         List::Opportunities,
         List::Partners,
@@ -97,6 +107,9 @@ impl List {
             List::Invitations => "invitations",
             List::Connections => "connections",
             List::Opportunities => "opportunities",
+            List::Engagements => "engagements",
+            List::EngagementMembers => "engagement_members",
+            List::EngagementInvitations => "engagement_invitations",
             List::Verifications => "verifications",
             List::QualificationsTasks => "qualifications_tasks",
             List::QualificationsAssociations => "qualifications_associations",
@@ -120,6 +133,9 @@ impl List {
             Record::EmailCode(_) => List::EmailCodes,
             Record::Invitation(_) => List::Invitations,
             Record::Opportunity(_) => List::Opportunities,
+            Record::Engagement(_) => List::Engagements,
+            Record::EngagementMember(_) => List::EngagementMembers,
+            Record::EngagementInvitation(_) => List::EngagementInvitations,
             Record::Partner(_) => List::Partners,
             Record::ProfileTask(_) => List::ProfileTasks,
             Record::QualificationsAssociation(_) => List::QualificationsAssociations,
@@ -313,6 +329,9 @@ impl Serialize for Record {
             Record::Invitation(r) => r.serialize(s),
             Record::Connection(r) => r.serialize(s),
             Record::Opportunity(r) => r.serialize(s),
+            Record::Engagement(r) => r.serialize(s),
+            Record::EngagementMember(r) => r.serialize(s),
+            Record::EngagementInvitation(r) => r.serialize(s),
             Record::Verification(r) => r.serialize(s),
             Record::QualificationsTask(r) => r.serialize(s),
             Record::QualificationsAssociation(r) => r.serialize(s),
@@ -421,6 +440,9 @@ impl Seeder<'_, '_> {
             List::Invitations => store_invitation(tx, typed!())?,
             List::Connections => store_connection(tx, typed!())?,
             List::Opportunities => store_opportunity(tx, typed!())?,
+            List::Engagements => store_engagement(tx, typed!())?,
+            List::EngagementMembers => store_engagement_member(tx, typed!())?,
+            List::EngagementInvitations => store_engagement_invitation(tx, typed!())?,
             List::Verifications => store_verification(tx, typed!())?,
             List::QualificationsTasks => store_qualifications_task(tx, typed!())?,
             List::QualificationsAssociations => store_association(tx, typed!())?,
@@ -444,7 +466,13 @@ fn describe(list: List, value: &Value) -> String {
         List::QualificationsAssociations => format!("{}/{}", field("catalog"), field("subsidiary_account")),
         List::QualificationsGroups => format!("{}/{}", field("catalog"), field("primary_account")),
         List::EmailCodes => format!("{}/{}", field("catalog"), field("address")),
-        List::Partners | List::Invitations | List::Connections | List::Opportunities => {
+        List::EngagementMembers => format!("{}/{}/{}", field("catalog"), field("engagement_id"), field("account")),
+        List::Partners
+        | List::Invitations
+        | List::Connections
+        | List::Opportunities
+        | List::Engagements
+        | List::EngagementInvitations => {
             format!("{}/{}", field("catalog"), field("id"))
         }
     }
@@ -558,6 +586,25 @@ fn fill_defaults(list: List, o: &mut Map<String, Value>, now: Millis, settings: 
             fill(o, "updated_at", json!(now));
             fill(o, "expires_at", json!(now.saturating_add(ms(settings.invitation_lifetime_days, DAY_MS))));
         }
+        List::Engagements => {
+            fill(o, "created_at", json!(now));
+            let created = o.get("created_at").cloned().unwrap_or(json!(now));
+            fill(o, "modified_at", created);
+            let creator = o.get("created_by").cloned().unwrap_or(Value::Null);
+            fill(o, "modified_by", creator);
+        }
+        List::EngagementMembers => fill(o, "joined_at", json!(now)),
+        List::EngagementInvitations => {
+            fill(o, "created_at", json!(now));
+            let created = o.get("created_at").and_then(Value::as_i64).unwrap_or(now);
+            fill(o, "updated_at", json!(created));
+            fill(
+                o,
+                "expires_at",
+                json!(created.saturating_add(ms(settings.engagement_invitation_lifetime_days, DAY_MS))),
+            );
+            fill(o, "status", json!("PENDING"));
+        }
         List::Opportunities => {
             fill(o, "created_at", json!(now));
             let created = o.get("created_at").cloned().unwrap_or(json!(now));
@@ -669,6 +716,43 @@ fn store_connection(tx: &mut dyn Tx, c: Connection) -> OpResult<()> {
         return Err(refused(format!("{what}: the two accounts already have an active connection")));
     }
     tx.insert_connection(&c).map_err(named(what))
+}
+
+fn store_engagement(tx: &mut dyn Tx, e: Engagement) -> OpResult<()> {
+    let what = format!("engagements[{}/{}]", e.catalog, e.id);
+    if tx.engagement(e.catalog, &e.id)?.is_some() {
+        return Err(refused(format!("{what}: an engagement with this id exists")));
+    }
+    tx.insert_engagement(&e).map_err(named(what.clone()))?;
+    // Its creator is its first member.
+    let creator = EngagementMembership {
+        catalog: e.catalog,
+        engagement_id: e.id.clone(),
+        account: e.created_by.clone(),
+        joined_at: e.created_at,
+    };
+    tx.insert_engagement_member(&creator).map_err(named(what))?;
+    Ok(())
+}
+
+fn store_engagement_invitation(tx: &mut dyn Tx, i: EngagementInvitation) -> OpResult<()> {
+    let what = format!("engagement_invitations[{}/{}]", i.catalog, i.id);
+    if tx.engagement_invitation(i.catalog, &i.id)?.is_some() {
+        return Err(refused(format!("{what}: an engagement invitation with this id exists")));
+    }
+    tx.insert_engagement_invitation(&i).map_err(named(what))
+}
+
+fn store_engagement_member(tx: &mut dyn Tx, m: EngagementMembership) -> OpResult<()> {
+    let what = format!("engagement_members[{}/{}/{}]", m.catalog, m.engagement_id, m.account);
+    // The list comes before `engagements` in a fixture (members are in name
+    // order), so its engagement may be stored later in the same seed.
+    match tx.engagement_member(m.catalog, &m.engagement_id, &m.account)? {
+        // The creator's membership, stored with its engagement (as an export writes it).
+        Some(stored) if stored == m => Ok(()),
+        Some(_) => Err(refused(format!("{what}: already a member since another time"))),
+        None => tx.insert_engagement_member(&m).map(|_| ()).map_err(named(what)),
+    }
 }
 
 fn store_opportunity(tx: &mut dyn Tx, o: Opportunity) -> OpResult<()> {

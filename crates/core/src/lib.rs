@@ -20,7 +20,7 @@
 //! 3. Resource families, one module each: [`tags`], [`verification`],
 //!    [`domains`], [`alliance`], [`profiles`], [`registration`],
 //!    [`preferences`], [`qualifications`], [`connections`], [`invitations`], and the Selling API's
-//!    [`opportunities`].
+//!    [`opportunities`] and [`engagements`].
 //! 4. [`operations`]: the operation table, service time and idempotency.
 
 pub mod settings;
@@ -52,6 +52,7 @@ pub mod qualifications;
 pub mod connections;
 pub mod invitations;
 pub mod opportunities;
+pub mod engagements;
 
 pub mod operations;
 

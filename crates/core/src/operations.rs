@@ -18,8 +18,8 @@ use crate::records::IdempotencyRecord;
 use crate::settings::{ms, Settings, HOUR_MS};
 use crate::store::{OpResult, Tx};
 use crate::{
-    alliance, connections, domains, invitations, opportunities, preferences, profiles, qualifications, registration,
-    tags, verification,
+    alliance, connections, domains, engagements, invitations, opportunities, preferences, profiles, qualifications,
+    registration, tags, verification,
 };
 
 /// The answer of [`execute`], and whether it was a replay.
@@ -128,6 +128,17 @@ fn selling_handlers() -> Vec<Entry> {
         handler(opportunities::tags::tag_resource),
         handler(opportunities::tags::untag_resource),
         handler(opportunities::tags::list_tags_for_resource),
+        handler(engagements::create_engagement),
+        handler(engagements::get_engagement),
+        handler(engagements::list_engagements),
+        handler(engagements::list_engagement_members),
+        handler(engagements::create_engagement_context),
+        handler(engagements::update_engagement_context),
+        handler(engagements::invitations::create_engagement_invitation),
+        handler(engagements::invitations::get_engagement_invitation),
+        handler(engagements::invitations::list_engagement_invitations),
+        handler(engagements::invitations::accept_engagement_invitation),
+        handler(engagements::invitations::reject_engagement_invitation),
     ]
 }
 

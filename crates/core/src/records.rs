@@ -23,8 +23,13 @@ use serde_json::Value;
 
 use crate::settings::Settings;
 
+mod engagement;
 mod opportunity;
 
+pub use engagement::{
+    ContextType, Engagement, EngagementContext, EngagementInvitation, EngagementMembership,
+    InvitationStatus as EngagementInvitationStatus, PayloadType as InvitationPayloadType,
+};
 pub use opportunity::{
     sort_value, text_key, InvolvementType, Opportunity, OpportunitySortName, Origin, RelatedEntityType, ReviewStatus,
     SortValue, Stage, Submission, Visibility,
@@ -588,10 +593,16 @@ pub enum DetailType {
     OpportunityCreated,
     #[serde(rename = "Opportunity Updated")]
     OpportunityUpdated,
+    #[serde(rename = "Engagement Invitation Created")]
+    EngagementInvitationCreated,
+    #[serde(rename = "Engagement Invitation Accepted")]
+    EngagementInvitationAccepted,
+    #[serde(rename = "Engagement Invitation Rejected")]
+    EngagementInvitationRejected,
 }
 
 impl DetailType {
-    pub const ALL: [DetailType; 8] = [
+    pub const ALL: [DetailType; 11] = [
         DetailType::InvitationReceived,
         DetailType::InvitationAccepted,
         DetailType::InvitationRejected,
@@ -600,12 +611,19 @@ impl DetailType {
         DetailType::ConnectionCancelled,
         DetailType::OpportunityCreated,
         DetailType::OpportunityUpdated,
+        DetailType::EngagementInvitationCreated,
+        DetailType::EngagementInvitationAccepted,
+        DetailType::EngagementInvitationRejected,
     ];
 
     /// The service that sends events of this type (their `source` is `aws.<service>`).
     pub fn service(self) -> pcentral_model::Service {
         match self {
-            DetailType::OpportunityCreated | DetailType::OpportunityUpdated => pcentral_model::Service::Selling,
+            DetailType::OpportunityCreated
+            | DetailType::OpportunityUpdated
+            | DetailType::EngagementInvitationCreated
+            | DetailType::EngagementInvitationAccepted
+            | DetailType::EngagementInvitationRejected => pcentral_model::Service::Selling,
             _ => pcentral_model::Service::Account,
         }
     }
@@ -620,6 +638,9 @@ impl DetailType {
             DetailType::ConnectionCancelled => "Partner Connection Cancelled",
             DetailType::OpportunityCreated => "Opportunity Created",
             DetailType::OpportunityUpdated => "Opportunity Updated",
+            DetailType::EngagementInvitationCreated => "Engagement Invitation Created",
+            DetailType::EngagementInvitationAccepted => "Engagement Invitation Accepted",
+            DetailType::EngagementInvitationRejected => "Engagement Invitation Rejected",
         }
     }
 }

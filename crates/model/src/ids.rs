@@ -248,6 +248,10 @@ prefixed_id!(
     AssociationTaskId, "pqatask-", "qualifications association task id"
 );
 prefixed_id!(
+    /// An engagement invitation of the Selling API: `engi-` and 13 letters or digits.
+    EngagementInvitationId, "engi-", "engagement invitation id"
+);
+prefixed_id!(
     /// A qualifications disassociation task: `pqdtask-` and 13 letters or digits.
     DisassociationTaskId, "pqdtask-", "qualifications disassociation task id"
 );
@@ -280,6 +284,38 @@ impl OpportunityId {
 }
 
 string_newtype!(OpportunityId);
+
+/// An engagement of the Selling API: `eng-` and 14 lower-case letters or digits.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct EngagementId(String);
+
+impl EngagementId {
+    pub fn parse(s: &str) -> Result<EngagementId, IdError> {
+        match s.strip_prefix("eng-") {
+            Some(rest) if rest.len() == 14 && rest.bytes().all(|b| b.is_ascii_digit() || b.is_ascii_lowercase()) => {
+                Ok(EngagementId(s.to_string()))
+            }
+            _ => Err(IdError {
+                kind: "engagement id",
+                value: s.to_string(),
+                expected: "eng- followed by 14 lower-case letters or digits",
+            }),
+        }
+    }
+
+    /// The id of a fresh suffix: `eng-0` and the suffix (13 characters of
+    /// `[a-z2-7]` after a zero make the 14 the pattern asks for).
+    pub fn with_suffix(suffix: &IdSuffix) -> EngagementId {
+        EngagementId(format!("eng-0{}", suffix.as_str().to_ascii_lowercase()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+string_newtype!(EngagementId);
 
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]

@@ -31,8 +31,8 @@ include!(concat!(env!("OUT_DIR"), "/services.rs"));
 
 pub use errors::{ApiError, ErrorDetail, ErrorKind, FieldCode, FieldError, FieldValidationCode};
 pub use ids::{
-    AccountId, AssociationTaskId, Catalog, ConnectionId, DisassociationTaskId, IdError, IdSuffix, InvitationId,
-    OpportunityId, PartnerId, PrefixedId, ProfileId, ProfileTaskId, UnknownValue,
+    AccountId, AssociationTaskId, Catalog, ConnectionId, DisassociationTaskId, EngagementId, EngagementInvitationId,
+    IdError, IdSuffix, InvitationId, OpportunityId, PartnerId, PrefixedId, ProfileId, ProfileTaskId, UnknownValue,
 };
 pub use shapes::model;
 pub use timestamp::{Millis, Timestamp};

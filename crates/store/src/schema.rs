@@ -30,6 +30,7 @@ pub const SHARED: &[&[Step]] = &[
     &[Step::Sql(include_str!("retention.sql")), Step::FillRetentionTimes],
     &[Step::NameFaultRuleServices],
     &[Step::Sql(include_str!("opportunities.sql"))],
+    &[Step::Sql(include_str!("engagements.sql"))],
 ];
 
 /// Run the steps of one migration inside the transaction `db`.

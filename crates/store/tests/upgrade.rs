@@ -52,10 +52,10 @@ fn every_stored_record_reads_as_a_typed_record() {
 
 /// Settings this release added since the release the databases come from:
 /// stored settings gain them (with their defaults) on upgrade.
-const SETTINGS_ADDED: [&str; 2] = ["sandbox_allow_tags", "log_retention_days"];
+const SETTINGS_ADDED: [&str; 3] = ["sandbox_allow_tags", "log_retention_days", "engagement_invitation_lifetime_days"];
 
 /// Fixture lists this release added since that release.
-const LISTS_ADDED: [&str; 1] = ["opportunities"];
+const LISTS_ADDED: [&str; 4] = ["opportunities", "engagements", "engagement_members", "engagement_invitations"];
 
 #[test]
 fn the_export_is_byte_for_byte_the_releases() {
@@ -193,6 +193,38 @@ fn the_upgraded_database_stores_opportunities() {
     h.write(|tx| Ok(tx.insert_opportunity(&o)?));
     assert_eq!(h.read(|tx| Ok(tx.opportunity(Catalog::Sandbox, &o.id)?)), Some(o.clone()));
     assert!(h.records().contains(&Record::Opportunity(o)));
+}
+
+#[test]
+fn the_upgraded_database_stores_engagements_and_members() {
+    use pcentral_core::records::{Engagement, EngagementMembership};
+    use pcentral_model::EngagementId;
+    let h = upgraded();
+    let e = Engagement {
+        catalog: Catalog::Sandbox,
+        id: EngagementId::parse("eng-0abcdefghijklm").unwrap(),
+        title: Some("Co-sell".into()),
+        description: None,
+        created_at: h.wall,
+        created_by: AccountId::parse(A).unwrap(),
+        modified_at: h.wall,
+        modified_by: AccountId::parse(A).unwrap(),
+        contexts: vec![],
+    };
+    let m = EngagementMembership {
+        catalog: e.catalog,
+        engagement_id: e.id.clone(),
+        account: e.created_by.clone(),
+        joined_at: h.wall,
+    };
+    h.write(|tx| {
+        tx.insert_engagement(&e)?;
+        Ok(tx.insert_engagement_member(&m)?)
+    });
+    assert_eq!(h.read(|tx| Ok(tx.engagement(Catalog::Sandbox, &e.id)?)), Some(e.clone()));
+    let records = h.records();
+    assert!(records.contains(&Record::Engagement(e)));
+    assert!(records.contains(&Record::EngagementMember(m)));
 }
 
 #[test]

@@ -256,3 +256,77 @@ def test_two_updates_with_one_last_modified_date_have_one_winner(cluster):
         after = clients[0].get_opportunity(Catalog=CAT, Identifier=made["Id"])
         assert after["Customer"]["Account"]["CompanyName"] == f"Race {i} node {winner}"
         assert after["LastModifiedDate"] == results[winner]["LastModifiedDate"] > date
+
+
+def selling_client(cluster, node, account):
+    return _SESSION.create_client("partnercentral-selling", region_name="us-east-1",
+                                  endpoint_url=f"http://127.0.0.1:{cluster.ports[node]}", aws_access_key_id=account,
+                                  aws_secret_access_key="test", config=_CONFIG)
+
+
+def engagement_invitation(cluster):
+    """A and B connected (OPPORTUNITY_COLLABORATION) on node 0; A's engagement and its invitation to B."""
+    a, b = new_account(), new_account()
+    a1 = node_client(cluster, 0, a)
+    published_partner(a1, a)
+    pb = published_partner(node_client(cluster, 1, b), b)
+    inv = a1.create_connection_invitation(Catalog=CAT, ConnectionType="OPPORTUNITY_COLLABORATION",
+                                          ReceiverIdentifier=pb, Email="a@nodes.example", Name="A", Message="m",
+                                          ClientToken=str(uuid.uuid4()))["Id"]
+    node_client(cluster, 1, b).accept_connection_invitation(Catalog=CAT, Identifier=inv,
+                                                            ClientToken=str(uuid.uuid4()))
+    sa = selling_client(cluster, 0, a)
+    engagement = sa.create_engagement(Catalog=CAT, ClientToken=str(uuid.uuid4()), Title="Race",
+                                      Description="d")["Id"]
+    sent = sa.create_engagement_invitation(
+        Catalog=CAT, ClientToken=str(uuid.uuid4()), EngagementIdentifier=engagement,
+        Invitation={"Message": "m", "Receiver": {"Account": {"AwsAccountId": b}},
+                    "Payload": {"LeadInvitation": {"Customer": {"CompanyName": "Race Corp"},
+                                                   "Interaction": {"ContactBusinessTitle": "CIO"}}}})["Id"]
+    return a, b, engagement, sent
+
+
+def members(cluster, account, engagement):
+    listed = selling_client(cluster, 2, account).list_engagement_members(Catalog=CAT, Identifier=engagement)
+    return [m["AccountId"] for m in listed["EngagementMemberList"]]
+
+
+def test_two_accepts_of_one_engagement_invitation_have_one_winner(cluster):
+    for _ in range(max(ROUNDS // 10, 5)):
+        a, b, engagement, inv = engagement_invitation(cluster)
+        on0, on1 = selling_client(cluster, 0, b), selling_client(cluster, 1, b)
+        results = race(lambda: on0.accept_engagement_invitation(Catalog=CAT, Identifier=inv),
+                       lambda: on1.accept_engagement_invitation(Catalog=CAT, Identifier=inv))
+        assert sorted(code(r) for r in results) == ["ConflictException", "OK"], results
+        assert members(cluster, a, engagement) == [a, b]
+        got = selling_client(cluster, 2, a).get_engagement_invitation(Catalog=CAT, Identifier=inv)
+        assert got["Status"] == "ACCEPTED"
+
+
+def test_an_accept_racing_a_rejection_or_the_expiry_ends_consistent(cluster):
+    outcomes = set()
+    for i in range(max(ROUNDS // 10, 6)):
+        a, b, engagement, inv = engagement_invitation(cluster)
+        accept = selling_client(cluster, 0, b)
+        if i % 2 == 0:
+            other = selling_client(cluster, 1, b)
+            results = race(lambda: accept.accept_engagement_invitation(Catalog=CAT, Identifier=inv),
+                           lambda: other.reject_engagement_invitation(Catalog=CAT, Identifier=inv,
+                                                                      RejectionReason="race"))
+            assert sorted(code(r) for r in results) == ["ConflictException", "OK"], results
+        else:
+            # The service clock moves past the expiry (15 days) through node 1 while node 0 accepts.
+            def expire():
+                req = urllib.request.Request(f"http://127.0.0.1:{cluster.ports[1]}/_pcentral/clock/advance",
+                                             data=json.dumps({"by": "15d"}).encode(), method="POST",
+                                             headers=ADMIN_HEADERS)
+                return json.load(urllib.request.urlopen(req, timeout=10))
+
+            results = race(lambda: accept.accept_engagement_invitation(Catalog=CAT, Identifier=inv), expire)
+            assert code(results[0]) in ("OK", "ConflictException"), results
+        status = selling_client(cluster, 2, a).get_engagement_invitation(Catalog=CAT, Identifier=inv)["Status"]
+        # One consistent state: accepted with B a member, or not accepted and B no member.
+        assert (status == "ACCEPTED") == (members(cluster, a, engagement) == [a, b]), status
+        assert status in ("ACCEPTED", "REJECTED", "EXPIRED")
+        outcomes.add(status)
+    assert "REJECTED" in outcomes or "ACCEPTED" in outcomes

@@ -4,8 +4,9 @@
 use pcentral_model::{AccountId, Catalog, Millis};
 
 use crate::records::{
-    AccountRecord, Connection, ConnectionPreferences, EmailCode, Invitation, Opportunity, Partner, ProfileTask,
-    QualificationsAssociation, QualificationsGroup, QualificationsTask, StoredCredential, Verification,
+    AccountRecord, Connection, ConnectionPreferences, EmailCode, Engagement, EngagementInvitation,
+    EngagementMembership, Invitation, Opportunity, Partner, ProfileTask, QualificationsAssociation,
+    QualificationsGroup, QualificationsTask, StoredCredential, Verification,
 };
 use crate::store::StoreError;
 
@@ -49,6 +50,9 @@ pub enum Record {
     Connection(Connection),
     Credential(StoredCredential),
     EmailCode(EmailCode),
+    EngagementInvitation(EngagementInvitation),
+    EngagementMember(EngagementMembership),
+    Engagement(Engagement),
     Invitation(Invitation),
     Opportunity(Opportunity),
     Partner(Partner),

@@ -12,7 +12,7 @@
 //! codes, outbox), [`ConnectionsTx`] (preferences, invitations, connections),
 //! [`VerificationTx`], [`QualificationsTx`], [`AccountsTx`] (credentials and
 //! configured accounts), [`EventsTx`], [`OpportunitiesTx`] (the Selling
-//! API's opportunities), and [`MaintenanceTx`] (reset, export
+//! API's opportunities), [`EngagementsTx`] (its engagements and members), and [`MaintenanceTx`] (reset, export
 //! and purge, over every family). A family's `admin_*` methods are the web
 //! console's admin-wide lists: every account's records, keyset-paged like
 //! the API's lists; nothing on the API's request path calls them. A new
@@ -23,6 +23,7 @@
 
 mod accounts;
 mod connections;
+mod engagements;
 mod events;
 mod maintenance;
 mod opportunities;
@@ -35,6 +36,7 @@ pub use accounts::AccountsTx;
 pub use connections::{
     AdminConnectionQuery, AdminInvitationQuery, ConnectionQuery, ConnectionsTx, InvitationQuery, TypeFilter,
 };
+pub use engagements::{EngagementCursor, EngagementInvitationQuery, EngagementQuery, EngagementsTx, MemberCursor};
 pub use events::{AdminEventQuery, EventsTx};
 pub use maintenance::{MaintenanceTx, Purge, Purged, Record, ResetScope};
 pub use opportunities::{OpportunitiesTx, OpportunityCursor, OpportunityQuery};
@@ -59,6 +61,7 @@ pub trait Tx:
     + EventsTx
     + MaintenanceTx
     + OpportunitiesTx
+    + EngagementsTx
 {
 }
 
@@ -72,6 +75,7 @@ impl<T> Tx for T where
         + EventsTx
         + MaintenanceTx
         + OpportunitiesTx
+        + EngagementsTx
         + ?Sized
 {
 }

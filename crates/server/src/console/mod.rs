@@ -36,7 +36,7 @@ use pcentral_model::Catalog;
 use crate::app::AppState;
 use crate::gate::token_matches;
 use common::{not_found, Html, QueryString};
-use pages::{accounts, connections, overview, partners, tools};
+use pages::{accounts, connections, engagements, overview, partners, tools};
 
 /// Where the console lives.
 pub const PREFIX: &str = "/_pcentral/ui";
@@ -175,6 +175,8 @@ fn render(state: &AppState, route: &str, query: &str) -> Html {
                 ["connections", id] => connections::connection(state, catalog, id),
                 ["profile-tasks"] => partners::profile_tasks(state, catalog, &q),
                 ["qualifications"] => partners::qualifications(state, catalog, &q),
+                ["engagements"] => engagements::list(state, catalog, &q),
+                ["engagements", id] => engagements::engagement(state, catalog, id),
                 _ => Err(not_found("There is no console page here.")),
             }
         }

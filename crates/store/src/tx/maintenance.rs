@@ -9,7 +9,7 @@ use super::{from_doc, SqlTx};
 use crate::sql::{Cell, Db};
 
 /// The tables of the records a fixture holds.
-const RECORD_TABLES: [&str; 13] = [
+const RECORD_TABLES: [&str; 16] = [
     "accounts",
     "partners",
     "profile_tasks",
@@ -17,6 +17,9 @@ const RECORD_TABLES: [&str; 13] = [
     "connection_invitations",
     "connections",
     "opportunities",
+    "engagements",
+    "engagement_invitations",
+    "engagement_members",
     "verifications",
     "qualifications_tasks",
     "qualifications_associations",
@@ -27,7 +30,7 @@ const RECORD_TABLES: [&str; 13] = [
 
 /// How [`MaintenanceTx::visit_records`] reads each kind of record, in the order of [`Record`].
 type ReadRecord = fn(&str) -> Result<Record, StoreError>;
-const RECORD_QUERIES: [(&str, ReadRecord); 13] = [
+const RECORD_QUERIES: [(&str, ReadRecord); 16] = [
     ("SELECT doc FROM accounts ORDER BY account", |d| from_doc(d).map(Record::Account)),
     ("SELECT doc FROM connection_preferences ORDER BY catalog, account", |d| {
         from_doc(d).map(Record::ConnectionPreferences)
@@ -35,6 +38,13 @@ const RECORD_QUERIES: [(&str, ReadRecord); 13] = [
     ("SELECT doc FROM connections ORDER BY catalog, created_at, id", |d| from_doc(d).map(Record::Connection)),
     ("SELECT doc FROM credentials ORDER BY access_key_id", |d| from_doc(d).map(Record::Credential)),
     ("SELECT doc FROM email_codes ORDER BY catalog, address", |d| from_doc(d).map(Record::EmailCode)),
+    ("SELECT doc FROM engagement_invitations ORDER BY catalog, created_at, id", |d| {
+        from_doc(d).map(Record::EngagementInvitation)
+    }),
+    ("SELECT doc FROM engagement_members ORDER BY catalog, engagement_id, joined_at, account", |d| {
+        from_doc(d).map(Record::EngagementMember)
+    }),
+    ("SELECT doc FROM engagements ORDER BY catalog, created_at, id", |d| from_doc(d).map(Record::Engagement)),
     ("SELECT doc FROM connection_invitations ORDER BY catalog, created_at, id", |d| {
         from_doc(d).map(Record::Invitation)
     }),
@@ -102,6 +112,8 @@ impl<D: Db> SqlTx<'_, D> {
              AND (?2 = '' OR sender = ?2 OR receiver = ?2)";
         const CONNECTIONS: &str = "SELECT id FROM connections WHERE (?1 = '' OR catalog = ?1)
              AND (?2 = '' OR account_lo = ?2 OR account_hi = ?2)";
+        const ENGAGEMENTS: &str = "SELECT catalog, id FROM engagements WHERE (?1 = '' OR catalog = ?1)
+             AND (?2 = '' OR created_by = ?2)";
         let mut statements: Vec<String> = vec![
             format!("DELETE FROM profile_tasks WHERE partner_id IN ({PARTNERS})"),
             format!("DELETE FROM partner_domains WHERE partner_id IN ({PARTNERS})"),
@@ -130,6 +142,15 @@ impl<D: Db> SqlTx<'_, D> {
             "DELETE FROM connections WHERE (?1 = '' OR catalog = ?1) AND (?2 = '' OR account_lo = ?2 OR account_hi = ?2)"
                 .into(),
             "DELETE FROM opportunities WHERE (?1 = '' OR catalog = ?1) AND (?2 = '' OR owner = ?2)".into(),
+            // An account's reset takes the engagements it created (with every
+            // membership of them) and its memberships of the others.
+            format!("DELETE FROM engagement_members WHERE (catalog, engagement_id) IN ({ENGAGEMENTS})"),
+            format!("DELETE FROM engagement_invitations WHERE (catalog, engagement_id) IN ({ENGAGEMENTS})"),
+            "DELETE FROM engagement_invitations WHERE (?1 = '' OR catalog = ?1)
+             AND (?2 = '' OR sender = ?2 OR receiver = ?2)"
+                .into(),
+            "DELETE FROM engagement_members WHERE (?1 = '' OR catalog = ?1) AND (?2 = '' OR account = ?2)".into(),
+            "DELETE FROM engagements WHERE (?1 = '' OR catalog = ?1) AND (?2 = '' OR created_by = ?2)".into(),
             "DELETE FROM events WHERE (?1 = '' OR catalog = ?1) AND (?2 = '' OR account = ?2)".into(),
             // Idempotency records belong to the request's catalog; a catalog
             // reset keeps those of account-level requests (no catalog).

@@ -30,7 +30,8 @@ use pcentral_core::store::Cursor;
 use pcentral_core::StoreError;
 use pcentral_model::account::{ConnectionType, InvitationStatus, VerificationType};
 use pcentral_model::{
-    AccountId, Catalog, ConnectionId, InvitationId, Millis, OpportunityId, PartnerId, ProfileId, ProfileTaskId,
+    AccountId, Catalog, ConnectionId, EngagementId, EngagementInvitationId, InvitationId, Millis, OpportunityId,
+    PartnerId, ProfileId, ProfileTaskId,
 };
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -44,6 +45,7 @@ macro_rules! p {
 
 mod accounts;
 mod connections;
+mod engagements;
 mod events;
 mod maintenance;
 mod migration;
@@ -123,7 +125,9 @@ text_param!(
     InvitationId,
     ConnectionId,
     QualificationsTaskId,
-    OpportunityId
+    OpportunityId,
+    EngagementId,
+    EngagementInvitationId
 );
 text_param!(ConnectionType, InvitationStatus, VerificationType, QualificationsTaskKind, UsageKind, DetailType);
 text_param!(pcentral_model::account::ConnectionTypeStatus);

@@ -1,6 +1,7 @@
 //! One catalog as a graph: accounts (with their partners) as nodes on a
 //! circle, one edge per connection type coloured by its status, and open or
-//! expired invitations as dashed edges. The SVG is drawn on the server, so it
+//! expired invitations as dashed edges, and each engagement (Selling API)
+//! as an edge from its creator to every other member. The SVG is drawn on the server, so it
 //! shows without JavaScript; every node and edge is a link that selects it,
 //! and the selected record and its history show beside the graph (a stable
 //! URL per selection). Where the nodes and the labels go is `layout`'s.
@@ -10,14 +11,14 @@ mod layout;
 use std::collections::{BTreeMap, BTreeSet};
 
 use askama::Template;
-use pcentral_core::records::{Connection, Invitation, Partner};
+use pcentral_core::records::{Connection, Engagement, EngagementMembership, Invitation, Partner};
 use pcentral_core::store::{AdminConnectionQuery, AdminInvitationQuery, AdminPartnerQuery, TypeFilter};
 use pcentral_core::{invitations, verification, OpResult, Tx};
 use pcentral_model::account::{InvitationStatus, VerificationType};
-use pcentral_model::{timestamp, AccountId, Catalog, ConnectionId, InvitationId, Millis};
+use pcentral_model::{timestamp, AccountId, Catalog, ConnectionId, EngagementId, InvitationId, Millis};
 
 use super::common::{self, catalog_path, href, Html, PageError, QueryString};
-use super::pages::{accounts, connections, partners};
+use super::pages::{accounts, connections, engagements, partners};
 use super::view::{css_name, Cell, Edge, Graph, Node, Section};
 use layout::{Curve, Placed, Point, CAPTION_CELLS};
 
@@ -29,6 +30,7 @@ enum Selection {
     Account(AccountId),
     Connection(ConnectionId),
     Invitation(InvitationId),
+    Engagement(EngagementId),
 }
 
 impl Selection {
@@ -42,7 +44,10 @@ impl Selection {
             Some(("invitation", id)) => {
                 InvitationId::parse(id).map(Selection::Invitation).map_err(|e| bad(e.to_string()))
             }
-            _ => Err(bad("expected account:ID, connection:ID or invitation:ID".into())),
+            Some(("engagement", id)) => {
+                EngagementId::parse(id).map(Selection::Engagement).map_err(|e| bad(e.to_string()))
+            }
+            _ => Err(bad("expected account:ID, connection:ID, invitation:ID or engagement:ID".into())),
         }
     }
 }
@@ -52,6 +57,8 @@ struct Drawn {
     partners: BTreeMap<AccountId, (Partner, String, bool)>,
     connections: Vec<Connection>,
     invitations: Vec<Invitation>,
+    /// Engagements with their members (in joining order).
+    engagements: Vec<(Engagement, Vec<EngagementMembership>)>,
     /// Per account: business and registrant verification status, if any.
     verifications: BTreeMap<AccountId, [Option<String>; 2]>,
     names: BTreeMap<AccountId, String>,
@@ -84,7 +91,13 @@ fn load(tx: &mut dyn Tx, catalog: Catalog, now: Millis) -> OpResult<Drawn> {
             limit: DRAWN,
         })?);
     }
+    let mut engagements = Vec::new();
+    for e in tx.admin_engagements(catalog, None, None, DRAWN)? {
+        let members = tx.engagement_members(catalog, &e.id, None, DRAWN)?;
+        engagements.push((e, members));
+    }
     let mut accounts: BTreeSet<AccountId> = partners.keys().cloned().collect();
+    accounts.extend(engagements.iter().flat_map(|(_, members)| members.iter().map(|m| m.account.clone())));
     accounts.extend(connections.iter().flat_map(|c| c.participants.iter().cloned()));
     accounts.extend(invitations.iter().flat_map(|i| [i.sender_account.clone(), i.receiver_account.clone()]));
     let mut verifications = BTreeMap::new();
@@ -103,7 +116,7 @@ fn load(tx: &mut dyn Tx, catalog: Catalog, now: Millis) -> OpResult<Drawn> {
             names.insert(account.clone(), name);
         }
     }
-    Ok(Drawn { partners, connections, invitations, verifications, names })
+    Ok(Drawn { partners, connections, invitations, engagements, verifications, names })
 }
 
 fn short_status(status: &Option<String>) -> &str {
@@ -198,6 +211,13 @@ pub fn page(state: &crate::app::AppState, catalog: Catalog, q: &QueryString<'_>)
         let class = format!("invitation s-{}", css_name(status.as_str()));
         pairs.entry(pair).or_default().push((format!("invitation:{}", i.id), class, label));
     }
+    for (e, members) in &drawn.engagements {
+        let label = format!("ENGAGEMENT {}", e.title.clone().unwrap_or_else(|| e.id.to_string()));
+        for m in members.iter().filter(|m| m.account != e.created_by) {
+            let pair = ordered(&e.created_by, &m.account);
+            pairs.entry(pair).or_default().push((format!("engagement:{}", e.id), "engagement".into(), label.clone()));
+        }
+    }
     let mut curves = Vec::new();
     for ((a, b), list) in &pairs {
         let (Some(pa), Some(pb)) = (at.get(a), at.get(b)) else { continue };
@@ -258,6 +278,10 @@ fn selected_sections(tx: &mut dyn Tx, catalog: Catalog, s: &Selection, now: Mill
         },
         Selection::Connection(id) => match tx.connection(catalog, id)? {
             Some(c) => (connections::connection_sections(tx, &c)?, catalog_path(catalog, &format!("connections/{id}"))),
+            None => (Vec::new(), String::new()),
+        },
+        Selection::Engagement(id) => match tx.engagement(catalog, id)? {
+            Some(e) => (engagements::sections(tx, &e, now)?, catalog_path(catalog, &format!("engagements/{id}"))),
             None => (Vec::new(), String::new()),
         },
         Selection::Invitation(id) => match tx.invitation(catalog, id)? {

@@ -5,6 +5,7 @@
 
 pub mod accounts;
 pub mod connections;
+pub mod engagements;
 pub mod overview;
 pub mod partners;
 pub mod tools;

@@ -1,0 +1,98 @@
+//! The stored engagement of the Selling API (docs/behaviour.md#engagements):
+//! the engagement itself, its contexts, and who is a member of it.
+
+use pcentral_model::{AccountId, Catalog, EngagementId, EngagementInvitationId, Millis};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+pub use pcentral_model::selling::EngagementContextType as ContextType;
+
+/// One context of an engagement: its number in the engagement (`1`, `2`,
+/// ...), its type and its payload as on the wire (the union member, e.g.
+/// `{"CustomerProject": {...}}`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EngagementContext {
+    pub id: u16,
+    pub context_type: ContextType,
+    pub payload: Value,
+}
+
+/// An engagement. Its members are stored apart ([`EngagementMembership`]):
+/// the engagement's record never lists them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Engagement {
+    pub catalog: Catalog,
+    pub id: EngagementId,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    pub created_at: Millis,
+    pub created_by: AccountId,
+    /// Service time of the last change: the optimistic-concurrency token of
+    /// UpdateEngagementContext (`EngagementLastModifiedAt`).
+    pub modified_at: Millis,
+    pub modified_by: AccountId,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub contexts: Vec<EngagementContext>,
+}
+
+impl Engagement {
+    /// The context types the engagement holds, in context order, each once.
+    pub fn context_types(&self) -> Vec<ContextType> {
+        let mut types: Vec<ContextType> = Vec::new();
+        for c in &self.contexts {
+            if !types.contains(&c.context_type) {
+                types.push(c.context_type);
+            }
+        }
+        types
+    }
+}
+
+/// An account's membership of an engagement, from the time it joined.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EngagementMembership {
+    pub catalog: Catalog,
+    pub engagement_id: EngagementId,
+    pub account: AccountId,
+    pub joined_at: Millis,
+}
+
+pub use pcentral_model::selling::{EngagementInvitationPayloadType as PayloadType, InvitationStatus};
+
+/// An invitation to join an engagement, from one of its members to one account.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EngagementInvitation {
+    pub catalog: Catalog,
+    pub id: EngagementInvitationId,
+    pub engagement_id: EngagementId,
+    pub sender: AccountId,
+    pub receiver: AccountId,
+    /// The receiver's alias as the sender wrote it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub receiver_alias: Option<String>,
+    pub message: String,
+    pub payload_type: PayloadType,
+    /// The `Payload` union as on the wire (`{"OpportunityInvitation": {...}}`).
+    pub payload: Value,
+    /// As stored: `Pending` until answered; a pending invitation past
+    /// `expires_at` is Expired ([`EngagementInvitation::status_at`]).
+    pub status: InvitationStatus,
+    pub created_at: Millis,
+    pub expires_at: Millis,
+    /// Time of the last change (the conditional update's token).
+    pub updated_at: Millis,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rejection_reason: Option<String>,
+}
+
+impl EngagementInvitation {
+    /// The status at service time `now`: a pending invitation expires at `expires_at`.
+    pub fn status_at(&self, now: Millis) -> InvitationStatus {
+        match self.status {
+            InvitationStatus::Pending if now >= self.expires_at => InvitationStatus::Expired,
+            other => other,
+        }
+    }
+}

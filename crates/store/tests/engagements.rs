@@ -1,0 +1,227 @@
+//! The Selling API's engagements through `execute`: the creator as first
+//! member, what another account sees (nothing, with the answer an unknown
+//! id gets), list filters and keyset pages, the EngagementLastModifiedAt
+//! check of UpdateEngagementContext, refusals that store nothing, reset by
+//! account and catalog, and fixtures (an old fixture without the lists loads).
+//! On PostgreSQL when `PCENTRAL_TEST_DATABASE` is set, else on SQLite.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use common::*;
+use pcentral_core::records::EngagementMembership;
+use pcentral_core::store::ResetScope;
+use pcentral_model::{AccountId, Catalog, EngagementId};
+use serde_json::{json, Value};
+
+const START: i64 = 1_780_000_000_000;
+
+fn lead(name: &str) -> Value {
+    json!({"Lead": {"Customer": {"CompanyName": name},
+        "Interactions": [{"CustomerAction": "first call",
+            "Contact": {"BusinessTitle": "CIO", "Email": "c@x.example", "FirstName": "C", "LastName": "X"}}]}})
+}
+
+fn create(h: &mut Harness, account: &str, catalog: &str, contexts: Value) -> String {
+    let made = h.ok(
+        account,
+        &selling("CreateEngagement"),
+        json!({"Catalog": catalog, "Title": "Co-sell", "Description": "d", "Contexts": contexts}),
+    );
+    made["Id"].as_str().unwrap().to_string()
+}
+
+fn ids(h: &mut Harness, account: &str, input: Value) -> Vec<String> {
+    let page = h.ok(account, &selling("ListEngagements"), input);
+    page["EngagementSummaryList"].as_array().unwrap().iter().map(|s| s["Id"].as_str().unwrap().to_string()).collect()
+}
+
+#[test]
+fn the_creator_is_the_only_member_and_nobody_else_sees_it() {
+    let mut h = Harness::new(START);
+    let id = create(&mut h, A, "Sandbox", json!([{"Type": "Lead", "Payload": lead("Acme")}]));
+    let got = h.ok(A, &selling("GetEngagement"), json!({"Catalog": "Sandbox", "Identifier": id}));
+    assert_eq!((got["MemberCount"].as_i64(), got["CreatedBy"].as_str()), (Some(1), Some(A)));
+    assert_eq!(got["Contexts"][0]["Id"], "1");
+    let members = h.ok(A, &selling("ListEngagementMembers"), json!({"Catalog": "Sandbox", "Identifier": id}));
+    assert_eq!(members["EngagementMemberList"], json!([{"CompanyName": A, "AccountId": A}]));
+    // B, and A in the other catalog: the answer an unknown id gets, naming only what was asked.
+    let unknown =
+        h.refused(B, &selling("GetEngagement"), json!({"Catalog": "Sandbox", "Identifier": "eng-00000000000000"}));
+    for (account, catalog) in [(B, "Sandbox"), (A, "AWS")] {
+        let input = json!({"Catalog": catalog, "Identifier": id});
+        let refusal = h.refused(account, &selling("GetEngagement"), input.clone());
+        assert_eq!(refusal.kind, unknown.kind);
+        let e = h.refusal(account, &selling("ListEngagementMembers"), input);
+        assert!(!e.message.contains(A), "{e}");
+        let context = json!({"Catalog": catalog, "EngagementIdentifier": id, "Type": "Lead", "Payload": lead("B")});
+        h.refused(account, &selling("CreateEngagementContext"), context);
+    }
+    assert!(ids(&mut h, B, json!({"Catalog": "Sandbox"})).is_empty());
+}
+
+#[test]
+fn lists_filter_sort_and_page() {
+    let mut h = Harness::new(START);
+    let mut made = Vec::new();
+    for n in 0..7 {
+        h.advance(SECOND);
+        let contexts = if n % 2 == 0 { json!([{"Type": "Lead", "Payload": lead("L")}]) } else { json!([]) };
+        made.push(create(&mut h, A, "Sandbox", contexts));
+    }
+    create(&mut h, B, "Sandbox", json!([]));
+    let newest_first: Vec<String> = made.iter().rev().cloned().collect();
+    assert_eq!(ids(&mut h, A, json!({"Catalog": "Sandbox"})), newest_first);
+    let asc = json!({"Catalog": "Sandbox", "Sort": {"SortBy": "CreatedDate", "SortOrder": "ASCENDING"}});
+    assert_eq!(ids(&mut h, A, asc), made);
+    let leads: Vec<String> = made.iter().step_by(2).rev().cloned().collect();
+    assert_eq!(ids(&mut h, A, json!({"Catalog": "Sandbox", "ContextTypes": ["Lead"]})), leads);
+    let others: Vec<String> = made.iter().skip(1).step_by(2).rev().cloned().collect();
+    assert_eq!(ids(&mut h, A, json!({"Catalog": "Sandbox", "ExcludeContextTypes": ["Lead"]})), others);
+    assert!(ids(&mut h, A, json!({"Catalog": "Sandbox", "CreatedBy": [B]})).is_empty());
+    let mut seen = Vec::new();
+    let mut token: Option<String> = None;
+    loop {
+        let mut input = json!({"Catalog": "Sandbox", "MaxResults": 3});
+        if let Some(t) = &token {
+            input["NextToken"] = json!(t);
+        }
+        let page = h.ok(A, &selling("ListEngagements"), input);
+        seen.extend(
+            page["EngagementSummaryList"].as_array().unwrap().iter().map(|s| s["Id"].as_str().unwrap().to_string()),
+        );
+        token = page["NextToken"].as_str().map(str::to_string);
+        if token.is_none() {
+            break;
+        }
+    }
+    assert_eq!(seen, newest_first);
+}
+
+#[test]
+fn a_stale_context_update_is_refused_and_stores_nothing() {
+    let mut h = Harness::new(START);
+    let id = create(&mut h, A, "Sandbox", json!([{"Type": "Lead", "Payload": lead("Acme")}]));
+    let got = h.ok(A, &selling("GetEngagement"), json!({"Catalog": "Sandbox", "Identifier": id}));
+    let at = got["ModifiedAt"].clone();
+    h.advance(SECOND);
+    let added = h.ok(
+        A,
+        &selling("CreateEngagementContext"),
+        json!({"Catalog": "Sandbox", "EngagementIdentifier": id, "Type": "Lead", "Payload": lead("Second")}),
+    );
+    assert_eq!(added["ContextId"], "2");
+    let update = |at: &Value| {
+        json!({"Catalog": "Sandbox", "EngagementIdentifier": id, "ContextIdentifier": "1",
+               "EngagementLastModifiedAt": at, "Type": "Lead",
+               "Payload": {"Lead": {"Customer": {"CompanyName": "Renamed"}}}})
+    };
+    let stale = h.refusal(A, &selling("UpdateEngagementContext"), update(&at));
+    assert_eq!(stale.kind, pcentral_model::ErrorKind::Conflict, "{stale}");
+    let done = h.ok(A, &selling("UpdateEngagementContext"), update(&added["EngagementLastModifiedAt"]));
+    assert_ne!(done["EngagementLastModifiedAt"], added["EngagementLastModifiedAt"]);
+    let got = h.ok(A, &selling("GetEngagement"), json!({"Catalog": "Sandbox", "Identifier": id}));
+    assert_eq!(got["Contexts"][0]["Payload"]["Lead"]["Customer"]["CompanyName"], "Renamed");
+    // The update kept the interactions it did not name.
+    assert_eq!(got["Contexts"][0]["Payload"]["Lead"]["Interactions"].as_array().map(Vec::len), Some(1));
+}
+
+#[test]
+fn reset_by_account_and_catalog_and_fixtures() {
+    let mut h = Harness::new(START);
+    create(&mut h, A, "Sandbox", json!([]));
+    let b = create(&mut h, B, "Sandbox", json!([]));
+    let aws = create(&mut h, A, "AWS", json!([]));
+    // A is also a member of B's engagement.
+    let id = EngagementId::parse(&b).unwrap();
+    h.write(|tx| {
+        Ok(tx.insert_engagement_member(&EngagementMembership {
+            catalog: Catalog::Sandbox,
+            engagement_id: id.clone(),
+            account: AccountId::parse(A).unwrap(),
+            joined_at: START,
+        })?)
+    });
+    let exported = h.export(false);
+    assert_eq!(exported["engagements"].as_array().map(Vec::len), Some(3));
+    assert_eq!(exported["engagement_members"].as_array().map(Vec::len), Some(4));
+    let mut fresh = Harness::new(START);
+    fresh.seed(&exported).expect("the export seeds");
+    assert_eq!(fresh.export_text(false), h.export_text(false));
+    h.reset(ResetScope { account: Some(AccountId::parse(A).unwrap()), ..ResetScope::default() });
+    assert!(ids(&mut h, A, json!({"Catalog": "Sandbox"})).is_empty());
+    assert_eq!(ids(&mut h, B, json!({"Catalog": "Sandbox"})), std::slice::from_ref(&b));
+    let members = h.ok(B, &selling("ListEngagementMembers"), json!({"Catalog": "Sandbox", "Identifier": b}));
+    assert_eq!(members["EngagementMemberList"].as_array().map(Vec::len), Some(1));
+    fresh.reset(ResetScope { catalog: Some(Catalog::Sandbox), ..ResetScope::default() });
+    assert!(ids(&mut fresh, A, json!({"Catalog": "Sandbox"})).is_empty());
+    assert_eq!(ids(&mut fresh, A, json!({"Catalog": "AWS"})), [aws]);
+    // A fixture without the lists (as the previous release wrote them) loads unchanged.
+    let mut old = Harness::new(START);
+    old.seed(&json!({"version": 1, "partners": []})).expect("an old fixture seeds");
+    assert!(old.export(false)["engagements"].as_array().unwrap().is_empty());
+}
+
+fn invitation(engagement: &str, receiver: &str) -> Value {
+    json!({"Catalog": "Sandbox", "EngagementIdentifier": engagement,
+           "Invitation": {"Message": "Join", "Receiver": {"Account": {"AwsAccountId": receiver}},
+                          "Payload": {"LeadInvitation": {
+                              "Customer": {"CompanyName": "Acme"},
+                              "Interaction": {"SourceType": "Event", "SourceId": "e1", "SourceName": "Summit",
+                                              "ContactBusinessTitle": "CIO"}}}}})
+}
+
+#[test]
+fn invitations_need_a_collaboration_connection_and_answer_once() {
+    let (mut h, _pa, pb) = two_partners(START);
+    let engagement = create(&mut h, A, "Sandbox", json!([]));
+    // Not connected yet: refused, storing nothing.
+    let refusal = h.refusal(A, &selling("CreateEngagementInvitation"), invitation(&engagement, B));
+    assert_eq!(refusal.kind, pcentral_model::ErrorKind::Validation, "{refusal}");
+    assert!(refusal.message.contains("OPPORTUNITY_COLLABORATION"), "{refusal}");
+    h.connect(A, OC, B, &pb);
+    let sent = h.ok(A, &selling("CreateEngagementInvitation"), invitation(&engagement, B));
+    let id = sent["Id"].as_str().unwrap().to_string();
+    // C sees nothing; A (the sender) cannot answer it.
+    let input = json!({"Catalog": "Sandbox", "Identifier": id});
+    let unknown = h.refused(
+        C,
+        &selling("GetEngagementInvitation"),
+        json!({"Catalog": "Sandbox", "Identifier": "engi-0000000000000"}),
+    );
+    assert_eq!(h.refused(C, &selling("GetEngagementInvitation"), input.clone()).kind, unknown.kind);
+    h.refused(C, &selling("AcceptEngagementInvitation"), input.clone());
+    let by_sender = h.refusal(A, &selling("AcceptEngagementInvitation"), input.clone());
+    assert_eq!(by_sender.kind, pcentral_model::ErrorKind::AccessDenied);
+    h.ok(B, &selling("AcceptEngagementInvitation"), input.clone());
+    let again = h.refusal(B, &selling("AcceptEngagementInvitation"), input.clone());
+    assert_eq!(again.kind, pcentral_model::ErrorKind::Conflict);
+    h.refused(B, &selling("RejectEngagementInvitation"), input);
+    let members = h.ok(B, &selling("ListEngagementMembers"), json!({"Catalog": "Sandbox", "Identifier": engagement}));
+    let accounts: Vec<&str> =
+        members["EngagementMemberList"].as_array().unwrap().iter().map(|m| m["AccountId"].as_str().unwrap()).collect();
+    assert_eq!(accounts, [A, B]);
+    // Exported and seeded back, and an account reset takes the invitation with it.
+    let exported = h.export(false);
+    assert_eq!(exported["engagement_invitations"].as_array().map(Vec::len), Some(1));
+    let mut fresh = Harness::new(START);
+    fresh.seed(&exported).expect("the export seeds");
+    assert_eq!(fresh.export_text(false), h.export_text(false));
+    h.reset(ResetScope { account: Some(AccountId::parse(B).unwrap()), ..ResetScope::default() });
+    assert!(h.export(false)["engagement_invitations"].as_array().unwrap().is_empty());
+}
+
+#[test]
+fn an_invitation_expires_on_the_service_clock() {
+    let (mut h, _pa, pb) = two_partners(START);
+    h.connect(A, OC, B, &pb);
+    let engagement = create(&mut h, A, "Sandbox", json!([]));
+    let sent = h.ok(A, &selling("CreateEngagementInvitation"), invitation(&engagement, B));
+    let input = json!({"Catalog": "Sandbox", "Identifier": sent["Id"]});
+    h.advance(15 * DAY - 1);
+    assert_eq!(h.ok(B, &selling("GetEngagementInvitation"), input.clone())["Status"], "PENDING");
+    h.advance(1);
+    assert_eq!(h.ok(B, &selling("GetEngagementInvitation"), input.clone())["Status"], "EXPIRED");
+    assert_eq!(h.refusal(B, &selling("AcceptEngagementInvitation"), input).kind, pcentral_model::ErrorKind::Conflict);
+}
