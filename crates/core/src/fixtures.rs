@@ -29,7 +29,8 @@ use crate::ctx::{new_id, Ids};
 use crate::partners::{legal_name_key, DRAFT_LOCALE, DRAFT_URL};
 use crate::records::{
     AccountRecord, Connection, ConnectionPreferences, EmailCode, Invitation, Opportunity, Partner, ProfileTask,
-    QualificationsAssociation, QualificationsGroup, QualificationsTask, StoredCredential, Verification,
+    QualificationsAssociation, QualificationsGroup, QualificationsTask, SellingSettings, StoredCredential,
+    Verification,
 };
 use crate::settings::{ms, Settings, DAY_MS};
 use crate::store::{Failure, OpResult, Record, StoreError, Tx};
@@ -67,11 +68,13 @@ pub enum List {
     QualificationsAssociations,
     QualificationsGroups,
     QualificationsTasks,
+    /// Optional: fixtures written before the Selling system settings existed lack it.
+    SellingSettings,
     Verifications,
 }
 
 impl List {
-    pub const ALL: [List; 13] = [
+    pub const ALL: [List; 14] = [
         List::Accounts,
         List::ConnectionPreferences,
         List::Connections,
@@ -84,6 +87,7 @@ impl List {
         List::QualificationsAssociations,
         List::QualificationsGroups,
         List::QualificationsTasks,
+        List::SellingSettings,
         List::Verifications,
     ];
 
@@ -103,6 +107,7 @@ impl List {
             List::QualificationsGroups => "qualifications_groups",
             List::Credentials => "credentials",
             List::EmailCodes => "email_codes",
+            List::SellingSettings => "selling_settings",
         }
     }
 
@@ -125,6 +130,7 @@ impl List {
             Record::QualificationsAssociation(_) => List::QualificationsAssociations,
             Record::QualificationsGroup(_) => List::QualificationsGroups,
             Record::QualificationsTask(_) => List::QualificationsTasks,
+            Record::SellingSettings(_) => List::SellingSettings,
             Record::Verification(_) => List::Verifications,
         }
     }
@@ -319,6 +325,7 @@ impl Serialize for Record {
             Record::QualificationsGroup(r) => r.serialize(s),
             Record::EmailCode(r) => r.serialize(s),
             Record::Credential(r) => r.serialize(s),
+            Record::SellingSettings(r) => r.serialize(s),
         }
     }
 }
@@ -426,6 +433,7 @@ impl Seeder<'_, '_> {
             List::QualificationsAssociations => store_association(tx, typed!())?,
             List::QualificationsGroups => store_group(tx, typed!())?,
             List::EmailCodes => store_email_code(tx, typed!())?,
+            List::SellingSettings => store_selling_settings(tx, typed!())?,
         }
         self.counts.add(list);
         Ok(())
@@ -439,7 +447,7 @@ fn describe(list: List, value: &Value) -> String {
         List::Accounts => field("account"),
         List::Credentials => field("access_key_id"),
         List::ProfileTasks | List::QualificationsTasks => field("task_id"),
-        List::ConnectionPreferences => format!("{}/{}", field("catalog"), field("account")),
+        List::ConnectionPreferences | List::SellingSettings => format!("{}/{}", field("catalog"), field("account")),
         List::Verifications => format!("{}/{}", field("account"), field("verification_type")),
         List::QualificationsAssociations => format!("{}/{}", field("catalog"), field("subsidiary_account")),
         List::QualificationsGroups => format!("{}/{}", field("catalog"), field("primary_account")),
@@ -565,6 +573,7 @@ fn fill_defaults(list: List, o: &mut Map<String, Value>, now: Millis, settings: 
             fill(o, "origin", json!("Partner Referral"));
             fill(o, "body", json!({}));
         }
+        List::SellingSettings => fill(o, "updated_at", json!(now)),
         List::Connections => {
             fill(o, "created_at", json!(now));
             fill(o, "updated_at", json!(now));
@@ -680,6 +689,14 @@ fn store_opportunity(tx: &mut dyn Tx, o: Opportunity) -> OpResult<()> {
         return Err(refused(format!("{what}: body must be an object")));
     }
     tx.insert_opportunity(&o).map_err(named(what))
+}
+
+fn store_selling_settings(tx: &mut dyn Tx, s: SellingSettings) -> OpResult<()> {
+    let what = format!("selling_settings[{}/{}]", s.catalog, s.account);
+    if tx.selling_settings(s.catalog, &s.account)?.is_some() {
+        return Err(refused(format!("{what}: the account already has settings in this catalog")));
+    }
+    tx.put_selling_settings(&s).map_err(named(what))
 }
 
 fn store_verification(tx: &mut dyn Tx, v: Verification) -> OpResult<()> {

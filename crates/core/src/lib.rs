@@ -52,6 +52,7 @@ pub mod qualifications;
 pub mod connections;
 pub mod invitations;
 pub mod opportunities;
+pub mod selling_settings;
 
 pub mod operations;
 

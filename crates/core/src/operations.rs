@@ -19,7 +19,7 @@ use crate::settings::{ms, Settings, HOUR_MS};
 use crate::store::{OpResult, Tx};
 use crate::{
     alliance, connections, domains, invitations, opportunities, preferences, profiles, qualifications, registration,
-    tags, verification,
+    selling_settings, tags, verification,
 };
 
 /// The answer of [`execute`], and whether it was a replay.
@@ -128,6 +128,8 @@ fn selling_handlers() -> Vec<Entry> {
         handler(opportunities::tags::tag_resource),
         handler(opportunities::tags::untag_resource),
         handler(opportunities::tags::list_tags_for_resource),
+        handler(selling_settings::get_selling_system_settings),
+        handler(selling_settings::put_selling_system_settings),
     ]
 }
 

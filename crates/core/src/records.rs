@@ -24,11 +24,13 @@ use serde_json::Value;
 use crate::settings::Settings;
 
 mod opportunity;
+mod selling_settings;
 
 pub use opportunity::{
     sort_value, text_key, InvolvementType, Opportunity, OpportunitySortName, Origin, RelatedEntityType, ReviewStatus,
     SortValue, Stage, Submission, Visibility,
 };
+pub use selling_settings::SellingSettings;
 
 /// State shared by all nodes: the service clock offset and runtime settings.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

@@ -30,6 +30,8 @@ pub const SHARED: &[&[Step]] = &[
     &[Step::Sql(include_str!("retention.sql")), Step::FillRetentionTimes],
     &[Step::NameFaultRuleServices],
     &[Step::Sql(include_str!("opportunities.sql"))],
+    // Selling API part 3 (branch p3): system settings.
+    &[Step::Sql(include_str!("selling_settings.sql"))],
 ];
 
 /// Run the steps of one migration inside the transaction `db`.

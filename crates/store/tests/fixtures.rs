@@ -133,6 +133,7 @@ fn a_seed_counts_the_records_of_every_list() {
             "qualifications_associations",
             "qualifications_groups",
             "qualifications_tasks",
+            "selling_settings",
             "verifications"
         ]
     );

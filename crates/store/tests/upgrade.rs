@@ -55,7 +55,7 @@ fn every_stored_record_reads_as_a_typed_record() {
 const SETTINGS_ADDED: [&str; 2] = ["sandbox_allow_tags", "log_retention_days"];
 
 /// Fixture lists this release added since that release.
-const LISTS_ADDED: [&str; 1] = ["opportunities"];
+const LISTS_ADDED: [&str; 2] = ["opportunities", "selling_settings"];
 
 #[test]
 fn the_export_is_byte_for_byte_the_releases() {
@@ -193,6 +193,18 @@ fn the_upgraded_database_stores_opportunities() {
     h.write(|tx| Ok(tx.insert_opportunity(&o)?));
     assert_eq!(h.read(|tx| Ok(tx.opportunity(Catalog::Sandbox, &o.id)?)), Some(o.clone()));
     assert!(h.records().contains(&Record::Opportunity(o)));
+}
+
+#[test]
+fn the_upgraded_database_stores_selling_settings() {
+    let mut h = upgraded();
+    let op = selling("PutSellingSystemSettings");
+    let put = h.ok(A, &op, json!({"Catalog": SANDBOX, "ResourceSnapshotJobRoleIdentifier": "Snapshots"}));
+    let arn = format!("arn:aws:iam::{A}:role/Snapshots");
+    assert_eq!(put["ResourceSnapshotJobRoleArn"], json!(arn));
+    let got = h.ok(A, &selling("GetSellingSystemSettings"), json!({"Catalog": SANDBOX}));
+    assert_eq!(got, put);
+    assert!(h.records().iter().any(|r| matches!(r, Record::SellingSettings(_))));
 }
 
 #[test]

@@ -5,7 +5,8 @@ use pcentral_model::{AccountId, Catalog, Millis};
 
 use crate::records::{
     AccountRecord, Connection, ConnectionPreferences, EmailCode, Invitation, Opportunity, Partner, ProfileTask,
-    QualificationsAssociation, QualificationsGroup, QualificationsTask, StoredCredential, Verification,
+    QualificationsAssociation, QualificationsGroup, QualificationsTask, SellingSettings, StoredCredential,
+    Verification,
 };
 use crate::store::StoreError;
 
@@ -56,6 +57,7 @@ pub enum Record {
     QualificationsAssociation(QualificationsAssociation),
     QualificationsGroup(QualificationsGroup),
     QualificationsTask(QualificationsTask),
+    SellingSettings(SellingSettings),
     Verification(Verification),
 }
 

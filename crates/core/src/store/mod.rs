@@ -12,7 +12,7 @@
 //! codes, outbox), [`ConnectionsTx`] (preferences, invitations, connections),
 //! [`VerificationTx`], [`QualificationsTx`], [`AccountsTx`] (credentials and
 //! configured accounts), [`EventsTx`], [`OpportunitiesTx`] (the Selling
-//! API's opportunities), and [`MaintenanceTx`] (reset, export
+//! API's opportunities), [`SellingSettingsTx`] (its system settings), and [`MaintenanceTx`] (reset, export
 //! and purge, over every family). A family's `admin_*` methods are the web
 //! console's admin-wide lists: every account's records, keyset-paged like
 //! the API's lists; nothing on the API's request path calls them. A new
@@ -28,6 +28,7 @@ mod maintenance;
 mod opportunities;
 mod partners;
 mod qualifications;
+mod selling_settings;
 mod service;
 mod verification;
 
@@ -40,6 +41,7 @@ pub use maintenance::{MaintenanceTx, Purge, Purged, Record, ResetScope};
 pub use opportunities::{OpportunitiesTx, OpportunityCursor, OpportunityQuery};
 pub use partners::{AdminPartnerQuery, AdminProfileTaskQuery, ListedProfileTask, PartnersTx};
 pub use qualifications::{AdminAssociationQuery, QualificationsRecords, QualificationsTx};
+pub use selling_settings::SellingSettingsTx;
 pub use service::ServiceTx;
 pub use verification::{AdminVerificationQuery, VerificationTx};
 
@@ -59,6 +61,7 @@ pub trait Tx:
     + EventsTx
     + MaintenanceTx
     + OpportunitiesTx
+    + SellingSettingsTx
 {
 }
 
@@ -72,6 +75,7 @@ impl<T> Tx for T where
         + EventsTx
         + MaintenanceTx
         + OpportunitiesTx
+        + SellingSettingsTx
         + ?Sized
 {
 }

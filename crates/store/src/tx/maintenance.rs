@@ -9,7 +9,7 @@ use super::{from_doc, SqlTx};
 use crate::sql::{Cell, Db};
 
 /// The tables of the records a fixture holds.
-const RECORD_TABLES: [&str; 13] = [
+const RECORD_TABLES: [&str; 14] = [
     "accounts",
     "partners",
     "profile_tasks",
@@ -17,6 +17,7 @@ const RECORD_TABLES: [&str; 13] = [
     "connection_invitations",
     "connections",
     "opportunities",
+    "selling_settings",
     "verifications",
     "qualifications_tasks",
     "qualifications_associations",
@@ -27,7 +28,7 @@ const RECORD_TABLES: [&str; 13] = [
 
 /// How [`MaintenanceTx::visit_records`] reads each kind of record, in the order of [`Record`].
 type ReadRecord = fn(&str) -> Result<Record, StoreError>;
-const RECORD_QUERIES: [(&str, ReadRecord); 13] = [
+const RECORD_QUERIES: [(&str, ReadRecord); 14] = [
     ("SELECT doc FROM accounts ORDER BY account", |d| from_doc(d).map(Record::Account)),
     ("SELECT doc FROM connection_preferences ORDER BY catalog, account", |d| {
         from_doc(d).map(Record::ConnectionPreferences)
@@ -48,6 +49,7 @@ const RECORD_QUERIES: [(&str, ReadRecord); 13] = [
         from_doc(d).map(Record::QualificationsGroup)
     }),
     ("SELECT doc FROM qualifications_tasks ORDER BY seq", |d| from_doc(d).map(Record::QualificationsTask)),
+    ("SELECT doc FROM selling_settings ORDER BY catalog, account", |d| from_doc(d).map(Record::SellingSettings)),
     ("SELECT doc FROM verifications ORDER BY account, verification_type", |d| from_doc(d).map(Record::Verification)),
 ];
 
@@ -130,6 +132,7 @@ impl<D: Db> SqlTx<'_, D> {
             "DELETE FROM connections WHERE (?1 = '' OR catalog = ?1) AND (?2 = '' OR account_lo = ?2 OR account_hi = ?2)"
                 .into(),
             "DELETE FROM opportunities WHERE (?1 = '' OR catalog = ?1) AND (?2 = '' OR owner = ?2)".into(),
+            "DELETE FROM selling_settings WHERE (?1 = '' OR catalog = ?1) AND (?2 = '' OR account = ?2)".into(),
             "DELETE FROM events WHERE (?1 = '' OR catalog = ?1) AND (?2 = '' OR account = ?2)".into(),
             // Idempotency records belong to the request's catalog; a catalog
             // reset keeps those of account-level requests (no catalog).

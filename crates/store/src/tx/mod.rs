@@ -13,7 +13,7 @@
 //! [`SqlTx`] implements each of the core's family traits in the file named
 //! after the family (as `pcentral_core::store` names them): [`service`],
 //! [`partners`], [`connections`], [`verification`], [`qualifications`],
-//! [`accounts`], [`events`], [`maintenance`]. This file holds what they
+//! [`accounts`], [`events`], [`opportunities`], [`selling_settings`], [`maintenance`]. This file holds what they
 //! share: statement parameters, documents, and [`ListingQuery`], the builder
 //! of list statements; [`migration`] holds the data steps of schema changes.
 //!
@@ -50,6 +50,7 @@ mod migration;
 mod opportunities;
 mod partners;
 mod qualifications;
+mod selling_settings;
 mod service;
 mod verification;
 
