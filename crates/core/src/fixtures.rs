@@ -29,7 +29,7 @@ use crate::ctx::{new_id, Ids};
 use crate::partners::{legal_name_key, DRAFT_LOCALE, DRAFT_URL};
 use crate::records::{
     AccountRecord, Connection, ConnectionPreferences, EmailCode, Invitation, Opportunity, Partner, ProfileTask,
-    QualificationsAssociation, QualificationsGroup, QualificationsTask, SellingSettings, StoredCredential,
+    QualificationsAssociation, QualificationsGroup, QualificationsTask, SellingSettings, Solution, StoredCredential,
     Verification,
 };
 use crate::settings::{ms, Settings, DAY_MS};
@@ -70,11 +70,13 @@ pub enum List {
     QualificationsTasks,
     /// Optional: fixtures written before the Selling system settings existed lack it.
     SellingSettings,
+    /// Optional: fixtures written before solutions existed lack it.
+    Solutions,
     Verifications,
 }
 
 impl List {
-    pub const ALL: [List; 14] = [
+    pub const ALL: [List; 15] = [
         List::Accounts,
         List::ConnectionPreferences,
         List::Connections,
@@ -88,6 +90,7 @@ impl List {
         List::QualificationsGroups,
         List::QualificationsTasks,
         List::SellingSettings,
+        List::Solutions,
         List::Verifications,
     ];
 
@@ -108,6 +111,7 @@ impl List {
             List::Credentials => "credentials",
             List::EmailCodes => "email_codes",
             List::SellingSettings => "selling_settings",
+            List::Solutions => "solutions",
         }
     }
 
@@ -131,6 +135,7 @@ impl List {
             Record::QualificationsGroup(_) => List::QualificationsGroups,
             Record::QualificationsTask(_) => List::QualificationsTasks,
             Record::SellingSettings(_) => List::SellingSettings,
+            Record::Solution(_) => List::Solutions,
             Record::Verification(_) => List::Verifications,
         }
     }
@@ -326,6 +331,7 @@ impl Serialize for Record {
             Record::EmailCode(r) => r.serialize(s),
             Record::Credential(r) => r.serialize(s),
             Record::SellingSettings(r) => r.serialize(s),
+            Record::Solution(r) => r.serialize(s),
         }
     }
 }
@@ -434,6 +440,7 @@ impl Seeder<'_, '_> {
             List::QualificationsGroups => store_group(tx, typed!())?,
             List::EmailCodes => store_email_code(tx, typed!())?,
             List::SellingSettings => store_selling_settings(tx, typed!())?,
+            List::Solutions => store_solution(tx, typed!())?,
         }
         self.counts.add(list);
         Ok(())
@@ -452,7 +459,7 @@ fn describe(list: List, value: &Value) -> String {
         List::QualificationsAssociations => format!("{}/{}", field("catalog"), field("subsidiary_account")),
         List::QualificationsGroups => format!("{}/{}", field("catalog"), field("primary_account")),
         List::EmailCodes => format!("{}/{}", field("catalog"), field("address")),
-        List::Partners | List::Invitations | List::Connections | List::Opportunities => {
+        List::Partners | List::Invitations | List::Connections | List::Opportunities | List::Solutions => {
             format!("{}/{}", field("catalog"), field("id"))
         }
     }
@@ -574,6 +581,10 @@ fn fill_defaults(list: List, o: &mut Map<String, Value>, now: Millis, settings: 
             fill(o, "body", json!({}));
         }
         List::SellingSettings => fill(o, "updated_at", json!(now)),
+        List::Solutions => {
+            fill(o, "created_at", json!(now));
+            fill(o, "status", json!("Active"));
+        }
         List::Connections => {
             fill(o, "created_at", json!(now));
             fill(o, "updated_at", json!(now));
@@ -697,6 +708,22 @@ fn store_selling_settings(tx: &mut dyn Tx, s: SellingSettings) -> OpResult<()> {
         return Err(refused(format!("{what}: the account already has settings in this catalog")));
     }
     tx.put_selling_settings(&s).map_err(named(what))
+}
+
+fn store_solution(tx: &mut dyn Tx, s: Solution) -> OpResult<()> {
+    let what = format!("solutions[{}/{}]", s.catalog, s.id);
+    if tx.solution(s.catalog, &s.id)?.is_some() {
+        return Err(refused(format!("{what}: a solution with this id exists")));
+    }
+    if s.name.is_empty() || s.category.is_empty() {
+        return Err(refused(format!("{what}: name and category must not be empty")));
+    }
+    if s.aws_marketplace_solution_arn.as_deref().is_some_and(|a| !a.starts_with("arn:") || a.len() > 2048) {
+        return Err(refused(format!(
+            "{what}: aws_marketplace_solution_arn must be an ARN (arn:…, at most 2048 characters)"
+        )));
+    }
+    tx.insert_solution(&s).map_err(named(what))
 }
 
 fn store_verification(tx: &mut dyn Tx, v: Verification) -> OpResult<()> {

@@ -53,6 +53,7 @@ pub mod connections;
 pub mod invitations;
 pub mod opportunities;
 pub mod selling_settings;
+pub mod solutions;
 
 pub mod operations;
 

@@ -19,7 +19,7 @@ use crate::settings::{ms, Settings, HOUR_MS};
 use crate::store::{OpResult, Tx};
 use crate::{
     alliance, connections, domains, invitations, opportunities, preferences, profiles, qualifications, registration,
-    selling_settings, tags, verification,
+    selling_settings, solutions, tags, verification,
 };
 
 /// The answer of [`execute`], and whether it was a replay.
@@ -130,6 +130,7 @@ fn selling_handlers() -> Vec<Entry> {
         handler(opportunities::tags::list_tags_for_resource),
         handler(selling_settings::get_selling_system_settings),
         handler(selling_settings::put_selling_system_settings),
+        handler(solutions::list_solutions),
     ]
 }
 

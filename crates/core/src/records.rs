@@ -25,12 +25,14 @@ use crate::settings::Settings;
 
 mod opportunity;
 mod selling_settings;
+mod solution;
 
 pub use opportunity::{
     sort_value, text_key, InvolvementType, Opportunity, OpportunitySortName, Origin, RelatedEntityType, ReviewStatus,
     SortValue, Stage, Submission, Visibility,
 };
 pub use selling_settings::SellingSettings;
+pub use solution::{solution_sort_value, Solution, SolutionSortName, SolutionStatus};
 
 /// State shared by all nodes: the service clock offset and runtime settings.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

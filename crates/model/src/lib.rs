@@ -32,7 +32,7 @@ include!(concat!(env!("OUT_DIR"), "/services.rs"));
 pub use errors::{ApiError, ErrorDetail, ErrorKind, FieldCode, FieldError, FieldValidationCode};
 pub use ids::{
     AccountId, AssociationTaskId, Catalog, ConnectionId, DisassociationTaskId, IdError, IdSuffix, InvitationId,
-    OpportunityId, PartnerId, PrefixedId, ProfileId, ProfileTaskId, UnknownValue,
+    OpportunityId, PartnerId, PrefixedId, ProfileId, ProfileTaskId, SolutionId, UnknownValue,
 };
 pub use shapes::model;
 pub use timestamp::{Millis, Timestamp};

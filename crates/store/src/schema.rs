@@ -32,6 +32,8 @@ pub const SHARED: &[&[Step]] = &[
     &[Step::Sql(include_str!("opportunities.sql"))],
     // Selling API part 3 (branch p3): system settings.
     &[Step::Sql(include_str!("selling_settings.sql"))],
+    // Selling API part 3 (branch p3): partner solutions.
+    &[Step::Sql(include_str!("solutions.sql"))],
 ];
 
 /// Run the steps of one migration inside the transaction `db`.

@@ -134,6 +134,7 @@ fn a_seed_counts_the_records_of_every_list() {
             "qualifications_groups",
             "qualifications_tasks",
             "selling_settings",
+            "solutions",
             "verifications"
         ]
     );

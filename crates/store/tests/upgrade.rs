@@ -55,7 +55,7 @@ fn every_stored_record_reads_as_a_typed_record() {
 const SETTINGS_ADDED: [&str; 2] = ["sandbox_allow_tags", "log_retention_days"];
 
 /// Fixture lists this release added since that release.
-const LISTS_ADDED: [&str; 2] = ["opportunities", "selling_settings"];
+const LISTS_ADDED: [&str; 3] = ["opportunities", "selling_settings", "solutions"];
 
 #[test]
 fn the_export_is_byte_for_byte_the_releases() {
@@ -205,6 +205,27 @@ fn the_upgraded_database_stores_selling_settings() {
     let got = h.ok(A, &selling("GetSellingSystemSettings"), json!({"Catalog": SANDBOX}));
     assert_eq!(got, put);
     assert!(h.records().iter().any(|r| matches!(r, Record::SellingSettings(_))));
+}
+
+#[test]
+fn the_upgraded_database_lists_solutions() {
+    use pcentral_core::records::{Solution, SolutionStatus};
+    use pcentral_model::SolutionId;
+    let mut h = upgraded();
+    let s = Solution {
+        catalog: Catalog::Sandbox,
+        id: SolutionId::parse("S-0000007").unwrap(),
+        owner: AccountId::parse(A).unwrap(),
+        name: "Lake House".into(),
+        status: SolutionStatus::Active,
+        category: "Software Product".into(),
+        created_at: h.wall,
+        aws_marketplace_solution_arn: None,
+    };
+    h.write(|tx| Ok(tx.insert_solution(&s)?));
+    let listed = h.ok(A, &selling("ListSolutions"), json!({"Catalog": SANDBOX}));
+    assert_eq!(listed["SolutionSummaries"][0]["Id"], "S-0000007");
+    assert!(h.records().contains(&Record::Solution(s)));
 }
 
 #[test]

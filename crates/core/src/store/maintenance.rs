@@ -5,7 +5,7 @@ use pcentral_model::{AccountId, Catalog, Millis};
 
 use crate::records::{
     AccountRecord, Connection, ConnectionPreferences, EmailCode, Invitation, Opportunity, Partner, ProfileTask,
-    QualificationsAssociation, QualificationsGroup, QualificationsTask, SellingSettings, StoredCredential,
+    QualificationsAssociation, QualificationsGroup, QualificationsTask, SellingSettings, Solution, StoredCredential,
     Verification,
 };
 use crate::store::StoreError;
@@ -58,6 +58,7 @@ pub enum Record {
     QualificationsGroup(QualificationsGroup),
     QualificationsTask(QualificationsTask),
     SellingSettings(SellingSettings),
+    Solution(Solution),
     Verification(Verification),
 }
 

@@ -12,7 +12,7 @@
 //! codes, outbox), [`ConnectionsTx`] (preferences, invitations, connections),
 //! [`VerificationTx`], [`QualificationsTx`], [`AccountsTx`] (credentials and
 //! configured accounts), [`EventsTx`], [`OpportunitiesTx`] (the Selling
-//! API's opportunities), [`SellingSettingsTx`] (its system settings), and [`MaintenanceTx`] (reset, export
+//! API's opportunities), [`SellingSettingsTx`] (its system settings), [`SolutionsTx`] (partner solutions), and [`MaintenanceTx`] (reset, export
 //! and purge, over every family). A family's `admin_*` methods are the web
 //! console's admin-wide lists: every account's records, keyset-paged like
 //! the API's lists; nothing on the API's request path calls them. A new
@@ -30,6 +30,7 @@ mod partners;
 mod qualifications;
 mod selling_settings;
 mod service;
+mod solutions;
 mod verification;
 
 pub use accounts::AccountsTx;
@@ -43,6 +44,7 @@ pub use partners::{AdminPartnerQuery, AdminProfileTaskQuery, ListedProfileTask, 
 pub use qualifications::{AdminAssociationQuery, QualificationsRecords, QualificationsTx};
 pub use selling_settings::SellingSettingsTx;
 pub use service::ServiceTx;
+pub use solutions::{SolutionQuery, SolutionsTx};
 pub use verification::{AdminVerificationQuery, VerificationTx};
 
 use pcentral_model::{ApiError, Millis};
@@ -62,6 +64,7 @@ pub trait Tx:
     + MaintenanceTx
     + OpportunitiesTx
     + SellingSettingsTx
+    + SolutionsTx
 {
 }
 
@@ -76,6 +79,7 @@ impl<T> Tx for T where
         + MaintenanceTx
         + OpportunitiesTx
         + SellingSettingsTx
+        + SolutionsTx
         + ?Sized
 {
 }

@@ -9,7 +9,7 @@ use super::{from_doc, SqlTx};
 use crate::sql::{Cell, Db};
 
 /// The tables of the records a fixture holds.
-const RECORD_TABLES: [&str; 14] = [
+const RECORD_TABLES: [&str; 15] = [
     "accounts",
     "partners",
     "profile_tasks",
@@ -18,6 +18,7 @@ const RECORD_TABLES: [&str; 14] = [
     "connections",
     "opportunities",
     "selling_settings",
+    "solutions",
     "verifications",
     "qualifications_tasks",
     "qualifications_associations",
@@ -28,7 +29,7 @@ const RECORD_TABLES: [&str; 14] = [
 
 /// How [`MaintenanceTx::visit_records`] reads each kind of record, in the order of [`Record`].
 type ReadRecord = fn(&str) -> Result<Record, StoreError>;
-const RECORD_QUERIES: [(&str, ReadRecord); 14] = [
+const RECORD_QUERIES: [(&str, ReadRecord); 15] = [
     ("SELECT doc FROM accounts ORDER BY account", |d| from_doc(d).map(Record::Account)),
     ("SELECT doc FROM connection_preferences ORDER BY catalog, account", |d| {
         from_doc(d).map(Record::ConnectionPreferences)
@@ -50,6 +51,7 @@ const RECORD_QUERIES: [(&str, ReadRecord); 14] = [
     }),
     ("SELECT doc FROM qualifications_tasks ORDER BY seq", |d| from_doc(d).map(Record::QualificationsTask)),
     ("SELECT doc FROM selling_settings ORDER BY catalog, account", |d| from_doc(d).map(Record::SellingSettings)),
+    ("SELECT doc FROM solutions ORDER BY catalog, id", |d| from_doc(d).map(Record::Solution)),
     ("SELECT doc FROM verifications ORDER BY account, verification_type", |d| from_doc(d).map(Record::Verification)),
 ];
 
@@ -133,6 +135,7 @@ impl<D: Db> SqlTx<'_, D> {
                 .into(),
             "DELETE FROM opportunities WHERE (?1 = '' OR catalog = ?1) AND (?2 = '' OR owner = ?2)".into(),
             "DELETE FROM selling_settings WHERE (?1 = '' OR catalog = ?1) AND (?2 = '' OR account = ?2)".into(),
+            "DELETE FROM solutions WHERE (?1 = '' OR catalog = ?1) AND (?2 = '' OR owner = ?2)".into(),
             "DELETE FROM events WHERE (?1 = '' OR catalog = ?1) AND (?2 = '' OR account = ?2)".into(),
             // Idempotency records belong to the request's catalog; a catalog
             // reset keeps those of account-level requests (no catalog).
