@@ -86,3 +86,25 @@ def test_my_code_sees_throttling_when_the_client_does_not_retry(pcentral_server,
         c.list_partners(Catalog=CATALOG)
     assert throttled.value.response["Error"]["Code"] == "ThrottlingException"
     assert c.list_partners(Catalog=CATALOG)["PartnerSummaryList"] == []
+
+
+def test_an_opportunity_is_created_updated_and_listed(pcentral_selling_client):
+    """The Selling API answers on the same server: its client comes from `pcentral_selling_client`."""
+    s = pcentral_selling_client(new_account())
+    made = s.create_opportunity(
+        Catalog=CATALOG, Customer={"Account": {"CompanyName": "Acme", "WebsiteUrl": "https://acme.example"}},
+        LifeCycle={"Stage": "Prospect", "TargetCloseDate": "2027-06-30"}, Project={"Title": "Data platform"},
+        OpportunityType="Net New Business")
+    got = s.get_opportunity(Catalog=CATALOG, Identifier=made["Id"])
+    life = {**got["LifeCycle"], "Stage": "Qualified"}
+    life.pop("ReviewStatus", None)
+    s.update_opportunity(Catalog=CATALOG, Identifier=made["Id"], LastModifiedDate=got["LastModifiedDate"],
+                         Customer=got["Customer"], Project=got["Project"], LifeCycle=life,
+                         OpportunityType=got["OpportunityType"])
+    # The date read before that update is stale now: UpdateOpportunity refuses it.
+    with pytest.raises(ClientError) as e:
+        s.update_opportunity(Catalog=CATALOG, Identifier=made["Id"], LastModifiedDate=got["LastModifiedDate"],
+                             Customer=got["Customer"], LifeCycle=life)
+    assert e.value.response["Error"]["Code"] == "ConflictException"
+    summaries = s.list_opportunities(Catalog=CATALOG, LifeCycleStage=["Qualified"])["OpportunitySummaries"]
+    assert [o["Id"] for o in summaries] == [made["Id"]]

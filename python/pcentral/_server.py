@@ -16,6 +16,8 @@ import urllib.request
 from pathlib import Path
 
 SERVICE = "partnercentral-account"
+# The services one `pcentral serve` answers on its one endpoint.
+SERVICES = ("partnercentral-account", "partnercentral-selling")
 REGION = "us-east-1"
 SECRET = "test"
 _LISTENING = re.compile(r"^pcentral listening on (http://\S+)$")
@@ -109,6 +111,7 @@ class Server:
         with pcentral.Server() as s:
             c = s.client("111111111111")
             c.list_partners(Catalog="Sandbox")
+            s.client("111111111111", service="partnercentral-selling").list_opportunities(Catalog="Sandbox")
 
     `binary`: the `pcentral` executable (default: `PCENTRAL_BIN`, else the wheel's).
     `settings`: `serve` settings by name, e.g. `{"profile_task_delay_seconds": 5}`.
@@ -222,21 +225,26 @@ class Server:
 
     # ------------------------------------------------------------------ clients
 
-    def client(self, account_id="111111111111", **kwargs):
-        """A boto3 `partnercentral-account` client for `account_id` (12 digits: the access key id
-        is the account, the secret is `test`) in us-east-1. Keyword arguments go to
-        `boto3.Session.client` (e.g. `config=botocore.config.Config(...)`)."""
+    def client(self, account_id="111111111111", service=SERVICE, **kwargs):
+        """A boto3 client of `service` for `account_id` (12 digits: the access key id is the account,
+        the secret is `test`) in us-east-1. `service`: one of `SERVICES`, `partnercentral-account`
+        unless told (`"partnercentral-selling"` for opportunities). Clients are cached per account and
+        service; keyword arguments go to `boto3.Session.client` (e.g.
+        `config=botocore.config.Config(...)`) and make a new, uncached client."""
         import boto3
 
-        if not kwargs and account_id in self._clients:
-            return self._clients[account_id]
+        if service not in SERVICES:
+            raise ValueError(f"pcentral serves {', '.join(SERVICES)}, not {service!r}")
+        key = (account_id, service)
+        if not kwargs and key in self._clients:
+            return self._clients[key]
         if self._session is None:
             self._session = boto3.session.Session()
         options = {"region_name": REGION, "aws_access_key_id": account_id, "aws_secret_access_key": SECRET}
         options.update(kwargs)
-        client = self._session.client(SERVICE, endpoint_url=self.endpoint_url, **options)
+        client = self._session.client(service, endpoint_url=self.endpoint_url, **options)
         if not kwargs:
-            self._clients[account_id] = client
+            self._clients[key] = client
         return client
 
     # ------------------------------------------------------------------ admin API

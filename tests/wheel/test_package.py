@@ -55,6 +55,35 @@ def test_the_session_fixtures_share_one_server(pcentral_server, pcentral_client)
     assert c.list_partners(Catalog="Sandbox")["PartnerSummaryList"] == []
 
 
+
+def test_clients_are_cached_per_account_and_service(pcentral_server, pcentral_client, pcentral_selling_client):
+    account = "123456789013"
+    selling = pcentral_selling_client(account)
+    assert selling is pcentral_server.client(account, service="partnercentral-selling")
+    assert selling is not pcentral_client(account)
+    assert selling.meta.service_model.service_name == "partnercentral-selling"
+    assert pcentral_client(account).meta.service_model.service_name == "partnercentral-account"
+    assert selling is not pcentral_selling_client("123456789014")
+    assert selling.meta.endpoint_url == pcentral_server.endpoint_url
+    # Keyword arguments make a client of its own, never the cached one.
+    assert pcentral_selling_client(account, region_name="us-east-1") is not selling
+    with pytest.raises(ValueError, match="partnercentral-selling"):
+        pcentral_server.client(account, service="partnercentral-benefits")
+
+
+def test_one_server_answers_both_services(pcentral_server, pcentral_client, pcentral_selling_client):
+    account = "123456789015"
+    selling = pcentral_selling_client(account)
+    assert selling.list_opportunities(Catalog="Sandbox")["OpportunitySummaries"] == []
+    made = selling.create_opportunity(
+        Catalog="Sandbox", Customer={"Account": {"CompanyName": "Wheel Corp"}},
+        LifeCycle={"TargetCloseDate": "2027-06-30"}, Project={"Title": "From the wheel"})
+    got = selling.get_opportunity(Catalog="Sandbox", Identifier=made["Id"])
+    assert got["Customer"]["Account"]["CompanyName"] == "Wheel Corp"
+    assert pcentral_client(account).list_partners(Catalog="Sandbox")["PartnerSummaryList"] == []
+    kinds = [e["event"]["detail-type"] for e in pcentral_server.events(account=account)]
+    assert kinds == ["Opportunity Created"]
+
 def test_reset_deletes_every_record_but_keeps_the_clock():
     with pcentral.Server() as s:
         c = s.client("210987654321")

@@ -2,14 +2,22 @@
 //! test):
 //!
 //! * `call ENDPOINT ACCOUNT OPERATION JSON` — one signed API call; prints the
-//!   answer's body exactly as sent (what the bare baseline answers with);
+//!   answer's body exactly as sent (what the bare baseline answers with).
+//!   OPERATION is an Account API operation (`GetConnection`) or a whole
+//!   `X-Amz-Target` of another service (`AWSPartnerCentralSelling.GetOpportunity`);
+//!   the request is signed for the service that target names, as everywhere below;
 //! * `presign ENDPOINT ACCOUNT OPERATION JSON` — a wrk Lua script that replays
 //!   one SigV4-signed API request (valid for the 15 minutes of allowed skew);
 //! * `fixture TOTAL MINE` — a fixture (the `pcentral export` format) with
 //!   TOTAL connections, MINE of them held by account 111111111111, written to
 //!   stdout as it is made;
-//! * `walk ENDPOINT ACCOUNT PAGES` — follow ListConnections pages (100 items
-//!   each) and print the NextToken after PAGES pages (a page from the middle);
+//! * `opportunities TOTAL MINE` — a fixture with TOTAL opportunities of the
+//!   Selling API (catalog Sandbox, a full document each), MINE of them owned by
+//!   account 111111111111 and the others spread over accounts holding 1,000
+//!   each, ids `O` and 13 digits counting from 0;
+//! * `walk ENDPOINT ACCOUNT PAGES [OPERATION]` — follow a list's pages (100
+//!   items each; ListConnections unless OPERATION names another) and print the
+//!   NextToken after PAGES pages (a page from the middle);
 //! * `writers ENDPOINT THREADS SECONDS` — durable writes: THREADS clients each
 //!   changing their connection preferences (a new Revision every call, so
 //!   every write changes state), keep-alive, freshly signed; prints req/s and
@@ -90,12 +98,22 @@ fn signed(host: &str, account: &str, operation: &str, input: &Value) -> (Vec<(St
         ("host".to_string(), host.to_string()),
         ("content-type".to_string(), "application/x-amz-json-1.0".to_string()),
         ("x-amz-date".to_string(), amz_date.clone()),
-        ("x-amz-target".to_string(), format!("PartnerCentralAccount.{operation}")),
+        ("x-amz-target".to_string(), target(operation)),
     ];
     let parts = RequestParts { method: "POST", path: "/", query: "", headers: &headers, body: &body };
     let auth = authorization_header(&parts, account, "test", "us-east-1", &amz_date);
     headers.push(("authorization".to_string(), auth));
     (headers, body)
+}
+
+/// The `X-Amz-Target` of `operation`: an Account API operation by its name,
+/// or any service's operation as a whole target (`Prefix.Operation`).
+fn target(operation: &str) -> String {
+    if operation.contains('.') {
+        operation.to_string()
+    } else {
+        format!("PartnerCentralAccount.{operation}")
+    }
 }
 
 fn host_of(endpoint: &str) -> String {
@@ -148,8 +166,55 @@ fn fixture(total: u64, mine: u64) {
     writeln!(out, "]}}").unwrap();
 }
 
-/// Follow ListConnections of `account` for `pages` pages of 100; print the next token.
-fn walk(endpoint: &str, account: &str, pages: usize) {
+/// Stream a fixture with `total` opportunities, `mine` of them owned by
+/// account 111111111111, the others by accounts holding 1,000 each.
+fn opportunities(total: u64, mine: u64) {
+    let out = std::io::stdout();
+    let mut out = std::io::BufWriter::with_capacity(1 << 20, out.lock());
+    // Created one millisecond apart, oldest first, from 2026-01-01.
+    let base: i64 = 1_767_225_600_000;
+    let stages = ["Prospect", "Qualified", "Technical Validation", "Business Validation", "Committed"];
+    write!(out, "{{\"version\":1,\"opportunities\":[").unwrap();
+    for n in 0..total {
+        let owner = if n < mine { MINE } else { 400_000_000_000 + (n - mine) / 1000 };
+        let created = base + n as i64;
+        let stage = stages[(n % stages.len() as u64) as usize];
+        let company = format!("Customer {:06}", (n * 7919) % 1_000_000);
+        let close = format!("2027-{:02}-{:02}", n % 12 + 1, n % 28 + 1);
+        let body = json!({
+            "Customer": {"Account": {"CompanyName": company, "Industry": "Software and Internet",
+                                     "WebsiteUrl": "https://customer.example",
+                                     "Address": {"CountryCode": "US", "PostalCode": "99502",
+                                                 "StateOrRegion": "Alaska", "City": "Anchorage"}},
+                         "Contacts": [{"Email": "buyer@customer.example", "FirstName": "Bo", "LastName": "Yer",
+                                       "BusinessTitle": "CIO"}]},
+            "Project": {"Title": format!("Migration {n}"),
+                        "CustomerBusinessProblem": "Their data centre lease ends next year.",
+                        "DeliveryModels": ["SaaS or PaaS"],
+                        "ExpectedCustomerSpend": [{"Amount": "5000", "CurrencyCode": "USD", "Frequency": "Monthly",
+                                                   "TargetCompany": "AWS"}]},
+            "LifeCycle": {"Stage": stage, "TargetCloseDate": close, "NextSteps": "Call them"},
+            "Marketing": {"Source": "None"},
+            "OpportunityType": "Net New Business",
+            "PrimaryNeedsFromAws": ["Co-Sell - Architectural Validation"],
+            "PartnerOpportunityIdentifier": format!("crm-{n}"),
+        });
+        let record = json!({
+            "catalog": "Sandbox", "id": format!("O{n:013}"), "owner": format!("{owner:012}"),
+            "created_at": created, "last_modified": created, "origin": "Partner Referral",
+            "review_status": "Pending Submission", "stage": stage, "customer_company_name": company,
+            "target_close_date": close, "title": format!("Migration {n}"), "body": body,
+        });
+        if n > 0 {
+            out.write_all(b",").unwrap();
+        }
+        serde_json::to_writer(&mut out, &record).unwrap();
+    }
+    writeln!(out, "]}}").unwrap();
+}
+
+/// Follow a list of `account` (`operation`'s pages of 100) for `pages` pages; print the next token.
+fn walk(endpoint: &str, account: &str, pages: usize, operation: &str) {
     let mut conn = Conn::open(&host_of(endpoint));
     let mut token: Option<String> = None;
     for _ in 0..pages {
@@ -157,7 +222,7 @@ fn walk(endpoint: &str, account: &str, pages: usize) {
         if let Some(t) = &token {
             input["NextToken"] = json!(t);
         }
-        let (status, page) = conn.api(account, "ListConnections", &input);
+        let (status, page) = conn.api(account, operation, &input);
         assert_eq!(status, 200, "{page}");
         token = page["NextToken"].as_str().map(str::to_string);
         if token.is_none() {
@@ -266,7 +331,8 @@ fn main() {
         }
         "presign" => presign(&arg(2), &arg(3), &arg(4), &arg(5)),
         "fixture" => fixture(arg(2).parse().unwrap(), arg(3).parse().unwrap()),
-        "walk" => walk(&arg(2), &arg(3), arg(4).parse().unwrap()),
+        "opportunities" => opportunities(arg(2).parse().unwrap(), arg(3).parse().unwrap()),
+        "walk" => walk(&arg(2), &arg(3), arg(4).parse().unwrap(), args.get(5).map_or("ListConnections", |s| s)),
         "writers" => writers(&arg(2), arg(3).parse().unwrap(), arg(4).parse().unwrap()),
         "fsync" => fsync(&arg(2), arg(3).parse().unwrap()),
         "churn" => churn(&arg(2), arg(3).parse().unwrap(), arg(4).parse().unwrap()),
@@ -275,6 +341,6 @@ fn main() {
 }
 
 fn usage() -> ! {
-    eprintln!("usage: bench call|presign|fixture|walk|writers|fsync|churn … (see the source)");
+    eprintln!("usage: bench call|presign|fixture|opportunities|walk|writers|fsync|churn … (see the source)");
     std::process::exit(2)
 }

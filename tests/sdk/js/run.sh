@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs the JavaScript v3 suite (node's built-in test runner) against the pcentral binary.
 #   tests/sdk/js/run.sh [extra node --test args]
-# Installs the pinned @aws-sdk/client-partnercentral-account (package-lock.json) into
+# Installs the pinned @aws-sdk/client-partnercentral-account and
+# @aws-sdk/client-partnercentral-selling (package-lock.json) into
 # ./node_modules with `npm ci` when the lock changed, starts the server on a free loopback
 # port with a fresh data dir, runs the tests, and stops the server.
 # Env: PCENTRAL_BIN (default <repo>/target/debug/pcentral, built with cargo when missing).

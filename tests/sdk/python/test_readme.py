@@ -51,7 +51,8 @@ def test_walkthrough_runs_verbatim(server, tmp_path):
     def expect(pattern):
         assert re.search(pattern, out, flags=re.M), f"{pattern!r} not in the walkthrough output:\n{out}"
 
-    # What the walkthrough promises, in order.
+    # What the walkthrough promises, in order. First both APIs on the one endpoint, empty for a new account.
+    assert out.index('"PartnerSummaryList": []') < out.index('"OpportunitySummaries": []'), out
     expect(r"^partner-[a-z0-9]{13}$")
     assert "IN_PROGRESS" in out and "SUCCEEDED" in out
     expect(r"^pprofile-[a-z0-9]{13}$")

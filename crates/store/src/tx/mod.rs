@@ -229,8 +229,11 @@ impl<'a> ListingQuery<'a> {
             if column == "id" {
                 self.push(&format!(" AND id {cmp} ?"), &[Param::Text(&c.id)]);
             } else {
+                // The bound on the column alone comes first so that both backends seek the
+                // index to the cursor; an OR of the two cases would make SQLite gather and
+                // sort every row past it (a middle page of 100 k cost ~50x the first).
                 self.push(
-                    &format!(" AND ({column} {cmp} ? OR ({column} = ? AND id > ?))"),
+                    &format!(" AND {column} {cmp}= ? AND ({column} {cmp} ? OR id > ?)"),
                     &[value, value, Param::Text(&c.id)],
                 );
             }
