@@ -30,7 +30,7 @@ use crate::partners::{legal_name_key, DRAFT_LOCALE, DRAFT_URL};
 use crate::records::{
     AccountRecord, Connection, ConnectionPreferences, EmailCode, Engagement, EngagementInvitation,
     EngagementMembership, Invitation, Opportunity, Partner, ProfileTask, QualificationsAssociation,
-    QualificationsGroup, QualificationsTask, StoredCredential, Verification,
+    QualificationsGroup, QualificationsTask, SellingSettings, Solution, StoredCredential, Verification,
 };
 use crate::settings::{ms, Settings, DAY_MS};
 use crate::store::{Failure, OpResult, Record, StoreError, Tx};
@@ -74,11 +74,15 @@ pub enum List {
     QualificationsAssociations,
     QualificationsGroups,
     QualificationsTasks,
+    /// Optional: fixtures written before the Selling system settings existed lack it.
+    SellingSettings,
+    /// Optional: fixtures written before solutions existed lack it.
+    Solutions,
     Verifications,
 }
 
 impl List {
-    pub const ALL: [List; 16] = [
+    pub const ALL: [List; 18] = [
         List::Accounts,
         List::ConnectionPreferences,
         List::Connections,
@@ -94,6 +98,8 @@ impl List {
         List::QualificationsAssociations,
         List::QualificationsGroups,
         List::QualificationsTasks,
+        List::SellingSettings,
+        List::Solutions,
         List::Verifications,
     ];
 
@@ -116,6 +122,8 @@ impl List {
             List::QualificationsGroups => "qualifications_groups",
             List::Credentials => "credentials",
             List::EmailCodes => "email_codes",
+            List::SellingSettings => "selling_settings",
+            List::Solutions => "solutions",
         }
     }
 
@@ -141,6 +149,8 @@ impl List {
             Record::QualificationsAssociation(_) => List::QualificationsAssociations,
             Record::QualificationsGroup(_) => List::QualificationsGroups,
             Record::QualificationsTask(_) => List::QualificationsTasks,
+            Record::SellingSettings(_) => List::SellingSettings,
+            Record::Solution(_) => List::Solutions,
             Record::Verification(_) => List::Verifications,
         }
     }
@@ -338,6 +348,8 @@ impl Serialize for Record {
             Record::QualificationsGroup(r) => r.serialize(s),
             Record::EmailCode(r) => r.serialize(s),
             Record::Credential(r) => r.serialize(s),
+            Record::SellingSettings(r) => r.serialize(s),
+            Record::Solution(r) => r.serialize(s),
         }
     }
 }
@@ -448,6 +460,8 @@ impl Seeder<'_, '_> {
             List::QualificationsAssociations => store_association(tx, typed!())?,
             List::QualificationsGroups => store_group(tx, typed!())?,
             List::EmailCodes => store_email_code(tx, typed!())?,
+            List::SellingSettings => store_selling_settings(tx, typed!())?,
+            List::Solutions => store_solution(tx, typed!())?,
         }
         self.counts.add(list);
         Ok(())
@@ -461,7 +475,7 @@ fn describe(list: List, value: &Value) -> String {
         List::Accounts => field("account"),
         List::Credentials => field("access_key_id"),
         List::ProfileTasks | List::QualificationsTasks => field("task_id"),
-        List::ConnectionPreferences => format!("{}/{}", field("catalog"), field("account")),
+        List::ConnectionPreferences | List::SellingSettings => format!("{}/{}", field("catalog"), field("account")),
         List::Verifications => format!("{}/{}", field("account"), field("verification_type")),
         List::QualificationsAssociations => format!("{}/{}", field("catalog"), field("subsidiary_account")),
         List::QualificationsGroups => format!("{}/{}", field("catalog"), field("primary_account")),
@@ -472,7 +486,8 @@ fn describe(list: List, value: &Value) -> String {
         | List::Connections
         | List::Opportunities
         | List::Engagements
-        | List::EngagementInvitations => {
+        | List::EngagementInvitations
+        | List::Solutions => {
             format!("{}/{}", field("catalog"), field("id"))
         }
     }
@@ -611,6 +626,11 @@ fn fill_defaults(list: List, o: &mut Map<String, Value>, now: Millis, settings: 
             fill(o, "last_modified", created);
             fill(o, "origin", json!("Partner Referral"));
             fill(o, "body", json!({}));
+        }
+        List::SellingSettings => fill(o, "updated_at", json!(now)),
+        List::Solutions => {
+            fill(o, "created_at", json!(now));
+            fill(o, "status", json!("Active"));
         }
         List::Connections => {
             fill(o, "created_at", json!(now));
@@ -764,6 +784,30 @@ fn store_opportunity(tx: &mut dyn Tx, o: Opportunity) -> OpResult<()> {
         return Err(refused(format!("{what}: body must be an object")));
     }
     tx.insert_opportunity(&o).map_err(named(what))
+}
+
+fn store_selling_settings(tx: &mut dyn Tx, s: SellingSettings) -> OpResult<()> {
+    let what = format!("selling_settings[{}/{}]", s.catalog, s.account);
+    if tx.selling_settings(s.catalog, &s.account)?.is_some() {
+        return Err(refused(format!("{what}: the account already has settings in this catalog")));
+    }
+    tx.put_selling_settings(&s).map_err(named(what))
+}
+
+fn store_solution(tx: &mut dyn Tx, s: Solution) -> OpResult<()> {
+    let what = format!("solutions[{}/{}]", s.catalog, s.id);
+    if tx.solution(s.catalog, &s.id)?.is_some() {
+        return Err(refused(format!("{what}: a solution with this id exists")));
+    }
+    if s.name.is_empty() || s.category.is_empty() {
+        return Err(refused(format!("{what}: name and category must not be empty")));
+    }
+    if s.aws_marketplace_solution_arn.as_deref().is_some_and(|a| !a.starts_with("arn:") || a.len() > 2048) {
+        return Err(refused(format!(
+            "{what}: aws_marketplace_solution_arn must be an ARN (arn:…, at most 2048 characters)"
+        )));
+    }
+    tx.insert_solution(&s).map_err(named(what))
 }
 
 fn store_verification(tx: &mut dyn Tx, v: Verification) -> OpResult<()> {

@@ -53,6 +53,8 @@ pub mod connections;
 pub mod invitations;
 pub mod opportunities;
 pub mod engagements;
+pub mod selling_settings;
+pub mod solutions;
 
 pub mod operations;
 

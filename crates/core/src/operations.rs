@@ -19,7 +19,7 @@ use crate::settings::{ms, Settings, HOUR_MS};
 use crate::store::{OpResult, Tx};
 use crate::{
     alliance, connections, domains, engagements, invitations, opportunities, preferences, profiles, qualifications,
-    registration, tags, verification,
+    registration, selling_settings, solutions, tags, verification,
 };
 
 /// The answer of [`execute`], and whether it was a replay.
@@ -139,6 +139,9 @@ fn selling_handlers() -> Vec<Entry> {
         handler(engagements::invitations::list_engagement_invitations),
         handler(engagements::invitations::accept_engagement_invitation),
         handler(engagements::invitations::reject_engagement_invitation),
+        handler(selling_settings::get_selling_system_settings),
+        handler(selling_settings::put_selling_system_settings),
+        handler(solutions::list_solutions),
     ]
 }
 

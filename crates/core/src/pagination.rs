@@ -108,6 +108,15 @@ pub fn page_size(max_results: Option<i64>) -> OpResult<usize> {
         .ok_or_else(|| ApiError::internal("MaxResults has no value and no default").into())
 }
 
+/// Page size of the Selling API's lists from `MaxResults`: the model checked
+/// 1–100 and documents 20 as the default, which its Smithy traits do not carry.
+pub fn selling_page_size(max_results: Option<i64>) -> usize {
+    max_results.and_then(|n| usize::try_from(n).ok()).filter(|n| *n > 0).unwrap_or(SELLING_DEFAULT_PAGE)
+}
+
+/// Page size of a Selling list when `MaxResults` is absent.
+pub const SELLING_DEFAULT_PAGE: usize = 20;
+
 /// Split the `size + 1` rows a store query returned into the page and the
 /// cursor of the next page (present when there was one row more).
 pub fn split_page<T>(mut rows: Vec<T>, size: usize, key: impl Fn(&T) -> Cursor) -> (Vec<T>, Option<Cursor>) {

@@ -25,6 +25,8 @@ use crate::settings::Settings;
 
 mod engagement;
 mod opportunity;
+mod selling_settings;
+mod solution;
 
 pub use engagement::{
     ContextType, Engagement, EngagementContext, EngagementInvitation, EngagementMembership,
@@ -34,6 +36,8 @@ pub use opportunity::{
     sort_value, text_key, InvolvementType, Opportunity, OpportunitySortName, Origin, RelatedEntityType, ReviewStatus,
     SortValue, Stage, Submission, Visibility,
 };
+pub use selling_settings::SellingSettings;
+pub use solution::{solution_sort_value, Solution, SolutionSortName, SolutionStatus};
 
 /// State shared by all nodes: the service clock offset and runtime settings.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

@@ -317,6 +317,28 @@ impl EngagementId {
 
 string_newtype!(EngagementId);
 
+/// A partner solution of the Selling API: `S-` and 1 to 19 digits.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct SolutionId(String);
+
+impl SolutionId {
+    pub fn parse(s: &str) -> Result<SolutionId, IdError> {
+        match s.strip_prefix("S-") {
+            Some(digits) if (1..=19).contains(&digits.len()) && digits.bytes().all(|b| b.is_ascii_digit()) => {
+                Ok(SolutionId(s.to_string()))
+            }
+            _ => Err(IdError { kind: "solution id", value: s.to_string(), expected: "S- followed by 1 to 19 digits" }),
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+string_newtype!(SolutionId);
+
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {

@@ -31,6 +31,8 @@ pub const SHARED: &[&[Step]] = &[
     &[Step::NameFaultRuleServices],
     &[Step::Sql(include_str!("opportunities.sql"))],
     &[Step::Sql(include_str!("engagements.sql"))],
+    &[Step::Sql(include_str!("selling_settings.sql"))],
+    &[Step::Sql(include_str!("solutions.sql"))],
 ];
 
 /// Run the steps of one migration inside the transaction `db`.

@@ -136,6 +136,8 @@ fn a_seed_counts_the_records_of_every_list() {
             "qualifications_associations",
             "qualifications_groups",
             "qualifications_tasks",
+            "selling_settings",
+            "solutions",
             "verifications"
         ]
     );

@@ -55,7 +55,8 @@ fn every_stored_record_reads_as_a_typed_record() {
 const SETTINGS_ADDED: [&str; 3] = ["sandbox_allow_tags", "log_retention_days", "engagement_invitation_lifetime_days"];
 
 /// Fixture lists this release added since that release.
-const LISTS_ADDED: [&str; 4] = ["opportunities", "engagements", "engagement_members", "engagement_invitations"];
+const LISTS_ADDED: [&str; 6] =
+    ["opportunities", "engagements", "engagement_members", "engagement_invitations", "selling_settings", "solutions"];
 
 #[test]
 fn the_export_is_byte_for_byte_the_releases() {
@@ -225,6 +226,39 @@ fn the_upgraded_database_stores_engagements_and_members() {
     let records = h.records();
     assert!(records.contains(&Record::Engagement(e)));
     assert!(records.contains(&Record::EngagementMember(m)));
+}
+
+#[test]
+fn the_upgraded_database_stores_selling_settings() {
+    let mut h = upgraded();
+    let op = selling("PutSellingSystemSettings");
+    let put = h.ok(A, &op, json!({"Catalog": SANDBOX, "ResourceSnapshotJobRoleIdentifier": "Snapshots"}));
+    let arn = format!("arn:aws:iam::{A}:role/Snapshots");
+    assert_eq!(put["ResourceSnapshotJobRoleArn"], json!(arn));
+    let got = h.ok(A, &selling("GetSellingSystemSettings"), json!({"Catalog": SANDBOX}));
+    assert_eq!(got, put);
+    assert!(h.records().iter().any(|r| matches!(r, Record::SellingSettings(_))));
+}
+
+#[test]
+fn the_upgraded_database_lists_solutions() {
+    use pcentral_core::records::{Solution, SolutionStatus};
+    use pcentral_model::SolutionId;
+    let mut h = upgraded();
+    let s = Solution {
+        catalog: Catalog::Sandbox,
+        id: SolutionId::parse("S-0000007").unwrap(),
+        owner: AccountId::parse(A).unwrap(),
+        name: "Lake House".into(),
+        status: SolutionStatus::Active,
+        category: "Software Product".into(),
+        created_at: h.wall,
+        aws_marketplace_solution_arn: None,
+    };
+    h.write(|tx| Ok(tx.insert_solution(&s)?));
+    let listed = h.ok(A, &selling("ListSolutions"), json!({"Catalog": SANDBOX}));
+    assert_eq!(listed["SolutionSummaries"][0]["Id"], "S-0000007");
+    assert!(h.records().contains(&Record::Solution(s)));
 }
 
 #[test]

@@ -26,9 +26,6 @@ use document::{
 /// Which changed fields a review status lets through, and how a refusal says when.
 type EditRule = (fn(&str) -> bool, &'static str);
 
-/// Page size when `MaxResults` is absent.
-const DEFAULT_PAGE: usize = 20;
-
 pub fn create_opportunity(
     ctx: &mut Ctx<'_>,
     req: selling::CreateOpportunityRequest,
@@ -106,7 +103,7 @@ pub fn list_opportunities(
     ctx: &mut Ctx<'_>,
     req: selling::ListOpportunitiesRequest,
 ) -> OpResult<selling::ListOpportunitiesResponse> {
-    let size = req.max_results.and_then(|n| usize::try_from(n).ok()).filter(|n| *n > 0).unwrap_or(DEFAULT_PAGE);
+    let size = pagination::selling_page_size(req.max_results);
     let binding = Binding::of(
         ctx.pagination_key,
         Operation::Selling(selling::Operation::ListOpportunities),

@@ -6,7 +6,7 @@ use pcentral_model::{AccountId, Catalog, Millis};
 use crate::records::{
     AccountRecord, Connection, ConnectionPreferences, EmailCode, Engagement, EngagementInvitation,
     EngagementMembership, Invitation, Opportunity, Partner, ProfileTask, QualificationsAssociation,
-    QualificationsGroup, QualificationsTask, StoredCredential, Verification,
+    QualificationsGroup, QualificationsTask, SellingSettings, Solution, StoredCredential, Verification,
 };
 use crate::store::StoreError;
 
@@ -60,6 +60,8 @@ pub enum Record {
     QualificationsAssociation(QualificationsAssociation),
     QualificationsGroup(QualificationsGroup),
     QualificationsTask(QualificationsTask),
+    SellingSettings(SellingSettings),
+    Solution(Solution),
     Verification(Verification),
 }
 

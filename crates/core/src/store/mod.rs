@@ -12,7 +12,9 @@
 //! codes, outbox), [`ConnectionsTx`] (preferences, invitations, connections),
 //! [`VerificationTx`], [`QualificationsTx`], [`AccountsTx`] (credentials and
 //! configured accounts), [`EventsTx`], [`OpportunitiesTx`] (the Selling
-//! API's opportunities), [`EngagementsTx`] (its engagements and members), and [`MaintenanceTx`] (reset, export
+//! API's opportunities), [`EngagementsTx`] (its engagements and members),
+//! [`SellingSettingsTx`] (its system settings), [`SolutionsTx`] (partner
+//! solutions), and [`MaintenanceTx`] (reset, export
 //! and purge, over every family). A family's `admin_*` methods are the web
 //! console's admin-wide lists: every account's records, keyset-paged like
 //! the API's lists; nothing on the API's request path calls them. A new
@@ -29,7 +31,9 @@ mod maintenance;
 mod opportunities;
 mod partners;
 mod qualifications;
+mod selling_settings;
 mod service;
+mod solutions;
 mod verification;
 
 pub use accounts::AccountsTx;
@@ -42,7 +46,9 @@ pub use maintenance::{MaintenanceTx, Purge, Purged, Record, ResetScope};
 pub use opportunities::{OpportunitiesTx, OpportunityCursor, OpportunityQuery};
 pub use partners::{AdminPartnerQuery, AdminProfileTaskQuery, ListedProfileTask, PartnersTx};
 pub use qualifications::{AdminAssociationQuery, QualificationsRecords, QualificationsTx};
+pub use selling_settings::SellingSettingsTx;
 pub use service::ServiceTx;
+pub use solutions::{SolutionQuery, SolutionsTx};
 pub use verification::{AdminVerificationQuery, VerificationTx};
 
 use pcentral_model::{ApiError, Millis};
@@ -62,6 +68,8 @@ pub trait Tx:
     + MaintenanceTx
     + OpportunitiesTx
     + EngagementsTx
+    + SellingSettingsTx
+    + SolutionsTx
 {
 }
 
@@ -76,6 +84,8 @@ impl<T> Tx for T where
         + MaintenanceTx
         + OpportunitiesTx
         + EngagementsTx
+        + SellingSettingsTx
+        + SolutionsTx
         + ?Sized
 {
 }

@@ -9,7 +9,7 @@ use super::{from_doc, SqlTx};
 use crate::sql::{Cell, Db};
 
 /// The tables of the records a fixture holds.
-const RECORD_TABLES: [&str; 16] = [
+const RECORD_TABLES: [&str; 18] = [
     "accounts",
     "partners",
     "profile_tasks",
@@ -20,6 +20,8 @@ const RECORD_TABLES: [&str; 16] = [
     "engagements",
     "engagement_invitations",
     "engagement_members",
+    "selling_settings",
+    "solutions",
     "verifications",
     "qualifications_tasks",
     "qualifications_associations",
@@ -30,7 +32,7 @@ const RECORD_TABLES: [&str; 16] = [
 
 /// How [`MaintenanceTx::visit_records`] reads each kind of record, in the order of [`Record`].
 type ReadRecord = fn(&str) -> Result<Record, StoreError>;
-const RECORD_QUERIES: [(&str, ReadRecord); 16] = [
+const RECORD_QUERIES: [(&str, ReadRecord); 18] = [
     ("SELECT doc FROM accounts ORDER BY account", |d| from_doc(d).map(Record::Account)),
     ("SELECT doc FROM connection_preferences ORDER BY catalog, account", |d| {
         from_doc(d).map(Record::ConnectionPreferences)
@@ -58,6 +60,8 @@ const RECORD_QUERIES: [(&str, ReadRecord); 16] = [
         from_doc(d).map(Record::QualificationsGroup)
     }),
     ("SELECT doc FROM qualifications_tasks ORDER BY seq", |d| from_doc(d).map(Record::QualificationsTask)),
+    ("SELECT doc FROM selling_settings ORDER BY catalog, account", |d| from_doc(d).map(Record::SellingSettings)),
+    ("SELECT doc FROM solutions ORDER BY catalog, id", |d| from_doc(d).map(Record::Solution)),
     ("SELECT doc FROM verifications ORDER BY account, verification_type", |d| from_doc(d).map(Record::Verification)),
 ];
 
@@ -151,6 +155,8 @@ impl<D: Db> SqlTx<'_, D> {
                 .into(),
             "DELETE FROM engagement_members WHERE (?1 = '' OR catalog = ?1) AND (?2 = '' OR account = ?2)".into(),
             "DELETE FROM engagements WHERE (?1 = '' OR catalog = ?1) AND (?2 = '' OR created_by = ?2)".into(),
+            "DELETE FROM selling_settings WHERE (?1 = '' OR catalog = ?1) AND (?2 = '' OR account = ?2)".into(),
+            "DELETE FROM solutions WHERE (?1 = '' OR catalog = ?1) AND (?2 = '' OR owner = ?2)".into(),
             "DELETE FROM events WHERE (?1 = '' OR catalog = ?1) AND (?2 = '' OR account = ?2)".into(),
             // Idempotency records belong to the request's catalog; a catalog
             // reset keeps those of account-level requests (no catalog).

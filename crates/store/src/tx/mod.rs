@@ -13,7 +13,7 @@
 //! [`SqlTx`] implements each of the core's family traits in the file named
 //! after the family (as `pcentral_core::store` names them): [`service`],
 //! [`partners`], [`connections`], [`verification`], [`qualifications`],
-//! [`accounts`], [`events`], [`maintenance`]. This file holds what they
+//! [`accounts`], [`events`], [`opportunities`], [`selling_settings`], [`solutions`], [`maintenance`]. This file holds what they
 //! share: statement parameters, documents, and [`ListingQuery`], the builder
 //! of list statements; [`migration`] holds the data steps of schema changes.
 //!
@@ -25,13 +25,14 @@
 //! by partner; verifications by their key; qualifications by (catalog,
 //! subsidiary) or (catalog, primary); events by sequence, or by account.
 
+use pcentral_core::records::SortValue;
 use pcentral_core::records::{DetailType, QualificationsTaskId, QualificationsTaskKind, UsageKind};
-use pcentral_core::store::Cursor;
+use pcentral_core::store::{Cursor, OpportunityCursor as SortCursor};
 use pcentral_core::StoreError;
 use pcentral_model::account::{ConnectionType, InvitationStatus, VerificationType};
 use pcentral_model::{
     AccountId, Catalog, ConnectionId, EngagementId, EngagementInvitationId, InvitationId, Millis, OpportunityId,
-    PartnerId, ProfileId, ProfileTaskId,
+    PartnerId, ProfileId, ProfileTaskId, SolutionId,
 };
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -52,7 +53,9 @@ mod migration;
 mod opportunities;
 mod partners;
 mod qualifications;
+mod selling_settings;
 mod service;
+mod solutions;
 mod verification;
 
 pub use service::ServiceCache;
@@ -127,7 +130,8 @@ text_param!(
     QualificationsTaskId,
     OpportunityId,
     EngagementId,
-    EngagementInvitationId
+    EngagementInvitationId,
+    SolutionId
 );
 text_param!(ConnectionType, InvitationStatus, VerificationType, QualificationsTaskKind, UsageKind, DetailType);
 text_param!(pcentral_model::account::ConnectionTypeStatus);
@@ -214,6 +218,35 @@ impl<'a> ListingQuery<'a> {
         let marks = vec!["?"; values.len()].join(", ");
         let params: Vec<Param<'a>> = values.iter().map(|v| v.to_param()).collect();
         self.push(&format!(" AND {column} IN ({marks})"), &params);
+    }
+
+    /// The page of a list sorted by one `column` (ties by id ascending):
+    /// the keyset condition after `after`, the order and the limit.
+    fn push_sorted_page(&mut self, column: &str, descending: bool, after: &'a Option<SortCursor>, limit: usize) {
+        let (cmp, dir) = if descending { ("<", "DESC") } else { (">", "ASC") };
+        if let Some(c) = after {
+            let value = match &c.value {
+                SortValue::Int(v) => Param::Int(*v),
+                SortValue::Text(v) => Param::Text(v),
+            };
+            if column == "id" {
+                self.push(&format!(" AND id {cmp} ?"), &[Param::Text(&c.id)]);
+            } else {
+                // The bound on the column alone comes first so that both backends seek the
+                // index to the cursor; an OR of the two cases would make SQLite gather and
+                // sort every row past it (a middle page of 100 k cost ~50x the first).
+                self.push(
+                    &format!(" AND {column} {cmp}= ? AND ({column} {cmp} ? OR id > ?)"),
+                    &[value, value, Param::Text(&c.id)],
+                );
+            }
+        }
+        let limit = Param::Int(self::limit(limit));
+        if column == "id" {
+            self.push(&format!(" ORDER BY id {dir} LIMIT ?"), &[limit]);
+        } else {
+            self.push(&format!(" ORDER BY {column} {dir}, id ASC LIMIT ?"), &[limit]);
+        }
     }
 
     /// ` AND` the invitation status at service time `now` is `status`: a

@@ -5,12 +5,12 @@
 //! clause. Absent text columns are stored as `''` (they sort first), names
 //! as [`text_key`] (byte order on both backends).
 
-use pcentral_core::records::{text_key, Opportunity, OpportunitySortName, SortValue};
+use pcentral_core::records::{text_key, Opportunity, OpportunitySortName};
 use pcentral_core::store::{OpportunitiesTx, OpportunityQuery};
 use pcentral_core::StoreError;
 use pcentral_model::{Catalog, Millis, OpportunityId};
 
-use super::{limit, to_doc, ListingQuery, SqlTx, ToParam};
+use super::{to_doc, ListingQuery, SqlTx, ToParam};
 use crate::sql::{Db, Param};
 
 /// The column each sort key orders by.
@@ -125,30 +125,7 @@ impl<D: Db> OpportunitiesTx for SqlTx<'_, D> {
         if let Some(v) = &q.close_before {
             sql.push(" AND target_close_date <> '' AND target_close_date < ?", &[Param::Text(v)]);
         }
-        let column = sort_column(q.sort);
-        let (cmp, dir) = if q.descending { ("<", "DESC") } else { (">", "ASC") };
-        if let Some(c) = &q.after {
-            let value = match &c.value {
-                SortValue::Int(v) => Param::Int(*v),
-                SortValue::Text(v) => Param::Text(v),
-            };
-            if column == "id" {
-                sql.push(&format!(" AND id {cmp} ?"), &[Param::Text(&c.id)]);
-            } else {
-                // The bound on the column alone comes first so that both backends seek the
-                // index to the cursor; an OR of the two cases would make SQLite gather and
-                // sort every row past it (a middle page of 100 k cost ~50x the first).
-                sql.push(
-                    &format!(" AND {column} {cmp}= ? AND ({column} {cmp} ? OR id > ?)"),
-                    &[value, value, Param::Text(&c.id)],
-                );
-            }
-        }
-        if column == "id" {
-            sql.push(&format!(" ORDER BY id {dir} LIMIT ?"), &[Param::Int(limit(q.limit))]);
-        } else {
-            sql.push(&format!(" ORDER BY {column} {dir}, id ASC LIMIT ?"), &[Param::Int(limit(q.limit))]);
-        }
+        sql.push_sorted_page(sort_column(q.sort), q.descending, &q.after, q.limit);
         self.all(&sql.sql, &sql.params)
     }
 }
