@@ -526,6 +526,11 @@ fn family(services: &[ServiceDir]) -> String {
     );
     let _ = writeln!(
         out,
+        "    /// The botocore release its `service.json` was extracted from.\n    pub fn botocore_version(self) -> &'static str {{\n        match self {{\n{}        }}\n    }}",
+        arms(&|s| format!("{:?}", s.model["botocore_version"].as_str().unwrap_or_default()))
+    );
+    let _ = writeln!(
+        out,
         "    /// The embedded `service.json` and `smithy-extra.json`.\n    pub(crate) fn sources(self) -> (&'static str, &'static str) {{\n        match self {{\n{}        }}\n    }}",
         arms(&|s| format!(
             "(include_str!(concat!(env!(\"CARGO_MANIFEST_DIR\"), \"/services/{0}/service.json\")), include_str!(concat!(env!(\"CARGO_MANIFEST_DIR\"), \"/services/{0}/smithy-extra.json\")))",

@@ -6,8 +6,8 @@
 
 use regex::Regex;
 use serde::Deserialize;
-use std::collections::BTreeMap;
-use std::sync::LazyLock;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, OnceLock};
 
 /// One operation of the model.
 #[derive(Debug)]
@@ -43,7 +43,8 @@ pub enum Shape {
     String {
         min: Option<i64>,
         max: Option<i64>,
-        pattern: Option<Pattern>,
+        /// Shared by every shape of the model with the same pattern text.
+        pattern: Option<Arc<Pattern>>,
         enum_values: Option<Vec<String>>,
     },
     /// `unique_items`: no two items may be equal (Smithy `uniqueItems`, from `smithy-extra.json`).
@@ -71,7 +72,6 @@ pub enum Shape {
 /// The whole model.
 #[derive(Debug)]
 pub struct Model {
-    pub botocore_version: String,
     pub target_prefix: String,
     pub signing_name: String,
     /// The string shape that `Catalog` members target (`Catalog`,
@@ -96,26 +96,23 @@ impl Model {
     }
 }
 
-/// The model of `service`, embedded in this crate.
+/// The model of `service`, embedded in this crate, loaded on first use (each
+/// service's on its own: a server that is asked only about one service never
+/// loads the other's).
 pub fn model(service: crate::Service) -> &'static Model {
-    static MODELS: LazyLock<Vec<Model>> = LazyLock::new(|| {
-        crate::Service::ALL
-            .into_iter()
-            .map(|s| {
-                let (text, extra) = s.sources();
-                // The embedded files are part of the build and checked by the tests below;
-                // failing to read them is a build defect, not an input error.
-                #[allow(clippy::expect_used)]
-                load(text, extra).expect("embedded service.json and smithy-extra.json are valid")
-            })
-            .collect()
-    });
-    &MODELS[service as usize]
+    static MODELS: [OnceLock<Model>; crate::Service::ALL.len()] =
+        [const { OnceLock::new() }; crate::Service::ALL.len()];
+    MODELS[service as usize].get_or_init(|| {
+        let (text, extra) = service.sources();
+        // The embedded files are part of the build and checked by the tests below;
+        // failing to read them is a build defect, not an input error.
+        #[allow(clippy::expect_used)]
+        load(text, extra).expect("embedded service.json and smithy-extra.json are valid")
+    })
 }
 
 #[derive(Deserialize)]
 struct RawModel {
-    botocore_version: String,
     metadata: RawMetadata,
     operations: BTreeMap<String, RawOperation>,
     shapes: BTreeMap<String, RawShape>,
@@ -213,6 +210,8 @@ pub fn load(text: &str, extra: &str) -> Result<Model, LoadError> {
     let raw: RawModel = serde_json::from_str(text)?;
     let extra: RawExtra = serde_json::from_str(extra)?;
     let mut shapes = BTreeMap::new();
+    // One `Pattern` per distinct pattern text (many shapes share one).
+    let mut patterns: HashMap<String, Arc<Pattern>> = HashMap::new();
     for (name, s) in raw.shapes {
         let missing = |what: &str| LoadError::Shape(name.clone(), format!("{what} missing"));
         let shape = match s.kind.as_str() {
@@ -234,7 +233,15 @@ pub fn load(text: &str, extra: &str) -> Result<Model, LoadError> {
                 min: s.min,
                 max: s.max,
                 pattern: match s.pattern {
-                    Some(p) => Some(compile_pattern(&p).map_err(|e| LoadError::Shape(name.clone(), e))?),
+                    Some(p) => Some(match patterns.get(&p) {
+                        Some(shared) => Arc::clone(shared),
+                        None => {
+                            let compiled =
+                                Arc::new(compile_pattern(&p).map_err(|e| LoadError::Shape(name.clone(), e))?);
+                            patterns.insert(p, Arc::clone(&compiled));
+                            compiled
+                        }
+                    }),
                     None => None,
                 },
                 enum_values: s.enum_values,
@@ -284,7 +291,6 @@ pub fn load(text: &str, extra: &str) -> Result<Model, LoadError> {
         })
         .collect();
     Ok(Model {
-        botocore_version: raw.botocore_version,
         target_prefix: raw.metadata.target_prefix,
         signing_name: raw.metadata.signing_name,
         catalog_shape,
@@ -332,24 +338,57 @@ fn apply_extra(shapes: &mut BTreeMap<String, Shape>, extra: RawExtra) -> Result<
     Ok(())
 }
 
-/// A compiled model pattern: an anchored regex, and the length bounds of a
-/// leading `(?=.{min,max}$)` look-ahead (which the Rust engine does not have).
+/// A model pattern, checked and translated at load, compiled into a regex on
+/// its first use (most patterns of a model are never used by a given server,
+/// and a compiled regex is far larger than its text).
+///
+/// A leading `(?=.{min,max}$)` look-ahead (which the Rust engine does not
+/// have) becomes a length check, and a pattern that is only a length
+/// (`(?s).{1,2048}`, `.{1,255}`) needs no regex at all: as a regex, each of
+/// those is an automaton with one state per allowed character, megabytes for
+/// the long ones.
 #[derive(Debug)]
 pub struct Pattern {
-    regex: Regex,
-    /// A leading look-ahead `(?=.{min,max}$)`: the whole value is one line of
-    /// `min..=max` characters.
+    /// `min..=max` characters, none of them in `forbidden`.
     length: Option<(usize, usize)>,
+    /// Characters the length part refuses (a line: no line break).
+    forbidden: &'static [char],
+    /// The rest of the pattern, as anchored Rust regex text; none when the
+    /// pattern is only a length.
+    regex: Option<LazyRegex>,
 }
+
+/// Regex text checked at load, compiled on first use.
+#[derive(Debug)]
+struct LazyRegex {
+    text: String,
+    compiled: OnceLock<Regex>,
+}
+
+/// The line breaks a length look-ahead's `.` refuses.
+const LINE_BREAKS: &[char] = &['\n', '\r'];
+/// What the Rust engine's `.` refuses (a bare `.{m,n}` pattern keeps exactly that meaning).
+const NEWLINE: &[char] = &['\n'];
 
 impl Pattern {
     /// Whether the whole of `value` matches.
     pub fn is_match(&self, value: &str) -> bool {
         let fits = self.length.is_none_or(|(min, max)| {
             let n = value.chars().count();
-            n >= min && n <= max && !value.contains(['\n', '\r'])
+            n >= min && n <= max && !value.contains(self.forbidden)
         });
-        fits && self.regex.is_match(value)
+        fits && self.regex.as_ref().is_none_or(|r| r.get().is_match(value))
+    }
+}
+
+impl LazyRegex {
+    fn get(&self) -> &Regex {
+        self.compiled.get_or_init(|| {
+            // The text parsed at load (`compile_pattern`), and a test compiles every
+            // pattern of the embedded models, so this cannot fail for them.
+            #[allow(clippy::expect_used)]
+            Regex::new(&self.text).expect("a pattern checked at load compiles")
+        })
     }
 }
 
@@ -357,17 +396,41 @@ impl Pattern {
 fn length_lookahead(pattern: &str) -> Option<((usize, usize), &str)> {
     let rest = pattern.strip_prefix("(?=.{")?;
     let (bounds, rest) = rest.split_once("}$)")?;
+    Some((bounds_of(bounds)?, rest))
+}
+
+/// `min,max` as numbers.
+fn bounds_of(bounds: &str) -> Option<(usize, usize)> {
     let (min, max) = bounds.split_once(',')?;
-    Some(((min.parse().ok()?, max.parse().ok()?), rest))
+    Some((min.parse().ok()?, max.parse().ok()?))
+}
+
+/// A pattern that is only a length: `(?s).{min,max}` (any characters) or
+/// `.{min,max}` (no `\n`, as the Rust engine's `.` means).
+fn length_only(pattern: &str) -> Option<((usize, usize), &'static [char])> {
+    let (forbidden, rest) = match pattern.strip_prefix("(?s)") {
+        Some(rest) => (&[][..], rest),
+        None => (NEWLINE, pattern),
+    };
+    let bounds = rest.strip_prefix(".{")?.strip_suffix('}')?;
+    Some((bounds_of(bounds)?, forbidden))
 }
 
 /// Translate a model pattern (Java/ECMAScript flavour) into an anchored Rust regex.
 ///
-/// Three differences matter here: `\uXXXX` escapes become `\x{XXXX}`, a `-`
+/// The differences that matter here: `\uXXXX` escapes become `\x{XXXX}`, a `-`
 /// inside a character class that does not form a range (`[0-9-_]`) is a
-/// literal, which the Rust engine wants escaped, and a leading length
-/// look-ahead (`(?=.{1,255}$)`, Selling's) becomes a separate length check.
+/// literal, which the Rust engine wants escaped, `\w` and `\d` (and `\W`,
+/// `\D`) are ASCII classes as in ECMAScript and Java (`[A-Za-z0-9_]`, `[0-9]`;
+/// the Rust engine's are Unicode), and a leading length look-ahead
+/// (`(?=.{1,255}$)`, Selling's) becomes a separate length check. `\s` stays
+/// the Unicode white space that ECMAScript means, and `\p{…}` classes stay
+/// Unicode. The regex text is parsed here to check it; the pattern compiles it
+/// on first use.
 pub fn compile_pattern(pattern: &str) -> Result<Pattern, String> {
+    if let Some((bounds, forbidden)) = length_only(pattern) {
+        return Ok(Pattern { length: Some(bounds), forbidden, regex: None });
+    }
     let (length, body) = match length_lookahead(pattern) {
         Some((bounds, rest)) => (Some(bounds), rest),
         None => (None, pattern),
@@ -401,20 +464,41 @@ pub fn compile_pattern(pattern: &str) -> Result<Pattern, String> {
             out.push(']');
             i += 1;
         } else {
-            let (atom, next) = escape_atom(&chars, i);
+            let (atom, next) = match ascii_class(&chars, i) {
+                Some(class) => (format!("[{class}]"), i + 2),
+                None => escape_atom(&chars, i),
+            };
             out.push_str(&atom);
             i = next;
         }
     }
     out.push_str(")$");
-    let regex = Regex::new(&out).map_err(|e| format!("pattern {pattern:?}: {e}"))?;
-    Ok(Pattern { regex, length })
+    // Checked by the engine's parser (cheap: no automaton is built).
+    regex_syntax::Parser::new().parse(&out).map_err(|e| format!("pattern {pattern:?}: {e}"))?;
+    Ok(Pattern { length, forbidden: LINE_BREAKS, regex: Some(LazyRegex { text: out, compiled: OnceLock::new() }) })
+}
+
+/// The ASCII class item (for use inside `[…]`) that `\w`, `\W`, `\d` or `\D` at `i` means.
+fn ascii_class(chars: &[char], i: usize) -> Option<&'static str> {
+    if chars[i] != '\\' {
+        return None;
+    }
+    match chars.get(i + 1) {
+        Some('w') => Some("[:word:]"),
+        Some('W') => Some("[:^word:]"),
+        Some('d') => Some("[:digit:]"),
+        Some('D') => Some("[:^digit:]"),
+        _ => None,
+    }
 }
 
 /// One character of a class at `i`, rendered for the Rust engine; returns it and the next index.
 fn class_atom(chars: &[char], i: usize) -> (String, usize) {
     if chars[i] == '-' {
         return ("\\-".to_string(), i + 1);
+    }
+    if let Some(class) = ascii_class(chars, i) {
+        return (class.to_string(), i + 2);
     }
     escape_atom(chars, i)
 }
@@ -531,5 +615,73 @@ mod tests {
         let tag = compile_pattern("(?=.{1,128}$)([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)").unwrap();
         assert!(tag.is_match("Team Name é"));
         assert!(!tag.is_match("a;b"));
+    }
+
+    #[test]
+    fn word_and_digit_classes_are_ascii_as_in_ecmascript() {
+        let word = compile_pattern("\\w+").unwrap();
+        assert!(word.is_match("abc_XYZ_019"));
+        assert!(!word.is_match("café"));
+        assert!(!word.is_match("中"));
+        let in_class = compile_pattern("[\\w.@-]+").unwrap();
+        assert!(in_class.is_match("a.b@c-d_1"));
+        assert!(!in_class.is_match("é"));
+        let digits = compile_pattern("\\+[1-9]\\d{1,14}").unwrap();
+        assert!(digits.is_match("+14155550100"));
+        assert!(!digits.is_match("+1٤١٥"));
+        let not_word = compile_pattern("\\W").unwrap();
+        assert!(not_word.is_match("é"));
+        assert!(!not_word.is_match("_"));
+        let not_digit = compile_pattern("[\\D]+").unwrap();
+        assert!(not_digit.is_match("٣x"));
+        assert!(!not_digit.is_match("3"));
+        // `\s` stays Unicode white space (ECMAScript's), `\p{…}` Unicode.
+        let space = compile_pattern("a\\sb").unwrap();
+        assert!(space.is_match("a\u{a0}b"));
+        let letters = compile_pattern("\\p{L}+").unwrap();
+        assert!(letters.is_match("café"));
+    }
+
+    #[test]
+    fn a_pattern_that_is_only_a_length_is_checked_as_a_length() {
+        let any = compile_pattern("(?s).{2,3}").unwrap();
+        assert!(any.regex.is_none());
+        assert!(any.is_match("a\nb"));
+        assert!(any.is_match("é中"));
+        assert!(!any.is_match("a"));
+        assert!(!any.is_match("abcd"));
+        let line = compile_pattern(".{1,3}").unwrap();
+        assert!(line.regex.is_none());
+        assert!(line.is_match("é"));
+        assert!(line.is_match("a\rb"));
+        assert!(!line.is_match("a\nb"));
+        assert!(!line.is_match(""));
+        assert!(compile_pattern(".{1,3}x").unwrap().regex.is_some());
+        assert!(compile_pattern("(a").is_err());
+    }
+
+    #[test]
+    fn every_model_pattern_compiles_and_shapes_share_one_per_text() {
+        for service in Service::ALL {
+            let m = model(service);
+            // Regex text and look-ahead bounds: what tells two model patterns apart.
+            type Key<'a> = (&'a str, Option<(usize, usize)>);
+            let mut by_text: HashMap<Key, &Arc<Pattern>> = HashMap::new();
+            let mut shared = 0;
+            for shape in m.shapes.values() {
+                let Shape::String { pattern: Some(p), .. } = shape else { continue };
+                if let Some(r) = &p.regex {
+                    assert!(Regex::new(&r.text).is_ok(), "{service}: {}", r.text);
+                    by_text
+                        .entry((r.text.as_str(), p.length))
+                        .and_modify(|q| {
+                            assert!(Arc::ptr_eq(q, p), "{service}: {} compiled twice", r.text);
+                            shared += 1;
+                        })
+                        .or_insert(p);
+                }
+            }
+            assert!(shared > 0, "{service}: some shapes share a pattern");
+        }
     }
 }

@@ -86,6 +86,19 @@ def test_a_request_signed_for_its_own_service_passes_the_scope_check(raw, unbuil
     assert r.status == 501 and r.error_type == "NotImplementedException", r
 
 
+def test_word_classes_of_selling_patterns_are_ascii(client):
+    """`\\w` in a model pattern is [A-Za-z0-9_] (ECMAScript), not every Unicode letter."""
+    account = new_account()
+    c = selling_client(client, account)
+    arn = OPPORTUNITY_ARN.format(account=account)
+    resp = error_of(c.list_tags_for_resource, ResourceArn=arn.replace("O1234567890", "Oé234567890"))
+    assert resp["Error"]["Code"] == "ValidationException", resp
+    assert [(e["FieldName"], e["Code"]) for e in resp["ErrorList"]] == [("ResourceArn", "INVALID_STRING_FORMAT")], resp
+    # The same ARN in ASCII passes validation and reaches the handler.
+    resp = error_of(c.list_tags_for_resource, ResourceArn=arn)
+    assert resp["Error"]["Code"] != "ValidationException", resp
+
+
 def test_selling_validation_errors_parse_with_reason_and_error_list(client, unbuilt):
     c = selling_client(client, new_account())
     resp = error_of(c.get_opportunity, Catalog="Sandbox", Identifier="not-an-opportunity")
