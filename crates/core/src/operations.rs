@@ -139,6 +139,8 @@ fn selling_handlers() -> Vec<Entry> {
         handler(engagements::invitations::list_engagement_invitations),
         handler(engagements::invitations::accept_engagement_invitation),
         handler(engagements::invitations::reject_engagement_invitation),
+        handler(engagements::tasks::start_engagement_by_accepting_invitation_task),
+        handler(engagements::tasks::list_engagement_by_accepting_invitation_tasks),
     ]
 }
 

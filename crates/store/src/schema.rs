@@ -31,6 +31,7 @@ pub const SHARED: &[&[Step]] = &[
     &[Step::NameFaultRuleServices],
     &[Step::Sql(include_str!("opportunities.sql"))],
     &[Step::Sql(include_str!("engagements.sql"))],
+    &[Step::Sql(include_str!("engagement_tasks.sql"))],
 ];
 
 /// Run the steps of one migration inside the transaction `db`.
