@@ -3,7 +3,8 @@
 //! `aws`; the region is the caller's (its SigV4 credential scope).
 
 use pcentral_model::{
-    AccountId, Catalog, ConnectionId, EngagementId, EngagementInvitationId, InvitationId, OpportunityId, PartnerId,
+    AccountId, Catalog, ConnectionId, EngagementId, EngagementInvitationId, EngagementTaskId, InvitationId,
+    OpportunityId, PartnerId,
 };
 
 /// `arn:aws:partnercentral:{region}:{account}:catalog/{catalog}/partner/{id}`.
@@ -40,6 +41,18 @@ pub fn engagement(region: &str, catalog: Catalog, id: &EngagementId) -> String {
 /// for an engagement invitation, with the sender's account and no region.
 pub fn engagement_invitation(sender: &AccountId, catalog: Catalog, id: &EngagementInvitationId) -> String {
     format!("arn:aws:partnercentral::{sender}:{catalog}/engagement-invitation/{id}")
+}
+
+/// `arn:aws:partnercentral:{region}:{account}:catalog/{catalog}/{kind}/{id}`: a Selling task,
+/// `kind` naming its operation (`engagement-by-accepting-invitation-task`).
+pub fn engagement_task(
+    region: &str,
+    account: &AccountId,
+    catalog: Catalog,
+    kind: &str,
+    id: &EngagementTaskId,
+) -> String {
+    format!("arn:aws:partnercentral:{region}:{account}:catalog/{catalog}/{kind}/{id}")
 }
 
 /// What a partner ARN names. The partition and region are not compared.

@@ -142,6 +142,8 @@ fn selling_handlers() -> Vec<Entry> {
         handler(selling_settings::get_selling_system_settings),
         handler(selling_settings::put_selling_system_settings),
         handler(solutions::list_solutions),
+        handler(engagements::tasks::start_engagement_by_accepting_invitation_task),
+        handler(engagements::tasks::list_engagement_by_accepting_invitation_tasks),
     ]
 }
 

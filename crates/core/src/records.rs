@@ -29,8 +29,9 @@ mod selling_settings;
 mod solution;
 
 pub use engagement::{
-    ContextType, Engagement, EngagementContext, EngagementInvitation, EngagementMembership,
-    InvitationStatus as EngagementInvitationStatus, PayloadType as InvitationPayloadType,
+    ContextType, Engagement, EngagementContext, EngagementInvitation, EngagementMembership, EngagementTask,
+    EngagementTaskKind, InvitationStatus as EngagementInvitationStatus, PayloadType as InvitationPayloadType,
+    TaskReasonCode, TaskStatus,
 };
 pub use opportunity::{
     sort_value, text_key, InvolvementType, Opportunity, OpportunitySortName, Origin, RelatedEntityType, ReviewStatus,

@@ -460,6 +460,8 @@ settings! {
         invitation_lifetime_days: u64 = 30,
         /// Days an engagement invitation (Selling API) stays PENDING before it expires.
         engagement_invitation_lifetime_days: u64 = 15,
+        /// Service seconds a Selling task (StartEngagementByAcceptingInvitationTask) takes to run.
+        engagement_task_delay_seconds: u64 = 0,
         /// Connection invitations per sending account per rolling 24 h.
         connection_invitations_per_day: u64 = 50,
         /// Open (PENDING) connection invitations per sending account.
@@ -550,7 +552,7 @@ mod tests {
     #[test]
     fn the_table_names_parses_and_renders_every_setting() {
         let mut s = Settings::default();
-        assert_eq!(Settings::SPECS.len(), 20);
+        assert_eq!(Settings::SPECS.len(), 21);
         for spec in Settings::SPECS {
             assert_eq!(spec.scope, Scope::Shared);
             assert!(!spec.help.is_empty() && !spec.help.starts_with(' '), "{}", spec.name);

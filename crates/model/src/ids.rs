@@ -252,6 +252,10 @@ prefixed_id!(
     EngagementInvitationId, "engi-", "engagement invitation id"
 );
 prefixed_id!(
+    /// A task of the Selling API (StartEngagementByAcceptingInvitationTask …): `task-` and 13 letters or digits.
+    EngagementTaskId, "task-", "task id"
+);
+prefixed_id!(
     /// A qualifications disassociation task: `pqdtask-` and 13 letters or digits.
     DisassociationTaskId, "pqdtask-", "qualifications disassociation task id"
 );

@@ -32,8 +32,8 @@ include!(concat!(env!("OUT_DIR"), "/services.rs"));
 pub use errors::{ApiError, ErrorDetail, ErrorKind, FieldCode, FieldError, FieldValidationCode};
 pub use ids::{
     AccountId, AssociationTaskId, Catalog, ConnectionId, DisassociationTaskId, EngagementId, EngagementInvitationId,
-    IdError, IdSuffix, InvitationId, OpportunityId, PartnerId, PrefixedId, ProfileId, ProfileTaskId, SolutionId,
-    UnknownValue,
+    EngagementTaskId, IdError, IdSuffix, InvitationId, OpportunityId, PartnerId, PrefixedId, ProfileId, ProfileTaskId,
+    SolutionId, UnknownValue,
 };
 pub use shapes::model;
 pub use timestamp::{Millis, Timestamp};

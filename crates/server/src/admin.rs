@@ -7,6 +7,7 @@
 //! and a test checks the README's table against it.
 
 use pcentral_core::clock;
+use pcentral_core::engagements::tasks::{force_task, Runner};
 use pcentral_core::fixtures;
 use pcentral_core::profiles::TaskOutcome;
 use pcentral_core::qualifications::TaskAction;
@@ -250,6 +251,8 @@ pub static PROFILE_TASK_FORCE: Route = route(Post, "/_pcentral/profile-tasks/for
 #[rustfmt::skip]
 pub static QUALIFICATIONS_TASK_FORCE: Route = route(Post, "/_pcentral/qualifications-tasks/force", Some("pcentral tasks force-qualifications"), Handler::Call(force_qualifications_task), "hold or complete a qualifications task");
 #[rustfmt::skip]
+pub static ENGAGEMENT_TASK_FORCE: Route = route(Post, "/_pcentral/engagement-tasks/force", Some("pcentral tasks force-engagement"), Handler::Call(force_engagement_task), "hold or complete a Selling task (accepting an invitation)");
+#[rustfmt::skip]
 pub static ACCOUNTS_CREATE: Route = route(Post, "/_pcentral/accounts", Some("pcentral accounts create"), Handler::Call(create_account), "configure how an account appears");
 #[rustfmt::skip]
 pub static ACCOUNTS_LIST: Route = route(Get, "/_pcentral/accounts", Some("pcentral accounts list"), Handler::Call(accounts), "configured accounts");
@@ -267,7 +270,7 @@ pub static REQUESTS_LIST: Route = route(Get, "/_pcentral/requests?limit", Some("
 pub static METRICS_SHOW: Route = route(Get, "/_pcentral/metrics", Some("pcentral metrics show"), Handler::Call(metrics), "this node's metrics (Prometheus text)");
 
 /// Every admin endpoint, in the README's order.
-pub static ROUTES: [&Route; 27] = [
+pub static ROUTES: [&Route; 28] = [
     &INDEX,
     &HEALTH,
     &CLOCK_SHOW,
@@ -287,6 +290,7 @@ pub static ROUTES: [&Route; 27] = [
     &VERIFICATION_COMPLETE,
     &PROFILE_TASK_FORCE,
     &QUALIFICATIONS_TASK_FORCE,
+    &ENGAGEMENT_TASK_FORCE,
     &ACCOUNTS_CREATE,
     &ACCOUNTS_LIST,
     &ACCOUNTS_DELETE,
@@ -750,6 +754,32 @@ fn force_qualifications_task(state: &AppState, call: &Call<'_>) -> Answer {
         pcentral_core::qualifications::force_task(tx, now, f.catalog, &task_id, action)
     })?;
     json_answer(json!({"catalog": f.catalog, "task_id": f.task_id, "action": f.action}))
+}
+
+/// `{"catalog", "task_id", "action": "complete" | "hold"}`: a Selling task
+/// (StartEngagementByAcceptingInvitationTask); answers its status afterwards.
+fn force_engagement_task(state: &AppState, call: &Call<'_>) -> Answer {
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Force {
+        catalog: Catalog,
+        task_id: String,
+        action: QualificationsTaskAction,
+    }
+    let f: Force = command(&call.input, r#"{"catalog", "task_id", "action": complete | hold}"#)?;
+    let action = match f.action {
+        QualificationsTaskAction::Complete => TaskAction::Complete,
+        QualificationsTaskAction::Hold => TaskAction::Hold,
+    };
+    let task_id = pcentral_model::EngagementTaskId::parse(&f.task_id)
+        .map_err(|e| AdminError::BadRequest(format!("\"task_id\": {e}")))?;
+    let status = write(state.store.as_ref(), |tx| {
+        let (now, service) = clock::service_now(tx, wall_ms())?;
+        let settings = service.settings_or(&state.settings);
+        let runner = Runner { now, settings: &settings, pagination_key: &service.pagination_key };
+        force_task(tx, &mut RandomIds, &runner, f.catalog, &task_id, action)
+    })?;
+    json_answer(json!({"catalog": f.catalog, "task_id": f.task_id, "action": f.action, "status": status}))
 }
 
 /// `{}` (every business record), `{"account"}`, `{"catalog"}`, both, or `{"everything": true}`.

@@ -235,6 +235,18 @@ pub enum TasksAction {
         #[arg(long, value_parser = wire_values(&QualificationsTaskAction::ALL))]
         action: String,
     },
+    /// Hold an IN_PROGRESS Selling task (StartEngagementByAcceptingInvitationTask), or complete it now.
+    ForceEngagement {
+        /// The task's catalog: AWS or Sandbox.
+        #[arg(long)]
+        catalog: String,
+        /// The task id (`TaskId` in the Start…Task answer): `task-…`.
+        #[arg(long)]
+        task_id: String,
+        /// `hold` keeps the task IN_PROGRESS; `complete` runs it now.
+        #[arg(long, value_parser = wire_values(&QualificationsTaskAction::ALL))]
+        action: String,
+    },
 }
 
 /// The options every command but `serve` takes: which server to talk to.
@@ -704,6 +716,10 @@ fn plan(command: Command) -> Result<Plan, String> {
             TasksAction::ForceQualifications { catalog, task_id, action } => {
                 let body = json!({"catalog": catalog, "task_id": task_id, "action": action});
                 Plan::new(admin, &admin::QUALIFICATIONS_TASK_FORCE, Upload::Json(body))
+            }
+            TasksAction::ForceEngagement { catalog, task_id, action } => {
+                let body = json!({"catalog": catalog, "task_id": task_id, "action": action});
+                Plan::new(admin, &admin::ENGAGEMENT_TASK_FORCE, Upload::Json(body))
             }
         },
         Command::Verification { action, admin } => match action {

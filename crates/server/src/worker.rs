@@ -6,6 +6,8 @@
 //!   time) are stored EXPIRED and their Expired events recorded, in one write
 //!   transaction (the unique key of the Expired event makes it exactly once
 //!   even when nodes race);
+//! * **tasks**: Selling tasks (StartEngagementByAcceptingInvitationTask)
+//!   IN_PROGRESS past their due time are run, in one write transaction;
 //! * **retention** (every [`RETAIN_EVERY`] ticks): records that only grow
 //!   are deleted once nothing can use them (`pcentral_core::retention`), in
 //!   transactions of at most [`RETAIN_BATCH`] records of each kind;
@@ -25,6 +27,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use pcentral_core::clock::service_now;
+use pcentral_core::engagements::tasks::{run_due_tasks, Runner};
 use pcentral_core::events::{after_attempt, sweep_expired_invitations};
 use pcentral_core::retention;
 use pcentral_core::store::{read, write, OpResult};
@@ -72,6 +75,7 @@ pub async fn run(state: Arc<AppState>, mut stop: tokio::sync::watch::Receiver<bo
 pub fn tick(state: &AppState, retain: bool) -> Result<(), String> {
     // What the worker reports goes to the log only: with every detail.
     sweep(state).map_err(|f| f.log_detail())?;
+    run_tasks(state).map_err(|f| f.log_detail())?;
     if retain {
         apply_retention(state).map_err(|f| f.log_detail())?;
     }
@@ -112,6 +116,25 @@ fn sweep(state: &AppState) -> OpResult<()> {
             Ok(sweep_expired_invitations(tx, &mut RandomIds, now, &settings, SWEEP_BATCH)?)
         })?;
         tracing::debug!(invitations = n, "expired invitations settled");
+    }
+    Ok(())
+}
+
+/// Run the Selling tasks that are due (`engagement_task_delay_seconds`).
+fn run_tasks(state: &AppState) -> OpResult<()> {
+    let store = state.store.as_ref();
+    let any = read(store, |tx| {
+        let (now, _) = service_now(tx, wall_ms())?;
+        Ok(!tx.due_engagement_tasks(now, 1)?.is_empty())
+    })?;
+    if any {
+        let n = write(store, |tx| {
+            let (now, service) = service_now(tx, wall_ms())?;
+            let settings = service.settings_or(&state.settings);
+            let runner = Runner { now, settings: &settings, pagination_key: &service.pagination_key };
+            run_due_tasks(tx, &mut RandomIds, &runner, SWEEP_BATCH)
+        })?;
+        tracing::debug!(tasks = n, "Selling tasks run");
     }
     Ok(())
 }

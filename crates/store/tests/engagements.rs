@@ -225,3 +225,93 @@ fn an_invitation_expires_on_the_service_clock() {
     assert_eq!(h.ok(B, &selling("GetEngagementInvitation"), input.clone())["Status"], "EXPIRED");
     assert_eq!(h.refusal(B, &selling("AcceptEngagementInvitation"), input).kind, pcentral_model::ErrorKind::Conflict);
 }
+
+fn opportunity_invitation(engagement: &str, receiver: &str) -> Value {
+    json!({"Catalog": "Sandbox", "EngagementIdentifier": engagement,
+           "Invitation": {"Message": "Join", "Receiver": {"Account": {"AwsAccountId": receiver}},
+                          "Payload": {"OpportunityInvitation": {
+                              "ReceiverResponsibilities": ["Services Partner"],
+                              "Customer": {"CompanyName": "Acme", "CountryCode": "US",
+                                           "Industry": "Other", "WebsiteUrl": "https://acme.example"},
+                              "Project": {"Title": "Move", "BusinessProblem": "Their data centre lease ends next year.",
+                                          "TargetCompletionDate": "2027-01-31",
+                                          "ExpectedCustomerSpend": [{"Amount": "10", "CurrencyCode": "USD",
+                                              "Frequency": "Monthly", "TargetCompany": "AWS"}]}}}}})
+}
+
+fn task_statuses(h: &mut Harness, account: &str) -> Vec<String> {
+    let page = h.ok(account, &selling("ListEngagementByAcceptingInvitationTasks"), json!({"Catalog": "Sandbox"}));
+    page["TaskSummaries"].as_array().unwrap().iter().map(|t| t["TaskStatus"].as_str().unwrap().to_string()).collect()
+}
+
+#[test]
+fn accepting_through_a_task_makes_the_receivers_opportunity_and_resets_with_the_account() {
+    let (mut h, _pa, pb) = two_partners(START);
+    h.connect(A, OC, B, &pb);
+    let engagement = create(&mut h, A, "Sandbox", json!([]));
+    let sent = h.ok(A, &selling("CreateEngagementInvitation"), opportunity_invitation(&engagement, B));
+    let start = json!({"Catalog": "Sandbox", "ClientToken": "t", "Identifier": sent["Id"]});
+    // The sender and a third account start nothing.
+    h.refused(A, &selling("StartEngagementByAcceptingInvitationTask"), start.clone());
+    h.refused(C, &selling("StartEngagementByAcceptingInvitationTask"), start.clone());
+    assert!(task_statuses(&mut h, A).is_empty() && task_statuses(&mut h, B).is_empty());
+    let task = h.ok(B, &selling("StartEngagementByAcceptingInvitationTask"), start);
+    assert_eq!(task["TaskStatus"], "COMPLETE", "{task}");
+    let opportunity =
+        h.ok(B, &selling("GetOpportunity"), json!({"Catalog": "Sandbox", "Identifier": task["OpportunityId"]}));
+    assert_eq!(opportunity["Customer"]["Account"]["CompanyName"], "Acme");
+    assert_eq!(opportunity["Project"]["Title"], "Move");
+    // A lead invitation is not accepted by the task: FAILED, nothing else changed.
+    let other = create(&mut h, A, "Sandbox", json!([]));
+    let lead = h.ok(A, &selling("CreateEngagementInvitation"), invitation(&other, B));
+    let failed = h.ok(
+        B,
+        &selling("StartEngagementByAcceptingInvitationTask"),
+        json!({"Catalog": "Sandbox", "ClientToken": "t2", "Identifier": lead["Id"]}),
+    );
+    assert_eq!(failed["TaskStatus"], "FAILED", "{failed}");
+    assert_eq!(failed["ReasonCode"], "InvitationValidationFailed");
+    let got = h.ok(B, &selling("GetEngagementInvitation"), json!({"Catalog": "Sandbox", "Identifier": lead["Id"]}));
+    assert_eq!(got["Status"], "PENDING");
+    assert_eq!(task_statuses(&mut h, B), ["FAILED", "COMPLETE"]);
+    // A catalog reset of AWS keeps them; B's reset takes them.
+    h.reset(ResetScope { catalog: Some(Catalog::Aws), ..ResetScope::default() });
+    assert_eq!(task_statuses(&mut h, B).len(), 2);
+    h.reset(ResetScope { account: Some(AccountId::parse(B).unwrap()), ..ResetScope::default() });
+    assert!(task_statuses(&mut h, B).is_empty());
+}
+
+#[test]
+fn due_tasks_are_found_by_time_and_an_ended_task_is_not_replaced() {
+    use pcentral_core::records::{EngagementTask, EngagementTaskKind, TaskStatus};
+    use pcentral_model::EngagementTaskId;
+    let h = Harness::new(START);
+    let mut t = EngagementTask {
+        catalog: Catalog::Sandbox,
+        id: EngagementTaskId::parse("task-0abcdefghijkl").unwrap(),
+        kind: EngagementTaskKind::AcceptInvitation,
+        account: AccountId::parse(B).unwrap(),
+        region: "us-east-1".into(),
+        endpoint: "http://localhost".into(),
+        started_at: START,
+        due_at: Some(START + 60_000),
+        status: TaskStatus::InProgress,
+        invitation_id: None,
+        opportunity_id: None,
+        engagement_id: None,
+        reason_code: None,
+        message: None,
+        tags: vec![],
+    };
+    h.write(|tx| Ok(tx.insert_engagement_task(&t)?));
+    assert!(h.read(|tx| Ok(tx.due_engagement_tasks(START + 59_999, 10)?)).is_empty());
+    assert_eq!(h.read(|tx| Ok(tx.due_engagement_tasks(START + 60_000, 10)?)), vec![t.clone()]);
+    t.status = TaskStatus::Complete;
+    t.due_at = None;
+    assert!(h.write(|tx| Ok(tx.update_engagement_task(&t)?)));
+    assert!(h.read(|tx| Ok(tx.due_engagement_tasks(START + 60_000, 10)?)).is_empty());
+    let mut again = t.clone();
+    again.status = TaskStatus::Failed;
+    assert!(!h.write(|tx| Ok(tx.update_engagement_task(&again)?)), "an ended task stays as it ended");
+    assert_eq!(h.read(|tx| Ok(tx.engagement_task(Catalog::Sandbox, &t.id)?)), Some(t));
+}

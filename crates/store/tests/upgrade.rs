@@ -52,7 +52,12 @@ fn every_stored_record_reads_as_a_typed_record() {
 
 /// Settings this release added since the release the databases come from:
 /// stored settings gain them (with their defaults) on upgrade.
-const SETTINGS_ADDED: [&str; 3] = ["sandbox_allow_tags", "log_retention_days", "engagement_invitation_lifetime_days"];
+const SETTINGS_ADDED: [&str; 4] = [
+    "sandbox_allow_tags",
+    "log_retention_days",
+    "engagement_invitation_lifetime_days",
+    "engagement_task_delay_seconds",
+];
 
 /// Fixture lists this release added since that release.
 const LISTS_ADDED: [&str; 6] =
@@ -259,6 +264,35 @@ fn the_upgraded_database_lists_solutions() {
     let listed = h.ok(A, &selling("ListSolutions"), json!({"Catalog": SANDBOX}));
     assert_eq!(listed["SolutionSummaries"][0]["Id"], "S-0000007");
     assert!(h.records().contains(&Record::Solution(s)));
+}
+
+#[test]
+fn the_upgraded_database_stores_engagement_tasks() {
+    use pcentral_core::records::{EngagementTask, EngagementTaskKind, TaskStatus};
+    use pcentral_model::EngagementTaskId;
+    let h = upgraded();
+    let t = EngagementTask {
+        catalog: Catalog::Sandbox,
+        id: EngagementTaskId::parse("task-0abcdefghijkl").unwrap(),
+        kind: EngagementTaskKind::AcceptInvitation,
+        account: AccountId::parse(A).unwrap(),
+        region: "us-east-1".into(),
+        endpoint: "http://localhost".into(),
+        started_at: h.wall,
+        due_at: Some(h.wall),
+        status: TaskStatus::InProgress,
+        invitation_id: None,
+        opportunity_id: None,
+        engagement_id: None,
+        reason_code: None,
+        message: None,
+        tags: vec![],
+    };
+    h.write(|tx| Ok(tx.insert_engagement_task(&t)?));
+    let mine =
+        h.read(|tx| Ok(tx.engagement_tasks(Catalog::Sandbox, &t.account, EngagementTaskKind::AcceptInvitation)?));
+    assert_eq!(mine, vec![t.clone()]);
+    assert_eq!(h.read(|tx| Ok(tx.due_engagement_tasks(h.wall, 10)?)), vec![t]);
 }
 
 #[test]

@@ -33,7 +33,7 @@ fn arn(i: &EngagementInvitation) -> String {
 }
 
 /// The invitation id an `EngagementInvitationArnOrIdentifier` names.
-fn invitation_id(identifier: &str) -> Option<EngagementInvitationId> {
+pub(super) fn invitation_id(identifier: &str) -> Option<EngagementInvitationId> {
     let id = match identifier.strip_prefix("arn:") {
         Some(rest) => rest.rsplit_once("/engagement-invitation/").map(|(_, id)| id)?,
         None => identifier,
@@ -43,7 +43,11 @@ fn invitation_id(identifier: &str) -> Option<EngagementInvitationId> {
 
 /// The invitation `identifier` names if the caller sent or received it;
 /// anything else is the same ResourceNotFoundException.
-fn visible_invitation(ctx: &mut Ctx<'_>, catalog: Catalog, identifier: &str) -> OpResult<EngagementInvitation> {
+pub(super) fn visible_invitation(
+    ctx: &mut Ctx<'_>,
+    catalog: Catalog,
+    identifier: &str,
+) -> OpResult<EngagementInvitation> {
     let missing = || not_found(format!("Engagement invitation {identifier} was not found in catalog {catalog}"));
     let Some(id) = invitation_id(identifier) else {
         return Err(missing().into());

@@ -1,7 +1,9 @@
 //! The stored engagement of the Selling API (docs/behaviour.md#engagements):
 //! the engagement itself, its contexts, and who is a member of it.
 
-use pcentral_model::{AccountId, Catalog, EngagementId, EngagementInvitationId, Millis};
+use pcentral_model::{
+    AccountId, Catalog, EngagementId, EngagementInvitationId, EngagementTaskId, Millis, OpportunityId,
+};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -95,4 +97,53 @@ impl EngagementInvitation {
             other => other,
         }
     }
+}
+
+pub use pcentral_model::selling::{ReasonCode as TaskReasonCode, TaskStatus};
+
+/// What a Selling task does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum EngagementTaskKind {
+    /// StartEngagementByAcceptingInvitationTask: accept an invitation and
+    /// make the receiver's opportunity from it.
+    AcceptInvitation,
+}
+
+impl EngagementTaskKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EngagementTaskKind::AcceptInvitation => "AcceptInvitation",
+        }
+    }
+}
+
+/// A task of the Selling API, started by `account` (the only one that sees
+/// it). Stored `InProgress` until the worker (or, without a delay, the
+/// starting call) runs it at `due_at`; a held task has no `due_at`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct EngagementTask {
+    pub catalog: Catalog,
+    pub id: EngagementTaskId,
+    pub kind: EngagementTaskKind,
+    pub account: AccountId,
+    /// Region of the starting request (the ARN's, and the calls the task makes).
+    pub region: String,
+    /// Base URL the starting request reached.
+    pub endpoint: String,
+    pub started_at: Millis,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub due_at: Option<Millis>,
+    pub status: TaskStatus,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invitation_id: Option<EngagementInvitationId>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub opportunity_id: Option<OpportunityId>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub engagement_id: Option<EngagementId>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason_code: Option<TaskReasonCode>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<(String, String)>,
 }

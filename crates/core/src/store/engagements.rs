@@ -1,9 +1,11 @@
 //! Engagements of the Selling API, their members and invitations, with the queries of their lists.
 
-use pcentral_model::{AccountId, Catalog, EngagementId, EngagementInvitationId, Millis};
+use pcentral_model::{AccountId, Catalog, EngagementId, EngagementInvitationId, EngagementTaskId, Millis};
 use serde::{Deserialize, Serialize};
 
-use crate::records::{ContextType, Engagement, EngagementInvitation, EngagementMembership};
+use crate::records::{
+    ContextType, Engagement, EngagementInvitation, EngagementMembership, EngagementTask, EngagementTaskKind,
+};
 use crate::records::{EngagementInvitationStatus as InvitationStatus, InvitationPayloadType as PayloadType};
 use crate::store::StoreError;
 
@@ -72,6 +74,24 @@ pub trait EngagementsTx {
         &mut self,
         query: &EngagementInvitationQuery,
     ) -> Result<Vec<EngagementInvitation>, StoreError>;
+    fn engagement_task(
+        &mut self,
+        catalog: Catalog,
+        id: &EngagementTaskId,
+    ) -> Result<Option<EngagementTask>, StoreError>;
+    /// Store a new task; an id already stored is `StoreError::Conflict`.
+    fn insert_engagement_task(&mut self, task: &EngagementTask) -> Result<(), StoreError>;
+    /// Replace the stored task if it is still IN_PROGRESS; answers whether it did.
+    fn update_engagement_task(&mut self, task: &EngagementTask) -> Result<bool, StoreError>;
+    /// The tasks of one kind `account` started in `catalog`, oldest first.
+    fn engagement_tasks(
+        &mut self,
+        catalog: Catalog,
+        account: &AccountId,
+        kind: EngagementTaskKind,
+    ) -> Result<Vec<EngagementTask>, StoreError>;
+    /// Up to `limit` IN_PROGRESS tasks due at or before `now`, the earliest first.
+    fn due_engagement_tasks(&mut self, now: Millis, limit: usize) -> Result<Vec<EngagementTask>, StoreError>;
 }
 
 /// One page of the invitations an account sent or received in one catalog.

@@ -6,10 +6,11 @@
 
 use pcentral_core::records::{
     ContextType, Engagement, EngagementInvitation, EngagementInvitationStatus as Status, EngagementMembership,
+    EngagementTask, EngagementTaskKind,
 };
 use pcentral_core::store::{EngagementCursor, EngagementInvitationQuery, EngagementQuery, EngagementsTx, MemberCursor};
 use pcentral_core::StoreError;
-use pcentral_model::{AccountId, Catalog, EngagementId, EngagementInvitationId, Millis};
+use pcentral_model::{AccountId, Catalog, EngagementId, EngagementInvitationId, EngagementTaskId, Millis};
 
 use super::{count, limit, to_doc, ListingQuery, SqlTx, ToParam};
 use crate::sql::{Db, Param};
@@ -264,5 +265,52 @@ impl<D: Db> EngagementsTx for SqlTx<'_, D> {
         }
         sql.push(&format!(" ORDER BY created_at {dir}, id ASC LIMIT ?"), &[Param::Int(limit(q.limit))]);
         self.all(&sql.sql, &sql.params)
+    }
+
+    fn engagement_task(
+        &mut self,
+        catalog: Catalog,
+        id: &EngagementTaskId,
+    ) -> Result<Option<EngagementTask>, StoreError> {
+        self.one("SELECT doc FROM engagement_tasks WHERE catalog = ?1 AND id = ?2", p![catalog, id])
+    }
+
+    fn insert_engagement_task(&mut self, t: &EngagementTask) -> Result<(), StoreError> {
+        self.exec(
+            "INSERT INTO engagement_tasks (catalog, id, kind, account, status, started_at, due_at, doc)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            p![t.catalog, t.id, t.kind, t.account, t.status, t.started_at, t.due_at, to_doc(t)?],
+        )?;
+        Ok(())
+    }
+
+    fn update_engagement_task(&mut self, t: &EngagementTask) -> Result<bool, StoreError> {
+        let n = self.exec(
+            "UPDATE engagement_tasks SET status = ?3, due_at = ?4, doc = ?5
+             WHERE catalog = ?1 AND id = ?2 AND status = 'IN_PROGRESS'",
+            p![t.catalog, t.id, t.status, t.due_at, to_doc(t)?],
+        )?;
+        Ok(n == 1)
+    }
+
+    fn engagement_tasks(
+        &mut self,
+        catalog: Catalog,
+        account: &AccountId,
+        kind: EngagementTaskKind,
+    ) -> Result<Vec<EngagementTask>, StoreError> {
+        self.all(
+            "SELECT doc FROM engagement_tasks WHERE catalog = ?1 AND account = ?2 AND kind = ?3
+             ORDER BY started_at, id",
+            p![catalog, account, kind],
+        )
+    }
+
+    fn due_engagement_tasks(&mut self, now: Millis, n: usize) -> Result<Vec<EngagementTask>, StoreError> {
+        self.all(
+            "SELECT doc FROM engagement_tasks WHERE status = 'IN_PROGRESS' AND due_at <= ?1
+             ORDER BY due_at, catalog, id LIMIT ?2",
+            p![now, limit(n)],
+        )
     }
 }

@@ -26,13 +26,15 @@
 //! subsidiary) or (catalog, primary); events by sequence, or by account.
 
 use pcentral_core::records::SortValue;
-use pcentral_core::records::{DetailType, QualificationsTaskId, QualificationsTaskKind, UsageKind};
+use pcentral_core::records::{
+    DetailType, EngagementTaskKind, QualificationsTaskId, QualificationsTaskKind, TaskStatus, UsageKind,
+};
 use pcentral_core::store::{Cursor, OpportunityCursor as SortCursor};
 use pcentral_core::StoreError;
 use pcentral_model::account::{ConnectionType, InvitationStatus, VerificationType};
 use pcentral_model::{
-    AccountId, Catalog, ConnectionId, EngagementId, EngagementInvitationId, InvitationId, Millis, OpportunityId,
-    PartnerId, ProfileId, ProfileTaskId, SolutionId,
+    AccountId, Catalog, ConnectionId, EngagementId, EngagementInvitationId, EngagementTaskId, InvitationId, Millis,
+    OpportunityId, PartnerId, ProfileId, ProfileTaskId, SolutionId,
 };
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -120,6 +122,9 @@ macro_rules! text_param {
 
 text_param!(
     String,
+    EngagementTaskId,
+    EngagementTaskKind,
+    TaskStatus,
     Catalog,
     AccountId,
     PartnerId,

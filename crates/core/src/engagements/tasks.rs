@@ -1,0 +1,315 @@
+//! The Selling API's tasks (docs/behaviour.md#engagement-tasks):
+//! StartEngagementByAcceptingInvitationTask and
+//! ListEngagementByAcceptingInvitationTasks. A task is stored IN_PROGRESS
+//! and runs when it is due: at once in the starting call when the
+//! `engagement_task_delay_seconds` setting is 0 (the default), else on the
+//! background worker ([`run_due_tasks`]); the admin API holds a task or
+//! finishes it ([`force_task`]). Running, the task accepts the invitation
+//! (the receiver joins the engagement) and makes the receiver's opportunity
+//! from the invitation's payload; when a step is refused, the task is FAILED
+//! with the reason code and message, and nothing else changed.
+
+use pcentral_model::selling::{self, ReasonCode, SortOrder, TaskStatus};
+use pcentral_model::{ApiError, Catalog, EngagementTaskId, ErrorKind, Millis, Operation, Timestamp};
+use serde_json::{json, Value};
+
+use super::invitations::{accept, invitation_id, visible_invitation};
+use crate::ctx::{new_id, Caller, Ctx, Ids};
+use crate::pagination::{self, Binding};
+use crate::qualifications::TaskAction;
+use crate::records::{EngagementTask, EngagementTaskKind, InvitationPayloadType as PayloadType};
+use crate::settings::{ms, Settings, SECOND_MS};
+use crate::store::{EngagementCursor, Failure, OpResult, Tx};
+use crate::tools::ToolError;
+
+/// Page size when `MaxResults` is absent (AWS's documentation names none; docs/compat.md).
+const DEFAULT_PAGE: usize = 20;
+const ACCEPT_KIND: &str = "engagement-by-accepting-invitation-task";
+
+fn arn(t: &EngagementTask) -> String {
+    crate::arn::engagement_task(&t.region, &t.account, t.catalog, ACCEPT_KIND, &t.id)
+}
+
+fn summary(t: &EngagementTask) -> selling::ListEngagementByAcceptingInvitationTaskSummary {
+    selling::ListEngagementByAcceptingInvitationTaskSummary {
+        task_id: Some(t.id.to_string()),
+        task_arn: Some(arn(t)),
+        start_time: Some(Timestamp(t.started_at)),
+        task_status: Some(t.status),
+        message: t.message.clone(),
+        reason_code: t.reason_code,
+        opportunity_id: t.opportunity_id.as_ref().map(ToString::to_string),
+        // Resource snapshots are not built yet: no snapshot job (docs/compat.md).
+        resource_snapshot_job_id: None,
+        engagement_invitation_id: t.invitation_id.as_ref().map(ToString::to_string),
+    }
+}
+
+pub fn start_engagement_by_accepting_invitation_task(
+    ctx: &mut Ctx<'_>,
+    req: selling::StartEngagementByAcceptingInvitationTaskRequest,
+) -> OpResult<selling::StartEngagementByAcceptingInvitationTaskResponse> {
+    // Only the receiver starts it; anyone else learns nothing (as AcceptEngagementInvitation).
+    let i = visible_invitation(ctx, req.catalog, &req.identifier)?;
+    if i.receiver != ctx.caller.account {
+        return Err(ApiError::of(
+            pcentral_model::Service::Selling,
+            ErrorKind::AccessDenied,
+            format!("Engagement invitation {} is accepted by its receiver, not by its sender", i.id),
+        )
+        .into());
+    }
+    let delay = ms(ctx.settings.engagement_task_delay_seconds, SECOND_MS);
+    let mut task = EngagementTask {
+        catalog: req.catalog,
+        id: new_id(ctx.ids),
+        kind: EngagementTaskKind::AcceptInvitation,
+        account: ctx.caller.account.clone(),
+        region: ctx.caller.region.clone(),
+        endpoint: ctx.caller.endpoint.clone(),
+        started_at: ctx.now,
+        due_at: Some(ctx.now.saturating_add(delay)),
+        status: TaskStatus::InProgress,
+        invitation_id: Some(i.id.clone()),
+        opportunity_id: None,
+        engagement_id: Some(i.engagement_id.clone()),
+        reason_code: None,
+        message: None,
+        tags: req.tags.iter().flatten().map(|t| (t.key.clone(), t.value.clone())).collect(),
+    };
+    ctx.tx.insert_engagement_task(&task)?;
+    if delay == 0 {
+        task = finish(ctx, task)?;
+    }
+    let s = summary(&task);
+    Ok(selling::StartEngagementByAcceptingInvitationTaskResponse {
+        task_id: s.task_id,
+        task_arn: s.task_arn,
+        start_time: s.start_time,
+        task_status: s.task_status,
+        message: s.message,
+        reason_code: s.reason_code,
+        opportunity_id: s.opportunity_id,
+        resource_snapshot_job_id: s.resource_snapshot_job_id,
+        engagement_invitation_id: s.engagement_invitation_id,
+    })
+}
+
+/// The reason code a refused step of the task reports.
+fn reason_of(e: &ApiError) -> ReasonCode {
+    match e.kind {
+        ErrorKind::Conflict => ReasonCode::Engagementinvitationconflict,
+        ErrorKind::ResourceNotFound | ErrorKind::AccessDenied => ReasonCode::Invitationaccessdenied,
+        ErrorKind::Validation => ReasonCode::Invitationvalidationfailed,
+        ErrorKind::ServiceQuotaExceeded => ReasonCode::Servicequotaexceeded,
+        ErrorKind::Throttling => ReasonCode::Requestthrottled,
+        _ => ReasonCode::Internalerror,
+    }
+}
+
+/// Run `task` (stored IN_PROGRESS) as its account: COMPLETE with the
+/// receiver's new opportunity, or FAILED with why. A refused step changes
+/// nothing but the task; a storage failure fails the whole transaction.
+fn finish(ctx: &mut Ctx<'_>, mut task: EngagementTask) -> OpResult<EngagementTask> {
+    let kind = match &task.invitation_id {
+        Some(id) => ctx.tx.engagement_invitation(task.catalog, id)?.map(|i| i.payload_type),
+        None => None,
+    };
+    let outcome = match kind {
+        Some(other) if other != PayloadType::Opportunityinvitation => {
+            let message = format!(
+                "The invitation carries a {}: only an OpportunityInvitation is accepted by this task \
+                 (AcceptEngagementInvitation accepts the others)",
+                other.as_str()
+            );
+            task.status = TaskStatus::Failed;
+            task.reason_code = Some(ReasonCode::Invitationvalidationfailed);
+            task.message = Some(message);
+            None
+        }
+        _ => Some(accept_and_copy(ctx, &task)),
+    };
+    match outcome {
+        None => {}
+        Some(Ok(opportunity)) => {
+            task.status = TaskStatus::Complete;
+            task.opportunity_id = Some(opportunity);
+        }
+        Some(Err(Failure::Api(e))) => {
+            task.status = TaskStatus::Failed;
+            task.reason_code = Some(reason_of(&e));
+            task.message = Some(e.message);
+        }
+        Some(Err(other)) => return Err(other),
+    }
+    task.due_at = None;
+    if !ctx.tx.update_engagement_task(&task)? {
+        return Err(crate::store::StoreError::Conflict.into());
+    }
+    Ok(task)
+}
+
+/// Accept the task's invitation and make the receiver's opportunity from
+/// its payload. Every refusal comes before the first write.
+fn accept_and_copy(ctx: &mut Ctx<'_>, task: &EngagementTask) -> OpResult<pcentral_model::OpportunityId> {
+    let Some(id) = &task.invitation_id else {
+        return Err(ApiError::internal("The task names no invitation").into());
+    };
+    let invitation = accept(ctx, task.catalog, id.as_str())?;
+    let request = opportunity_request(task, &invitation.payload);
+    let req: selling::CreateOpportunityRequest = serde_json::from_value(request)
+        .map_err(|e| ApiError::internal(format!("The invitation's payload makes no opportunity: {e}")))?;
+    let created = crate::opportunities::create_opportunity(ctx, req)?;
+    pcentral_model::OpportunityId::parse(&created.id)
+        .map_err(|e| ApiError::internal(format!("Unreadable opportunity id: {e}")).into())
+}
+
+/// The CreateOpportunity request of the receiver's copy: the customer and
+/// project the invitation shares.
+fn opportunity_request(task: &EngagementTask, payload: &Value) -> Value {
+    let o = payload.get("OpportunityInvitation").cloned().unwrap_or_else(|| json!({}));
+    let customer = o.get("Customer").cloned().unwrap_or_else(|| json!({}));
+    let project = o.get("Project").cloned().unwrap_or_else(|| json!({}));
+    let mut account = json!({});
+    for key in ["CompanyName", "Industry", "WebsiteUrl"] {
+        if let Some(v) = customer.get(key) {
+            account[key] = v.clone();
+        }
+    }
+    if let Some(c) = customer.get("CountryCode") {
+        account["Address"] = json!({"CountryCode": c});
+    }
+    let mut p = json!({});
+    if let Some(v) = project.get("Title") {
+        p["Title"] = v.clone();
+    }
+    if let Some(v) = project.get("BusinessProblem") {
+        p["CustomerBusinessProblem"] = v.clone();
+    }
+    if let Some(v) = project.get("ExpectedCustomerSpend") {
+        p["ExpectedCustomerSpend"] = v.clone();
+    }
+    let mut r = json!({
+        "Catalog": task.catalog,
+        "ClientToken": task.id.to_string(),
+        "Customer": {"Account": account},
+        "Project": p,
+    });
+    if let Some(v) = o.get("OpportunityType") {
+        r["OpportunityType"] = v.clone();
+    }
+    if let Some(v) = project.get("TargetCompletionDate") {
+        r["LifeCycle"] = json!({"TargetCloseDate": v});
+    }
+    r
+}
+
+pub fn list_engagement_by_accepting_invitation_tasks(
+    ctx: &mut Ctx<'_>,
+    req: selling::ListEngagementByAcceptingInvitationTasksRequest,
+) -> OpResult<selling::ListEngagementByAcceptingInvitationTasksResponse> {
+    let size = req.max_results.and_then(|n| usize::try_from(n).ok()).filter(|n| *n > 0).unwrap_or(DEFAULT_PAGE);
+    let binding = Binding::of(
+        ctx.pagination_key,
+        Operation::Selling(selling::Operation::ListEngagementByAcceptingInvitationTasks),
+        &ctx.caller.account,
+        &req,
+    );
+    let after: Option<EngagementCursor> =
+        req.next_token.as_deref().map(|t| pagination::decode(&binding, t)).transpose()?;
+    let descending = req.sort.as_ref().is_none_or(|s| s.sort_order == SortOrder::Descending);
+    let statuses = req.task_status.clone().unwrap_or_default();
+    let opportunities = req.opportunity_identifier.clone().unwrap_or_default();
+    let invitations: Vec<_> = req.engagement_invitation_identifier.iter().flatten().map(|i| invitation_id(i)).collect();
+    let tasks: Vec<String> = req.task_identifier.iter().flatten().map(|t| task_id_of(t)).collect();
+    let mut rows = ctx.tx.engagement_tasks(req.catalog, &ctx.caller.account, EngagementTaskKind::AcceptInvitation)?;
+    rows.retain(|t| {
+        (statuses.is_empty() || statuses.contains(&t.status))
+            && (opportunities.is_empty()
+                || t.opportunity_id.as_ref().is_some_and(|o| opportunities.iter().any(|x| x == o.as_str())))
+            && (invitations.is_empty()
+                || invitations.iter().any(|i| i.is_some() && i.as_ref() == t.invitation_id.as_ref()))
+            && (tasks.is_empty() || tasks.iter().any(|x| x == t.id.as_str()))
+    });
+    if descending {
+        rows.reverse();
+    }
+    let key = |t: &EngagementTask| (t.started_at, t.id.to_string());
+    if let Some(c) = &after {
+        let cursor = (c.created_at, c.id.clone());
+        rows.retain(|t| if descending { key(t) < cursor } else { key(t) > cursor });
+    }
+    let more = rows.len() > size;
+    rows.truncate(size);
+    let next_token = match rows.last() {
+        Some(last) if more => Some(pagination::encode(
+            &binding,
+            &EngagementCursor { created_at: last.started_at, id: last.id.to_string() },
+        )?),
+        _ => None,
+    };
+    Ok(selling::ListEngagementByAcceptingInvitationTasksResponse {
+        task_summaries: Some(rows.iter().map(summary).collect()),
+        next_token,
+    })
+}
+
+/// The task id a `TaskArnOrIdentifier` names (the ARN's last segment).
+fn task_id_of(identifier: &str) -> String {
+    identifier.rsplit('/').next().unwrap_or(identifier).to_string()
+}
+
+/// What running a task outside a request needs: service time, settings, the page-token key.
+pub struct Runner<'a> {
+    pub now: Millis,
+    pub settings: &'a Settings,
+    pub pagination_key: &'a str,
+}
+
+/// Run the task as the account that started it, with the request's region and endpoint.
+fn run_as_owner(tx: &mut dyn Tx, ids: &mut dyn Ids, r: &Runner<'_>, task: EngagementTask) -> OpResult<EngagementTask> {
+    let caller = Caller { account: task.account.clone(), region: task.region.clone(), endpoint: task.endpoint.clone() };
+    let mut ctx = Ctx { tx, ids, caller: &caller, now: r.now, settings: r.settings, pagination_key: r.pagination_key };
+    finish(&mut ctx, task)
+}
+
+/// The background worker's step: run up to `limit` due tasks; answers how many ran.
+pub fn run_due_tasks(tx: &mut dyn Tx, ids: &mut dyn Ids, r: &Runner<'_>, limit: usize) -> OpResult<usize> {
+    let due = tx.due_engagement_tasks(r.now, limit)?;
+    let n = due.len();
+    for task in due {
+        run_as_owner(tx, ids, r, task)?;
+    }
+    Ok(n)
+}
+
+/// Admin: hold (no due time) or complete (run now) the IN_PROGRESS task `id` of `catalog`; answers its status afterwards.
+pub fn force_task(
+    tx: &mut dyn Tx,
+    ids: &mut dyn Ids,
+    r: &Runner<'_>,
+    catalog: Catalog,
+    id: &EngagementTaskId,
+    action: TaskAction,
+) -> OpResult<TaskStatus> {
+    let Some(mut task) = tx.engagement_task(catalog, id)? else {
+        return Err(ToolError::NotFound(format!("no Selling task {id} in catalog {catalog}")).into());
+    };
+    if task.status != TaskStatus::InProgress {
+        return Err(ToolError::Conflict(format!(
+            "the task has already ended ({}); only an IN_PROGRESS task can be forced",
+            task.status.as_str()
+        ))
+        .into());
+    }
+    match action {
+        TaskAction::Hold => {
+            task.due_at = None;
+            if !tx.update_engagement_task(&task)? {
+                return Err(crate::store::StoreError::Conflict.into());
+            }
+            Ok(task.status)
+        }
+        TaskAction::Complete => Ok(run_as_owner(tx, ids, r, task)?.status),
+    }
+}
