@@ -297,13 +297,8 @@ pub fn list_connections(
         Some(text) => parse_type_filter(text)?,
         None => TypeFilter::Live,
     };
-    let binding = Binding::of(
-        ctx.pagination_key,
-        pcentral_model::account::Operation::ListConnections.into(),
-        &ctx.caller.account,
-        &req,
-    );
-    let after = req.next_token.as_deref().map(|t| pagination::decode(&binding, t)).transpose()?;
+    let binding = Binding::of(ctx.pagination_key, &ctx.caller.account, &req);
+    let after = binding.resume(req.next_token.as_deref())?;
     let wanted = req.other_participant_identifiers.unwrap_or_default();
     let others = if wanted.is_empty() { None } else { Some(accounts_named(ctx, req.catalog, &wanted)?) };
     let size = pagination::page_size(req.max_results)?;

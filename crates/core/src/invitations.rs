@@ -358,13 +358,8 @@ pub fn list_connection_invitations(
     ctx: &mut Ctx<'_>,
     req: account::ListConnectionInvitationsRequest,
 ) -> OpResult<account::ListConnectionInvitationsResponse> {
-    let binding = Binding::of(
-        ctx.pagination_key,
-        pcentral_model::account::Operation::ListConnectionInvitations.into(),
-        &ctx.caller.account,
-        &req,
-    );
-    let after = req.next_token.as_deref().map(|t| pagination::decode(&binding, t)).transpose()?;
+    let binding = Binding::of(ctx.pagination_key, &ctx.caller.account, &req);
+    let after = binding.resume(req.next_token.as_deref())?;
     let size = pagination::page_size(req.max_results)?;
     let query = InvitationQuery {
         catalog: req.catalog,

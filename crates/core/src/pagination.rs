@@ -16,7 +16,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use hmac::{Hmac, Mac};
 use pcentral_model::selling::ValidationExceptionErrorCode;
-use pcentral_model::{AccountId, ApiError, FieldValidationCode, Operation, Service};
+use pcentral_model::{AccountId, ApiError, FieldValidationCode, Operation, OperationInput, Service};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::Value;
@@ -39,9 +39,15 @@ pub struct Binding<'a> {
 }
 
 impl<'a> Binding<'a> {
-    /// The binding of a list request: its operation, caller and filters.
-    pub fn of<R: Serialize>(key: &'a str, operation: Operation, account: &'a AccountId, request: &R) -> Binding<'a> {
-        Binding { key, operation, account, filters: filter_hash(request) }
+    /// The binding of a list request from `account`: its operation (which
+    /// the request's type names), the caller and the request's filters.
+    pub fn of<R: OperationInput + Serialize>(key: &'a str, account: &'a AccountId, request: &R) -> Binding<'a> {
+        Binding { key, operation: R::OPERATION, account, filters: filter_hash(request) }
+    }
+
+    /// The position a request's `NextToken` resumes from (none: the first page).
+    pub fn resume<C: DeserializeOwned>(&self, token: Option<&str>) -> OpResult<Option<C>> {
+        token.map(|t| decode(self, t)).transpose()
     }
 }
 
@@ -142,12 +148,12 @@ mod tests {
     fn token_round_trips_and_is_bound() {
         let a = account("111111111111");
         let b2 = account("222222222222");
-        let b = Binding::of(
-            "00ff",
-            Operation::Account(pcentral_model::account::Operation::ListConnections),
-            &a,
-            &json!({"Catalog": "Sandbox"}),
-        );
+        let b = Binding {
+            key: "00ff",
+            operation: Operation::Account(pcentral_model::account::Operation::ListConnections),
+            account: &a,
+            filters: filter_hash(&json!({"Catalog": "Sandbox"})),
+        };
         let cursor = Cursor { created_at: 42, id: "pac-abc".into() };
         let token = encode(&b, &cursor).unwrap();
         assert!(token.len() <= 2048);
@@ -158,12 +164,7 @@ mod tests {
             operation: Operation::Account(pcentral_model::account::Operation::ListConnectionInvitations),
             ..b.clone()
         };
-        let other_filters = Binding::of(
-            "00ff",
-            Operation::Account(pcentral_model::account::Operation::ListConnections),
-            &a,
-            &json!({"Catalog": "AWS"}),
-        );
+        let other_filters = Binding { filters: filter_hash(&json!({"Catalog": "AWS"})), ..b.clone() };
         let other_key = Binding { key: "00fe", ..b.clone() };
         for wrong in [other_account, other_op, other_filters, other_key] {
             assert!(decode::<Cursor>(&wrong, &token).is_err());

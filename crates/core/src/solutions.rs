@@ -4,7 +4,7 @@
 //! API, so pcentral's come from fixtures.
 
 use pcentral_model::selling::{self, SortOrder};
-use pcentral_model::{Operation, SolutionId, Timestamp};
+use pcentral_model::{SolutionId, Timestamp};
 
 use crate::ctx::Ctx;
 use crate::pagination::{self, Binding};
@@ -29,14 +29,8 @@ pub fn list_solutions(
     req: selling::ListSolutionsRequest,
 ) -> OpResult<selling::ListSolutionsResponse> {
     let size = pagination::selling_page_size(req.max_results);
-    let binding = Binding::of(
-        ctx.pagination_key,
-        Operation::Selling(selling::Operation::ListSolutions),
-        &ctx.caller.account,
-        &req,
-    );
-    let after: Option<OpportunityCursor> =
-        req.next_token.as_deref().map(|t| pagination::decode(&binding, t)).transpose()?;
+    let binding = Binding::of(ctx.pagination_key, &ctx.caller.account, &req);
+    let after: Option<OpportunityCursor> = binding.resume(req.next_token.as_deref())?;
     // The model documents Identifier as the default key; ascending unless told.
     let (sort, descending) = match &req.sort {
         Some(s) => (s.sort_by, s.sort_order == SortOrder::Descending),

@@ -10,7 +10,7 @@
 use pcentral_model::account::ConnectionType;
 use pcentral_model::selling::{self, SortOrder, ValidationExceptionErrorCode as Code};
 use pcentral_model::{
-    AccountId, ApiError, Catalog, EngagementId, EngagementInvitationId, ErrorKind, NoOutput, Operation, Service,
+    AccountId, ApiError, Catalog, EngagementId, EngagementInvitationId, ErrorKind, NoOutput, Service,
 };
 use serde_json::{json, Value};
 
@@ -214,14 +214,8 @@ pub fn list_engagement_invitations(
     req: selling::ListEngagementInvitationsRequest,
 ) -> OpResult<selling::ListEngagementInvitationsResponse> {
     let size = req.max_results.and_then(|n| usize::try_from(n).ok()).filter(|n| *n > 0).unwrap_or(DEFAULT_PAGE);
-    let binding = Binding::of(
-        ctx.pagination_key,
-        Operation::Selling(selling::Operation::ListEngagementInvitations),
-        &ctx.caller.account,
-        &req,
-    );
-    let after: Option<EngagementCursor> =
-        req.next_token.as_deref().map(|t| pagination::decode(&binding, t)).transpose()?;
+    let binding = Binding::of(ctx.pagination_key, &ctx.caller.account, &req);
+    let after: Option<EngagementCursor> = binding.resume(req.next_token.as_deref())?;
     let empty = || selling::ListEngagementInvitationsResponse {
         engagement_invitation_summaries: Some(vec![]),
         next_token: None,

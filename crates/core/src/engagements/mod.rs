@@ -8,7 +8,7 @@ pub mod invitations;
 pub mod tasks;
 
 use pcentral_model::selling::{self, SortOrder, ValidationExceptionErrorCode as Code};
-use pcentral_model::{AccountId, Catalog, EngagementId, Operation, Timestamp};
+use pcentral_model::{AccountId, Catalog, EngagementId, Timestamp};
 use serde_json::Value;
 
 use crate::ctx::Ctx;
@@ -183,14 +183,8 @@ pub fn list_engagements(
     req: selling::ListEngagementsRequest,
 ) -> OpResult<selling::ListEngagementsResponse> {
     let size = page_size(req.max_results, DEFAULT_ENGAGEMENTS_PAGE);
-    let binding = Binding::of(
-        ctx.pagination_key,
-        Operation::Selling(selling::Operation::ListEngagements),
-        &ctx.caller.account,
-        &req,
-    );
-    let after: Option<EngagementCursor> =
-        req.next_token.as_deref().map(|t| pagination::decode(&binding, t)).transpose()?;
+    let binding = Binding::of(ctx.pagination_key, &ctx.caller.account, &req);
+    let after: Option<EngagementCursor> = binding.resume(req.next_token.as_deref())?;
     let empty = || selling::ListEngagementsResponse { engagement_summary_list: vec![], next_token: None };
     let given_ids = req.engagement_identifier.as_deref().unwrap_or_default();
     let identifiers: Vec<EngagementId> = given_ids.iter().filter_map(|i| engagement_id(i)).collect();
@@ -256,13 +250,8 @@ pub fn list_engagement_members(
     req: selling::ListEngagementMembersRequest,
 ) -> OpResult<selling::ListEngagementMembersResponse> {
     let size = page_size(req.max_results, DEFAULT_MEMBERS_PAGE);
-    let binding = Binding::of(
-        ctx.pagination_key,
-        Operation::Selling(selling::Operation::ListEngagementMembers),
-        &ctx.caller.account,
-        &req,
-    );
-    let after: Option<MemberCursor> = req.next_token.as_deref().map(|t| pagination::decode(&binding, t)).transpose()?;
+    let binding = Binding::of(ctx.pagination_key, &ctx.caller.account, &req);
+    let after: Option<MemberCursor> = binding.resume(req.next_token.as_deref())?;
     let e = visible(ctx, req.catalog, &req.identifier)?;
     let rows = ctx.tx.engagement_members(e.catalog, &e.id, after.as_ref(), size + 1)?;
     let more = rows.len() > size;

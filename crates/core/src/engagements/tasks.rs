@@ -10,7 +10,7 @@
 //! with the reason code and message, and nothing else changed.
 
 use pcentral_model::selling::{self, ReasonCode, SortOrder, TaskStatus};
-use pcentral_model::{ApiError, Catalog, EngagementTaskId, ErrorKind, Millis, Operation, Timestamp};
+use pcentral_model::{ApiError, Catalog, EngagementTaskId, ErrorKind, Millis, Timestamp};
 use serde_json::{json, Value};
 
 use super::invitations::{accept, invitation_id, visible_invitation};
@@ -209,14 +209,8 @@ pub fn list_engagement_by_accepting_invitation_tasks(
     req: selling::ListEngagementByAcceptingInvitationTasksRequest,
 ) -> OpResult<selling::ListEngagementByAcceptingInvitationTasksResponse> {
     let size = req.max_results.and_then(|n| usize::try_from(n).ok()).filter(|n| *n > 0).unwrap_or(DEFAULT_PAGE);
-    let binding = Binding::of(
-        ctx.pagination_key,
-        Operation::Selling(selling::Operation::ListEngagementByAcceptingInvitationTasks),
-        &ctx.caller.account,
-        &req,
-    );
-    let after: Option<EngagementCursor> =
-        req.next_token.as_deref().map(|t| pagination::decode(&binding, t)).transpose()?;
+    let binding = Binding::of(ctx.pagination_key, &ctx.caller.account, &req);
+    let after: Option<EngagementCursor> = binding.resume(req.next_token.as_deref())?;
     let descending = req.sort.as_ref().is_none_or(|s| s.sort_order == SortOrder::Descending);
     let statuses = req.task_status.clone().unwrap_or_default();
     let opportunities = req.opportunity_identifier.clone().unwrap_or_default();

@@ -10,7 +10,7 @@ pub mod lifecycle;
 pub mod tags;
 
 use pcentral_model::selling::{self, SortOrder, ValidationExceptionErrorCode as Code};
-use pcentral_model::{Catalog, Operation, OpportunityId, Timestamp};
+use pcentral_model::{Catalog, OpportunityId, Timestamp};
 
 use crate::ctx::Ctx;
 use crate::events::Recorder;
@@ -104,14 +104,8 @@ pub fn list_opportunities(
     req: selling::ListOpportunitiesRequest,
 ) -> OpResult<selling::ListOpportunitiesResponse> {
     let size = pagination::selling_page_size(req.max_results);
-    let binding = Binding::of(
-        ctx.pagination_key,
-        Operation::Selling(selling::Operation::ListOpportunities),
-        &ctx.caller.account,
-        &req,
-    );
-    let after: Option<OpportunityCursor> =
-        req.next_token.as_deref().map(|t| pagination::decode(&binding, t)).transpose()?;
+    let binding = Binding::of(ctx.pagination_key, &ctx.caller.account, &req);
+    let after: Option<OpportunityCursor> = binding.resume(req.next_token.as_deref())?;
     let (sort, descending) = match &req.sort {
         Some(s) => (s.sort_by, s.sort_order == SortOrder::Descending),
         None => (OpportunitySortName::Lastmodifieddate, true),
