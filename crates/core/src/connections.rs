@@ -312,7 +312,7 @@ pub fn list_connections(
     };
     let rows = ctx.tx.list_connections(&query)?;
     let key = |c: &Connection| Cursor { created_at: c.created_at, id: c.id.to_string() };
-    let (rows, next) = pagination::split_page(rows, size, key);
+    let (rows, next_token) = binding.page(rows, size, key)?;
     // The other side is resolved only for the rows returned, once per account.
     let mut others: HashMap<AccountId, OtherParticipant> = HashMap::new();
     let mut summaries = Vec::with_capacity(rows.len());
@@ -328,7 +328,6 @@ pub fn list_connections(
         };
         summaries.push(render_connection_summary_for(&ctx.caller.account, c, &ctx.caller.region, &other));
     }
-    let next_token = next.map(|cursor| pagination::encode(&binding, &cursor)).transpose()?;
     Ok(account::ListConnectionsResponse { connection_summaries: summaries, next_token })
 }
 

@@ -374,12 +374,11 @@ pub fn list_connection_invitations(
     };
     let rows = ctx.tx.list_invitations(&query)?;
     let key = |inv: &Invitation| Cursor { created_at: inv.created_at, id: inv.id.to_string() };
-    let (rows, next) = pagination::split_page(rows, size, key);
+    let (rows, next_token) = binding.page(rows, size, key)?;
     let summaries = rows
         .iter()
         .map(|inv| render_invitation_summary_for(&ctx.caller.account, inv, ctx.now, &ctx.caller.region))
         .collect();
-    let next_token = next.map(|cursor| pagination::encode(&binding, &cursor)).transpose()?;
     Ok(account::ListConnectionInvitationsResponse { connection_invitation_summaries: summaries, next_token })
 }
 

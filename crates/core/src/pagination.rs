@@ -23,7 +23,7 @@ use serde_json::Value;
 use sha2::Sha256;
 
 use crate::fingerprint::fingerprint;
-use crate::store::{Cursor, Failure, OpResult, StoreError};
+use crate::store::{Failure, OpResult, StoreError};
 
 type HmacSha256 = Hmac<Sha256>;
 
@@ -43,6 +43,20 @@ impl<'a> Binding<'a> {
     /// the request's type names), the caller and the request's filters.
     pub fn of<R: OperationInput + Serialize>(key: &'a str, account: &'a AccountId, request: &R) -> Binding<'a> {
         Binding { key, operation: R::OPERATION, account, filters: filter_hash(request) }
+    }
+
+    /// The page of the `size + 1` rows a store query returned, and the token
+    /// of the next page (when there was one row more), whose position `key`
+    /// takes from the page's last row.
+    pub fn page<T, C: Serialize>(
+        &self,
+        rows: Vec<T>,
+        size: usize,
+        key: impl Fn(&T) -> C,
+    ) -> OpResult<(Vec<T>, Option<String>)> {
+        let (page, next) = split_page(rows, size, key);
+        let token = next.map(|cursor| encode(self, &cursor)).transpose()?;
+        Ok((page, token))
     }
 
     /// The position a request's `NextToken` resumes from (none: the first page).
@@ -76,7 +90,7 @@ fn mac(binding: &Binding<'_>, payload: &str) -> OpResult<HmacSha256> {
     Ok(mac)
 }
 
-/// The token that resumes after `cursor` (a [`Cursor`], or another list's
+/// The token that resumes after `cursor` (a [`crate::store::Cursor`], or another list's
 /// position such as [`crate::store::OpportunityCursor`]).
 pub fn encode<C: Serialize>(binding: &Binding<'_>, cursor: &C) -> OpResult<String> {
     let json = serde_json::to_vec(cursor).map_err(|e| Failure::Store(StoreError::Backend(e.to_string())))?;
@@ -125,7 +139,7 @@ pub const SELLING_DEFAULT_PAGE: usize = 20;
 
 /// Split the `size + 1` rows a store query returned into the page and the
 /// cursor of the next page (present when there was one row more).
-pub fn split_page<T>(mut rows: Vec<T>, size: usize, key: impl Fn(&T) -> Cursor) -> (Vec<T>, Option<Cursor>) {
+pub fn split_page<T, C>(mut rows: Vec<T>, size: usize, key: impl Fn(&T) -> C) -> (Vec<T>, Option<C>) {
     if rows.len() <= size {
         return (rows, None);
     }
@@ -138,6 +152,7 @@ pub fn split_page<T>(mut rows: Vec<T>, size: usize, key: impl Fn(&T) -> Cursor) 
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+    use crate::store::Cursor;
     use serde_json::json;
 
     fn account(s: &str) -> AccountId {

@@ -52,14 +52,9 @@ pub fn list_solutions(
         limit: size + 1,
     };
     let rows = ctx.tx.list_solutions(&query)?;
-    let more = rows.len() > size;
-    let page: Vec<Solution> = rows.into_iter().take(size).collect();
-    let next_token = match page.last() {
-        Some(last) if more => Some(pagination::encode(
-            &binding,
-            &OpportunityCursor { value: solution_sort_value(sort, last), id: last.id.as_str().to_string() },
-        )?),
-        _ => None,
-    };
+    let (page, next_token) = binding.page(rows, size, |last| OpportunityCursor {
+        value: solution_sort_value(sort, last),
+        id: last.id.as_str().to_string(),
+    })?;
     Ok(selling::ListSolutionsResponse { solution_summaries: page.into_iter().map(summary).collect(), next_token })
 }

@@ -18,7 +18,7 @@ use super::{engagement_id, join, member_name, visible};
 use crate::ctx::{new_id, Ctx};
 use crate::events::{EngagementInvitationEvent, Recorder};
 use crate::opportunities::document::{field, invalid, not_found, output, refused, to_json};
-use crate::pagination::{self, Binding};
+use crate::pagination::Binding;
 use crate::records::{
     EngagementInvitation, EngagementInvitationStatus as Status, InvitationPayloadType as PayloadType,
 };
@@ -241,15 +241,8 @@ pub fn list_engagement_invitations(
         limit: size + 1,
     };
     let rows = ctx.tx.list_engagement_invitations(&query)?;
-    let more = rows.len() > size;
-    let page: Vec<EngagementInvitation> = rows.into_iter().take(size).collect();
-    let next_token = match page.last() {
-        Some(last) if more => Some(pagination::encode(
-            &binding,
-            &EngagementCursor { created_at: last.created_at, id: last.id.to_string() },
-        )?),
-        _ => None,
-    };
+    let (page, next_token) =
+        binding.page(rows, size, |last| EngagementCursor { created_at: last.created_at, id: last.id.to_string() })?;
     let mut summaries = Vec::with_capacity(page.len());
     for i in &page {
         let v = view(ctx, i, false)?;

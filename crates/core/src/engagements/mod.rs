@@ -13,7 +13,7 @@ use serde_json::Value;
 
 use crate::ctx::Ctx;
 use crate::opportunities::document::{conflict, field, invalid, not_found, output, to_json};
-use crate::pagination::{self, Binding};
+use crate::pagination::Binding;
 use crate::partners::PublishedProfile;
 use crate::records::{ContextType, Engagement, EngagementContext, EngagementMembership};
 use crate::store::{EngagementCursor, EngagementQuery, MemberCursor, OpResult};
@@ -206,15 +206,8 @@ pub fn list_engagements(
         limit: size + 1,
     };
     let rows = ctx.tx.list_engagements(&query)?;
-    let more = rows.len() > size;
-    let page: Vec<Engagement> = rows.into_iter().take(size).collect();
-    let next_token = match page.last() {
-        Some(last) if more => Some(pagination::encode(
-            &binding,
-            &EngagementCursor { created_at: last.created_at, id: last.id.to_string() },
-        )?),
-        _ => None,
-    };
+    let (page, next_token) =
+        binding.page(rows, size, |last| EngagementCursor { created_at: last.created_at, id: last.id.to_string() })?;
     let mut engagement_summary_list = Vec::with_capacity(page.len());
     for e in &page {
         let v = view(ctx, e)?;
@@ -254,15 +247,8 @@ pub fn list_engagement_members(
     let after: Option<MemberCursor> = binding.resume(req.next_token.as_deref())?;
     let e = visible(ctx, req.catalog, &req.identifier)?;
     let rows = ctx.tx.engagement_members(e.catalog, &e.id, after.as_ref(), size + 1)?;
-    let more = rows.len() > size;
-    let page: Vec<EngagementMembership> = rows.into_iter().take(size).collect();
-    let next_token = match page.last() {
-        Some(last) if more => Some(pagination::encode(
-            &binding,
-            &MemberCursor { joined_at: last.joined_at, account: last.account.to_string() },
-        )?),
-        _ => None,
-    };
+    let (page, next_token) = binding
+        .page(rows, size, |last| MemberCursor { joined_at: last.joined_at, account: last.account.to_string() })?;
     let mut engagement_member_list = Vec::with_capacity(page.len());
     for m in &page {
         engagement_member_list.push(member_view(ctx, m)?);

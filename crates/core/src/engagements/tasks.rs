@@ -15,7 +15,7 @@ use serde_json::{json, Value};
 
 use super::invitations::{accept, invitation_id, visible_invitation};
 use crate::ctx::{new_id, Caller, Ctx, Ids};
-use crate::pagination::{self, Binding};
+use crate::pagination::Binding;
 use crate::qualifications::TaskAction;
 use crate::records::{EngagementTask, EngagementTaskKind, InvitationPayloadType as PayloadType};
 use crate::settings::{ms, Settings, SECOND_MS};
@@ -233,15 +233,8 @@ pub fn list_engagement_by_accepting_invitation_tasks(
         let cursor = (c.created_at, c.id.clone());
         rows.retain(|t| if descending { key(t) < cursor } else { key(t) > cursor });
     }
-    let more = rows.len() > size;
-    rows.truncate(size);
-    let next_token = match rows.last() {
-        Some(last) if more => Some(pagination::encode(
-            &binding,
-            &EngagementCursor { created_at: last.started_at, id: last.id.to_string() },
-        )?),
-        _ => None,
-    };
+    let (rows, next_token) =
+        binding.page(rows, size, |last| EngagementCursor { created_at: last.started_at, id: last.id.to_string() })?;
     Ok(selling::ListEngagementByAcceptingInvitationTasksResponse {
         task_summaries: Some(rows.iter().map(summary).collect()),
         next_token,

@@ -134,15 +134,8 @@ pub fn list_opportunities(
         limit: size + 1,
     };
     let rows = ctx.tx.list_opportunities(&query)?;
-    let more = rows.len() > size;
-    let page: Vec<Opportunity> = rows.into_iter().take(size).collect();
-    let next_token = match page.last() {
-        Some(last) if more => Some(pagination::encode(
-            &binding,
-            &OpportunityCursor { value: sort_value(sort, last), id: last.id.to_string() },
-        )?),
-        _ => None,
-    };
+    let (page, next_token) = binding
+        .page(rows, size, |last| OpportunityCursor { value: sort_value(sort, last), id: last.id.to_string() })?;
     let opportunity_summaries =
         page.iter().map(|o| output::<selling::OpportunitySummary>(view(ctx, o))).collect::<OpResult<Vec<_>>>()?;
     Ok(selling::ListOpportunitiesResponse { opportunity_summaries, next_token })
