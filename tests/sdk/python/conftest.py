@@ -266,6 +266,12 @@ def client(server):
     return make
 
 
+@pytest.fixture(scope="module")
+def selling(client):
+    """selling(account) -> the partnercentral-selling client of `client`, signed as that account."""
+    return lambda account: client(account, service="partnercentral-selling")
+
+
 # ----------------------------------------------------------------------------------------------
 # AWS CLI
 

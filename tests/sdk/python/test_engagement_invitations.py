@@ -9,7 +9,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from helpers import CATALOG, advance_clock, create_partner, new_account, publish, task_details
-from test_engagements import create as create_engagement, error, selling, strip  # noqa: F401 (fixture)
+from test_engagements import create as create_engagement, error, strip
 
 OC = "OPPORTUNITY_COLLABORATION"
 PAYLOAD = {"OpportunityInvitation": {

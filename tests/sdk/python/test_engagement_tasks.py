@@ -12,7 +12,7 @@ from botocore.exceptions import ClientError
 
 from helpers import CATALOG, advance_clock, change_settings, new_account
 from test_engagement_invitations import connect, invite, pair, partner  # noqa: F401 (fixture)
-from test_engagements import create as create_engagement, error, selling  # noqa: F401 (fixture)
+from test_engagements import create as create_engagement, error
 
 
 def start(selling, account, invitation, token="t1"):

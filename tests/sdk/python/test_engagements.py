@@ -6,17 +6,12 @@ catalogs, refusals that store nothing, ClientToken replays, and the fixture and 
 
 import time
 
-import botocore.session
 import pytest
-from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from helpers import create_partner, new_account, publish, task_details
 
-SELLING = "partnercentral-selling"
 SB = "Sandbox"
-_SESSION = botocore.session.Session()
-_CONFIG = Config(retries={"total_max_attempts": 1}, connect_timeout=5, read_timeout=30)
 
 PROJECT = {"CustomerProject": {
     "Customer": {"CompanyName": "Acme Corp", "CountryCode": "US", "Industry": "Software and Internet",
@@ -31,21 +26,6 @@ def lead(name="Lead Corp", interaction="first call"):
     return {"Customer": {"CompanyName": name, "Address": {"CountryCode": "US"}},
             "Interactions": [{"SourceType": "Event", "SourceId": "ev-1", "SourceName": "Summit",
                               "CustomerAction": interaction, "Contact": CONTACT}]}
-
-
-@pytest.fixture(scope="module")
-def selling(server):
-    """selling(account) -> a boto3 partnercentral-selling client signed as that account."""
-    cache = {}
-
-    def make(account):
-        if account not in cache:
-            cache[account] = _SESSION.create_client(
-                SELLING, region_name="us-east-1", endpoint_url=server.endpoint_for(account),
-                aws_access_key_id=account, aws_secret_access_key="test", config=_CONFIG)
-        return cache[account]
-
-    return make
 
 
 def create(c, catalog=SB, title="Co-sell", **kw):
@@ -77,11 +57,9 @@ def test_create_get_and_members(selling):
     assert members == [{"CompanyName": a, "AccountId": a}]
 
 
-def test_member_names_come_from_the_published_profile(server, selling):
+def test_member_names_come_from_the_published_profile(client, selling):
     a = new_account()
-    account = _SESSION.create_client("partnercentral-account", region_name="us-east-1",
-                                     endpoint_url=server.endpoint_for(a), aws_access_key_id=a,
-                                     aws_secret_access_key="test", config=_CONFIG)
+    account = client(a)
     partner = create_partner(account)
     publish(account, partner["Id"], details=task_details(DisplayName="Shown Name",
                                                            WebsiteUrl="https://shown.example"))

@@ -10,35 +10,15 @@ import datetime as dt
 import json
 import time
 
-import botocore.session
 import pytest
-from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from helpers import change_settings, new_account
 from test_events import Receiver
 
-SELLING = "partnercentral-selling"
 SB = "Sandbox"
 SOLUTION = "S-0000001"
 OFFER = "arn:aws:aws-marketplace:us-east-1:999999999999:AWSMarketplace/Offer/offer-sample1"
-_SESSION = botocore.session.Session()
-_CONFIG = Config(retries={"total_max_attempts": 1}, connect_timeout=5, read_timeout=30)
-
-
-@pytest.fixture(scope="module")
-def selling(server):
-    """selling(account) -> a boto3 partnercentral-selling client signed as that account."""
-    cache = {}
-
-    def make(account):
-        if account not in cache:
-            cache[account] = _SESSION.create_client(
-                SELLING, region_name="us-east-1", endpoint_url=server.endpoint_for(account),
-                aws_access_key_id=account, aws_secret_access_key="test", config=_CONFIG)
-        return cache[account]
-
-    return make
 
 
 def payload(company="Acme Corp", stage="Prospect", close="2027-06-30", title="Migration", **extra):

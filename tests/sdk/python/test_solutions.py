@@ -6,7 +6,6 @@ import pytest
 from botocore.exceptions import ClientError
 
 from helpers import new_account
-from test_opportunities import selling  # noqa: F401  (the fixture)
 
 SB = "Sandbox"
 CATEGORIES = ["Software Product", "Consulting Service"]
