@@ -726,22 +726,28 @@ pub enum QualificationsTaskAction {
 
 impl QualificationsTaskAction {
     pub const ALL: [QualificationsTaskAction; 2] = [QualificationsTaskAction::Complete, QualificationsTaskAction::Hold];
+
+    fn as_task_action(self) -> TaskAction {
+        match self {
+            QualificationsTaskAction::Complete => TaskAction::Complete,
+            QualificationsTaskAction::Hold => TaskAction::Hold,
+        }
+    }
+}
+
+/// The body of the task-forcing commands (qualifications and engagement tasks).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ForceTask {
+    catalog: Catalog,
+    task_id: String,
+    action: QualificationsTaskAction,
 }
 
 /// `{"catalog", "task_id", "action": "complete" | "hold"}`
 fn force_qualifications_task(state: &AppState, call: &Call<'_>) -> Answer {
-    #[derive(Deserialize)]
-    #[serde(deny_unknown_fields)]
-    struct Force {
-        catalog: Catalog,
-        task_id: String,
-        action: QualificationsTaskAction,
-    }
-    let f: Force = command(&call.input, r#"{"catalog", "task_id", "action": complete | hold}"#)?;
-    let action = match f.action {
-        QualificationsTaskAction::Complete => TaskAction::Complete,
-        QualificationsTaskAction::Hold => TaskAction::Hold,
-    };
+    let f: ForceTask = command(&call.input, r#"{"catalog", "task_id", "action": complete | hold}"#)?;
+    let action = f.action.as_task_action();
     let kind = if f.task_id.starts_with("pqdtask-") {
         pcentral_core::records::QualificationsTaskKind::Disassociation
     } else {
@@ -759,18 +765,8 @@ fn force_qualifications_task(state: &AppState, call: &Call<'_>) -> Answer {
 /// `{"catalog", "task_id", "action": "complete" | "hold"}`: a Selling task
 /// (StartEngagementByAcceptingInvitationTask); answers its status afterwards.
 fn force_engagement_task(state: &AppState, call: &Call<'_>) -> Answer {
-    #[derive(Deserialize)]
-    #[serde(deny_unknown_fields)]
-    struct Force {
-        catalog: Catalog,
-        task_id: String,
-        action: QualificationsTaskAction,
-    }
-    let f: Force = command(&call.input, r#"{"catalog", "task_id", "action": complete | hold}"#)?;
-    let action = match f.action {
-        QualificationsTaskAction::Complete => TaskAction::Complete,
-        QualificationsTaskAction::Hold => TaskAction::Hold,
-    };
+    let f: ForceTask = command(&call.input, r#"{"catalog", "task_id", "action": complete | hold}"#)?;
+    let action = f.action.as_task_action();
     let task_id = pcentral_model::EngagementTaskId::parse(&f.task_id)
         .map_err(|e| AdminError::BadRequest(format!("\"task_id\": {e}")))?;
     let status = write(state.store.as_ref(), |tx| {
