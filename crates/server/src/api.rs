@@ -167,7 +167,13 @@ impl Head {
             headers: parts
                 .headers
                 .iter()
-                .map(|(n, v)| (n.as_str().to_string(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
+                .map(|(n, v)| {
+                    let value = match std::str::from_utf8(v.as_bytes()) {
+                        Ok(text) => text.to_string(),
+                        Err(_) => String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                    };
+                    (n.as_str().to_string(), value)
+                })
                 .collect(),
         }
     }

@@ -505,7 +505,8 @@ impl Args for ServeArgs {
 /// are caught from the start: one while the node starts (loading `--seed`)
 /// or right after the line stops it cleanly.
 pub async fn serve(args: ServeArgs) -> Result<(), String> {
-    init_logging(args.start.node.log_format);
+    // Dropped on every way out of `serve`: writes the log's last lines.
+    let _log = init_logging(args.start.node.log_format)?;
     let signalled = shutdown_signal().map_err(|e| format!("cannot catch SIGINT and SIGTERM: {e}"))?;
     tokio::pin!(signalled);
     let mut running = crate::startup::begin(args.start).await?;
@@ -556,18 +557,23 @@ fn shutdown_signal() -> std::io::Result<impl std::future::Future<Output = ()>> {
     }
 }
 
-fn init_logging(format: LogFormat) {
+/// The log goes to stderr through [`crate::log_writer`]: a request appends its
+/// line and goes on; the guard writes the last lines when `serve` ends.
+fn init_logging(format: LogFormat) -> Result<crate::log_writer::LogGuard, String> {
     let filter = tracing_subscriber::EnvFilter::try_from_env("PCENTRAL_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let (writer, guard) = crate::log_writer::LogWriter::start(Box::new(std::io::stderr()), crate::log_writer::CAPACITY)
+        .map_err(|e| format!("cannot start the log's writer: {e}"))?;
     // Colour codes only for a terminal: a log file or a pipe gets plain text.
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr)
+        .with_writer(writer)
         .with_ansi(std::io::stderr().is_terminal());
     match format {
         LogFormat::Text => builder.init(),
         LogFormat::Json => builder.json().init(),
     }
+    Ok(guard)
 }
 
 /// What an admin subcommand sends.

@@ -2,6 +2,8 @@
 //! bottom up; each uses only those above it (`tests/layers.rs` checks it):
 //!
 //! * [`url`]: percent-encoding and decoding of paths and query strings.
+//! * [`log_writer`]: the log's writer: lines gathered in a buffer, written
+//!   by one thread.
 //! * [`gate`]: who may reach the admin API and the console, under which
 //!   host name, from which page.
 //! * [`settings`]: the settings `serve` starts with, declared once.
@@ -25,6 +27,7 @@
 //! * [`cli`]: `pcentral serve`, `pcentral health` and the admin subcommands.
 
 pub mod url;
+pub mod log_writer;
 pub mod gate;
 pub mod settings;
 pub mod sigv4;

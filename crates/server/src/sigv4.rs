@@ -578,7 +578,7 @@ fn compute_signature(
     let creq = canonical_request(req, signed_headers, payload_hash);
     let sts = string_to_sign(amz_date, &credential.scope(), &creq);
     let key = cached_signing_key(secret, &credential.date, &credential.region, &credential.service);
-    hex::encode(hmac_sha256(&key, sts.as_bytes()))
+    lower_hex(&hmac_sha256(&key, sts.as_bytes()))
 }
 
 /// [`signing_key`], remembered: a credential's key changes once a day, so
@@ -657,7 +657,17 @@ fn hmac_sha256(key: &[u8], data: &[u8]) -> [u8; 32] {
 }
 
 fn sha256_hex(data: &[u8]) -> String {
-    hex::encode(Sha256::digest(data))
+    lower_hex(&Sha256::digest(data).into())
+}
+
+/// A digest in lowercase hex, written into a buffer on the stack.
+fn lower_hex(digest: &[u8; 32]) -> String {
+    let mut text = [0u8; 64];
+    // 64 bytes hold 32 bytes' hex exactly, and hex digits are ASCII.
+    match hex::encode_to_slice(digest, &mut text) {
+        Ok(()) => String::from_utf8_lossy(&text).into_owned(),
+        Err(_) => hex::encode(digest),
+    }
 }
 
 /// Trim leading/trailing spaces and collapse internal runs of spaces into one.

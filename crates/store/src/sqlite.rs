@@ -307,11 +307,26 @@ fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
 /// How many times a call whose changes conflicted runs again.
 const ATTEMPTS: usize = 5;
 
-/// Run `body` in a read transaction on `conn`.
-fn read_on(conn: &mut Connection, cache: &ServiceCache, body: &mut TxBody<'_>) -> OpResult<()> {
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Deferred).map_err(sql_error)?;
-    body(&mut SqlTx::new(SqliteDb { conn: &tx }, cache))?;
-    Ok(tx.commit().map_err(sql_error)?)
+/// Run one of the transaction statements (`BEGIN`, `COMMIT`, `SAVEPOINT call`…)
+/// through the connection's statement cache: parsed once per connection, not
+/// once per call.
+fn run(conn: &Connection, sql: &str) -> Result<(), StoreError> {
+    run_raw(conn, sql).map_err(sql_error)
+}
+
+/// [`run`], answering SQLite's own error.
+fn run_raw(conn: &Connection, sql: &str) -> rusqlite::Result<()> {
+    conn.prepare_cached(sql).and_then(|mut stmt| stmt.execute([])).map(drop)
+}
+
+/// Run `body` in a read transaction on `conn`. If `body` panics, the caller
+/// drops the connection (it never goes back to the pool), which ends the transaction.
+fn read_on(conn: &Connection, cache: &ServiceCache, body: &mut TxBody<'_>) -> OpResult<()> {
+    run(conn, "BEGIN")?;
+    let result = body(&mut SqlTx::new(SqliteDb { conn }, cache));
+    let ended = run(conn, if result.is_ok() { "COMMIT" } else { "ROLLBACK" });
+    result?;
+    Ok(ended?)
 }
 
 impl GroupCommit {
@@ -327,7 +342,7 @@ impl GroupCommit {
         self.queued.fetch_sub(1, Ordering::SeqCst);
         let mut w = locked?;
         if !w.open {
-            w.conn.execute_batch("BEGIN IMMEDIATE").map_err(sql_error)?;
+            run(&w.conn, "BEGIN IMMEDIATE")?;
             w.open = true;
         }
         let batch = w.committed + 1;
@@ -336,7 +351,7 @@ impl GroupCommit {
             // Nothing of this call is in the batch; end the batch if nobody else is in it.
             if w.members == 0 && !w.leader {
                 w.open = false;
-                w.conn.execute_batch("ROLLBACK").map_err(sql_error)?;
+                run(&w.conn, "ROLLBACK")?;
             }
             self.joined.notify_all();
             return result;
@@ -363,7 +378,7 @@ impl GroupCommit {
             let (next, _) = self.joined.wait_timeout(w, left).map_err(|e| Failure::Store(backend(e)))?;
             w = next;
         }
-        let committed = w.conn.execute_batch("COMMIT");
+        let committed = run_raw(&w.conn, "COMMIT");
         w.open = false;
         w.members = 0;
         w.leader = false;
@@ -373,7 +388,7 @@ impl GroupCommit {
                 Ok(())
             }
             Err(e) => {
-                let _ = w.conn.execute_batch("ROLLBACK");
+                let _ = run(&w.conn, "ROLLBACK");
                 w.committed = batch;
                 w.failed = Some((batch, e.to_string()));
                 Err(Failure::Store(backend(e)))
@@ -391,12 +406,12 @@ fn in_savepoint(conn: &Connection, cache: &ServiceCache, body: &mut TxBody<'_>) 
     let mut attempts = 0;
     loop {
         attempts += 1;
-        conn.execute_batch("SAVEPOINT call").map_err(sql_error)?;
+        run(conn, "SAVEPOINT call")?;
         let result = body(&mut SqlTx::new(SqliteDb { conn }, cache));
         if result.is_err() {
-            conn.execute_batch("ROLLBACK TO call").map_err(sql_error)?;
+            run(conn, "ROLLBACK TO call")?;
         }
-        conn.execute_batch("RELEASE call").map_err(sql_error)?;
+        run(conn, "RELEASE call")?;
         match result {
             Err(Failure::Store(StoreError::Conflict)) if attempts < ATTEMPTS => {}
             other => return other,
@@ -406,8 +421,8 @@ fn in_savepoint(conn: &Connection, cache: &ServiceCache, body: &mut TxBody<'_>) 
 
 impl Store for SqliteStore {
     fn read(&self, body: &mut TxBody<'_>) -> OpResult<()> {
-        let mut conn = self.reader()?;
-        let result = read_on(&mut conn, &self.cache, body);
+        let conn = self.reader()?;
+        let result = read_on(&conn, &self.cache, body);
         self.give_back(conn);
         result
     }
