@@ -144,6 +144,8 @@ fn selling_handlers() -> Vec<Entry> {
         handler(solutions::list_solutions),
         handler(engagements::tasks::start_engagement_by_accepting_invitation_task),
         handler(engagements::tasks::list_engagement_by_accepting_invitation_tasks),
+        handler(engagements::opportunity_tasks::start_opportunity_from_engagement_task),
+        handler(engagements::opportunity_tasks::list_opportunity_from_engagement_tasks),
     ]
 }
 

@@ -299,6 +299,7 @@ fn due_tasks_are_found_by_time_and_an_ended_task_is_not_replaced() {
         invitation_id: None,
         opportunity_id: None,
         engagement_id: None,
+        context_id: None,
         reason_code: None,
         message: None,
         tags: vec![],
@@ -314,4 +315,40 @@ fn due_tasks_are_found_by_time_and_an_ended_task_is_not_replaced() {
     again.status = TaskStatus::Failed;
     assert!(!h.write(|tx| Ok(tx.update_engagement_task(&again)?)), "an ended task stays as it ended");
     assert_eq!(h.read(|tx| Ok(tx.engagement_task(Catalog::Sandbox, &t.id)?)), Some(t));
+}
+
+#[test]
+fn tasks_of_each_kind_are_listed_apart_and_keep_their_context() {
+    use pcentral_core::records::{EngagementTask, EngagementTaskKind, TaskStatus};
+    use pcentral_model::{EngagementId, EngagementTaskId};
+    let h = Harness::new(START);
+    let task = |id: &str, kind| EngagementTask {
+        catalog: Catalog::Sandbox,
+        id: EngagementTaskId::parse(id).unwrap(),
+        kind,
+        account: AccountId::parse(B).unwrap(),
+        region: "us-east-1".into(),
+        endpoint: "http://localhost".into(),
+        started_at: START,
+        due_at: None,
+        status: TaskStatus::InProgress,
+        invitation_id: None,
+        opportunity_id: None,
+        engagement_id: Some(EngagementId::parse("eng-0abcdefghijklm").unwrap()),
+        context_id: Some(3),
+        reason_code: None,
+        message: None,
+        tags: vec![("k".into(), "v".into())],
+    };
+    let accept = task("task-0abcdefghijkl", EngagementTaskKind::AcceptInvitation);
+    let from = task("task-1abcdefghijkl", EngagementTaskKind::OpportunityFromEngagement);
+    h.write(|tx| {
+        tx.insert_engagement_task(&accept)?;
+        Ok(tx.insert_engagement_task(&from)?)
+    });
+    let b = AccountId::parse(B).unwrap();
+    let listed = |kind| h.read(|tx| Ok(tx.engagement_tasks(Catalog::Sandbox, &b, kind)?));
+    assert_eq!(listed(EngagementTaskKind::AcceptInvitation), vec![accept]);
+    assert_eq!(listed(EngagementTaskKind::OpportunityFromEngagement), vec![from.clone()]);
+    assert_eq!(h.read(|tx| Ok(tx.engagement_task(Catalog::Sandbox, &from.id)?)), Some(from));
 }
