@@ -132,6 +132,7 @@ fn selling_handlers() -> Vec<Entry> {
         handler(engagements::get_engagement),
         handler(engagements::list_engagements),
         handler(engagements::list_engagement_members),
+        handler(engagements::search::search_engagements),
         handler(engagements::create_engagement_context),
         handler(engagements::update_engagement_context),
         handler(engagements::invitations::create_engagement_invitation),

@@ -6,6 +6,7 @@
 
 pub mod invitations;
 pub mod opportunity_tasks;
+pub mod search;
 pub mod tasks;
 
 use pcentral_model::selling::{self, SortOrder, ValidationExceptionErrorCode as Code};
