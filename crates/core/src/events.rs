@@ -155,6 +155,7 @@ impl<M> EngagementInvitationDetail<M> {
 
 struct AcceptedMark;
 struct RejectedMark;
+struct ExpiredMark;
 
 /// What an engagement invitation event says happened.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -162,6 +163,10 @@ pub enum EngagementInvitationEvent {
     Created,
     Accepted,
     Rejected,
+}
+
+impl Detail for EngagementInvitationDetail<ExpiredMark> {
+    const TYPE: DetailType = DetailType::EngagementInvitationExpired;
 }
 
 impl Detail for EngagementInvitationDetail<CreatedMark> {
@@ -440,6 +445,15 @@ impl<'a> Recorder<'a> {
         }
     }
 
+    /// `Engagement Invitation Expired`, for the sender, at the invitation's
+    /// `ExpiresAt`; once per invitation however often it is recorded.
+    pub fn engagement_invitation_expired(&mut self, i: &EngagementInvitation) -> Result<(), StoreError> {
+        let resources = [arn::engagement_invitation(&i.sender, i.catalog, &i.id)];
+        let detail = EngagementInvitationDetail::<ExpiredMark>::of(i);
+        let unique = format!("engagement-invitation-expired/{}/{}", i.catalog, i.id);
+        self.append(i.catalog, i.expires_at, &resources, &detail, &[&i.sender], Some(unique))
+    }
+
     fn opportunity_arn(&self, o: &Opportunity) -> String {
         arn::opportunity(self.region, &o.owner, o.catalog, &o.id)
     }
@@ -594,6 +608,31 @@ pub fn sweep_expired_invitations(
     let mut recorder = Recorder { tx, ids, region: REGION, settings };
     for invitation in stale {
         settle_expired(&mut recorder, invitation)?;
+    }
+    Ok(n)
+}
+
+/// Store as EXPIRED (and record the `Engagement Invitation Expired` event
+/// of) up to `limit` engagement invitations stored PENDING whose
+/// `ExpiresAt` is at or before `now`. Run by the server in its own write
+/// transaction; returns how many it settled.
+pub fn sweep_expired_engagement_invitations(
+    tx: &mut dyn Tx,
+    ids: &mut dyn Ids,
+    now: Millis,
+    settings: &Settings,
+    limit: usize,
+) -> Result<usize, StoreError> {
+    let stale = tx.expired_pending_engagement_invitations(now, limit)?;
+    let n = stale.len();
+    let mut recorder = Recorder { tx, ids, region: REGION, settings };
+    for mut i in stale {
+        let expected = i.updated_at;
+        i.status = crate::records::EngagementInvitationStatus::Expired;
+        i.updated_at = i.expires_at;
+        if recorder.tx.update_engagement_invitation(&i, expected)? {
+            recorder.engagement_invitation_expired(&i)?;
+        }
     }
     Ok(n)
 }

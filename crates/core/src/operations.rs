@@ -132,6 +132,7 @@ fn selling_handlers() -> Vec<Entry> {
         handler(engagements::get_engagement),
         handler(engagements::list_engagements),
         handler(engagements::list_engagement_members),
+        handler(engagements::search::search_engagements),
         handler(engagements::create_engagement_context),
         handler(engagements::update_engagement_context),
         handler(engagements::invitations::create_engagement_invitation),
@@ -144,6 +145,8 @@ fn selling_handlers() -> Vec<Entry> {
         handler(solutions::list_solutions),
         handler(engagements::tasks::start_engagement_by_accepting_invitation_task),
         handler(engagements::tasks::list_engagement_by_accepting_invitation_tasks),
+        handler(engagements::opportunity_tasks::start_opportunity_from_engagement_task),
+        handler(engagements::opportunity_tasks::list_opportunity_from_engagement_tasks),
     ]
 }
 

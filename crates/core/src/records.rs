@@ -604,10 +604,12 @@ pub enum DetailType {
     EngagementInvitationAccepted,
     #[serde(rename = "Engagement Invitation Rejected")]
     EngagementInvitationRejected,
+    #[serde(rename = "Engagement Invitation Expired")]
+    EngagementInvitationExpired,
 }
 
 impl DetailType {
-    pub const ALL: [DetailType; 11] = [
+    pub const ALL: [DetailType; 12] = [
         DetailType::InvitationReceived,
         DetailType::InvitationAccepted,
         DetailType::InvitationRejected,
@@ -619,6 +621,7 @@ impl DetailType {
         DetailType::EngagementInvitationCreated,
         DetailType::EngagementInvitationAccepted,
         DetailType::EngagementInvitationRejected,
+        DetailType::EngagementInvitationExpired,
     ];
 
     /// The service that sends events of this type (their `source` is `aws.<service>`).
@@ -628,7 +631,8 @@ impl DetailType {
             | DetailType::OpportunityUpdated
             | DetailType::EngagementInvitationCreated
             | DetailType::EngagementInvitationAccepted
-            | DetailType::EngagementInvitationRejected => pcentral_model::Service::Selling,
+            | DetailType::EngagementInvitationRejected
+            | DetailType::EngagementInvitationExpired => pcentral_model::Service::Selling,
             _ => pcentral_model::Service::Account,
         }
     }
@@ -646,6 +650,7 @@ impl DetailType {
             DetailType::EngagementInvitationCreated => "Engagement Invitation Created",
             DetailType::EngagementInvitationAccepted => "Engagement Invitation Accepted",
             DetailType::EngagementInvitationRejected => "Engagement Invitation Rejected",
+            DetailType::EngagementInvitationExpired => "Engagement Invitation Expired",
         }
     }
 }

@@ -251,7 +251,7 @@ pub static PROFILE_TASK_FORCE: Route = route(Post, "/_pcentral/profile-tasks/for
 #[rustfmt::skip]
 pub static QUALIFICATIONS_TASK_FORCE: Route = route(Post, "/_pcentral/qualifications-tasks/force", Some("pcentral tasks force-qualifications"), Handler::Call(force_qualifications_task), "hold or complete a qualifications task");
 #[rustfmt::skip]
-pub static ENGAGEMENT_TASK_FORCE: Route = route(Post, "/_pcentral/engagement-tasks/force", Some("pcentral tasks force-engagement"), Handler::Call(force_engagement_task), "hold or complete a Selling task (accepting an invitation)");
+pub static ENGAGEMENT_TASK_FORCE: Route = route(Post, "/_pcentral/engagement-tasks/force", Some("pcentral tasks force-engagement"), Handler::Call(force_engagement_task), "hold or complete a Selling task (accepting an invitation, an opportunity from an engagement)");
 #[rustfmt::skip]
 pub static ACCOUNTS_CREATE: Route = route(Post, "/_pcentral/accounts", Some("pcentral accounts create"), Handler::Call(create_account), "configure how an account appears");
 #[rustfmt::skip]

@@ -2,8 +2,9 @@
 //! webhook of the `events_webhook_url` setting.
 //!
 //! The worker runs on every node, every [`TICK`]:
-//! * **sweep**: invitations stored PENDING past their `ExpiresAt` (service
-//!   time) are stored EXPIRED and their Expired events recorded, in one write
+//! * **sweep**: invitations (connection and engagement invitations) stored
+//!   PENDING past their `ExpiresAt` (service time) are stored EXPIRED and
+//!   their Expired events recorded, in one write
 //!   transaction (the unique key of the Expired event makes it exactly once
 //!   even when nodes race);
 //! * **tasks**: Selling tasks (StartEngagementByAcceptingInvitationTask)
@@ -28,7 +29,7 @@ use std::time::Duration;
 
 use pcentral_core::clock::service_now;
 use pcentral_core::engagements::tasks::{run_due_tasks, Runner};
-use pcentral_core::events::{after_attempt, sweep_expired_invitations};
+use pcentral_core::events::{after_attempt, sweep_expired_engagement_invitations, sweep_expired_invitations};
 use pcentral_core::retention;
 use pcentral_core::store::{read, write, OpResult};
 
@@ -107,13 +108,16 @@ fn sweep(state: &AppState) -> OpResult<()> {
     // Look in a read transaction first: no write (and no contention) when nothing expired.
     let any = read(store, |tx| {
         let (now, _) = service_now(tx, wall_ms())?;
-        Ok(!tx.expired_pending_invitations(now, 1)?.is_empty())
+        Ok(!tx.expired_pending_invitations(now, 1)?.is_empty()
+            || !tx.expired_pending_engagement_invitations(now, 1)?.is_empty())
     })?;
     if any {
         let n = write(store, |tx| {
             let (now, service) = service_now(tx, wall_ms())?;
             let settings = service.settings_or(&state.settings);
-            Ok(sweep_expired_invitations(tx, &mut RandomIds, now, &settings, SWEEP_BATCH)?)
+            let connections = sweep_expired_invitations(tx, &mut RandomIds, now, &settings, SWEEP_BATCH)?;
+            let engagements = sweep_expired_engagement_invitations(tx, &mut RandomIds, now, &settings, SWEEP_BATCH)?;
+            Ok(connections + engagements)
         })?;
         tracing::debug!(invitations = n, "expired invitations settled");
     }

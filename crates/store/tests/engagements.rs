@@ -299,6 +299,7 @@ fn due_tasks_are_found_by_time_and_an_ended_task_is_not_replaced() {
         invitation_id: None,
         opportunity_id: None,
         engagement_id: None,
+        context_id: None,
         reason_code: None,
         message: None,
         tags: vec![],
@@ -314,4 +315,73 @@ fn due_tasks_are_found_by_time_and_an_ended_task_is_not_replaced() {
     again.status = TaskStatus::Failed;
     assert!(!h.write(|tx| Ok(tx.update_engagement_task(&again)?)), "an ended task stays as it ended");
     assert_eq!(h.read(|tx| Ok(tx.engagement_task(Catalog::Sandbox, &t.id)?)), Some(t));
+}
+
+#[test]
+fn tasks_of_each_kind_are_listed_apart_and_keep_their_context() {
+    use pcentral_core::records::{EngagementTask, EngagementTaskKind, TaskStatus};
+    use pcentral_model::{EngagementId, EngagementTaskId};
+    let h = Harness::new(START);
+    let task = |id: &str, kind| EngagementTask {
+        catalog: Catalog::Sandbox,
+        id: EngagementTaskId::parse(id).unwrap(),
+        kind,
+        account: AccountId::parse(B).unwrap(),
+        region: "us-east-1".into(),
+        endpoint: "http://localhost".into(),
+        started_at: START,
+        due_at: None,
+        status: TaskStatus::InProgress,
+        invitation_id: None,
+        opportunity_id: None,
+        engagement_id: Some(EngagementId::parse("eng-0abcdefghijklm").unwrap()),
+        context_id: Some(3),
+        reason_code: None,
+        message: None,
+        tags: vec![("k".into(), "v".into())],
+    };
+    let accept = task("task-0abcdefghijkl", EngagementTaskKind::AcceptInvitation);
+    let from = task("task-1abcdefghijkl", EngagementTaskKind::OpportunityFromEngagement);
+    h.write(|tx| {
+        tx.insert_engagement_task(&accept)?;
+        Ok(tx.insert_engagement_task(&from)?)
+    });
+    let b = AccountId::parse(B).unwrap();
+    let listed = |kind| h.read(|tx| Ok(tx.engagement_tasks(Catalog::Sandbox, &b, kind)?));
+    assert_eq!(listed(EngagementTaskKind::AcceptInvitation), vec![accept]);
+    assert_eq!(listed(EngagementTaskKind::OpportunityFromEngagement), vec![from.clone()]);
+    assert_eq!(h.read(|tx| Ok(tx.engagement_task(Catalog::Sandbox, &from.id)?)), Some(from));
+}
+
+#[test]
+fn the_sweep_expires_an_engagement_invitation_once_with_its_event_for_the_sender() {
+    use pcentral_core::records::DetailType;
+    let (mut h, _pa, pb) = two_partners(START);
+    let engagement = create(&mut h, A, "Sandbox", json!([]));
+    h.connect(A, OC, B, &pb);
+    let sent = h.ok(A, &selling("CreateEngagementInvitation"), invitation(&engagement, B));
+    let input = json!({"Catalog": "Sandbox", "Identifier": sent["Id"]});
+    let expired = |h: &Harness| {
+        h.events().into_iter().filter(|e| e.event["detail-type"] == "Engagement Invitation Expired").collect::<Vec<_>>()
+    };
+    // Not yet due: the sweep leaves it pending.
+    h.advance(14 * 86_400_000);
+    h.sweep();
+    assert!(expired(&h).is_empty());
+    assert_eq!(h.ok(B, &selling("GetEngagementInvitation"), input.clone())["Status"], "PENDING");
+    h.advance(2 * 86_400_000);
+    assert_eq!(h.sweep(), 1);
+    assert_eq!(h.sweep(), 0, "settled once");
+    let events = expired(&h);
+    assert_eq!(events.len(), 1);
+    let e = &events[0].event;
+    assert_eq!(e["account"], A);
+    assert_eq!(e["source"], "aws.partnercentral-selling");
+    assert_eq!(e["detail"]["engagementInvitation"]["identifier"], sent["Id"]);
+    assert_eq!(e["detail"]["engagementInvitation"]["engagementIdentifier"], json!(engagement));
+    assert_eq!(e["time"], json!(pcentral_core::events::event_time(START + 15 * 86_400_000)));
+    assert!(DetailType::ALL.contains(&DetailType::EngagementInvitationExpired));
+    assert_eq!(h.ok(B, &selling("GetEngagementInvitation"), input.clone())["Status"], "EXPIRED");
+    assert_eq!(h.refusal(B, &selling("AcceptEngagementInvitation"), input).kind, pcentral_model::ErrorKind::Conflict);
+    assert_eq!(expired(&h).len(), 1);
 }

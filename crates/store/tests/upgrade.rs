@@ -284,6 +284,7 @@ fn the_upgraded_database_stores_engagement_tasks() {
         invitation_id: None,
         opportunity_id: None,
         engagement_id: None,
+        context_id: None,
         reason_code: None,
         message: None,
         tags: vec![],
@@ -397,4 +398,30 @@ fn stored_faults(h: &Harness) -> String {
             client.query_one(sql, &[]).unwrap().get(0)
         }
     }
+}
+
+#[test]
+fn the_upgraded_database_finds_expired_engagement_invitations() {
+    use pcentral_core::records::{EngagementInvitation, EngagementInvitationStatus, InvitationPayloadType};
+    use pcentral_model::{EngagementId, EngagementInvitationId};
+    let h = upgraded();
+    let i = EngagementInvitation {
+        catalog: Catalog::Sandbox,
+        id: EngagementInvitationId::parse("engi-0abcdefghijkl").unwrap(),
+        engagement_id: EngagementId::parse("eng-0abcdefghijklm").unwrap(),
+        sender: AccountId::parse(A).unwrap(),
+        receiver: AccountId::parse(B).unwrap(),
+        receiver_alias: None,
+        message: "Join".into(),
+        payload_type: InvitationPayloadType::Opportunityinvitation,
+        payload: json!({}),
+        status: EngagementInvitationStatus::Pending,
+        created_at: h.wall,
+        expires_at: h.wall + 1_000,
+        updated_at: h.wall,
+        rejection_reason: None,
+    };
+    h.write(|tx| Ok(tx.insert_engagement_invitation(&i)?));
+    assert!(h.read(|tx| Ok(tx.expired_pending_engagement_invitations(h.wall + 999, 10)?)).is_empty());
+    assert_eq!(h.read(|tx| Ok(tx.expired_pending_engagement_invitations(h.wall + 1_000, 10)?)), vec![i]);
 }

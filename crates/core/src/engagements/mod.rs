@@ -5,6 +5,8 @@
 //! invitation to it. Anyone else is told it does not exist.
 
 pub mod invitations;
+pub mod opportunity_tasks;
+pub mod search;
 pub mod tasks;
 
 use pcentral_model::selling::{self, SortOrder, ValidationExceptionErrorCode as Code};

@@ -1,6 +1,8 @@
 //! The Selling API's tasks (docs/behaviour.md#engagement-tasks):
 //! StartEngagementByAcceptingInvitationTask and
-//! ListEngagementByAcceptingInvitationTasks. A task is stored IN_PROGRESS
+//! ListEngagementByAcceptingInvitationTasks here, and what every task kind
+//! shares (`opportunity_tasks` holds StartOpportunityFromEngagementTask's own
+//! steps). A task is stored IN_PROGRESS
 //! and runs when it is due: at once in the starting call when the
 //! `engagement_task_delay_seconds` setting is 0 (the default), else on the
 //! background worker ([`run_due_tasks`]); the admin API holds a task or
@@ -59,28 +61,11 @@ pub fn start_engagement_by_accepting_invitation_task(
         )
         .into());
     }
-    let delay = ms(ctx.settings.engagement_task_delay_seconds, SECOND_MS);
-    let mut task = EngagementTask {
-        catalog: req.catalog,
-        id: new_id(ctx.ids),
-        kind: EngagementTaskKind::AcceptInvitation,
-        account: ctx.caller.account.clone(),
-        region: ctx.caller.region.clone(),
-        endpoint: ctx.caller.endpoint.clone(),
-        started_at: ctx.now,
-        due_at: Some(ctx.now.saturating_add(delay)),
-        status: TaskStatus::InProgress,
-        invitation_id: Some(i.id.clone()),
-        opportunity_id: None,
-        engagement_id: Some(i.engagement_id.clone()),
-        reason_code: None,
-        message: None,
-        tags: req.tags.iter().flatten().map(|t| (t.key.clone(), t.value.clone())).collect(),
-    };
-    ctx.tx.insert_engagement_task(&task)?;
-    if delay == 0 {
-        task = finish(ctx, task)?;
-    }
+    let tags = req.tags.iter().flatten().map(|t| (t.key.clone(), t.value.clone())).collect();
+    let task = start_task(ctx, req.catalog, EngagementTaskKind::AcceptInvitation, tags, |t| {
+        t.invitation_id = Some(i.id.clone());
+        t.engagement_id = Some(i.engagement_id.clone());
+    })?;
     let s = summary(&task);
     Ok(selling::StartEngagementByAcceptingInvitationTaskResponse {
         task_id: s.task_id,
@@ -95,8 +80,44 @@ pub fn start_engagement_by_accepting_invitation_task(
     })
 }
 
+/// Store a new task of `kind`, IN_PROGRESS, with what `set` fills in, and
+/// run it at once when the `engagement_task_delay_seconds` setting is 0.
+pub(super) fn start_task(
+    ctx: &mut Ctx<'_>,
+    catalog: Catalog,
+    kind: EngagementTaskKind,
+    tags: Vec<(String, String)>,
+    set: impl FnOnce(&mut EngagementTask),
+) -> OpResult<EngagementTask> {
+    let delay = ms(ctx.settings.engagement_task_delay_seconds, SECOND_MS);
+    let mut task = EngagementTask {
+        catalog,
+        id: new_id(ctx.ids),
+        kind,
+        account: ctx.caller.account.clone(),
+        region: ctx.caller.region.clone(),
+        endpoint: ctx.caller.endpoint.clone(),
+        started_at: ctx.now,
+        due_at: Some(ctx.now.saturating_add(delay)),
+        status: TaskStatus::InProgress,
+        invitation_id: None,
+        opportunity_id: None,
+        engagement_id: None,
+        context_id: None,
+        reason_code: None,
+        message: None,
+        tags,
+    };
+    set(&mut task);
+    ctx.tx.insert_engagement_task(&task)?;
+    if delay == 0 {
+        task = finish(ctx, task)?;
+    }
+    Ok(task)
+}
+
 /// The reason code a refused step of the task reports.
-fn reason_of(e: &ApiError) -> ReasonCode {
+pub(super) fn reason_of(e: &ApiError) -> ReasonCode {
     match e.kind {
         ErrorKind::Conflict => ReasonCode::Engagementinvitationconflict,
         ErrorKind::ResourceNotFound | ErrorKind::AccessDenied => ReasonCode::Invitationaccessdenied,
@@ -107,46 +128,59 @@ fn reason_of(e: &ApiError) -> ReasonCode {
     }
 }
 
+/// What running a task came to.
+pub(super) enum Outcome {
+    /// The starter's new opportunity.
+    Complete(pcentral_model::OpportunityId),
+    /// Why the task stopped; nothing but the task changed.
+    Failed(ReasonCode, String),
+}
+
 /// Run `task` (stored IN_PROGRESS) as its account: COMPLETE with the
-/// receiver's new opportunity, or FAILED with why. A refused step changes
+/// starter's new opportunity, or FAILED with why. A refused step changes
 /// nothing but the task; a storage failure fails the whole transaction.
 fn finish(ctx: &mut Ctx<'_>, mut task: EngagementTask) -> OpResult<EngagementTask> {
-    let kind = match &task.invitation_id {
-        Some(id) => ctx.tx.engagement_invitation(task.catalog, id)?.map(|i| i.payload_type),
-        None => None,
-    };
-    let outcome = match kind {
-        Some(other) if other != PayloadType::Opportunityinvitation => {
-            let message = format!(
-                "The invitation carries a {}: only an OpportunityInvitation is accepted by this task \
-                 (AcceptEngagementInvitation accepts the others)",
-                other.as_str()
-            );
-            task.status = TaskStatus::Failed;
-            task.reason_code = Some(ReasonCode::Invitationvalidationfailed);
-            task.message = Some(message);
-            None
-        }
-        _ => Some(accept_and_copy(ctx, &task)),
+    let outcome = match task.kind {
+        EngagementTaskKind::AcceptInvitation => run_accept(ctx, &task)?,
+        EngagementTaskKind::OpportunityFromEngagement => super::opportunity_tasks::run(ctx, &task)?,
     };
     match outcome {
-        None => {}
-        Some(Ok(opportunity)) => {
+        Outcome::Complete(opportunity) => {
             task.status = TaskStatus::Complete;
             task.opportunity_id = Some(opportunity);
         }
-        Some(Err(Failure::Api(e))) => {
+        Outcome::Failed(reason, message) => {
             task.status = TaskStatus::Failed;
-            task.reason_code = Some(reason_of(&e));
-            task.message = Some(e.message);
+            task.reason_code = Some(reason);
+            task.message = Some(message);
         }
-        Some(Err(other)) => return Err(other),
     }
     task.due_at = None;
     if !ctx.tx.update_engagement_task(&task)? {
         return Err(crate::store::StoreError::Conflict.into());
     }
     Ok(task)
+}
+
+/// StartEngagementByAcceptingInvitationTask's steps.
+fn run_accept(ctx: &mut Ctx<'_>, task: &EngagementTask) -> OpResult<Outcome> {
+    let kind = match &task.invitation_id {
+        Some(id) => ctx.tx.engagement_invitation(task.catalog, id)?.map(|i| i.payload_type),
+        None => None,
+    };
+    if let Some(other) = kind.filter(|k| *k != PayloadType::Opportunityinvitation) {
+        let message = format!(
+            "The invitation carries a {}: only an OpportunityInvitation is accepted by this task \
+             (AcceptEngagementInvitation accepts the others)",
+            other.as_str()
+        );
+        return Ok(Outcome::Failed(ReasonCode::Invitationvalidationfailed, message));
+    }
+    match accept_and_copy(ctx, task) {
+        Ok(opportunity) => Ok(Outcome::Complete(opportunity)),
+        Err(Failure::Api(e)) => Ok(Outcome::Failed(reason_of(&e), e.message)),
+        Err(other) => Err(other),
+    }
 }
 
 /// Accept the task's invitation and make the receiver's opportunity from
@@ -208,41 +242,67 @@ pub fn list_engagement_by_accepting_invitation_tasks(
     ctx: &mut Ctx<'_>,
     req: selling::ListEngagementByAcceptingInvitationTasksRequest,
 ) -> OpResult<selling::ListEngagementByAcceptingInvitationTasksResponse> {
-    let size = req.max_results.and_then(|n| usize::try_from(n).ok()).filter(|n| *n > 0).unwrap_or(DEFAULT_PAGE);
-    let binding = Binding::of(ctx.pagination_key, &ctx.caller.account, &req);
-    let after: Option<EngagementCursor> = binding.resume(req.next_token.as_deref())?;
-    let descending = req.sort.as_ref().is_none_or(|s| s.sort_order == SortOrder::Descending);
     let statuses = req.task_status.clone().unwrap_or_default();
     let opportunities = req.opportunity_identifier.clone().unwrap_or_default();
     let invitations: Vec<_> = req.engagement_invitation_identifier.iter().flatten().map(|i| invitation_id(i)).collect();
     let tasks: Vec<String> = req.task_identifier.iter().flatten().map(|t| task_id_of(t)).collect();
-    let mut rows = ctx.tx.engagement_tasks(req.catalog, &ctx.caller.account, EngagementTaskKind::AcceptInvitation)?;
-    rows.retain(|t| {
+    let query = TaskPage {
+        catalog: req.catalog,
+        kind: EngagementTaskKind::AcceptInvitation,
+        max_results: req.max_results,
+        descending: req.sort.as_ref().is_none_or(|s| s.sort_order == SortOrder::Descending),
+        next_token: req.next_token.as_deref(),
+    };
+    let (rows, next_token) = page_tasks(ctx, &req, &query, |t| {
         (statuses.is_empty() || statuses.contains(&t.status))
             && (opportunities.is_empty()
                 || t.opportunity_id.as_ref().is_some_and(|o| opportunities.iter().any(|x| x == o.as_str())))
             && (invitations.is_empty()
                 || invitations.iter().any(|i| i.is_some() && i.as_ref() == t.invitation_id.as_ref()))
             && (tasks.is_empty() || tasks.iter().any(|x| x == t.id.as_str()))
-    });
-    if descending {
-        rows.reverse();
-    }
-    let key = |t: &EngagementTask| (t.started_at, t.id.to_string());
-    if let Some(c) = &after {
-        let cursor = (c.created_at, c.id.clone());
-        rows.retain(|t| if descending { key(t) < cursor } else { key(t) > cursor });
-    }
-    let (rows, next_token) =
-        binding.page(rows, size, |last| EngagementCursor { created_at: last.started_at, id: last.id.to_string() })?;
+    })?;
     Ok(selling::ListEngagementByAcceptingInvitationTasksResponse {
         task_summaries: Some(rows.iter().map(summary).collect()),
         next_token,
     })
 }
 
+/// What a list of the caller's tasks of one kind asks for.
+pub(super) struct TaskPage<'a> {
+    pub catalog: Catalog,
+    pub kind: EngagementTaskKind,
+    pub max_results: Option<i64>,
+    /// Newest first (the default of every task list).
+    pub descending: bool,
+    pub next_token: Option<&'a str>,
+}
+
+/// One page of the caller's tasks of `q.kind` that `keep` selects, by start
+/// time, with the token of the next page.
+pub(super) fn page_tasks<R: pcentral_model::OperationInput + serde::Serialize>(
+    ctx: &mut Ctx<'_>,
+    req: &R,
+    q: &TaskPage<'_>,
+    keep: impl Fn(&EngagementTask) -> bool,
+) -> OpResult<(Vec<EngagementTask>, Option<String>)> {
+    let size = q.max_results.and_then(|n| usize::try_from(n).ok()).filter(|n| *n > 0).unwrap_or(DEFAULT_PAGE);
+    let binding = Binding::of(ctx.pagination_key, &ctx.caller.account, req);
+    let after: Option<EngagementCursor> = binding.resume(q.next_token)?;
+    let mut rows = ctx.tx.engagement_tasks(q.catalog, &ctx.caller.account, q.kind)?;
+    rows.retain(keep);
+    if q.descending {
+        rows.reverse();
+    }
+    let key = |t: &EngagementTask| (t.started_at, t.id.to_string());
+    if let Some(c) = &after {
+        let cursor = (c.created_at, c.id.clone());
+        rows.retain(|t| if q.descending { key(t) < cursor } else { key(t) > cursor });
+    }
+    binding.page(rows, size, |last| EngagementCursor { created_at: last.started_at, id: last.id.to_string() })
+}
+
 /// The task id a `TaskArnOrIdentifier` names (the ARN's last segment).
-fn task_id_of(identifier: &str) -> String {
+pub(super) fn task_id_of(identifier: &str) -> String {
     identifier.rsplit('/').next().unwrap_or(identifier).to_string()
 }
 

@@ -107,12 +107,16 @@ pub enum EngagementTaskKind {
     /// StartEngagementByAcceptingInvitationTask: accept an invitation and
     /// make the receiver's opportunity from it.
     AcceptInvitation,
+    /// StartOpportunityFromEngagementTask: make the starter's opportunity
+    /// from a lead context of an engagement it is a member of.
+    OpportunityFromEngagement,
 }
 
 impl EngagementTaskKind {
     pub fn as_str(self) -> &'static str {
         match self {
             EngagementTaskKind::AcceptInvitation => "AcceptInvitation",
+            EngagementTaskKind::OpportunityFromEngagement => "OpportunityFromEngagement",
         }
     }
 }
@@ -140,6 +144,9 @@ pub struct EngagementTask {
     pub opportunity_id: Option<OpportunityId>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub engagement_id: Option<EngagementId>,
+    /// The engagement context the task reads (OpportunityFromEngagement).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub context_id: Option<u16>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason_code: Option<TaskReasonCode>,
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -25,6 +25,7 @@
 
 mod accounts;
 mod connections;
+mod engagement_expiry;
 mod engagements;
 mod events;
 mod maintenance;
@@ -40,6 +41,7 @@ pub use accounts::AccountsTx;
 pub use connections::{
     AdminConnectionQuery, AdminInvitationQuery, ConnectionQuery, ConnectionsTx, InvitationQuery, TypeFilter,
 };
+pub use engagement_expiry::EngagementExpiryTx;
 pub use engagements::{EngagementCursor, EngagementInvitationQuery, EngagementQuery, EngagementsTx, MemberCursor};
 pub use events::{AdminEventQuery, EventsTx};
 pub use maintenance::{MaintenanceTx, Purge, Purged, Record, ResetScope};
@@ -68,6 +70,7 @@ pub trait Tx:
     + MaintenanceTx
     + OpportunitiesTx
     + EngagementsTx
+    + EngagementExpiryTx
     + SellingSettingsTx
     + SolutionsTx
 {
@@ -84,6 +87,7 @@ impl<T> Tx for T where
         + MaintenanceTx
         + OpportunitiesTx
         + EngagementsTx
+        + EngagementExpiryTx
         + SellingSettingsTx
         + SolutionsTx
         + ?Sized

@@ -48,6 +48,7 @@ macro_rules! p {
 
 mod accounts;
 mod connections;
+mod engagement_expiry;
 mod engagements;
 mod events;
 mod maintenance;

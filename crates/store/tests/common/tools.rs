@@ -2,7 +2,7 @@
 //! functions, in one write transaction at service time each.
 
 use pcentral_core::clock;
-use pcentral_core::events::sweep_expired_invitations;
+use pcentral_core::events::{sweep_expired_engagement_invitations, sweep_expired_invitations};
 use pcentral_core::fixtures;
 use pcentral_core::records::{AccountRecord, EventFilter, StoredEvent, VerificationOutcome};
 use pcentral_core::store::{self, OpResult, ResetScope, Tx};
@@ -141,9 +141,14 @@ impl Harness {
         self.tool_refused(|t| t.seed(doc).map(drop)).to_string()
     }
 
-    /// The expiry sweep the server runs: answers how many invitations it settled.
+    /// The expiry sweep the server runs (connection, then engagement
+    /// invitations): answers how many invitations it settled.
     pub fn sweep(&mut self) -> usize {
-        self.tool(|t| Ok(sweep_expired_invitations(t.tx, t.ids, t.now, &t.settings, 100)?)).expect("sweep")
+        self.tool(|t| {
+            let connections = sweep_expired_invitations(t.tx, t.ids, t.now, &t.settings, 100)?;
+            Ok(connections + sweep_expired_engagement_invitations(t.tx, t.ids, t.now, &t.settings, 100)?)
+        })
+        .expect("sweep")
     }
 
     /// Every recorded event, oldest first.
