@@ -14,7 +14,7 @@
 //! configured accounts), [`EventsTx`], [`OpportunitiesTx`] (the Selling
 //! API's opportunities), [`EngagementsTx`] (its engagements and members),
 //! [`SellingSettingsTx`] (its system settings), [`SolutionsTx`] (partner
-//! solutions), and [`MaintenanceTx`] (reset, export
+//! solutions), [`CustomerAccountsTx`] (customer accounts), and [`MaintenanceTx`] (reset, export
 //! and purge, over every family). A family's `admin_*` methods are the web
 //! console's admin-wide lists: every account's records, keyset-paged like
 //! the API's lists; nothing on the API's request path calls them. A new
@@ -25,6 +25,7 @@
 
 mod accounts;
 mod connections;
+mod customer_accounts;
 mod engagements;
 mod events;
 mod maintenance;
@@ -40,6 +41,7 @@ pub use accounts::AccountsTx;
 pub use connections::{
     AdminConnectionQuery, AdminInvitationQuery, ConnectionQuery, ConnectionsTx, InvitationQuery, TypeFilter,
 };
+pub use customer_accounts::{CustomerAccountQuery, CustomerAccountsTx};
 pub use engagements::{EngagementCursor, EngagementInvitationQuery, EngagementQuery, EngagementsTx, MemberCursor};
 pub use events::{AdminEventQuery, EventsTx};
 pub use maintenance::{MaintenanceTx, Purge, Purged, Record, ResetScope};
@@ -70,6 +72,7 @@ pub trait Tx:
     + EngagementsTx
     + SellingSettingsTx
     + SolutionsTx
+    + CustomerAccountsTx
 {
 }
 
@@ -86,6 +89,7 @@ impl<T> Tx for T where
         + EngagementsTx
         + SellingSettingsTx
         + SolutionsTx
+        + CustomerAccountsTx
         + ?Sized
 {
 }
