@@ -829,6 +829,10 @@ fn store_customer_account(tx: &mut dyn Tx, a: CustomerAccount) -> OpResult<()> {
     if tx.customer_account(a.catalog, &a.id)?.is_some() {
         return Err(refused(format!("{what}: a customer account with this id exists")));
     }
+    // The model's id (and ARN) pattern has lower-case letters only.
+    if a.id.as_str().bytes().any(|b| b.is_ascii_uppercase()) {
+        return Err(refused(format!("{what}: id must be cust-acc- and 13 lower-case letters or digits")));
+    }
     if let Err(problem) = crate::records::check_data(&a.account) {
         return Err(refused(format!("{what}: {problem}")));
     }

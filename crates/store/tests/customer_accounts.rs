@@ -363,6 +363,7 @@ fn fixtures_round_trip_and_old_fixtures_load() {
     for bad in [
         json!({"catalog": "Sandbox", "id": "cust-acc-0000000000001", "owner": A, "account": {"CompanyName": ""}}),
         json!({"catalog": "Sandbox", "id": "acc-1", "owner": A, "account": {"CompanyName": "N"}}),
+        json!({"catalog": "Sandbox", "id": "cust-acc-000000000000A", "owner": A, "account": {"CompanyName": "N"}}),
         json!({"catalog": "Sandbox", "id": "cust-acc-0000000000001", "owner": A, "account": {"CompanyName": "N"},
                "enrichment_status": "DONE"}),
         json!({"catalog": "Sandbox", "id": "cust-acc-0000000000001", "owner": A, "account": {"CompanyName": "N"},
