@@ -18,8 +18,8 @@ use crate::records::IdempotencyRecord;
 use crate::settings::{ms, Settings, HOUR_MS};
 use crate::store::{OpResult, Tx};
 use crate::{
-    alliance, connections, domains, engagements, invitations, opportunities, preferences, profiles, qualifications,
-    registration, selling_settings, solutions, tags, verification,
+    alliance, connections, customer_accounts, domains, engagements, invitations, opportunities, preferences, profiles,
+    qualifications, registration, selling_settings, solutions, tags, verification,
 };
 
 /// The answer of [`execute`], and whether it was a replay.
@@ -147,6 +147,12 @@ fn selling_handlers() -> Vec<Entry> {
         handler(engagements::tasks::list_engagement_by_accepting_invitation_tasks),
         handler(engagements::opportunity_tasks::start_opportunity_from_engagement_task),
         handler(engagements::opportunity_tasks::list_opportunity_from_engagement_tasks),
+        handler(customer_accounts::create_customer_account),
+        handler(customer_accounts::get_customer_account),
+        handler(customer_accounts::update_customer_account),
+        handler(customer_accounts::delete_customer_account),
+        handler(customer_accounts::search::search_customer_accounts),
+        handler(customer_accounts::search::get_customer_account_statistics),
     ]
 }
 

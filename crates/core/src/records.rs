@@ -23,11 +23,16 @@ use serde_json::Value;
 
 use crate::settings::Settings;
 
+mod customer_account;
 mod engagement;
 mod opportunity;
 mod selling_settings;
 mod solution;
 
+pub use customer_account::{
+    check_data, customer_account_sort_value, AwsEnrichment, CustomerAccount, CustomerAccountData,
+    CustomerAccountFailureReason, CustomerAccountSortName, EnrichmentStatus,
+};
 pub use engagement::{
     ContextType, Engagement, EngagementContext, EngagementInvitation, EngagementMembership, EngagementTask,
     EngagementTaskKind, InvitationStatus as EngagementInvitationStatus, PayloadType as InvitationPayloadType,

@@ -14,7 +14,7 @@
 //! configured accounts), [`EventsTx`], [`OpportunitiesTx`] (the Selling
 //! API's opportunities), [`EngagementsTx`] (its engagements and members),
 //! [`SellingSettingsTx`] (its system settings), [`SolutionsTx`] (partner
-//! solutions), and [`MaintenanceTx`] (reset, export
+//! solutions), [`CustomerAccountsTx`] (customer accounts), and [`MaintenanceTx`] (reset, export
 //! and purge, over every family). A family's `admin_*` methods are the web
 //! console's admin-wide lists: every account's records, keyset-paged like
 //! the API's lists; nothing on the API's request path calls them. A new
@@ -26,6 +26,7 @@
 mod accounts;
 mod connections;
 mod engagement_expiry;
+mod customer_accounts;
 mod engagements;
 mod events;
 mod maintenance;
@@ -42,6 +43,7 @@ pub use connections::{
     AdminConnectionQuery, AdminInvitationQuery, ConnectionQuery, ConnectionsTx, InvitationQuery, TypeFilter,
 };
 pub use engagement_expiry::EngagementExpiryTx;
+pub use customer_accounts::{CustomerAccountQuery, CustomerAccountsTx};
 pub use engagements::{EngagementCursor, EngagementInvitationQuery, EngagementQuery, EngagementsTx, MemberCursor};
 pub use events::{AdminEventQuery, EventsTx};
 pub use maintenance::{MaintenanceTx, Purge, Purged, Record, ResetScope};
@@ -73,6 +75,7 @@ pub trait Tx:
     + EngagementExpiryTx
     + SellingSettingsTx
     + SolutionsTx
+    + CustomerAccountsTx
 {
 }
 
@@ -90,6 +93,7 @@ impl<T> Tx for T where
         + EngagementExpiryTx
         + SellingSettingsTx
         + SolutionsTx
+        + CustomerAccountsTx
         + ?Sized
 {
 }

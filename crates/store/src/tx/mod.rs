@@ -13,7 +13,7 @@
 //! [`SqlTx`] implements each of the core's family traits in the file named
 //! after the family (as `pcentral_core::store` names them): [`service`],
 //! [`partners`], [`connections`], [`verification`], [`qualifications`],
-//! [`accounts`], [`events`], [`opportunities`], [`selling_settings`], [`solutions`], [`maintenance`]. This file holds what they
+//! [`accounts`], [`events`], [`opportunities`], [`selling_settings`], [`solutions`], [`customer_accounts`], [`maintenance`]. This file holds what they
 //! share: statement parameters, documents, and [`ListingQuery`], the builder
 //! of list statements; [`migration`] holds the data steps of schema changes.
 //!
@@ -33,8 +33,8 @@ use pcentral_core::store::{Cursor, OpportunityCursor as SortCursor};
 use pcentral_core::StoreError;
 use pcentral_model::account::{ConnectionType, InvitationStatus, VerificationType};
 use pcentral_model::{
-    AccountId, Catalog, ConnectionId, EngagementId, EngagementInvitationId, EngagementTaskId, InvitationId, Millis,
-    OpportunityId, PartnerId, ProfileId, ProfileTaskId, SolutionId,
+    AccountId, Catalog, ConnectionId, CustomerAccountId, EngagementId, EngagementInvitationId, EngagementTaskId,
+    InvitationId, Millis, OpportunityId, PartnerId, ProfileId, ProfileTaskId, SolutionId,
 };
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -49,6 +49,7 @@ macro_rules! p {
 mod accounts;
 mod connections;
 mod engagement_expiry;
+mod customer_accounts;
 mod engagements;
 mod events;
 mod maintenance;
@@ -137,7 +138,8 @@ text_param!(
     OpportunityId,
     EngagementId,
     EngagementInvitationId,
-    SolutionId
+    SolutionId,
+    CustomerAccountId
 );
 text_param!(ConnectionType, InvitationStatus, VerificationType, QualificationsTaskKind, UsageKind, DetailType);
 text_param!(pcentral_model::account::ConnectionTypeStatus);
