@@ -144,6 +144,10 @@ fn selling_handlers() -> Vec<Entry> {
         handler(solutions::list_solutions),
         handler(engagements::tasks::start_engagement_by_accepting_invitation_task),
         handler(engagements::tasks::list_engagement_by_accepting_invitation_tasks),
+        handler(engagements::snapshots::create_resource_snapshot),
+        handler(engagements::snapshots::get_resource_snapshot),
+        handler(engagements::snapshots::list_resource_snapshots),
+        handler(engagements::snapshots::list_engagement_resource_associations),
     ]
 }
 

@@ -26,6 +26,7 @@ use crate::settings::Settings;
 mod engagement;
 mod opportunity;
 mod selling_settings;
+mod snapshot;
 mod solution;
 
 pub use engagement::{
@@ -38,6 +39,7 @@ pub use opportunity::{
     SortValue, Stage, Submission, Visibility,
 };
 pub use selling_settings::SellingSettings;
+pub use snapshot::{EngagementResource, ResourceSnapshot, ResourceType, OPPORTUNITY_SUMMARY};
 pub use solution::{solution_sort_value, Solution, SolutionSortName, SolutionStatus};
 
 /// State shared by all nodes: the service clock offset and runtime settings.

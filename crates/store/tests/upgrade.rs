@@ -398,3 +398,26 @@ fn stored_faults(h: &Harness) -> String {
         }
     }
 }
+
+#[test]
+fn the_upgraded_database_stores_resource_snapshots() {
+    let mut h = upgraded();
+    let engagement =
+        h.ok(A, &selling("CreateEngagement"), json!({"Catalog": SANDBOX, "Title": "T", "Description": "d"}));
+    let opportunity = h.ok(
+        A,
+        &selling("CreateOpportunity"),
+        json!({"Catalog": SANDBOX, "Customer": {"Account": {"CompanyName": "Acme"}}, "Project": {"Title": "Move"}}),
+    );
+    let input = json!({"Catalog": SANDBOX, "EngagementIdentifier": engagement["Id"], "ResourceType": "Opportunity",
+        "ResourceIdentifier": opportunity["Id"], "ResourceSnapshotTemplateIdentifier": "OpportunitySummary"});
+    assert_eq!(h.ok(A, &selling("CreateResourceSnapshot"), input.clone())["Revision"], 1);
+    assert_eq!(h.ok(A, &selling("CreateResourceSnapshot"), input.clone())["Revision"], 2);
+    assert_eq!(h.ok(A, &selling("GetResourceSnapshot"), input)["Revision"], 2);
+    let listed = h.ok(
+        A,
+        &selling("ListEngagementResourceAssociations"),
+        json!({"Catalog": SANDBOX, "EngagementIdentifier": engagement["Id"]}),
+    );
+    assert_eq!(listed["EngagementResourceAssociationSummaries"][0]["ResourceId"], opportunity["Id"]);
+}

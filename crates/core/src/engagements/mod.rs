@@ -5,6 +5,7 @@
 //! invitation to it. Anyone else is told it does not exist.
 
 pub mod invitations;
+pub mod snapshots;
 pub mod tasks;
 
 use pcentral_model::selling::{self, SortOrder, ValidationExceptionErrorCode as Code};

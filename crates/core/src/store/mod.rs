@@ -14,7 +14,7 @@
 //! configured accounts), [`EventsTx`], [`OpportunitiesTx`] (the Selling
 //! API's opportunities), [`EngagementsTx`] (its engagements and members),
 //! [`SellingSettingsTx`] (its system settings), [`SolutionsTx`] (partner
-//! solutions), and [`MaintenanceTx`] (reset, export
+//! solutions), [`SnapshotsTx`] (resource snapshots), and [`MaintenanceTx`] (reset, export
 //! and purge, over every family). A family's `admin_*` methods are the web
 //! console's admin-wide lists: every account's records, keyset-paged like
 //! the API's lists; nothing on the API's request path calls them. A new
@@ -33,6 +33,7 @@ mod partners;
 mod qualifications;
 mod selling_settings;
 mod service;
+mod snapshots;
 mod solutions;
 mod verification;
 
@@ -48,6 +49,7 @@ pub use partners::{AdminPartnerQuery, AdminProfileTaskQuery, ListedProfileTask, 
 pub use qualifications::{AdminAssociationQuery, QualificationsRecords, QualificationsTx};
 pub use selling_settings::SellingSettingsTx;
 pub use service::ServiceTx;
+pub use snapshots::{AssociationQuery, SnapshotKey, SnapshotQuery, SnapshotsTx};
 pub use solutions::{SolutionQuery, SolutionsTx};
 pub use verification::{AdminVerificationQuery, VerificationTx};
 
@@ -70,6 +72,7 @@ pub trait Tx:
     + EngagementsTx
     + SellingSettingsTx
     + SolutionsTx
+    + SnapshotsTx
 {
 }
 
@@ -86,6 +89,7 @@ impl<T> Tx for T where
         + EngagementsTx
         + SellingSettingsTx
         + SolutionsTx
+        + SnapshotsTx
         + ?Sized
 {
 }
