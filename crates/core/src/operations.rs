@@ -148,6 +148,12 @@ fn selling_handlers() -> Vec<Entry> {
         handler(engagements::snapshots::get_resource_snapshot),
         handler(engagements::snapshots::list_resource_snapshots),
         handler(engagements::snapshots::list_engagement_resource_associations),
+        handler(engagements::jobs::create_resource_snapshot_job),
+        handler(engagements::jobs::start_resource_snapshot_job),
+        handler(engagements::jobs::stop_resource_snapshot_job),
+        handler(engagements::jobs::get_resource_snapshot_job),
+        handler(engagements::jobs::list_resource_snapshot_jobs),
+        handler(engagements::jobs::delete_resource_snapshot_job),
     ]
 }
 

@@ -39,7 +39,9 @@ pub use opportunity::{
     SortValue, Stage, Submission, Visibility,
 };
 pub use selling_settings::SellingSettings;
-pub use snapshot::{EngagementResource, ResourceSnapshot, ResourceType, OPPORTUNITY_SUMMARY};
+pub use snapshot::{
+    EngagementResource, ResourceSnapshot, ResourceSnapshotJob, ResourceType, SnapshotJobStatus, OPPORTUNITY_SUMMARY,
+};
 pub use solution::{solution_sort_value, Solution, SolutionSortName, SolutionStatus};
 
 /// State shared by all nodes: the service clock offset and runtime settings.

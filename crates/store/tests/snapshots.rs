@@ -247,3 +247,136 @@ fn reset_by_catalog_keeps_and_by_account_takes_snapshots() {
     h.reset(ResetScope { account: Some(AccountId::parse(A).unwrap()), ..ResetScope::default() });
     assert!(!h.snapshot().iter().any(|r| r.starts_with("resource_snapshots") || r.starts_with("engagement_resources")));
 }
+
+fn job_input(engagement: &str, opportunity: &str) -> Value {
+    json!({"Catalog": SANDBOX, "EngagementIdentifier": engagement, "ResourceType": "Opportunity",
+           "ResourceIdentifier": opportunity, "ResourceSnapshotTemplateIdentifier": "OpportunitySummary",
+           "Tags": [{"Key": "team", "Value": "east"}]})
+}
+
+/// Change the opportunity's expected spend (UpdateOpportunity as its owner).
+fn change(h: &mut Harness, account: &str, o: &str, amount: &str) {
+    let read = h.ok(account, &selling("GetOpportunity"), json!({"Catalog": SANDBOX, "Identifier": o}));
+    let mut update = json!({"Catalog": SANDBOX, "Identifier": o, "LastModifiedDate": read["LastModifiedDate"]});
+    for member in ["Customer", "Project", "Marketing", "LifeCycle"] {
+        update[member] = read[member].clone();
+    }
+    update["Project"]["ExpectedCustomerSpend"][0]["Amount"] = json!(amount);
+    h.advance(SECOND);
+    h.ok(account, &selling("UpdateOpportunity"), update);
+}
+
+/// The worker's step, as the server runs it.
+fn run_jobs(h: &mut Harness) -> usize {
+    let (wall, settings) = (h.wall, h.settings.clone());
+    let ids = &mut h.ids;
+    pcentral_core::store::write(h.backend.store(), |tx| {
+        let (now, service) = pcentral_core::clock::service_now(tx, wall)?;
+        let runner = pcentral_core::engagements::tasks::Runner {
+            now,
+            settings: &settings,
+            pagination_key: &service.pagination_key,
+        };
+        pcentral_core::engagements::jobs::run_changed_jobs(tx, ids, &runner, 10)
+    })
+    .unwrap()
+}
+
+#[test]
+fn a_running_job_snapshots_each_change_and_only_its_maker_sees_it() {
+    let (mut h, engagement) = shared();
+    let o = new_opportunity(&mut h, A, "Move");
+    let made = h.ok(A, &selling("CreateResourceSnapshotJob"), job_input(&engagement, &o));
+    let id = made["Id"].as_str().unwrap().to_string();
+    assert!(id.starts_with("job-") && made["Arn"].as_str().unwrap().ends_with(&format!("/resource-snapshot-job/{id}")));
+    let job = json!({"Catalog": SANDBOX, "ResourceSnapshotJobIdentifier": id});
+    let got = h.ok(A, &selling("GetResourceSnapshotJob"), job.clone());
+    assert_eq!((got["Status"].as_str(), got["ResourceId"].as_str()), (Some("Stopped"), Some(o.as_str())));
+    assert_eq!(got.get("LastSuccessfulExecutionDate"), None);
+    let all = json!({"Catalog": SANDBOX, "EngagementIdentifier": engagement});
+    assert!(list(&mut h, A, all.clone()).is_empty(), "a stopped job takes nothing");
+    // Started: the first snapshot at once; started again, nothing new.
+    h.ok(A, &selling("StartResourceSnapshotJob"), job.clone());
+    h.ok(A, &selling("StartResourceSnapshotJob"), job.clone());
+    assert_eq!(list(&mut h, B, all.clone()), [(o.clone(), 1)]);
+    let got = h.ok(A, &selling("GetResourceSnapshotJob"), job.clone());
+    assert_eq!(got["Status"], "Running");
+    assert!(got["LastSuccessfulExecutionDate"].is_string());
+    assert_eq!(run_jobs(&mut h), 0, "no change, nothing to run");
+    // Each change of the opportunity: one more revision, on the worker.
+    change(&mut h, A, &o, "20");
+    assert_eq!(run_jobs(&mut h), 1);
+    assert_eq!(run_jobs(&mut h), 0);
+    assert_eq!(list(&mut h, B, all.clone()), [(o.clone(), 1), (o.clone(), 2)]);
+    // A running job is not deleted; C, and B, see no job, as for a made-up id.
+    let e = h.refusal(A, &selling("DeleteResourceSnapshotJob"), job.clone());
+    assert_eq!(e.kind, ErrorKind::Conflict);
+    let made_up = json!({"Catalog": SANDBOX, "ResourceSnapshotJobIdentifier": "job-0000000000000"});
+    let unknown = h.refusal(C, &selling("GetResourceSnapshotJob"), made_up);
+    for account in [B, C] {
+        for op in [
+            "GetResourceSnapshotJob",
+            "StartResourceSnapshotJob",
+            "StopResourceSnapshotJob",
+            "DeleteResourceSnapshotJob",
+        ] {
+            let e = h.refusal(account, &selling(op), job.clone());
+            assert_eq!(e.kind, ErrorKind::ResourceNotFound);
+            assert_eq!(e.message.replace(&id, "job-0000000000000"), unknown.message, "{op}");
+        }
+        let listed = h.ok(account, &selling("ListResourceSnapshotJobs"), json!({"Catalog": SANDBOX}));
+        assert_eq!(listed["ResourceSnapshotJobSummaries"], json!([]));
+    }
+    // Stopped: changes wait; deleted: gone.
+    h.ok(A, &selling("StopResourceSnapshotJob"), job.clone());
+    h.ok(A, &selling("StopResourceSnapshotJob"), job.clone());
+    change(&mut h, A, &o, "30");
+    assert_eq!(run_jobs(&mut h), 0);
+    assert_eq!(list(&mut h, A, all.clone()).len(), 2);
+    h.ok(A, &selling("DeleteResourceSnapshotJob"), job.clone());
+    assert_eq!(h.refusal(A, &selling("GetResourceSnapshotJob"), job).kind, ErrorKind::ResourceNotFound);
+}
+
+#[test]
+fn job_refusals_store_nothing_and_lists_filter_and_page() {
+    let (mut h, engagement) = shared();
+    let o = new_opportunity(&mut h, A, "Move");
+    let theirs = new_opportunity(&mut h, B, "Theirs");
+    let create = selling("CreateResourceSnapshotJob");
+    assert_eq!(h.refusal(A, &create, job_input(&engagement, &theirs)).kind, ErrorKind::ResourceNotFound);
+    assert_eq!(h.refusal(C, &create, job_input(&engagement, &o)).kind, ErrorKind::ResourceNotFound);
+    let mut bad = job_input(&engagement, &o);
+    bad["ResourceSnapshotTemplateIdentifier"] = json!("Nope");
+    assert_eq!(h.refusal(A, &create, bad).kind, ErrorKind::Validation);
+    let other = new_engagement(&mut h, A);
+    let mut ids = Vec::new();
+    for e in [&engagement, &other, &engagement] {
+        h.advance(SECOND);
+        ids.push(h.ok(A, &create, job_input(e, &o))["Id"].as_str().unwrap().to_string());
+    }
+    h.ok(A, &selling("StartResourceSnapshotJob"), json!({"Catalog": SANDBOX, "ResourceSnapshotJobIdentifier": ids[2]}));
+    let listed = |h: &mut Harness, input: Value| -> Vec<String> {
+        let page = h.ok(A, &selling("ListResourceSnapshotJobs"), input);
+        page["ResourceSnapshotJobSummaries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|j| j["Id"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let newest_first: Vec<String> = ids.iter().rev().cloned().collect();
+    assert_eq!(listed(&mut h, json!({"Catalog": SANDBOX})), newest_first);
+    let asc = json!({"Catalog": SANDBOX, "Sort": {"SortBy": "CreatedDate", "SortOrder": "ASCENDING"}});
+    assert_eq!(listed(&mut h, asc), ids);
+    assert_eq!(listed(&mut h, json!({"Catalog": SANDBOX, "EngagementIdentifier": other})), [ids[1].clone()]);
+    assert_eq!(listed(&mut h, json!({"Catalog": SANDBOX, "Status": "Running"})), [ids[2].clone()]);
+    let page = h.ok(A, &selling("ListResourceSnapshotJobs"), json!({"Catalog": SANDBOX, "MaxResults": 2}));
+    assert_eq!(page["ResourceSnapshotJobSummaries"].as_array().unwrap().len(), 2);
+    let rest = listed(&mut h, json!({"Catalog": SANDBOX, "MaxResults": 2, "NextToken": page["NextToken"]}));
+    assert_eq!(rest, [ids[0].clone()]);
+    // Reset by catalog keeps them; A's reset takes them.
+    h.reset(ResetScope { catalog: Some(Catalog::Aws), ..ResetScope::default() });
+    assert_eq!(listed(&mut h, json!({"Catalog": SANDBOX})).len(), 3);
+    h.reset(ResetScope { account: Some(AccountId::parse(A).unwrap()), ..ResetScope::default() });
+    assert!(!h.snapshot().iter().any(|r| r.starts_with("resource_snapshot_jobs")));
+}

@@ -413,11 +413,17 @@ fn the_upgraded_database_stores_resource_snapshots() {
         "ResourceIdentifier": opportunity["Id"], "ResourceSnapshotTemplateIdentifier": "OpportunitySummary"});
     assert_eq!(h.ok(A, &selling("CreateResourceSnapshot"), input.clone())["Revision"], 1);
     assert_eq!(h.ok(A, &selling("CreateResourceSnapshot"), input.clone())["Revision"], 2);
-    assert_eq!(h.ok(A, &selling("GetResourceSnapshot"), input)["Revision"], 2);
+    assert_eq!(h.ok(A, &selling("GetResourceSnapshot"), input.clone())["Revision"], 2);
     let listed = h.ok(
         A,
         &selling("ListEngagementResourceAssociations"),
         json!({"Catalog": SANDBOX, "EngagementIdentifier": engagement["Id"]}),
     );
     assert_eq!(listed["EngagementResourceAssociationSummaries"][0]["ResourceId"], opportunity["Id"]);
+    let mut job_input = input.clone();
+    job_input.as_object_mut().unwrap().remove("Revision");
+    let job = h.ok(A, &selling("CreateResourceSnapshotJob"), job_input);
+    let job = json!({"Catalog": SANDBOX, "ResourceSnapshotJobIdentifier": job["Id"]});
+    h.ok(A, &selling("StartResourceSnapshotJob"), job.clone());
+    assert_eq!(h.ok(A, &selling("GetResourceSnapshotJob"), job)["Status"], "Running");
 }

@@ -190,3 +190,56 @@ def test_the_cli_reads_a_snapshot(accepted, selling, cli):
     assert rc == 0, err
     assert got["Revision"] == 1 and got["Payload"]["OpportunitySummary"]["Customer"]["Account"]["CompanyName"] \
         == "Snap Corp"
+
+
+def job_ref(job_id):
+    return {"Catalog": CATALOG, "ResourceSnapshotJobIdentifier": job_id}
+
+
+def wait_for(check, seconds=10):
+    import time
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if check():
+            return True
+        time.sleep(0.2)
+    return check()
+
+
+def test_a_running_job_snapshots_each_change_on_the_worker(accepted, selling):
+    a, b, engagement, resource = accepted
+    made = selling(a).create_resource_snapshot_job(
+        Catalog=CATALOG, ClientToken=f"j-{resource}", EngagementIdentifier=engagement, ResourceType="Opportunity",
+        ResourceIdentifier=resource, ResourceSnapshotTemplateIdentifier=TEMPLATE)
+    job = made["Id"]
+    assert job.startswith("job-") and made["Arn"].endswith(f":{a}:catalog/{CATALOG}/resource-snapshot-job/{job}")
+    got = selling(a).get_resource_snapshot_job(**job_ref(job))
+    assert got["Status"] == "Stopped" and got["EngagementId"] == engagement and got["ResourceId"] == resource
+    assert got["ResourceArn"].endswith(f":{a}:catalog/{CATALOG}/opportunity/{resource}")
+    assert listed(selling, a, engagement) == []
+    selling(a).start_resource_snapshot_job(**job_ref(job))
+    assert listed(selling, b, engagement) == [(resource, 1)]
+    got = selling(a).get_resource_snapshot_job(**job_ref(job))
+    assert got["Status"] == "Running" and "LastSuccessfulExecutionDate" in got
+    update_amount(selling, a, resource, "9000")
+    assert wait_for(lambda: listed(selling, b, engagement) == [(resource, 1), (resource, 2)])
+    assert get(selling, b, engagement, resource)["Payload"]["OpportunitySummary"]["Project"][
+        "ExpectedCustomerSpend"][0]["Amount"] == "9000"
+    summaries = selling(a).list_resource_snapshot_jobs(Catalog=CATALOG, EngagementIdentifier=engagement)
+    assert summaries["ResourceSnapshotJobSummaries"] == [
+        {"Id": job, "Arn": made["Arn"], "EngagementId": engagement, "Status": "Running"}]
+    # Only its maker sees it; a running job is not deleted.
+    for account in (b, new_account()):
+        with pytest.raises(ClientError) as e:
+            selling(account).get_resource_snapshot_job(**job_ref(job))
+        assert error(e) == "ResourceNotFoundException" and a not in str(e.value)
+        assert selling(account).list_resource_snapshot_jobs(Catalog=CATALOG)["ResourceSnapshotJobSummaries"] == []
+    with pytest.raises(ClientError) as e:
+        selling(a).delete_resource_snapshot_job(**job_ref(job))
+    assert error(e) == "ConflictException"
+    selling(a).stop_resource_snapshot_job(**job_ref(job))
+    assert selling(a).get_resource_snapshot_job(**job_ref(job))["Status"] == "Stopped"
+    selling(a).delete_resource_snapshot_job(**job_ref(job))
+    with pytest.raises(ClientError) as e:
+        selling(a).get_resource_snapshot_job(**job_ref(job))
+    assert error(e) == "ResourceNotFoundException"

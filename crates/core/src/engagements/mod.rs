@@ -5,6 +5,7 @@
 //! invitation to it. Anyone else is told it does not exist.
 
 pub mod invitations;
+pub mod jobs;
 pub mod snapshots;
 pub mod tasks;
 

@@ -21,7 +21,7 @@ use crate::store::{AssociationQuery, EngagementCursor, OpResult, SnapshotKey, Sn
 const MAX_TARGETS: usize = 10;
 
 /// The template a snapshot of `resource_type` is taken with, or the refusal naming it.
-fn check_template(resource_type: ResourceType, template: &str) -> OpResult<()> {
+pub fn check_template(resource_type: ResourceType, template: &str) -> OpResult<()> {
     match resource_type {
         ResourceType::Opportunity if template == OPPORTUNITY_SUMMARY => Ok(()),
         ResourceType::Opportunity => Err(invalid(vec![field(
@@ -85,6 +85,28 @@ pub fn take_snapshot(
         created_at: ctx.now,
     })?;
     Ok(snapshot)
+}
+
+/// Take the next snapshot of `resource` in `e` only when it differs from
+/// the latest one (a snapshot job's run); answers the new snapshot, if any.
+pub fn snapshot_if_changed(
+    ctx: &mut Ctx<'_>,
+    e: &Engagement,
+    resource: &crate::records::Opportunity,
+    template: &str,
+) -> OpResult<Option<ResourceSnapshot>> {
+    let key = SnapshotKey {
+        catalog: e.catalog,
+        engagement_id: e.id.clone(),
+        resource_type: ResourceType::Opportunity,
+        resource_id: resource.id.clone(),
+        template: template.to_string(),
+    };
+    let now = opportunity_summary(ctx, resource)?;
+    if ctx.tx.resource_snapshot(&key, None)?.is_some_and(|latest| latest.payload == now) {
+        return Ok(None);
+    }
+    take_snapshot(ctx, e, resource, template).map(Some)
 }
 
 pub fn create_resource_snapshot(

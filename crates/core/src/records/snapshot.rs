@@ -55,3 +55,32 @@ impl EngagementResource {
         format!("{}/{}/{}", self.engagement_id, self.resource_type.as_str(), self.resource_id)
     }
 }
+
+pub use pcentral_model::selling::ResourceSnapshotJobStatus as SnapshotJobStatus;
+
+/// A resource snapshot job: while `Running`, it snapshots its resource in
+/// its engagement whenever the resource changed, as the account that made it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ResourceSnapshotJob {
+    pub catalog: Catalog,
+    pub id: pcentral_model::ResourceSnapshotJobId,
+    pub engagement_id: EngagementId,
+    pub resource_type: ResourceType,
+    pub resource_id: OpportunityId,
+    pub template: String,
+    /// The account that made the job (the resource's owner), the only one that sees it.
+    pub account: AccountId,
+    /// Region and base URL of the creating request (the ARNs, and the snapshots the job takes).
+    pub region: String,
+    pub endpoint: String,
+    pub created_at: Millis,
+    pub status: SnapshotJobStatus,
+    /// The resource's last modification the job has looked at (0: none yet).
+    pub checked_modified: Millis,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_success: Option<Millis>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_failure: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<(String, String)>,
+}

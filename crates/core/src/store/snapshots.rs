@@ -1,9 +1,9 @@
 //! Resource snapshots of the Selling API and the engagement-resource
 //! associations they make, with the queries of their lists.
 
-use pcentral_model::{AccountId, Catalog, EngagementId, OpportunityId};
+use pcentral_model::{AccountId, Catalog, EngagementId, OpportunityId, ResourceSnapshotJobId};
 
-use crate::records::{EngagementResource, ResourceSnapshot, ResourceType};
+use crate::records::{EngagementResource, ResourceSnapshot, ResourceSnapshotJob, ResourceType};
 use crate::store::{EngagementCursor, StoreError};
 
 /// Resource snapshots inside one transaction.
@@ -24,6 +24,30 @@ pub trait SnapshotsTx {
     fn insert_engagement_resource(&mut self, association: &EngagementResource) -> Result<bool, StoreError>;
     /// One page of the associations `query` selects, oldest first.
     fn list_engagement_resources(&mut self, query: &AssociationQuery) -> Result<Vec<EngagementResource>, StoreError>;
+    fn resource_snapshot_job(
+        &mut self,
+        catalog: Catalog,
+        id: &ResourceSnapshotJobId,
+    ) -> Result<Option<ResourceSnapshotJob>, StoreError>;
+    /// Store a new job; an id already stored is `StoreError::Conflict`.
+    fn insert_resource_snapshot_job(&mut self, job: &ResourceSnapshotJob) -> Result<(), StoreError>;
+    /// Replace the stored job; answers whether it was there.
+    fn update_resource_snapshot_job(&mut self, job: &ResourceSnapshotJob) -> Result<bool, StoreError>;
+    /// Delete a job; answers whether it was there.
+    fn delete_resource_snapshot_job(
+        &mut self,
+        catalog: Catalog,
+        id: &ResourceSnapshotJobId,
+    ) -> Result<bool, StoreError>;
+    /// The jobs `account` made in `catalog`, oldest first.
+    fn resource_snapshot_jobs(
+        &mut self,
+        catalog: Catalog,
+        account: &AccountId,
+    ) -> Result<Vec<ResourceSnapshotJob>, StoreError>;
+    /// Up to `limit` running jobs whose opportunity changed after the last
+    /// change they looked at, the longest waiting first.
+    fn changed_snapshot_jobs(&mut self, limit: usize) -> Result<Vec<ResourceSnapshotJob>, StoreError>;
 }
 
 /// What names one resource's snapshots in an engagement.

@@ -159,6 +159,8 @@ impl<D: Db> SqlTx<'_, D> {
             format!("DELETE FROM engagement_resources WHERE (catalog, engagement_id) IN ({ENGAGEMENTS})"),
             "DELETE FROM resource_snapshots WHERE (?1 = '' OR catalog = ?1) AND (?2 = '' OR created_by = ?2)".into(),
             "DELETE FROM engagement_resources WHERE (?1 = '' OR catalog = ?1) AND (?2 = '' OR created_by = ?2)".into(),
+            format!("DELETE FROM resource_snapshot_jobs WHERE (catalog, engagement_id) IN ({ENGAGEMENTS})"),
+            "DELETE FROM resource_snapshot_jobs WHERE (?1 = '' OR catalog = ?1) AND (?2 = '' OR account = ?2)".into(),
             "DELETE FROM engagements WHERE (?1 = '' OR catalog = ?1) AND (?2 = '' OR created_by = ?2)".into(),
             "DELETE FROM selling_settings WHERE (?1 = '' OR catalog = ?1) AND (?2 = '' OR account = ?2)".into(),
             "DELETE FROM solutions WHERE (?1 = '' OR catalog = ?1) AND (?2 = '' OR owner = ?2)".into(),

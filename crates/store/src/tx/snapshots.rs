@@ -2,11 +2,17 @@
 //! revision, and the engagement-resource associations, one row per resource
 //! and engagement. Both are paged by creation time and a list key.
 
-use pcentral_core::records::{EngagementResource, ResourceSnapshot};
+use pcentral_core::records::{EngagementResource, ResourceSnapshot, ResourceSnapshotJob};
 use pcentral_core::store::{AssociationQuery, EngagementCursor, SnapshotKey, SnapshotQuery, SnapshotsTx};
 use pcentral_core::StoreError;
+use pcentral_model::{AccountId, Catalog, ResourceSnapshotJobId};
 
 use super::{limit, to_doc, ListingQuery, SqlTx, ToParam};
+
+/// A job's status column.
+fn status(j: &ResourceSnapshotJob) -> &'static str {
+    j.status.as_str()
+}
 use crate::sql::{Db, Param};
 
 /// The keyset condition after `c` on (created_at, list_key), ascending.
@@ -125,5 +131,71 @@ impl<D: Db> SnapshotsTx for SqlTx<'_, D> {
         }
         sql.push(" ORDER BY r.created_at ASC, r.list_key ASC LIMIT ?", &[Param::Int(limit(q.limit))]);
         self.all(&sql.sql, &sql.params)
+    }
+
+    fn resource_snapshot_job(
+        &mut self,
+        catalog: Catalog,
+        id: &ResourceSnapshotJobId,
+    ) -> Result<Option<ResourceSnapshotJob>, StoreError> {
+        self.one("SELECT doc FROM resource_snapshot_jobs WHERE catalog = ?1 AND id = ?2", p![catalog, id.as_str()])
+    }
+
+    fn insert_resource_snapshot_job(&mut self, j: &ResourceSnapshotJob) -> Result<(), StoreError> {
+        self.exec(
+            "INSERT INTO resource_snapshot_jobs (catalog, id, account, engagement_id, resource_id, status, created_at,
+             checked_modified, doc) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            p![
+                j.catalog,
+                j.id.as_str(),
+                j.account,
+                j.engagement_id,
+                j.resource_id,
+                status(j),
+                j.created_at,
+                j.checked_modified,
+                to_doc(j)?
+            ],
+        )?;
+        Ok(())
+    }
+
+    fn update_resource_snapshot_job(&mut self, j: &ResourceSnapshotJob) -> Result<bool, StoreError> {
+        let n = self.exec(
+            "UPDATE resource_snapshot_jobs SET status = ?3, checked_modified = ?4, doc = ?5 WHERE catalog = ?1 AND id = ?2",
+            p![j.catalog, j.id.as_str(), status(j), j.checked_modified, to_doc(j)?],
+        )?;
+        Ok(n == 1)
+    }
+
+    fn delete_resource_snapshot_job(
+        &mut self,
+        catalog: Catalog,
+        id: &ResourceSnapshotJobId,
+    ) -> Result<bool, StoreError> {
+        let n =
+            self.exec("DELETE FROM resource_snapshot_jobs WHERE catalog = ?1 AND id = ?2", p![catalog, id.as_str()])?;
+        Ok(n == 1)
+    }
+
+    fn resource_snapshot_jobs(
+        &mut self,
+        catalog: Catalog,
+        account: &AccountId,
+    ) -> Result<Vec<ResourceSnapshotJob>, StoreError> {
+        self.all(
+            "SELECT doc FROM resource_snapshot_jobs WHERE catalog = ?1 AND account = ?2 ORDER BY created_at, id",
+            p![catalog, account],
+        )
+    }
+
+    fn changed_snapshot_jobs(&mut self, n: usize) -> Result<Vec<ResourceSnapshotJob>, StoreError> {
+        self.all(
+            "SELECT j.doc FROM resource_snapshot_jobs j
+             JOIN opportunities o ON o.catalog = j.catalog AND o.id = j.resource_id
+             WHERE j.status = 'Running' AND o.last_modified > j.checked_modified
+             ORDER BY j.checked_modified, j.catalog, j.id LIMIT ?1",
+            p![limit(n)],
+        )
     }
 }
