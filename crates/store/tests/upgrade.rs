@@ -284,6 +284,7 @@ fn the_upgraded_database_stores_engagement_tasks() {
         invitation_id: None,
         opportunity_id: None,
         engagement_id: None,
+        resource_snapshot_job_id: None,
         reason_code: None,
         message: None,
         tags: vec![],

@@ -51,18 +51,19 @@ def update_amount(selling, account, resource, amount):
 
 @pytest.fixture
 def accepted(pair, selling):
-    """The pair's engagement, which B joined by accepting A's invitation through the task, and A's opportunity."""
+    """The pair's engagement, which B joined by accepting A's invitation through the task, A's opportunity,
+    and B's copy (the task's opportunity, which the task's snapshot job snapshotted in the engagement)."""
     a, b, engagement = pair
     resource = opportunity(selling, a, company="Snap Corp")
     sent = invite(selling, a, engagement, b)
     task = selling(b).start_engagement_by_accepting_invitation_task(
         Catalog=CATALOG, ClientToken=f"accept-{sent['Id']}", Identifier=sent["Id"])
     assert task["TaskStatus"] == "COMPLETE", task
-    return a, b, engagement, resource
+    return a, b, engagement, resource, task["OpportunityId"]
 
 
 def test_the_co_sell_flow_ends_with_both_partners_reading_members_and_the_snapshot(accepted, selling):
-    a, b, engagement, resource = accepted
+    a, b, engagement, resource, copy = accepted
     made = snapshot(selling, a, engagement, resource)
     assert made["Revision"] == 1
     assert made["Arn"].startswith(f"arn:aws:partnercentral:us-east-1:{a}:catalog/{CATALOG}/engagement/{engagement}/")
@@ -81,18 +82,20 @@ def test_the_co_sell_flow_ends_with_both_partners_reading_members_and_the_snapsh
         assert summary["Lifecycle"]["Stage"] == "Prospect" and summary["OpportunityType"] == "Net New Business"
         first = get(selling, account, engagement, resource, Revision=1)
         assert first["Payload"]["OpportunitySummary"]["Project"]["ExpectedCustomerSpend"][0]["Amount"] == "5000"
-        assert listed(selling, account, engagement) == [(resource, 1), (resource, 2)]
+        assert listed(selling, account, engagement, CreatedBy=a) == [(resource, 1), (resource, 2)]
+        # B's copy, snapshotted by the accepting task's job, is shared the other way.
+        assert listed(selling, account, engagement, CreatedBy=b) == [(copy, 1)]
         associations = selling(account).list_engagement_resource_associations(
             Catalog=CATALOG, EngagementIdentifier=engagement)["EngagementResourceAssociationSummaries"]
         assert associations == [{"Catalog": CATALOG, "EngagementId": engagement, "ResourceType": "Opportunity",
-                                 "ResourceId": resource, "CreatedBy": a}]
+                                 "ResourceId": r, "CreatedBy": owner} for r, owner in ((copy, b), (resource, a))]
     with pytest.raises(ClientError) as e:
         get(selling, b, engagement, resource, Revision=3)
     assert error(e) == "ResourceNotFoundException"
 
 
 def test_a_third_account_sees_no_snapshot_and_learns_nothing(accepted, selling):
-    a, b, engagement, resource = accepted
+    a, b, engagement, resource, copy = accepted
     snapshot(selling, a, engagement, resource)
     c = new_account()
     made_up = "eng-00000000000000"
@@ -118,7 +121,7 @@ def test_a_third_account_sees_no_snapshot_and_learns_nothing(accepted, selling):
 
 
 def test_refusals_store_nothing(accepted, selling):
-    a, b, engagement, resource = accepted
+    a, b, engagement, resource, copy = accepted
     theirs = opportunity(selling, b)
     for account, res, template, code in ((a, resource, "NoSuchTemplate", "ValidationException"),
                                          (a, theirs, TEMPLATE, "ResourceNotFoundException"),
@@ -126,28 +129,28 @@ def test_refusals_store_nothing(accepted, selling):
         with pytest.raises(ClientError) as e:
             snapshot(selling, account, engagement, res, template=template)
         assert error(e) == code
-    assert listed(selling, a, engagement) == []
+    assert listed(selling, a, engagement, CreatedBy=a) == []
     assert selling(a).list_engagement_resource_associations(
-        Catalog=CATALOG, EngagementIdentifier=engagement)["EngagementResourceAssociationSummaries"] == []
+        Catalog=CATALOG, EngagementIdentifier=engagement, CreatedBy=a)["EngagementResourceAssociationSummaries"] == []
 
 
 def test_a_client_token_replays(accepted, selling):
-    a, _b, engagement, resource = accepted
+    a, _b, engagement, resource, _copy = accepted
     first = snapshot(selling, a, engagement, resource, token="same")
     again = snapshot(selling, a, engagement, resource, token="same")
     assert (again["Arn"], again["Revision"]) == (first["Arn"], 1)
-    assert listed(selling, a, engagement) == [(resource, 1)]
+    assert listed(selling, a, engagement, CreatedBy=a) == [(resource, 1)]
 
 
 def test_lists_filter_and_page(accepted, selling):
-    a, b, engagement, resource = accepted
+    a, b, engagement, resource, copy = accepted
     other = opportunity(selling, a, company="Other Corp")
     theirs = opportunity(selling, b, company="Their Corp")
     for r in (resource, other, resource):
         snapshot(selling, a, engagement, r)
     snapshot(selling, b, engagement, theirs)
     everything = listed(selling, b, engagement)
-    assert sorted(everything) == sorted([(resource, 1), (other, 1), (resource, 2), (theirs, 1)])
+    assert sorted(everything) == sorted([(copy, 1), (resource, 1), (other, 1), (resource, 2), (theirs, 1)])
     seen, token = [], None
     while True:
         page = selling(a).list_resource_snapshots(Catalog=CATALOG, EngagementIdentifier=engagement, MaxResults=1,
@@ -157,24 +160,24 @@ def test_lists_filter_and_page(accepted, selling):
         if not token:
             break
     assert seen == everything
-    assert listed(selling, a, engagement, CreatedBy=b) == [(theirs, 1)]
+    assert listed(selling, a, engagement, CreatedBy=b) == [(copy, 1), (theirs, 1)]
     assert listed(selling, a, engagement, ResourceIdentifier=resource) == [(resource, 1), (resource, 2)]
     assert listed(selling, a, engagement, ResourceSnapshotTemplateIdentifier="Other") == []
     pages = selling(a).get_paginator("list_engagement_resource_associations").paginate(
         Catalog=CATALOG, EngagementIdentifier=engagement, PaginationConfig={"PageSize": 1})
     assert [(x["ResourceId"], x["CreatedBy"]) for p in pages for x in p["EngagementResourceAssociationSummaries"]] \
-        == [(resource, a), (other, a), (theirs, b)]
+        == [(copy, b), (resource, a), (other, a), (theirs, b)]
     mine = selling(b).list_engagement_resource_associations(Catalog=CATALOG, CreatedBy=b)
-    assert [x["ResourceId"] for x in mine["EngagementResourceAssociationSummaries"]] == [theirs]
+    assert [x["ResourceId"] for x in mine["EngagementResourceAssociationSummaries"]] == [copy, theirs]
 
 
 def test_reset_by_account_takes_its_snapshots(accepted, selling, admin):
-    a, b, engagement, resource = accepted
+    a, b, engagement, resource, copy = accepted
     theirs = opportunity(selling, b)
     snapshot(selling, a, engagement, resource)
     snapshot(selling, b, engagement, theirs)
     assert admin("POST", "/_pcentral/reset", {"account": b})[0] == 200
-    assert listed(selling, a, engagement) == [(resource, 1)]
+    assert listed(selling, a, engagement, CreatedBy=a) == [(resource, 1)]
     assert admin("POST", "/_pcentral/reset", {"account": a})[0] == 200
     with pytest.raises(ClientError) as e:
         selling(a).list_resource_snapshots(Catalog=CATALOG, EngagementIdentifier=engagement)
@@ -182,7 +185,7 @@ def test_reset_by_account_takes_its_snapshots(accepted, selling, admin):
 
 
 def test_the_cli_reads_a_snapshot(accepted, selling, cli):
-    a, b, engagement, resource = accepted
+    a, b, engagement, resource, copy = accepted
     snapshot(selling, a, engagement, resource)
     rc, got, err = cli(b, "partnercentral-selling", "get-resource-snapshot", "--catalog", CATALOG,
                        "--engagement-identifier", engagement, "--resource-type", "Opportunity",
@@ -207,7 +210,7 @@ def wait_for(check, seconds=10):
 
 
 def test_a_running_job_snapshots_each_change_on_the_worker(accepted, selling):
-    a, b, engagement, resource = accepted
+    a, b, engagement, resource, copy = accepted
     made = selling(a).create_resource_snapshot_job(
         Catalog=CATALOG, ClientToken=f"j-{resource}", EngagementIdentifier=engagement, ResourceType="Opportunity",
         ResourceIdentifier=resource, ResourceSnapshotTemplateIdentifier=TEMPLATE)
@@ -216,13 +219,13 @@ def test_a_running_job_snapshots_each_change_on_the_worker(accepted, selling):
     got = selling(a).get_resource_snapshot_job(**job_ref(job))
     assert got["Status"] == "Stopped" and got["EngagementId"] == engagement and got["ResourceId"] == resource
     assert got["ResourceArn"].endswith(f":{a}:catalog/{CATALOG}/opportunity/{resource}")
-    assert listed(selling, a, engagement) == []
+    assert listed(selling, a, engagement, CreatedBy=a) == []
     selling(a).start_resource_snapshot_job(**job_ref(job))
-    assert listed(selling, b, engagement) == [(resource, 1)]
+    assert listed(selling, b, engagement, CreatedBy=a) == [(resource, 1)]
     got = selling(a).get_resource_snapshot_job(**job_ref(job))
     assert got["Status"] == "Running" and "LastSuccessfulExecutionDate" in got
     update_amount(selling, a, resource, "9000")
-    assert wait_for(lambda: listed(selling, b, engagement) == [(resource, 1), (resource, 2)])
+    assert wait_for(lambda: listed(selling, b, engagement, CreatedBy=a) == [(resource, 1), (resource, 2)])
     assert get(selling, b, engagement, resource)["Payload"]["OpportunitySummary"]["Project"][
         "ExpectedCustomerSpend"][0]["Amount"] == "9000"
     summaries = selling(a).list_resource_snapshot_jobs(Catalog=CATALOG, EngagementIdentifier=engagement)
@@ -233,7 +236,8 @@ def test_a_running_job_snapshots_each_change_on_the_worker(accepted, selling):
         with pytest.raises(ClientError) as e:
             selling(account).get_resource_snapshot_job(**job_ref(job))
         assert error(e) == "ResourceNotFoundException" and a not in str(e.value)
-        assert selling(account).list_resource_snapshot_jobs(Catalog=CATALOG)["ResourceSnapshotJobSummaries"] == []
+        theirs = selling(account).list_resource_snapshot_jobs(Catalog=CATALOG)["ResourceSnapshotJobSummaries"]
+        assert job not in [j["Id"] for j in theirs]
     with pytest.raises(ClientError) as e:
         selling(a).delete_resource_snapshot_job(**job_ref(job))
     assert error(e) == "ConflictException"

@@ -39,8 +39,7 @@ fn summary(t: &EngagementTask) -> selling::ListEngagementByAcceptingInvitationTa
         message: t.message.clone(),
         reason_code: t.reason_code,
         opportunity_id: t.opportunity_id.as_ref().map(ToString::to_string),
-        // Resource snapshots are not built yet: no snapshot job (docs/compat.md).
-        resource_snapshot_job_id: None,
+        resource_snapshot_job_id: t.resource_snapshot_job_id.as_ref().map(ToString::to_string),
         engagement_invitation_id: t.invitation_id.as_ref().map(ToString::to_string),
     }
 }
@@ -73,6 +72,7 @@ pub fn start_engagement_by_accepting_invitation_task(
         invitation_id: Some(i.id.clone()),
         opportunity_id: None,
         engagement_id: Some(i.engagement_id.clone()),
+        resource_snapshot_job_id: None,
         reason_code: None,
         message: None,
         tags: req.tags.iter().flatten().map(|t| (t.key.clone(), t.value.clone())).collect(),
@@ -131,9 +131,10 @@ fn finish(ctx: &mut Ctx<'_>, mut task: EngagementTask) -> OpResult<EngagementTas
     };
     match outcome {
         None => {}
-        Some(Ok(opportunity)) => {
+        Some(Ok((opportunity, job))) => {
             task.status = TaskStatus::Complete;
             task.opportunity_id = Some(opportunity);
+            task.resource_snapshot_job_id = Some(job);
         }
         Some(Err(Failure::Api(e))) => {
             task.status = TaskStatus::Failed;
@@ -149,9 +150,14 @@ fn finish(ctx: &mut Ctx<'_>, mut task: EngagementTask) -> OpResult<EngagementTas
     Ok(task)
 }
 
-/// Accept the task's invitation and make the receiver's opportunity from
-/// its payload. Every refusal comes before the first write.
-fn accept_and_copy(ctx: &mut Ctx<'_>, task: &EngagementTask) -> OpResult<pcentral_model::OpportunityId> {
+/// Accept the task's invitation, make the receiver's opportunity from its
+/// payload, and a running snapshot job of that opportunity in the
+/// engagement (its first snapshot taken at once). Every refusal comes
+/// before the first write.
+fn accept_and_copy(
+    ctx: &mut Ctx<'_>,
+    task: &EngagementTask,
+) -> OpResult<(pcentral_model::OpportunityId, pcentral_model::ResourceSnapshotJobId)> {
     let Some(id) = &task.invitation_id else {
         return Err(ApiError::internal("The task names no invitation").into());
     };
@@ -160,8 +166,13 @@ fn accept_and_copy(ctx: &mut Ctx<'_>, task: &EngagementTask) -> OpResult<pcentra
     let req: selling::CreateOpportunityRequest = serde_json::from_value(request)
         .map_err(|e| ApiError::internal(format!("The invitation's payload makes no opportunity: {e}")))?;
     let created = crate::opportunities::create_opportunity(ctx, req)?;
-    pcentral_model::OpportunityId::parse(&created.id)
-        .map_err(|e| ApiError::internal(format!("Unreadable opportunity id: {e}")).into())
+    let opportunity = pcentral_model::OpportunityId::parse(&created.id)
+        .map_err(|e| ApiError::internal(format!("Unreadable opportunity id: {e}")))?;
+    let template = crate::records::OPPORTUNITY_SUMMARY;
+    let mut job = super::jobs::new_job(ctx, task.catalog, &invitation.engagement_id, &opportunity, template, None);
+    ctx.tx.insert_resource_snapshot_job(&job)?;
+    super::jobs::start_job(ctx, &mut job)?;
+    Ok((opportunity, job.id))
 }
 
 /// The CreateOpportunity request of the receiver's copy: the customer and

@@ -140,6 +140,9 @@ pub struct EngagementTask {
     pub opportunity_id: Option<OpportunityId>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub engagement_id: Option<EngagementId>,
+    /// The snapshot job the task made (the accepting task: of the receiver's new opportunity).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resource_snapshot_job_id: Option<pcentral_model::ResourceSnapshotJobId>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason_code: Option<TaskReasonCode>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
