@@ -55,6 +55,21 @@ pub fn engagement_task(
     format!("arn:aws:partnercentral:{region}:{account}:catalog/{catalog}/{kind}/{id}")
 }
 
+/// `arn:aws:partnercentral:{region}:{owner}:catalog/{catalog}/engagement/{engagement}/resource-snapshot/{type}/{resource}/{template}/{revision}`:
+/// one revision of a resource snapshot, under the resource owner's account.
+pub fn resource_snapshot(region: &str, s: &crate::records::ResourceSnapshot) -> String {
+    format!(
+        "arn:aws:partnercentral:{region}:{}:catalog/{}/engagement/{}/resource-snapshot/{}/{}/{}/{}",
+        s.created_by,
+        s.catalog,
+        s.engagement_id,
+        s.resource_type.as_str(),
+        s.resource_id,
+        s.template,
+        s.revision
+    )
+}
+
 /// What a partner ARN names. The partition and region are not compared.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PartnerArn<'a> {

@@ -153,6 +153,16 @@ fn selling_handlers() -> Vec<Entry> {
         handler(customer_accounts::delete_customer_account),
         handler(customer_accounts::search::search_customer_accounts),
         handler(customer_accounts::search::get_customer_account_statistics),
+        handler(engagements::snapshots::create_resource_snapshot),
+        handler(engagements::snapshots::get_resource_snapshot),
+        handler(engagements::snapshots::list_resource_snapshots),
+        handler(engagements::snapshots::list_engagement_resource_associations),
+        handler(engagements::jobs::create_resource_snapshot_job),
+        handler(engagements::jobs::start_resource_snapshot_job),
+        handler(engagements::jobs::stop_resource_snapshot_job),
+        handler(engagements::jobs::get_resource_snapshot_job),
+        handler(engagements::jobs::list_resource_snapshot_jobs),
+        handler(engagements::jobs::delete_resource_snapshot_job),
     ]
 }
 

@@ -27,6 +27,7 @@ mod customer_account;
 mod engagement;
 mod opportunity;
 mod selling_settings;
+mod snapshot;
 mod solution;
 
 pub use customer_account::{
@@ -43,6 +44,9 @@ pub use opportunity::{
     SortValue, Stage, Submission, Visibility,
 };
 pub use selling_settings::SellingSettings;
+pub use snapshot::{
+    EngagementResource, ResourceSnapshot, ResourceSnapshotJob, ResourceType, SnapshotJobStatus, OPPORTUNITY_SUMMARY,
+};
 pub use solution::{solution_sort_value, Solution, SolutionSortName, SolutionStatus};
 
 /// State shared by all nodes: the service clock offset and runtime settings.

@@ -256,6 +256,10 @@ prefixed_id!(
     EngagementTaskId, "task-", "task id"
 );
 prefixed_id!(
+    /// A resource snapshot job of the Selling API: `job-` and 13 letters or digits.
+    ResourceSnapshotJobId, "job-", "resource snapshot job id"
+);
+prefixed_id!(
     /// A qualifications disassociation task: `pqdtask-` and 13 letters or digits.
     DisassociationTaskId, "pqdtask-", "qualifications disassociation task id"
 );

@@ -33,7 +33,7 @@ pub use errors::{ApiError, ErrorDetail, ErrorKind, FieldCode, FieldError, FieldV
 pub use ids::{
     AccountId, AssociationTaskId, Catalog, ConnectionId, CustomerAccountId, DisassociationTaskId, EngagementId,
     EngagementInvitationId, EngagementTaskId, IdError, IdSuffix, InvitationId, OpportunityId, PartnerId, PrefixedId,
-    ProfileId, ProfileTaskId, SolutionId, UnknownValue,
+    ProfileId, ProfileTaskId, ResourceSnapshotJobId, SolutionId, UnknownValue,
 };
 pub use shapes::model;
 pub use timestamp::{Millis, Timestamp};

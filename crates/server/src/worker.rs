@@ -28,6 +28,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use pcentral_core::clock::service_now;
+use pcentral_core::engagements::jobs::run_changed_jobs;
 use pcentral_core::engagements::tasks::{run_due_tasks, Runner};
 use pcentral_core::events::{after_attempt, sweep_expired_engagement_invitations, sweep_expired_invitations};
 use pcentral_core::retention;
@@ -77,6 +78,7 @@ pub fn tick(state: &AppState, retain: bool) -> Result<(), String> {
     // What the worker reports goes to the log only: with every detail.
     sweep(state).map_err(|f| f.log_detail())?;
     run_tasks(state).map_err(|f| f.log_detail())?;
+    run_snapshot_jobs(state).map_err(|f| f.log_detail())?;
     if retain {
         apply_retention(state).map_err(|f| f.log_detail())?;
     }
@@ -139,6 +141,22 @@ fn run_tasks(state: &AppState) -> OpResult<()> {
             run_due_tasks(tx, &mut RandomIds, &runner, SWEEP_BATCH)
         })?;
         tracing::debug!(tasks = n, "Selling tasks run");
+    }
+    Ok(())
+}
+
+/// Run the resource snapshot jobs whose opportunity changed since they last looked.
+fn run_snapshot_jobs(state: &AppState) -> OpResult<()> {
+    let store = state.store.as_ref();
+    let any = read(store, |tx| Ok(!tx.changed_snapshot_jobs(1)?.is_empty()))?;
+    if any {
+        let n = write(store, |tx| {
+            let (now, service) = service_now(tx, wall_ms())?;
+            let settings = service.settings_or(&state.settings);
+            let runner = Runner { now, settings: &settings, pagination_key: &service.pagination_key };
+            run_changed_jobs(tx, &mut RandomIds, &runner, SWEEP_BATCH)
+        })?;
+        tracing::debug!(jobs = n, "resource snapshot jobs run");
     }
     Ok(())
 }

@@ -36,6 +36,7 @@ pub const SHARED: &[&[Step]] = &[
     &[Step::Sql(include_str!("engagement_tasks.sql"))],
     &[Step::Sql(include_str!("engagement_invitations_due.sql"))],
     &[Step::Sql(include_str!("customer_accounts.sql"))],
+    &[Step::Sql(include_str!("resource_snapshots.sql"))],
 ];
 
 /// Run the steps of one migration inside the transaction `db`.

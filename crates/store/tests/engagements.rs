@@ -261,6 +261,13 @@ fn accepting_through_a_task_makes_the_receivers_opportunity_and_resets_with_the_
         h.ok(B, &selling("GetOpportunity"), json!({"Catalog": "Sandbox", "Identifier": task["OpportunityId"]}));
     assert_eq!(opportunity["Customer"]["Account"]["CompanyName"], "Acme");
     assert_eq!(opportunity["Project"]["Title"], "Move");
+    // The task's snapshot job of B's new opportunity runs, its first snapshot shared with A.
+    let job = json!({"Catalog": "Sandbox", "ResourceSnapshotJobIdentifier": task["ResourceSnapshotJobId"]});
+    assert_eq!(h.ok(B, &selling("GetResourceSnapshotJob"), job)["Status"], "Running");
+    let snapshot = json!({"Catalog": "Sandbox", "EngagementIdentifier": engagement, "ResourceType": "Opportunity",
+        "ResourceIdentifier": task["OpportunityId"], "ResourceSnapshotTemplateIdentifier": "OpportunitySummary"});
+    let got = h.ok(A, &selling("GetResourceSnapshot"), snapshot);
+    assert_eq!((got["Revision"].as_i64(), got["CreatedBy"].as_str()), (Some(1), Some(B)));
     // A lead invitation is not accepted by the task: FAILED, nothing else changed.
     let other = create(&mut h, A, "Sandbox", json!([]));
     let lead = h.ok(A, &selling("CreateEngagementInvitation"), invitation(&other, B));
@@ -300,6 +307,7 @@ fn due_tasks_are_found_by_time_and_an_ended_task_is_not_replaced() {
         opportunity_id: None,
         engagement_id: None,
         context_id: None,
+        resource_snapshot_job_id: None,
         reason_code: None,
         message: None,
         tags: vec![],

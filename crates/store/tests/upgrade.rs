@@ -305,6 +305,7 @@ fn the_upgraded_database_stores_engagement_tasks() {
         opportunity_id: None,
         engagement_id: None,
         context_id: None,
+        resource_snapshot_job_id: None,
         reason_code: None,
         message: None,
         tags: vec![],
@@ -444,4 +445,33 @@ fn the_upgraded_database_finds_expired_engagement_invitations() {
     h.write(|tx| Ok(tx.insert_engagement_invitation(&i)?));
     assert!(h.read(|tx| Ok(tx.expired_pending_engagement_invitations(h.wall + 999, 10)?)).is_empty());
     assert_eq!(h.read(|tx| Ok(tx.expired_pending_engagement_invitations(h.wall + 1_000, 10)?)), vec![i]);
+}
+
+#[test]
+fn the_upgraded_database_stores_resource_snapshots() {
+    let mut h = upgraded();
+    let engagement =
+        h.ok(A, &selling("CreateEngagement"), json!({"Catalog": SANDBOX, "Title": "T", "Description": "d"}));
+    let opportunity = h.ok(
+        A,
+        &selling("CreateOpportunity"),
+        json!({"Catalog": SANDBOX, "Customer": {"Account": {"CompanyName": "Acme"}}, "Project": {"Title": "Move"}}),
+    );
+    let input = json!({"Catalog": SANDBOX, "EngagementIdentifier": engagement["Id"], "ResourceType": "Opportunity",
+        "ResourceIdentifier": opportunity["Id"], "ResourceSnapshotTemplateIdentifier": "OpportunitySummary"});
+    assert_eq!(h.ok(A, &selling("CreateResourceSnapshot"), input.clone())["Revision"], 1);
+    assert_eq!(h.ok(A, &selling("CreateResourceSnapshot"), input.clone())["Revision"], 2);
+    assert_eq!(h.ok(A, &selling("GetResourceSnapshot"), input.clone())["Revision"], 2);
+    let listed = h.ok(
+        A,
+        &selling("ListEngagementResourceAssociations"),
+        json!({"Catalog": SANDBOX, "EngagementIdentifier": engagement["Id"]}),
+    );
+    assert_eq!(listed["EngagementResourceAssociationSummaries"][0]["ResourceId"], opportunity["Id"]);
+    let mut job_input = input.clone();
+    job_input.as_object_mut().unwrap().remove("Revision");
+    let job = h.ok(A, &selling("CreateResourceSnapshotJob"), job_input);
+    let job = json!({"Catalog": SANDBOX, "ResourceSnapshotJobIdentifier": job["Id"]});
+    h.ok(A, &selling("StartResourceSnapshotJob"), job.clone());
+    assert_eq!(h.ok(A, &selling("GetResourceSnapshotJob"), job)["Status"], "Running");
 }

@@ -2,8 +2,9 @@
 //! (`aws-sdk-partnercentralaccount` and `aws-sdk-partnercentralselling`)
 //! against pcentral served in process: the partners connect with the
 //! Account API, A creates an opportunity and an engagement, invites B, B
-//! accepts, both read the engagement's members, and a third account sees
-//! none of it.
+//! accepts through StartEngagementByAcceptingInvitationTask, A snapshots its
+//! opportunity in the engagement, both read the engagement's members and the
+//! snapshot, and a third account sees none of it.
 
 use aws_sdk_partnercentralaccount as account;
 use aws_sdk_partnercentralselling as selling;
@@ -195,8 +196,29 @@ async fn two_partners_co_sell_and_a_third_sees_nothing() {
         .expect("received");
     let ids: Vec<&str> = received.engagement_invitation_summaries().iter().map(|s| s.id()).collect();
     assert_eq!(ids, [sent.id()]);
-    sb.accept_engagement_invitation().catalog(CATALOG).identifier(sent.id()).send().await.expect("accept");
-    // 4. Both read the members; a third account sees nothing.
+    let task = sb
+        .start_engagement_by_accepting_invitation_task()
+        .catalog(CATALOG)
+        .client_token("accept-1")
+        .identifier(sent.id())
+        .send()
+        .await
+        .expect("accepting task");
+    assert_eq!(task.task_status(), Some(&selling::types::TaskStatus::Complete));
+    // 4. A snapshots its opportunity in the engagement.
+    let snapshot = sa
+        .create_resource_snapshot()
+        .catalog(CATALOG)
+        .client_token("snap-1")
+        .engagement_identifier(&engagement)
+        .resource_type(selling::types::ResourceType::Opportunity)
+        .resource_identifier(opportunity.id())
+        .resource_snapshot_template_identifier("OpportunitySummary")
+        .send()
+        .await
+        .expect("snapshot");
+    assert_eq!(snapshot.revision(), Some(1));
+    // 5. Both read the members and the snapshot; a third account sees nothing.
     for client in [&sa, &sb] {
         let members =
             client.list_engagement_members().catalog(CATALOG).identifier(&engagement).send().await.expect("members");
@@ -206,7 +228,37 @@ async fn two_partners_co_sell_and_a_third_sees_nothing() {
             .map(|m| (m.account_id().unwrap_or_default(), m.company_name().unwrap_or_default()))
             .collect();
         assert_eq!(names, [(a.as_str(), "Alpha Co"), (b.as_str(), "Beta Co")]);
+        let got = client
+            .get_resource_snapshot()
+            .catalog(CATALOG)
+            .engagement_identifier(&engagement)
+            .resource_type(selling::types::ResourceType::Opportunity)
+            .resource_identifier(opportunity.id())
+            .resource_snapshot_template_identifier("OpportunitySummary")
+            .send()
+            .await
+            .expect("the snapshot");
+        assert_eq!((got.revision(), got.created_by()), (Some(1), Some(a.as_str())));
+        let summary = match got.payload() {
+            Some(selling::types::ResourceSnapshotPayload::OpportunitySummary(s)) => s,
+            other => panic!("an OpportunitySummary payload, not {other:?}"),
+        };
+        let company = summary.customer().and_then(|c| c.account()).map(|acc| acc.company_name());
+        assert_eq!(company, Some("Acme Corp"));
     }
+    let hidden = sc
+        .get_resource_snapshot()
+        .catalog(CATALOG)
+        .engagement_identifier(&engagement)
+        .resource_type(selling::types::ResourceType::Opportunity)
+        .resource_identifier(opportunity.id())
+        .resource_snapshot_template_identifier("OpportunitySummary")
+        .send()
+        .await;
+    assert!(hidden
+        .expect_err("a third account sees no snapshot")
+        .into_service_error()
+        .is_resource_not_found_exception());
     let hidden = sc.get_engagement().catalog(CATALOG).identifier(&engagement).send().await;
     let err = hidden.expect_err("a third account sees no engagement");
     assert!(err.into_service_error().is_resource_not_found_exception());

@@ -7,6 +7,8 @@
 pub mod invitations;
 pub mod opportunity_tasks;
 pub mod search;
+pub mod jobs;
+pub mod snapshots;
 pub mod tasks;
 
 use pcentral_model::selling::{self, SortOrder, ValidationExceptionErrorCode as Code};

@@ -131,7 +131,7 @@ pub(super) fn run(ctx: &mut Ctx<'_>, task: &EngagementTask) -> OpResult<Outcome>
         .and_then(|req| crate::opportunities::create_opportunity(ctx, req));
     match created {
         Ok(o) => match OpportunityId::parse(&o.id) {
-            Ok(id) => Ok(Outcome::Complete(id)),
+            Ok(id) => Ok(Outcome::Complete(id, None)),
             Err(e) => Err(pcentral_model::ApiError::internal(format!("Unreadable opportunity id: {e}")).into()),
         },
         Err(Failure::Api(e)) => {

@@ -41,8 +41,7 @@ fn summary(t: &EngagementTask) -> selling::ListEngagementByAcceptingInvitationTa
         message: t.message.clone(),
         reason_code: t.reason_code,
         opportunity_id: t.opportunity_id.as_ref().map(ToString::to_string),
-        // Resource snapshots are not built yet: no snapshot job (docs/compat.md).
-        resource_snapshot_job_id: None,
+        resource_snapshot_job_id: t.resource_snapshot_job_id.as_ref().map(ToString::to_string),
         engagement_invitation_id: t.invitation_id.as_ref().map(ToString::to_string),
     }
 }
@@ -104,6 +103,7 @@ pub(super) fn start_task(
         opportunity_id: None,
         engagement_id: None,
         context_id: None,
+        resource_snapshot_job_id: None,
         reason_code: None,
         message: None,
         tags,
@@ -130,8 +130,8 @@ pub(super) fn reason_of(e: &ApiError) -> ReasonCode {
 
 /// What running a task came to.
 pub(super) enum Outcome {
-    /// The starter's new opportunity.
-    Complete(pcentral_model::OpportunityId),
+    /// The starter's new opportunity, and the snapshot job the task made of it.
+    Complete(pcentral_model::OpportunityId, Option<pcentral_model::ResourceSnapshotJobId>),
     /// Why the task stopped; nothing but the task changed.
     Failed(ReasonCode, String),
 }
@@ -145,9 +145,10 @@ fn finish(ctx: &mut Ctx<'_>, mut task: EngagementTask) -> OpResult<EngagementTas
         EngagementTaskKind::OpportunityFromEngagement => super::opportunity_tasks::run(ctx, &task)?,
     };
     match outcome {
-        Outcome::Complete(opportunity) => {
+        Outcome::Complete(opportunity, job) => {
             task.status = TaskStatus::Complete;
             task.opportunity_id = Some(opportunity);
+            task.resource_snapshot_job_id = job;
         }
         Outcome::Failed(reason, message) => {
             task.status = TaskStatus::Failed;
@@ -177,15 +178,20 @@ fn run_accept(ctx: &mut Ctx<'_>, task: &EngagementTask) -> OpResult<Outcome> {
         return Ok(Outcome::Failed(ReasonCode::Invitationvalidationfailed, message));
     }
     match accept_and_copy(ctx, task) {
-        Ok(opportunity) => Ok(Outcome::Complete(opportunity)),
+        Ok((opportunity, job)) => Ok(Outcome::Complete(opportunity, Some(job))),
         Err(Failure::Api(e)) => Ok(Outcome::Failed(reason_of(&e), e.message)),
         Err(other) => Err(other),
     }
 }
 
-/// Accept the task's invitation and make the receiver's opportunity from
-/// its payload. Every refusal comes before the first write.
-fn accept_and_copy(ctx: &mut Ctx<'_>, task: &EngagementTask) -> OpResult<pcentral_model::OpportunityId> {
+/// Accept the task's invitation, make the receiver's opportunity from its
+/// payload, and a running snapshot job of that opportunity in the
+/// engagement (its first snapshot taken at once). Every refusal comes
+/// before the first write.
+fn accept_and_copy(
+    ctx: &mut Ctx<'_>,
+    task: &EngagementTask,
+) -> OpResult<(pcentral_model::OpportunityId, pcentral_model::ResourceSnapshotJobId)> {
     let Some(id) = &task.invitation_id else {
         return Err(ApiError::internal("The task names no invitation").into());
     };
@@ -194,8 +200,13 @@ fn accept_and_copy(ctx: &mut Ctx<'_>, task: &EngagementTask) -> OpResult<pcentra
     let req: selling::CreateOpportunityRequest = serde_json::from_value(request)
         .map_err(|e| ApiError::internal(format!("The invitation's payload makes no opportunity: {e}")))?;
     let created = crate::opportunities::create_opportunity(ctx, req)?;
-    pcentral_model::OpportunityId::parse(&created.id)
-        .map_err(|e| ApiError::internal(format!("Unreadable opportunity id: {e}")).into())
+    let opportunity = pcentral_model::OpportunityId::parse(&created.id)
+        .map_err(|e| ApiError::internal(format!("Unreadable opportunity id: {e}")))?;
+    let template = crate::records::OPPORTUNITY_SUMMARY;
+    let mut job = super::jobs::new_job(ctx, task.catalog, &invitation.engagement_id, &opportunity, template, None);
+    ctx.tx.insert_resource_snapshot_job(&job)?;
+    super::jobs::start_job(ctx, &mut job)?;
+    Ok((opportunity, job.id))
 }
 
 /// The CreateOpportunity request of the receiver's copy: the customer and

@@ -147,6 +147,9 @@ pub struct EngagementTask {
     /// The engagement context the task reads (OpportunityFromEngagement).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub context_id: Option<u16>,
+    /// The snapshot job the task made (the accepting task: of the receiver's new opportunity).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resource_snapshot_job_id: Option<pcentral_model::ResourceSnapshotJobId>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason_code: Option<TaskReasonCode>,
     #[serde(default, skip_serializing_if = "Option::is_none")]

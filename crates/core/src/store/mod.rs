@@ -14,7 +14,8 @@
 //! configured accounts), [`EventsTx`], [`OpportunitiesTx`] (the Selling
 //! API's opportunities), [`EngagementsTx`] (its engagements and members),
 //! [`SellingSettingsTx`] (its system settings), [`SolutionsTx`] (partner
-//! solutions), [`CustomerAccountsTx`] (customer accounts), and [`MaintenanceTx`] (reset, export
+//! solutions), [`CustomerAccountsTx`] (customer accounts), [`SnapshotsTx`]
+//! (resource snapshots), and [`MaintenanceTx`] (reset, export
 //! and purge, over every family). A family's `admin_*` methods are the web
 //! console's admin-wide lists: every account's records, keyset-paged like
 //! the API's lists; nothing on the API's request path calls them. A new
@@ -35,6 +36,7 @@ mod partners;
 mod qualifications;
 mod selling_settings;
 mod service;
+mod snapshots;
 mod solutions;
 mod verification;
 
@@ -52,6 +54,7 @@ pub use partners::{AdminPartnerQuery, AdminProfileTaskQuery, ListedProfileTask, 
 pub use qualifications::{AdminAssociationQuery, QualificationsRecords, QualificationsTx};
 pub use selling_settings::SellingSettingsTx;
 pub use service::ServiceTx;
+pub use snapshots::{AssociationQuery, SnapshotKey, SnapshotQuery, SnapshotsTx};
 pub use solutions::{SolutionQuery, SolutionsTx};
 pub use verification::{AdminVerificationQuery, VerificationTx};
 
@@ -76,6 +79,7 @@ pub trait Tx:
     + SellingSettingsTx
     + SolutionsTx
     + CustomerAccountsTx
+    + SnapshotsTx
 {
 }
 
@@ -94,6 +98,7 @@ impl<T> Tx for T where
         + SellingSettingsTx
         + SolutionsTx
         + CustomerAccountsTx
+        + SnapshotsTx
         + ?Sized
 {
 }

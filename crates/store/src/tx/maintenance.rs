@@ -158,6 +158,13 @@ impl<D: Db> SqlTx<'_, D> {
              AND (?2 = '' OR sender = ?2 OR receiver = ?2)"
                 .into(),
             "DELETE FROM engagement_members WHERE (?1 = '' OR catalog = ?1) AND (?2 = '' OR account = ?2)".into(),
+            // Snapshots and associations go with their engagement, and with the account that took them.
+            format!("DELETE FROM resource_snapshots WHERE (catalog, engagement_id) IN ({ENGAGEMENTS})"),
+            format!("DELETE FROM engagement_resources WHERE (catalog, engagement_id) IN ({ENGAGEMENTS})"),
+            "DELETE FROM resource_snapshots WHERE (?1 = '' OR catalog = ?1) AND (?2 = '' OR created_by = ?2)".into(),
+            "DELETE FROM engagement_resources WHERE (?1 = '' OR catalog = ?1) AND (?2 = '' OR created_by = ?2)".into(),
+            format!("DELETE FROM resource_snapshot_jobs WHERE (catalog, engagement_id) IN ({ENGAGEMENTS})"),
+            "DELETE FROM resource_snapshot_jobs WHERE (?1 = '' OR catalog = ?1) AND (?2 = '' OR account = ?2)".into(),
             "DELETE FROM engagements WHERE (?1 = '' OR catalog = ?1) AND (?2 = '' OR created_by = ?2)".into(),
             "DELETE FROM selling_settings WHERE (?1 = '' OR catalog = ?1) AND (?2 = '' OR account = ?2)".into(),
             "DELETE FROM solutions WHERE (?1 = '' OR catalog = ?1) AND (?2 = '' OR owner = ?2)".into(),

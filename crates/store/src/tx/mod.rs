@@ -59,6 +59,7 @@ mod partners;
 mod qualifications;
 mod selling_settings;
 mod service;
+mod snapshots;
 mod solutions;
 mod verification;
 
@@ -143,6 +144,7 @@ text_param!(
 );
 text_param!(ConnectionType, InvitationStatus, VerificationType, QualificationsTaskKind, UsageKind, DetailType);
 text_param!(pcentral_model::account::ConnectionTypeStatus);
+text_param!(pcentral_model::selling::ResourceType);
 
 fn to_doc<T: Serialize>(value: &T) -> Result<String, StoreError> {
     serde_json::to_string(value).map_err(|e| StoreError::Backend(e.to_string()))
