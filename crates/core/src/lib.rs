@@ -55,6 +55,8 @@ pub mod opportunities;
 pub mod engagements;
 pub mod selling_settings;
 pub mod solutions;
+pub mod acting_as_aws;
+pub mod throttling;
 
 pub mod operations;
 

@@ -29,7 +29,7 @@ mod selling_settings;
 mod solution;
 
 pub use engagement::{
-    ContextType, Engagement, EngagementContext, EngagementInvitation, EngagementMembership, EngagementTask,
+    AwsSender, ContextType, Engagement, EngagementContext, EngagementInvitation, EngagementMembership, EngagementTask,
     EngagementTaskKind, InvitationStatus as EngagementInvitationStatus, PayloadType as InvitationPayloadType,
     TaskReasonCode, TaskStatus,
 };

@@ -462,6 +462,10 @@ settings! {
         engagement_invitation_lifetime_days: u64 = 15,
         /// Service seconds a Selling task (StartEngagementByAcceptingInvitationTask) takes to run.
         engagement_task_delay_seconds: u64 = 0,
+        /// Whether Selling API calls are throttled at AWS's documented rates per account (per node).
+        selling_throttling: bool = false,
+        /// Requests per minute every throttled Selling quota group allows instead of AWS's rates (0: AWS's).
+        selling_throttling_rate_per_minute: u64 = 0,
         /// Connection invitations per sending account per rolling 24 h.
         connection_invitations_per_day: u64 = 50,
         /// Open (PENDING) connection invitations per sending account.
