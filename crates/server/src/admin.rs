@@ -27,6 +27,8 @@ use serde_json::{json, Value};
 use std::io::{Read, Seek, Write};
 
 use crate::app::{wall_ms, AppState, RandomIds};
+
+pub mod aws;
 use crate::credentials::new_key_pair;
 use crate::url;
 
@@ -253,11 +255,11 @@ pub static QUALIFICATIONS_TASK_FORCE: Route = route(Post, "/_pcentral/qualificat
 #[rustfmt::skip]
 pub static ENGAGEMENT_TASK_FORCE: Route = route(Post, "/_pcentral/engagement-tasks/force", Some("pcentral tasks force-engagement"), Handler::Call(force_engagement_task), "hold or complete a Selling task (accepting an invitation)");
 #[rustfmt::skip]
-pub static AWS_REVIEW: Route = route(Post, "/_pcentral/aws/review", Some("pcentral aws review"), Handler::Call(crate::admin_aws::review), "act as AWS: review a submitted opportunity (Approved, Action Required, Rejected)");
+pub static AWS_REVIEW: Route = route(Post, "/_pcentral/aws/review", Some("pcentral aws review"), Handler::Call(aws::review), "act as AWS: review a submitted opportunity (Approved, Action Required, Rejected)");
 #[rustfmt::skip]
-pub static AWS_REFER: Route = route(Post, "/_pcentral/aws/referrals", Some("pcentral aws refer"), Handler::Call(crate::admin_aws::refer), "act as AWS: send an AWS referral (an engagement invitation with an opportunity)");
+pub static AWS_REFER: Route = route(Post, "/_pcentral/aws/referrals", Some("pcentral aws refer"), Handler::Call(aws::refer), "act as AWS: send an AWS referral (an engagement invitation with an opportunity)");
 #[rustfmt::skip]
-pub static AWS_EXPIRE: Route = route(Post, "/_pcentral/aws/expire-invitations", Some("pcentral aws expire"), Handler::Call(crate::admin_aws::expire), "act as AWS: expire one pending engagement invitation, or all an account received");
+pub static AWS_EXPIRE: Route = route(Post, "/_pcentral/aws/expire-invitations", Some("pcentral aws expire"), Handler::Call(aws::expire), "act as AWS: expire one pending engagement invitation, or all an account received");
 #[rustfmt::skip]
 pub static ACCOUNTS_CREATE: Route = route(Post, "/_pcentral/accounts", Some("pcentral accounts create"), Handler::Call(create_account), "configure how an account appears");
 #[rustfmt::skip]

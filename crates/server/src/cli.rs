@@ -257,7 +257,7 @@ pub enum AwsAction {
         #[arg(long)]
         catalog: String,
         /// The invitation id (`engi-…`).
-        #[arg(long, conflicts_with = "account", required_unless_present = "account")]
+        #[arg(long, conflicts_with = "account")]
         invitation_id: Option<String>,
         /// The receiving account (12 digits): all its pending invitations.
         #[arg(long)]
@@ -796,8 +796,8 @@ fn plan(command: Command) -> Result<Plan, String> {
                 Plan::new(admin, &admin::AWS_REVIEW, Upload::Json(body))
             }
             AwsAction::Refer { catalog, receiver, opportunity, message, sender_account, sender_company_name } => {
-                let opportunity: Value =
-                    serde_json::from_str(&opportunity).map_err(|e| format!("--opportunity is not JSON: {e}"))?;
+                // JSON as given; other text goes as a string, which the server refuses naming the member.
+                let opportunity: Value = serde_json::from_str(&opportunity).unwrap_or(Value::String(opportunity));
                 let body = fields([
                     ("catalog", s(catalog)),
                     ("receiver", s(receiver)),

@@ -257,4 +257,4 @@ def test_the_cli_acts_as_aws(pcentral, selling):
     assert out.returncode == 0, out.stderr
     assert json.loads(out.stdout)["expired"] == [second]
     out = pcentral("aws", "refer", "--catalog", "Sandbox", "--receiver", b, "--opportunity", "{not json")
-    assert out.returncode != 0 and "not JSON" in out.stderr
+    assert out.returncode != 0 and "400" in out.stderr and "opportunity" in out.stderr

@@ -13,7 +13,7 @@ use pcentral_model::{timestamp, AccountId, Catalog, EngagementInvitationId};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use crate::admin::{command, json_answer, AdminError, Answer, Call};
+use super::{command, json_answer, AdminError, Answer, Call};
 use crate::app::{wall_ms, AppState, RandomIds};
 
 /// `{"catalog", "opportunity_id", "status": Approved | Action Required | Rejected, "comments"?, "reason"?}`
@@ -54,6 +54,11 @@ pub fn refer(state: &AppState, call: &Call<'_>) -> Answer {
         &call.input,
         r#"{"catalog", "receiver", "opportunity": {the OpportunityInvitation payload}, "message"?, "sender_account"?, "sender_company_name"?}"#,
     )?;
+    if !r.opportunity.is_object() {
+        return Err(AdminError::BadRequest(
+            "\"opportunity\" must be a JSON object: the OpportunityInvitation payload".into(),
+        ));
+    }
     let sender_account = match r.sender_account.clone() {
         Some(a) => a,
         None => AccountId::parse(DEFAULT_AWS_SENDER_ACCOUNT)
