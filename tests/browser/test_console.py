@@ -11,6 +11,7 @@ import threading
 import time
 
 import boto3
+from botocore.config import Config
 import pytest
 from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.by import By
@@ -352,6 +353,58 @@ def test_fault_rules_are_added_listed_and_removed(server, browser):
     wait_reloaded(browser)
     assert account not in browser.find_element(By.ID, "faults").text
     assert not [r for r in server.admin("GET", "/_pcentral/faults")[1]["faults"] if r.get("account") == account]
+
+
+def test_acting_as_aws_refers_reviews_and_expires(server, browser):
+    """The controls' "Act as AWS" forms: a referral sent from the console is accepted by the
+    partner (boto3), reviewed from the console, and a second one expired from the console."""
+    b = new_account()
+    selling = boto3.client("partnercentral-selling", endpoint_url=server.url, region_name="us-east-1",
+                           aws_access_key_id=b, aws_secret_access_key="test",
+                           config=Config(retries={"total_max_attempts": 1}))
+    browser.get(server.url + UI + "/controls")
+    refer = browser.find_element(By.ID, "aws-refer")
+    Select(refer.find_element(By.NAME, "catalog")).select_by_value(SANDBOX)
+    refer.find_element(By.NAME, "receiver").send_keys(b)
+    refer.find_element(By.NAME, "message").send_keys("From the console")
+    submit(browser, refer)
+    out = browser.wait.until(lambda d: refer.find_element(By.TAG_NAME, "output").text or None)
+    assert out.startswith("200:"), out
+    listed = selling.list_engagement_invitations(Catalog=SANDBOX, ParticipantType="RECEIVER")
+    [invitation] = listed["EngagementInvitationSummaries"]
+    assert invitation["SenderCompanyName"] == "AWS" and invitation["EngagementTitle"] == "Example project"
+    task = selling.start_engagement_by_accepting_invitation_task(
+        Catalog=SANDBOX, ClientToken=f"console-{b}", Identifier=invitation["Id"])
+    assert task["TaskStatus"] == "COMPLETE", task
+
+    review = browser.find_element(By.ID, "aws-review")
+    Select(review.find_element(By.NAME, "catalog")).select_by_value(SANDBOX)
+    review.find_element(By.NAME, "opportunity_id").send_keys(task["OpportunityId"])
+    Select(review.find_element(By.NAME, "status")).select_by_visible_text("Action Required")
+    review.find_element(By.NAME, "comments").send_keys("Add the address")
+    submit(browser, review)
+    out = browser.wait.until(lambda d: review.find_element(By.TAG_NAME, "output").text or None)
+    assert out.startswith("200:") and "Action Required" in out, out
+    got = selling.get_opportunity(Catalog=SANDBOX, Identifier=task["OpportunityId"])
+    assert (got["LifeCycle"]["ReviewStatus"], got["LifeCycle"]["ReviewComments"]) == (
+        "Action Required", "Add the address")
+    # A second review finds it decided: the refusal shows under the form.
+    submit(browser, review)
+    browser.wait.until(lambda d: review.find_element(By.TAG_NAME, "output").text.startswith("409"))
+
+    refer.find_element(By.NAME, "message").clear()
+    submit(browser, refer)
+    browser.wait.until(lambda d: refer.find_element(By.TAG_NAME, "output").text.startswith("200:"))
+    expire = browser.find_element(By.ID, "aws-expire")
+    Select(expire.find_element(By.NAME, "catalog")).select_by_value(SANDBOX)
+    expire.find_element(By.NAME, "account").send_keys(b)
+    submit(browser, expire)
+    out = browser.wait.until(lambda d: expire.find_element(By.TAG_NAME, "output").text or None)
+    assert out.startswith("200:"), out
+    statuses = sorted(s["Status"] for s in selling.list_engagement_invitations(
+        Catalog=SANDBOX, ParticipantType="RECEIVER")["EngagementInvitationSummaries"])
+    assert statuses == ["ACCEPTED", "EXPIRED"]
+    screenshot(browser, "controls-acting-as-aws")
 
 
 class Webhook(BaseHTTPRequestHandler):

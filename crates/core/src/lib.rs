@@ -56,6 +56,8 @@ pub mod engagements;
 pub mod selling_settings;
 pub mod solutions;
 pub mod customer_accounts;
+pub mod acting_as_aws;
+pub mod throttling;
 
 pub mod operations;
 

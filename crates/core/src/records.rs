@@ -35,7 +35,7 @@ pub use customer_account::{
     CustomerAccountFailureReason, CustomerAccountSortName, EnrichmentStatus,
 };
 pub use engagement::{
-    ContextType, Engagement, EngagementContext, EngagementInvitation, EngagementMembership, EngagementTask,
+    AwsSender, ContextType, Engagement, EngagementContext, EngagementInvitation, EngagementMembership, EngagementTask,
     EngagementTaskKind, InvitationStatus as EngagementInvitationStatus, PayloadType as InvitationPayloadType,
     TaskReasonCode, TaskStatus,
 };

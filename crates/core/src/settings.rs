@@ -462,6 +462,10 @@ settings! {
         engagement_invitation_lifetime_days: u64 = 15,
         /// Service seconds a Selling task (StartEngagementByAcceptingInvitationTask, StartOpportunityFromEngagementTask) takes to run.
         engagement_task_delay_seconds: u64 = 0,
+        /// Whether Selling API calls are throttled at AWS's documented rates per account (per node).
+        selling_throttling: bool = false,
+        /// Requests per minute every throttled Selling quota group allows instead of AWS's rates (0: AWS's).
+        selling_throttling_rate_per_minute: u64 = 0,
         /// Connection invitations per sending account per rolling 24 h.
         connection_invitations_per_day: u64 = 50,
         /// Open (PENDING) connection invitations per sending account.
@@ -552,7 +556,7 @@ mod tests {
     #[test]
     fn the_table_names_parses_and_renders_every_setting() {
         let mut s = Settings::default();
-        assert_eq!(Settings::SPECS.len(), 21);
+        assert_eq!(Settings::SPECS.len(), 23);
         for spec in Settings::SPECS {
             assert_eq!(spec.scope, Scope::Shared);
             assert!(!spec.help.is_empty() && !spec.help.starts_with(' '), "{}", spec.name);

@@ -27,6 +27,8 @@ use serde_json::{json, Value};
 use std::io::{Read, Seek, Write};
 
 use crate::app::{wall_ms, AppState, RandomIds};
+
+pub mod aws;
 use crate::credentials::new_key_pair;
 use crate::url;
 
@@ -102,7 +104,7 @@ impl From<Failure> for AdminError {
     }
 }
 
-type Answer = Result<AdminBody, AdminError>;
+pub(crate) type Answer = Result<AdminBody, AdminError>;
 
 /// The methods the admin API answers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -253,6 +255,12 @@ pub static QUALIFICATIONS_TASK_FORCE: Route = route(Post, "/_pcentral/qualificat
 #[rustfmt::skip]
 pub static ENGAGEMENT_TASK_FORCE: Route = route(Post, "/_pcentral/engagement-tasks/force", Some("pcentral tasks force-engagement"), Handler::Call(force_engagement_task), "hold or complete a Selling task (accepting an invitation, an opportunity from an engagement)");
 #[rustfmt::skip]
+pub static AWS_REVIEW: Route = route(Post, "/_pcentral/aws/review", Some("pcentral aws review"), Handler::Call(aws::review), "act as AWS: review a submitted opportunity (Approved, Action Required, Rejected)");
+#[rustfmt::skip]
+pub static AWS_REFER: Route = route(Post, "/_pcentral/aws/referrals", Some("pcentral aws refer"), Handler::Call(aws::refer), "act as AWS: send an AWS referral (an engagement invitation with an opportunity)");
+#[rustfmt::skip]
+pub static AWS_EXPIRE: Route = route(Post, "/_pcentral/aws/expire-invitations", Some("pcentral aws expire"), Handler::Call(aws::expire), "act as AWS: expire one pending engagement invitation, or all an account received");
+#[rustfmt::skip]
 pub static ACCOUNTS_CREATE: Route = route(Post, "/_pcentral/accounts", Some("pcentral accounts create"), Handler::Call(create_account), "configure how an account appears");
 #[rustfmt::skip]
 pub static ACCOUNTS_LIST: Route = route(Get, "/_pcentral/accounts", Some("pcentral accounts list"), Handler::Call(accounts), "configured accounts");
@@ -270,7 +278,7 @@ pub static REQUESTS_LIST: Route = route(Get, "/_pcentral/requests?limit", Some("
 pub static METRICS_SHOW: Route = route(Get, "/_pcentral/metrics", Some("pcentral metrics show"), Handler::Call(metrics), "this node's metrics (Prometheus text)");
 
 /// Every admin endpoint, in the README's order.
-pub static ROUTES: [&Route; 28] = [
+pub static ROUTES: [&Route; 31] = [
     &INDEX,
     &HEALTH,
     &CLOCK_SHOW,
@@ -291,6 +299,9 @@ pub static ROUTES: [&Route; 28] = [
     &PROFILE_TASK_FORCE,
     &QUALIFICATIONS_TASK_FORCE,
     &ENGAGEMENT_TASK_FORCE,
+    &AWS_REVIEW,
+    &AWS_REFER,
+    &AWS_EXPIRE,
     &ACCOUNTS_CREATE,
     &ACCOUNTS_LIST,
     &ACCOUNTS_DELETE,
@@ -344,12 +355,12 @@ fn endpoint_list() -> Value {
     json!({ "endpoints": list })
 }
 
-fn json_answer(value: Value) -> Answer {
+pub(crate) fn json_answer(value: Value) -> Answer {
     Ok(AdminBody::Json(value))
 }
 
 /// Read a JSON body into a command type; the message names what is wrong.
-fn command<T: DeserializeOwned>(input: &Value, shape: &str) -> Result<T, AdminError> {
+pub(crate) fn command<T: DeserializeOwned>(input: &Value, shape: &str) -> Result<T, AdminError> {
     serde_json::from_value(input.clone()).map_err(|e| AdminError::BadRequest(format!("expected {shape}: {e}")))
 }
 

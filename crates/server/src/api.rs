@@ -251,6 +251,17 @@ fn run_operation(
     let execute = |tx: &mut dyn pcentral_core::Tx| {
         pcentral_core::execute(tx, &mut RandomIds, caller, operation, input, wall, settings)
     };
+    // The throttling decision, taken once per call (a transaction run again keeps it).
+    let decided: std::cell::RefCell<Option<Result<(), ApiError>>> = std::cell::RefCell::new(None);
+    let throttled = |tx: &mut dyn pcentral_core::Tx| -> pcentral_core::OpResult<Option<ApiError>> {
+        if let Some(d) = decided.borrow().as_ref() {
+            return Ok(d.clone().err());
+        }
+        let (now, service) = pcentral_core::clock::service_now(tx, wall)?;
+        let d = state.throttle.admit(&service.settings_or(settings), operation, account, now);
+        *decided.borrow_mut() = Some(d.clone());
+        Ok(d.err())
+    };
     let in_one = |tx: &mut dyn pcentral_core::Tx| {
         let rules = tx.fault_rules()?;
         if rules.iter().any(|r| fault::matches(r, operation, account) && r.remaining.is_some()) {
@@ -258,6 +269,9 @@ fn run_operation(
         }
         let (plan, _) = fault::plan(&rules, operation, account, faults::random_roll);
         if let Some(e) = plan.before {
+            return Ok((Ran::Refused(e), plan.delay_ms));
+        }
+        if let Some(e) = throttled(tx)? {
             return Ok((Ran::Refused(e), plan.delay_ms));
         }
         Ok((Ran::Done(execute(tx)?, plan.after_commit), plan.delay_ms))
@@ -276,7 +290,10 @@ fn run_operation(
         if let Some(e) = plan.before {
             return Ok((Ran::Refused(e), plan.delay_ms));
         }
-        let (ran, _) = transaction(&|tx| Ok((Ran::Done(execute(tx)?, plan.after_commit.clone()), 0)))?;
+        let (ran, _) = transaction(&|tx| match throttled(tx)? {
+            Some(e) => Ok((Ran::Refused(e), 0)),
+            None => Ok((Ran::Done(execute(tx)?, plan.after_commit.clone()), 0)),
+        })?;
         Ok((ran, plan.delay_ms))
     };
     let ran = match transaction(&in_one) {

@@ -28,6 +28,8 @@ pub struct AppState {
     pub store_slots: Option<Arc<tokio::sync::Semaphore>>,
     /// This node's recent requests and metrics (in memory, per node).
     pub observe: crate::observe::Observer,
+    /// This node's token buckets of the Selling API's throttling (per node).
+    pub throttle: crate::throttle::Buckets,
 }
 
 /// The limits that keep one node serving under hostile traffic

@@ -201,6 +201,68 @@ pub enum Command {
         #[command(flatten)]
         admin: AdminArgs,
     },
+    /// Act as AWS in the Selling API: review opportunities, send AWS referrals, expire invitations.
+    Aws {
+        #[command(subcommand)]
+        action: AwsAction,
+        #[command(flatten)]
+        admin: AdminArgs,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum AwsAction {
+    /// Review a submitted opportunity (or an accepted AWS referral) as AWS.
+    Review {
+        /// The opportunity's catalog: AWS or Sandbox.
+        #[arg(long)]
+        catalog: String,
+        /// The opportunity id (`O…`).
+        #[arg(long)]
+        opportunity_id: String,
+        /// The outcome: `Approved`, `Action Required` or `Rejected`.
+        #[arg(long)]
+        status: String,
+        /// AWS's `ReviewComments`.
+        #[arg(long)]
+        comments: Option<String>,
+        /// AWS's `ReviewStatusReason`.
+        #[arg(long)]
+        reason: Option<String>,
+    },
+    /// Send an AWS referral: an engagement invitation from AWS carrying an opportunity.
+    Refer {
+        /// The catalog: AWS or Sandbox.
+        #[arg(long)]
+        catalog: String,
+        /// The receiving partner's 12-digit account id.
+        #[arg(long)]
+        receiver: String,
+        /// The `OpportunityInvitation` payload as JSON (`Customer`, `Project`, `ReceiverResponsibilities`, …).
+        #[arg(long)]
+        opportunity: String,
+        /// The invitation's message.
+        #[arg(long)]
+        message: Option<String>,
+        /// The sending AWS account id (`SenderAwsAccountId`).
+        #[arg(long)]
+        sender_account: Option<String>,
+        /// The sender's name (`SenderCompanyName`, default AWS).
+        #[arg(long)]
+        sender_company_name: Option<String>,
+    },
+    /// Expire one pending engagement invitation, or every pending one an account received, now.
+    Expire {
+        /// The catalog: AWS or Sandbox.
+        #[arg(long)]
+        catalog: String,
+        /// The invitation id (`engi-…`).
+        #[arg(long, conflicts_with = "account")]
+        invitation_id: Option<String>,
+        /// The receiving account (12 digits): all its pending invitations.
+        #[arg(long)]
+        account: Option<String>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -726,6 +788,39 @@ fn plan(command: Command) -> Result<Plan, String> {
             TasksAction::ForceEngagement { catalog, task_id, action } => {
                 let body = json!({"catalog": catalog, "task_id": task_id, "action": action});
                 Plan::new(admin, &admin::ENGAGEMENT_TASK_FORCE, Upload::Json(body))
+            }
+        },
+        Command::Aws { action, admin } => match action {
+            AwsAction::Review { catalog, opportunity_id, status, comments, reason } => {
+                let body = fields([
+                    ("catalog", s(catalog)),
+                    ("opportunity_id", s(opportunity_id)),
+                    ("status", s(status)),
+                    ("comments", comments.and_then(s)),
+                    ("reason", reason.and_then(s)),
+                ]);
+                Plan::new(admin, &admin::AWS_REVIEW, Upload::Json(body))
+            }
+            AwsAction::Refer { catalog, receiver, opportunity, message, sender_account, sender_company_name } => {
+                // JSON as given; other text goes as a string, which the server refuses naming the member.
+                let opportunity: Value = serde_json::from_str(&opportunity).unwrap_or(Value::String(opportunity));
+                let body = fields([
+                    ("catalog", s(catalog)),
+                    ("receiver", s(receiver)),
+                    ("opportunity", Some(opportunity)),
+                    ("message", message.and_then(s)),
+                    ("sender_account", sender_account.and_then(s)),
+                    ("sender_company_name", sender_company_name.and_then(s)),
+                ]);
+                Plan::new(admin, &admin::AWS_REFER, Upload::Json(body))
+            }
+            AwsAction::Expire { catalog, invitation_id, account } => {
+                let body = fields([
+                    ("catalog", s(catalog)),
+                    ("invitation_id", invitation_id.and_then(s)),
+                    ("account", account.and_then(s)),
+                ]);
+                Plan::new(admin, &admin::AWS_EXPIRE, Upload::Json(body))
             }
         },
         Command::Verification { action, admin } => match action {

@@ -34,6 +34,7 @@ pub mod sigv4;
 pub mod json_body;
 pub mod credentials;
 pub mod observe;
+pub mod throttle;
 pub mod app;
 pub mod faults;
 pub mod worker;

@@ -62,6 +62,7 @@ fn state() -> Arc<AppState> {
         },
         store_slots: None,
         observe: observe::Observer::new(10),
+        throttle: Default::default(),
     })
 }
 

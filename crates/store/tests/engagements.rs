@@ -10,8 +10,11 @@
 mod common;
 
 use common::*;
+use pcentral_core::acting_as_aws::{expire_invitations, review_opportunity, send_referral, Expire, Referral, Review};
+use pcentral_core::engagements::tasks::Runner;
 use pcentral_core::records::EngagementMembership;
 use pcentral_core::store::ResetScope;
+use pcentral_core::OpResult;
 use pcentral_model::{AccountId, Catalog, EngagementId};
 use serde_json::{json, Value};
 
@@ -344,6 +347,7 @@ fn tasks_of_each_kind_are_listed_apart_and_keep_their_context() {
         opportunity_id: None,
         engagement_id: Some(EngagementId::parse("eng-0abcdefghijklm").unwrap()),
         context_id: Some(3),
+        resource_snapshot_job_id: None,
         reason_code: None,
         message: None,
         tags: vec![("k".into(), "v".into())],
@@ -392,4 +396,90 @@ fn the_sweep_expires_an_engagement_invitation_once_with_its_event_for_the_sender
     assert_eq!(h.ok(B, &selling("GetEngagementInvitation"), input.clone())["Status"], "EXPIRED");
     assert_eq!(h.refusal(B, &selling("AcceptEngagementInvitation"), input).kind, pcentral_model::ErrorKind::Conflict);
     assert_eq!(expired(&h).len(), 1);
+}
+
+/// Run `body` as the admin API's acting-as-AWS tools do: one write transaction on service time.
+fn as_aws<T>(
+    h: &mut Harness,
+    mut body: impl FnMut(&mut dyn pcentral_core::Tx, &mut dyn pcentral_core::Ids, &Runner<'_>) -> OpResult<T>,
+) -> OpResult<T> {
+    let (wall, settings) = (h.wall, h.settings.clone());
+    let ids = &mut h.ids;
+    pcentral_core::store::write(h.backend.store(), |tx| {
+        let (now, service) = pcentral_core::clock::service_now(tx, wall)?;
+        let settings = service.settings_or(&settings);
+        let runner = Runner { now, settings: &settings, pagination_key: &service.pagination_key };
+        body(tx, ids, &runner)
+    })
+}
+
+#[test]
+fn an_aws_referral_is_accepted_into_an_aws_referral_reviewed_and_expired_as_aws() {
+    let mut h = Harness::new(START);
+    let referral = |receiver: &str| Referral {
+        catalog: Catalog::Aws,
+        receiver: AccountId::parse(receiver).unwrap(),
+        opportunity: opportunity_invitation("eng-00000000000000", receiver)["Invitation"]["Payload"]
+            ["OpportunityInvitation"]
+            .clone(),
+        message: "From AWS".into(),
+        sender_account: AccountId::parse("000000000000").unwrap(),
+        sender_company_name: "AWS".into(),
+    };
+    let first = as_aws(&mut h, |tx, ids, r| send_referral(tx, ids, r, referral(B))).unwrap();
+    let second = as_aws(&mut h, |tx, ids, r| send_referral(tx, ids, r, referral(B))).unwrap();
+    let list = |h: &mut Harness, status: &str| {
+        let page = h.ok(
+            B,
+            &selling("ListEngagementInvitations"),
+            json!({"Catalog": "AWS", "ParticipantType": "RECEIVER", "Status": [status]}),
+        );
+        let mut ids: Vec<String> = page["EngagementInvitationSummaries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["Id"].as_str().unwrap().to_string())
+            .collect();
+        ids.sort();
+        ids
+    };
+    assert_eq!(list(&mut h, "PENDING").len(), 2);
+    // No connection between AWS and B: the task accepts it and makes an AWS Referral.
+    let task = h.ok(
+        B,
+        &selling("StartEngagementByAcceptingInvitationTask"),
+        json!({"Catalog": "AWS", "ClientToken": "t", "Identifier": first.id.to_string()}),
+    );
+    assert_eq!(task["TaskStatus"], "COMPLETE", "{task}");
+    let oid = task["OpportunityId"].as_str().unwrap().to_string();
+    let summary =
+        h.ok(B, &selling("GetAwsOpportunitySummary"), json!({"Catalog": "AWS", "RelatedOpportunityIdentifier": oid}));
+    assert_eq!(summary["Origin"], "AWS Referral");
+    // AWS reviews it once; a second review finds it decided, and changes nothing.
+    let review = |status: &str| Review {
+        catalog: Catalog::Aws,
+        opportunity_id: oid.clone(),
+        status: serde_json::from_value(json!(status)).unwrap(),
+        comments: Some("ok".into()),
+        reason: None,
+    };
+    as_aws(&mut h, |tx, ids, r| review_opportunity(tx, ids, r, review("Approved"))).unwrap();
+    let got = h.ok(B, &selling("GetOpportunity"), json!({"Catalog": "AWS", "Identifier": oid}));
+    assert_eq!(
+        (got["LifeCycle"]["ReviewStatus"].as_str(), got["LifeCycle"]["ReviewComments"].as_str()),
+        (Some("Approved"), Some("ok"))
+    );
+    let refused = as_aws(&mut h, |tx, ids, r| review_opportunity(tx, ids, r, review("Rejected")));
+    assert!(matches!(refused, Err(pcentral_core::Failure::Tool(pcentral_core::tools::ToolError::Conflict(_)))));
+    assert_eq!(h.ok(B, &selling("GetOpportunity"), json!({"Catalog": "AWS", "Identifier": oid})), got);
+    // Expiring every pending one of B: the stored expiry is what the list filters on.
+    let expired = as_aws(&mut h, |tx, _, r| {
+        expire_invitations(tx, r.now, Catalog::Aws, Expire::PendingOf(AccountId::parse(B).unwrap()))
+    })
+    .unwrap();
+    assert_eq!(expired, vec![second.id.clone()]);
+    assert_eq!(list(&mut h, "PENDING"), Vec::<String>::new());
+    assert_eq!(list(&mut h, "EXPIRED"), vec![second.id.to_string()]);
+    let again = as_aws(&mut h, |tx, _, r| expire_invitations(tx, r.now, Catalog::Aws, Expire::One(second.id.clone())));
+    assert!(matches!(again, Err(pcentral_core::Failure::Tool(pcentral_core::tools::ToolError::Conflict(_)))));
 }

@@ -52,11 +52,13 @@ fn every_stored_record_reads_as_a_typed_record() {
 
 /// Settings this release added since the release the databases come from:
 /// stored settings gain them (with their defaults) on upgrade.
-const SETTINGS_ADDED: [&str; 4] = [
+const SETTINGS_ADDED: [&str; 6] = [
     "sandbox_allow_tags",
     "log_retention_days",
     "engagement_invitation_lifetime_days",
     "engagement_task_delay_seconds",
+    "selling_throttling",
+    "selling_throttling_rate_per_minute",
 ];
 
 /// Fixture lists this release added since that release.
@@ -441,6 +443,7 @@ fn the_upgraded_database_finds_expired_engagement_invitations() {
         expires_at: h.wall + 1_000,
         updated_at: h.wall,
         rejection_reason: None,
+        from_aws: None,
     };
     h.write(|tx| Ok(tx.insert_engagement_invitation(&i)?));
     assert!(h.read(|tx| Ok(tx.expired_pending_engagement_invitations(h.wall + 999, 10)?)).is_empty());

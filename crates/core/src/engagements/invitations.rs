@@ -140,6 +140,7 @@ pub fn create_engagement_invitation(
         expires_at: ctx.now.saturating_add(ms(ctx.settings.engagement_invitation_lifetime_days, DAY_MS)),
         updated_at: ctx.now,
         rejection_reason: None,
+        from_aws: None,
     };
     ctx.tx.insert_engagement_invitation(&i)?;
     Recorder::of(ctx).engagement_invitation(&i, EngagementInvitationEvent::Created)?;
@@ -154,7 +155,10 @@ fn conflict(message: String) -> ApiError {
 /// the list's summaries read theirs from.
 fn view(ctx: &mut Ctx<'_>, i: &EngagementInvitation, full: bool) -> OpResult<Value> {
     let engagement = ctx.tx.engagement(i.catalog, &i.engagement_id)?;
-    let sender_name = member_name(ctx, i.catalog, &i.sender)?.0;
+    let sender_name = match &i.from_aws {
+        Some(aws) => aws.company_name.clone(),
+        None => member_name(ctx, i.catalog, &i.sender)?.0,
+    };
     let mut receiver = json!({"AwsAccountId": i.receiver});
     if let Some(alias) = &i.receiver_alias {
         receiver["Alias"] = json!(alias);
@@ -291,7 +295,8 @@ fn answer(ctx: &mut Ctx<'_>, i: &mut EngagementInvitation, status: Status) -> Op
 /// Also the first step of StartEngagementByAcceptingInvitationTask.
 pub fn accept(ctx: &mut Ctx<'_>, catalog: Catalog, identifier: &str) -> OpResult<EngagementInvitation> {
     let mut i = pending_for_receiver(ctx, catalog, identifier)?;
-    if !collaborating(ctx, i.catalog, &i.sender.clone(), &i.receiver.clone())? {
+    // An AWS referral needs no connection: AWS refers whom it chooses.
+    if i.from_aws.is_none() && !collaborating(ctx, i.catalog, &i.sender.clone(), &i.receiver.clone())? {
         return Err(not_connected(&i.sender, i.catalog).into());
     }
     let Some(e) = ctx.tx.engagement(i.catalog, &i.engagement_id)? else {

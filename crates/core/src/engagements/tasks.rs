@@ -196,10 +196,19 @@ fn accept_and_copy(
         return Err(ApiError::internal("The task names no invitation").into());
     };
     let invitation = accept(ctx, task.catalog, id.as_str())?;
-    let request = opportunity_request(task, &invitation.payload);
+    let mut request = opportunity_request(task, &invitation.payload);
+    let from_aws = invitation.from_aws.is_some();
+    if from_aws {
+        // What AWS referred is an AWS referral in the partner's account too.
+        request["Origin"] = json!(pcentral_model::selling::OpportunityOrigin::AwsReferral);
+    }
     let req: selling::CreateOpportunityRequest = serde_json::from_value(request)
         .map_err(|e| ApiError::internal(format!("The invitation's payload makes no opportunity: {e}")))?;
-    let created = crate::opportunities::create_opportunity(ctx, req)?;
+    let created = if from_aws {
+        crate::opportunities::create_from_aws_referral(ctx, req)?
+    } else {
+        crate::opportunities::create_opportunity(ctx, req)?
+    };
     let opportunity = pcentral_model::OpportunityId::parse(&created.id)
         .map_err(|e| ApiError::internal(format!("Unreadable opportunity id: {e}")))?;
     let template = crate::records::OPPORTUNITY_SUMMARY;

@@ -7,7 +7,9 @@ use pcentral_model::selling::{self, ValidationExceptionErrorCode as Code};
 use pcentral_model::NoOutput;
 use serde_json::{json, Value};
 
-use super::document::{field, invalid, next_modified, not_found, output, owned, refused, related, to_json};
+use super::document::{
+    field, invalid, next_modified, not_found, output, owned, refused, related, to_json, under_review,
+};
 use crate::ctx::Ctx;
 use crate::events::Recorder;
 use crate::records::{Opportunity, Origin, RelatedEntityType, ReviewStatus, Stage, Submission, Visibility};
@@ -51,16 +53,64 @@ pub fn other_solution_refused(o: &Opportunity) -> pcentral_model::FieldError {
     )
 }
 
-/// The review outcomes the Sandbox takes from UpdateOpportunity.
+/// The outcomes of AWS's review: what the Sandbox takes from UpdateOpportunity
+/// and what the admin API's review sets.
 pub fn is_review(status: ReviewStatus) -> bool {
     matches!(status, ReviewStatus::Approved | ReviewStatus::ActionRequired | ReviewStatus::Rejected)
 }
 
-/// Apply a simulated review (Sandbox): the status, and AWS's comments and reason as given.
-pub fn review(o: &mut Opportunity, life: Option<&selling::LifeCycle>) {
-    o.review_status = life.and_then(|l| l.review_status);
-    o.review_comments = life.and_then(|l| l.review_comments.clone());
-    o.review_status_reason = life.and_then(|l| l.review_status_reason.clone());
+/// Whether AWS's review decides on `o` now: a submitted partner referral
+/// (`Submitted`, `In review`), or an AWS referral the partner accepted that
+/// AWS has not reviewed yet *(pcentral)*.
+pub fn reviewable(o: &Opportunity) -> bool {
+    under_review(o.review_status) || (o.origin == Origin::AwsReferral && o.review_status.is_none())
+}
+
+/// Why AWS's review was refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReviewRefusal {
+    /// The status asked for is not an outcome of the review.
+    NotAnOutcome(ReviewStatus),
+    /// The opportunity is not under review (its status, if it has one).
+    NotUnderReview(Option<ReviewStatus>),
+}
+
+impl ReviewRefusal {
+    pub fn message(&self, o: &Opportunity) -> String {
+        match self {
+            ReviewRefusal::NotAnOutcome(s) => format!(
+                "LifeCycle.ReviewStatus {} is not an outcome of AWS's review (Approved, Action Required, Rejected)",
+                s.as_str()
+            ),
+            ReviewRefusal::NotUnderReview(s) => format!(
+                "Opportunity {} is not under AWS's review (its review status is {}): only a Submitted or In review \
+                 partner referral, or an AWS referral not reviewed yet, is reviewed",
+                o.id,
+                s.map_or("none", |s| s.as_str())
+            ),
+        }
+    }
+}
+
+/// AWS's review of `o`: the outcome, with AWS's comments and reason as
+/// given, and nothing else. The one path of the Sandbox's UpdateOpportunity
+/// and of the admin API's review.
+pub fn review(
+    o: &mut Opportunity,
+    status: ReviewStatus,
+    comments: Option<String>,
+    reason: Option<String>,
+) -> Result<(), ReviewRefusal> {
+    if !is_review(status) {
+        return Err(ReviewRefusal::NotAnOutcome(status));
+    }
+    if !reviewable(o) {
+        return Err(ReviewRefusal::NotUnderReview(o.review_status));
+    }
+    o.review_status = Some(status);
+    o.review_comments = comments;
+    o.review_status_reason = reason;
+    Ok(())
 }
 
 fn present(body: &Value, path: &[&str]) -> bool {

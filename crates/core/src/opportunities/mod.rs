@@ -19,8 +19,8 @@ use crate::records::{sort_value, text_key, Opportunity, OpportunitySortName, Ori
 use crate::store::{OpResult, OpportunityCursor, OpportunityQuery};
 use document::{
     changed_paths, conflict, derive_columns, document_of, editable_after_approval, editable_under_action_required,
-    field, invalid, new_opportunity_id, next_modified, output, owned, refused, to_json, under_review, view,
-    CREATE_ONLY_MEMBERS, UPDATE_MEMBERS,
+    field, invalid, new_opportunity_id, next_modified, output, owned, refused, to_json, view, CREATE_ONLY_MEMBERS,
+    UPDATE_MEMBERS,
 };
 
 /// Which changed fields a review status lets through, and how a refusal says when.
@@ -30,9 +30,26 @@ pub fn create_opportunity(
     ctx: &mut Ctx<'_>,
     req: selling::CreateOpportunityRequest,
 ) -> OpResult<selling::CreateOpportunityResponse> {
+    create(ctx, req, false)
+}
+
+/// CreateOpportunity for the opportunity an accepted AWS referral makes:
+/// `Origin` `AWS Referral` is AWS's to set, in either catalog.
+pub(crate) fn create_from_aws_referral(
+    ctx: &mut Ctx<'_>,
+    req: selling::CreateOpportunityRequest,
+) -> OpResult<selling::CreateOpportunityResponse> {
+    create(ctx, req, true)
+}
+
+fn create(
+    ctx: &mut Ctx<'_>,
+    req: selling::CreateOpportunityRequest,
+    by_aws: bool,
+) -> OpResult<selling::CreateOpportunityResponse> {
     let origin = req.origin.unwrap_or(Origin::PartnerReferral);
     let mut faults = Vec::new();
-    if origin == Origin::AwsReferral && req.catalog != Catalog::Sandbox {
+    if origin == Origin::AwsReferral && req.catalog != Catalog::Sandbox && !by_aws {
         faults.push(field(
             "Origin",
             Code::InvalidValue,
@@ -159,11 +176,17 @@ pub fn update_opportunity(
         return Err(stale().into());
     }
     let requested = req.life_cycle.as_ref().and_then(|l| l.review_status);
-    if o.catalog == Catalog::Sandbox && under_review(o.review_status) && requested.is_some_and(lifecycle::is_review) {
-        // The Sandbox stands in for AWS's review: only the review changes.
-        lifecycle::review(&mut o, req.life_cycle.as_ref());
-    } else {
-        replace(&mut o, &req)?;
+    match requested {
+        Some(status) if o.catalog == Catalog::Sandbox && lifecycle::reviewable(&o) && lifecycle::is_review(status) => {
+            // The Sandbox stands in for AWS's review: only the review changes.
+            let life = req.life_cycle.as_ref();
+            let comments = life.and_then(|l| l.review_comments.clone());
+            let reason = life.and_then(|l| l.review_status_reason.clone());
+            lifecycle::review(&mut o, status, comments, reason).map_err(|r| {
+                refused(vec![field("LifeCycle.ReviewStatus", Code::InvalidResourceState, r.message(&o))])
+            })?;
+        }
+        _ => replace(&mut o, &req)?,
     }
     o.last_modified = next_modified(&o, ctx.now);
     if !ctx.tx.update_opportunity(&o, expected)? {

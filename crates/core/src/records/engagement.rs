@@ -87,6 +87,17 @@ pub struct EngagementInvitation {
     pub updated_at: Millis,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rejection_reason: Option<String>,
+    /// Set when AWS sent the invitation (an AWS referral, sent through the
+    /// admin API): the name it goes by. The receiver then needs no connection
+    /// with the sender, and accepting it makes an `AWS Referral` opportunity.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from_aws: Option<AwsSender>,
+}
+
+/// Who at AWS sent an AWS referral (`SenderCompanyName`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AwsSender {
+    pub company_name: String,
 }
 
 impl EngagementInvitation {

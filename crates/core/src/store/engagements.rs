@@ -45,8 +45,9 @@ pub trait EngagementsTx {
     ) -> Result<Option<EngagementInvitation>, StoreError>;
     /// Store a new invitation; an id already stored is `StoreError::Conflict`.
     fn insert_engagement_invitation(&mut self, invitation: &EngagementInvitation) -> Result<(), StoreError>;
-    /// Replace the stored invitation if it is still as read (stored status
-    /// pending, `updated_at` `expected`); answers whether it did.
+    /// Replace the stored invitation (its status, expiry and document) if it
+    /// is still as read (stored status pending, `updated_at` `expected`);
+    /// answers whether it did.
     fn update_engagement_invitation(
         &mut self,
         invitation: &EngagementInvitation,

@@ -203,9 +203,9 @@ impl<D: Db> EngagementsTx for SqlTx<'_, D> {
 
     fn update_engagement_invitation(&mut self, i: &EngagementInvitation, expected: Millis) -> Result<bool, StoreError> {
         let n = self.exec(
-            "UPDATE engagement_invitations SET status = ?3, updated_at = ?4, doc = ?5
+            "UPDATE engagement_invitations SET status = ?3, updated_at = ?4, doc = ?5, expires_at = ?7
              WHERE catalog = ?1 AND id = ?2 AND status = 'PENDING' AND updated_at = ?6",
-            p![i.catalog, i.id, i.status.as_str(), i.updated_at, to_doc(i)?, expected],
+            p![i.catalog, i.id, i.status.as_str(), i.updated_at, to_doc(i)?, expected, i.expires_at],
         )?;
         Ok(n == 1)
     }

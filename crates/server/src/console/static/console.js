@@ -25,10 +25,12 @@ async function adminCall(method, path, body) {
 
 function formBody(form) {
   const body = {};
-  for (const field of form.querySelectorAll("input[name], select[name]")) {
+  for (const field of form.querySelectorAll("input[name], select[name], textarea[name]")) {
     const value = field.value.trim();
     if (value === "") continue;
-    body[field.name] = field.dataset.type === "number" ? Number(value) : value;
+    if (field.dataset.type === "number") body[field.name] = Number(value);
+    else if (field.dataset.type === "json") body[field.name] = JSON.parse(value);
+    else body[field.name] = value;
   }
   return body;
 }
