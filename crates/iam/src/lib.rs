@@ -25,6 +25,7 @@ pub mod data;
 mod eval;
 mod glob;
 mod policy;
+mod set;
 mod template;
 
 pub use condition::parse_date;
@@ -32,3 +33,4 @@ pub use context::Context;
 pub use eval::{denial_message, evaluate, Deciding, Decision, Outcome, Request};
 pub use glob::{arn_matches, matches as wildcard_matches};
 pub use policy::{check_name, Effect, Policy, PolicyError, Statement, MANAGED_LIMIT, USER_INLINE_LIMIT};
+pub use set::{PolicySet, MANAGED_PER_USER};

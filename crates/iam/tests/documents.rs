@@ -127,3 +127,25 @@ fn policy_names_follow_iams_rule() {
     assert!(Policy::parse("has space", &doc).is_err());
     assert!(Policy::parse(&"n".repeat(129), &doc).is_err());
 }
+
+#[test]
+fn a_users_policies_keep_iams_quotas_and_names() {
+    use pcentral_iam::PolicySet;
+    let small = json!({"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Action": "partnercentral:Get*", "Resource": "*"}});
+    let set = PolicySet::build(&[("a", &small), ("b", &small)], &["AWSPartnerCentralSandboxFullAccess"]).unwrap();
+    assert_eq!(set.policies().count(), 3);
+    let e = PolicySet::build(&[("a", &small), ("a", &small)], &[]).unwrap_err();
+    assert!(e.problem.contains("two inline policies"), "{e}");
+    let e = PolicySet::build(&[], &["AWSPartnerCentralNoSuchAccess"]).unwrap_err();
+    assert_eq!(e.policy, "AWSPartnerCentralNoSuchAccess");
+    assert!(e.problem.contains("no AWS managed policy"), "{e}");
+    let e = PolicySet::build(&[], &["AWSPartnerCentralFullAccess", "AWSPartnerCentralFullAccess"]).unwrap_err();
+    assert!(e.problem.contains("twice"), "{e}");
+    // 2,048 characters for all inline policies of a user together.
+    let actions: Vec<String> = (0..40).map(|i| format!("partnercentral:Action{i:04}")).collect();
+    let big = json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": actions, "Resource": "*"}]});
+    assert!(PolicySet::build(&[("a", &big)], &[]).is_ok());
+    let e = PolicySet::build(&[("a", &big), ("b", &big)], &[]).unwrap_err();
+    assert_eq!(e.policy, "b");
+    assert!(e.problem.contains("IAM allows 2048"), "{e}");
+}

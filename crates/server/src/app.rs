@@ -28,6 +28,8 @@ pub struct AppState {
     pub store_slots: Option<Arc<tokio::sync::Semaphore>>,
     /// This node's recent requests and metrics (in memory, per node).
     pub observe: crate::observe::Observer,
+    /// IAM users' parsed policies, by stored version (per node).
+    pub policies: crate::authorize::PolicyCache,
 }
 
 /// The limits that keep one node serving under hostile traffic

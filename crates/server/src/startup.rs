@@ -257,6 +257,7 @@ fn prepare(
             Arc::new(tokio::sync::Semaphore::new(slots))
         }),
         observe: crate::observe::Observer::new(usize::try_from(node.requests_log_size).unwrap_or(usize::MAX)),
+        policies: crate::authorize::PolicyCache::default(),
     });
     if let Some(path) = &node.seed {
         crate::admin::seed_at_start(&state, path, stopping)?;

@@ -62,6 +62,7 @@ fn state() -> Arc<AppState> {
         },
         store_slots: None,
         observe: observe::Observer::new(10),
+        policies: pcentral_server::authorize::PolicyCache::default(),
     })
 }
 
@@ -113,6 +114,7 @@ fn list_partners(key: &str, secret: &str) -> OwnedRequest {
     OwnedRequest {
         head: Head { method: "POST".into(), path: "/".into(), query: String::new(), headers },
         body: body.into(),
+        remote: None,
     }
 }
 
@@ -122,7 +124,11 @@ fn call(state: &Arc<AppState>, request: OwnedRequest) -> api::Reply {
     runtime.block_on(async {
         let (head, claimed) = api::admit(state, request.head).await;
         match claimed {
-            Ok(claimed) => api::handle(state.clone(), claimed, OwnedRequest { head, body: request.body }).await.0,
+            Ok(claimed) => {
+                api::handle(state.clone(), claimed, OwnedRequest { head, body: request.body, remote: request.remote })
+                    .await
+                    .0
+            }
             Err(e) => api::Reply::error(&e),
         }
     })

@@ -14,7 +14,7 @@
 //! configured accounts), [`EventsTx`], [`OpportunitiesTx`] (the Selling
 //! API's opportunities), [`EngagementsTx`] (its engagements and members),
 //! [`SellingSettingsTx`] (its system settings), [`SolutionsTx`] (partner
-//! solutions), and [`MaintenanceTx`] (reset, export
+//! solutions), [`IamTx`] (IAM users and their policies), and [`MaintenanceTx`] (reset, export
 //! and purge, over every family). A family's `admin_*` methods are the web
 //! console's admin-wide lists: every account's records, keyset-paged like
 //! the API's lists; nothing on the API's request path calls them. A new
@@ -27,6 +27,7 @@ mod accounts;
 mod connections;
 mod engagements;
 mod events;
+mod iam;
 mod maintenance;
 mod opportunities;
 mod partners;
@@ -42,6 +43,7 @@ pub use connections::{
 };
 pub use engagements::{EngagementCursor, EngagementInvitationQuery, EngagementQuery, EngagementsTx, MemberCursor};
 pub use events::{AdminEventQuery, EventsTx};
+pub use iam::IamTx;
 pub use maintenance::{MaintenanceTx, Purge, Purged, Record, ResetScope};
 pub use opportunities::{OpportunitiesTx, OpportunityCursor, OpportunityQuery};
 pub use partners::{AdminPartnerQuery, AdminProfileTaskQuery, ListedProfileTask, PartnersTx};
@@ -70,6 +72,7 @@ pub trait Tx:
     + EngagementsTx
     + SellingSettingsTx
     + SolutionsTx
+    + IamTx
 {
 }
 
@@ -86,6 +89,7 @@ impl<T> Tx for T where
         + EngagementsTx
         + SellingSettingsTx
         + SolutionsTx
+        + IamTx
         + ?Sized
 {
 }

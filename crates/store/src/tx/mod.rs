@@ -50,6 +50,7 @@ mod accounts;
 mod connections;
 mod engagements;
 mod events;
+mod iam;
 mod maintenance;
 mod migration;
 mod opportunities;
