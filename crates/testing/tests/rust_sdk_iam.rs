@@ -6,7 +6,6 @@
 
 use aws_sdk_partnercentralaccount as pa;
 use aws_sdk_partnercentralselling as ps;
-use ps::error::ProvideErrorMetadata;
 use serde_json::json;
 
 fn selling(endpoint: &str, key: &str, secret: &str) -> ps::Client {
