@@ -240,12 +240,14 @@ fn authorize(
 ) -> Result<(), ApiError> {
     use crate::authorize as iam;
     let wall = crate::app::wall_ms();
-    let (stored, now) = read(state.store.as_ref(), |tx| iam::load(tx, &caller.account, user, wall))
-        .map_err(|f| failed(operation, f, info))?;
-    let set = state.policies.policies(stored.as_ref());
-    let who = iam::Principal { account: &caller.account, user, region: &caller.region, source_ip: remote };
     let asked = iam::asked(operation, input, &caller.account, &caller.region);
-    let ctx = iam::context(&who, operation, input, now);
+    let resource = asked.first().map_or("*", |a| a.resource.as_str());
+    let loaded = read(state.store.as_ref(), |tx| iam::load(tx, &caller.account, user, resource, wall))
+        .map_err(|f| failed(operation, f, info))?;
+    let set = state.policies.policies(loaded.user.as_ref());
+    let who = iam::Principal { account: &caller.account, user, region: &caller.region, source_ip: remote };
+    let mut ctx = iam::context(&who, operation, input, loaded.now);
+    iam::with_resource_tags(&mut ctx, &loaded.resource_tags);
     let Some(verdict) = iam::decide(&set, &asked, &ctx) else { return Ok(()) };
     let line = verdict.describe();
     tracing::info!(user, decision = %line, "iam");

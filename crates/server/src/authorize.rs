@@ -4,8 +4,8 @@
 //! both services; the resource is the ARN AWS's data gives the action's
 //! resource type, built from the caller's account and region and the
 //! request's identifiers (so it never reveals another account's records);
-//! the context carries the catalog, the request's tags, the principal, the
-//! service clock and the peer. Tags sent on a call other than TagResource
+//! the context carries the catalog, the request's tags, the tags of the
+//! caller's own opportunity, the principal, the service clock and the peer. Tags sent on a call other than TagResource
 //! also need `partnercentral:TagResource` (a dependent action, as AWS lists
 //! for the operations that take tags).
 //!
@@ -247,13 +247,52 @@ pub fn refusal(service: Service, principal: &str, verdict: &Verdict) -> ApiError
     }
 }
 
-/// Read the user and the service clock in one read transaction.
+/// What a call's decision reads from the store, in one read transaction.
+pub struct Loaded {
+    pub user: Option<IamUser>,
+    /// Service time.
+    pub now: Millis,
+    /// The tags of the resource the call acts on (`aws:ResourceTag/…`): read for
+    /// the caller's own opportunities; none for any other resource.
+    pub resource_tags: Vec<(String, String)>,
+}
+
+/// Read the user, the service clock and the tags of `resource` (the call's resource ARN).
 pub fn load(
     tx: &mut dyn pcentral_core::Tx,
     account: &AccountId,
     user: &str,
+    resource: &str,
     wall: Millis,
-) -> OpResult<(Option<IamUser>, Millis)> {
+) -> OpResult<Loaded> {
     let (now, _) = pcentral_core::clock::service_now(tx, wall)?;
-    Ok((tx.iam_user(account, user)?, now))
+    let user = tx.iam_user(account, user)?;
+    let mut resource_tags = Vec::new();
+    if let Some((catalog, id)) = own_opportunity(resource, account) {
+        if let Some(o) = tx.opportunity(catalog, &id)? {
+            if &o.owner == account {
+                resource_tags = o.tags;
+            }
+        }
+    }
+    Ok(Loaded { user, now, resource_tags })
+}
+
+/// The catalog and id of `arn` when it names an opportunity of `account`.
+fn own_opportunity(arn: &str, account: &AccountId) -> Option<(pcentral_model::Catalog, pcentral_model::OpportunityId)> {
+    let parts: Vec<&str> = arn.splitn(6, ':').collect();
+    let ["arn", _, "partnercentral", _, owner, rest] = parts.as_slice() else { return None };
+    if *owner != account.as_str() {
+        return None;
+    }
+    let segments: Vec<&str> = rest.split('/').collect();
+    let ["catalog", catalog, "opportunity", id] = segments.as_slice() else { return None };
+    Some((catalog.parse().ok()?, pcentral_model::OpportunityId::parse(id).ok()?))
+}
+
+/// Add the resource's tags to `ctx` (`aws:ResourceTag/<key>`).
+pub fn with_resource_tags(ctx: &mut Context, tags: &[(String, String)]) {
+    for (k, v) in tags {
+        ctx.set(&format!("aws:ResourceTag/{k}"), v.clone());
+    }
 }

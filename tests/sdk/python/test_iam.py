@@ -255,3 +255,19 @@ def test_the_requests_log_records_the_decision_and_statement(admin, user_key):
     entries = admin("GET", "/_pcentral/requests?limit=50")[1]["requests"]
     mine = [e for e in entries if e.get("account") == acct]
     assert mine and "allowed by p/Statement[0] (Lists)" in mine[-1]["iam"], mine
+
+
+def test_resource_tag_conditions_read_the_callers_own_opportunity(user_key, selling):
+    acct = new_account()
+    red = selling(acct).create_opportunity(Catalog=SB, Tags=[{"Key": "team", "Value": "red"}], **payload())["Id"]
+    blue = selling(acct).create_opportunity(Catalog=SB, Tags=[{"Key": "team", "Value": "blue"}], **payload())["Id"]
+    c = user_key(acct, "redteam", allow("partnercentral:GetOpportunity",
+                                        condition={"StringEquals": {"aws:ResourceTag/team": "red"}}))
+    assert c.get_opportunity(Catalog=SB, Identifier=red)["Id"] == red
+    denied(c.get_opportunity, acct, "redteam", "partnercentral:GetOpportunity", opportunity_arn(acct, SB, blue),
+           Catalog=SB, Identifier=blue)
+    # Another account's opportunity of the same id shape has no tags for this caller.
+    other = new_account()
+    theirs = selling(other).create_opportunity(Catalog=SB, Tags=[{"Key": "team", "Value": "red"}], **payload())["Id"]
+    denied(c.get_opportunity, acct, "redteam", "partnercentral:GetOpportunity", opportunity_arn(acct, SB, theirs),
+           Catalog=SB, Identifier=theirs)
