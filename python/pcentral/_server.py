@@ -225,22 +225,43 @@ class Server:
 
     # ------------------------------------------------------------------ clients
 
-    def client(self, account_id="111111111111", service=SERVICE, **kwargs):
+    def credentials(self, account_id, user=None, policies=None, managed_policies=None):
+        """Register a key pair for `account_id`; answers `{"access_key_id", "secret_access_key", ...}`
+        (the secret is shown only here). With `user`, the key belongs to that IAM user, whose
+        policies then decide each call: `policies` are its inline policies (a dict of name to
+        document, or a list of `{"name", "document"}`), `managed_policies` AWS managed policies by
+        name (e.g. `"AWSPartnerCentralSandboxFullAccess"`); given either, they replace the user's."""
+        body = {"account": account_id}
+        if user is not None:
+            body["user"] = user
+        if policies is not None:
+            if isinstance(policies, dict):
+                policies = [{"name": name, "document": doc} for name, doc in policies.items()]
+            body["policies"] = list(policies)
+        if managed_policies is not None:
+            body["managed_policies"] = list(managed_policies)
+        return self.admin("POST", "/_pcentral/credentials", body)
+
+    def client(self, account_id="111111111111", service=SERVICE, credentials=None, **kwargs):
         """A boto3 client of `service` for `account_id` (12 digits: the access key id is the account,
-        the secret is `test`) in us-east-1. `service`: one of `SERVICES`, `partnercentral-account`
-        unless told (`"partnercentral-selling"` for opportunities). Clients are cached per account and
+        the secret is `test`) in us-east-1, or signed with `credentials` (a key pair from
+        `credentials()`, e.g. an IAM user's). `service`: one of `SERVICES`, `partnercentral-account`
+        unless told (`"partnercentral-selling"` for opportunities). Clients are cached per key and
         service; keyword arguments go to `boto3.Session.client` (e.g.
         `config=botocore.config.Config(...)`) and make a new, uncached client."""
         import boto3
 
         if service not in SERVICES:
             raise ValueError(f"pcentral serves {', '.join(SERVICES)}, not {service!r}")
-        key = (account_id, service)
+        access_key, secret = account_id, SECRET
+        if credentials is not None:
+            access_key, secret = credentials["access_key_id"], credentials["secret_access_key"]
+        key = (access_key, service)
         if not kwargs and key in self._clients:
             return self._clients[key]
         if self._session is None:
             self._session = boto3.session.Session()
-        options = {"region_name": REGION, "aws_access_key_id": account_id, "aws_secret_access_key": SECRET}
+        options = {"region_name": REGION, "aws_access_key_id": access_key, "aws_secret_access_key": secret}
         options.update(kwargs)
         client = self._session.client(service, endpoint_url=self.endpoint_url, **options)
         if not kwargs:

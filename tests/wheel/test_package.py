@@ -166,3 +166,21 @@ def test_the_pcentral_command_is_on_the_venv_path():
     out = subprocess.run(["pcentral", "--help"], capture_output=True, text=True, env=env, check=True).stdout
     assert "serve" in out and "health" in out
     assert Path(sys.executable).parent == Path(scripts), "these tests run in the wheel's venv"
+
+
+def test_credentials_of_an_iam_user_are_held_to_its_policies(pcentral_server):
+    account = "123456789015"
+    key = pcentral_server.credentials(account, user="reader", managed_policies=["AWSPartnerCentralSandboxFullAccess"])
+    assert key["arn"] == f"arn:aws:iam::{account}:user/reader"
+    reader = pcentral_server.client(account, service="partnercentral-selling", credentials=key)
+    assert reader is not pcentral_server.client(account, service="partnercentral-selling")
+    assert reader.list_opportunities(Catalog="Sandbox")["OpportunitySummaries"] == []
+    with pytest.raises(reader.exceptions.AccessDeniedException):
+        reader.list_opportunities(Catalog="AWS")
+    only_lists = pcentral_server.credentials(account, user="lister", policies={"lists": {
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": "partnercentral:List*", "Resource": "*"}]}})
+    lister = pcentral_server.client(account, credentials=only_lists)
+    assert lister.list_partners(Catalog="AWS")["PartnerSummaryList"] == []
+    with pytest.raises(pcentral.AdminError):
+        pcentral_server.credentials(account, user="bad", policies={"p": {"Statement": []}})

@@ -29,7 +29,7 @@ use crate::ctx::{new_id, Ids};
 use crate::partners::{legal_name_key, DRAFT_LOCALE, DRAFT_URL};
 use crate::records::{
     AccountRecord, Connection, ConnectionPreferences, CustomerAccount, EmailCode, Engagement, EngagementInvitation,
-    EngagementMembership, Invitation, Opportunity, Partner, ProfileTask, QualificationsAssociation,
+    EngagementMembership, IamUser, Invitation, Opportunity, Partner, ProfileTask, QualificationsAssociation,
     QualificationsGroup, QualificationsTask, SellingSettings, Solution, StoredCredential, Verification,
 };
 use crate::settings::{ms, Settings, DAY_MS};
@@ -47,6 +47,9 @@ pub struct FixtureCredential {
     pub account: AccountId,
     pub secret: String,
     pub created_at: Millis,
+    /// The IAM user the key belongs to (optional: without one, full access).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user: Option<String>,
 }
 
 /// The record lists of a fixture, in the order an export writes them (the
@@ -68,6 +71,9 @@ pub enum List {
     EngagementMembers,
     /// Optional, like `Engagements`.
     EngagementInvitations,
+    /// IAM users and their policies (not secrets: exported always). Optional:
+    /// fixtures written before IAM users existed lack it.
+    IamUsers,
     Invitations,
     /// Optional: fixtures written before opportunities existed lack it.
     Opportunities,
@@ -84,7 +90,7 @@ pub enum List {
 }
 
 impl List {
-    pub const ALL: [List; 19] = [
+    pub const ALL: [List; 20] = [
         List::Accounts,
         List::ConnectionPreferences,
         List::Connections,
@@ -94,6 +100,7 @@ impl List {
         List::Engagements,
         List::EngagementMembers,
         List::EngagementInvitations,
+        List::IamUsers,
         List::Invitations,
         List::Opportunities,
         List::Partners,
@@ -119,6 +126,7 @@ impl List {
             List::Engagements => "engagements",
             List::EngagementMembers => "engagement_members",
             List::EngagementInvitations => "engagement_invitations",
+            List::IamUsers => "iam_users",
             List::Verifications => "verifications",
             List::QualificationsTasks => "qualifications_tasks",
             List::QualificationsAssociations => "qualifications_associations",
@@ -148,6 +156,7 @@ impl List {
             Record::Engagement(_) => List::Engagements,
             Record::EngagementMember(_) => List::EngagementMembers,
             Record::EngagementInvitation(_) => List::EngagementInvitations,
+            Record::IamUser(_) => List::IamUsers,
             Record::Partner(_) => List::Partners,
             Record::ProfileTask(_) => List::ProfileTasks,
             Record::QualificationsAssociation(_) => List::QualificationsAssociations,
@@ -247,7 +256,13 @@ pub fn export(
 }
 
 fn secret_of(c: StoredCredential, secret: String) -> FixtureCredential {
-    FixtureCredential { access_key_id: c.access_key_id, account: c.account, secret, created_at: c.created_at }
+    FixtureCredential {
+        access_key_id: c.access_key_id,
+        account: c.account,
+        secret,
+        created_at: c.created_at,
+        user: c.user,
+    }
 }
 
 /// `value` as compact JSON with the members of every object in name order
@@ -347,6 +362,7 @@ impl Serialize for Record {
             Record::Engagement(r) => r.serialize(s),
             Record::EngagementMember(r) => r.serialize(s),
             Record::EngagementInvitation(r) => r.serialize(s),
+            Record::IamUser(r) => r.serialize(s),
             Record::Verification(r) => r.serialize(s),
             Record::QualificationsTask(r) => r.serialize(s),
             Record::QualificationsAssociation(r) => r.serialize(s),
@@ -461,6 +477,7 @@ impl Seeder<'_, '_> {
             List::Engagements => store_engagement(tx, typed!())?,
             List::EngagementMembers => store_engagement_member(tx, typed!())?,
             List::EngagementInvitations => store_engagement_invitation(tx, typed!())?,
+            List::IamUsers => store_iam_user(tx, typed!(), now)?,
             List::Verifications => store_verification(tx, typed!())?,
             List::QualificationsTasks => store_qualifications_task(tx, typed!())?,
             List::QualificationsAssociations => store_association(tx, typed!())?,
@@ -488,6 +505,7 @@ fn describe(list: List, value: &Value) -> String {
         List::QualificationsGroups => format!("{}/{}", field("catalog"), field("primary_account")),
         List::EmailCodes => format!("{}/{}", field("catalog"), field("address")),
         List::EngagementMembers => format!("{}/{}/{}", field("catalog"), field("engagement_id"), field("account")),
+        List::IamUsers => format!("{}/{}", field("account"), field("name")),
         List::Partners
         | List::Invitations
         | List::Connections
@@ -696,8 +714,22 @@ fn store_credential(tx: &mut dyn Tx, c: FixtureCredential, encrypt: &dyn Fn(&str
         access_key_id: c.access_key_id,
         account: c.account,
         created_at: c.created_at,
+        user: c.user,
     };
     tx.insert_credential(&stored).map_err(named(what))
+}
+
+fn store_iam_user(tx: &mut dyn Tx, mut u: IamUser, now: Millis) -> OpResult<()> {
+    let what = format!("iam_users[{}/{}]", u.account, u.name);
+    crate::iam_users::check(&u).map_err(|m| refused(format!("{what}: {m}")))?;
+    if tx.iam_user(&u.account, &u.name)?.is_some() {
+        return Err(refused(format!("{what}: the user already exists")));
+    }
+    u.version = u.version.max(1);
+    if u.updated_at == 0 {
+        u.updated_at = now;
+    }
+    tx.put_iam_user(&u).map_err(named(what))
 }
 
 fn store_partner(tx: &mut dyn Tx, p: Partner) -> OpResult<()> {

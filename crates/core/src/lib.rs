@@ -16,7 +16,7 @@
 //!    [`fingerprint`].
 //! 2. Shared rules: [`partners`] (the caller's partner, derived profiles,
 //!    email codes), [`quotas`], [`pagination`], [`events`], [`accounts`],
-//!    [`faults`], [`fixtures`], [`retention`].
+//!    [`faults`], [`iam_users`], [`fixtures`], [`retention`].
 //! 3. Resource families, one module each: [`tags`], [`verification`],
 //!    [`domains`], [`alliance`], [`profiles`], [`registration`],
 //!    [`preferences`], [`qualifications`], [`connections`], [`invitations`], and the Selling API's
@@ -38,6 +38,7 @@ pub mod pagination;
 pub mod events;
 pub mod accounts;
 pub mod faults;
+pub mod iam_users;
 pub mod fixtures;
 pub mod retention;
 

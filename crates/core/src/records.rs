@@ -25,6 +25,7 @@ use crate::settings::Settings;
 
 mod customer_account;
 mod engagement;
+mod iam;
 mod opportunity;
 mod selling_settings;
 mod snapshot;
@@ -39,6 +40,7 @@ pub use engagement::{
     EngagementTaskKind, InvitationStatus as EngagementInvitationStatus, PayloadType as InvitationPayloadType,
     TaskReasonCode, TaskStatus,
 };
+pub use iam::{user_arn, IamUser, InlinePolicy};
 pub use opportunity::{
     sort_value, text_key, InvolvementType, Opportunity, OpportunitySortName, Origin, RelatedEntityType, ReviewStatus,
     SortValue, Stage, Submission, Visibility,
@@ -340,6 +342,9 @@ pub struct StoredCredential {
     /// The secret, encrypted with the server key (opaque to the core and the store).
     pub secret_encrypted: String,
     pub created_at: Millis,
+    /// The IAM user the key belongs to; without one the key has full access.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user: Option<String>,
 }
 
 /// The business details of a verification.

@@ -29,8 +29,9 @@ use std::io::{Read, Seek, Write};
 use crate::app::{wall_ms, AppState, RandomIds};
 
 pub mod aws;
-use crate::credentials::new_key_pair;
 use crate::url;
+
+mod iam;
 
 /// What an admin endpoint answers.
 pub enum AdminBody {
@@ -229,9 +230,17 @@ pub static OUTBOX_LIST: Route = route(Get, "/_pcentral/outbox?address", Some("pc
 #[rustfmt::skip]
 pub static EVENTS_LIST: Route = route(Get, "/_pcentral/events?account&type&after", Some("pcentral events list"), Handler::Call(events), "recorded events with their delivery state");
 #[rustfmt::skip]
-pub static CREDENTIALS_CREATE: Route = route(Post, "/_pcentral/credentials", Some("pcentral credentials create"), Handler::Call(create_credentials), "register a key pair");
+pub static CREDENTIALS_CREATE: Route = route(Post, "/_pcentral/credentials", Some("pcentral credentials create"), Handler::Call(iam::create_credentials), "register a key pair (for an IAM user, with its policies)");
 #[rustfmt::skip]
 pub static CREDENTIALS_LIST: Route = route(Get, "/_pcentral/credentials", Some("pcentral credentials list"), Handler::Call(credentials), "registered key ids");
+#[rustfmt::skip]
+pub static IAM_USERS_PUT: Route = route(Post, "/_pcentral/iam/users", Some("pcentral iam users put"), Handler::Call(iam::put_user), "create an IAM user or replace its policies");
+#[rustfmt::skip]
+pub static IAM_USERS_LIST: Route = route(Get, "/_pcentral/iam/users", Some("pcentral iam users list"), Handler::Call(iam::users), "IAM users and their policies");
+#[rustfmt::skip]
+pub static IAM_USERS_DELETE: Route = route(Post, "/_pcentral/iam/users/delete", Some("pcentral iam users delete"), Handler::Call(iam::delete_user), "remove an IAM user");
+#[rustfmt::skip]
+pub static IAM_SIMULATE: Route = route(Post, "/_pcentral/iam/simulate", Some("pcentral iam simulate"), Handler::Call(iam::simulate), "decide actions for a user or policies, as IAM's simulator");
 #[rustfmt::skip]
 pub static SETTINGS_SHOW: Route = route(Get, "/_pcentral/settings", Some("pcentral settings show"), Handler::Call(settings), "settings in force");
 #[rustfmt::skip]
@@ -278,7 +287,7 @@ pub static REQUESTS_LIST: Route = route(Get, "/_pcentral/requests?limit", Some("
 pub static METRICS_SHOW: Route = route(Get, "/_pcentral/metrics", Some("pcentral metrics show"), Handler::Call(metrics), "this node's metrics (Prometheus text)");
 
 /// Every admin endpoint, in the README's order.
-pub static ROUTES: [&Route; 31] = [
+pub static ROUTES: [&Route; 35] = [
     &INDEX,
     &HEALTH,
     &CLOCK_SHOW,
@@ -288,6 +297,10 @@ pub static ROUTES: [&Route; 31] = [
     &EVENTS_LIST,
     &CREDENTIALS_CREATE,
     &CREDENTIALS_LIST,
+    &IAM_USERS_PUT,
+    &IAM_USERS_LIST,
+    &IAM_USERS_DELETE,
+    &IAM_SIMULATE,
     &SETTINGS_SHOW,
     &SETTINGS_SET,
     &FAULTS_LIST,
@@ -414,18 +427,6 @@ fn credentials(state: &AppState, _: &Call<'_>) -> Answer {
         .map(|c| json!({"access_key_id": c.access_key_id, "account": c.account, "created_at": timestamp::format(c.created_at)}))
         .collect();
     json_answer(json!({ "credentials": list }))
-}
-
-/// `{"account"}`: answers the key pair, the only time the secret is shown.
-fn create_credentials(state: &AppState, call: &Call<'_>) -> Answer {
-    #[derive(Deserialize)]
-    struct Create {
-        account: AccountId,
-    }
-    let Create { account } = command(&call.input, r#"{"account": "<12-digit AWS account id>"}"#)?;
-    let (record, secret) = new_key_pair(&state.credentials.key, &account, wall_ms());
-    write(state.store.as_ref(), |tx| Ok(tx.insert_credential(&record)?))?;
-    json_answer(json!({"access_key_id": record.access_key_id, "secret_access_key": secret, "account": account}))
 }
 
 fn settings(state: &AppState, _: &Call<'_>) -> Answer {

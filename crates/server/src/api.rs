@@ -56,6 +56,8 @@ pub struct CallInfo {
     pub replayed: bool,
     /// Storage failed under the call.
     pub store_error: bool,
+    /// For a key of an IAM user: the decision and the statement that made it.
+    pub iam: Option<String>,
 }
 
 impl CallInfo {
@@ -192,6 +194,8 @@ pub struct OwnedRequest {
     pub head: Head,
     /// As read from the connection (not copied).
     pub body: bytes::Bytes,
+    /// The peer's address (`aws:SourceIp`).
+    pub remote: Option<std::net::IpAddr>,
 }
 
 fn process(
@@ -200,10 +204,13 @@ fn process(
     req: &OwnedRequest,
     info: &mut CallInfo,
 ) -> (Result<Value, ApiError>, u64) {
-    let checked = authenticate_and_route(claimed, req).and_then(|(caller, operation)| {
+    let checked = authenticate_and_route(claimed, req).and_then(|(caller, operation, user)| {
         info.account = Some(caller.account.to_string());
         let input = json_body::parse(&req.body).map_err(ApiError::serialization)?;
         check_input(operation, &input)?;
+        if let Some(user) = user {
+            authorize(state, &caller, &user, operation, &input, req.remote, info)?;
+        }
         // An operation not built yet says so where it would run (after the
         // fault rules): `pcentral_core::execute`.
         Ok((caller, operation, input))
@@ -214,11 +221,48 @@ fn process(
     }
 }
 
-fn authenticate_and_route(claimed: &Claimed, req: &OwnedRequest) -> Result<(Caller, Operation), ApiError> {
+fn authenticate_and_route(
+    claimed: &Claimed,
+    req: &OwnedRequest,
+) -> Result<(Caller, Operation, Option<String>), ApiError> {
     let who = confirm(claimed, &req.head.parts(&req.body))?;
     let operation = operation_of(req.head.header("x-amz-target"))?;
     let endpoint = format!("http://{}", req.head.header("host").unwrap_or("127.0.0.1:4599"));
-    Ok((Caller { account: who.account, region: who.region, endpoint }, operation))
+    Ok((Caller { account: who.account, region: who.region, endpoint }, operation, who.user))
+}
+
+/// Decide a call made with an IAM user's key by the user's policies
+/// (docs/security.md#iam-users-and-policies); a refusal is the service's
+/// AccessDeniedException and nothing runs. The decision and its statement
+/// go to the log and the requests list.
+fn authorize(
+    state: &AppState,
+    caller: &Caller,
+    user: &str,
+    operation: Operation,
+    input: &Value,
+    remote: Option<std::net::IpAddr>,
+    info: &mut CallInfo,
+) -> Result<(), ApiError> {
+    use crate::authorize as iam;
+    let wall = crate::app::wall_ms();
+    let asked = iam::asked(operation, input, &caller.account, &caller.region);
+    let resource = asked.first().map_or("*", |a| a.resource.as_str());
+    let loaded = read(state.store.as_ref(), |tx| iam::load(tx, &caller.account, user, resource, wall))
+        .map_err(|f| failed(operation, f, info))?;
+    let set = state.policies.policies(loaded.user.as_ref());
+    let who = iam::Principal { account: &caller.account, user, region: &caller.region, source_ip: remote };
+    let mut ctx = iam::context(&who, operation, input, loaded.now);
+    iam::with_resource_tags(&mut ctx, &loaded.resource_tags);
+    let Some(verdict) = iam::decide(&set, &asked, &ctx) else { return Ok(()) };
+    let line = verdict.describe();
+    tracing::info!(user, decision = %line, "iam");
+    info.iam = Some(line);
+    if verdict.decision == pcentral_iam::Decision::Allowed {
+        return Ok(());
+    }
+    let principal = pcentral_core::records::user_arn(&caller.account, user);
+    Err(iam::refusal(operation.service(), &principal, &verdict))
 }
 
 /// What one call's transaction decided.

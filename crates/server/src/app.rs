@@ -30,6 +30,8 @@ pub struct AppState {
     pub observe: crate::observe::Observer,
     /// This node's token buckets of the Selling API's throttling (per node).
     pub throttle: crate::throttle::Buckets,
+    /// IAM users' parsed policies, by stored version (per node).
+    pub policies: crate::authorize::PolicyCache,
 }
 
 /// The limits that keep one node serving under hostile traffic

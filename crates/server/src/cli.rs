@@ -173,6 +173,13 @@ pub enum Command {
         #[command(flatten)]
         admin: AdminArgs,
     },
+    /// IAM users, their policies, and the policy simulator.
+    Iam {
+        #[command(subcommand)]
+        action: IamAction,
+        #[command(flatten)]
+        admin: AdminArgs,
+    },
     /// Show or change service settings (shared by every node).
     Settings {
         #[command(subcommand)]
@@ -422,9 +429,87 @@ pub enum CredentialsAction {
         /// The 12-digit account id the key pair signs for.
         #[arg(long)]
         account: String,
+        /// The IAM user the key belongs to (created without policies when new): its policies decide each call.
+        #[arg(long)]
+        user: Option<String>,
     },
     /// List registered key ids and their accounts.
     List,
+}
+
+#[derive(Subcommand)]
+pub enum IamAction {
+    /// IAM users and their policies.
+    Users {
+        #[command(subcommand)]
+        action: IamUsersAction,
+    },
+    /// Decide actions for a user or for policies, as IAM's policy simulator does.
+    Simulate {
+        /// The 12-digit account of a stored user to simulate.
+        #[arg(long)]
+        account: Option<String>,
+        /// The stored user's name (with --account), instead of policy files.
+        #[arg(long)]
+        user: Option<String>,
+        /// A policy document file (its name, without extension, names the policy); repeatable.
+        #[arg(long = "policy-file")]
+        policy_files: Vec<PathBuf>,
+        /// An AWS managed policy by name; repeatable.
+        #[arg(long = "managed-policy")]
+        managed_policies: Vec<String>,
+        /// An action to decide (`partnercentral:CreateOpportunity`); repeatable.
+        #[arg(long = "action", required = true)]
+        actions: Vec<String>,
+        /// A resource ARN (default `*`); repeatable.
+        #[arg(long = "resource")]
+        resources: Vec<String>,
+        /// A context key and its value, `partnercentral:Catalog=Sandbox`; repeatable.
+        #[arg(long = "context", value_parser = setting_pair)]
+        context: Vec<SettingPair>,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum IamUsersAction {
+    /// Create a user or replace its policies.
+    Put {
+        /// The 12-digit account the user belongs to.
+        #[arg(long)]
+        account: String,
+        /// The user's name (1 to 64 letters, digits or +=,.@_-).
+        #[arg(long)]
+        user: String,
+        /// A policy document file (its name, without extension, names the policy); repeatable.
+        #[arg(long = "policy-file")]
+        policy_files: Vec<PathBuf>,
+        /// An AWS managed policy by name (`AWSPartnerCentralSandboxFullAccess`); repeatable.
+        #[arg(long = "managed-policy")]
+        managed_policies: Vec<String>,
+    },
+    /// List users and their policies.
+    List,
+    /// Remove a user (its keys are then denied everything).
+    Delete {
+        /// The 12-digit account the user belongs to.
+        #[arg(long)]
+        account: String,
+        /// The user's name (1 to 64 letters, digits or +=,.@_-).
+        #[arg(long)]
+        user: String,
+    },
+}
+
+/// Inline policies from files: each named by its file name without extension, its text sent as
+/// given (the server reports a malformed one with its line and column).
+fn policy_files(files: &[PathBuf]) -> Result<Value, String> {
+    let mut out = Vec::new();
+    for file in files {
+        let text = std::fs::read_to_string(file).map_err(|e| format!("{}: {e}", file.display()))?;
+        let name = file.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+        out.push(json!({"name": name, "document": text}));
+    }
+    Ok(Value::Array(out))
 }
 
 #[derive(Subcommand)]
@@ -740,9 +825,48 @@ fn plan(command: Command) -> Result<Plan, String> {
         Command::Outbox { action: OutboxAction::List { address }, admin } => {
             Plan::new(admin, &admin::OUTBOX_LIST, Upload::Nothing).query("address", address)
         }
+        Command::Iam { action, admin } => match action {
+            IamAction::Users {
+                action: IamUsersAction::Put { account, user, policy_files: files, managed_policies },
+            } => {
+                let body = json!({"account": account, "user": user, "policies": policy_files(&files)?,
+                                  "managed_policies": managed_policies});
+                Plan::new(admin, &admin::IAM_USERS_PUT, Upload::Json(body))
+            }
+            IamAction::Users { action: IamUsersAction::List } => {
+                Plan::new(admin, &admin::IAM_USERS_LIST, Upload::Nothing)
+            }
+            IamAction::Users { action: IamUsersAction::Delete { account, user } } => {
+                Plan::new(admin, &admin::IAM_USERS_DELETE, Upload::Json(json!({"account": account, "user": user})))
+            }
+            IamAction::Simulate {
+                account,
+                user,
+                policy_files: files,
+                managed_policies,
+                actions,
+                resources,
+                context,
+            } => {
+                let given = !files.is_empty() || !managed_policies.is_empty();
+                let context: serde_json::Map<String, Value> =
+                    context.into_iter().map(|SettingPair { name, value }| (name, value)).collect();
+                let body = fields([
+                    ("account", account.and_then(s)),
+                    ("user", user.and_then(s)),
+                    ("policies", if given { Some(policy_files(&files)?) } else { None }),
+                    ("managed_policies", given.then(|| json!(managed_policies))),
+                    ("actions", Some(json!(actions))),
+                    ("resources", Some(json!(resources))),
+                    ("context", Some(Value::Object(context))),
+                ]);
+                Plan::new(admin, &admin::IAM_SIMULATE, Upload::Json(body))
+            }
+        },
         Command::Credentials { action, admin } => match action {
-            CredentialsAction::Create { account } => {
-                Plan::new(admin, &admin::CREDENTIALS_CREATE, Upload::Json(json!({ "account": account })))
+            CredentialsAction::Create { account, user } => {
+                let body = fields([("account", s(account)), ("user", user.and_then(s))]);
+                Plan::new(admin, &admin::CREDENTIALS_CREATE, Upload::Json(body))
             }
             CredentialsAction::List => Plan::new(admin, &admin::CREDENTIALS_LIST, Upload::Nothing),
         },

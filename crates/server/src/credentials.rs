@@ -108,8 +108,8 @@ impl ServerKey {
     }
 }
 
-/// A new registered key pair for `account`: (stored record, plain secret).
-pub fn new_key_pair(key: &ServerKey, account: &AccountId, now: i64) -> (StoredCredential, String) {
+/// A new registered key pair for `account` (for IAM user `user`, if any): (stored record, plain secret).
+pub fn new_key_pair(key: &ServerKey, account: &AccountId, user: Option<&str>, now: i64) -> (StoredCredential, String) {
     const ALPHANUM: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
     const SECRET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut rng = rand::thread_rng();
@@ -121,6 +121,7 @@ pub fn new_key_pair(key: &ServerKey, account: &AccountId, now: i64) -> (StoredCr
         account: account.clone(),
         secret_encrypted: key.encrypt(&secret),
         created_at: now,
+        user: user.map(str::to_string),
     };
     (record, secret)
 }
@@ -150,6 +151,8 @@ impl CredentialRule {
 pub struct Authenticated {
     pub account: AccountId,
     pub region: String,
+    /// The IAM user of a registered key that has one: its policies decide the call.
+    pub user: Option<String>,
 }
 
 /// Why a request was not authenticated: the client's error, or a failure
@@ -187,6 +190,7 @@ pub struct Claimed {
     region: String,
     secret: String,
     source: SecretSource,
+    user: Option<String>,
 }
 
 /// Authenticate a request: [`claim`], then [`confirm`].
@@ -229,6 +233,7 @@ pub fn claim(
     let region = auth.credential.region.clone();
     let local_account = AccountId::parse(&key_id).ok();
     let registered = if needs_lookup(rule, &auth) { lookup(&key_id).map_err(Refusal::Store)? } else { None };
+    let user = registered.as_ref().and_then(|c| c.user.clone());
     let (account, secret, source) = match registered {
         Some(cred) => {
             if req.headers.iter().any(|(n, _)| n.eq_ignore_ascii_case("x-amz-security-token")) {
@@ -253,7 +258,7 @@ pub fn claim(
         }
     };
     sigv4::verify_head(req, &auth, wall_now_unix).map_err(|e| refused(e, Some(&key_id), Some(source)))?;
-    Ok(Claimed { auth, account, region, secret, source })
+    Ok(Claimed { auth, account, region, secret, source, user })
 }
 
 /// The checks of the body (`req` is the whole request, head as [`claim`]
@@ -261,7 +266,7 @@ pub fn claim(
 pub fn confirm(claimed: &Claimed, req: &RequestParts<'_>) -> Result<Authenticated, Refusal> {
     sigv4::verify_body(req, &claimed.auth, &claimed.secret)
         .map_err(|e| refused(e, Some(&claimed.auth.credential.access_key_id), Some(claimed.source)))?;
-    Ok(Authenticated { account: claimed.account.clone(), region: claimed.region.clone() })
+    Ok(Authenticated { account: claimed.account.clone(), region: claimed.region.clone(), user: claimed.user.clone() })
 }
 
 /// Where the secret a signature was checked against came from.
@@ -365,7 +370,7 @@ mod tests {
     #[test]
     fn secrets_round_trip_and_do_not_appear_in_storage() {
         let key = ServerKey::from_base64(&B64.encode([7u8; 32])).unwrap();
-        let (record, secret) = new_key_pair(&key, &AccountId::parse("333333333333").unwrap(), 0);
+        let (record, secret) = new_key_pair(&key, &AccountId::parse("333333333333").unwrap(), None, 0);
         assert!(record.access_key_id.starts_with("PCAK"));
         assert!(!record.secret_encrypted.contains(&secret));
         assert_eq!(key.decrypt(&record.secret_encrypted).unwrap(), secret);

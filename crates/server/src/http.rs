@@ -292,7 +292,8 @@ async fn respond_in_span(
         Ok(b) => b,
         Err(unread) => return refuse(&state, unread.api_error()),
     };
-    let (reply, info) = api::handle(state.clone(), claimed, api::OwnedRequest { head, body }).await;
+    let request = api::OwnedRequest { head, body, remote: Some(remote.ip()) };
+    let (reply, info) = api::handle(state.clone(), claimed, request).await;
     let answer = finish(&state, reply, &request_id, started, info);
     drop(held);
     answer
@@ -652,6 +653,7 @@ fn finish(state: &AppState, reply: Reply, request_id: &str, started: Instant, in
         operation = info.operation.map_or("-", Operation::name),
         status = reply.status,
         error = reply.error_type.unwrap_or("-"),
+        iam = info.iam.as_deref().unwrap_or("-"),
         latency_ms = observe::to_the_microsecond(latency_ms),
         "api"
     );
@@ -666,6 +668,7 @@ fn finish(state: &AppState, reply: Reply, request_id: &str, started: Instant, in
             error_type: reply.error_type.map(str::to_string),
             latency_ms,
             replayed: info.replayed,
+            iam: info.iam,
         },
         info.store_error,
     );

@@ -11,6 +11,8 @@
 //! * [`json_body`]: strict awsJson1.0 body reading.
 //! * [`credentials`]: the access-key → account rule and registered key pairs.
 //! * [`observe`]: this node's recent requests log and Prometheus metrics.
+//! * [`authorize`]: IAM users' policies on the request path: the action,
+//!   resource and context of a call, and the parsed policies per user version.
 //! * [`app`]: what every handler shares (store, credential rule, settings).
 //! * [`faults`]: fault-injection rules applied around each API call.
 //! * [`worker`]: the background worker: Expired sweep, retention and webhook
@@ -35,6 +37,7 @@ pub mod json_body;
 pub mod credentials;
 pub mod observe;
 pub mod throttle;
+pub mod authorize;
 pub mod app;
 pub mod faults;
 pub mod worker;

@@ -40,6 +40,9 @@ pub struct RequestEntry {
     pub latency_ms: f64,
     /// The answer was replayed for a repeated ClientToken.
     pub replayed: bool,
+    /// For a key of an IAM user: the decision on the call and the statement that made it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub iam: Option<String>,
 }
 
 fn rfc3339<S: serde::Serializer>(time: &pcentral_model::Millis, out: S) -> Result<S::Ok, S::Error> {
@@ -193,6 +196,7 @@ mod tests {
             error_type: None,
             latency_ms,
             replayed,
+            iam: None,
         }
     }
 

@@ -63,6 +63,7 @@ fn state() -> Arc<AppState> {
         store_slots: None,
         observe: observe::Observer::new(10),
         throttle: Default::default(),
+        policies: pcentral_server::authorize::PolicyCache::default(),
     })
 }
 
@@ -114,6 +115,7 @@ fn list_partners(key: &str, secret: &str) -> OwnedRequest {
     OwnedRequest {
         head: Head { method: "POST".into(), path: "/".into(), query: String::new(), headers },
         body: body.into(),
+        remote: None,
     }
 }
 
@@ -123,7 +125,11 @@ fn call(state: &Arc<AppState>, request: OwnedRequest) -> api::Reply {
     runtime.block_on(async {
         let (head, claimed) = api::admit(state, request.head).await;
         match claimed {
-            Ok(claimed) => api::handle(state.clone(), claimed, OwnedRequest { head, body: request.body }).await.0,
+            Ok(claimed) => {
+                api::handle(state.clone(), claimed, OwnedRequest { head, body: request.body, remote: request.remote })
+                    .await
+                    .0
+            }
             Err(e) => api::Reply::error(&e),
         }
     })

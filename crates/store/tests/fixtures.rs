@@ -130,6 +130,7 @@ fn a_seed_counts_the_records_of_every_list() {
             "engagements",
             "engagement_members",
             "engagement_invitations",
+            "iam_users",
             "invitations",
             "opportunities",
             "partners",
@@ -249,4 +250,25 @@ fn a_masked_setting_without_the_stored_secret_is_refused() {
         h.seed(&json!({"version": 1, "settings": exported["settings"]})).unwrap();
         assert_eq!(stored_webhook(&h).as_deref(), Some("https://pcentral:other@hooks.example/events?token=x&env=y"));
     }
+}
+
+#[test]
+fn iam_users_seed_from_their_own_list_and_bad_policies_are_refused_naming_the_user() {
+    let mut h = Harness::new(START);
+    let user = json!({"account": A, "name": "ann", "managed_policies": ["AWSPartnerCentralSandboxFullAccess"],
+        "policies": [{"name": "reads", "document": {"Version": "2012-10-17",
+            "Statement": {"Effect": "Allow", "Action": "partnercentral:Get*", "Resource": "*"}}}]});
+    let counts = h.seed(&json!({"version": 1, "iam_users": [user]})).unwrap().by_list();
+    assert!(counts.contains(&("iam_users", 1)), "{counts:?}");
+    let stored = h.read(|tx| Ok(tx.iam_users()?));
+    assert_eq!((stored.len(), stored[0].version), (1, 1));
+    let plain: serde_json::Value = serde_json::from_str(&h.export_text(false)).unwrap();
+    assert_eq!(plain["iam_users"][0]["name"], json!("ann"));
+    let before = h.snapshot();
+    let bad = json!({"account": B, "name": "bob", "policies": [{"name": "p", "document":
+        {"Statement": {"Effect": "Permit", "Action": "partnercentral:*", "Resource": "*"}}}]});
+    let e = h.seed(&json!({"version": 1, "iam_users": [bad]})).unwrap_err();
+    let message = format!("{e:?}");
+    assert!(message.contains(&format!("iam_users[{B}/bob]")) && message.contains("Statement[0].Effect"), "{message}");
+    assert_unchanged(&before, &h.snapshot(), "a refused IAM user");
 }

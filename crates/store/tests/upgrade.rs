@@ -62,7 +62,7 @@ const SETTINGS_ADDED: [&str; 6] = [
 ];
 
 /// Fixture lists this release added since that release.
-const LISTS_ADDED: [&str; 7] = [
+const LISTS_ADDED: [&str; 8] = [
     "opportunities",
     "engagements",
     "engagement_members",
@@ -70,6 +70,7 @@ const LISTS_ADDED: [&str; 7] = [
     "selling_settings",
     "solutions",
     "customer_accounts",
+    "iam_users",
 ];
 
 #[test]
@@ -477,4 +478,33 @@ fn the_upgraded_database_stores_resource_snapshots() {
     let job = json!({"Catalog": SANDBOX, "ResourceSnapshotJobIdentifier": job["Id"]});
     h.ok(A, &selling("StartResourceSnapshotJob"), job.clone());
     assert_eq!(h.ok(A, &selling("GetResourceSnapshotJob"), job)["Status"], "Running");
+}
+
+#[test]
+fn the_upgraded_database_stores_iam_users_and_their_keys() {
+    let h = upgraded();
+    let account = AccountId::parse(A).unwrap();
+    let policies = vec![pcentral_core::records::InlinePolicy {
+        name: "reads".into(),
+        document: json!({"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Action": "partnercentral:Get*", "Resource": "*"}}),
+    }];
+    let user = h.write(|tx| pcentral_core::iam_users::put(tx, &account, "ann", policies.clone(), vec![], 5));
+    assert_eq!(user.version, 1);
+    let again = h.write(|tx| {
+        pcentral_core::iam_users::put(tx, &account, "ann", vec![], vec!["AWSPartnerCentralFullAccess".into()], 6)
+    });
+    assert_eq!(again.version, 2);
+    assert_eq!(h.read(|tx| Ok(tx.iam_user(&account, "ann")?)), Some(again.clone()));
+    let mut key = credential("PCAKIAMUSER0000001", A, "s", 7);
+    key.user = Some("ann".into());
+    h.write(|tx| Ok(tx.insert_credential(&key)?));
+    assert_eq!(h.read(|tx| Ok(tx.credential("PCAKIAMUSER0000001")?)).unwrap().user.as_deref(), Some("ann"));
+    // Users export without secrets, in their own list; the key's user only with secrets.
+    let plain: serde_json::Value = serde_json::from_str(&h.export_text(false)).unwrap();
+    assert_eq!(plain["iam_users"][0]["name"], json!("ann"));
+    assert_eq!(plain["iam_users"][0]["managed_policies"], json!(["AWSPartnerCentralFullAccess"]));
+    assert!(plain.get("credentials").is_none());
+    // A reset of everything removes them.
+    h.write(|tx| Ok(tx.reset(&ResetScope { everything: true, ..ResetScope::default() })?));
+    assert_eq!(h.read(|tx| Ok(tx.iam_users()?)), vec![]);
 }

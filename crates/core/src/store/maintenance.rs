@@ -5,7 +5,7 @@ use pcentral_model::{AccountId, Catalog, Millis};
 
 use crate::records::{
     AccountRecord, Connection, ConnectionPreferences, CustomerAccount, EmailCode, Engagement, EngagementInvitation,
-    EngagementMembership, Invitation, Opportunity, Partner, ProfileTask, QualificationsAssociation,
+    EngagementMembership, IamUser, Invitation, Opportunity, Partner, ProfileTask, QualificationsAssociation,
     QualificationsGroup, QualificationsTask, SellingSettings, Solution, StoredCredential, Verification,
 };
 use crate::store::StoreError;
@@ -30,7 +30,7 @@ pub trait MaintenanceTx {
 /// narrows to one catalog's records (verifications, which belong to accounts,
 /// stay), `account` to the records the account owns or takes part in (email
 /// codes and the outbox stay: they belong to addresses). `everything` also
-/// deletes registered credentials and accounts, and resets settings, fault
+/// deletes registered credentials, IAM users and accounts, and resets settings, fault
 /// rules and the service clock; with `keep_clock`, the clock stays where it is.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ResetScope {
@@ -55,6 +55,7 @@ pub enum Record {
     EngagementInvitation(EngagementInvitation),
     EngagementMember(EngagementMembership),
     Engagement(Engagement),
+    IamUser(IamUser),
     Invitation(Invitation),
     Opportunity(Opportunity),
     Partner(Partner),

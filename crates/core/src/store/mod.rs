@@ -15,7 +15,8 @@
 //! API's opportunities), [`EngagementsTx`] (its engagements and members),
 //! [`SellingSettingsTx`] (its system settings), [`SolutionsTx`] (partner
 //! solutions), [`CustomerAccountsTx`] (customer accounts), [`SnapshotsTx`]
-//! (resource snapshots), and [`MaintenanceTx`] (reset, export
+//! (resource snapshots), [`IamTx`] (IAM users and their policies), and
+//! [`MaintenanceTx`] (reset, export
 //! and purge, over every family). A family's `admin_*` methods are the web
 //! console's admin-wide lists: every account's records, keyset-paged like
 //! the API's lists; nothing on the API's request path calls them. A new
@@ -30,6 +31,7 @@ mod engagement_expiry;
 mod customer_accounts;
 mod engagements;
 mod events;
+mod iam;
 mod maintenance;
 mod opportunities;
 mod partners;
@@ -44,10 +46,11 @@ pub use accounts::AccountsTx;
 pub use connections::{
     AdminConnectionQuery, AdminInvitationQuery, ConnectionQuery, ConnectionsTx, InvitationQuery, TypeFilter,
 };
-pub use engagement_expiry::EngagementExpiryTx;
 pub use customer_accounts::{CustomerAccountQuery, CustomerAccountsTx};
+pub use engagement_expiry::EngagementExpiryTx;
 pub use engagements::{EngagementCursor, EngagementInvitationQuery, EngagementQuery, EngagementsTx, MemberCursor};
 pub use events::{AdminEventQuery, EventsTx};
+pub use iam::IamTx;
 pub use maintenance::{MaintenanceTx, Purge, Purged, Record, ResetScope};
 pub use opportunities::{OpportunitiesTx, OpportunityCursor, OpportunityQuery};
 pub use partners::{AdminPartnerQuery, AdminProfileTaskQuery, ListedProfileTask, PartnersTx};
@@ -80,6 +83,7 @@ pub trait Tx:
     + SolutionsTx
     + CustomerAccountsTx
     + SnapshotsTx
+    + IamTx
 {
 }
 
@@ -99,6 +103,7 @@ impl<T> Tx for T where
         + SolutionsTx
         + CustomerAccountsTx
         + SnapshotsTx
+        + IamTx
         + ?Sized
 {
 }

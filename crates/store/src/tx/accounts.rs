@@ -46,6 +46,7 @@ impl<D: Db> AccountsTx for SqlTx<'_, D> {
 
     fn delete_account(&mut self, account: &AccountId) -> Result<bool, StoreError> {
         let mut removed = self.exec("DELETE FROM accounts WHERE account = ?1", p![account])?;
+        removed += self.exec("DELETE FROM iam_users WHERE account = ?1", p![account])?;
         for c in self.credentials()?.into_iter().filter(|c| &c.account == account) {
             removed += self.exec("DELETE FROM credentials WHERE access_key_id = ?1", p![c.access_key_id])?;
         }

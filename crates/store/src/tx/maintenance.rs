@@ -9,7 +9,7 @@ use super::{from_doc, SqlTx};
 use crate::sql::{Cell, Db};
 
 /// The tables of the records a fixture holds.
-const RECORD_TABLES: [&str; 19] = [
+const RECORD_TABLES: [&str; 20] = [
     "accounts",
     "partners",
     "profile_tasks",
@@ -29,11 +29,12 @@ const RECORD_TABLES: [&str; 19] = [
     "qualifications_groups",
     "credentials",
     "email_codes",
+    "iam_users",
 ];
 
 /// How [`MaintenanceTx::visit_records`] reads each kind of record, in the order of [`Record`].
 type ReadRecord = fn(&str) -> Result<Record, StoreError>;
-const RECORD_QUERIES: [(&str, ReadRecord); 19] = [
+const RECORD_QUERIES: [(&str, ReadRecord); 20] = [
     ("SELECT doc FROM accounts ORDER BY account", |d| from_doc(d).map(Record::Account)),
     ("SELECT doc FROM connection_preferences ORDER BY catalog, account", |d| {
         from_doc(d).map(Record::ConnectionPreferences)
@@ -51,6 +52,7 @@ const RECORD_QUERIES: [(&str, ReadRecord); 19] = [
         from_doc(d).map(Record::EngagementMember)
     }),
     ("SELECT doc FROM engagements ORDER BY catalog, created_at, id", |d| from_doc(d).map(Record::Engagement)),
+    ("SELECT doc FROM iam_users ORDER BY account, name", |d| from_doc(d).map(Record::IamUser)),
     ("SELECT doc FROM connection_invitations ORDER BY catalog, created_at, id", |d| {
         from_doc(d).map(Record::Invitation)
     }),
@@ -185,6 +187,7 @@ impl<D: Db> SqlTx<'_, D> {
         }
         if scope.everything {
             self.exec("DELETE FROM credentials", p![])?;
+            self.exec("DELETE FROM iam_users", p![])?;
             self.exec("DELETE FROM accounts", p![])?;
             let mut state = self.service_state()?;
             if !scope.keep_clock {

@@ -52,6 +52,7 @@ mod engagement_expiry;
 mod customer_accounts;
 mod engagements;
 mod events;
+mod iam;
 mod maintenance;
 mod migration;
 mod opportunities;

@@ -235,6 +235,7 @@ pub fn credential(key: &str, account: &str, secret: &str, created_at: Millis) ->
         account: AccountId::parse(account).unwrap(),
         secret_encrypted: seal(secret),
         created_at,
+        user: None,
     }
 }
 

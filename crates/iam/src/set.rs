@@ -1,0 +1,77 @@
+//! The policies of one principal, parsed together and checked against IAM's
+//! quotas for a user: inline policies with unique names whose documents
+//! together stay within [`USER_INLINE_LIMIT`], and at most
+//! [`MANAGED_PER_USER`] managed policies, each one AWS has.
+
+use serde_json::Value;
+
+use crate::data::managed_policy;
+use crate::policy::{Policy, PolicyError, USER_INLINE_LIMIT};
+use crate::{evaluate, Outcome, Request};
+
+/// Managed policies one user may hold (IAM's default quota).
+pub const MANAGED_PER_USER: usize = 10;
+
+/// A principal's parsed policies.
+#[derive(Debug, Default)]
+pub struct PolicySet {
+    inline: Vec<Policy>,
+    managed: Vec<&'static Policy>,
+}
+
+impl PolicySet {
+    /// Parse `inline` (name, document) and look up `managed` by name; a
+    /// refusal names the policy, the place and the problem.
+    pub fn build(inline: &[(&str, &Value)], managed: &[&str]) -> Result<PolicySet, PolicyError> {
+        let whole =
+            |policy: &str, problem: String| PolicyError { policy: policy.to_string(), place: String::new(), problem };
+        let mut set = PolicySet::default();
+        let mut total = 0;
+        for (name, document) in inline {
+            if set.inline.iter().any(|p| p.name == *name) {
+                return Err(whole(name, "two inline policies have this name".to_string()));
+            }
+            let policy = Policy::parse(name, document)?;
+            total += policy.size;
+            if total > USER_INLINE_LIMIT {
+                return Err(whole(
+                    name,
+                    format!("the user's inline policies reach {total} characters (whitespace not counted); IAM allows {USER_INLINE_LIMIT} together"),
+                ));
+            }
+            set.inline.push(policy);
+        }
+        if managed.len() > MANAGED_PER_USER {
+            return Err(whole(
+                managed[MANAGED_PER_USER],
+                format!("a user may hold at most {MANAGED_PER_USER} managed policies"),
+            ));
+        }
+        for name in managed {
+            let Some(found) = managed_policy(name) else {
+                return Err(whole(
+                    name,
+                    format!(
+                        "no AWS managed policy has this name (known: {})",
+                        crate::data::managed_policy_names().join(", ")
+                    ),
+                ));
+            };
+            if set.managed.iter().any(|p| std::ptr::eq(*p, &found.policy)) {
+                return Err(whole(name, "the managed policy is named twice".to_string()));
+            }
+            set.managed.push(&found.policy);
+        }
+        Ok(set)
+    }
+
+    /// Every policy, inline ones first.
+    pub fn policies(&self) -> impl Iterator<Item = &Policy> {
+        self.inline.iter().chain(self.managed.iter().copied())
+    }
+
+    /// Decide `request` against every policy of the set.
+    pub fn evaluate(&self, request: &Request<'_>) -> Outcome {
+        evaluate(self.policies(), request)
+    }
+}
