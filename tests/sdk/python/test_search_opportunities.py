@@ -1,10 +1,12 @@
 """SearchOpportunities (docs/behaviour.md#searchopportunities) through boto3's `partnercentral-selling`
 client and the AWS CLI: filter trees over the model's keys, nested combinators, the keyword, every
-sort key, pages bound to their request, refusals that name the member (and change nothing), and
+sort key, pages bound to their request (boto3 and the AWS CLI), refusals that name the member (and change nothing), and
 isolation (another account, another catalog, sees nothing)."""
 
 import datetime as dt
+import json
 
+import botocore.loaders
 import botocore.session
 import pytest
 from botocore.exceptions import ClientError
@@ -212,3 +214,22 @@ def test_a_token_is_bound_to_its_request_and_caller(seeded, selling):
     with pytest.raises(ClientError) as e:
         selling(new_account()).search_opportunities(Catalog=SB, MaxResults=1, NextToken=token)
     assert error(e)[0] == "ValidationException"
+
+
+def test_aws_cli_searches(cli, selling, tmp_path):
+    # The pinned AWS CLI bundles an older Selling model; it takes the pinned botocore's with its own
+    # `configure add-model` (into this module's CLI home), as the customer-account tests do.
+    account = new_account()
+    mine = selling(account).create_opportunity(Catalog=SB, **payload(company="Cli Co"))["Id"]
+    selling(account).create_opportunity(Catalog=SB, **payload(company="Other Co"))
+    model = tmp_path / "selling.json"
+    model.write_text(json.dumps(botocore.loaders.create_loader().load_service_model("partnercentral-selling",
+                                                                                    "service-2")))
+    rc, _, err = cli(account, "configure", "add-model", "--service-name", "partnercentral-selling",
+                     "--service-model", f"file://{model}")
+    assert rc == 0, err
+    rc, found, err = cli(account, "partnercentral-selling", "search-opportunities", "--catalog", SB,
+                         "--filter", json.dumps({"EqualsTo": {"Key": "CustomerCompanyName",
+                                                              "Value": {"StringValue": "cli co"}}}))
+    assert rc == 0, err
+    assert [s["Id"] for s in found["OpportunitySearchSummaries"]] == [mine]
