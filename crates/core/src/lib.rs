@@ -59,6 +59,7 @@ pub mod solutions;
 pub mod customer_accounts;
 pub mod acting_as_aws;
 pub mod throttling;
+pub mod search;
 
 pub mod operations;
 

@@ -128,6 +128,7 @@ fn selling_handlers() -> Vec<Entry> {
         handler(opportunities::tags::tag_resource),
         handler(opportunities::tags::untag_resource),
         handler(opportunities::tags::list_tags_for_resource),
+        handler(opportunities::search::search_opportunities),
         handler(engagements::create_engagement),
         handler(engagements::get_engagement),
         handler(engagements::list_engagements),

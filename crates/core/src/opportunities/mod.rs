@@ -7,6 +7,7 @@
 
 pub mod document;
 pub mod lifecycle;
+pub mod search;
 pub mod tags;
 
 use pcentral_model::selling::{self, SortOrder, ValidationExceptionErrorCode as Code};

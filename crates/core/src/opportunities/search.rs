@@ -1,0 +1,300 @@
+//! SearchOpportunities (docs/behaviour.md#searchopportunities): the
+//! caller's opportunities in one catalog, through the shared filter-tree
+//! engine ([`crate::search`]), a keyword, and any of the model's sort keys.
+//!
+//! The list query orders by five indexed columns only, so a search reads
+//! the caller's opportunities of the catalog a batch at a time (the list's
+//! keyset scan), keeps those that match, and sorts them here; a page token
+//! holds the (sort value, id) position of the last opportunity shown, bound
+//! to the request and caller like every list token. The cost: each page
+//! reads all the caller's opportunities of the catalog.
+
+use std::cmp::Ordering;
+
+use pcentral_model::selling::{
+    self, OpportunitySearchFilter, OpportunitySearchFilterName as Key, OpportunitySearchFilterValue as Value,
+    OpportunitySearchSortName as SortName, SortOrder,
+};
+use pcentral_model::timestamp;
+use serde_json::json;
+
+use super::document::{output, view};
+use crate::ctx::Ctx;
+use crate::opportunities::document::invalid;
+use crate::pagination::{self, Binding};
+use crate::records::{sort_value, Opportunity, OpportunitySortName, Origin, RelatedEntityType, SortValue};
+use crate::search::{self, Given, Held, Kind, Leaves, Node, Op};
+use crate::store::{OpResult, OpportunityCursor, OpportunityQuery};
+
+/// How many opportunities one store read hands over.
+const BATCH: usize = 200;
+
+impl Node for OpportunitySearchFilter {
+    type Key = Key;
+
+    fn and_all(&self) -> Option<&[Self]> {
+        self.and_all_filters.as_deref()
+    }
+
+    fn or_all(&self) -> Option<&[Self]> {
+        self.or_all_filters.as_deref()
+    }
+
+    fn not(&self) -> Option<&Self> {
+        self.not_filter.as_deref()
+    }
+
+    fn leaves(&self) -> Leaves<'_, Key> {
+        fn leaf(c: &Option<selling::OpportunitySearchPredicate>) -> Option<(Key, Given<'_>)> {
+            c.as_ref().map(|c| {
+                let value = match &c.value {
+                    Value::StringValue(s) => Given::Text(s),
+                    Value::StringListValue(l) => Given::List(l),
+                    Value::LongValue(n) => Given::Long(*n),
+                    Value::DoubleValue(x) => Given::Double(*x),
+                    Value::DateValue(t) => Given::Date(t.0),
+                };
+                (c.key, value)
+            })
+        }
+        [
+            (Op::EqualsTo, leaf(&self.equals_to)),
+            (Op::ContainsAny, leaf(&self.contains_any)),
+            (Op::ContainsAll, leaf(&self.contains_all)),
+            (Op::GreaterThan, leaf(&self.greater_than)),
+            (Op::GreaterThanOrEquals, leaf(&self.greater_than_or_equals)),
+            (Op::LessThan, leaf(&self.less_than)),
+            (Op::LessThanOrEquals, leaf(&self.less_than_or_equals)),
+        ]
+    }
+
+    fn kind(key: Key) -> Kind {
+        match key {
+            Key::Lastmodifieddate | Key::Createddate | Key::Targetclosedate => Kind::Date,
+            Key::Apnprograms | Key::Tags | Key::Offerid | Key::Offersetid | Key::Awsmarketplacesolution => Kind::Many,
+            Key::Estimatedmrr => Kind::Number,
+            _ => Kind::Text,
+        }
+    }
+
+    fn key_name(key: Key) -> String {
+        key.as_str().to_string()
+    }
+}
+
+fn text_at(o: &Opportunity, path: &[&str]) -> Option<String> {
+    path.iter().try_fold(&o.body, |v, k| v.get(k)).and_then(serde_json::Value::as_str).map(str::to_string)
+}
+
+fn related(o: &Opportunity, kind: RelatedEntityType) -> Vec<String> {
+    o.related.get(&kind).cloned().unwrap_or_default()
+}
+
+/// The first expected customer spend's amount (the monthly recurring revenue the partner estimated).
+fn estimated_mrr(o: &Opportunity) -> Option<String> {
+    o.body.pointer("/Project/ExpectedCustomerSpend/0/Amount").and_then(serde_json::Value::as_str).map(str::to_string)
+}
+
+/// What `o` holds for the filter key `key`.
+fn held(o: &Opportunity, key: Key) -> Held {
+    let text = |s: Option<&str>| Held::Text(s.map(str::to_string));
+    match key {
+        Key::Opportunityid => text(Some(o.id.as_str())),
+        Key::Stage => text(o.stage.map(|s| s.as_str())),
+        Key::Reviewstatus => text(o.review_status.map(|s| s.as_str())),
+        Key::Customercompanyname => Held::Text(o.customer_company_name.clone()),
+        Key::Lastmodifieddate => Held::Date(Some(o.last_modified)),
+        Key::Createddate => Held::Date(Some(o.created_at)),
+        Key::Targetclosedate => {
+            Held::Date(o.target_close_date.as_ref().and_then(|d| timestamp::parse(&format!("{d}T00:00:00Z"))))
+        }
+        Key::Countrycode => Held::Text(text_at(o, &["Customer", "Account", "Address", "CountryCode"])),
+        Key::Partnerprojecttitle => Held::Text(o.title.clone()),
+        Key::Opportunitytype => Held::Text(text_at(o, &["OpportunityType"])),
+        Key::Partneropportunityidentifier => Held::Text(text_at(o, &["PartnerOpportunityIdentifier"])),
+        Key::Industry => Held::Text(text_at(o, &["Customer", "Account", "Industry"])),
+        Key::Awsaccountid => Held::Text(text_at(o, &["Customer", "Account", "AwsAccountId"])),
+        Key::Apnprograms => Held::Many(
+            o.body
+                .pointer("/Project/ApnPrograms")
+                .and_then(serde_json::Value::as_array)
+                .map(|a| a.iter().filter_map(|v| v.as_str().map(str::to_string)).collect())
+                .unwrap_or_default(),
+        ),
+        Key::Origin => text(Some(o.origin.as_str())),
+        // A tag is matched as `Key=Value`.
+        Key::Tags => Held::Many(o.tags.iter().map(|(k, v)| format!("{k}={v}")).collect()),
+        Key::Nextstep => Held::Text(text_at(o, &["LifeCycle", "NextSteps"])),
+        Key::Offerid => Held::Many(related(o, RelatedEntityType::Awsmarketplaceoffers)),
+        Key::Offersetid => Held::Many(related(o, RelatedEntityType::Awsmarketplaceoffersets)),
+        Key::Awsmarketplacesolution => Held::Many(related(o, RelatedEntityType::Awsmarketplacesolutions)),
+        // The owner AssignOpportunity named, by email.
+        Key::Opportunityowner => Held::Text(o.assignee.as_ref().map(|a| a.email.clone())),
+        Key::Estimatedmrr => Held::Text(estimated_mrr(o)),
+        // AWS's co-sell motion and engagement score: pcentral's AWS side sets neither.
+        Key::Cosellmotion | Key::Engagementscore => Held::Text(None),
+    }
+}
+
+/// The filter key a sort key orders by.
+fn sort_key(s: SortName) -> Key {
+    match s {
+        SortName::Opportunityid => Key::Opportunityid,
+        SortName::Stage => Key::Stage,
+        SortName::Reviewstatus => Key::Reviewstatus,
+        SortName::Customercompanyname => Key::Customercompanyname,
+        SortName::Lastmodifieddate => Key::Lastmodifieddate,
+        SortName::Targetclosedate => Key::Targetclosedate,
+        SortName::Createddate => Key::Createddate,
+        SortName::Countrycode => Key::Countrycode,
+        SortName::Partnerprojecttitle => Key::Partnerprojecttitle,
+        SortName::Opportunitytype => Key::Opportunitytype,
+        SortName::Partneropportunityidentifier => Key::Partneropportunityidentifier,
+        SortName::Industry => Key::Industry,
+        SortName::Awsaccountid => Key::Awsaccountid,
+        SortName::Origin => Key::Origin,
+        SortName::Nextstep => Key::Nextstep,
+        SortName::Cosellmotion => Key::Cosellmotion,
+        SortName::Opportunityowner => Key::Opportunityowner,
+        SortName::Engagementscore => Key::Engagementscore,
+        SortName::Estimatedmrr => Key::Estimatedmrr,
+        SortName::Tags => Key::Tags,
+        SortName::Offerid => Key::Offerid,
+        SortName::Offersetid => Key::Offersetid,
+        SortName::Apnprograms => Key::Apnprograms,
+    }
+}
+
+/// The position of `o` in the order of `sort`: dates and amounts as
+/// integers (an amount in hundredths), text in lower case, several values
+/// sorted and joined; a missing value sorts first.
+pub fn search_sort_value(sort: SortName, o: &Opportunity) -> SortValue {
+    let key = sort_key(sort);
+    match held(o, key) {
+        Held::Date(at) => SortValue::Int(at.unwrap_or(i64::MIN)),
+        Held::Text(t) if key == Key::Estimatedmrr => SortValue::Int(
+            t.as_deref().and_then(search::number).map(|x| (x * 100.0).round() as i64).unwrap_or(i64::MIN),
+        ),
+        Held::Text(t) => SortValue::Text(t.unwrap_or_default().to_lowercase()),
+        Held::Many(mut values) => {
+            values.iter_mut().for_each(|v| *v = v.to_lowercase());
+            values.sort();
+            SortValue::Text(values.join("\u{1}"))
+        }
+    }
+}
+
+fn compare_values(a: &SortValue, b: &SortValue) -> Ordering {
+    match (a, b) {
+        (SortValue::Int(x), SortValue::Int(y)) => x.cmp(y),
+        (SortValue::Text(x), SortValue::Text(y)) => x.cmp(y),
+        (SortValue::Int(_), SortValue::Text(_)) => Ordering::Less,
+        (SortValue::Text(_), SortValue::Int(_)) => Ordering::Greater,
+    }
+}
+
+/// The order of a search: by sort value (reversed when descending), ties by id ascending.
+fn compare(a: &OpportunityCursor, b: &OpportunityCursor, descending: bool) -> Ordering {
+    let by_value = compare_values(&a.value, &b.value);
+    let by_value = if descending { by_value.reverse() } else { by_value };
+    by_value.then_with(|| a.id.cmp(&b.id))
+}
+
+/// Whether `o` holds `keyword` (without regard to case) in its id, title,
+/// customer company name or partner opportunity identifier.
+fn has_keyword(o: &Opportunity, keyword: &str) -> bool {
+    let keyword = keyword.to_lowercase();
+    [
+        Some(o.id.as_str().to_string()),
+        o.title.clone(),
+        o.customer_company_name.clone(),
+        text_at(o, &["PartnerOpportunityIdentifier"]),
+    ]
+    .into_iter()
+    .flatten()
+    .any(|text| text.to_lowercase().contains(&keyword))
+}
+
+/// Every opportunity of the caller in `catalog`, read through the list's keyset scan.
+fn all_of_caller(ctx: &mut Ctx<'_>, catalog: pcentral_model::Catalog) -> OpResult<Vec<Opportunity>> {
+    let mut all = Vec::new();
+    let mut after = None;
+    loop {
+        let query = OpportunityQuery {
+            catalog,
+            owner: ctx.caller.account.clone(),
+            identifiers: vec![],
+            stages: vec![],
+            review_statuses: vec![],
+            company_keys: vec![],
+            modified_after: None,
+            modified_before: None,
+            created_after: None,
+            created_before: None,
+            close_after: None,
+            close_before: None,
+            sort: OpportunitySortName::Identifier,
+            descending: false,
+            after: after.take(),
+            limit: BATCH,
+        };
+        let batch = ctx.tx.list_opportunities(&query)?;
+        let full = batch.len() == BATCH;
+        after = batch
+            .last()
+            .map(|o| OpportunityCursor { value: sort_value(OpportunitySortName::Identifier, o), id: o.id.to_string() });
+        all.extend(batch);
+        if !full {
+            return Ok(all);
+        }
+    }
+}
+
+/// The summary SearchOpportunities shows of `o`: the opportunity's view, of
+/// which the summary's shape keeps its members, with its tags and origin.
+fn summary(ctx: &Ctx<'_>, o: &Opportunity) -> OpResult<selling::OpportunitySearchSummary> {
+    let mut v = view(ctx, o);
+    if let Some(map) = v.as_object_mut() {
+        if !o.tags.is_empty() {
+            let tags: Vec<_> = o.tags.iter().map(|(k, val)| json!({"Key": k, "Value": val})).collect();
+            map.insert("Tags".into(), json!(tags));
+        }
+        // As GetAwsOpportunitySummary: AWS's side exists once submitted, or from the start of an AWS referral.
+        if o.submission.is_some() || o.origin == Origin::AwsReferral {
+            map.insert("AwsOpportunitySummary".into(), json!({"Origin": o.origin}));
+        }
+    }
+    // The summary's shape keeps what a search shows: the team by name and
+    // title (no email or phone), the customer's address by country.
+    output(v)
+}
+
+pub fn search_opportunities(
+    ctx: &mut Ctx<'_>,
+    req: selling::SearchOpportunitiesRequest,
+) -> OpResult<selling::SearchOpportunitiesResponse> {
+    let faults = req.filter.as_ref().map(|f| search::check(f, "Filter")).unwrap_or_default();
+    if !faults.is_empty() {
+        return Err(invalid(faults).into());
+    }
+    let size = pagination::selling_page_size(req.max_results);
+    let binding = Binding::of(ctx.pagination_key, &ctx.caller.account, &req);
+    let after: Option<OpportunityCursor> = binding.resume(req.next_token.as_deref())?;
+    let (sort, descending) = match &req.sort {
+        Some(s) => (s.sort_by, s.sort_order == SortOrder::Descending),
+        None => (SortName::Lastmodifieddate, true),
+    };
+    let position = |o: &Opportunity| OpportunityCursor { value: search_sort_value(sort, o), id: o.id.to_string() };
+    let mut rows: Vec<(OpportunityCursor, Opportunity)> = all_of_caller(ctx, req.catalog)?
+        .into_iter()
+        .filter(|o| req.filter.as_ref().is_none_or(|f| search::matches(f, &|key| held(o, key))))
+        .filter(|o| req.keyword.as_deref().is_none_or(|k| has_keyword(o, k)))
+        .map(|o| (position(&o), o))
+        .filter(|(at, _)| after.as_ref().is_none_or(|a| compare(at, a, descending) == Ordering::Greater))
+        .collect();
+    rows.sort_by(|(a, _), (b, _)| compare(a, b, descending));
+    rows.truncate(size + 1);
+    let (page, next_token) = binding.page(rows, size, |(at, _)| at.clone())?;
+    let opportunity_search_summaries = page.iter().map(|(_, o)| summary(ctx, o)).collect::<OpResult<Vec<_>>>()?;
+    Ok(selling::SearchOpportunitiesResponse { opportunity_search_summaries, next_token })
+}
