@@ -55,6 +55,7 @@ pub mod opportunities;
 pub mod engagements;
 pub mod selling_settings;
 pub mod solutions;
+pub mod bulk_jobs;
 
 pub mod operations;
 

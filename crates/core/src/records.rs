@@ -23,11 +23,13 @@ use serde_json::Value;
 
 use crate::settings::Settings;
 
+mod bulk;
 mod engagement;
 mod opportunity;
 mod selling_settings;
 mod solution;
 
+pub use bulk::{BulkFile, BulkJob, BulkJobKind, BulkJobRow, BulkReportLink};
 pub use engagement::{
     ContextType, Engagement, EngagementContext, EngagementInvitation, EngagementMembership, EngagementTask,
     EngagementTaskKind, InvitationStatus as EngagementInvitationStatus, PayloadType as InvitationPayloadType,

@@ -180,6 +180,13 @@ pub enum Command {
         #[command(flatten)]
         admin: AdminArgs,
     },
+    /// Input files of Selling bulk jobs (what their s3:// FileURI names).
+    BulkFiles {
+        #[command(subcommand)]
+        action: BulkFilesAction,
+        #[command(flatten)]
+        admin: AdminArgs,
+    },
     /// Inject faults into API calls (shared by every node).
     Faults {
         #[command(subcommand)]
@@ -244,6 +251,18 @@ pub enum TasksAction {
         #[arg(long)]
         task_id: String,
         /// `hold` keeps the task IN_PROGRESS; `complete` runs it now.
+        #[arg(long, value_parser = wire_values(&QualificationsTaskAction::ALL))]
+        action: String,
+    },
+    /// Hold a SUBMITTED Selling bulk job (StartOpportunityBulkJob), or run it now.
+    ForceBulkJob {
+        /// The job's catalog: AWS or Sandbox.
+        #[arg(long)]
+        catalog: String,
+        /// The job id (`JobId` in the Start…BulkJob answer): `bulkjob-…`.
+        #[arg(long)]
+        job_id: String,
+        /// `hold` keeps the job SUBMITTED; `complete` runs it now.
         #[arg(long, value_parser = wire_values(&QualificationsTaskAction::ALL))]
         action: String,
     },
@@ -389,6 +408,19 @@ fn setting_pair(text: &str) -> Result<SettingPair, String> {
     let (name, value) = text.split_once('=').ok_or_else(|| format!("expected NAME=VALUE, got {text}"))?;
     let value = serde_json::from_str(value).unwrap_or_else(|_| Value::String(value.to_string()));
     Ok(SettingPair { name: name.to_string(), value })
+}
+
+#[derive(Subcommand)]
+pub enum BulkFilesAction {
+    /// Store a local CSV file as the file a bulk job's FileURI names.
+    Put {
+        /// The URI jobs name it by: s3://<bucket>/<key>.
+        #[arg(long)]
+        uri: String,
+        /// The local file to upload.
+        #[arg(long)]
+        file: std::path::PathBuf,
+    },
 }
 
 #[derive(Subcommand)]
@@ -720,6 +752,17 @@ fn plan(command: Command) -> Result<Plan, String> {
             TasksAction::ForceEngagement { catalog, task_id, action } => {
                 let body = json!({"catalog": catalog, "task_id": task_id, "action": action});
                 Plan::new(admin, &admin::ENGAGEMENT_TASK_FORCE, Upload::Json(body))
+            }
+            TasksAction::ForceBulkJob { catalog, job_id, action } => {
+                let body = json!({"catalog": catalog, "job_id": job_id, "action": action});
+                Plan::new(admin, &admin::BULK_JOB_FORCE, Upload::Json(body))
+            }
+        },
+        Command::BulkFiles { action, admin } => match action {
+            BulkFilesAction::Put { uri, file } => {
+                let content =
+                    std::fs::read_to_string(&file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+                Plan::new(admin, &admin::BULK_FILES_PUT, Upload::Json(json!({"uri": uri, "content": content})))
             }
         },
         Command::Verification { action, admin } => match action {

@@ -24,6 +24,7 @@
 //! is split by what its records are.
 
 mod accounts;
+mod bulk_jobs;
 mod connections;
 mod engagements;
 mod events;
@@ -37,6 +38,7 @@ mod solutions;
 mod verification;
 
 pub use accounts::AccountsTx;
+pub use bulk_jobs::BulkJobsTx;
 pub use connections::{
     AdminConnectionQuery, AdminInvitationQuery, ConnectionQuery, ConnectionsTx, InvitationQuery, TypeFilter,
 };
@@ -70,6 +72,7 @@ pub trait Tx:
     + EngagementsTx
     + SellingSettingsTx
     + SolutionsTx
+    + BulkJobsTx
 {
 }
 
@@ -86,6 +89,7 @@ impl<T> Tx for T where
         + EngagementsTx
         + SellingSettingsTx
         + SolutionsTx
+        + BulkJobsTx
         + ?Sized
 {
 }
