@@ -554,7 +554,7 @@ mod tests {
     #[test]
     fn the_table_names_parses_and_renders_every_setting() {
         let mut s = Settings::default();
-        assert_eq!(Settings::SPECS.len(), 21);
+        assert_eq!(Settings::SPECS.len(), 22);
         for spec in Settings::SPECS {
             assert_eq!(spec.scope, Scope::Shared);
             assert!(!spec.help.is_empty() && !spec.help.starts_with(' '), "{}", spec.name);

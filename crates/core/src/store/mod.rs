@@ -14,7 +14,8 @@
 //! configured accounts), [`EventsTx`], [`OpportunitiesTx`] (the Selling
 //! API's opportunities), [`EngagementsTx`] (its engagements and members),
 //! [`SellingSettingsTx`] (its system settings), [`SolutionsTx`] (partner
-//! solutions), and [`MaintenanceTx`] (reset, export
+//! solutions), [`BulkJobsTx`] (bulk jobs, their row outcomes, report
+//! links and input files), and [`MaintenanceTx`] (reset, export
 //! and purge, over every family). A family's `admin_*` methods are the web
 //! console's admin-wide lists: every account's records, keyset-paged like
 //! the API's lists; nothing on the API's request path calls them. A new
