@@ -608,6 +608,11 @@ enum Upload {
     Json(Value),
     /// A fixture file, streamed as it is read.
     Fixture(PathBuf),
+    /// A bulk job's input file, read when sent, as `{"uri", "content"}`.
+    BulkFile {
+        uri: String,
+        file: PathBuf,
+    },
 }
 
 /// The admin request a subcommand makes: its route (method and path come
@@ -760,9 +765,7 @@ fn plan(command: Command) -> Result<Plan, String> {
         },
         Command::BulkFiles { action, admin } => match action {
             BulkFilesAction::Put { uri, file } => {
-                let content =
-                    std::fs::read_to_string(&file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
-                Plan::new(admin, &admin::BULK_FILES_PUT, Upload::Json(json!({"uri": uri, "content": content})))
+                Plan::new(admin, &admin::BULK_FILES_PUT, Upload::BulkFile { uri, file })
             }
         },
         Command::Verification { action, admin } => match action {
@@ -795,6 +798,10 @@ pub fn admin_command(command: Command, out: &mut dyn Write) -> Result<(), String
     let result = match plan.upload {
         Upload::Nothing => req.call(),
         Upload::Json(b) => req.send_json(b),
+        Upload::BulkFile { uri, file } => {
+            let content = std::fs::read_to_string(&file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+            req.send_json(json!({"uri": uri, "content": content}))
+        }
         Upload::Fixture(file) => {
             let opened = std::fs::File::open(&file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
             let size = opened.metadata().map(|m| m.len()).ok();

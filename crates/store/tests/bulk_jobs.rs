@@ -39,8 +39,13 @@ fn record(request: &str, company: &str, website: &str) -> String {
 
 /// Two good records and one whose WebsiteUrl the model refuses.
 fn file() -> String {
-    [HEADER.to_string(), record("r1", "Acme", "https://acme.example"), record("r2", "Bad", "x"), record("", "\"Beta, Inc\"", "https://beta.example")]
-        .join("\r\n")
+    [
+        HEADER.to_string(),
+        record("r1", "Acme", "https://acme.example"),
+        record("r2", "Bad", "x"),
+        record("", "\"Beta, Inc\"", "https://beta.example"),
+    ]
+    .join("\r\n")
 }
 
 fn upload(h: &mut Harness, uri: &str, content: &str) {
@@ -142,11 +147,8 @@ fn a_job_runs_every_row_through_the_opportunity_handlers() {
     assert!(rows[1]["ErrorMessage"].as_str().unwrap().contains("WebsiteUrl"), "{}", rows[1]);
     // The refused record made nothing; the others are opportunities as CreateOpportunity makes them.
     assert_eq!(opportunities(&mut h, A), 2);
-    let beta = h.ok(
-        A,
-        &selling("GetOpportunity"),
-        json!({"Catalog": SANDBOX, "Identifier": rows[2]["ResourceIdentifier"]}),
-    );
+    let beta =
+        h.ok(A, &selling("GetOpportunity"), json!({"Catalog": SANDBOX, "Identifier": rows[2]["ResourceIdentifier"]}));
     assert_eq!(beta["Customer"]["Account"]["CompanyName"], "Beta, Inc");
     assert_eq!(beta["Project"]["ExpectedCustomerSpend"][0]["Amount"], "10");
     // Only the starter sees the job.
@@ -276,7 +278,11 @@ fn reset_takes_an_accounts_jobs_and_everything_takes_the_files() {
     upload(&mut h, "s3://bucket/deals.csv", &file());
     let a_job = start(&mut h, A, "s3://bucket/deals.csv");
     start(&mut h, B, "s3://bucket/deals.csv");
-    h.ok(A, &selling("GetOpportunityBulkJobReportUrl"), json!({"Catalog": SANDBOX, "JobId": a_job, "ReportFormat": "CSV"}));
+    h.ok(
+        A,
+        &selling("GetOpportunityBulkJobReportUrl"),
+        json!({"Catalog": SANDBOX, "JobId": a_job, "ReportFormat": "CSV"}),
+    );
     h.reset(ResetScope { account: Some(AccountId::parse(A).unwrap()), ..ResetScope::default() });
     assert!(jobs(&mut h, A).is_empty());
     assert_eq!(jobs(&mut h, B).len(), 1);

@@ -308,7 +308,8 @@ fn the_upgraded_database_runs_bulk_jobs() {
         &selling("StartOpportunityBulkJob"),
         json!({"Catalog": SANDBOX, "FileURI": "s3://bucket/old.csv", "FileFormat": "CSV"}),
     );
-    let results = h.ok(A, &selling("ListOpportunityBulkJobResults"), json!({"Catalog": SANDBOX, "JobId": job["JobId"]}));
+    let results =
+        h.ok(A, &selling("ListOpportunityBulkJobResults"), json!({"Catalog": SANDBOX, "JobId": job["JobId"]}));
     assert_eq!(results["Results"][0]["Status"], "SUCCEEDED", "{results}");
     let url = h.ok(
         A,

@@ -104,6 +104,8 @@ def test_a_create_job_makes_an_opportunity_per_good_row_and_records_every_row(se
             summary["FailureCount"]) == (3, 3, 2, 1)
     assert summary["FileName"] == "q3.csv" and summary["OperationType"] == "BULK_CREATE"
     assert summary["StartedAt"] and summary["CompletedAt"] and "FailureReason" not in summary
+    # The same ClientToken answers the same job again and runs nothing.
+    assert start(selling, a, uri) == job and len(jobs(selling, a)) == 1
     rows = results(selling, a, job)
     assert [(r["RequestId"], r["Status"]) for r in rows] == [("crm-1", "SUCCEEDED"), ("crm-2", "FAILED"),
                                                              ("3", "SUCCEEDED")]

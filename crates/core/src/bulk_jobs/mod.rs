@@ -29,16 +29,16 @@ use crate::opportunities::document::{field, invalid, owned};
 use crate::pagination::{selling_page_size, Binding};
 use crate::qualifications::TaskAction;
 use crate::records::{BulkFile, BulkJob, BulkJobKind, BulkJobRow, BulkReportLink};
-use crate::settings::{ms, HOUR_MS, SECOND_MS};
+use crate::settings::{ms, DAY_MS, MINUTE_MS, SECOND_MS};
 use crate::store::{EngagementCursor, Failure, OpResult, Tx};
 use crate::tools::ToolError;
 
 /// Where pcentral serves report URLs (outside the admin gate: the token is the access).
 pub const REPORT_PATH: &str = "/_pcentral/reports/";
 /// How long a report URL works (service time).
-pub const URL_LIFETIME_MS: Millis = 15 * 60 * SECOND_MS as Millis;
+pub const URL_LIFETIME_MS: Millis = 15 * MINUTE_MS;
 /// How long after its job ended a report can be had.
-pub const REPORT_LIFETIME_MS: Millis = 7 * 24 * HOUR_MS as Millis;
+pub const REPORT_LIFETIME_MS: Millis = 7 * DAY_MS;
 /// Records one input file holds at most (docs/compat.md#bulk-jobs).
 pub const MAX_RECORDS: usize = 1000;
 /// Bytes one input file holds at most.
