@@ -28,7 +28,7 @@ use crate::accounts;
 use crate::ctx::{new_id, Ids};
 use crate::partners::{legal_name_key, DRAFT_LOCALE, DRAFT_URL};
 use crate::records::{
-    AccountRecord, Connection, ConnectionPreferences, EmailCode, Engagement, EngagementInvitation,
+    AccountRecord, Connection, ConnectionPreferences, CustomerAccount, EmailCode, Engagement, EngagementInvitation,
     EngagementMembership, Invitation, Opportunity, Partner, ProfileTask, QualificationsAssociation,
     QualificationsGroup, QualificationsTask, SellingSettings, Solution, StoredCredential, Verification,
 };
@@ -58,6 +58,8 @@ pub enum List {
     Connections,
     /// Only with secrets.
     Credentials,
+    /// Optional: fixtures written before customer accounts existed lack it.
+    CustomerAccounts,
     /// Only with secrets.
     EmailCodes,
     /// Optional: fixtures written before engagements existed lack it.
@@ -82,11 +84,12 @@ pub enum List {
 }
 
 impl List {
-    pub const ALL: [List; 18] = [
+    pub const ALL: [List; 19] = [
         List::Accounts,
         List::ConnectionPreferences,
         List::Connections,
         List::Credentials,
+        List::CustomerAccounts,
         List::EmailCodes,
         List::Engagements,
         List::EngagementMembers,
@@ -124,6 +127,7 @@ impl List {
             List::EmailCodes => "email_codes",
             List::SellingSettings => "selling_settings",
             List::Solutions => "solutions",
+            List::CustomerAccounts => "customer_accounts",
         }
     }
 
@@ -151,6 +155,7 @@ impl List {
             Record::QualificationsTask(_) => List::QualificationsTasks,
             Record::SellingSettings(_) => List::SellingSettings,
             Record::Solution(_) => List::Solutions,
+            Record::CustomerAccount(_) => List::CustomerAccounts,
             Record::Verification(_) => List::Verifications,
         }
     }
@@ -350,6 +355,7 @@ impl Serialize for Record {
             Record::Credential(r) => r.serialize(s),
             Record::SellingSettings(r) => r.serialize(s),
             Record::Solution(r) => r.serialize(s),
+            Record::CustomerAccount(r) => r.serialize(s),
         }
     }
 }
@@ -462,6 +468,7 @@ impl Seeder<'_, '_> {
             List::EmailCodes => store_email_code(tx, typed!())?,
             List::SellingSettings => store_selling_settings(tx, typed!())?,
             List::Solutions => store_solution(tx, typed!())?,
+            List::CustomerAccounts => store_customer_account(tx, typed!())?,
         }
         self.counts.add(list);
         Ok(())
@@ -487,7 +494,8 @@ fn describe(list: List, value: &Value) -> String {
         | List::Opportunities
         | List::Engagements
         | List::EngagementInvitations
-        | List::Solutions => {
+        | List::Solutions
+        | List::CustomerAccounts => {
             format!("{}/{}", field("catalog"), field("id"))
         }
     }
@@ -628,6 +636,12 @@ fn fill_defaults(list: List, o: &mut Map<String, Value>, now: Millis, settings: 
             fill(o, "body", json!({}));
         }
         List::SellingSettings => fill(o, "updated_at", json!(now)),
+        List::CustomerAccounts => {
+            fill(o, "created_at", json!(now));
+            let created = o.get("created_at").cloned().unwrap_or(json!(now));
+            fill(o, "last_modified", created);
+            fill(o, "enrichment_status", json!("PENDING"));
+        }
         List::Solutions => {
             fill(o, "created_at", json!(now));
             fill(o, "status", json!("Active"));
@@ -808,6 +822,24 @@ fn store_solution(tx: &mut dyn Tx, s: Solution) -> OpResult<()> {
         )));
     }
     tx.insert_solution(&s).map_err(named(what))
+}
+
+fn store_customer_account(tx: &mut dyn Tx, a: CustomerAccount) -> OpResult<()> {
+    let what = format!("customer_accounts[{}/{}]", a.catalog, a.id);
+    if tx.customer_account(a.catalog, &a.id)?.is_some() {
+        return Err(refused(format!("{what}: a customer account with this id exists")));
+    }
+    // The model's id (and ARN) pattern has lower-case letters only.
+    if a.id.as_str().bytes().any(|b| b.is_ascii_uppercase()) {
+        return Err(refused(format!("{what}: id must be cust-acc- and 13 lower-case letters or digits")));
+    }
+    if let Err(problem) = crate::records::check_data(&a.account) {
+        return Err(refused(format!("{what}: {problem}")));
+    }
+    if a.last_modified < a.created_at {
+        return Err(refused(format!("{what}: last_modified must not be before created_at")));
+    }
+    tx.insert_customer_account(&a).map_err(named(what))
 }
 
 fn store_verification(tx: &mut dyn Tx, v: Verification) -> OpResult<()> {

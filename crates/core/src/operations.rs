@@ -18,8 +18,8 @@ use crate::records::IdempotencyRecord;
 use crate::settings::{ms, Settings, HOUR_MS};
 use crate::store::{OpResult, Tx};
 use crate::{
-    alliance, bulk_jobs, connections, domains, engagements, invitations, opportunities, preferences, profiles,
-    qualifications, registration, selling_settings, solutions, tags, verification,
+    alliance, bulk_jobs, connections, customer_accounts, domains, engagements, invitations, opportunities, preferences,
+    profiles, qualifications, registration, selling_settings, solutions, tags, verification,
 };
 
 /// The answer of [`execute`], and whether it was a replay.
@@ -148,6 +148,12 @@ fn selling_handlers() -> Vec<Entry> {
         handler(bulk_jobs::list_opportunity_bulk_jobs),
         handler(bulk_jobs::list_opportunity_bulk_job_results),
         handler(bulk_jobs::get_opportunity_bulk_job_report_url),
+        handler(customer_accounts::create_customer_account),
+        handler(customer_accounts::get_customer_account),
+        handler(customer_accounts::update_customer_account),
+        handler(customer_accounts::delete_customer_account),
+        handler(customer_accounts::search::search_customer_accounts),
+        handler(customer_accounts::search::get_customer_account_statistics),
     ]
 }
 

@@ -24,12 +24,17 @@ use serde_json::Value;
 use crate::settings::Settings;
 
 mod bulk;
+mod customer_account;
 mod engagement;
 mod opportunity;
 mod selling_settings;
 mod solution;
 
 pub use bulk::{BulkFile, BulkJob, BulkJobKind, BulkJobRow, BulkReportLink};
+pub use customer_account::{
+    check_data, customer_account_sort_value, AwsEnrichment, CustomerAccount, CustomerAccountData,
+    CustomerAccountFailureReason, CustomerAccountSortName, EnrichmentStatus,
+};
 pub use engagement::{
     ContextType, Engagement, EngagementContext, EngagementInvitation, EngagementMembership, EngagementTask,
     EngagementTaskKind, InvitationStatus as EngagementInvitationStatus, PayloadType as InvitationPayloadType,

@@ -263,6 +263,10 @@ prefixed_id!(
     /// A qualifications disassociation task: `pqdtask-` and 13 letters or digits.
     DisassociationTaskId, "pqdtask-", "qualifications disassociation task id"
 );
+prefixed_id!(
+    /// A customer account of the Selling API: `cust-acc-` and 13 letters or digits.
+    CustomerAccountId, "cust-acc-", "customer account id"
+);
 
 /// An opportunity of the Selling API: `O` and 1 to 19 digits.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]

@@ -34,6 +34,7 @@ pub const SHARED: &[&[Step]] = &[
     &[Step::Sql(include_str!("selling_settings.sql"))],
     &[Step::Sql(include_str!("solutions.sql"))],
     &[Step::Sql(include_str!("engagement_tasks.sql"))],
+    &[Step::Sql(include_str!("customer_accounts.sql"))],
     &[Step::Sql(include_str!("bulk_jobs.sql"))],
 ];
 

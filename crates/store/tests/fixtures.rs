@@ -125,6 +125,7 @@ fn a_seed_counts_the_records_of_every_list() {
             "connection_preferences",
             "connections",
             "credentials",
+            "customer_accounts",
             "email_codes",
             "engagements",
             "engagement_members",
@@ -143,7 +144,7 @@ fn a_seed_counts_the_records_of_every_list() {
     );
     let stored: u64 = counts.iter().map(|(_, n)| n).sum();
     assert_eq!(stored, 7, "{counts:?}");
-    assert_eq!(counts[10], ("partners", 2));
+    assert_eq!(counts[11], ("partners", 2));
 }
 
 #[test]

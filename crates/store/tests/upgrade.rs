@@ -61,8 +61,15 @@ const SETTINGS_ADDED: [&str; 5] = [
 ];
 
 /// Fixture lists this release added since that release.
-const LISTS_ADDED: [&str; 6] =
-    ["opportunities", "engagements", "engagement_members", "engagement_invitations", "selling_settings", "solutions"];
+const LISTS_ADDED: [&str; 7] = [
+    "opportunities",
+    "engagements",
+    "engagement_members",
+    "engagement_invitations",
+    "selling_settings",
+    "solutions",
+    "customer_accounts",
+];
 
 #[test]
 fn the_export_is_byte_for_byte_the_releases() {
@@ -265,6 +272,19 @@ fn the_upgraded_database_lists_solutions() {
     let listed = h.ok(A, &selling("ListSolutions"), json!({"Catalog": SANDBOX}));
     assert_eq!(listed["SolutionSummaries"][0]["Id"], "S-0000007");
     assert!(h.records().contains(&Record::Solution(s)));
+}
+
+#[test]
+fn the_upgraded_database_keeps_customer_accounts() {
+    let mut h = upgraded();
+    let made = h.ok(
+        A,
+        &selling("CreateCustomerAccount"),
+        json!({"Catalog": SANDBOX, "Account": {"CompanyName": "Lake House"}}),
+    );
+    let found = h.ok(A, &selling("SearchCustomerAccounts"), json!({"Catalog": SANDBOX}));
+    assert_eq!(found["CustomerAccountSummaries"][0]["Id"], made["Id"]);
+    assert!(h.records().iter().any(|r| matches!(r, Record::CustomerAccount(a) if a.id.as_str() == made["Id"])));
 }
 
 #[test]

@@ -4,7 +4,7 @@
 use pcentral_model::{AccountId, Catalog, Millis};
 
 use crate::records::{
-    AccountRecord, Connection, ConnectionPreferences, EmailCode, Engagement, EngagementInvitation,
+    AccountRecord, Connection, ConnectionPreferences, CustomerAccount, EmailCode, Engagement, EngagementInvitation,
     EngagementMembership, Invitation, Opportunity, Partner, ProfileTask, QualificationsAssociation,
     QualificationsGroup, QualificationsTask, SellingSettings, Solution, StoredCredential, Verification,
 };
@@ -49,6 +49,8 @@ pub enum Record {
     ConnectionPreferences(ConnectionPreferences),
     Connection(Connection),
     Credential(StoredCredential),
+    /// Boxed: the largest record by far.
+    CustomerAccount(Box<CustomerAccount>),
     EmailCode(EmailCode),
     EngagementInvitation(EngagementInvitation),
     EngagementMember(EngagementMembership),

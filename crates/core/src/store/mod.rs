@@ -14,8 +14,8 @@
 //! configured accounts), [`EventsTx`], [`OpportunitiesTx`] (the Selling
 //! API's opportunities), [`EngagementsTx`] (its engagements and members),
 //! [`SellingSettingsTx`] (its system settings), [`SolutionsTx`] (partner
-//! solutions), [`BulkJobsTx`] (bulk jobs, their row outcomes, report
-//! links and input files), and [`MaintenanceTx`] (reset, export
+//! solutions), [`CustomerAccountsTx`] (customer accounts), [`BulkJobsTx`]
+//! (bulk jobs, their row outcomes, report links and input files), and [`MaintenanceTx`] (reset, export
 //! and purge, over every family). A family's `admin_*` methods are the web
 //! console's admin-wide lists: every account's records, keyset-paged like
 //! the API's lists; nothing on the API's request path calls them. A new
@@ -27,6 +27,7 @@
 mod accounts;
 mod bulk_jobs;
 mod connections;
+mod customer_accounts;
 mod engagements;
 mod events;
 mod maintenance;
@@ -43,6 +44,7 @@ pub use bulk_jobs::BulkJobsTx;
 pub use connections::{
     AdminConnectionQuery, AdminInvitationQuery, ConnectionQuery, ConnectionsTx, InvitationQuery, TypeFilter,
 };
+pub use customer_accounts::{CustomerAccountQuery, CustomerAccountsTx};
 pub use engagements::{EngagementCursor, EngagementInvitationQuery, EngagementQuery, EngagementsTx, MemberCursor};
 pub use events::{AdminEventQuery, EventsTx};
 pub use maintenance::{MaintenanceTx, Purge, Purged, Record, ResetScope};
@@ -73,6 +75,7 @@ pub trait Tx:
     + EngagementsTx
     + SellingSettingsTx
     + SolutionsTx
+    + CustomerAccountsTx
     + BulkJobsTx
 {
 }
@@ -90,6 +93,7 @@ impl<T> Tx for T where
         + EngagementsTx
         + SellingSettingsTx
         + SolutionsTx
+        + CustomerAccountsTx
         + BulkJobsTx
         + ?Sized
 {

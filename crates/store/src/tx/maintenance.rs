@@ -9,7 +9,7 @@ use super::{from_doc, SqlTx};
 use crate::sql::{Cell, Db};
 
 /// The tables of the records a fixture holds.
-const RECORD_TABLES: [&str; 18] = [
+const RECORD_TABLES: [&str; 19] = [
     "accounts",
     "partners",
     "profile_tasks",
@@ -22,6 +22,7 @@ const RECORD_TABLES: [&str; 18] = [
     "engagement_members",
     "selling_settings",
     "solutions",
+    "customer_accounts",
     "verifications",
     "qualifications_tasks",
     "qualifications_associations",
@@ -32,13 +33,16 @@ const RECORD_TABLES: [&str; 18] = [
 
 /// How [`MaintenanceTx::visit_records`] reads each kind of record, in the order of [`Record`].
 type ReadRecord = fn(&str) -> Result<Record, StoreError>;
-const RECORD_QUERIES: [(&str, ReadRecord); 18] = [
+const RECORD_QUERIES: [(&str, ReadRecord); 19] = [
     ("SELECT doc FROM accounts ORDER BY account", |d| from_doc(d).map(Record::Account)),
     ("SELECT doc FROM connection_preferences ORDER BY catalog, account", |d| {
         from_doc(d).map(Record::ConnectionPreferences)
     }),
     ("SELECT doc FROM connections ORDER BY catalog, created_at, id", |d| from_doc(d).map(Record::Connection)),
     ("SELECT doc FROM credentials ORDER BY access_key_id", |d| from_doc(d).map(Record::Credential)),
+    ("SELECT doc FROM customer_accounts ORDER BY catalog, created_at, id", |d| {
+        from_doc(d).map(|a| Record::CustomerAccount(Box::new(a)))
+    }),
     ("SELECT doc FROM email_codes ORDER BY catalog, address", |d| from_doc(d).map(Record::EmailCode)),
     ("SELECT doc FROM engagement_invitations ORDER BY catalog, created_at, id", |d| {
         from_doc(d).map(Record::EngagementInvitation)
@@ -159,6 +163,7 @@ impl<D: Db> SqlTx<'_, D> {
             "DELETE FROM engagements WHERE (?1 = '' OR catalog = ?1) AND (?2 = '' OR created_by = ?2)".into(),
             "DELETE FROM selling_settings WHERE (?1 = '' OR catalog = ?1) AND (?2 = '' OR account = ?2)".into(),
             "DELETE FROM solutions WHERE (?1 = '' OR catalog = ?1) AND (?2 = '' OR owner = ?2)".into(),
+            "DELETE FROM customer_accounts WHERE (?1 = '' OR catalog = ?1) AND (?2 = '' OR owner = ?2)".into(),
             "DELETE FROM engagement_tasks WHERE (?1 = '' OR catalog = ?1) AND (?2 = '' OR account = ?2)".into(),
             format!("DELETE FROM bulk_job_rows WHERE (catalog, job_id) IN ({BULK_JOBS})"),
             format!("DELETE FROM bulk_report_links WHERE (catalog, job_id) IN ({BULK_JOBS})"),

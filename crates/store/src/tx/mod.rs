@@ -13,7 +13,7 @@
 //! [`SqlTx`] implements each of the core's family traits in the file named
 //! after the family (as `pcentral_core::store` names them): [`service`],
 //! [`partners`], [`connections`], [`verification`], [`qualifications`],
-//! [`accounts`], [`events`], [`opportunities`], [`selling_settings`], [`solutions`], [`maintenance`]. This file holds what they
+//! [`accounts`], [`events`], [`opportunities`], [`selling_settings`], [`solutions`], [`customer_accounts`], [`maintenance`]. This file holds what they
 //! share: statement parameters, documents, and [`ListingQuery`], the builder
 //! of list statements; [`migration`] holds the data steps of schema changes.
 //!
@@ -34,8 +34,8 @@ use pcentral_core::StoreError;
 use pcentral_model::account::{ConnectionType, InvitationStatus, VerificationType};
 use pcentral_model::selling::BulkJobStatus;
 use pcentral_model::{
-    AccountId, BulkJobId, Catalog, ConnectionId, EngagementId, EngagementInvitationId, EngagementTaskId, InvitationId,
-    Millis, OpportunityId, PartnerId, ProfileId, ProfileTaskId, SolutionId,
+    AccountId, BulkJobId, Catalog, ConnectionId, CustomerAccountId, EngagementId, EngagementInvitationId,
+    EngagementTaskId, InvitationId, Millis, OpportunityId, PartnerId, ProfileId, ProfileTaskId, SolutionId,
 };
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -50,6 +50,7 @@ macro_rules! p {
 mod accounts;
 mod bulk_jobs;
 mod connections;
+mod customer_accounts;
 mod engagements;
 mod events;
 mod maintenance;
@@ -141,7 +142,8 @@ text_param!(
     OpportunityId,
     EngagementId,
     EngagementInvitationId,
-    SolutionId
+    SolutionId,
+    CustomerAccountId
 );
 text_param!(ConnectionType, InvitationStatus, VerificationType, QualificationsTaskKind, UsageKind, DetailType);
 text_param!(pcentral_model::account::ConnectionTypeStatus);
