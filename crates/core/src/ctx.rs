@@ -11,6 +11,9 @@ pub trait Ids {
     /// 13 letters or digits for a new identifier. The server draws them from
     /// `[a-z2-7]` (lower-case base32), which fits every id pattern of the model.
     fn suffix(&mut self) -> IdSuffix;
+    /// An unguessable secret of 64 hex digits (256 bits; the server draws
+    /// them from a CSPRNG): the token of a bulk job's report URL.
+    fn secret(&mut self) -> String;
     /// A 6-digit numeric code.
     fn code(&mut self) -> String;
     /// 32 hex digits for an event id (`events::uuid_like`). The server draws

@@ -56,6 +56,7 @@ pub mod opportunities;
 pub mod engagements;
 pub mod selling_settings;
 pub mod solutions;
+pub mod bulk_jobs;
 pub mod customer_accounts;
 pub mod acting_as_aws;
 pub mod throttling;

@@ -18,8 +18,8 @@ use crate::records::IdempotencyRecord;
 use crate::settings::{ms, Settings, HOUR_MS};
 use crate::store::{OpResult, Tx};
 use crate::{
-    alliance, connections, customer_accounts, domains, engagements, invitations, opportunities, preferences, profiles,
-    qualifications, registration, selling_settings, solutions, tags, verification,
+    alliance, bulk_jobs, connections, customer_accounts, domains, engagements, invitations, opportunities, preferences,
+    profiles, qualifications, registration, selling_settings, solutions, tags, verification,
 };
 
 /// The answer of [`execute`], and whether it was a replay.
@@ -148,6 +148,10 @@ fn selling_handlers() -> Vec<Entry> {
         handler(engagements::tasks::list_engagement_by_accepting_invitation_tasks),
         handler(engagements::opportunity_tasks::start_opportunity_from_engagement_task),
         handler(engagements::opportunity_tasks::list_opportunity_from_engagement_tasks),
+        handler(bulk_jobs::start_opportunity_bulk_job),
+        handler(bulk_jobs::list_opportunity_bulk_jobs),
+        handler(bulk_jobs::list_opportunity_bulk_job_results),
+        handler(bulk_jobs::get_opportunity_bulk_job_report_url),
         handler(customer_accounts::create_customer_account),
         handler(customer_accounts::get_customer_account),
         handler(customer_accounts::update_customer_account),
@@ -172,6 +176,17 @@ static TABLE: LazyLock<Vec<Vec<Entry>>> = LazyLock::new(|| Service::ALL.into_ite
 
 fn entry(operation: Operation) -> Option<&'static Entry> {
     TABLE.get(operation.service() as usize)?.iter().find(|e| e.operation == operation)
+}
+
+/// Operations the model marks read-only that pcentral still writes for:
+/// a report URL's token is stored, so that every node answers it.
+const WRITES_THOUGH_READ_ONLY: [Operation; 1] =
+    [Operation::Selling(pcentral_model::selling::Operation::GetOpportunityBulkJobReportUrl)];
+
+/// Whether `operation` runs in a read transaction: what the model marks
+/// read-only, but for [`WRITES_THOUGH_READ_ONLY`].
+pub fn reads_only(operation: Operation) -> bool {
+    operation.readonly() && !WRITES_THOUGH_READ_ONLY.contains(&operation)
 }
 
 /// Whether pcentral serves `operation`.

@@ -23,6 +23,7 @@ use serde_json::Value;
 
 use crate::settings::Settings;
 
+mod bulk;
 mod customer_account;
 mod engagement;
 mod iam;
@@ -31,6 +32,7 @@ mod selling_settings;
 mod snapshot;
 mod solution;
 
+pub use bulk::{BulkFile, BulkJob, BulkJobKind, BulkJobRow, BulkReportLink};
 pub use customer_account::{
     check_data, customer_account_sort_value, AwsEnrichment, CustomerAccount, CustomerAccountData,
     CustomerAccountFailureReason, CustomerAccountSortName, EnrichmentStatus,

@@ -466,6 +466,8 @@ settings! {
         selling_throttling: bool = false,
         /// Requests per minute every throttled Selling quota group allows instead of AWS's rates (0: AWS's).
         selling_throttling_rate_per_minute: u64 = 0,
+        /// Service seconds a Selling bulk job (StartOpportunityBulkJob) waits before it runs.
+        bulk_job_delay_seconds: u64 = 0,
         /// Connection invitations per sending account per rolling 24 h.
         connection_invitations_per_day: u64 = 50,
         /// Open (PENDING) connection invitations per sending account.
@@ -556,7 +558,7 @@ mod tests {
     #[test]
     fn the_table_names_parses_and_renders_every_setting() {
         let mut s = Settings::default();
-        assert_eq!(Settings::SPECS.len(), 23);
+        assert_eq!(Settings::SPECS.len(), 24);
         for spec in Settings::SPECS {
             assert_eq!(spec.scope, Scope::Shared);
             assert!(!spec.help.is_empty() && !spec.help.starts_with(' '), "{}", spec.name);

@@ -260,6 +260,10 @@ prefixed_id!(
     ResourceSnapshotJobId, "job-", "resource snapshot job id"
 );
 prefixed_id!(
+    /// A bulk job of the Selling API (opportunities or customer accounts): `bulkjob-` and 13 letters or digits.
+    BulkJobId, "bulkjob-", "bulk job id"
+);
+prefixed_id!(
     /// A qualifications disassociation task: `pqdtask-` and 13 letters or digits.
     DisassociationTaskId, "pqdtask-", "qualifications disassociation task id"
 );

@@ -31,9 +31,9 @@ include!(concat!(env!("OUT_DIR"), "/services.rs"));
 
 pub use errors::{ApiError, ErrorDetail, ErrorKind, FieldCode, FieldError, FieldValidationCode};
 pub use ids::{
-    AccountId, AssociationTaskId, Catalog, ConnectionId, CustomerAccountId, DisassociationTaskId, EngagementId,
-    EngagementInvitationId, EngagementTaskId, IdError, IdSuffix, InvitationId, OpportunityId, PartnerId, PrefixedId,
-    ProfileId, ProfileTaskId, ResourceSnapshotJobId, SolutionId, UnknownValue,
+    AccountId, AssociationTaskId, BulkJobId, Catalog, ConnectionId, CustomerAccountId, DisassociationTaskId,
+    EngagementId, EngagementInvitationId, EngagementTaskId, IdError, IdSuffix, InvitationId, OpportunityId, PartnerId,
+    PrefixedId, ProfileId, ProfileTaskId, ResourceSnapshotJobId, SolutionId, UnknownValue,
 };
 pub use shapes::model;
 pub use timestamp::{Millis, Timestamp};

@@ -270,6 +270,10 @@ pub static AWS_REFER: Route = route(Post, "/_pcentral/aws/referrals", Some("pcen
 #[rustfmt::skip]
 pub static AWS_EXPIRE: Route = route(Post, "/_pcentral/aws/expire-invitations", Some("pcentral aws expire"), Handler::Call(aws::expire), "act as AWS: expire one pending engagement invitation, or all an account received");
 #[rustfmt::skip]
+pub static BULK_JOB_FORCE: Route = route(Post, "/_pcentral/bulk-jobs/force", Some("pcentral tasks force-bulk-job"), Handler::Call(force_bulk_job), "hold or run a Selling bulk job");
+#[rustfmt::skip]
+pub static BULK_FILES_PUT: Route = route(Post, "/_pcentral/bulk-files", Some("pcentral bulk-files put"), Handler::Call(put_bulk_file), "store a bulk job's input file under its s3:// URI");
+#[rustfmt::skip]
 pub static ACCOUNTS_CREATE: Route = route(Post, "/_pcentral/accounts", Some("pcentral accounts create"), Handler::Call(create_account), "configure how an account appears");
 #[rustfmt::skip]
 pub static ACCOUNTS_LIST: Route = route(Get, "/_pcentral/accounts", Some("pcentral accounts list"), Handler::Call(accounts), "configured accounts");
@@ -287,7 +291,7 @@ pub static REQUESTS_LIST: Route = route(Get, "/_pcentral/requests?limit", Some("
 pub static METRICS_SHOW: Route = route(Get, "/_pcentral/metrics", Some("pcentral metrics show"), Handler::Call(metrics), "this node's metrics (Prometheus text)");
 
 /// Every admin endpoint, in the README's order.
-pub static ROUTES: [&Route; 35] = [
+pub static ROUTES: [&Route; 37] = [
     &INDEX,
     &HEALTH,
     &CLOCK_SHOW,
@@ -315,6 +319,8 @@ pub static ROUTES: [&Route; 35] = [
     &AWS_REVIEW,
     &AWS_REFER,
     &AWS_EXPIRE,
+    &BULK_JOB_FORCE,
+    &BULK_FILES_PUT,
     &ACCOUNTS_CREATE,
     &ACCOUNTS_LIST,
     &ACCOUNTS_DELETE,
@@ -788,6 +794,47 @@ fn force_engagement_task(state: &AppState, call: &Call<'_>) -> Answer {
         force_task(tx, &mut RandomIds, &runner, f.catalog, &task_id, action)
     })?;
     json_answer(json!({"catalog": f.catalog, "task_id": f.task_id, "action": f.action, "status": status}))
+}
+
+/// `{"catalog", "job_id", "action": "complete" | "hold"}`: a Selling bulk
+/// job (StartOpportunityBulkJob); answers its status afterwards.
+fn force_bulk_job(state: &AppState, call: &Call<'_>) -> Answer {
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct ForceJob {
+        catalog: Catalog,
+        job_id: String,
+        action: QualificationsTaskAction,
+    }
+    let f: ForceJob = command(&call.input, r#"{"catalog", "job_id", "action": complete | hold}"#)?;
+    let action = f.action.as_task_action();
+    let job_id =
+        pcentral_model::BulkJobId::parse(&f.job_id).map_err(|e| AdminError::BadRequest(format!("\"job_id\": {e}")))?;
+    let status = write(state.store.as_ref(), |tx| {
+        let (now, service) = clock::service_now(tx, wall_ms())?;
+        let settings = service.settings_or(&state.settings);
+        let runner = Runner { now, settings: &settings, pagination_key: &service.pagination_key };
+        pcentral_core::bulk_jobs::force_bulk_job(tx, &mut RandomIds, &runner, f.catalog, &job_id, action)
+    })?;
+    json_answer(json!({"catalog": f.catalog, "job_id": f.job_id, "action": f.action, "status": status}))
+}
+
+/// `{"uri": "s3://bucket/key", "content": "<CSV text>"}`: the file a bulk
+/// job whose FileURI is `uri` reads (docs/compat.md#bulk-jobs).
+fn put_bulk_file(state: &AppState, call: &Call<'_>) -> Answer {
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct PutFile {
+        uri: String,
+        content: String,
+    }
+    let f: PutFile = command(&call.input, r#"{"uri": "s3://bucket/key", "content"}"#)?;
+    let bytes = f.content.len();
+    write(state.store.as_ref(), |tx| {
+        let (now, _) = clock::service_now(tx, wall_ms())?;
+        pcentral_core::bulk_jobs::put_file(tx, now, &f.uri, f.content.clone())
+    })?;
+    json_answer(json!({"uri": f.uri, "bytes": bytes}))
 }
 
 /// `{}` (every business record), `{"account"}`, `{"catalog"}`, both, or `{"everything": true}`.

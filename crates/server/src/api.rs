@@ -113,7 +113,7 @@ pub async fn admit(state: &Arc<AppState>, head: Head) -> (Head, Result<Claimed, 
 /// or a network. A delay injected by a fault rule is waited out here, before
 /// answering.
 pub async fn handle(state: Arc<AppState>, claimed: Claimed, req: OwnedRequest) -> (Reply, CallInfo) {
-    let readonly = operation_of(req.head.header("x-amz-target")).is_ok_and(Operation::readonly);
+    let readonly = operation_of(req.head.header("x-amz-target")).is_ok_and(pcentral_core::operations::reads_only);
     let (reply, info, delay_ms) = if readonly && state.store.reads_are_local() {
         answer(&state, &claimed, &req)
     } else {
@@ -322,7 +322,7 @@ fn run_operation(
     };
     let store = state.store.as_ref();
     let transaction = |body: &dyn Fn(&mut dyn pcentral_core::Tx) -> Attempt| {
-        if operation.readonly() {
+        if pcentral_core::operations::reads_only(operation) {
             read(store, body)
         } else {
             write(store, body)

@@ -120,6 +120,11 @@ impl Ids for RandomIds {
         IdSuffix::from_base32(rand::thread_rng().gen())
     }
 
+    fn secret(&mut self) -> String {
+        // ThreadRng is a CSPRNG (ChaCha, reseeded from the system).
+        hex::encode(rand::thread_rng().gen::<[u8; 32]>())
+    }
+
     fn code(&mut self) -> String {
         format!("{:06}", rand::thread_rng().gen_range(0..1_000_000))
     }

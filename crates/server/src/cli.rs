@@ -187,6 +187,13 @@ pub enum Command {
         #[command(flatten)]
         admin: AdminArgs,
     },
+    /// Input files of Selling bulk jobs (what their s3:// FileURI names).
+    BulkFiles {
+        #[command(subcommand)]
+        action: BulkFilesAction,
+        #[command(flatten)]
+        admin: AdminArgs,
+    },
     /// Inject faults into API calls (shared by every node).
     Faults {
         #[command(subcommand)]
@@ -313,6 +320,18 @@ pub enum TasksAction {
         #[arg(long)]
         task_id: String,
         /// `hold` keeps the task IN_PROGRESS; `complete` runs it now.
+        #[arg(long, value_parser = wire_values(&QualificationsTaskAction::ALL))]
+        action: String,
+    },
+    /// Hold a SUBMITTED Selling bulk job (StartOpportunityBulkJob), or run it now.
+    ForceBulkJob {
+        /// The job's catalog: AWS or Sandbox.
+        #[arg(long)]
+        catalog: String,
+        /// The job id (`JobId` in the Start…BulkJob answer): `bulkjob-…`.
+        #[arg(long)]
+        job_id: String,
+        /// `hold` keeps the job SUBMITTED; `complete` runs it now.
         #[arg(long, value_parser = wire_values(&QualificationsTaskAction::ALL))]
         action: String,
     },
@@ -539,6 +558,19 @@ fn setting_pair(text: &str) -> Result<SettingPair, String> {
 }
 
 #[derive(Subcommand)]
+pub enum BulkFilesAction {
+    /// Store a local CSV file as the file a bulk job's FileURI names.
+    Put {
+        /// The URI jobs name it by: s3://<bucket>/<key>.
+        #[arg(long)]
+        uri: String,
+        /// The local file to upload.
+        #[arg(long)]
+        file: std::path::PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
 pub enum FaultsAction {
     /// List the rules in force.
     List,
@@ -729,6 +761,11 @@ enum Upload {
     Json(Value),
     /// A fixture file, streamed as it is read.
     Fixture(PathBuf),
+    /// A bulk job's input file, read when sent, as `{"uri", "content"}`.
+    BulkFile {
+        uri: String,
+        file: PathBuf,
+    },
 }
 
 /// The admin request a subcommand makes: its route (method and path come
@@ -913,6 +950,15 @@ fn plan(command: Command) -> Result<Plan, String> {
                 let body = json!({"catalog": catalog, "task_id": task_id, "action": action});
                 Plan::new(admin, &admin::ENGAGEMENT_TASK_FORCE, Upload::Json(body))
             }
+            TasksAction::ForceBulkJob { catalog, job_id, action } => {
+                let body = json!({"catalog": catalog, "job_id": job_id, "action": action});
+                Plan::new(admin, &admin::BULK_JOB_FORCE, Upload::Json(body))
+            }
+        },
+        Command::BulkFiles { action, admin } => match action {
+            BulkFilesAction::Put { uri, file } => {
+                Plan::new(admin, &admin::BULK_FILES_PUT, Upload::BulkFile { uri, file })
+            }
         },
         Command::Aws { action, admin } => match action {
             AwsAction::Review { catalog, opportunity_id, status, comments, reason } => {
@@ -977,6 +1023,10 @@ pub fn admin_command(command: Command, out: &mut dyn Write) -> Result<(), String
     let result = match plan.upload {
         Upload::Nothing => req.call(),
         Upload::Json(b) => req.send_json(b),
+        Upload::BulkFile { uri, file } => {
+            let content = std::fs::read_to_string(&file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+            req.send_json(json!({"uri": uri, "content": content}))
+        }
         Upload::Fixture(file) => {
             let opened = std::fs::File::open(&file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
             let size = opened.metadata().map(|m| m.len()).ok();

@@ -39,6 +39,7 @@ use crate::app::{AppState, Held, Limits};
 use crate::console;
 use crate::gate;
 use crate::observe::{self, RequestEntry};
+use pcentral_core::bulk_jobs::{self, REPORT_PATH};
 
 /// A response body: whole, or streamed as it is produced (an export).
 pub type Body = BoxBody<Bytes, std::io::Error>;
@@ -269,6 +270,8 @@ async fn respond_in_span(
     if !is_api && path.starts_with("/_pcentral/") {
         let reply = tools_request(state, &parts, body, remote).await;
         let status = reply.as_ref().map_or_else(AdminError::status, |r| r.status().as_u16());
+        // A report URL's token is its access: it stays out of the log.
+        let path = if path.starts_with(REPORT_PATH) { format!("{REPORT_PATH}…") } else { path };
         tracing::info!(method = %parts.method, path, status, latency_ms = observe::to_the_microsecond(started.elapsed().as_secs_f64() * 1000.0), "admin");
         let answer = reply.unwrap_or_else(|e| json_response(e.status(), &serde_json::json!({"error": e.message()})));
         return with_request_id(answer, &request_id);
@@ -324,6 +327,12 @@ async fn tools_request(
         let details = admitted && site.is_ok();
         return blocking(move || admin::health(&state, details)).await.map(|v| json_response(200, &v));
     }
+    if let Some(token) = parts.uri.path().strip_prefix(REPORT_PATH) {
+        if matches!(parts.method.as_str(), "GET" | "HEAD") {
+            // Outside the gate: whoever holds the URL reads it (docs/security.md).
+            return report_response(state, token.to_string()).await;
+        }
+    }
     site.map_err(|gate::Refused(why)| AdminError::Forbidden(why))?;
     if console::is_console_path(parts.uri.path()) {
         return Ok(console_request(state, parts, body, remote, admitted).await);
@@ -341,6 +350,26 @@ async fn tools_request(
         )));
     }
     admin_request(state, parts, body).await
+}
+
+/// `GET /_pcentral/reports/<token>`: a bulk job's report, while the URL's
+/// time (service time) lasts.
+async fn report_response(state: Arc<AppState>, token: String) -> Result<Response<Body>, AdminError> {
+    let report = blocking(move || {
+        Ok(pcentral_core::store::read(state.store.as_ref(), |tx| {
+            let (now, _) = pcentral_core::clock::service_now(tx, crate::app::wall_ms())?;
+            bulk_jobs::report(tx, now, &token)
+        })?)
+    })
+    .await?;
+    match report {
+        bulk_jobs::Report::Csv(text) => {
+            let resp = Response::new(whole(text));
+            Ok(with_headers(resp, "text/csv; charset=utf-8", None))
+        }
+        bulk_jobs::Report::Expired => Err(AdminError::Forbidden("the report URL has expired".into())),
+        bulk_jobs::Report::Unknown => Err(AdminError::NotFound("no report has this URL".into())),
+    }
 }
 
 /// A console page: the console itself answers callers without admin access

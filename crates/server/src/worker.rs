@@ -9,6 +9,8 @@
 //!   even when nodes race);
 //! * **tasks**: Selling tasks (StartEngagementByAcceptingInvitationTask)
 //!   IN_PROGRESS past their due time are run, in one write transaction;
+//! * **bulk jobs**: Selling bulk jobs (StartOpportunityBulkJob) SUBMITTED
+//!   past their due time are run, each job in one write transaction;
 //! * **retention** (every [`RETAIN_EVERY`] ticks): records that only grow
 //!   are deleted once nothing can use them (`pcentral_core::retention`), in
 //!   transactions of at most [`RETAIN_BATCH`] records of each kind;
@@ -27,6 +29,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use pcentral_core::bulk_jobs::run_due_bulk_jobs;
 use pcentral_core::clock::service_now;
 use pcentral_core::engagements::jobs::run_changed_jobs;
 use pcentral_core::engagements::tasks::{run_due_tasks, Runner};
@@ -79,6 +82,7 @@ pub fn tick(state: &AppState, retain: bool) -> Result<(), String> {
     sweep(state).map_err(|f| f.log_detail())?;
     run_tasks(state).map_err(|f| f.log_detail())?;
     run_snapshot_jobs(state).map_err(|f| f.log_detail())?;
+    run_bulk_jobs(state).map_err(|f| f.log_detail())?;
     if retain {
         apply_retention(state).map_err(|f| f.log_detail())?;
     }
@@ -159,6 +163,30 @@ fn run_snapshot_jobs(state: &AppState) -> OpResult<()> {
         tracing::debug!(jobs = n, "resource snapshot jobs run");
     }
     Ok(())
+}
+
+/// Run the Selling bulk jobs that are due (`bulk_job_delay_seconds`), one job per transaction.
+fn run_bulk_jobs(state: &AppState) -> OpResult<()> {
+    let store = state.store.as_ref();
+    loop {
+        let any = read(store, |tx| {
+            let (now, _) = service_now(tx, wall_ms())?;
+            Ok(!tx.due_bulk_jobs(now, 1)?.is_empty())
+        })?;
+        if !any {
+            return Ok(());
+        }
+        let n = write(store, |tx| {
+            let (now, service) = service_now(tx, wall_ms())?;
+            let settings = service.settings_or(&state.settings);
+            let runner = Runner { now, settings: &settings, pagination_key: &service.pagination_key };
+            run_due_bulk_jobs(tx, &mut RandomIds, &runner, 1)
+        })?;
+        tracing::debug!(jobs = n, "Selling bulk job run");
+        if n == 0 {
+            return Ok(());
+        }
+    }
 }
 
 fn deliver_due(state: &AppState) -> OpResult<()> {

@@ -37,6 +37,7 @@ pub const SHARED: &[&[Step]] = &[
     &[Step::Sql(include_str!("engagement_invitations_due.sql"))],
     &[Step::Sql(include_str!("customer_accounts.sql"))],
     &[Step::Sql(include_str!("resource_snapshots.sql"))],
+    &[Step::Sql(include_str!("bulk_jobs.sql"))],
     &[Step::Sql(include_str!("iam_users.sql"))],
 ];
 

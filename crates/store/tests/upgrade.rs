@@ -52,13 +52,14 @@ fn every_stored_record_reads_as_a_typed_record() {
 
 /// Settings this release added since the release the databases come from:
 /// stored settings gain them (with their defaults) on upgrade.
-const SETTINGS_ADDED: [&str; 6] = [
+const SETTINGS_ADDED: [&str; 7] = [
     "sandbox_allow_tags",
     "log_retention_days",
     "engagement_invitation_lifetime_days",
     "engagement_task_delay_seconds",
     "selling_throttling",
     "selling_throttling_rate_per_minute",
+    "bulk_job_delay_seconds",
 ];
 
 /// Fixture lists this release added since that release.
@@ -318,6 +319,29 @@ fn the_upgraded_database_stores_engagement_tasks() {
         h.read(|tx| Ok(tx.engagement_tasks(Catalog::Sandbox, &t.account, EngagementTaskKind::AcceptInvitation)?));
     assert_eq!(mine, vec![t.clone()]);
     assert_eq!(h.read(|tx| Ok(tx.due_engagement_tasks(h.wall, 10)?)), vec![t]);
+}
+
+#[test]
+fn the_upgraded_database_runs_bulk_jobs() {
+    let mut h = upgraded();
+    let header = "Customer.Account.CompanyName,Customer.Account.Industry,Customer.Account.Address.CountryCode,\
+                  Project.Title,Project.CustomerBusinessProblem,Marketing.Source,LifeCycle.TargetCloseDate";
+    let content = format!("{header}\nAcme,Software and Internet,US,Move,Their lease ends next year.,None,2027-01-31\n");
+    h.tool(|t| pcentral_core::bulk_jobs::put_file(t.tx, t.now, "s3://bucket/old.csv", content.clone())).unwrap();
+    let job = h.ok(
+        A,
+        &selling("StartOpportunityBulkJob"),
+        json!({"Catalog": SANDBOX, "FileURI": "s3://bucket/old.csv", "FileFormat": "CSV"}),
+    );
+    let results =
+        h.ok(A, &selling("ListOpportunityBulkJobResults"), json!({"Catalog": SANDBOX, "JobId": job["JobId"]}));
+    assert_eq!(results["Results"][0]["Status"], "SUCCEEDED", "{results}");
+    let url = h.ok(
+        A,
+        &selling("GetOpportunityBulkJobReportUrl"),
+        json!({"Catalog": SANDBOX, "JobId": job["JobId"], "ReportFormat": "CSV"}),
+    );
+    assert_eq!(url["ReportStatus"], "AVAILABLE");
 }
 
 #[test]

@@ -15,7 +15,8 @@
 //! API's opportunities), [`EngagementsTx`] (its engagements and members),
 //! [`SellingSettingsTx`] (its system settings), [`SolutionsTx`] (partner
 //! solutions), [`CustomerAccountsTx`] (customer accounts), [`SnapshotsTx`]
-//! (resource snapshots), [`IamTx`] (IAM users and their policies), and
+//! (resource snapshots), [`IamTx`] (IAM users and their policies), [`BulkJobsTx`]
+//! (bulk jobs, their row outcomes, report links and input files), and
 //! [`MaintenanceTx`] (reset, export
 //! and purge, over every family). A family's `admin_*` methods are the web
 //! console's admin-wide lists: every account's records, keyset-paged like
@@ -26,6 +27,7 @@
 //! is split by what its records are.
 
 mod accounts;
+mod bulk_jobs;
 mod connections;
 mod engagement_expiry;
 mod customer_accounts;
@@ -43,6 +45,7 @@ mod solutions;
 mod verification;
 
 pub use accounts::AccountsTx;
+pub use bulk_jobs::BulkJobsTx;
 pub use connections::{
     AdminConnectionQuery, AdminInvitationQuery, ConnectionQuery, ConnectionsTx, InvitationQuery, TypeFilter,
 };
@@ -84,6 +87,7 @@ pub trait Tx:
     + CustomerAccountsTx
     + SnapshotsTx
     + IamTx
+    + BulkJobsTx
 {
 }
 
@@ -104,6 +108,7 @@ impl<T> Tx for T where
         + CustomerAccountsTx
         + SnapshotsTx
         + IamTx
+        + BulkJobsTx
         + ?Sized
 {
 }

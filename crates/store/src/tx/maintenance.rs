@@ -124,6 +124,8 @@ impl<D: Db> SqlTx<'_, D> {
              AND (?2 = '' OR account_lo = ?2 OR account_hi = ?2)";
         const ENGAGEMENTS: &str = "SELECT catalog, id FROM engagements WHERE (?1 = '' OR catalog = ?1)
              AND (?2 = '' OR created_by = ?2)";
+        const BULK_JOBS: &str = "SELECT catalog, id FROM bulk_jobs WHERE (?1 = '' OR catalog = ?1)
+             AND (?2 = '' OR account = ?2)";
         let mut statements: Vec<String> = vec![
             format!("DELETE FROM profile_tasks WHERE partner_id IN ({PARTNERS})"),
             format!("DELETE FROM partner_domains WHERE partner_id IN ({PARTNERS})"),
@@ -172,6 +174,11 @@ impl<D: Db> SqlTx<'_, D> {
             "DELETE FROM solutions WHERE (?1 = '' OR catalog = ?1) AND (?2 = '' OR owner = ?2)".into(),
             "DELETE FROM customer_accounts WHERE (?1 = '' OR catalog = ?1) AND (?2 = '' OR owner = ?2)".into(),
             "DELETE FROM engagement_tasks WHERE (?1 = '' OR catalog = ?1) AND (?2 = '' OR account = ?2)".into(),
+            format!("DELETE FROM bulk_job_rows WHERE (catalog, job_id) IN ({BULK_JOBS})"),
+            format!("DELETE FROM bulk_report_links WHERE (catalog, job_id) IN ({BULK_JOBS})"),
+            "DELETE FROM bulk_jobs WHERE (?1 = '' OR catalog = ?1) AND (?2 = '' OR account = ?2)".into(),
+            // Input files belong to no account or catalog: only a reset of everything's records takes them.
+            "DELETE FROM bulk_files WHERE ?1 = '' AND ?2 = ''".into(),
             "DELETE FROM events WHERE (?1 = '' OR catalog = ?1) AND (?2 = '' OR account = ?2)".into(),
             // Idempotency records belong to the request's catalog; a catalog
             // reset keeps those of account-level requests (no catalog).

@@ -27,14 +27,15 @@
 
 use pcentral_core::records::SortValue;
 use pcentral_core::records::{
-    DetailType, EngagementTaskKind, QualificationsTaskId, QualificationsTaskKind, TaskStatus, UsageKind,
+    BulkJobKind, DetailType, EngagementTaskKind, QualificationsTaskId, QualificationsTaskKind, TaskStatus, UsageKind,
 };
 use pcentral_core::store::{Cursor, OpportunityCursor as SortCursor};
 use pcentral_core::StoreError;
 use pcentral_model::account::{ConnectionType, InvitationStatus, VerificationType};
+use pcentral_model::selling::BulkJobStatus;
 use pcentral_model::{
-    AccountId, Catalog, ConnectionId, CustomerAccountId, EngagementId, EngagementInvitationId, EngagementTaskId,
-    InvitationId, Millis, OpportunityId, PartnerId, ProfileId, ProfileTaskId, SolutionId,
+    AccountId, BulkJobId, Catalog, ConnectionId, CustomerAccountId, EngagementId, EngagementInvitationId,
+    EngagementTaskId, InvitationId, Millis, OpportunityId, PartnerId, ProfileId, ProfileTaskId, SolutionId,
 };
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -47,6 +48,7 @@ macro_rules! p {
 }
 
 mod accounts;
+mod bulk_jobs;
 mod connections;
 mod engagement_expiry;
 mod customer_accounts;
@@ -126,6 +128,9 @@ macro_rules! text_param {
 
 text_param!(
     String,
+    BulkJobId,
+    BulkJobKind,
+    BulkJobStatus,
     EngagementTaskId,
     EngagementTaskKind,
     TaskStatus,

@@ -20,6 +20,11 @@ impl Ids for CountedIds {
         IdSuffix::new(&format!("{:013}", self.suffixes)).expect("13 digits")
     }
 
+    fn secret(&mut self) -> String {
+        self.suffixes += 1;
+        format!("{:064x}", self.suffixes)
+    }
+
     fn code(&mut self) -> String {
         format!("{:06}", 100_000 + self.suffixes % 900_000)
     }

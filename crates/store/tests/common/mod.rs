@@ -136,7 +136,7 @@ impl Harness {
         let caller = Caller { account, region: REGION.into(), endpoint: ENDPOINT.into() };
         let (wall, settings, ids) = (self.wall, &self.settings, &mut self.ids);
         let body = |tx: &mut dyn Tx| execute(tx, ids, &caller, operation, &input, wall, settings);
-        let result = if operation.readonly() {
+        let result = if pcentral_core::operations::reads_only(operation) {
             store::read(self.backend.store(), body)
         } else {
             store::write(self.backend.store(), body)
