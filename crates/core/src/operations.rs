@@ -147,6 +147,8 @@ fn selling_handlers() -> Vec<Entry> {
         handler(engagements::tasks::list_engagement_by_accepting_invitation_tasks),
         handler(engagements::opportunity_tasks::start_opportunity_from_engagement_task),
         handler(engagements::opportunity_tasks::list_opportunity_from_engagement_tasks),
+        handler(engagements::from_opportunity::start_engagement_from_opportunity_task),
+        handler(engagements::from_opportunity::list_engagement_from_opportunity_tasks),
         handler(customer_accounts::create_customer_account),
         handler(customer_accounts::get_customer_account),
         handler(customer_accounts::update_customer_account),
