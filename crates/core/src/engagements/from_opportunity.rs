@@ -100,7 +100,9 @@ pub(super) fn run(ctx: &mut Ctx<'_>, task: &EngagementTask) -> OpResult<Outcome>
     }
     // Checked: from here on a refusal is a fault of pcentral, and the transaction fails whole.
     match share(ctx, task, &o, submission, payload, message) {
-        Err(Failure::Api(e)) => Err(ApiError::internal(format!("A step of the task was refused: {}", e.message)).into()),
+        Err(Failure::Api(e)) => {
+            Err(ApiError::internal(format!("A step of the task was refused: {}", e.message)).into())
+        }
         other => other,
     }
 }

@@ -44,8 +44,8 @@ pub use accounts::AccountsTx;
 pub use connections::{
     AdminConnectionQuery, AdminInvitationQuery, ConnectionQuery, ConnectionsTx, InvitationQuery, TypeFilter,
 };
-pub use engagement_expiry::EngagementExpiryTx;
 pub use customer_accounts::{CustomerAccountQuery, CustomerAccountsTx};
+pub use engagement_expiry::EngagementExpiryTx;
 pub use engagements::{EngagementCursor, EngagementInvitationQuery, EngagementQuery, EngagementsTx, MemberCursor};
 pub use events::{AdminEventQuery, EventsTx};
 pub use maintenance::{MaintenanceTx, Purge, Purged, Record, ResetScope};
