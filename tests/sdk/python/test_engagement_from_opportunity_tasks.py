@@ -11,7 +11,7 @@ from botocore.exceptions import ClientError
 
 from helpers import advance_clock, new_account
 from test_engagement_tasks import delay, wait_for  # noqa: F401 (fixture)
-from test_opportunities import SB, create, error, strip, submit_ready
+from test_opportunities import SB, SOLUTION, create, error, payload, strip, submit_ready
 
 AWS = "000000000000"
 SUBMISSION = {"InvolvementType": "Co-Sell", "Visibility": "Full"}
@@ -133,6 +133,22 @@ def test_an_opportunity_that_cannot_be_submitted_fails_the_task_and_changes_noth
         assert state(selling, a, oid) == before
     assert sorted(t["ReasonCode"] for t in tasks(selling, a, TaskStatus=["FAILED"])) == \
         ["OpportunitySubmissionFailed"] * 2
+
+
+def test_an_opportunity_aws_cannot_be_invited_with_fails_and_changes_nothing(selling):
+    a = new_account()
+    c = selling(a)
+    body = payload()
+    # An opportunity's website is any 4 to 255 characters; an invitation's must look like a domain.
+    body["Customer"]["Account"]["WebsiteUrl"] = "nodomain"
+    oid = c.create_opportunity(Catalog=SB, **body)["Id"]
+    c.associate_opportunity(Catalog=SB, OpportunityIdentifier=oid, RelatedEntityType="Solutions",
+                            RelatedEntityIdentifier=SOLUTION)
+    before = state(selling, a, oid)
+    task = start(selling, a, oid)
+    assert task["TaskStatus"] == "FAILED" and task["ReasonCode"] == "InvitationValidationFailed", task
+    assert "WebsiteUrl" in task["Message"]
+    assert state(selling, a, oid) == before
 
 
 def test_an_aws_referral_is_not_shared_back(selling, admin):
