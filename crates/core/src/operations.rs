@@ -152,6 +152,8 @@ fn selling_handlers() -> Vec<Entry> {
         handler(bulk_jobs::list_opportunity_bulk_jobs),
         handler(bulk_jobs::list_opportunity_bulk_job_results),
         handler(bulk_jobs::get_opportunity_bulk_job_report_url),
+        handler(engagements::from_opportunity::start_engagement_from_opportunity_task),
+        handler(engagements::from_opportunity::list_engagement_from_opportunity_tasks),
         handler(customer_accounts::create_customer_account),
         handler(customer_accounts::get_customer_account),
         handler(customer_accounts::update_customer_account),

@@ -460,7 +460,7 @@ settings! {
         invitation_lifetime_days: u64 = 30,
         /// Days an engagement invitation (Selling API) stays PENDING before it expires.
         engagement_invitation_lifetime_days: u64 = 15,
-        /// Service seconds a Selling task (StartEngagementByAcceptingInvitationTask, StartOpportunityFromEngagementTask) takes to run.
+        /// Service seconds a Selling task (StartEngagementByAcceptingInvitationTask, StartOpportunityFromEngagementTask, StartEngagementFromOpportunityTask) takes to run.
         engagement_task_delay_seconds: u64 = 0,
         /// Whether Selling API calls are throttled at AWS's documented rates per account (per node).
         selling_throttling: bool = false,

@@ -311,6 +311,7 @@ fn due_tasks_are_found_by_time_and_an_ended_task_is_not_replaced() {
         engagement_id: None,
         context_id: None,
         resource_snapshot_job_id: None,
+        aws_submission: None,
         reason_code: None,
         message: None,
         tags: vec![],
@@ -348,21 +349,32 @@ fn tasks_of_each_kind_are_listed_apart_and_keep_their_context() {
         engagement_id: Some(EngagementId::parse("eng-0abcdefghijklm").unwrap()),
         context_id: Some(3),
         resource_snapshot_job_id: None,
+        aws_submission: None,
         reason_code: None,
         message: None,
         tags: vec![("k".into(), "v".into())],
     };
     let accept = task("task-0abcdefghijkl", EngagementTaskKind::AcceptInvitation);
     let from = task("task-1abcdefghijkl", EngagementTaskKind::OpportunityFromEngagement);
+    let mut share = task("task-2abcdefghijkl", EngagementTaskKind::EngagementFromOpportunity);
+    share.context_id = None;
+    share.aws_submission = Some(pcentral_model::selling::AwsSubmission {
+        involvement_type: pcentral_model::selling::SalesInvolvementType::CoSell,
+        visibility: Some(pcentral_model::selling::Visibility::Limited),
+    });
     h.write(|tx| {
         tx.insert_engagement_task(&accept)?;
+        tx.insert_engagement_task(&share)?;
         Ok(tx.insert_engagement_task(&from)?)
     });
     let b = AccountId::parse(B).unwrap();
     let listed = |kind| h.read(|tx| Ok(tx.engagement_tasks(Catalog::Sandbox, &b, kind)?));
     assert_eq!(listed(EngagementTaskKind::AcceptInvitation), vec![accept]);
     assert_eq!(listed(EngagementTaskKind::OpportunityFromEngagement), vec![from.clone()]);
+    assert_eq!(listed(EngagementTaskKind::EngagementFromOpportunity), vec![share.clone()]);
     assert_eq!(h.read(|tx| Ok(tx.engagement_task(Catalog::Sandbox, &from.id)?)), Some(from));
+    // The submission the task will make is kept with it.
+    assert_eq!(h.read(|tx| Ok(tx.engagement_task(Catalog::Sandbox, &share.id)?)), Some(share));
 }
 
 #[test]

@@ -310,6 +310,7 @@ fn the_upgraded_database_stores_engagement_tasks() {
         engagement_id: None,
         context_id: None,
         resource_snapshot_job_id: None,
+        aws_submission: None,
         reason_code: None,
         message: None,
         tags: vec![],

@@ -20,7 +20,7 @@ use crate::events::{EngagementInvitationEvent, Recorder};
 use crate::opportunities::document::{field, invalid, not_found, output, refused, to_json};
 use crate::pagination::Binding;
 use crate::records::{
-    EngagementInvitation, EngagementInvitationStatus as Status, InvitationPayloadType as PayloadType,
+    Engagement, EngagementInvitation, EngagementInvitationStatus as Status, InvitationPayloadType as PayloadType,
 };
 use crate::settings::{ms, DAY_MS};
 use crate::store::{EngagementCursor, EngagementInvitationQuery, OpResult};
@@ -125,15 +125,31 @@ pub fn create_engagement_invitation(
         ))
         .into());
     }
+    let i = send(ctx, &e, receiver_id, receiver.alias.clone(), req.invitation.message.clone(), kind, payload)?;
+    Ok(selling::CreateEngagementInvitationResponse { id: i.id.to_string(), arn: arn(&i) })
+}
+
+/// Store a pending invitation from the caller to `receiver` to join `e`
+/// (its checks made by the caller's operation), with its
+/// `Engagement Invitation Created` event.
+pub(super) fn send(
+    ctx: &mut Ctx<'_>,
+    e: &Engagement,
+    receiver: AccountId,
+    receiver_alias: Option<String>,
+    message: String,
+    payload_type: PayloadType,
+    payload: Value,
+) -> OpResult<EngagementInvitation> {
     let i = EngagementInvitation {
         catalog: e.catalog,
         id: new_id(ctx.ids),
         engagement_id: e.id.clone(),
         sender: ctx.caller.account.clone(),
-        receiver: receiver_id,
-        receiver_alias: receiver.alias.clone(),
-        message: req.invitation.message.clone(),
-        payload_type: kind,
+        receiver,
+        receiver_alias,
+        message,
+        payload_type,
         payload,
         status: Status::Pending,
         created_at: ctx.now,
@@ -144,7 +160,7 @@ pub fn create_engagement_invitation(
     };
     ctx.tx.insert_engagement_invitation(&i)?;
     Recorder::of(ctx).engagement_invitation(&i, EngagementInvitationEvent::Created)?;
-    Ok(selling::CreateEngagementInvitationResponse { id: i.id.to_string(), arn: arn(&i) })
+    Ok(i)
 }
 
 fn conflict(message: String) -> ApiError {
@@ -295,8 +311,10 @@ fn answer(ctx: &mut Ctx<'_>, i: &mut EngagementInvitation, status: Status) -> Op
 /// Also the first step of StartEngagementByAcceptingInvitationTask.
 pub fn accept(ctx: &mut Ctx<'_>, catalog: Catalog, identifier: &str) -> OpResult<EngagementInvitation> {
     let mut i = pending_for_receiver(ctx, catalog, identifier)?;
-    // An AWS referral needs no connection: AWS refers whom it chooses.
-    if i.from_aws.is_none() && !collaborating(ctx, i.catalog, &i.sender.clone(), &i.receiver.clone())? {
+    // An AWS referral needs no connection: AWS refers whom it chooses; nor
+    // does AWS to accept a partner's invitation (StartEngagementFromOpportunityTask's).
+    let to_aws = i.receiver.as_str() == crate::acting_as_aws::DEFAULT_AWS_SENDER_ACCOUNT;
+    if i.from_aws.is_none() && !to_aws && !collaborating(ctx, i.catalog, &i.sender.clone(), &i.receiver.clone())? {
         return Err(not_connected(&i.sender, i.catalog).into());
     }
     let Some(e) = ctx.tx.engagement(i.catalog, &i.engagement_id)? else {

@@ -4,6 +4,7 @@
 //! shared by its members: its creator, and each partner that accepted an
 //! invitation to it. Anyone else is told it does not exist.
 
+pub mod from_opportunity;
 pub mod invitations;
 pub mod opportunity_tasks;
 pub mod search;

@@ -104,6 +104,7 @@ pub(super) fn start_task(
         engagement_id: None,
         context_id: None,
         resource_snapshot_job_id: None,
+        aws_submission: None,
         reason_code: None,
         message: None,
         tags,
@@ -132,6 +133,14 @@ pub(super) fn reason_of(e: &ApiError) -> ReasonCode {
 pub(super) enum Outcome {
     /// The starter's new opportunity, and the snapshot job the task made of it.
     Complete(pcentral_model::OpportunityId, Option<pcentral_model::ResourceSnapshotJobId>),
+    /// The opportunity shared with AWS: the engagement, the invitation to
+    /// AWS (none when AWS is a member already) and the snapshot job.
+    Shared {
+        opportunity: pcentral_model::OpportunityId,
+        engagement: pcentral_model::EngagementId,
+        invitation: Option<pcentral_model::EngagementInvitationId>,
+        job: pcentral_model::ResourceSnapshotJobId,
+    },
     /// Why the task stopped; nothing but the task changed.
     Failed(ReasonCode, String),
 }
@@ -143,12 +152,20 @@ fn finish(ctx: &mut Ctx<'_>, mut task: EngagementTask) -> OpResult<EngagementTas
     let outcome = match task.kind {
         EngagementTaskKind::AcceptInvitation => run_accept(ctx, &task)?,
         EngagementTaskKind::OpportunityFromEngagement => super::opportunity_tasks::run(ctx, &task)?,
+        EngagementTaskKind::EngagementFromOpportunity => super::from_opportunity::run(ctx, &task)?,
     };
     match outcome {
         Outcome::Complete(opportunity, job) => {
             task.status = TaskStatus::Complete;
             task.opportunity_id = Some(opportunity);
             task.resource_snapshot_job_id = job;
+        }
+        Outcome::Shared { opportunity, engagement, invitation, job } => {
+            task.status = TaskStatus::Complete;
+            task.opportunity_id = Some(opportunity);
+            task.engagement_id = Some(engagement);
+            task.invitation_id = invitation;
+            task.resource_snapshot_job_id = Some(job);
         }
         Outcome::Failed(reason, message) => {
             task.status = TaskStatus::Failed;

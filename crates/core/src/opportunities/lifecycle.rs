@@ -136,43 +136,8 @@ fn save(ctx: &mut Ctx<'_>, o: &mut Opportunity) -> OpResult<()> {
 
 pub fn submit_opportunity(ctx: &mut Ctx<'_>, req: selling::SubmitOpportunityRequest) -> OpResult<NoOutput> {
     let mut o = owned(ctx, req.catalog, &req.identifier)?;
-    if o.origin == Origin::AwsReferral {
-        return Err(refused(vec![field(
-            "Identifier",
-            Code::ActionNotPermitted,
-            format!(
-                "Identifier {} names an opportunity that came from AWS; only partner referrals are submitted",
-                o.id
-            ),
-        )])
-        .into());
-    }
-    if o.review_status != Some(ReviewStatus::PendingSubmission) {
-        let status = o.review_status.map_or("not reviewable", |s| s.as_str());
-        return Err(refused(vec![field(
-            "LifeCycle.ReviewStatus",
-            Code::InvalidResourceState,
-            format!("LifeCycle.ReviewStatus of opportunity {} is {status}; only a Pending Submission opportunity is submitted", o.id),
-        )])
-        .into());
-    }
-    let mut faults: Vec<_> = REQUIRED_FOR_SUBMISSION
-        .iter()
-        .filter(|path| !present(&o.body, path))
-        .map(|path| {
-            let name = path.join(".");
-            field(&name, Code::RequiredFieldMissing, format!("{name} is required to submit an opportunity"))
-        })
-        .collect();
-    if related(&o, RelatedEntityType::Solutions).is_empty() {
-        faults.push(field(
-            "RelatedEntityIdentifiers.Solutions",
-            Code::RequiredFieldMissing,
-            "RelatedEntityIdentifiers.Solutions is empty: associate a solution (AssociateOpportunity) before submitting",
-        ));
-    }
-    if !faults.is_empty() {
-        return Err(refused(faults).into());
+    if let Some(refusal) = submission_refusal(&o) {
+        return Err(refusal.into());
     }
     o.review_status = Some(ReviewStatus::Submitted);
     o.review_comments = None;
@@ -184,6 +149,48 @@ pub fn submit_opportunity(ctx: &mut Ctx<'_>, req: selling::SubmitOpportunityRequ
     });
     save(ctx, &mut o)?;
     Ok(NoOutput {})
+}
+
+/// Why SubmitOpportunity refuses `o` as it stands, if it does (also checked
+/// by StartEngagementFromOpportunityTask before its first write).
+pub fn submission_refusal(o: &Opportunity) -> Option<pcentral_model::ApiError> {
+    if o.origin == Origin::AwsReferral {
+        return Some(refused(vec![field(
+            "Identifier",
+            Code::ActionNotPermitted,
+            format!(
+                "Identifier {} names an opportunity that came from AWS; only partner referrals are submitted",
+                o.id
+            ),
+        )]));
+    }
+    if o.review_status != Some(ReviewStatus::PendingSubmission) {
+        let status = o.review_status.map_or("not reviewable", |s| s.as_str());
+        return Some(refused(vec![field(
+            "LifeCycle.ReviewStatus",
+            Code::InvalidResourceState,
+            format!("LifeCycle.ReviewStatus of opportunity {} is {status}; only a Pending Submission opportunity is submitted", o.id),
+        )]));
+    }
+    let mut faults: Vec<_> = REQUIRED_FOR_SUBMISSION
+        .iter()
+        .filter(|path| !present(&o.body, path))
+        .map(|path| {
+            let name = path.join(".");
+            field(&name, Code::RequiredFieldMissing, format!("{name} is required to submit an opportunity"))
+        })
+        .collect();
+    if related(o, RelatedEntityType::Solutions).is_empty() {
+        faults.push(field(
+            "RelatedEntityIdentifiers.Solutions",
+            Code::RequiredFieldMissing,
+            "RelatedEntityIdentifiers.Solutions is empty: associate a solution (AssociateOpportunity) before submitting",
+        ));
+    }
+    if !faults.is_empty() {
+        return Some(refused(faults));
+    }
+    None
 }
 
 pub fn assign_opportunity(ctx: &mut Ctx<'_>, req: selling::AssignOpportunityRequest) -> OpResult<NoOutput> {

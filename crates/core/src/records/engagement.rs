@@ -121,6 +121,9 @@ pub enum EngagementTaskKind {
     /// StartOpportunityFromEngagementTask: make the starter's opportunity
     /// from a lead context of an engagement it is a member of.
     OpportunityFromEngagement,
+    /// StartEngagementFromOpportunityTask: share the starter's opportunity
+    /// with AWS through an engagement and submit it.
+    EngagementFromOpportunity,
 }
 
 impl EngagementTaskKind {
@@ -128,6 +131,7 @@ impl EngagementTaskKind {
         match self {
             EngagementTaskKind::AcceptInvitation => "AcceptInvitation",
             EngagementTaskKind::OpportunityFromEngagement => "OpportunityFromEngagement",
+            EngagementTaskKind::EngagementFromOpportunity => "EngagementFromOpportunity",
         }
     }
 }
@@ -161,6 +165,9 @@ pub struct EngagementTask {
     /// The snapshot job the task made (the accepting task: of the receiver's new opportunity).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub resource_snapshot_job_id: Option<pcentral_model::ResourceSnapshotJobId>,
+    /// How the opportunity is submitted to AWS (EngagementFromOpportunity).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub aws_submission: Option<pcentral_model::selling::AwsSubmission>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason_code: Option<TaskReasonCode>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
