@@ -133,6 +133,7 @@ fn selling_handlers() -> Vec<Entry> {
         handler(engagements::list_engagements),
         handler(engagements::list_engagement_members),
         handler(engagements::search::search_engagements),
+        handler(engagements::groups::list_engagement_groups),
         handler(engagements::create_engagement_context),
         handler(engagements::update_engagement_context),
         handler(engagements::invitations::create_engagement_invitation),
@@ -147,6 +148,9 @@ fn selling_handlers() -> Vec<Entry> {
         handler(engagements::tasks::list_engagement_by_accepting_invitation_tasks),
         handler(engagements::opportunity_tasks::start_opportunity_from_engagement_task),
         handler(engagements::opportunity_tasks::list_opportunity_from_engagement_tasks),
+        handler(engagements::prospecting::start_prospecting_from_engagement_task),
+        handler(engagements::prospecting::list_prospecting_from_engagement_tasks),
+        handler(engagements::prospecting::get_prospecting_from_engagement_task),
     ]
 }
 

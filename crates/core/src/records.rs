@@ -24,6 +24,8 @@ use serde_json::Value;
 use crate::settings::Settings;
 
 mod engagement;
+mod engagement_group;
+mod prospecting;
 mod opportunity;
 mod selling_settings;
 mod solution;
@@ -33,10 +35,12 @@ pub use engagement::{
     EngagementTaskKind, InvitationStatus as EngagementInvitationStatus, PayloadType as InvitationPayloadType,
     TaskReasonCode, TaskStatus,
 };
+pub use engagement_group::{EngagementGroup, EngagementGroupId, ReadinessLevel};
 pub use opportunity::{
     sort_value, text_key, InvolvementType, Opportunity, OpportunitySortName, Origin, RelatedEntityType, ReviewStatus,
     SortValue, Stage, Submission, Visibility,
 };
+pub use prospecting::{ProspectOutcome, Prospecting, ProspectingTaskStatus};
 pub use selling_settings::SellingSettings;
 pub use solution::{solution_sort_value, Solution, SolutionSortName, SolutionStatus};
 

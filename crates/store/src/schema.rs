@@ -35,6 +35,7 @@ pub const SHARED: &[&[Step]] = &[
     &[Step::Sql(include_str!("solutions.sql"))],
     &[Step::Sql(include_str!("engagement_tasks.sql"))],
     &[Step::Sql(include_str!("engagement_invitations_due.sql"))],
+    &[Step::Sql(include_str!("engagement_groups.sql"))],
 ];
 
 /// Run the steps of one migration inside the transaction `db`.

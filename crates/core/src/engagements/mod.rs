@@ -4,8 +4,10 @@
 //! shared by its members: its creator, and each partner that accepted an
 //! invitation to it. Anyone else is told it does not exist.
 
+pub mod groups;
 pub mod invitations;
 pub mod opportunity_tasks;
+pub mod prospecting;
 pub mod search;
 pub mod tasks;
 

@@ -107,6 +107,7 @@ pub(super) fn start_task(
         reason_code: None,
         message: None,
         tags,
+        prospecting: None,
     };
     set(&mut task);
     ctx.tx.insert_engagement_task(&task)?;
@@ -143,6 +144,14 @@ fn finish(ctx: &mut Ctx<'_>, mut task: EngagementTask) -> OpResult<EngagementTas
     let outcome = match task.kind {
         EngagementTaskKind::AcceptInvitation => run_accept(ctx, &task)?,
         EngagementTaskKind::OpportunityFromEngagement => super::opportunity_tasks::run(ctx, &task)?,
+        EngagementTaskKind::Prospecting => {
+            return Err(ToolError::Conflict(
+                "a prospecting task ends when AWS's side reports its engagements \
+                 (POST /_pcentral/prospecting-tasks/complete)"
+                    .into(),
+            )
+            .into())
+        }
     };
     match outcome {
         Outcome::Complete(opportunity) => {

@@ -110,6 +110,9 @@ pub enum EngagementTaskKind {
     /// StartOpportunityFromEngagementTask: make the starter's opportunity
     /// from a lead context of an engagement it is a member of.
     OpportunityFromEngagement,
+    /// StartProspectingFromEngagementTask: AWS's side researches each
+    /// engagement's customer; it ends when the admin API reports every outcome.
+    Prospecting,
 }
 
 impl EngagementTaskKind {
@@ -117,6 +120,7 @@ impl EngagementTaskKind {
         match self {
             EngagementTaskKind::AcceptInvitation => "AcceptInvitation",
             EngagementTaskKind::OpportunityFromEngagement => "OpportunityFromEngagement",
+            EngagementTaskKind::Prospecting => "Prospecting",
         }
     }
 }
@@ -153,4 +157,7 @@ pub struct EngagementTask {
     pub message: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<(String, String)>,
+    /// A prospecting task's name and per-engagement outcomes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prospecting: Option<super::Prospecting>,
 }

@@ -26,6 +26,7 @@
 mod accounts;
 mod connections;
 mod engagement_expiry;
+mod engagement_groups;
 mod engagements;
 mod events;
 mod maintenance;
@@ -42,6 +43,7 @@ pub use connections::{
     AdminConnectionQuery, AdminInvitationQuery, ConnectionQuery, ConnectionsTx, InvitationQuery, TypeFilter,
 };
 pub use engagement_expiry::EngagementExpiryTx;
+pub use engagement_groups::EngagementGroupsTx;
 pub use engagements::{EngagementCursor, EngagementInvitationQuery, EngagementQuery, EngagementsTx, MemberCursor};
 pub use events::{AdminEventQuery, EventsTx};
 pub use maintenance::{MaintenanceTx, Purge, Purged, Record, ResetScope};
@@ -71,6 +73,7 @@ pub trait Tx:
     + OpportunitiesTx
     + EngagementsTx
     + EngagementExpiryTx
+    + EngagementGroupsTx
     + SellingSettingsTx
     + SolutionsTx
 {
@@ -88,6 +91,7 @@ impl<T> Tx for T where
         + OpportunitiesTx
         + EngagementsTx
         + EngagementExpiryTx
+        + EngagementGroupsTx
         + SellingSettingsTx
         + SolutionsTx
         + ?Sized

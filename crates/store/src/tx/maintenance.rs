@@ -158,6 +158,7 @@ impl<D: Db> SqlTx<'_, D> {
             "DELETE FROM selling_settings WHERE (?1 = '' OR catalog = ?1) AND (?2 = '' OR account = ?2)".into(),
             "DELETE FROM solutions WHERE (?1 = '' OR catalog = ?1) AND (?2 = '' OR owner = ?2)".into(),
             "DELETE FROM engagement_tasks WHERE (?1 = '' OR catalog = ?1) AND (?2 = '' OR account = ?2)".into(),
+            "DELETE FROM engagement_groups WHERE (?1 = '' OR catalog = ?1) AND (?2 = '' OR account = ?2)".into(),
             "DELETE FROM events WHERE (?1 = '' OR catalog = ?1) AND (?2 = '' OR account = ?2)".into(),
             // Idempotency records belong to the request's catalog; a catalog
             // reset keeps those of account-level requests (no catalog).

@@ -49,6 +49,7 @@ macro_rules! p {
 mod accounts;
 mod connections;
 mod engagement_expiry;
+mod engagement_groups;
 mod engagements;
 mod events;
 mod maintenance;
