@@ -220,8 +220,10 @@ pub enum EngagementGroupsAction {
         /// The partner account the group is curated for (the one that lists it).
         #[arg(long)]
         account: String,
+        /// The group's name (1 to 255 characters).
         #[arg(long)]
         name: String,
+        /// What the group's engagements have in common (1 to 2048 characters).
         #[arg(long)]
         description: Option<String>,
         /// SalesReady, MarketingReady or LowPotential.
@@ -233,6 +235,7 @@ pub enum EngagementGroupsAction {
     },
     /// Delete a group.
     Delete {
+        /// The group's catalog: AWS or Sandbox.
         #[arg(long)]
         catalog: String,
         /// The group id (`eng-grp-…`).
@@ -302,6 +305,7 @@ pub enum TasksAction {
         /// Or the failure's reason code (with --message).
         #[arg(long, requires = "message")]
         failure_reason: Option<String>,
+        /// Or the failure's message (with --failure-reason).
         #[arg(long, requires = "failure_reason")]
         message: Option<String>,
     },
