@@ -134,6 +134,7 @@ fn selling_handlers() -> Vec<Entry> {
         handler(engagements::list_engagements),
         handler(engagements::list_engagement_members),
         handler(engagements::search::search_engagements),
+        handler(engagements::groups::list_engagement_groups),
         handler(engagements::create_engagement_context),
         handler(engagements::update_engagement_context),
         handler(engagements::invitations::create_engagement_invitation),
@@ -170,6 +171,9 @@ fn selling_handlers() -> Vec<Entry> {
         handler(engagements::jobs::get_resource_snapshot_job),
         handler(engagements::jobs::list_resource_snapshot_jobs),
         handler(engagements::jobs::delete_resource_snapshot_job),
+        handler(engagements::prospecting::start_prospecting_from_engagement_task),
+        handler(engagements::prospecting::list_prospecting_from_engagement_tasks),
+        handler(engagements::prospecting::get_prospecting_from_engagement_task),
     ]
 }
 

@@ -27,6 +27,8 @@ mod bulk;
 mod customer_account;
 mod engagement;
 mod iam;
+mod engagement_group;
+mod prospecting;
 mod opportunity;
 mod selling_settings;
 mod snapshot;
@@ -42,11 +44,13 @@ pub use engagement::{
     EngagementTaskKind, InvitationStatus as EngagementInvitationStatus, PayloadType as InvitationPayloadType,
     TaskReasonCode, TaskStatus,
 };
+pub use engagement_group::{EngagementGroup, EngagementGroupId, ReadinessLevel};
 pub use iam::{user_arn, IamUser, InlinePolicy};
 pub use opportunity::{
     sort_value, text_key, InvolvementType, Opportunity, OpportunitySortName, Origin, RelatedEntityType, ReviewStatus,
     SortValue, Stage, Submission, Visibility,
 };
+pub use prospecting::{ProspectOutcome, Prospecting, ProspectingTaskStatus};
 pub use selling_settings::SellingSettings;
 pub use snapshot::{
     EngagementResource, ResourceSnapshot, ResourceSnapshotJob, ResourceType, SnapshotJobStatus, OPPORTUNITY_SUMMARY,

@@ -251,10 +251,50 @@ prefixed_id!(
     /// An engagement invitation of the Selling API: `engi-` and 13 letters or digits.
     EngagementInvitationId, "engi-", "engagement invitation id"
 );
-prefixed_id!(
-    /// A task of the Selling API (StartEngagementByAcceptingInvitationTask …): `task-` and 13 letters or digits.
-    EngagementTaskId, "task-", "task id"
-);
+/// A task of the Selling API: `task-` and 13 letters or digits
+/// (StartEngagementByAcceptingInvitationTask …, the model's `TaskIdentifier`),
+/// or 14 lower-case letters or digits (StartProspectingFromEngagementTask,
+/// its `ProspectingTaskIdentifier`).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct EngagementTaskId(String);
+
+impl EngagementTaskId {
+    pub fn parse(s: &str) -> Result<EngagementTaskId, IdError> {
+        let fits = match s.strip_prefix("task-") {
+            Some(rest) if rest.len() == 14 => rest.bytes().all(|b| b.is_ascii_digit() || b.is_ascii_lowercase()),
+            Some(rest) => IdSuffix::new(rest).is_some(),
+            None => false,
+        };
+        if fits {
+            Ok(EngagementTaskId(s.to_string()))
+        } else {
+            Err(IdError {
+                kind: "task id",
+                value: s.to_string(),
+                expected: "task- followed by 13 letters or digits, or 14 lower-case letters or digits",
+            })
+        }
+    }
+
+    /// A prospecting task's id of a fresh suffix: `task-0` and the suffix, lower-cased (14 characters).
+    pub fn prospecting(suffix: &IdSuffix) -> EngagementTaskId {
+        EngagementTaskId(format!("task-0{}", suffix.as_str().to_ascii_lowercase()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl PrefixedId for EngagementTaskId {
+    const PREFIX: &'static str = "task-";
+    fn with_suffix(suffix: &IdSuffix) -> Self {
+        EngagementTaskId(format!("task-{}", suffix.as_str()))
+    }
+}
+
+string_newtype!(EngagementTaskId);
 prefixed_id!(
     /// A resource snapshot job of the Selling API: `job-` and 13 letters or digits.
     ResourceSnapshotJobId, "job-", "resource snapshot job id"

@@ -273,6 +273,17 @@ pub static AWS_EXPIRE: Route = route(Post, "/_pcentral/aws/expire-invitations", 
 pub static BULK_JOB_FORCE: Route = route(Post, "/_pcentral/bulk-jobs/force", Some("pcentral tasks force-bulk-job"), Handler::Call(force_bulk_job), "hold or run a Selling bulk job");
 #[rustfmt::skip]
 pub static BULK_FILES_PUT: Route = route(Post, "/_pcentral/bulk-files", Some("pcentral bulk-files put"), Handler::Call(put_bulk_file), "store a bulk job's input file under its s3:// URI");
+pub static PROSPECTING_TASK_COMPLETE: Route = route(
+    Post,
+    "/_pcentral/prospecting-tasks/complete",
+    Some("pcentral tasks complete-prospecting"),
+    Handler::Call(complete_prospecting_task),
+    "as AWS: report one engagement's prospecting result or failure",
+);
+#[rustfmt::skip]
+pub static ENGAGEMENT_GROUP_CREATE: Route = route(Post, "/_pcentral/engagement-groups", Some("pcentral engagement-groups create"), Handler::Call(create_engagement_group), "as AWS: make an engagement group for a partner account");
+#[rustfmt::skip]
+pub static ENGAGEMENT_GROUP_DELETE: Route = route(Post, "/_pcentral/engagement-groups/delete", Some("pcentral engagement-groups delete"), Handler::Call(delete_engagement_group), "as AWS: delete an engagement group");
 #[rustfmt::skip]
 pub static ACCOUNTS_CREATE: Route = route(Post, "/_pcentral/accounts", Some("pcentral accounts create"), Handler::Call(create_account), "configure how an account appears");
 #[rustfmt::skip]
@@ -291,7 +302,7 @@ pub static REQUESTS_LIST: Route = route(Get, "/_pcentral/requests?limit", Some("
 pub static METRICS_SHOW: Route = route(Get, "/_pcentral/metrics", Some("pcentral metrics show"), Handler::Call(metrics), "this node's metrics (Prometheus text)");
 
 /// Every admin endpoint, in the README's order.
-pub static ROUTES: [&Route; 37] = [
+pub static ROUTES: [&Route; 40] = [
     &INDEX,
     &HEALTH,
     &CLOCK_SHOW,
@@ -321,6 +332,9 @@ pub static ROUTES: [&Route; 37] = [
     &AWS_EXPIRE,
     &BULK_JOB_FORCE,
     &BULK_FILES_PUT,
+    &PROSPECTING_TASK_COMPLETE,
+    &ENGAGEMENT_GROUP_CREATE,
+    &ENGAGEMENT_GROUP_DELETE,
     &ACCOUNTS_CREATE,
     &ACCOUNTS_LIST,
     &ACCOUNTS_DELETE,
@@ -835,6 +849,50 @@ fn put_bulk_file(state: &AppState, call: &Call<'_>) -> Answer {
         pcentral_core::bulk_jobs::put_file(tx, now, &f.uri, f.content.clone())
     })?;
     json_answer(json!({"uri": f.uri, "bytes": bytes}))
+}
+
+/// `{"catalog", "task_id", "engagement_id", "result": {"Customer", "Insights"}}` or `…, "failure":
+/// {"reason_code", "message"}}`: AWS's side reports one engagement of a prospecting task.
+fn complete_prospecting_task(state: &AppState, call: &Call<'_>) -> Answer {
+    let report: pcentral_core::engagements::prospecting::Report = command(
+        &call.input,
+        r#"{"catalog", "task_id", "engagement_id", "result": {"Customer"?, "Insights"?} | "failure": {"reason_code", "message"}}"#,
+    )?;
+    let (catalog, task_id, engagement_id) = (report.catalog, report.task_id.clone(), report.engagement_id.clone());
+    let status = write(state.store.as_ref(), |tx| {
+        let (now, service) = clock::service_now(tx, wall_ms())?;
+        let settings = service.settings_or(&state.settings);
+        let runner = Runner { now, settings: &settings, pagination_key: &service.pagination_key };
+        pcentral_core::engagements::prospecting::complete(tx, &mut RandomIds, &runner, report.clone())
+    })?;
+    json_answer(json!({"catalog": catalog, "task_id": task_id, "engagement_id": engagement_id, "task_status": status}))
+}
+
+/// `{"catalog", "account", "name", "description"?, "readiness_level"?, "engagements"?: [id…]}`:
+/// AWS's side makes a group; answers it.
+fn create_engagement_group(state: &AppState, call: &Call<'_>) -> Answer {
+    let g: pcentral_core::engagements::groups::NewGroup = command(
+        &call.input,
+        r#"{"catalog", "account", "name", "description"?, "readiness_level"?: SalesReady | MarketingReady | LowPotential, "engagements"?: ["eng-…"]}"#,
+    )?;
+    let group = write(state.store.as_ref(), |tx| {
+        let (now, _) = clock::service_now(tx, wall_ms())?;
+        pcentral_core::engagements::groups::create_group(tx, &mut RandomIds, now, g.clone())
+    })?;
+    json_answer(serde_json::to_value(&group).map_err(|e| AdminError::Internal(e.to_string()))?)
+}
+
+/// `{"catalog", "id"}`: AWS's side deletes a group.
+fn delete_engagement_group(state: &AppState, call: &Call<'_>) -> Answer {
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Delete {
+        catalog: Catalog,
+        id: String,
+    }
+    let d: Delete = command(&call.input, r#"{"catalog", "id": "eng-grp-…"}"#)?;
+    write(state.store.as_ref(), |tx| pcentral_core::engagements::groups::delete_group(tx, d.catalog, &d.id))?;
+    json_answer(json!({"catalog": d.catalog, "id": d.id, "deleted": true}))
 }
 
 /// `{}` (every business record), `{"account"}`, `{"catalog"}`, both, or `{"everything": true}`.

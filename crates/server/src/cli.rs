@@ -222,6 +222,13 @@ pub enum Command {
         #[command(flatten)]
         admin: AdminArgs,
     },
+    /// Play AWS's side: make or delete the engagement groups ListEngagementGroups lists.
+    EngagementGroups {
+        #[command(subcommand)]
+        action: EngagementGroupsAction,
+        #[command(flatten)]
+        admin: AdminArgs,
+    },
 }
 
 #[derive(Subcommand)]
@@ -280,6 +287,40 @@ pub enum AwsAction {
 }
 
 #[derive(Subcommand)]
+pub enum EngagementGroupsAction {
+    /// Make a group of engagements for one partner account; prints the group.
+    Create {
+        /// The group's catalog: AWS or Sandbox.
+        #[arg(long)]
+        catalog: String,
+        /// The partner account the group is curated for (the one that lists it).
+        #[arg(long)]
+        account: String,
+        /// The group's name (1 to 255 characters).
+        #[arg(long)]
+        name: String,
+        /// What the group's engagements have in common (1 to 2048 characters).
+        #[arg(long)]
+        description: Option<String>,
+        /// SalesReady, MarketingReady or LowPotential.
+        #[arg(long)]
+        readiness_level: Option<String>,
+        /// An engagement of the catalog in the group (`eng-…`); repeat for more.
+        #[arg(long = "engagement")]
+        engagements: Vec<String>,
+    },
+    /// Delete a group.
+    Delete {
+        /// The group's catalog: AWS or Sandbox.
+        #[arg(long)]
+        catalog: String,
+        /// The group id (`eng-grp-…`).
+        #[arg(long)]
+        id: String,
+    },
+}
+
+#[derive(Subcommand)]
 pub enum TasksAction {
     /// Hold an IN_PROGRESS profile update task, or end it SUCCEEDED or FAILED now.
     ForceProfile {
@@ -334,6 +375,27 @@ pub enum TasksAction {
         /// `hold` keeps the job SUBMITTED; `complete` runs it now.
         #[arg(long, value_parser = wire_values(&QualificationsTaskAction::ALL))]
         action: String,
+    },
+    /// As AWS: report one engagement's outcome of a StartProspectingFromEngagementTask task.
+    CompleteProspecting {
+        /// The task's catalog: AWS or Sandbox.
+        #[arg(long)]
+        catalog: String,
+        /// The task id (`TaskId` in the StartProspectingFromEngagementTask answer): `task-…`.
+        #[arg(long)]
+        task_id: String,
+        /// One of the task's engagements (`eng-…`).
+        #[arg(long)]
+        engagement_id: String,
+        /// The result, JSON: `{"Customer": {…}, "Insights": {…}}` as the model shapes a ProspectingResult.
+        #[arg(long, conflicts_with_all = ["failure_reason", "message"])]
+        result: Option<String>,
+        /// Or the failure's reason code (with --message).
+        #[arg(long, requires = "message")]
+        failure_reason: Option<String>,
+        /// Or the failure's message (with --failure-reason).
+        #[arg(long, requires = "failure_reason")]
+        message: Option<String>,
     },
 }
 
@@ -954,6 +1016,16 @@ fn plan(command: Command) -> Result<Plan, String> {
                 let body = json!({"catalog": catalog, "job_id": job_id, "action": action});
                 Plan::new(admin, &admin::BULK_JOB_FORCE, Upload::Json(body))
             }
+            TasksAction::CompleteProspecting { catalog, task_id, engagement_id, result, failure_reason, message } => {
+                let mut body = json!({"catalog": catalog, "task_id": task_id, "engagement_id": engagement_id});
+                if let Some(r) = result {
+                    body["result"] = serde_json::from_str(&r).map_err(|e| format!("--result is not JSON: {e}"))?;
+                }
+                if let (Some(reason), Some(m)) = (failure_reason, message) {
+                    body["failure"] = json!({"reason_code": reason, "message": m});
+                }
+                Plan::new(admin, &admin::PROSPECTING_TASK_COMPLETE, Upload::Json(body))
+            }
         },
         Command::BulkFiles { action, admin } => match action {
             BulkFilesAction::Put { uri, file } => {
@@ -991,6 +1063,23 @@ fn plan(command: Command) -> Result<Plan, String> {
                     ("account", account.and_then(s)),
                 ]);
                 Plan::new(admin, &admin::AWS_EXPIRE, Upload::Json(body))
+            }
+        },
+        Command::EngagementGroups { action, admin } => match action {
+            EngagementGroupsAction::Create { catalog, account, name, description, readiness_level, engagements } => {
+                let body = fields([
+                    ("catalog", s(catalog)),
+                    ("account", s(account)),
+                    ("name", s(name)),
+                    ("description", description.and_then(s)),
+                    ("readiness_level", readiness_level.and_then(s)),
+                    ("engagements", Some(json!(engagements))),
+                ]);
+                Plan::new(admin, &admin::ENGAGEMENT_GROUP_CREATE, Upload::Json(body))
+            }
+            EngagementGroupsAction::Delete { catalog, id } => {
+                let body = json!({"catalog": catalog, "id": id});
+                Plan::new(admin, &admin::ENGAGEMENT_GROUP_DELETE, Upload::Json(body))
             }
         },
         Command::Verification { action, admin } => match action {

@@ -38,6 +38,7 @@ pub const SHARED: &[&[Step]] = &[
     &[Step::Sql(include_str!("customer_accounts.sql"))],
     &[Step::Sql(include_str!("resource_snapshots.sql"))],
     &[Step::Sql(include_str!("bulk_jobs.sql"))],
+    &[Step::Sql(include_str!("engagement_groups.sql"))],
     &[Step::Sql(include_str!("iam_users.sql"))],
 ];
 

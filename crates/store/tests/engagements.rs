@@ -315,6 +315,7 @@ fn due_tasks_are_found_by_time_and_an_ended_task_is_not_replaced() {
         reason_code: None,
         message: None,
         tags: vec![],
+        prospecting: None,
     };
     h.write(|tx| Ok(tx.insert_engagement_task(&t)?));
     assert!(h.read(|tx| Ok(tx.due_engagement_tasks(START + 59_999, 10)?)).is_empty());
@@ -353,6 +354,7 @@ fn tasks_of_each_kind_are_listed_apart_and_keep_their_context() {
         reason_code: None,
         message: None,
         tags: vec![("k".into(), "v".into())],
+        prospecting: None,
     };
     let accept = task("task-0abcdefghijkl", EngagementTaskKind::AcceptInvitation);
     let from = task("task-1abcdefghijkl", EngagementTaskKind::OpportunityFromEngagement);

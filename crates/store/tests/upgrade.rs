@@ -314,6 +314,7 @@ fn the_upgraded_database_stores_engagement_tasks() {
         reason_code: None,
         message: None,
         tags: vec![],
+        prospecting: None,
     };
     h.write(|tx| Ok(tx.insert_engagement_task(&t)?));
     let mine =
@@ -343,6 +344,44 @@ fn the_upgraded_database_runs_bulk_jobs() {
         json!({"Catalog": SANDBOX, "JobId": job["JobId"], "ReportFormat": "CSV"}),
     );
     assert_eq!(url["ReportStatus"], "AVAILABLE");
+}
+
+#[test]
+fn the_upgraded_database_stores_engagement_groups() {
+    use pcentral_core::records::{EngagementGroup, EngagementGroupId};
+    let mut h = upgraded();
+    let g = EngagementGroup {
+        catalog: Catalog::Sandbox,
+        id: EngagementGroupId::parse("eng-grp-0abcdefghijklm").unwrap(),
+        account: AccountId::parse(A).unwrap(),
+        name: "Upgraded".into(),
+        description: None,
+        readiness_level: None,
+        engagements: vec![],
+        updated_at: h.wall,
+    };
+    h.write(|tx| Ok(tx.insert_engagement_group(&g)?));
+    assert_eq!(h.read(|tx| Ok(tx.engagement_groups(Catalog::Sandbox, &g.account)?)), vec![g.clone()]);
+    let listed = h.ok(A, &selling("ListEngagementGroups"), json!({"Catalog": "Sandbox"}));
+    assert_eq!(listed["EngagementGroupSummaries"][0]["Id"], "eng-grp-0abcdefghijklm");
+    h.reset(ResetScope { account: Some(g.account.clone()), ..ResetScope::default() });
+    assert!(h.read(|tx| Ok(tx.engagement_groups(Catalog::Sandbox, &g.account)?)).is_empty());
+}
+
+#[test]
+fn the_upgraded_database_runs_prospecting_tasks() {
+    // Prospecting tasks live in the release's engagement_tasks table (their
+    // own part inside the document): no migration of their own.
+    let mut h = upgraded();
+    let made = h.ok(A, &selling("CreateEngagement"), json!({"Catalog": "Sandbox", "Title": "t", "Description": "d"}));
+    let started = h.ok(
+        A,
+        &selling("StartProspectingFromEngagementTask"),
+        json!({"Catalog": "Sandbox", "Identifiers": [made["Id"]], "TaskName": "P", "ClientToken": "upgrade-p"}),
+    );
+    let listed = h.ok(A, &selling("ListProspectingFromEngagementTasks"), json!({"Catalog": "Sandbox"}));
+    assert_eq!(listed["TaskSummaries"][0]["TaskId"], started["TaskId"]);
+    assert_eq!(listed["TaskSummaries"][0]["TotalEngagementCount"], 1);
 }
 
 #[test]

@@ -1,7 +1,7 @@
 """The Selling API's SearchEngagements (docs/behaviour.md#engagements): the caller's engagements only,
 the keyword, the filter tree (EqualsTo, ContainsAny, ContainsAll, comparisons, And/Or/Not) over the
 engagement and its Lead and ProspectingResult contexts, every sort, pages, values that do not fit
-their key refused, and a GroupId (no engagement is in a group)."""
+their key refused, and a GroupId that names no group of the caller (finds nothing)."""
 
 import datetime
 
@@ -128,6 +128,6 @@ def test_only_members_find_an_engagement(pair, selling):
     assert selling(a).search_engagements(Catalog="AWS")["EngagementSearchSummaries"] == []
 
 
-def test_a_group_holds_no_engagement(selling, three):
+def test_an_unknown_group_finds_nothing(selling, three):
     a, _ = three
     assert search(selling, a, GroupId="eng-grp-00000000000000") == []

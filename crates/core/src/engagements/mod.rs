@@ -5,8 +5,10 @@
 //! invitation to it. Anyone else is told it does not exist.
 
 pub mod from_opportunity;
+pub mod groups;
 pub mod invitations;
 pub mod opportunity_tasks;
+pub mod prospecting;
 pub mod search;
 pub mod jobs;
 pub mod snapshots;

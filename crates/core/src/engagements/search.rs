@@ -269,14 +269,21 @@ pub fn search_engagements(
     let binding = Binding::of(ctx.pagination_key, &ctx.caller.account, &req);
     let after: Option<SearchCursor> = binding.resume(req.next_token.as_deref())?;
     let empty = || selling::SearchEngagementsResponse { engagement_search_summaries: Some(vec![]), next_token: None };
-    // Engagement groups are not built: no engagement is in a group (docs/compat.md).
-    if req.group_id.is_some() {
-        return Ok(empty());
-    }
+    // A GroupId narrows the search to the caller's group's engagements.
+    let identifiers = match &req.group_id {
+        Some(g) => {
+            let ids = super::groups::group_engagements(ctx, req.catalog, g)?;
+            if ids.is_empty() {
+                return Ok(empty());
+            }
+            ids
+        }
+        None => vec![],
+    };
     let query = EngagementQuery {
         catalog: req.catalog,
         member: ctx.caller.account.clone(),
-        identifiers: vec![],
+        identifiers,
         created_by: vec![],
         exclude_created_by: vec![],
         context_types: vec![],

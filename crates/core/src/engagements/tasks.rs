@@ -108,6 +108,7 @@ pub(super) fn start_task(
         reason_code: None,
         message: None,
         tags,
+        prospecting: None,
     };
     set(&mut task);
     ctx.tx.insert_engagement_task(&task)?;
@@ -153,6 +154,14 @@ fn finish(ctx: &mut Ctx<'_>, mut task: EngagementTask) -> OpResult<EngagementTas
         EngagementTaskKind::AcceptInvitation => run_accept(ctx, &task)?,
         EngagementTaskKind::OpportunityFromEngagement => super::opportunity_tasks::run(ctx, &task)?,
         EngagementTaskKind::EngagementFromOpportunity => super::from_opportunity::run(ctx, &task)?,
+        EngagementTaskKind::Prospecting => {
+            return Err(ToolError::Conflict(
+                "a prospecting task ends when AWS's side reports its engagements \
+                 (POST /_pcentral/prospecting-tasks/complete)"
+                    .into(),
+            )
+            .into())
+        }
     };
     match outcome {
         Outcome::Complete(opportunity, job) => {

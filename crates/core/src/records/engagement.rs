@@ -124,6 +124,9 @@ pub enum EngagementTaskKind {
     /// StartEngagementFromOpportunityTask: share the starter's opportunity
     /// with AWS through an engagement and submit it.
     EngagementFromOpportunity,
+    /// StartProspectingFromEngagementTask: AWS's side researches each
+    /// engagement's customer; it ends when the admin API reports every outcome.
+    Prospecting,
 }
 
 impl EngagementTaskKind {
@@ -132,6 +135,7 @@ impl EngagementTaskKind {
             EngagementTaskKind::AcceptInvitation => "AcceptInvitation",
             EngagementTaskKind::OpportunityFromEngagement => "OpportunityFromEngagement",
             EngagementTaskKind::EngagementFromOpportunity => "EngagementFromOpportunity",
+            EngagementTaskKind::Prospecting => "Prospecting",
         }
     }
 }
@@ -174,4 +178,7 @@ pub struct EngagementTask {
     pub message: Option<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<(String, String)>,
+    /// A prospecting task's name and per-engagement outcomes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prospecting: Option<super::Prospecting>,
 }

@@ -31,6 +31,7 @@ mod bulk_jobs;
 mod connections;
 mod engagement_expiry;
 mod customer_accounts;
+mod engagement_groups;
 mod engagements;
 mod events;
 mod iam;
@@ -51,6 +52,7 @@ pub use connections::{
 };
 pub use customer_accounts::{CustomerAccountQuery, CustomerAccountsTx};
 pub use engagement_expiry::EngagementExpiryTx;
+pub use engagement_groups::EngagementGroupsTx;
 pub use engagements::{EngagementCursor, EngagementInvitationQuery, EngagementQuery, EngagementsTx, MemberCursor};
 pub use events::{AdminEventQuery, EventsTx};
 pub use iam::IamTx;
@@ -82,6 +84,7 @@ pub trait Tx:
     + OpportunitiesTx
     + EngagementsTx
     + EngagementExpiryTx
+    + EngagementGroupsTx
     + SellingSettingsTx
     + SolutionsTx
     + CustomerAccountsTx
@@ -103,6 +106,7 @@ impl<T> Tx for T where
         + OpportunitiesTx
         + EngagementsTx
         + EngagementExpiryTx
+        + EngagementGroupsTx
         + SellingSettingsTx
         + SolutionsTx
         + CustomerAccountsTx

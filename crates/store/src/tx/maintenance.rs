@@ -179,6 +179,7 @@ impl<D: Db> SqlTx<'_, D> {
             "DELETE FROM bulk_jobs WHERE (?1 = '' OR catalog = ?1) AND (?2 = '' OR account = ?2)".into(),
             // Input files belong to no account or catalog: only a reset of everything's records takes them.
             "DELETE FROM bulk_files WHERE ?1 = '' AND ?2 = ''".into(),
+            "DELETE FROM engagement_groups WHERE (?1 = '' OR catalog = ?1) AND (?2 = '' OR account = ?2)".into(),
             "DELETE FROM events WHERE (?1 = '' OR catalog = ?1) AND (?2 = '' OR account = ?2)".into(),
             // Idempotency records belong to the request's catalog; a catalog
             // reset keeps those of account-level requests (no catalog).

@@ -52,6 +52,7 @@ mod bulk_jobs;
 mod connections;
 mod engagement_expiry;
 mod customer_accounts;
+mod engagement_groups;
 mod engagements;
 mod events;
 mod iam;
