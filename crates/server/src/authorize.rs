@@ -65,6 +65,8 @@ pub struct Principal<'a> {
     pub user: &'a str,
     pub region: &'a str,
     pub source_ip: Option<IpAddr>,
+    /// `aws:SecureTransport`: a trusted proxy said the client used TLS.
+    pub secure: bool,
 }
 
 /// One question put to the policies: an action on a resource.
@@ -207,14 +209,10 @@ pub fn context(who: &Principal<'_>, operation: Operation, input: &Value, now: Mi
     ctx.set("aws:CurrentTime", timestamp::format(now));
     ctx.set("aws:EpochTime", (now.div_euclid(1000)).to_string());
     if let Some(ip) = who.source_ip {
-        let ip = match ip {
-            IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(ip, IpAddr::V4),
-            v4 => v4,
-        };
-        ctx.set("aws:SourceIp", ip.to_string());
+        ctx.set("aws:SourceIp", crate::proxies::canonical(ip).to_string());
     }
-    // pcentral serves plain HTTP: no request reaches it over TLS.
-    ctx.set("aws:SecureTransport", "false");
+    // pcentral serves plain HTTP: only a trusted proxy's X-Forwarded-Proto makes this true.
+    ctx.set("aws:SecureTransport", if who.secure { "true" } else { "false" });
     ctx
 }
 
