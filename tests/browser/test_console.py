@@ -4,6 +4,7 @@ hostile data shown as text, access beyond loopback, a narrow window and dark mod
 Screenshots of the main pages go to PCENTRAL_SCREENSHOTS (see scripts/console-screenshots)."""
 
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+import json
 import random
 import re
 import secrets
@@ -573,3 +574,55 @@ def test_a_narrow_window_and_dark_mode(server, browser):
         screenshot(browser, "graph-dark")
     finally:
         browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": []})
+
+
+def test_an_accounts_iam_users_are_listed_created_replaced_and_deleted(server, browser):
+    account = new_account()
+    browser.get(f"{server.url}{UI}/accounts/{account}")
+    assert "No IAM users." in main_text(browser)
+    put = 'form[data-admin-path="/_pcentral/iam/users"]'
+    form = browser.find_element(By.CSS_SELECTOR, put)
+    form.find_element(By.NAME, "user").send_keys("crm")
+    policy = {"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": "partnercentral:ListOpportunities", "Resource": "*"}]}
+    form.find_element(By.NAME, "policies").send_keys(json.dumps([{"name": "reader", "document": policy}]))
+    form.find_element(By.NAME, "managed_policies").send_keys('["AWSPartnerCentralSandboxFullAccess"]')
+    mark_page(browser)
+    submit(browser, form)
+    wait_reloaded(browser)
+    text = main_text(browser)
+    assert f"arn:aws:iam::{account}:user/crm" in text and "reader" in text, text
+    assert "AWSPartnerCentralSandboxFullAccess" in text
+    users = [u for u in server.admin("GET", "/_pcentral/iam/users")[1]["users"] if u["account"] == account]
+    assert [(u["user"], [p["name"] for p in u["policies"]], u["managed_policies"]) for u in users] == [
+        ("crm", ["reader"], ["AWSPartnerCentralSandboxFullAccess"])]
+
+    # Replace: a bad document is refused with its place and changes nothing.
+    form = browser.find_element(By.CSS_SELECTOR, put)
+    form.find_element(By.NAME, "user").send_keys("crm")
+    form.find_element(By.NAME, "policies").send_keys('[{"name": "broken", "document": {"Statement": "no"}}]')
+    submit(browser, form)
+    output = form.find_element(By.TAG_NAME, "output")
+    eventually(browser, lambda d: output.text)
+    assert "failed" in output.get_attribute("class"), output.text
+    assert [u["version"] for u in server.admin("GET", "/_pcentral/iam/users")[1]["users"]
+            if u["account"] == account] == [users[0]["version"]]
+
+    # Replace with managed policies only.
+    browser.get(f"{server.url}{UI}/accounts/{account}")
+    form = browser.find_element(By.CSS_SELECTOR, put)
+    form.find_element(By.NAME, "user").send_keys("crm")
+    form.find_element(By.NAME, "policies").send_keys("[]")
+    form.find_element(By.NAME, "managed_policies").send_keys('["AWSPartnerCentralSandboxFullAccess"]')
+    mark_page(browser)
+    submit(browser, form)
+    wait_reloaded(browser)
+    assert "reader" not in main_text(browser)
+
+    delete = browser.find_element(By.CSS_SELECTOR, 'form[data-admin-path="/_pcentral/iam/users/delete"]')
+    mark_page(browser)
+    submit(browser, delete)
+    browser.wait.until(EC.alert_is_present()).accept()
+    wait_reloaded(browser)
+    assert "No IAM users." in main_text(browser)
+    assert not [u for u in server.admin("GET", "/_pcentral/iam/users")[1]["users"] if u["account"] == account]

@@ -194,8 +194,10 @@ pub struct OwnedRequest {
     pub head: Head,
     /// As read from the connection (not copied).
     pub body: bytes::Bytes,
-    /// The peer's address (`aws:SourceIp`).
+    /// The client's address (`aws:SourceIp`): the peer's, or the one a trusted proxy forwarded.
     pub remote: Option<std::net::IpAddr>,
+    /// Whether a trusted proxy says the client used TLS (`aws:SecureTransport`).
+    pub secure: bool,
 }
 
 fn process(
@@ -209,7 +211,7 @@ fn process(
         let input = json_body::parse(&req.body).map_err(ApiError::serialization)?;
         check_input(operation, &input)?;
         if let Some(user) = user {
-            authorize(state, &caller, &user, operation, &input, req.remote, info)?;
+            authorize(state, &caller, &user, operation, &input, (req.remote, req.secure), info)?;
         }
         // An operation not built yet says so where it would run (after the
         // fault rules): `pcentral_core::execute`.
@@ -241,7 +243,7 @@ fn authorize(
     user: &str,
     operation: Operation,
     input: &Value,
-    remote: Option<std::net::IpAddr>,
+    (remote, secure): (Option<std::net::IpAddr>, bool),
     info: &mut CallInfo,
 ) -> Result<(), ApiError> {
     use crate::authorize as iam;
@@ -251,7 +253,7 @@ fn authorize(
     let loaded = read(state.store.as_ref(), |tx| iam::load(tx, &caller.account, user, resource, wall))
         .map_err(|f| failed(operation, f, info))?;
     let set = state.policies.policies(loaded.user.as_ref());
-    let who = iam::Principal { account: &caller.account, user, region: &caller.region, source_ip: remote };
+    let who = iam::Principal { account: &caller.account, user, region: &caller.region, source_ip: remote, secure };
     let mut ctx = iam::context(&who, operation, input, loaded.now);
     iam::with_resource_tags(&mut ctx, &loaded.resource_tags);
     let Some(verdict) = iam::decide(&set, &asked, &ctx) else { return Ok(()) };

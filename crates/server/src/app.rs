@@ -32,6 +32,8 @@ pub struct AppState {
     pub throttle: crate::throttle::Buckets,
     /// IAM users' parsed policies, by stored version (per node).
     pub policies: crate::authorize::PolicyCache,
+    /// The reverse proxies whose forwarding headers this node believes.
+    pub trusted_proxies: crate::proxies::TrustedProxies,
 }
 
 /// The limits that keep one node serving under hostile traffic

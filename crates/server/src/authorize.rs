@@ -22,7 +22,7 @@ use pcentral_core::records::{user_arn, IamUser};
 use pcentral_core::OpResult;
 use pcentral_iam::data::{authorization, fill_arn, PREFIX};
 use pcentral_iam::{denial_message, Context, Deciding, Decision, PolicySet, Request};
-use pcentral_model::{timestamp, AccountId, ApiError, ErrorKind, Millis, Operation, Service};
+use pcentral_model::{timestamp, AccountId, ApiError, Catalog, ErrorKind, Millis, Operation, Service};
 use serde_json::Value;
 
 /// A user's parsed policies and the stored version they were parsed from.
@@ -65,6 +65,8 @@ pub struct Principal<'a> {
     pub user: &'a str,
     pub region: &'a str,
     pub source_ip: Option<IpAddr>,
+    /// `aws:SecureTransport`: a trusted proxy said the client used TLS.
+    pub secure: bool,
 }
 
 /// One question put to the policies: an action on a resource.
@@ -207,14 +209,10 @@ pub fn context(who: &Principal<'_>, operation: Operation, input: &Value, now: Mi
     ctx.set("aws:CurrentTime", timestamp::format(now));
     ctx.set("aws:EpochTime", (now.div_euclid(1000)).to_string());
     if let Some(ip) = who.source_ip {
-        let ip = match ip {
-            IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(ip, IpAddr::V4),
-            v4 => v4,
-        };
-        ctx.set("aws:SourceIp", ip.to_string());
+        ctx.set("aws:SourceIp", crate::proxies::canonical(ip).to_string());
     }
-    // pcentral serves plain HTTP: no request reaches it over TLS.
-    ctx.set("aws:SecureTransport", "false");
+    // pcentral serves plain HTTP: only a trusted proxy's X-Forwarded-Proto makes this true.
+    ctx.set("aws:SecureTransport", if who.secure { "true" } else { "false" });
     ctx
 }
 
@@ -253,7 +251,8 @@ pub struct Loaded {
     /// Service time.
     pub now: Millis,
     /// The tags of the resource the call acts on (`aws:ResourceTag/…`): read for
-    /// the caller's own opportunities; none for any other resource.
+    /// the caller's own records of the taggable types pcentral stores tags on
+    /// (opportunities, partners, resource snapshot jobs); none for any other resource.
     pub resource_tags: Vec<(String, String)>,
 }
 
@@ -267,27 +266,47 @@ pub fn load(
 ) -> OpResult<Loaded> {
     let (now, _) = pcentral_core::clock::service_now(tx, wall)?;
     let user = tx.iam_user(account, user)?;
-    let mut resource_tags = Vec::new();
-    if let Some((catalog, id)) = own_opportunity(resource, account) {
-        if let Some(o) = tx.opportunity(catalog, &id)? {
-            if &o.owner == account {
-                resource_tags = o.tags;
-            }
+    let resource_tags = match own_tagged(resource, account) {
+        Some(Tagged::Opportunity(catalog, id)) => {
+            tx.opportunity(catalog, &id)?.filter(|o| &o.owner == account).map(|o| o.tags)
         }
-    }
-    Ok(Loaded { user, now, resource_tags })
+        Some(Tagged::Partner(catalog, id)) => {
+            tx.partner_by_id(catalog, &id)?.filter(|p| &p.account == account).map(|p| p.tags)
+        }
+        Some(Tagged::SnapshotJob(catalog, id)) => {
+            tx.resource_snapshot_job(catalog, &id)?.filter(|j| &j.account == account).map(|j| j.tags)
+        }
+        None => None,
+    };
+    Ok(Loaded { user, now, resource_tags: resource_tags.unwrap_or_default() })
 }
 
-/// The catalog and id of `arn` when it names an opportunity of `account`.
-fn own_opportunity(arn: &str, account: &AccountId) -> Option<(pcentral_model::Catalog, pcentral_model::OpportunityId)> {
+/// A record whose tags `aws:ResourceTag/…` reads: the resource types AWS's
+/// authorization data marks taggable that pcentral stores tags on.
+enum Tagged {
+    Opportunity(Catalog, pcentral_model::OpportunityId),
+    Partner(Catalog, pcentral_model::PartnerId),
+    SnapshotJob(Catalog, pcentral_model::ResourceSnapshotJobId),
+}
+
+/// The taggable record `arn` names when it is one of `account`'s.
+fn own_tagged(arn: &str, account: &AccountId) -> Option<Tagged> {
     let parts: Vec<&str> = arn.splitn(6, ':').collect();
     let ["arn", _, "partnercentral", _, owner, rest] = parts.as_slice() else { return None };
     if *owner != account.as_str() {
         return None;
     }
     let segments: Vec<&str> = rest.split('/').collect();
-    let ["catalog", catalog, "opportunity", id] = segments.as_slice() else { return None };
-    Some((catalog.parse().ok()?, pcentral_model::OpportunityId::parse(id).ok()?))
+    let ["catalog", catalog, kind, id] = segments.as_slice() else { return None };
+    let catalog: Catalog = catalog.parse().ok()?;
+    match *kind {
+        "opportunity" => Some(Tagged::Opportunity(catalog, pcentral_model::OpportunityId::parse(id).ok()?)),
+        "partner" => Some(Tagged::Partner(catalog, pcentral_model::PartnerId::parse(id).ok()?)),
+        "resource-snapshot-job" => {
+            Some(Tagged::SnapshotJob(catalog, pcentral_model::ResourceSnapshotJobId::parse(id).ok()?))
+        }
+        _ => None,
+    }
 }
 
 /// Add the resource's tags to `ctx` (`aws:ResourceTag/<key>`).

@@ -295,7 +295,8 @@ async fn respond_in_span(
         Ok(b) => b,
         Err(unread) => return refuse(&state, unread.api_error()),
     };
-    let request = api::OwnedRequest { head, body, remote: Some(remote.ip()) };
+    let client = state.trusted_proxies.client(remote.ip(), &head.headers);
+    let request = api::OwnedRequest { head, body, remote: Some(client.ip), secure: client.secure };
     let (reply, info) = api::handle(state.clone(), claimed, request).await;
     let answer = finish(&state, reply, &request_id, started, info);
     drop(held);

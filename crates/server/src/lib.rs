@@ -31,6 +31,7 @@
 pub mod url;
 pub mod log_writer;
 pub mod gate;
+pub mod proxies;
 pub mod settings;
 pub mod sigv4;
 pub mod json_body;

@@ -17,6 +17,8 @@ use clap::{Arg, ArgAction, ArgMatches, Command};
 use pcentral_core::settings::{Scope, SettingValue, Spec};
 pub use pcentral_core::Settings;
 
+use crate::proxies::TrustedProxies;
+
 /// How the server logs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LogFormat {
@@ -205,6 +207,8 @@ pcentral_core::settings! {
         [secret] admin_token: AdminToken = AdminToken::Unset,
         /// Host names the admin API and the console answer to besides loopback names and the listen address (comma-separated).
         allowed_hosts: HostList = HostList::default(),
+        /// Addresses or CIDR blocks of reverse proxies (comma-separated) whose X-Forwarded-For names the client for aws:SourceIp and whose X-Forwarded-Proto https makes aws:SecureTransport true.
+        trusted_proxies: TrustedProxies = TrustedProxies::default(),
         /// Concurrent HTTP connections this node serves; further clients wait in the system's queue until one closes.
         max_connections: u64 = 1024,
         /// Seconds a connection may take to send a request's headers, counted from when it opened or answered its previous request (so idle keep-alive connections close after it too).

@@ -259,6 +259,7 @@ fn prepare(
         observe: crate::observe::Observer::new(usize::try_from(node.requests_log_size).unwrap_or(usize::MAX)),
         throttle: Default::default(),
         policies: crate::authorize::PolicyCache::default(),
+        trusted_proxies: node.trusted_proxies.clone(),
     });
     if let Some(path) = &node.seed {
         crate::admin::seed_at_start(&state, path, stopping)?;

@@ -64,6 +64,7 @@ fn state() -> Arc<AppState> {
         observe: observe::Observer::new(10),
         throttle: Default::default(),
         policies: pcentral_server::authorize::PolicyCache::default(),
+        trusted_proxies: Default::default(),
     })
 }
 
@@ -116,6 +117,7 @@ fn list_partners(key: &str, secret: &str) -> OwnedRequest {
         head: Head { method: "POST".into(), path: "/".into(), query: String::new(), headers },
         body: body.into(),
         remote: None,
+        secure: false,
     }
 }
 
@@ -126,9 +128,13 @@ fn call(state: &Arc<AppState>, request: OwnedRequest) -> api::Reply {
         let (head, claimed) = api::admit(state, request.head).await;
         match claimed {
             Ok(claimed) => {
-                api::handle(state.clone(), claimed, OwnedRequest { head, body: request.body, remote: request.remote })
-                    .await
-                    .0
+                api::handle(
+                    state.clone(),
+                    claimed,
+                    OwnedRequest { head, body: request.body, remote: request.remote, secure: request.secure },
+                )
+                .await
+                .0
             }
             Err(e) => api::Reply::error(&e),
         }

@@ -134,6 +134,29 @@ pub struct Section {
     /// The stored record, pretty-printed.
     pub json: String,
     pub links: Vec<Cell>,
+    /// Controls that call the admin API (`console.js`), after the table.
+    pub forms: Vec<AdminForm>,
+}
+
+/// A form `console.js` sends to the admin API as JSON, reloading the page on success.
+pub struct AdminForm {
+    pub method: &'static str,
+    pub path: &'static str,
+    pub submit: String,
+    /// Asked before sending (destructive controls); empty: not asked.
+    pub confirm: String,
+    /// Fixed members of the body.
+    pub hidden: Vec<(&'static str, String)>,
+    pub fields: Vec<FormField>,
+}
+
+/// One typed member of an [`AdminForm`]'s body.
+pub struct FormField {
+    pub name: &'static str,
+    pub label: &'static str,
+    /// A JSON value in a text area (`data-type="json"`), else one line of text.
+    pub json: bool,
+    pub placeholder: &'static str,
 }
 
 /// A page made of sections.
@@ -270,6 +293,14 @@ mod tests {
                 heading: HOSTILE.into(),
                 note: HOSTILE.into(),
                 facts: vec![("legal name", hostile.clone())],
+                forms: vec![AdminForm {
+                    method: "POST",
+                    path: "/_pcentral/iam/users/delete",
+                    submit: HOSTILE.into(),
+                    confirm: HOSTILE.into(),
+                    hidden: vec![("user", HOSTILE.into())],
+                    fields: Vec::new(),
+                }],
                 filters: Some(Filters {
                     action: "/_pcentral/ui/catalogs/Sandbox/partners".into(),
                     fields: vec![

@@ -12,7 +12,7 @@ use super::tools::history;
 use crate::app::AppState;
 use crate::console::common::{account_link, bad, json, not_found, optional_time, page, read, time, Html, QueryString};
 use crate::console::list::{Filter, List};
-use crate::console::view::{Cell, Section, Table};
+use crate::console::view::{AdminForm, Cell, FormField, Section, Table};
 use crate::console::PREFIX;
 
 const VERIFICATION_HEADERS: [&str; 6] = ["account", "type", "status", "reason", "started", "completed"];
@@ -134,6 +134,77 @@ pub fn account_sections(tx: &mut dyn Tx, account: &AccountId, now: Millis) -> Op
             }),
             ..Section::default()
         },
+        iam_users(tx, account)?,
         history(tx, AdminEventQuery { accounts: vec![account.clone()], ..AdminEventQuery::default() })?,
     ])
+}
+
+/// The account's IAM users and their policies, with controls to create a user
+/// or replace its policies, and to delete one (docs/security.md#iam-users-and-policies).
+fn iam_users(tx: &mut dyn Tx, account: &AccountId) -> OpResult<Section> {
+    let users: Vec<_> = tx.iam_users()?.into_iter().filter(|u| &u.account == account).collect();
+    let rows = users
+        .iter()
+        .map(|u| {
+            let inline: Vec<&str> = u.policies.iter().map(|p| p.name.as_str()).collect();
+            vec![
+                Cell::text(u.name.clone()),
+                Cell::text(u.arn()),
+                Cell::text(if inline.is_empty() { "—".to_string() } else { inline.join(", ") }),
+                Cell::text(if u.managed_policies.is_empty() {
+                    "—".to_string()
+                } else {
+                    u.managed_policies.join(", ")
+                }),
+                Cell::text(u.version.to_string()),
+                time(u.updated_at),
+            ]
+        })
+        .collect();
+    let hidden = || vec![("account", account.to_string())];
+    let put = AdminForm {
+        method: "POST",
+        path: "/_pcentral/iam/users",
+        submit: "Create or replace user".into(),
+        confirm: String::new(),
+        hidden: hidden(),
+        fields: vec![
+            FormField { name: "user", label: "user", json: false, placeholder: "crm" },
+            FormField {
+                name: "policies",
+                label: "inline policies (JSON)",
+                json: true,
+                placeholder: r#"[{"name": "p", "document": {"Version": "2012-10-17", "Statement": [...]}}]"#,
+            },
+            FormField {
+                name: "managed_policies",
+                label: "managed policies (JSON)",
+                json: true,
+                placeholder: r#"["AWSPartnerCentralSandboxFullAccess"]"#,
+            },
+        ],
+    };
+    let mut forms = vec![put];
+    forms.extend(users.iter().map(|u| AdminForm {
+        method: "POST",
+        path: "/_pcentral/iam/users/delete",
+        submit: format!("Delete user {}", u.name),
+        confirm: format!("Delete IAM user {}? Its keys are then denied everything.", u.name),
+        hidden: vec![("account", account.to_string()), ("user", u.name.clone())],
+        fields: Vec::new(),
+    }));
+    let json = if users.is_empty() { String::new() } else { json(&users) };
+    Ok(Section {
+        heading: "IAM users".into(),
+        note: "Keys of a user are decided by its policies; creating a user again replaces its policies.".into(),
+        table: Some(Table {
+            headers: vec!["user", "ARN", "inline policies", "managed policies", "version", "updated"],
+            rows,
+            empty: "No IAM users.",
+            ..Table::default()
+        }),
+        json,
+        forms,
+        ..Section::default()
+    })
 }
