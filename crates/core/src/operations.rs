@@ -148,6 +148,11 @@ fn selling_handlers() -> Vec<Entry> {
         handler(bulk_jobs::list_opportunity_bulk_jobs),
         handler(bulk_jobs::list_opportunity_bulk_job_results),
         handler(bulk_jobs::get_opportunity_bulk_job_report_url),
+        handler(bulk_jobs::customer_accounts::start_customer_account_bulk_job),
+        handler(bulk_jobs::customer_accounts::get_customer_account_bulk_job),
+        handler(bulk_jobs::customer_accounts::list_customer_account_bulk_jobs),
+        handler(bulk_jobs::customer_accounts::list_customer_account_bulk_job_results),
+        handler(bulk_jobs::customer_accounts::get_customer_account_bulk_job_report_url),
         handler(customer_accounts::create_customer_account),
         handler(customer_accounts::get_customer_account),
         handler(customer_accounts::update_customer_account),
@@ -166,8 +171,10 @@ fn entry(operation: Operation) -> Option<&'static Entry> {
 
 /// Operations the model marks read-only that pcentral still writes for:
 /// a report URL's token is stored, so that every node answers it.
-const WRITES_THOUGH_READ_ONLY: [Operation; 1] =
-    [Operation::Selling(pcentral_model::selling::Operation::GetOpportunityBulkJobReportUrl)];
+const WRITES_THOUGH_READ_ONLY: [Operation; 2] = [
+    Operation::Selling(pcentral_model::selling::Operation::GetOpportunityBulkJobReportUrl),
+    Operation::Selling(pcentral_model::selling::Operation::GetCustomerAccountBulkJobReportUrl),
+];
 
 /// Whether `operation` runs in a read transaction: what the model marks
 /// read-only, but for [`WRITES_THOUGH_READ_ONLY`].

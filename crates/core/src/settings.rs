@@ -462,7 +462,7 @@ settings! {
         engagement_invitation_lifetime_days: u64 = 15,
         /// Service seconds a Selling task (StartEngagementByAcceptingInvitationTask) takes to run.
         engagement_task_delay_seconds: u64 = 0,
-        /// Service seconds a Selling bulk job (StartOpportunityBulkJob) waits before it runs.
+        /// Service seconds a Selling bulk job (StartOpportunityBulkJob, StartCustomerAccountBulkJob) waits before it runs.
         bulk_job_delay_seconds: u64 = 0,
         /// Connection invitations per sending account per rolling 24 h.
         connection_invitations_per_day: u64 = 50,
