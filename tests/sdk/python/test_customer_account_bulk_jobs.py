@@ -156,6 +156,8 @@ def test_refusals_store_nothing_and_nobody_else_sees_a_job(selling, admin):
                 call()
             assert code(e) == "ResourceNotFoundException"
     assert jobs(selling, b) == [] and everything(selling(b)) == []
+    assert jobs(selling, a, Filter={"Identifier": other_arn}) == []
+    assert [j["Id"] for j in jobs(selling, a, Filter={"Identifier": started["Arn"]})] == [job]
     assert selling(a).list_customer_account_bulk_jobs(Catalog="AWS")["items"] == []
 
 

@@ -134,10 +134,10 @@ pub fn list_customer_account_bulk_jobs(
     let binding = Binding::of(ctx.pagination_key, &ctx.caller.account, &req);
     let after = binding.resume(req.next_token.as_deref())?;
     let filter = req.filter.as_ref();
-    let wanted_id = filter.and_then(|f| f.identifier.as_deref()).map(|i| named_id(req.catalog, i).to_string());
+    let wanted = filter.and_then(|f| f.identifier.as_deref());
     let wanted_status = filter.and_then(|f| f.status);
     let keep = |j: &BulkJob| {
-        wanted_id.as_ref().is_none_or(|id| j.id.as_str() == id) && wanted_status.is_none_or(|s| s == j.status)
+        wanted.is_none_or(|i| i == j.id.as_str() || i == arn(j)) && wanted_status.is_none_or(|s| s == j.status)
     };
     let (rows, next_token) = page_jobs(ctx, &binding, req.catalog, BulkJobKind::CustomerAccount, keep, after, size)?;
     let mut items = Vec::with_capacity(rows.len());

@@ -1,14 +1,16 @@
-//! Opportunity bulk jobs of the Selling API (docs/behaviour.md#bulk-jobs):
-//! StartOpportunityBulkJob, ListOpportunityBulkJobs,
-//! ListOpportunityBulkJobResults and GetOpportunityBulkJobReportUrl.
+//! Bulk jobs of the Selling API (docs/behaviour.md#bulk-jobs): the
+//! opportunity jobs (StartOpportunityBulkJob, ListOpportunityBulkJobs,
+//! ListOpportunityBulkJobResults, GetOpportunityBulkJobReportUrl) here, the
+//! customer-account jobs in [`customer_accounts`], both on the machinery
+//! below (a job's [`BulkJobKind`] says which handlers its rows run).
 //!
 //! A job reads its CSV file (uploaded to pcentral under its `s3://` URI,
 //! docs/compat.md#bulk-jobs) when it starts and is stored SUBMITTED; it runs
 //! when due: at once in the starting call when `bulk_job_delay_seconds` is
 //! 0 (the default), else on the background worker ([`run_due_bulk_jobs`]);
 //! the admin API holds a job or runs it ([`force_bulk_job`]). Running, each
-//! row becomes a CreateOpportunity or UpdateOpportunity request (the header
-//! row says which), checked against the model and run by the operation's own
+//! row becomes a create or update request of its kind (the header row says
+//! which), checked against the model and run by the operation's own
 //! handler as the job's account; a refused row takes back every write it
 //! made and records why. Report URLs point at pcentral's own
 //! `/_pcentral/reports/<token>` ([`report`]).
