@@ -466,7 +466,7 @@ settings! {
         selling_throttling: bool = false,
         /// Requests per minute every throttled Selling quota group allows instead of AWS's rates (0: AWS's).
         selling_throttling_rate_per_minute: u64 = 0,
-        /// Service seconds a Selling bulk job (StartOpportunityBulkJob) waits before it runs.
+        /// Service seconds a Selling bulk job (StartOpportunityBulkJob, StartCustomerAccountBulkJob) waits before it runs.
         bulk_job_delay_seconds: u64 = 0,
         /// Connection invitations per sending account per rolling 24 h.
         connection_invitations_per_day: u64 = 50,

@@ -297,3 +297,93 @@ fn reset_takes_an_accounts_jobs_and_everything_takes_the_files() {
     let dump = h.snapshot().join("\n");
     assert!(!dump.contains("bulkjob-"), "{dump}");
 }
+
+#[test]
+fn a_customer_account_job_runs_its_rows_through_the_customer_account_handlers() {
+    let mut h = Harness::new(START);
+    let csv =
+        "RequestId,Account.CompanyName,Account.Address.CountryCode\r\nc1,Acme,US\r\nc2,Bad,XX\r\n,\"Beta, Inc\",\r\n";
+    upload(&mut h, "s3://bucket/accounts.csv", csv);
+    let started = h.ok(
+        A,
+        &selling("StartCustomerAccountBulkJob"),
+        json!({"Catalog": SANDBOX, "FileUri": "s3://bucket/accounts.csv", "ClientToken": "t1"}),
+    );
+    let job = started["Id"].as_str().unwrap().to_string();
+    assert_eq!(started["Status"], "COMPLETED");
+    let arn = started["Arn"].as_str().unwrap().to_string();
+    assert!(arn.ends_with(&format!(":{A}:catalog/Sandbox/customer-account-bulk-job/{job}")), "{arn}");
+    let get = |h: &mut Harness, ident: &str| {
+        h.ok(A, &selling("GetCustomerAccountBulkJob"), json!({"Catalog": SANDBOX, "Identifier": ident}))
+    };
+    let got = get(&mut h, &arn);
+    let counts = ["TotalRecords", "SuccessCount", "FailureCount", "DeletedCount"].map(|k| got[k].clone());
+    assert_eq!(counts, [json!(3), json!(2), json!(1), json!(0)]);
+    // Not an opportunity job: ListOpportunityBulkJobs does not list it, nor its results.
+    assert!(jobs(&mut h, A).is_empty());
+    let e = h.refused(A, &selling("ListOpportunityBulkJobResults"), json!({"Catalog": SANDBOX, "JobId": job}));
+    assert_eq!(e.kind, "ResourceNotFoundException");
+    let out = h.ok(A, &selling("ListCustomerAccountBulkJobResults"), json!({"Catalog": SANDBOX, "Identifier": job}));
+    let rows = out["Results"].as_array().unwrap().clone();
+    let named: Vec<(&str, &str)> =
+        rows.iter().map(|r| (r["RequestId"].as_str().unwrap(), r["Status"].as_str().unwrap())).collect();
+    assert_eq!(named, vec![("c1", "SUCCEEDED"), ("c2", "FAILED"), ("3", "SUCCEEDED")]);
+    // The refused row stored nothing; the others are the job's imports.
+    let search = |h: &mut Harness| {
+        let out = h.ok(A, &selling("SearchCustomerAccounts"), json!({"Catalog": SANDBOX}));
+        out["CustomerAccountSummaries"].as_array().unwrap().len()
+    };
+    assert_eq!(search(&mut h), 2);
+    let beta = h.ok(
+        A,
+        &selling("GetCustomerAccount"),
+        json!({"Catalog": SANDBOX, "Identifier": rows[2]["ResourceIdentifier"]}),
+    );
+    assert_eq!(beta["Account"]["CompanyName"], "Beta, Inc");
+    // An update job: Identifier makes it one, UpdateCustomerAccount runs each row.
+    let update = format!(
+        "Identifier,Account.CompanyName\r\n{},Beta Renamed\r\n",
+        rows[2]["ResourceIdentifier"].as_str().unwrap()
+    );
+    upload(&mut h, "s3://bucket/rename.csv", &update);
+    let renamed = h.ok(
+        A,
+        &selling("StartCustomerAccountBulkJob"),
+        json!({"Catalog": SANDBOX, "FileUri": "s3://bucket/rename.csv", "ClientToken": "t2"}),
+    );
+    assert_eq!(get(&mut h, renamed["Id"].as_str().unwrap())["SuccessCount"], json!(1));
+    let beta = h.ok(
+        A,
+        &selling("GetCustomerAccount"),
+        json!({"Catalog": SANDBOX, "Identifier": rows[2]["ResourceIdentifier"]}),
+    );
+    assert_eq!(beta["Account"]["CompanyName"], "Beta Renamed");
+    // ALL_RECORDS, read by another node.
+    let answer = h.ok(
+        A,
+        &selling("GetCustomerAccountBulkJobReportUrl"),
+        json!({"Catalog": SANDBOX, "Identifier": job, "ReportType": "ALL_RECORDS"}),
+    );
+    let token = answer["Url"].as_str().unwrap().rsplit('/').next().unwrap().to_string();
+    h.reopen();
+    let Report::Csv(text) = read_report(&h, &token) else { panic!("no report") };
+    assert_eq!(text.lines().count(), 4, "{text}");
+    assert!(
+        text.starts_with(
+            "RequestId,Account.CompanyName,Account.Address.CountryCode,ErrorCode,ErrorMessage\r\nc1,Acme,US,,\r\n"
+        ),
+        "{text}"
+    );
+    // DeletedCount counts the imports deleted since.
+    h.ok(
+        A,
+        &selling("DeleteCustomerAccount"),
+        json!({"Catalog": SANDBOX, "Identifier": rows[0]["ResourceIdentifier"]}),
+    );
+    assert_eq!(get(&mut h, &job)["DeletedCount"], json!(1));
+    // Nobody else sees the job.
+    let e = h.refused(B, &selling("GetCustomerAccountBulkJob"), json!({"Catalog": SANDBOX, "Identifier": job}));
+    assert_eq!(e.kind, "ResourceNotFoundException");
+    let out = h.ok(B, &selling("ListCustomerAccountBulkJobs"), json!({"Catalog": SANDBOX}));
+    assert_eq!(out["items"], json!([]));
+}

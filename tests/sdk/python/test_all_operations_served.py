@@ -1,4 +1,5 @@
-"""Every operation of the botocore model in this venv is served: none answers NotImplemented or
+"""Every operation of the botocore models in this venv (the Account API's 34, the Selling API's 63)
+is served: each answers success or an error its model lists, never NotImplemented or
 UnknownOperation. Run against a newer botocore (scripts/drift-check) it shows what AWS added."""
 
 import botocore.session
@@ -9,8 +10,8 @@ from botocore.exceptions import ClientError
 
 from helpers import new_account
 
-SERVICE = "partnercentral-account"
-MODEL = botocore.session.get_session().get_service_model(SERVICE)
+SESSION = botocore.session.get_session()
+MODELS = {name: SESSION.get_service_model(name) for name in ("partnercentral-account", "partnercentral-selling")}
 
 # Minimal valid values for the members a request requires, by shape name (anything else gets a
 # value built from the shape's type and constraints).
@@ -63,18 +64,20 @@ def sample(shape, depth=0):
     return None
 
 
-def test_the_model_has_every_operation():
-    assert len(MODEL.operation_names) >= 34, MODEL.operation_names
+def test_the_models_have_every_operation():
+    assert len(MODELS["partnercentral-account"].operation_names) >= 34
+    assert len(MODELS["partnercentral-selling"].operation_names) >= 63
 
 
-@pytest.mark.parametrize("operation", MODEL.operation_names)
-def test_operation_is_served(server, operation):
+@pytest.mark.parametrize("service, operation",
+                         [(name, op) for name, model in MODELS.items() for op in model.operation_names])
+def test_operation_is_served(server, service, operation):
     account = new_account()
-    c = botocore.session.get_session().create_client(
-        SERVICE, region_name="us-east-1", endpoint_url=server.endpoint,
+    c = SESSION.create_client(
+        service, region_name="us-east-1", endpoint_url=server.endpoint,
         aws_access_key_id=account, aws_secret_access_key="test",
         config=Config(retries={"total_max_attempts": 1}))
-    op = MODEL.operation_model(operation)
+    op = MODELS[service].operation_model(operation)
     params = sample(op.input_shape) if op.input_shape is not None else {}
     try:
         getattr(c, xform_name(operation))(**params)

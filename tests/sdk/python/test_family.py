@@ -1,13 +1,10 @@
 """One endpoint serves the family of Partner Central APIs: Account and Selling (docs/behaviour.md#protocol).
 
 The X-Amz-Target prefix picks the service; the SigV4 credential scope must name that service's
-signing name; a Selling operation without a handler answers NotImplementedException naming it,
-after its input passed Selling's validation (whose ValidationException botocore parses with its
-Reason and ErrorList); fault rules and the requests log name the service, so TagResource of one
+signing name; Selling's input validation answers a ValidationException botocore parses with its
+Reason and ErrorList; fault rules and the requests log name the service, so TagResource of one
 service is never mistaken for the other's.
 """
-
-import re
 
 import pytest
 from botocore.exceptions import ClientError
@@ -19,28 +16,6 @@ SELLING_PREFIX = "AWSPartnerCentralSelling."
 OPPORTUNITY_ARN = "arn:aws:partnercentral:us-east-1:{account}:catalog/Sandbox/opportunity/O1234567890"
 
 
-# Selling operations whose input is the catalog alone, in both the boto3 and the AWS CLI models:
-# the tests of the NotImplementedException answer use the first one pcentral does not serve yet.
-CATALOG_ONLY = ["ListEngagementByAcceptingInvitationTasks", "ListEngagementFromOpportunityTasks",
-                "ListOpportunityFromEngagementTasks", "ListProspectingFromEngagementTasks",
-                "ListResourceSnapshotJobs", "ListEngagementResourceAssociations"]
-
-
-def snake(name):
-    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
-
-
-@pytest.fixture(scope="module")
-def unbuilt(raw):
-    """The name of a catalog-only Selling operation that answers NotImplementedException."""
-    for name in CATALOG_ONLY:
-        r = raw(None, {"Catalog": "Sandbox"}, account=new_account(), target=SELLING_PREFIX + name,
-                signing_name=SELLING)
-        if r.status == 501:
-            return name
-    pytest.skip("every catalog-only Selling operation is served")
-
-
 def selling_client(client, account):
     return client(account, service=SELLING)
 
@@ -49,20 +24,6 @@ def error_of(call, **kwargs):
     with pytest.raises(ClientError) as info:
         call(**kwargs)
     return info.value.response
-
-
-def test_boto3_selling_call_answers_not_implemented_naming_it(client, unbuilt):
-    resp = error_of(getattr(selling_client(client, new_account()), snake(unbuilt)), Catalog="Sandbox")
-    assert resp["Error"]["Code"] == "NotImplementedException", resp
-    assert resp["ResponseMetadata"]["HTTPStatusCode"] == 501
-    assert unbuilt in resp["Error"]["Message"], resp
-
-
-def test_aws_cli_selling_call_answers_not_implemented_naming_it(cli, unbuilt):
-    command = snake(unbuilt).replace("_", "-")
-    code, out, err = cli(new_account(), "partnercentral-selling", command, "--catalog", "Sandbox")
-    assert code != 0 and out is None, (code, out, err)
-    assert "NotImplementedException" in err and unbuilt in err, err
 
 
 def test_the_account_api_still_answers_on_the_same_endpoint(client):
@@ -80,10 +41,10 @@ def test_a_request_signed_for_another_service_is_refused(raw, target, signed_for
     assert r.json["Message"] == f"Credential should be scoped to correct service: '{expected}'.", r
 
 
-def test_a_request_signed_for_its_own_service_passes_the_scope_check(raw, unbuilt):
-    r = raw(None, {"Catalog": "Sandbox"}, account=new_account(), target=SELLING_PREFIX + unbuilt,
+def test_a_request_signed_for_its_own_service_passes_the_scope_check(raw):
+    r = raw(None, {"Catalog": "Sandbox"}, account=new_account(), target=SELLING_PREFIX + "ListOpportunities",
             signing_name=SELLING)
-    assert r.status == 501 and r.error_type == "NotImplementedException", r
+    assert r.status == 200 and r.json["OpportunitySummaries"] == [], r
 
 
 def test_word_classes_of_selling_patterns_are_ascii(client):
@@ -99,7 +60,7 @@ def test_word_classes_of_selling_patterns_are_ascii(client):
     assert resp["Error"]["Code"] != "ValidationException", resp
 
 
-def test_selling_validation_errors_parse_with_reason_and_error_list(client, unbuilt):
+def test_selling_validation_errors_parse_with_reason_and_error_list(client):
     c = selling_client(client, new_account())
     resp = error_of(c.get_opportunity, Catalog="Sandbox", Identifier="not-an-opportunity")
     assert resp["Error"]["Code"] == "ValidationException", resp
@@ -111,9 +72,7 @@ def test_selling_validation_errors_parse_with_reason_and_error_list(client, unbu
     resp = error_of(c.list_opportunities, Catalog="Production", MaxResults=500)
     codes = {e["FieldName"]: e["Code"] for e in resp["ErrorList"]}
     assert codes == {"Catalog": "INVALID_VALUE", "MaxResults": "VALUE_OUT_OF_RANGE"}, resp
-    # A valid input reaches the handler (missing for an unbuilt operation; an unknown opportunity is not found).
-    resp = error_of(getattr(c, snake(unbuilt)), Catalog="Sandbox")
-    assert resp["Error"]["Code"] == "NotImplementedException", resp
+    # A valid input reaches the handler: an unknown opportunity is not found.
     resp = error_of(c.get_opportunity, Catalog="Sandbox", Identifier="O1234567890")
     assert resp["Error"]["Code"] == "ResourceNotFoundException", resp
 
@@ -174,25 +133,25 @@ def test_pcentral_cli_adds_a_selling_fault_rule(pcentral, admin, no_fault_rules)
     assert [(f["service"], f["operation"]) for f in body["faults"]] == [(SELLING, "ListOpportunities")], body
 
 
-def test_the_requests_log_and_the_log_line_show_the_service(raw, admin, server, unbuilt):
+def test_the_requests_log_and_the_log_line_show_the_service(raw, admin, server):
     mark = log_offset(server)
     account = new_account()
-    r = raw(None, {"Catalog": "Sandbox"}, account=account, target=SELLING_PREFIX + unbuilt,
-            signing_name=SELLING)
-    assert r.status == 501, r
+    op = "ListEngagementResourceAssociations"
+    r = raw(None, {"Catalog": "Sandbox"}, account=account, target=SELLING_PREFIX + op, signing_name=SELLING)
+    assert r.status == 200, r
     request_id = r.header("x-amzn-RequestId")
     status, listed = admin("GET", "/_pcentral/requests?limit=50")
     assert status == 200, listed
     entry = next(e for e in listed["requests"] if e["request_id"] == request_id)
-    assert (entry["service"], entry["operation"], entry["status"]) == (SELLING, unbuilt, 501), entry
+    assert (entry["service"], entry["operation"], entry["status"]) == (SELLING, op, 200), entry
     line = log_line(server, mark, f"request_id={request_id}", " api ")
-    assert f'service="{SELLING}"' in line and f'operation="{unbuilt}"' in line, line
+    assert f'service="{SELLING}"' in line and f'operation="{op}"' in line, line
     a = raw("ListPartners", {"Catalog": "Sandbox"}, account=account)
     status, listed = admin("GET", "/_pcentral/requests?limit=50")
     entry = next(e for e in listed["requests"] if e["request_id"] == a.header("x-amzn-RequestId"))
     assert entry["service"] == "partnercentral-account", entry
     status, metrics = admin("GET", "/_pcentral/metrics")
-    assert f'pcentral_requests_total{{service="{SELLING}",operation="{unbuilt}",status="501"}}' in metrics
+    assert f'pcentral_requests_total{{service="{SELLING}",operation="{op}",status="200"}}' in metrics
 
 
 @pytest.mark.parametrize("path, where", [("/_pcentral/health", ("model", "services")), ("/_pcentral/", ("services",))])

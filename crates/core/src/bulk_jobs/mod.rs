@@ -1,19 +1,22 @@
-//! Opportunity bulk jobs of the Selling API (docs/behaviour.md#bulk-jobs):
-//! StartOpportunityBulkJob, ListOpportunityBulkJobs,
-//! ListOpportunityBulkJobResults and GetOpportunityBulkJobReportUrl.
+//! Bulk jobs of the Selling API (docs/behaviour.md#bulk-jobs): the
+//! opportunity jobs (StartOpportunityBulkJob, ListOpportunityBulkJobs,
+//! ListOpportunityBulkJobResults, GetOpportunityBulkJobReportUrl) here, the
+//! customer-account jobs in [`customer_accounts`], both on the machinery
+//! below (a job's [`BulkJobKind`] says which handlers its rows run).
 //!
 //! A job reads its CSV file (uploaded to pcentral under its `s3://` URI,
 //! docs/compat.md#bulk-jobs) when it starts and is stored SUBMITTED; it runs
 //! when due: at once in the starting call when `bulk_job_delay_seconds` is
 //! 0 (the default), else on the background worker ([`run_due_bulk_jobs`]);
 //! the admin API holds a job or runs it ([`force_bulk_job`]). Running, each
-//! row becomes a CreateOpportunity or UpdateOpportunity request (the header
-//! row says which), checked against the model and run by the operation's own
+//! row becomes a create or update request of its kind (the header row says
+//! which), checked against the model and run by the operation's own
 //! handler as the job's account; a refused row takes back every write it
 //! made and records why. Report URLs point at pcentral's own
 //! `/_pcentral/reports/<token>` ([`report`]).
 
 pub mod csv;
+pub mod customer_accounts;
 
 use pcentral_model::selling::{
     self, BulkFileFormat, BulkJobStatus, BulkOperationType, BulkRecordStatus, BulkReportStatus, BulkReportType,
@@ -89,20 +92,29 @@ pub fn start_opportunity_bulk_job(
     req: selling::StartOpportunityBulkJobRequest,
 ) -> OpResult<selling::StartOpportunityBulkJobResponse> {
     let BulkFileFormat::Csv = req.file_format;
-    let Some(file) = ctx.tx.bulk_file(&req.file_u_r_i)? else {
+    let job = start(ctx, req.catalog, &req.file_u_r_i, "FileURI", BulkJobKind::Opportunity)?;
+    Ok(selling::StartOpportunityBulkJobResponse { job_id: job.id.to_string() })
+}
+
+/// Store a job of `kind` reading the file uploaded under `uri` (the
+/// request member `member` names it) and, without a delay, run it now.
+fn start(ctx: &mut Ctx<'_>, catalog: Catalog, uri: &str, member: &str, kind: BulkJobKind) -> OpResult<BulkJob> {
+    let Some(file) = ctx.tx.bulk_file(uri)? else {
         return Err(invalid(vec![field(
-            "FileURI",
+            member,
             Code::InvalidValue,
-            "FileURI names no file pcentral holds: upload the file to pcentral first (POST /_pcentral/bulk-files)",
+            format!(
+                "{member} names no file pcentral holds: upload the file to pcentral first (POST /_pcentral/bulk-files)"
+            ),
         )])
         .into());
     };
     let delay = ms(ctx.settings.bulk_job_delay_seconds, SECOND_MS);
     let name = file.uri.rsplit('/').next().filter(|n| !n.is_empty()).map(|n| n.chars().take(255).collect());
-    let mut job = BulkJob {
-        catalog: req.catalog,
+    let job = BulkJob {
+        catalog,
         id: new_id(ctx.ids),
-        kind: BulkJobKind::Opportunity,
+        kind,
         account: ctx.caller.account.clone(),
         region: ctx.caller.region.clone(),
         endpoint: ctx.caller.endpoint.clone(),
@@ -123,9 +135,9 @@ pub fn start_opportunity_bulk_job(
     };
     ctx.tx.insert_bulk_job(&job)?;
     if delay == 0 {
-        job = run(ctx, job)?;
+        return run(ctx, job);
     }
-    Ok(selling::StartOpportunityBulkJobResponse { job_id: job.id.to_string() })
+    Ok(job)
 }
 
 /// A job's input: its header row, what its rows do, and the records.
@@ -256,6 +268,9 @@ fn apply_record(ctx: &mut Ctx<'_>, job: &BulkJob, input: &Input, cells: &[String
         }
         set_path(&mut request, header, value).map_err(|e| ApiError::of(Service::Selling, ErrorKind::Validation, e))?;
     }
+    if job.kind == BulkJobKind::CustomerAccount {
+        return customer_accounts::apply_record(ctx, job, input.operation, request, seq);
+    }
     match input.operation {
         BulkOperationType::BulkCreate => {
             request["ClientToken"] = json!(format!("{}-{seq}", job.id));
@@ -329,19 +344,11 @@ pub fn list_opportunity_bulk_jobs(
 ) -> OpResult<selling::ListOpportunityBulkJobsResponse> {
     let size = selling_page_size(req.max_results);
     let binding = Binding::of(ctx.pagination_key, &ctx.caller.account, &req);
-    let after: Option<EngagementCursor> = binding.resume(req.next_token.as_deref())?;
-    let mut rows = ctx.tx.bulk_jobs(req.catalog, &ctx.caller.account, BulkJobKind::Opportunity)?;
-    rows.retain(|j| {
+    let after = binding.resume(req.next_token.as_deref())?;
+    let keep = |j: &BulkJob| {
         req.job_id.as_ref().is_none_or(|id| j.id.as_str() == id) && req.status.is_none_or(|s| s == j.status)
-    });
-    // Newest first.
-    rows.reverse();
-    if let Some(c) = &after {
-        let cursor = (c.created_at, c.id.clone());
-        rows.retain(|j| (j.created_at, j.id.to_string()) < cursor);
-    }
-    let (rows, next_token) =
-        binding.page(rows, size, |last| EngagementCursor { created_at: last.created_at, id: last.id.to_string() })?;
+    };
+    let (rows, next_token) = page_jobs(ctx, &binding, req.catalog, BulkJobKind::Opportunity, keep, after, size)?;
     Ok(selling::ListOpportunityBulkJobsResponse {
         opportunity_bulk_job_summaries: rows.iter().map(summary).collect(),
         next_token,
@@ -356,22 +363,54 @@ pub fn list_opportunity_bulk_job_results(
     let binding = Binding::of(ctx.pagination_key, &ctx.caller.account, &req);
     let after: Option<i64> = binding.resume(req.next_token.as_deref())?;
     let job = visible_job(ctx, req.catalog, &req.job_id, BulkJobKind::Opportunity)?;
+    let (results, next_token) = page_results(ctx, &binding, &job, req.status, after, size)?;
+    Ok(selling::ListOpportunityBulkJobResultsResponse { results, next_token })
+}
+
+/// One page of the caller's jobs of `kind` that `keep` keeps, newest first, after the cursor.
+fn page_jobs(
+    ctx: &mut Ctx<'_>,
+    binding: &Binding<'_>,
+    catalog: Catalog,
+    kind: BulkJobKind,
+    keep: impl Fn(&BulkJob) -> bool,
+    after: Option<EngagementCursor>,
+    size: usize,
+) -> OpResult<(Vec<BulkJob>, Option<String>)> {
+    let mut rows = ctx.tx.bulk_jobs(catalog, &ctx.caller.account, kind)?;
+    rows.retain(|j| keep(j));
+    // Newest first.
+    rows.reverse();
+    if let Some(c) = &after {
+        let cursor = (c.created_at, c.id.clone());
+        rows.retain(|j| (j.created_at, j.id.to_string()) < cursor);
+    }
+    binding.page(rows, size, |last| EngagementCursor { created_at: last.created_at, id: last.id.to_string() })
+}
+
+/// One page of `job`'s records with `status` (any when absent), in file order, after record `after`.
+fn page_results(
+    ctx: &mut Ctx<'_>,
+    binding: &Binding<'_>,
+    job: &BulkJob,
+    status: Option<BulkRecordStatus>,
+    after: Option<i64>,
+    size: usize,
+) -> OpResult<(Vec<selling::BulkJobResult>, Option<String>)> {
     let mut rows = ctx.tx.bulk_job_rows(job.catalog, &job.id)?;
-    rows.retain(|r| req.status.is_none_or(|s| s == r.status) && after.is_none_or(|seq| r.seq > seq));
+    rows.retain(|r| status.is_none_or(|s| s == r.status) && after.is_none_or(|seq| r.seq > seq));
     let (rows, next_token) = binding.page(rows, size, |last| last.seq)?;
-    Ok(selling::ListOpportunityBulkJobResultsResponse {
-        results: rows
-            .into_iter()
-            .map(|r| selling::BulkJobResult {
-                request_id: r.request_id,
-                status: r.status,
-                resource_identifier: r.resource_identifier,
-                error_code: r.error_code,
-                error_message: r.error_message,
-            })
-            .collect(),
-        next_token,
-    })
+    let results = rows
+        .into_iter()
+        .map(|r| selling::BulkJobResult {
+            request_id: r.request_id,
+            status: r.status,
+            resource_identifier: r.resource_identifier,
+            error_code: r.error_code,
+            error_message: r.error_message,
+        })
+        .collect();
+    Ok((results, next_token))
 }
 
 pub fn get_opportunity_bulk_job_report_url(
@@ -403,6 +442,15 @@ pub fn get_opportunity_bulk_job_report_url(
         answer.report_status = BulkReportStatus::Expired;
         return Ok(answer);
     }
+    let link = new_report_link(ctx, &job, report_type)?;
+    answer.report_status = BulkReportStatus::Available;
+    answer.url = Some(report_url(ctx, &link));
+    answer.expires_at = Some(Timestamp(link.expires_at));
+    Ok(answer)
+}
+
+/// Store a new report URL for the ended `job`, good for [`URL_LIFETIME_MS`] from now.
+fn new_report_link(ctx: &mut Ctx<'_>, job: &BulkJob, report_type: BulkReportType) -> OpResult<BulkReportLink> {
     let link = BulkReportLink {
         token: ctx.ids.secret(),
         catalog: job.catalog,
@@ -412,10 +460,12 @@ pub fn get_opportunity_bulk_job_report_url(
         expires_at: ctx.now.saturating_add(URL_LIFETIME_MS),
     };
     ctx.tx.insert_bulk_report_link(&link)?;
-    answer.report_status = BulkReportStatus::Available;
-    answer.url = Some(format!("{}{REPORT_PATH}{}", ctx.caller.endpoint.trim_end_matches('/'), link.token));
-    answer.expires_at = Some(Timestamp(link.expires_at));
-    Ok(answer)
+    Ok(link)
+}
+
+/// A report URL's address: on the endpoint the request reached.
+fn report_url(ctx: &Ctx<'_>, link: &BulkReportLink) -> String {
+    format!("{}{REPORT_PATH}{}", ctx.caller.endpoint.trim_end_matches('/'), link.token)
 }
 
 /// What `GET /_pcentral/reports/<token>` answers.
@@ -430,8 +480,8 @@ pub enum Report {
 }
 
 /// The report a URL's `token` reads at service time `now`: the failed
-/// records of the input file as they were, each followed by its ErrorCode
-/// and ErrorMessage.
+/// records (`ALL_RECORDS`: every record) of the input file as they were,
+/// each followed by its ErrorCode and ErrorMessage (empty for a success).
 pub fn report(tx: &mut dyn Tx, now: Millis, token: &str) -> OpResult<Report> {
     let Some(link) = tx.bulk_report_link(token)? else {
         return Ok(Report::Unknown);
@@ -447,7 +497,9 @@ pub fn report(tx: &mut dyn Tx, now: Millis, token: &str) -> OpResult<Report> {
     let mut header: Vec<&str> = input.first().map(|h| h.iter().map(String::as_str).collect()).unwrap_or_default();
     header.extend(["ErrorCode", "ErrorMessage"]);
     let mut out = csv::line(&header);
-    for row in rows.iter().filter(|r| r.status == BulkRecordStatus::Failed) {
+    let wanted =
+        |r: &&BulkJobRow| link.report_type == BulkReportType::AllRecords || r.status == BulkRecordStatus::Failed;
+    for row in rows.iter().filter(wanted) {
         let record = usize::try_from(row.seq).ok().and_then(|i| input.get(i));
         let mut fields: Vec<&str> = record.map(|r| r.iter().map(String::as_str).collect()).unwrap_or_default();
         fields.resize(header.len() - 2, "");

@@ -137,7 +137,7 @@ fn missing(catalog: Catalog, identifier: &str) -> String {
 
 /// The caller's customer account, or ResourceNotFoundException (the same
 /// for anyone else's: it reveals nothing).
-fn owned(ctx: &mut Ctx<'_>, catalog: Catalog, identifier: &str) -> OpResult<CustomerAccount> {
+pub(crate) fn owned(ctx: &mut Ctx<'_>, catalog: Catalog, identifier: &str) -> OpResult<CustomerAccount> {
     find(ctx, catalog, identifier)?
         .ok_or_else(|| crate::opportunities::document::not_found(missing(catalog, identifier)).into())
 }
@@ -183,7 +183,17 @@ pub fn create_customer_account(
     ctx: &mut Ctx<'_>,
     req: selling::CreateCustomerAccountRequest,
 ) -> OpResult<selling::CreateCustomerAccountResponse> {
-    let a = new_customer_account(ctx.ids, &ctx.caller.account, ctx.now, &req)?;
+    create(ctx, req, None)
+}
+
+/// CreateCustomerAccount, by a request or by a row of the bulk job `import_id`.
+pub(crate) fn create(
+    ctx: &mut Ctx<'_>,
+    req: selling::CreateCustomerAccountRequest,
+    import_id: Option<String>,
+) -> OpResult<selling::CreateCustomerAccountResponse> {
+    let mut a = new_customer_account(ctx.ids, &ctx.caller.account, ctx.now, &req)?;
+    a.import_id = import_id;
     ctx.tx.insert_customer_account(&a)?;
     Ok(selling::CreateCustomerAccountResponse {
         arn: arn(&ctx.caller.region, &a),

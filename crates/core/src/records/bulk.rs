@@ -11,12 +11,15 @@ use serde::{Deserialize, Serialize};
 pub enum BulkJobKind {
     /// StartOpportunityBulkJob: each row creates or updates an opportunity.
     Opportunity,
+    /// StartCustomerAccountBulkJob: each row creates or updates a customer account.
+    CustomerAccount,
 }
 
 impl BulkJobKind {
     pub fn as_str(self) -> &'static str {
         match self {
             BulkJobKind::Opportunity => "Opportunity",
+            BulkJobKind::CustomerAccount => "CustomerAccount",
         }
     }
 }
