@@ -90,6 +90,17 @@ def test_pages(selling, three):
     assert error(e) == "ValidationException"
 
 
+def test_pages_are_keyset(selling, three):
+    """A token is the position of the last engagement shown: one made between pages shifts nothing."""
+    a, (alpha, beta, gamma) = three
+    first = selling(a).search_engagements(Catalog=CATALOG, MaxResults=1)
+    assert [e["Id"] for e in first["EngagementSearchSummaries"]] == [gamma]
+    create_engagement(selling(a), catalog=CATALOG, title="Delta deal",
+                      Contexts=[{"Type": "Lead", "Payload": lead_payload("Dyn")}])
+    rest = selling(a).search_engagements(Catalog=CATALOG, MaxResults=5, NextToken=first["NextToken"])
+    assert [e["Id"] for e in rest["EngagementSearchSummaries"]] == [beta, alpha]
+
+
 def test_the_summary_shape(selling, three):
     a, (alpha, _, _) = three
     found = selling(a).search_engagements(Catalog=CATALOG, Keyword="Alpha")["EngagementSearchSummaries"]
