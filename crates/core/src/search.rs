@@ -19,6 +19,7 @@ use pcentral_model::selling::ValidationExceptionErrorCode as Code;
 use pcentral_model::{FieldError, Millis};
 
 use crate::opportunities::document::field;
+use crate::records::SortValue;
 
 /// How deep combinators nest (the depth the Selling API's search filters document).
 pub const MAX_DEPTH: usize = 3;
@@ -226,4 +227,34 @@ fn holds(op: Op, value: &Given<'_>, held: Held) -> bool {
             }
         }
     }
+}
+
+/// The position a record's value takes in a search's order: dates and
+/// numbers as integers (a number in hundredths), text in lower case,
+/// several values sorted and joined; a missing value sorts first.
+pub fn sort_value(held: Held, kind: Kind) -> SortValue {
+    match held {
+        Held::Date(at) => SortValue::Int(at.unwrap_or(i64::MIN)),
+        Held::Text(t) if kind == Kind::Number => {
+            SortValue::Int(t.as_deref().and_then(number).map(|x| (x * 100.0).round() as i64).unwrap_or(i64::MIN))
+        }
+        Held::Text(t) => SortValue::Text(t.unwrap_or_default().to_lowercase()),
+        Held::Many(mut values) => {
+            values.iter_mut().for_each(|v| *v = v.to_lowercase());
+            values.sort();
+            SortValue::Text(values.join("\u{1}"))
+        }
+    }
+}
+
+/// The order of a search: by sort value (reversed when descending), ties by id ascending.
+pub fn order(a: (&SortValue, &str), b: (&SortValue, &str), descending: bool) -> Ordering {
+    let by_value = match (a.0, b.0) {
+        (SortValue::Int(x), SortValue::Int(y)) => x.cmp(y),
+        (SortValue::Text(x), SortValue::Text(y)) => x.cmp(y),
+        (SortValue::Int(_), SortValue::Text(_)) => Ordering::Less,
+        (SortValue::Text(_), SortValue::Int(_)) => Ordering::Greater,
+    };
+    let by_value = if descending { by_value.reverse() } else { by_value };
+    by_value.then_with(|| a.1.cmp(b.1))
 }

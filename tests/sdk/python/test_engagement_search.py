@@ -1,4 +1,4 @@
-"""The Selling API's SearchEngagements (docs/behaviour.md#engagements): the caller's engagements only,
+"""The Selling API's SearchEngagements (docs/behaviour.md#searches): the caller's engagements only,
 the keyword, the filter tree (EqualsTo, ContainsAny, ContainsAll, comparisons, And/Or/Not) over the
 engagement and its Lead and ProspectingResult contexts, every sort, pages, values that do not fit
 their key refused, and a GroupId that names no group of the caller (finds nothing)."""
@@ -90,6 +90,17 @@ def test_pages(selling, three):
     assert error(e) == "ValidationException"
 
 
+def test_pages_are_keyset(selling, three):
+    """A token is the position of the last engagement shown: one made between pages shifts nothing."""
+    a, (alpha, beta, gamma) = three
+    first = selling(a).search_engagements(Catalog=CATALOG, MaxResults=1)
+    assert [e["Id"] for e in first["EngagementSearchSummaries"]] == [gamma]
+    create_engagement(selling(a), catalog=CATALOG, title="Delta deal",
+                      Contexts=[{"Type": "Lead", "Payload": lead_payload("Dyn")}])
+    rest = selling(a).search_engagements(Catalog=CATALOG, MaxResults=5, NextToken=first["NextToken"])
+    assert [e["Id"] for e in rest["EngagementSearchSummaries"]] == [beta, alpha]
+
+
 def test_the_summary_shape(selling, three):
     a, (alpha, _, _) = three
     found = selling(a).search_engagements(Catalog=CATALOG, Keyword="Alpha")["EngagementSearchSummaries"]
@@ -103,14 +114,38 @@ def test_the_summary_shape(selling, three):
 
 
 def test_a_value_that_does_not_fit_its_key_is_refused(selling, three):
+    """The shared engine's rules (docs/behaviour.md#searches): the field named is the condition's Value."""
     a, _ = three
-    for bad in ({"EqualsTo": {"Key": "MemberCount", "Value": {"StringValue": "1"}}},
-                {"EqualsTo": {"Key": "Title", "Value": {"StringListValue": ["x"]}}},
-                {"NotFilter": {"GreaterThan": {"Key": "CreatedAt", "Value": {"LongValue": 5}}}}):
+    for bad, at in (({"EqualsTo": {"Key": "Title", "Value": {"StringListValue": ["x"]}}}, "Filter.EqualsTo.Value"),
+                    ({"GreaterThan": {"Key": "Title", "Value": {"StringValue": "x"}}}, "Filter.GreaterThan.Value"),
+                    ({"ContainsAll": {"Key": "Title", "Value": {"StringListValue": ["x"]}}},
+                     "Filter.ContainsAll.Value"),
+                    ({"NotFilter": {"GreaterThan": {"Key": "CreatedAt", "Value": {"LongValue": 5}}}},
+                     "Filter.NotFilter.GreaterThan.Value")):
         with pytest.raises(ClientError) as e:
             selling(a).search_engagements(Catalog=CATALOG, Filter=bad)
         assert error(e) == "ValidationException"
-        assert "Filter." in str(e.value)
+        assert at in str(e.value) or at in str(e.value.response), at
+
+
+def test_the_engines_tree_rules(selling, three):
+    """One member per node, and combinators nest at most three levels (the engine's rules)."""
+    a, (alpha, beta, gamma) = three
+    eq = {"EqualsTo": {"Key": "ContextType", "Value": {"StringValue": "Lead"}}}
+    two = dict(eq, NotFilter=eq)
+    deep = {"NotFilter": {"NotFilter": {"NotFilter": eq}}}
+    for bad in (two, deep):
+        with pytest.raises(ClientError) as e:
+            selling(a).search_engagements(Catalog=CATALOG, Filter=bad)
+        assert error(e) == "ValidationException"
+    assert search(selling, a, Filter={"NotFilter": {"NotFilter": eq}}) == [beta, alpha]
+    # A count is a number: a StringValue on it compares as text, a LongValue as a number.
+    assert search(selling, a, Filter={"EqualsTo": {"Key": "MemberCount", "Value": {"StringValue": "1"}}}) \
+        == [gamma, beta, alpha]
+    assert search(selling, a, Filter={"GreaterThan": {"Key": "MemberCount", "Value": {"LongValue": 1}}}) == []
+    # ContainsAny on a single text value matches a substring, any case.
+    assert search(selling, a, Filter={"ContainsAny": {"Key": "Title", "Value": {"StringListValue": ["DEAL"]}}}) \
+        == [beta, alpha]
 
 
 def test_only_members_find_an_engagement(pair, selling):

@@ -1,23 +1,25 @@
-//! SearchEngagements (docs/behaviour.md#engagements): the engagements the
+//! SearchEngagements (docs/behaviour.md#searches): the engagements the
 //! caller is a member of, selected by a keyword and a filter tree over the
-//! engagement and its Lead and ProspectingResult contexts, sorted by any
-//! searchable key, in pages.
+//! engagement and its Lead and ProspectingResult contexts (through the
+//! shared filter-tree engine, [`crate::search`]), sorted by any searchable
+//! key, in keyset pages: a page token holds the (sort value, id) position
+//! of the last engagement shown, bound to the request and caller.
 
 use std::cmp::Ordering;
 
 use pcentral_model::selling::{
-    self, EngagementSearchFilter as Filter, EngagementSearchFilterValue as FilterValue,
-    EngagementSearchPredicate as Predicate, SortOrder, ValidationExceptionErrorCode as Code,
+    self, EngagementSearchFilter as Filter, EngagementSearchFilterName as Key,
+    EngagementSearchFilterValue as FilterValue, EngagementSearchPredicate as Predicate, SortOrder,
 };
-use pcentral_model::{FieldError, Millis};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::{page_size, view};
 use crate::ctx::Ctx;
-use crate::opportunities::document::{field, invalid, output};
+use crate::opportunities::document::{invalid, output};
 use crate::pagination::Binding;
-use crate::records::{ContextType, Engagement};
+use crate::records::{ContextType, Engagement, SortValue};
+use crate::search::{self, Given, Held, Kind, Leaves, Node, Op};
 use crate::store::{EngagementQuery, OpResult};
 
 /// Page size when `MaxResults` is absent (the model names none; docs/compat.md).
@@ -25,63 +27,94 @@ const DEFAULT_PAGE: usize = 20;
 /// The most contexts a search summary holds (the model's limit).
 const SUMMARY_CONTEXTS: usize = 5;
 
-/// A searchable value of an engagement.
-#[derive(Debug, Clone, PartialEq)]
-enum Val {
-    Text(String),
-    Number(i64),
-    Date(Millis),
-}
+impl Node for Filter {
+    type Key = Key;
 
-/// What kind of value a key holds.
-#[derive(Debug, Clone, Copy, PartialEq)]
-enum Kind {
-    Text,
-    Number,
-    Date,
-}
+    fn and_all(&self) -> Option<&[Self]> {
+        self.and_all_filters.as_deref()
+    }
 
-fn kind_of(key: &str) -> Kind {
-    match key {
-        "CreatedAt" | "LastModifiedAt" => Kind::Date,
-        "MemberCount" => Kind::Number,
-        _ => Kind::Text,
+    fn or_all(&self) -> Option<&[Self]> {
+        self.or_all_filters.as_deref()
+    }
+
+    fn not(&self) -> Option<&Self> {
+        self.not_filter.as_deref()
+    }
+
+    fn leaves(&self) -> Leaves<'_, Key> {
+        fn leaf(c: &Option<Predicate>) -> Option<(Key, Given<'_>)> {
+            c.as_ref().map(|c| {
+                let value = match &c.value {
+                    FilterValue::StringValue(s) => Given::Text(s),
+                    FilterValue::StringListValue(l) => Given::List(l),
+                    FilterValue::LongValue(n) => Given::Long(*n),
+                    FilterValue::DateValue(t) => Given::Date(t.0),
+                };
+                (c.key, value)
+            })
+        }
+        [
+            (Op::EqualsTo, leaf(&self.equals_to)),
+            (Op::ContainsAny, leaf(&self.contains_any)),
+            (Op::ContainsAll, leaf(&self.contains_all)),
+            (Op::GreaterThan, leaf(&self.greater_than)),
+            (Op::GreaterThanOrEquals, leaf(&self.greater_than_or_equals)),
+            (Op::LessThan, leaf(&self.less_than)),
+            (Op::LessThanOrEquals, leaf(&self.less_than_or_equals)),
+        ]
+    }
+
+    /// The engagement's id and title are single values; its members and
+    /// context types are several, and so is each context key (an engagement
+    /// may hold several contexts of a type, a lead several interactions).
+    fn kind(key: Key) -> Kind {
+        match key {
+            Key::Createdat | Key::Lastmodifiedat => Kind::Date,
+            Key::Membercount => Kind::Number,
+            Key::Engagementid | Key::Title => Kind::Text,
+            _ => Kind::Many,
+        }
+    }
+
+    fn key_name(key: Key) -> String {
+        key.as_str().to_string()
     }
 }
 
 /// Where a context key reads: the context type and the JSON pointers below its payload member
 /// (`*` stands for every element of an array).
-fn context_path(key: &str) -> Option<(ContextType, &'static str)> {
+fn context_path(key: Key) -> Option<(ContextType, &'static str)> {
     use ContextType::{Lead, Prospectingresult as Prospecting};
     Some(match key {
-        "ProspectingCustomerGeo" => (Prospecting, "/Aws/Customer/Geo"),
-        "ProspectingCustomerRegion" => (Prospecting, "/Aws/Customer/Region"),
-        "ProspectingCustomerIndustry" => (Prospecting, "/Aws/Customer/Industry"),
-        "ProspectingCustomerSegment" => (Prospecting, "/Aws/Customer/Segment"),
-        "ProspectingCustomerCountry" => (Prospecting, "/Aws/Customer/Country"),
-        "ProspectingCustomerCompanySize" => (Prospecting, "/Aws/Customer/CompanySize"),
-        "ProspectingInsightsMarketplaceEngagementScore" => (Prospecting, "/Aws/Insights/MarketplaceEngagementScore"),
-        "ProspectingInsightsSolutionCategory" => (Prospecting, "/Aws/Insights/SolutionCategory"),
-        "ProspectingInsightsSolutionSubCategory" => (Prospecting, "/Aws/Insights/SolutionSubCategory"),
-        "LeadQualificationStatus" => (Lead, "/QualificationStatus"),
-        "LeadReadinessScore" => (Lead, "/Insights/LeadReadinessScore"),
-        "LeadCustomerIndustry" => (Lead, "/Customer/Industry"),
-        "LeadCustomerCountryCode" => (Lead, "/Customer/Address/CountryCode"),
-        "LeadCustomerAwsMaturity" => (Lead, "/Customer/AwsMaturity"),
-        "LeadCustomerMarketSegment" => (Lead, "/Customer/MarketSegment"),
-        "LeadCustomerCompanyName" => (Lead, "/Customer/CompanyName"),
-        "LeadInteractionsSourceType" => (Lead, "/Interactions/*/SourceType"),
-        "LeadInteractionsContactFirstName" => (Lead, "/Interactions/*/Contact/FirstName"),
-        "LeadInteractionsContactLastName" => (Lead, "/Interactions/*/Contact/LastName"),
-        "LeadInteractionsUsecase" => (Lead, "/Interactions/*/Usecase"),
-        "LeadInteractionsSourceName" => (Lead, "/Interactions/*/SourceName"),
-        "LeadInteractionsContactBusinessTitle" => (Lead, "/Interactions/*/Contact/BusinessTitle"),
+        Key::Prospectingcustomergeo => (Prospecting, "/Aws/Customer/Geo"),
+        Key::Prospectingcustomerregion => (Prospecting, "/Aws/Customer/Region"),
+        Key::Prospectingcustomerindustry => (Prospecting, "/Aws/Customer/Industry"),
+        Key::Prospectingcustomersegment => (Prospecting, "/Aws/Customer/Segment"),
+        Key::Prospectingcustomercountry => (Prospecting, "/Aws/Customer/Country"),
+        Key::Prospectingcustomercompanysize => (Prospecting, "/Aws/Customer/CompanySize"),
+        Key::Prospectinginsightsmarketplaceengagementscore => (Prospecting, "/Aws/Insights/MarketplaceEngagementScore"),
+        Key::Prospectinginsightssolutioncategory => (Prospecting, "/Aws/Insights/SolutionCategory"),
+        Key::Prospectinginsightssolutionsubcategory => (Prospecting, "/Aws/Insights/SolutionSubCategory"),
+        Key::Leadqualificationstatus => (Lead, "/QualificationStatus"),
+        Key::Leadreadinessscore => (Lead, "/Insights/LeadReadinessScore"),
+        Key::Leadcustomerindustry => (Lead, "/Customer/Industry"),
+        Key::Leadcustomercountrycode => (Lead, "/Customer/Address/CountryCode"),
+        Key::Leadcustomerawsmaturity => (Lead, "/Customer/AwsMaturity"),
+        Key::Leadcustomermarketsegment => (Lead, "/Customer/MarketSegment"),
+        Key::Leadcustomercompanyname => (Lead, "/Customer/CompanyName"),
+        Key::Leadinteractionssourcetype => (Lead, "/Interactions/*/SourceType"),
+        Key::Leadinteractionscontactfirstname => (Lead, "/Interactions/*/Contact/FirstName"),
+        Key::Leadinteractionscontactlastname => (Lead, "/Interactions/*/Contact/LastName"),
+        Key::Leadinteractionsusecase => (Lead, "/Interactions/*/Usecase"),
+        Key::Leadinteractionssourcename => (Lead, "/Interactions/*/SourceName"),
+        Key::Leadinteractionscontactbusinesstitle => (Lead, "/Interactions/*/Contact/BusinessTitle"),
         _ => return None,
     })
 }
 
 /// The strings at `path` (with `*` over arrays) below `v`.
-fn strings_at(v: &Value, path: &str, out: &mut Vec<Val>) {
+fn strings_at(v: &Value, path: &str, out: &mut Vec<String>) {
     match path.split_once("/*") {
         Some((head, rest)) => {
             for item in v.pointer(head).and_then(Value::as_array).into_iter().flatten() {
@@ -90,7 +123,7 @@ fn strings_at(v: &Value, path: &str, out: &mut Vec<Val>) {
         }
         None => {
             if let Some(s) = v.pointer(path).and_then(Value::as_str) {
-                out.push(Val::Text(s.to_string()));
+                out.push(s.to_string());
             }
         }
     }
@@ -103,16 +136,17 @@ struct Row {
 }
 
 impl Row {
-    fn values(&self, key: &str) -> Vec<Val> {
+    /// What the engagement holds for the filter key `key`.
+    fn held(&self, key: Key) -> Held {
         let e = &self.e;
         match key {
-            "EngagementId" => vec![Val::Text(e.id.to_string())],
-            "Title" => e.title.iter().map(|t| Val::Text(t.clone())).collect(),
-            "PartnerId" => self.members.iter().map(|m| Val::Text(m.clone())).collect(),
-            "CreatedAt" => vec![Val::Date(e.created_at)],
-            "LastModifiedAt" => vec![Val::Date(e.modified_at)],
-            "MemberCount" => vec![Val::Number(i64::try_from(self.members.len()).unwrap_or(i64::MAX))],
-            "ContextType" => e.contexts.iter().map(|c| Val::Text(c.context_type.as_str().to_string())).collect(),
+            Key::Engagementid => Held::Text(Some(e.id.to_string())),
+            Key::Title => Held::Text(e.title.clone()),
+            Key::Partnerid => Held::Many(self.members.clone()),
+            Key::Createdat => Held::Date(Some(e.created_at)),
+            Key::Lastmodifiedat => Held::Date(Some(e.modified_at)),
+            Key::Membercount => Held::Text(Some(self.members.len().to_string())),
+            Key::Contexttype => Held::Many(e.contexts.iter().map(|c| c.context_type.as_str().to_string()).collect()),
             other => {
                 let mut out = Vec::new();
                 if let Some((kind, path)) = context_path(other) {
@@ -122,7 +156,7 @@ impl Row {
                         }
                     }
                 }
-                out
+                Held::Many(out)
             }
         }
     }
@@ -146,122 +180,20 @@ fn any_text(v: &Value, hit: &dyn Fn(&str) -> bool) -> bool {
     }
 }
 
-fn compare(a: &Val, b: &Val) -> Option<Ordering> {
-    match (a, b) {
-        (Val::Text(x), Val::Text(y)) => Some(x.to_lowercase().cmp(&y.to_lowercase())),
-        (Val::Number(x), Val::Number(y)) => Some(x.cmp(y)),
-        (Val::Date(x), Val::Date(y)) => Some(x.cmp(y)),
-        _ => None,
-    }
-}
-
-/// The predicate's operator and its checked operands.
-#[derive(Clone, Copy, PartialEq)]
-enum Op {
-    EqualsTo,
-    ContainsAny,
-    ContainsAll,
-    GreaterThan,
-    GreaterThanOrEquals,
-    LessThan,
-    LessThanOrEquals,
-}
-
-/// A filter tree whose values fit their keys.
-enum Check {
-    All(Vec<Check>),
-    Any(Vec<Check>),
-    Not(Box<Check>),
-    Test(Op, String, Vec<Val>),
-}
-
-/// Check `f` (at `path`) into a tree; every value that does not fit its key is a field error.
-fn checked(f: &Filter, path: &str, faults: &mut Vec<FieldError>) -> Check {
-    let mut parts = Vec::new();
-    for (i, sub) in f.and_all_filters.iter().flatten().enumerate() {
-        parts.push(checked(sub, &format!("{path}.AndAllFilters[{i}]"), faults));
-    }
-    if let Some(or) = &f.or_all_filters {
-        let any = or.iter().enumerate().map(|(i, s)| checked(s, &format!("{path}.OrAllFilters[{i}]"), faults));
-        parts.push(Check::Any(any.collect()));
-    }
-    if let Some(not) = &f.not_filter {
-        parts.push(Check::Not(Box::new(checked(not, &format!("{path}.NotFilter"), faults))));
-    }
-    let predicates = [
-        (Op::EqualsTo, "EqualsTo", &f.equals_to),
-        (Op::ContainsAny, "ContainsAny", &f.contains_any),
-        (Op::ContainsAll, "ContainsAll", &f.contains_all),
-        (Op::GreaterThan, "GreaterThan", &f.greater_than),
-        (Op::GreaterThanOrEquals, "GreaterThanOrEquals", &f.greater_than_or_equals),
-        (Op::LessThan, "LessThan", &f.less_than),
-        (Op::LessThanOrEquals, "LessThanOrEquals", &f.less_than_or_equals),
-    ];
-    for (op, name, p) in predicates {
-        if let Some(p) = p {
-            parts.push(test(op, p, &format!("{path}.{name}.Value"), faults));
-        }
-    }
-    Check::All(parts)
-}
-
-fn test(op: Op, p: &Predicate, name: &str, faults: &mut Vec<FieldError>) -> Check {
-    let key = p.key.as_str().to_string();
-    let kind = kind_of(&key);
-    let list = matches!(op, Op::ContainsAny | Op::ContainsAll);
-    let values = match (&p.value, kind) {
-        (FilterValue::StringValue(s), Kind::Text) => Some(vec![Val::Text(s.clone())]),
-        (FilterValue::StringListValue(l), Kind::Text) if list => Some(l.iter().map(|s| Val::Text(s.clone())).collect()),
-        (FilterValue::LongValue(n), Kind::Number) => Some(vec![Val::Number(*n)]),
-        (FilterValue::DateValue(d), Kind::Date) => Some(vec![Val::Date(d.0)]),
-        _ => None,
-    };
-    let Some(values) = values else {
-        let wanted = match kind {
-            Kind::Text if list => "a StringValue or a StringListValue",
-            Kind::Text => "a StringValue",
-            Kind::Number => "a LongValue",
-            Kind::Date => "a DateValue",
-        };
-        faults.push(field(name, Code::InvalidValue, format!("{name}: key {key} takes {wanted} here")));
-        return Check::All(Vec::new());
-    };
-    Check::Test(op, key, values)
-}
-
-fn holds(c: &Check, row: &Row) -> bool {
-    match c {
-        Check::All(parts) => parts.iter().all(|p| holds(p, row)),
-        Check::Any(parts) => parts.iter().any(|p| holds(p, row)),
-        Check::Not(inner) => !holds(inner, row),
-        Check::Test(op, key, wanted) => {
-            let have = row.values(key);
-            let is = |w: &Val, ord: &dyn Fn(Ordering) -> bool| have.iter().any(|h| compare(h, w).is_some_and(ord));
-            match op {
-                Op::EqualsTo | Op::ContainsAny => wanted.iter().any(|w| is(w, &Ordering::is_eq)),
-                Op::ContainsAll => wanted.iter().all(|w| is(w, &Ordering::is_eq)),
-                Op::GreaterThan => wanted.iter().all(|w| is(w, &Ordering::is_gt)),
-                Op::GreaterThanOrEquals => wanted.iter().all(|w| is(w, &Ordering::is_ge)),
-                Op::LessThan => wanted.iter().all(|w| is(w, &Ordering::is_lt)),
-                Op::LessThanOrEquals => wanted.iter().all(|w| is(w, &Ordering::is_le)),
-            }
-        }
-    }
-}
-
-/// A position in a search: how many of its sorted rows came before.
-#[derive(Serialize, Deserialize)]
+/// A position in a search: the sort value and id of the last engagement shown.
+#[derive(Clone, Serialize, Deserialize)]
 struct SearchCursor {
-    #[serde(rename = "o")]
-    offset: usize,
+    #[serde(rename = "v")]
+    value: SortValue,
+    #[serde(rename = "i")]
+    id: String,
 }
 
 pub fn search_engagements(
     ctx: &mut Ctx<'_>,
     req: selling::SearchEngagementsRequest,
 ) -> OpResult<selling::SearchEngagementsResponse> {
-    let mut faults = Vec::new();
-    let check = req.filter.as_ref().map(|f| checked(f, "Filter", &mut faults));
+    let faults = req.filter.as_ref().map(|f| search::check(f, "Filter")).unwrap_or_default();
     if !faults.is_empty() {
         return Err(invalid(faults).into());
     }
@@ -292,39 +224,35 @@ pub fn search_engagements(
         after: None,
         limit: usize::MAX,
     };
-    let mut rows = Vec::new();
-    for e in ctx.tx.list_engagements(&query)? {
-        let members = ctx.tx.engagement_members(e.catalog, &e.id, None, usize::MAX)?;
-        rows.push(Row { e, members: members.iter().map(|m| m.account.to_string()).collect() });
-    }
-    rows.retain(|r| {
-        req.keyword.as_deref().is_none_or(|k| r.has_keyword(k)) && check.as_ref().is_none_or(|c| holds(c, r))
-    });
     let (sort_by, descending) = match &req.sort {
         Some(s) => (s.sort_by.as_str(), s.sort_order == SortOrder::Descending),
         None => ("CreatedAt", true),
     };
-    rows.sort_by(|a, b| {
-        let (x, y) = (a.values(sort_by), b.values(sort_by));
-        // Rows without a value come last in either order; ties go by id.
-        let by_value = match (x.first(), y.first()) {
-            (Some(x), Some(y)) => {
-                let o = compare(x, y).unwrap_or(Ordering::Equal);
-                if descending {
-                    o.reverse()
-                } else {
-                    o
-                }
+    // Every sort name is also a filter key.
+    let sort_key = Key::ALL.into_iter().find(|k| k.as_str() == sort_by);
+    let position = |r: &Row| SearchCursor {
+        value: sort_key.map_or(SortValue::Int(0), |k| search::sort_value(r.held(k), Filter::kind(k))),
+        id: r.e.id.to_string(),
+    };
+    let is_after = |at: &SearchCursor, a: &SearchCursor| {
+        search::order((&at.value, &at.id), (&a.value, &a.id), descending) == Ordering::Greater
+    };
+    let mut rows = Vec::new();
+    for e in ctx.tx.list_engagements(&query)? {
+        let members = ctx.tx.engagement_members(e.catalog, &e.id, None, usize::MAX)?;
+        let row = Row { e, members: members.iter().map(|m| m.account.to_string()).collect() };
+        let wanted = req.keyword.as_deref().is_none_or(|k| row.has_keyword(k))
+            && req.filter.as_ref().is_none_or(|f| search::matches(f, &|key| row.held(key)));
+        if wanted {
+            let at = position(&row);
+            if after.as_ref().is_none_or(|a| is_after(&at, a)) {
+                rows.push((at, row));
             }
-            (Some(_), None) => Ordering::Less,
-            (None, Some(_)) => Ordering::Greater,
-            (None, None) => Ordering::Equal,
-        };
-        by_value.then_with(|| a.e.id.as_str().cmp(b.e.id.as_str()))
-    });
-    let skip = after.map_or(0, |c| c.offset);
-    let numbered: Vec<(usize, Row)> = rows.into_iter().enumerate().skip(skip).take(size + 1).collect();
-    let (page, next_token) = binding.page(numbered, size, |(i, _)| SearchCursor { offset: i + 1 })?;
+        }
+    }
+    rows.sort_by(|(a, _), (b, _)| search::order((&a.value, &a.id), (&b.value, &b.id), descending));
+    rows.truncate(size + 1);
+    let (page, next_token) = binding.page(rows, size, |(at, _)| at.clone())?;
     let mut summaries = Vec::with_capacity(page.len());
     for (_, row) in &page {
         let mut v = view(ctx, &row.e)?;

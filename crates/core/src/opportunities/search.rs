@@ -165,39 +165,14 @@ fn sort_key(s: SortName) -> Key {
     }
 }
 
-/// The position of `o` in the order of `sort`: dates and amounts as
-/// integers (an amount in hundredths), text in lower case, several values
-/// sorted and joined; a missing value sorts first.
+/// The position of `o` in the order of `sort` ([`search::sort_value`]).
 pub fn search_sort_value(sort: SortName, o: &Opportunity) -> SortValue {
     let key = sort_key(sort);
-    match held(o, key) {
-        Held::Date(at) => SortValue::Int(at.unwrap_or(i64::MIN)),
-        Held::Text(t) if key == Key::Estimatedmrr => SortValue::Int(
-            t.as_deref().and_then(search::number).map(|x| (x * 100.0).round() as i64).unwrap_or(i64::MIN),
-        ),
-        Held::Text(t) => SortValue::Text(t.unwrap_or_default().to_lowercase()),
-        Held::Many(mut values) => {
-            values.iter_mut().for_each(|v| *v = v.to_lowercase());
-            values.sort();
-            SortValue::Text(values.join("\u{1}"))
-        }
-    }
+    search::sort_value(held(o, key), OpportunitySearchFilter::kind(key))
 }
 
-fn compare_values(a: &SortValue, b: &SortValue) -> Ordering {
-    match (a, b) {
-        (SortValue::Int(x), SortValue::Int(y)) => x.cmp(y),
-        (SortValue::Text(x), SortValue::Text(y)) => x.cmp(y),
-        (SortValue::Int(_), SortValue::Text(_)) => Ordering::Less,
-        (SortValue::Text(_), SortValue::Int(_)) => Ordering::Greater,
-    }
-}
-
-/// The order of a search: by sort value (reversed when descending), ties by id ascending.
 fn compare(a: &OpportunityCursor, b: &OpportunityCursor, descending: bool) -> Ordering {
-    let by_value = compare_values(&a.value, &b.value);
-    let by_value = if descending { by_value.reverse() } else { by_value };
-    by_value.then_with(|| a.id.cmp(&b.id))
+    search::order((&a.value, &a.id), (&b.value, &b.id), descending)
 }
 
 /// Whether `o` holds `keyword` (without regard to case) in its id, title,
