@@ -169,7 +169,7 @@ def test_the_pcentral_command_is_on_the_venv_path():
 
 
 def test_credentials_of_an_iam_user_are_held_to_its_policies(pcentral_server):
-    account = "123456789015"
+    account = "123456789016"
     key = pcentral_server.credentials(account, user="reader", managed_policies=["AWSPartnerCentralSandboxFullAccess"])
     assert key["arn"] == f"arn:aws:iam::{account}:user/reader"
     reader = pcentral_server.client(account, service="partnercentral-selling", credentials=key)
