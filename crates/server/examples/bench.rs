@@ -8,6 +8,7 @@
 //!   the request is signed for the service that target names, as everywhere below;
 //! * `presign ENDPOINT ACCOUNT OPERATION JSON` — a wrk Lua script that replays
 //!   one SigV4-signed API request (valid for the 15 minutes of allowed skew);
+//!   ACCOUNT may also be a registered key pair, `KEY_ID:SECRET` (an IAM user's);
 //! * `fixture TOTAL MINE` — a fixture (the `pcentral export` format) with
 //!   TOTAL connections, MINE of them held by account 111111111111, written to
 //!   stdout as it is made;
@@ -101,7 +102,10 @@ fn signed(host: &str, account: &str, operation: &str, input: &Value) -> (Vec<(St
         ("x-amz-target".to_string(), target(operation)),
     ];
     let parts = RequestParts { method: "POST", path: "/", query: "", headers: &headers, body: &body };
-    let auth = authorization_header(&parts, account, "test", "us-east-1", &amz_date);
+    // ACCOUNT is a 12-digit account (the local convention: key id = account,
+    // any secret) or a registered key pair written `KEY_ID:SECRET`.
+    let (key, secret) = account.split_once(':').unwrap_or((account, "test"));
+    let auth = authorization_header(&parts, key, secret, "us-east-1", &amz_date);
     headers.push(("authorization".to_string(), auth));
     (headers, body)
 }
