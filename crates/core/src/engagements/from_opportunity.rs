@@ -8,11 +8,11 @@
 //! CreateEngagementInvitation to AWS (when AWS is not invited yet) and
 //! SubmitOpportunity. Every refusal comes before the first write.
 
-use pcentral_model::selling::{self, ReasonCode, SortOrder, TaskStatus};
+use pcentral_model::selling::{self, ReasonCode, SortOrder};
 use pcentral_model::{AccountId, ApiError, EngagementId, Operation, Timestamp};
 use serde_json::{json, Map, Value};
 
-use super::tasks::{page_tasks, start_task, task_id_of, Outcome, TaskPage};
+use super::tasks::{page_tasks, start_task, Outcome, TaskFilter, TaskPage};
 use super::{engagement_id, visible};
 use crate::ctx::Ctx;
 use crate::opportunities::document::owned;
@@ -242,10 +242,13 @@ pub fn list_engagement_from_opportunity_tasks(
     ctx: &mut Ctx<'_>,
     req: selling::ListEngagementFromOpportunityTasksRequest,
 ) -> OpResult<selling::ListEngagementFromOpportunityTasksResponse> {
-    let statuses: Vec<TaskStatus> = req.task_status.clone().unwrap_or_default();
-    let opportunities = req.opportunity_identifier.clone().unwrap_or_default();
-    let engagements: Vec<_> = req.engagement_identifier.iter().flatten().map(|i| engagement_id(i)).collect();
-    let tasks: Vec<String> = req.task_identifier.iter().flatten().map(|t| task_id_of(t)).collect();
+    let filter = TaskFilter {
+        statuses: req.task_status.clone().unwrap_or_default(),
+        opportunities: req.opportunity_identifier.clone().unwrap_or_default(),
+        engagements: req.engagement_identifier.iter().flatten().map(|i| engagement_id(i)).collect(),
+        tasks: TaskFilter::task_ids(&req.task_identifier),
+        ..TaskFilter::default()
+    };
     let query = TaskPage {
         catalog: req.catalog,
         kind: EngagementTaskKind::EngagementFromOpportunity,
@@ -253,14 +256,7 @@ pub fn list_engagement_from_opportunity_tasks(
         descending: req.sort.as_ref().is_none_or(|s| s.sort_order == SortOrder::Descending),
         next_token: req.next_token.as_deref(),
     };
-    let (rows, next_token) = page_tasks(ctx, &req, &query, |t| {
-        (statuses.is_empty() || statuses.contains(&t.status))
-            && (opportunities.is_empty()
-                || t.opportunity_id.as_ref().is_some_and(|o| opportunities.iter().any(|x| x == o.as_str())))
-            && (engagements.is_empty()
-                || engagements.iter().any(|e| e.is_some() && e.as_ref() == t.engagement_id.as_ref()))
-            && (tasks.is_empty() || tasks.iter().any(|x| x == t.id.as_str()))
-    })?;
+    let (rows, next_token) = page_tasks(ctx, &req, &query, |t| filter.matches(t))?;
     Ok(selling::ListEngagementFromOpportunityTasksResponse {
         task_summaries: Some(rows.iter().map(summary).collect()),
         next_token,

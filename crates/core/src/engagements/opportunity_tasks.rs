@@ -4,11 +4,11 @@
 //! stored, run and forced like every Selling task (`super::tasks`); this
 //! module holds what is its own: who may start it, its steps and its views.
 
-use pcentral_model::selling::{self, ReasonCode, SortOrder, TaskStatus};
+use pcentral_model::selling::{self, ReasonCode, SortOrder};
 use pcentral_model::{ErrorKind, Operation, OpportunityId, Timestamp};
 use serde_json::{json, Map, Value};
 
-use super::tasks::{page_tasks, reason_of, start_task, task_id_of, Outcome, TaskPage};
+use super::tasks::{page_tasks, reason_of, start_task, Outcome, TaskFilter, TaskPage};
 use super::{engagement_id, visible};
 use crate::ctx::Ctx;
 use crate::records::{ContextType, EngagementTask, EngagementTaskKind};
@@ -230,11 +230,14 @@ pub fn list_opportunity_from_engagement_tasks(
     ctx: &mut Ctx<'_>,
     req: selling::ListOpportunityFromEngagementTasksRequest,
 ) -> OpResult<selling::ListOpportunityFromEngagementTasksResponse> {
-    let statuses: Vec<TaskStatus> = req.task_status.clone().unwrap_or_default();
-    let opportunities = req.opportunity_identifier.clone().unwrap_or_default();
-    let engagements: Vec<_> = req.engagement_identifier.iter().flatten().map(|i| engagement_id(i)).collect();
-    let contexts = req.context_identifier.clone().unwrap_or_default();
-    let tasks: Vec<String> = req.task_identifier.iter().flatten().map(|t| task_id_of(t)).collect();
+    let filter = TaskFilter {
+        statuses: req.task_status.clone().unwrap_or_default(),
+        opportunities: req.opportunity_identifier.clone().unwrap_or_default(),
+        engagements: req.engagement_identifier.iter().flatten().map(|i| engagement_id(i)).collect(),
+        contexts: req.context_identifier.clone().unwrap_or_default(),
+        tasks: TaskFilter::task_ids(&req.task_identifier),
+        ..TaskFilter::default()
+    };
     let query = TaskPage {
         catalog: req.catalog,
         kind: EngagementTaskKind::OpportunityFromEngagement,
@@ -242,15 +245,7 @@ pub fn list_opportunity_from_engagement_tasks(
         descending: req.sort.as_ref().is_none_or(|s| s.sort_order == SortOrder::Descending),
         next_token: req.next_token.as_deref(),
     };
-    let (rows, next_token) = page_tasks(ctx, &req, &query, |t| {
-        (statuses.is_empty() || statuses.contains(&t.status))
-            && (opportunities.is_empty()
-                || t.opportunity_id.as_ref().is_some_and(|o| opportunities.iter().any(|x| x == o.as_str())))
-            && (engagements.is_empty()
-                || engagements.iter().any(|e| e.is_some() && e.as_ref() == t.engagement_id.as_ref()))
-            && (contexts.is_empty() || t.context_id.is_some_and(|c| contexts.iter().any(|x| *x == c.to_string())))
-            && (tasks.is_empty() || tasks.iter().any(|x| x == t.id.as_str()))
-    })?;
+    let (rows, next_token) = page_tasks(ctx, &req, &query, |t| filter.matches(t))?;
     Ok(selling::ListOpportunityFromEngagementTasksResponse {
         task_summaries: Some(rows.iter().map(summary).collect()),
         next_token,

@@ -288,10 +288,13 @@ pub fn list_engagement_by_accepting_invitation_tasks(
     ctx: &mut Ctx<'_>,
     req: selling::ListEngagementByAcceptingInvitationTasksRequest,
 ) -> OpResult<selling::ListEngagementByAcceptingInvitationTasksResponse> {
-    let statuses = req.task_status.clone().unwrap_or_default();
-    let opportunities = req.opportunity_identifier.clone().unwrap_or_default();
-    let invitations: Vec<_> = req.engagement_invitation_identifier.iter().flatten().map(|i| invitation_id(i)).collect();
-    let tasks: Vec<String> = req.task_identifier.iter().flatten().map(|t| task_id_of(t)).collect();
+    let filter = TaskFilter {
+        statuses: req.task_status.clone().unwrap_or_default(),
+        opportunities: req.opportunity_identifier.clone().unwrap_or_default(),
+        invitations: req.engagement_invitation_identifier.iter().flatten().map(|i| invitation_id(i)).collect(),
+        tasks: TaskFilter::task_ids(&req.task_identifier),
+        ..TaskFilter::default()
+    };
     let query = TaskPage {
         catalog: req.catalog,
         kind: EngagementTaskKind::AcceptInvitation,
@@ -299,14 +302,7 @@ pub fn list_engagement_by_accepting_invitation_tasks(
         descending: req.sort.as_ref().is_none_or(|s| s.sort_order == SortOrder::Descending),
         next_token: req.next_token.as_deref(),
     };
-    let (rows, next_token) = page_tasks(ctx, &req, &query, |t| {
-        (statuses.is_empty() || statuses.contains(&t.status))
-            && (opportunities.is_empty()
-                || t.opportunity_id.as_ref().is_some_and(|o| opportunities.iter().any(|x| x == o.as_str())))
-            && (invitations.is_empty()
-                || invitations.iter().any(|i| i.is_some() && i.as_ref() == t.invitation_id.as_ref()))
-            && (tasks.is_empty() || tasks.iter().any(|x| x == t.id.as_str()))
-    })?;
+    let (rows, next_token) = page_tasks(ctx, &req, &query, |t| filter.matches(t))?;
     Ok(selling::ListEngagementByAcceptingInvitationTasksResponse {
         task_summaries: Some(rows.iter().map(summary).collect()),
         next_token,
@@ -348,6 +344,39 @@ pub(super) fn page_tasks<R: pcentral_model::OperationInput + serde::Serialize>(
 }
 
 /// The task id a `TaskArnOrIdentifier` names (the ARN's last segment).
+/// The filters the task lists share, each as the request names it; an empty
+/// one filters nothing, and an identifier that names no record matches none.
+#[derive(Default)]
+pub(super) struct TaskFilter {
+    pub statuses: Vec<TaskStatus>,
+    pub opportunities: Vec<String>,
+    pub engagements: Vec<Option<pcentral_model::EngagementId>>,
+    pub invitations: Vec<Option<pcentral_model::EngagementInvitationId>>,
+    pub contexts: Vec<String>,
+    pub tasks: Vec<String>,
+}
+
+impl TaskFilter {
+    /// The identifiers of `task_identifier` (ids or ARNs) as ids.
+    pub fn task_ids(identifiers: &Option<Vec<String>>) -> Vec<String> {
+        identifiers.iter().flatten().map(|t| task_id_of(t)).collect()
+    }
+
+    pub fn matches(&self, t: &EngagementTask) -> bool {
+        fn named<T: PartialEq>(wanted: &[Option<T>], have: Option<&T>) -> bool {
+            wanted.is_empty() || wanted.iter().any(|w| w.is_some() && w.as_ref() == have)
+        }
+        (self.statuses.is_empty() || self.statuses.contains(&t.status))
+            && (self.opportunities.is_empty()
+                || t.opportunity_id.as_ref().is_some_and(|o| self.opportunities.iter().any(|x| x == o.as_str())))
+            && named(&self.engagements, t.engagement_id.as_ref())
+            && named(&self.invitations, t.invitation_id.as_ref())
+            && (self.contexts.is_empty()
+                || t.context_id.is_some_and(|c| self.contexts.iter().any(|x| *x == c.to_string())))
+            && (self.tasks.is_empty() || self.tasks.iter().any(|x| x == t.id.as_str()))
+    }
+}
+
 pub(super) fn task_id_of(identifier: &str) -> String {
     identifier.rsplit('/').next().unwrap_or(identifier).to_string()
 }
