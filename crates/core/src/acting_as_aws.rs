@@ -10,7 +10,7 @@ use pcentral_model::selling::{self, ReviewStatus};
 use pcentral_model::{AccountId, Catalog, EngagementId, EngagementInvitationId, Millis, OpportunityId};
 use serde_json::{json, Value};
 
-use crate::ctx::{new_id, Caller, Ctx, Ids};
+use crate::ctx::{new_id, Caller, Ids};
 use crate::engagements::tasks::Runner;
 use crate::events::{EngagementInvitationEvent, Recorder, REGION};
 use crate::opportunities::document::next_modified;
@@ -27,11 +27,6 @@ use crate::tools::ToolError;
 pub const DEFAULT_AWS_SENDER_ACCOUNT: &str = "000000000000";
 /// The `SenderCompanyName` of AWS's referrals when the admin names none.
 pub const DEFAULT_AWS_SENDER_NAME: &str = "AWS";
-
-/// A context acting as `account`, for the tools that reuse the API's code.
-fn as_account<'a>(tx: &'a mut dyn Tx, ids: &'a mut dyn Ids, caller: &'a Caller, r: &'a Runner<'a>) -> Ctx<'a> {
-    Ctx { tx, ids, caller, now: r.now, settings: r.settings, pagination_key: r.pagination_key }
-}
 
 fn aws_caller(account: &AccountId) -> Caller {
     Caller { account: account.clone(), region: REGION.to_string(), endpoint: String::new() }
@@ -72,7 +67,7 @@ pub fn review_opportunity(tx: &mut dyn Tx, ids: &mut dyn Ids, r: &Runner<'_>, re
         return Err(StoreError::Conflict.into());
     }
     let caller = aws_caller(&o.owner);
-    let mut ctx = as_account(tx, ids, &caller, r);
+    let mut ctx = r.ctx(tx, ids, &caller);
     Recorder::of(&mut ctx).opportunity_updated(&o)?;
     Ok(o)
 }
@@ -123,7 +118,7 @@ pub fn send_referral(
     let description =
         payload.pointer("/OpportunityInvitation/Project/BusinessProblem").and_then(Value::as_str).map(str::to_string);
     let caller = aws_caller(&referral.sender_account);
-    let mut ctx = as_account(tx, ids, &caller, r);
+    let mut ctx = r.ctx(tx, ids, &caller);
     let engagement = Engagement {
         catalog: referral.catalog,
         id: EngagementId::with_suffix(&ctx.ids.suffix()),

@@ -529,7 +529,7 @@ pub fn put_file(tx: &mut dyn Tx, now: Millis, uri: &str, content: String) -> OpR
 /// Run the job as the account that started it.
 fn run_as_owner(tx: &mut dyn Tx, ids: &mut dyn Ids, r: &Runner<'_>, job: BulkJob) -> OpResult<BulkJob> {
     let caller = Caller { account: job.account.clone(), region: job.region.clone(), endpoint: job.endpoint.clone() };
-    let mut ctx = Ctx { tx, ids, caller: &caller, now: r.now, settings: r.settings, pagination_key: r.pagination_key };
+    let mut ctx = r.ctx(tx, ids, &caller);
     run(&mut ctx, job)
 }
 

@@ -229,14 +229,7 @@ pub fn run_changed_jobs(tx: &mut dyn Tx, ids: &mut dyn Ids, r: &Runner<'_>, limi
     for mut job in changed {
         let caller =
             Caller { account: job.account.clone(), region: job.region.clone(), endpoint: job.endpoint.clone() };
-        let mut ctx = Ctx {
-            tx: &mut *tx,
-            ids: &mut *ids,
-            caller: &caller,
-            now: r.now,
-            settings: r.settings,
-            pagination_key: r.pagination_key,
-        };
+        let mut ctx = r.ctx(&mut *tx, &mut *ids, &caller);
         run_job(&mut ctx, &mut job)?;
         if !ctx.tx.update_resource_snapshot_job(&job)? {
             return Err(crate::store::StoreError::Conflict.into());

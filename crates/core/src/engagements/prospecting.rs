@@ -290,8 +290,7 @@ pub fn complete(tx: &mut dyn Tx, ids: &mut dyn Ids, r: &Runner<'_>, report: Repo
                 serde_json::from_value(input).map_err(|e| bad(format!("\"result\" does not fit the model: {e}")))?;
             let caller =
                 Caller { account: task.account.clone(), region: task.region.clone(), endpoint: task.endpoint.clone() };
-            let mut ctx =
-                Ctx { tx, ids, caller: &caller, now: r.now, settings: r.settings, pagination_key: r.pagination_key };
+            let mut ctx = r.ctx(tx, ids, &caller);
             let made = match super::create_engagement_context(&mut ctx, req) {
                 Ok(made) => made,
                 Err(Failure::Api(e)) => {

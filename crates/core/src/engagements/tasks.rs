@@ -388,10 +388,18 @@ pub struct Runner<'a> {
     pub pagination_key: &'a str,
 }
 
+impl Runner<'_> {
+    /// A context acting as `caller` on this run's service time: the worker
+    /// and the admin tools run stored work through the API's own code.
+    pub fn ctx<'a>(&'a self, tx: &'a mut dyn Tx, ids: &'a mut dyn Ids, caller: &'a Caller) -> Ctx<'a> {
+        Ctx { tx, ids, caller, now: self.now, settings: self.settings, pagination_key: self.pagination_key }
+    }
+}
+
 /// Run the task as the account that started it, with the request's region and endpoint.
 fn run_as_owner(tx: &mut dyn Tx, ids: &mut dyn Ids, r: &Runner<'_>, task: EngagementTask) -> OpResult<EngagementTask> {
     let caller = Caller { account: task.account.clone(), region: task.region.clone(), endpoint: task.endpoint.clone() };
-    let mut ctx = Ctx { tx, ids, caller: &caller, now: r.now, settings: r.settings, pagination_key: r.pagination_key };
+    let mut ctx = r.ctx(tx, ids, &caller);
     finish(&mut ctx, task)
 }
 
