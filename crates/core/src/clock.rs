@@ -10,7 +10,7 @@ use crate::store::{OpResult, Tx};
 use crate::tools::ToolError;
 
 /// Service time at wall time `wall`, and the state it came from.
-pub fn service_now(tx: &mut dyn Tx, wall: Millis) -> OpResult<(Millis, ServiceState)> {
+pub fn service_now(tx: &mut dyn Tx, wall: Millis) -> OpResult<(Millis, std::sync::Arc<ServiceState>)> {
     let state = tx.service_state()?;
     Ok((wall.saturating_add(state.clock_offset_ms), state))
 }
@@ -42,7 +42,7 @@ pub fn advance(tx: &mut dyn Tx, wall: Millis, by: Millis) -> OpResult<ClockView>
 /// Move service time to `to`, which may not be earlier than now nor later
 /// than the wire format can express (9999-12-31T23:59:59.999Z).
 pub fn set(tx: &mut dyn Tx, wall: Millis, to: Millis) -> OpResult<ClockView> {
-    let (now, mut state) = service_now(tx, wall)?;
+    let (now, state) = service_now(tx, wall)?;
     if to < now {
         return Err(ToolError::Invalid(format!(
             "the service clock only moves forward: {} is earlier than now ({})",
@@ -52,8 +52,7 @@ pub fn set(tx: &mut dyn Tx, wall: Millis, to: Millis) -> OpResult<ClockView> {
         .into());
     }
     beyond_the_wire(to).map_err(ToolError::Invalid)?;
-    state.clock_offset_ms = to - wall;
-    tx.put_service_state(&state)?;
+    tx.put_service_state(&ServiceState { clock_offset_ms: to - wall, ..(*state).clone() })?;
     show(tx, wall)
 }
 

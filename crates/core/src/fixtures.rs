@@ -428,7 +428,7 @@ impl Seeder<'_, '_> {
         if self.version.is_none() {
             return Err(wrong_version());
         }
-        let mut state = self.tx.service_state()?;
+        let mut state = std::sync::Arc::unwrap_or_clone(self.tx.service_state()?);
         if let Some(offset) = self.clock {
             if offset < state.clock_offset_ms {
                 return Err(refused(format!(

@@ -233,7 +233,7 @@ pub fn execute(
     };
     let (now, state) = clock::service_now(tx, wall)?;
     let settings = state.settings_or(start_settings);
-    let ctx = Ctx { tx, ids, caller, now, settings: &settings, pagination_key: &state.pagination_key };
+    let ctx = Ctx { tx, ids, caller, now, settings, pagination_key: &state.pagination_key };
     let mut call = Call { ctx, operation, input };
     (entry.run)(&mut call).map_err(|failure| match failure {
         crate::store::Failure::Api(e) => listed(operation, e).into(),

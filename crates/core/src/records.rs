@@ -72,8 +72,8 @@ pub struct ServiceState {
 
 impl ServiceState {
     /// The settings in force: the stored ones, or those the node started with.
-    pub fn settings_or(&self, start: &Settings) -> Settings {
-        self.settings.clone().unwrap_or_else(|| start.clone())
+    pub fn settings_or<'a>(&'a self, start: &'a Settings) -> &'a Settings {
+        self.settings.as_ref().unwrap_or(start)
     }
 }
 

@@ -2,12 +2,13 @@
 //! values (as text, the way IAM's request context holds them). Keys compare
 //! without regard to case, values with it.
 
-use std::collections::HashMap;
+use std::borrow::Cow;
 
-/// Condition keys and their values for one request.
+/// Condition keys and their values for one request. A request carries a
+/// dozen keys, so they are kept in a list and found by comparing names.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Context {
-    values: HashMap<String, Vec<String>>,
+    values: Vec<(Cow<'static, str>, Vec<String>)>,
 }
 
 impl Context {
@@ -16,27 +17,28 @@ impl Context {
     }
 
     /// Set a single-valued key (`aws:username`, `partnercentral:Catalog`).
-    pub fn set(&mut self, key: &str, value: impl Into<String>) {
-        self.values.insert(key.to_ascii_lowercase(), vec![value.into()]);
+    pub fn set(&mut self, key: impl Into<Cow<'static, str>>, value: impl Into<String>) {
+        self.set_all(key, vec![value.into()]);
     }
 
     /// Set a multi-valued key (`aws:TagKeys`); an empty list is kept (present, no values).
-    pub fn set_all(&mut self, key: &str, values: Vec<String>) {
-        self.values.insert(key.to_ascii_lowercase(), values);
+    pub fn set_all(&mut self, key: impl Into<Cow<'static, str>>, values: Vec<String>) {
+        let key = key.into();
+        match self.values.iter_mut().find(|(k, _)| k.eq_ignore_ascii_case(&key)) {
+            Some((_, old)) => *old = values,
+            None => self.values.push((key, values)),
+        }
     }
 
     /// [`Context::set`], for building a context in one expression.
-    pub fn with(mut self, key: &str, value: impl Into<String>) -> Context {
+    pub fn with(mut self, key: impl Into<Cow<'static, str>>, value: impl Into<String>) -> Context {
         self.set(key, value);
         self
     }
 
     /// The values of `key`, if the request carries it.
     pub fn get(&self, key: &str) -> Option<&[String]> {
-        match self.values.get(key) {
-            Some(values) => Some(values),
-            None => self.values.get(&key.to_ascii_lowercase()).map(Vec::as_slice),
-        }
+        self.values.iter().find(|(k, _)| k.eq_ignore_ascii_case(key)).map(|(_, v)| v.as_slice())
     }
 
     /// The value of a single-valued key (what a policy variable can take).
@@ -49,7 +51,7 @@ impl Context {
 
     /// Every key and its values, keys sorted (for logs and the simulator).
     pub fn entries(&self) -> Vec<(&str, &[String])> {
-        let mut out: Vec<(&str, &[String])> = self.values.iter().map(|(k, v)| (k.as_str(), v.as_slice())).collect();
+        let mut out: Vec<(&str, &[String])> = self.values.iter().map(|(k, v)| (k.as_ref(), v.as_slice())).collect();
         out.sort();
         out
     }

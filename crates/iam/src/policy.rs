@@ -44,7 +44,7 @@ pub enum Effect {
 #[derive(Debug, Clone, PartialEq)]
 struct Actions {
     not: bool,
-    patterns: Vec<String>,
+    patterns: Vec<crate::glob::Pattern>,
 }
 
 /// `Resource` or `NotResource`.
@@ -69,7 +69,7 @@ pub struct Statement {
 impl Statement {
     /// Whether the statement's `Action`/`NotAction` covers `action` (`partnercentral:GetOpportunity`).
     pub fn covers_action(&self, action: &str) -> bool {
-        let hit = self.actions.patterns.iter().any(|p| crate::glob::matches(p, action, true));
+        let hit = self.actions.patterns.iter().any(|p| p.matches(action, true));
         hit != self.actions.not
     }
 
@@ -274,7 +274,7 @@ fn parse_statement(index: usize, st: &Value, variables: bool) -> Result<Statemen
     Ok(Statement { sid, index, effect, actions, resources, conditions })
 }
 
-fn parse_actions(value: &Value, place: &str) -> Result<Vec<String>, Refusal> {
+fn parse_actions(value: &Value, place: &str) -> Result<Vec<crate::glob::Pattern>, Refusal> {
     let list = strings(value, place, "an action")?;
     for a in &list {
         if a == "*" {
@@ -290,7 +290,7 @@ fn parse_actions(value: &Value, place: &str) -> Result<Vec<String>, Refusal> {
             return Err((place.to_string(), format!("the action `{a}` must be `*` or `<service prefix>:<action>`")));
         }
     }
-    Ok(list.into_iter().map(|a| a.to_ascii_lowercase()).collect())
+    Ok(list.into_iter().map(|a| crate::glob::Pattern::new(a.to_ascii_lowercase())).collect())
 }
 
 fn parse_resources(value: &Value, place: &str, variables: bool) -> Result<Vec<Template>, Refusal> {

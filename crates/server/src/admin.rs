@@ -470,7 +470,7 @@ fn clear_faults(state: &AppState, _: &Call<'_>) -> Answer {
 fn complete_verification(state: &AppState, call: &Call<'_>) -> Answer {
     let done = write(state.store.as_ref(), |tx| {
         let (now, service) = clock::service_now(tx, wall_ms())?;
-        pcentral_core::verification::complete_by_token(tx, call.segment, now, &service.settings_or(&state.settings))
+        pcentral_core::verification::complete_by_token(tx, call.segment, now, service.settings_or(&state.settings))
     })?;
     json_answer(json!({
         "message": "Verification step completed; you can close this page.",
@@ -607,7 +607,7 @@ pub fn event_view(e: &StoredEvent) -> Value {
 }
 
 fn effective_settings(state: &AppState, tx: &mut dyn Tx) -> OpResult<Settings> {
-    Ok(tx.service_state()?.settings_or(&state.settings))
+    Ok(tx.service_state()?.settings_or(&state.settings).clone())
 }
 
 /// `{"name": value, …}`: each value as JSON (number, boolean or string); `-` and `_` spellings both work.
@@ -628,7 +628,7 @@ fn update_settings(state: &AppState, call: &Call<'_>) -> Answer {
             settings.set(name, &text).map_err(|e| ToolError::Invalid(format!("invalid settings: {e}")))?;
         }
         let settings = settings.unmasked(&before).map_err(|e| ToolError::Invalid(format!("invalid settings: {e}")))?;
-        let mut service = tx.service_state()?;
+        let mut service = std::sync::Arc::unwrap_or_clone(tx.service_state()?);
         service.settings = Some(settings.clone());
         tx.put_service_state(&service)?;
         Ok(settings)
@@ -804,7 +804,7 @@ fn force_engagement_task(state: &AppState, call: &Call<'_>) -> Answer {
     let status = write(state.store.as_ref(), |tx| {
         let (now, service) = clock::service_now(tx, wall_ms())?;
         let settings = service.settings_or(&state.settings);
-        let runner = Runner { now, settings: &settings, pagination_key: &service.pagination_key };
+        let runner = Runner { now, settings, pagination_key: &service.pagination_key };
         force_task(tx, &mut RandomIds, &runner, f.catalog, &task_id, action)
     })?;
     json_answer(json!({"catalog": f.catalog, "task_id": f.task_id, "action": f.action, "status": status}))
@@ -827,7 +827,7 @@ fn force_bulk_job(state: &AppState, call: &Call<'_>) -> Answer {
     let status = write(state.store.as_ref(), |tx| {
         let (now, service) = clock::service_now(tx, wall_ms())?;
         let settings = service.settings_or(&state.settings);
-        let runner = Runner { now, settings: &settings, pagination_key: &service.pagination_key };
+        let runner = Runner { now, settings, pagination_key: &service.pagination_key };
         pcentral_core::bulk_jobs::force_bulk_job(tx, &mut RandomIds, &runner, f.catalog, &job_id, action)
     })?;
     json_answer(json!({"catalog": f.catalog, "job_id": f.job_id, "action": f.action, "status": status}))
@@ -862,7 +862,7 @@ fn complete_prospecting_task(state: &AppState, call: &Call<'_>) -> Answer {
     let status = write(state.store.as_ref(), |tx| {
         let (now, service) = clock::service_now(tx, wall_ms())?;
         let settings = service.settings_or(&state.settings);
-        let runner = Runner { now, settings: &settings, pagination_key: &service.pagination_key };
+        let runner = Runner { now, settings, pagination_key: &service.pagination_key };
         pcentral_core::engagements::prospecting::complete(tx, &mut RandomIds, &runner, report.clone())
     })?;
     json_answer(json!({"catalog": catalog, "task_id": task_id, "engagement_id": engagement_id, "task_status": status}))
@@ -953,7 +953,7 @@ pub fn seed<R: Read + Seek>(state: &AppState, input: &mut R) -> Result<Value, Ad
         let settings = service.settings_or(&state.settings);
         let cx = fixtures::SeedContext {
             now,
-            settings: &settings,
+            settings,
             ids: &mut RandomIds,
             encrypt: &|s| state.credentials.key.encrypt(s),
         };

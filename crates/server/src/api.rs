@@ -210,15 +210,29 @@ fn process(
         info.account = Some(caller.account.to_string());
         let input = json_body::parse(&req.body).map_err(ApiError::serialization)?;
         check_input(operation, &input)?;
-        if let Some(user) = user {
-            authorize(state, &caller, &user, operation, &input, (req.remote, req.secure), info)?;
-        }
         // An operation not built yet says so where it would run (after the
         // fault rules): `pcentral_core::execute`.
-        Ok((caller, operation, input))
+        Ok((caller, operation, input, user))
     });
     match checked {
-        Ok((caller, operation, input)) => run_operation(state, &caller, operation, &input, info),
+        Ok((caller, operation, input, user)) => {
+            // A key of an IAM user: its policies decide the call inside the
+            // operation's transaction, before anything else runs
+            // (docs/security.md#iam-users-and-policies).
+            let gate = user.as_deref().map(|user| {
+                let who = crate::authorize::Principal {
+                    account: &caller.account,
+                    user,
+                    region: &caller.region,
+                    source_ip: req.remote,
+                    secure: req.secure,
+                };
+                crate::authorize::Gate::new(&state.policies, who, operation, &input)
+            });
+            let answer = run_operation(state, &caller, operation, &input, gate.as_ref(), info);
+            info.iam = gate.as_ref().and_then(crate::authorize::Gate::line);
+            answer
+        }
         Err(e) => (Err(e), 0),
     }
 }
@@ -231,40 +245,6 @@ fn authenticate_and_route(
     let operation = operation_of(req.head.header("x-amz-target"))?;
     let endpoint = format!("http://{}", req.head.header("host").unwrap_or("127.0.0.1:4599"));
     Ok((Caller { account: who.account, region: who.region, endpoint }, operation, who.user))
-}
-
-/// Decide a call made with an IAM user's key by the user's policies
-/// (docs/security.md#iam-users-and-policies); a refusal is the service's
-/// AccessDeniedException and nothing runs. The decision and its statement
-/// go to the log and the requests list.
-fn authorize(
-    state: &AppState,
-    caller: &Caller,
-    user: &str,
-    operation: Operation,
-    input: &Value,
-    (remote, secure): (Option<std::net::IpAddr>, bool),
-    info: &mut CallInfo,
-) -> Result<(), ApiError> {
-    use crate::authorize as iam;
-    let wall = crate::app::wall_ms();
-    let asked = iam::asked(operation, input, &caller.account, &caller.region);
-    let resource = asked.first().map_or("*", |a| a.resource.as_str());
-    let loaded = read(state.store.as_ref(), |tx| iam::load(tx, &caller.account, user, resource, wall))
-        .map_err(|f| failed(operation, f, info))?;
-    let set = state.policies.policies(loaded.user.as_ref());
-    let who = iam::Principal { account: &caller.account, user, region: &caller.region, source_ip: remote, secure };
-    let mut ctx = iam::context(&who, operation, input, loaded.now);
-    iam::with_resource_tags(&mut ctx, &loaded.resource_tags);
-    let Some(verdict) = iam::decide(&set, &asked, &ctx) else { return Ok(()) };
-    let line = verdict.describe();
-    tracing::info!(user, decision = %line, "iam");
-    info.iam = Some(line);
-    if verdict.decision == pcentral_iam::Decision::Allowed {
-        return Ok(());
-    }
-    let principal = pcentral_core::records::user_arn(&caller.account, user);
-    Err(iam::refusal(operation.service(), &principal, &verdict))
 }
 
 /// What one call's transaction decided.
@@ -289,6 +269,7 @@ fn run_operation(
     caller: &Caller,
     operation: Operation,
     input: &Value,
+    gate: Option<&crate::authorize::Gate<'_>>,
     info: &mut CallInfo,
 ) -> (Result<Value, ApiError>, u64) {
     let wall = crate::app::wall_ms();
@@ -304,11 +285,20 @@ fn run_operation(
             return Ok(d.clone().err());
         }
         let (now, service) = pcentral_core::clock::service_now(tx, wall)?;
-        let d = state.throttle.admit(&service.settings_or(settings), operation, account, now);
+        let d = state.throttle.admit(service.settings_or(settings), operation, account, now);
         *decided.borrow_mut() = Some(d.clone());
         Ok(d.err())
     };
+    let allowed = |tx: &mut dyn pcentral_core::Tx| -> pcentral_core::OpResult<Option<ApiError>> {
+        match gate {
+            Some(gate) => gate.check(tx, wall),
+            None => Ok(None),
+        }
+    };
     let in_one = |tx: &mut dyn pcentral_core::Tx| {
+        if let Some(e) = allowed(tx)? {
+            return Ok((Ran::Refused(e), 0));
+        }
         let rules = tx.fault_rules()?;
         if rules.iter().any(|r| fault::matches(r, operation, account) && r.remaining.is_some()) {
             return Ok((Ran::Counted, 0));
@@ -331,7 +321,11 @@ fn run_operation(
         }
     };
     let counted = || -> Attempt {
-        // Rare (tests that count a rule's firings): count it down, then run.
+        // Rare (tests that count a rule's firings): count it down, then run;
+        // a call its policies refuse counts nothing down.
+        if let Some(e) = read(store, allowed)? {
+            return Ok((Ran::Refused(e), 0));
+        }
         let plan = faults::plan_for_call(store, operation, account)?;
         if let Some(e) = plan.before {
             return Ok((Ran::Refused(e), plan.delay_ms));

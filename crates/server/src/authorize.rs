@@ -9,53 +9,136 @@
 //! also need `partnercentral:TagResource` (a dependent action, as AWS lists
 //! for the operations that take tags).
 //!
-//! A user's policies are parsed once per stored version: every call reads
-//! the user's row (so a change made on any node is seen at once) and reuses
-//! the parsed set while the version is the same.
+//! The decision is taken inside the operation's own transaction, before the
+//! operation runs ([`Gate::check`]). A user's policies are parsed once per
+//! stored document: every call reads the fingerprint stored with the user
+//! (so a change, reset or seed made on any node is seen at once) and reuses
+//! the parsed set while the fingerprint is the same. What AWS's data says of
+//! an operation (its action, how its resource's ARN is built, its own
+//! condition keys) is worked out once per operation ([`Plan`]).
 
 use std::collections::HashMap;
 use std::net::IpAddr;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use pcentral_core::iam_users;
-use pcentral_core::records::{user_arn, IamUser};
-use pcentral_core::OpResult;
+use pcentral_core::records::user_arn;
+use pcentral_core::{OpResult, Tx};
 use pcentral_iam::data::{authorization, fill_arn, PREFIX};
 use pcentral_iam::{denial_message, Context, Deciding, Decision, PolicySet, Request};
 use pcentral_model::{timestamp, AccountId, ApiError, Catalog, ErrorKind, Millis, Operation, Service};
 use serde_json::Value;
 
-/// A user's parsed policies and the stored version they were parsed from.
+/// A user's parsed policies and the stored fingerprint they were parsed at.
 type Parsed = (i64, Arc<PolicySet>);
 
-/// Parsed policy sets by (account, user).
+/// Parsed policy sets by account, then user name.
 #[derive(Default)]
 pub struct PolicyCache {
-    sets: Mutex<HashMap<(String, String), Parsed>>,
+    sets: Mutex<HashMap<String, HashMap<String, Parsed>>>,
 }
 
 impl PolicyCache {
-    /// The parsed policies of `user` as stored now (an unknown user: none, so everything is denied).
-    pub fn policies(&self, user: Option<&IamUser>) -> Arc<PolicySet> {
-        let Some(user) = user else { return Arc::new(PolicySet::default()) };
-        let key = (user.account.to_string(), user.name.clone());
+    /// The parsed policies of `user` of `account` as stored now (an unknown user: none, so everything is denied).
+    pub fn policies(&self, tx: &mut dyn Tx, account: &AccountId, user: &str) -> OpResult<Arc<PolicySet>> {
+        let Some(fingerprint) = tx.iam_user_fingerprint(account, user)? else {
+            return Ok(Arc::new(PolicySet::default()));
+        };
         if let Ok(sets) = self.sets.lock() {
-            if let Some((version, set)) = sets.get(&key) {
-                if *version == user.version {
-                    return set.clone();
-                }
+            if let Some((_, set)) =
+                sets.get(account.as_str()).and_then(|u| u.get(user)).filter(|(f, _)| *f == fingerprint)
+            {
+                return Ok(set.clone());
             }
         }
+        let Some(stored) = tx.iam_user(account, user)? else { return Ok(Arc::new(PolicySet::default())) };
         // Stored policies were checked when they were put; one that no longer
         // parses (data files changed between releases) grants nothing.
-        let set = Arc::new(iam_users::policies(user).unwrap_or_else(|e| {
-            tracing::warn!(user = %user.arn(), error = %e, "a stored IAM policy does not parse; the user is denied");
+        let set = Arc::new(iam_users::policies(&stored).unwrap_or_else(|e| {
+            tracing::warn!(user = %stored.arn(), error = %e, "a stored IAM policy does not parse; the user is denied");
             PolicySet::default()
         }));
         if let Ok(mut sets) = self.sets.lock() {
-            sets.insert(key, (user.version, set.clone()));
+            sets.entry(account.to_string()).or_default().insert(user.to_string(), (fingerprint, set.clone()));
         }
-        set
+        Ok(set)
+    }
+}
+
+/// What AWS's data says of one operation, worked out once.
+struct Plan {
+    /// `partnercentral:<Operation>`.
+    action: String,
+    /// How the resource's ARN is built; `None` for an action without a resource type.
+    arn: Option<ArnPlan>,
+    /// The action's own condition keys that the request carries under the
+    /// same name (RelatedEntityType, VerificationType, …): key and member.
+    keys: Vec<(&'static str, &'static str)>,
+}
+
+/// An ARN format and the request members that fill it.
+struct ArnPlan {
+    format: String,
+    /// The members that may hold the resource's identifier, in order.
+    identifiers: [String; 3],
+    /// The format's other fields (EngagementIdentifier, TemplateIdentifier, …):
+    /// the field and the members that may fill it, by its name or with the
+    /// resource type's name before it.
+    others: Vec<(String, [String; 2])>,
+}
+
+impl Plan {
+    fn of(operation: &str) -> Plan {
+        let data = authorization();
+        let action = data.action(operation);
+        let keys = action
+            .map(|a| {
+                a.condition_keys
+                    .iter()
+                    .filter_map(|k| {
+                        let member = k.strip_prefix("partnercentral:").filter(|m| *m != "Catalog")?;
+                        Some((k.as_str(), member))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        let chosen = action.and_then(|a| a.resource_types.iter().find(|r| r.required).or(a.resource_types.first()));
+        let arn = chosen.and_then(|r| data.resource_type(&r.name)).map(|kind| {
+            let camel: String = kind
+                .name
+                .split('-')
+                .map(|w| {
+                    let mut c = w.chars();
+                    c.next().map(|f| f.to_ascii_uppercase().to_string() + c.as_str()).unwrap_or_default()
+                })
+                .collect();
+            let fixed = ["Partition", "Region", "Account", "Catalog", "Identifier"];
+            let others = placeholders(&kind.arn)
+                .into_iter()
+                .filter(|f| !fixed.contains(&f.as_str()))
+                .map(|f| {
+                    let prefixed = format!("{camel}{f}");
+                    (f.clone(), [f, prefixed])
+                })
+                .collect();
+            ArnPlan {
+                format: kind.arn.clone(),
+                identifiers: [format!("{camel}Identifier"), format!("Related{camel}Identifier"), "Identifier".into()],
+                others,
+            }
+        });
+        Plan { action: format!("{PREFIX}:{operation}"), arn, keys }
+    }
+
+    /// Run `f` with the plan of `operation`.
+    fn with<R>(operation: Operation, f: impl FnOnce(&Plan) -> R) -> R {
+        static PLANS: OnceLock<HashMap<&'static str, Plan>> = OnceLock::new();
+        let plans =
+            PLANS.get_or_init(|| Operation::all().into_iter().map(|o| (o.name(), Plan::of(o.name()))).collect());
+        match plans.get(operation.name()) {
+            Some(plan) => f(plan),
+            None => f(&Plan::of(operation.name())),
+        }
     }
 }
 
@@ -99,65 +182,45 @@ impl Verdict {
 
 /// The actions `operation` with `input` needs, each with its resource ARN.
 pub fn asked(operation: Operation, input: &Value, account: &AccountId, region: &str) -> Vec<Asked> {
-    let name = operation.name();
-    let resource = resource_of(name, input, account, region);
-    let mut out = vec![Asked { action: format!("{PREFIX}:{name}"), resource: resource.clone() }];
-    let tags = input.get("Tags").and_then(Value::as_array).is_some_and(|t| !t.is_empty());
-    if tags && name != "TagResource" {
-        out.push(Asked { action: format!("{PREFIX}:TagResource"), resource });
-    }
-    out
+    Plan::with(operation, |plan| {
+        let resource = resource_of(plan, input, account, region);
+        let tags = input.get("Tags").and_then(Value::as_array).is_some_and(|t| !t.is_empty());
+        let mut out = vec![Asked { action: plan.action.clone(), resource }];
+        if tags && operation.name() != "TagResource" {
+            out.push(Asked { action: format!("{PREFIX}:TagResource"), resource: out[0].resource.clone() });
+        }
+        out
+    })
 }
 
 /// The ARN the action of `operation` acts on: its first required resource
 /// type's format (the first type when none is required), filled from the
 /// request; `*` for an action without a resource type. An identifier the
 /// request does not give (the record a create makes) is `*`.
-fn resource_of(operation: &str, input: &Value, account: &AccountId, region: &str) -> String {
+fn resource_of(plan: &Plan, input: &Value, account: &AccountId, region: &str) -> String {
     if let Some(arn) = input.get("ResourceArn").and_then(Value::as_str) {
         return arn.to_string();
     }
-    let data = authorization();
-    let Some(action) = data.action(operation) else { return "*".into() };
-    let chosen = action.resource_types.iter().find(|r| r.required).or(action.resource_types.first());
-    let Some(kind) = chosen.and_then(|r| data.resource_type(&r.name)) else { return "*".into() };
-    let camel: String = kind
-        .name
-        .split('-')
-        .map(|w| {
-            let mut c = w.chars();
-            c.next().map(|f| f.to_ascii_uppercase().to_string() + c.as_str()).unwrap_or_default()
-        })
-        .collect();
+    let Some(arn) = &plan.arn else { return "*".into() };
     let text = |member: &str| input.get(member).and_then(Value::as_str);
-    let identifier = text(&format!("{camel}Identifier"))
-        .or_else(|| text(&format!("Related{camel}Identifier")))
-        .or_else(|| text("Identifier"));
-    if let Some(arn) = identifier.filter(|i| i.starts_with("arn:")) {
-        return arn.to_string();
+    let identifier = arn.identifiers.iter().find_map(|m| text(m));
+    if let Some(given) = identifier.filter(|i| i.starts_with("arn:")) {
+        return given.to_string();
     }
-    let catalog = text("Catalog").unwrap_or("*");
-    let account = account.to_string();
-    let mut fields: Vec<(String, String)> = vec![
-        ("Partition".into(), "aws".into()),
-        ("Region".into(), region.into()),
-        ("Account".into(), account),
-        ("Catalog".into(), catalog.into()),
-        ("Identifier".into(), identifier.unwrap_or("*").into()),
+    let mut fields: Vec<(&str, &str)> = vec![
+        ("Partition", "aws"),
+        ("Region", region),
+        ("Account", account.as_str()),
+        ("Catalog", text("Catalog").unwrap_or("*")),
+        ("Identifier", identifier.unwrap_or("*")),
     ];
-    // The other fields of a format (EngagementIdentifier, TemplateIdentifier, …) by their name,
-    // or with the resource type's name before it.
-    for field in placeholders(&kind.arn) {
-        if fields.iter().any(|(n, _)| *n == field) {
-            continue;
-        }
-        let value = text(&field).or_else(|| text(&format!("{camel}{field}"))).unwrap_or("*");
-        fields.push((field, value.to_string()));
+    for (field, members) in &arn.others {
+        fields.push((field, members.iter().find_map(|m| text(m)).unwrap_or("*")));
     }
-    let borrowed: Vec<(&str, &str)> = fields.iter().map(|(n, v)| (n.as_str(), v.as_str())).collect();
-    fill_arn(&kind.arn, &borrowed).unwrap_or_else(|| "*".into())
+    fill_arn(&arn.format, &fields).unwrap_or_else(|| "*".into())
 }
 
+/// The `${Field}` names of an ARN format, in order.
 fn placeholders(format: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut rest = format;
@@ -176,23 +239,20 @@ pub fn context(who: &Principal<'_>, operation: Operation, input: &Value, now: Mi
     if let Some(catalog) = input.get("Catalog").and_then(Value::as_str) {
         ctx.set("partnercentral:Catalog", catalog);
     }
-    // The action's own keys the request carries under the same name (RelatedEntityType, VerificationType, …).
-    if let Some(action) = authorization().action(operation.name()) {
-        for key in &action.condition_keys {
-            if let Some(member) = key.strip_prefix("partnercentral:").filter(|m| *m != "Catalog") {
-                if let Some(value) = input.get(member).and_then(Value::as_str) {
-                    ctx.set(key, value);
-                }
+    Plan::with(operation, |plan| {
+        for (key, member) in &plan.keys {
+            if let Some(value) = input.get(*member).and_then(Value::as_str) {
+                ctx.set(*key, value);
             }
         }
-    }
+    });
     if let Some(tags) = input.get("Tags").and_then(Value::as_array) {
         let mut keys = Vec::new();
         for tag in tags {
             if let (Some(k), Some(v)) =
                 (tag.get("Key").and_then(Value::as_str), tag.get("Value").and_then(Value::as_str))
             {
-                ctx.set(&format!("aws:RequestTag/{k}"), v);
+                ctx.set(format!("aws:RequestTag/{k}"), v);
                 keys.push(k.to_string());
             }
         }
@@ -245,28 +305,56 @@ pub fn refusal(service: Service, principal: &str, verdict: &Verdict) -> ApiError
     }
 }
 
-/// What a call's decision reads from the store, in one read transaction.
-pub struct Loaded {
-    pub user: Option<IamUser>,
-    /// Service time.
-    pub now: Millis,
-    /// The tags of the resource the call acts on (`aws:ResourceTag/…`): read for
-    /// the caller's own records of the taggable types pcentral stores tags on
-    /// (opportunities, partners, resource snapshot jobs); none for any other resource.
-    pub resource_tags: Vec<(String, String)>,
+/// The decision on one call made with an IAM user's key, taken inside the
+/// operation's transaction (so it reads what the operation reads, and costs
+/// no transaction of its own).
+pub struct Gate<'a> {
+    pub policies: &'a PolicyCache,
+    pub who: Principal<'a>,
+    pub operation: Operation,
+    pub input: &'a Value,
+    asked: Vec<Asked>,
+    /// The decision's line for the log and the requests list, once decided.
+    line: std::cell::RefCell<Option<String>>,
 }
 
-/// Read the user, the service clock and the tags of `resource` (the call's resource ARN).
-pub fn load(
-    tx: &mut dyn pcentral_core::Tx,
-    account: &AccountId,
-    user: &str,
-    resource: &str,
-    wall: Millis,
-) -> OpResult<Loaded> {
-    let (now, _) = pcentral_core::clock::service_now(tx, wall)?;
-    let user = tx.iam_user(account, user)?;
-    let resource_tags = match own_tagged(resource, account) {
+impl<'a> Gate<'a> {
+    pub fn new(policies: &'a PolicyCache, who: Principal<'a>, operation: Operation, input: &'a Value) -> Gate<'a> {
+        let asked = asked(operation, input, who.account, who.region);
+        Gate { policies, who, operation, input, asked, line: std::cell::RefCell::new(None) }
+    }
+
+    /// Decide the call with what `tx` holds now (`wall`: the wall clock);
+    /// `Some` refusal when the policies do not allow it.
+    pub fn check(&self, tx: &mut dyn Tx, wall: Millis) -> OpResult<Option<ApiError>> {
+        let (now, _) = pcentral_core::clock::service_now(tx, wall)?;
+        let set = self.policies.policies(tx, self.who.account, self.who.user)?;
+        let resource = self.asked.first().map_or("*", |a| a.resource.as_str());
+        let mut ctx = context(&self.who, self.operation, self.input, now);
+        for (k, v) in resource_tags(tx, resource, self.who.account)? {
+            ctx.set(format!("aws:ResourceTag/{k}"), v);
+        }
+        let Some(verdict) = decide(&set, &self.asked, &ctx) else { return Ok(None) };
+        *self.line.borrow_mut() = Some(verdict.describe());
+        if verdict.decision == Decision::Allowed {
+            return Ok(None);
+        }
+        let principal = user_arn(self.who.account, self.who.user);
+        Ok(Some(refusal(self.operation.service(), &principal, &verdict)))
+    }
+
+    /// The decision's line (`partnercentral:GetConnection on …: allowed by …`), once decided.
+    pub fn line(&self) -> Option<String> {
+        self.line.borrow_mut().take()
+    }
+}
+
+/// The tags of `resource` (the call's resource ARN) for `aws:ResourceTag/…`:
+/// read for the caller's own records of the taggable types pcentral stores
+/// tags on (opportunities, partners, resource snapshot jobs); none for any
+/// other resource.
+fn resource_tags(tx: &mut dyn Tx, resource: &str, account: &AccountId) -> OpResult<Vec<(String, String)>> {
+    let tags = match own_tagged(resource, account) {
         Some(Tagged::Opportunity(catalog, id)) => {
             tx.opportunity(catalog, &id)?.filter(|o| &o.owner == account).map(|o| o.tags)
         }
@@ -278,7 +366,7 @@ pub fn load(
         }
         None => None,
     };
-    Ok(Loaded { user, now, resource_tags: resource_tags.unwrap_or_default() })
+    Ok(tags.unwrap_or_default())
 }
 
 /// A record whose tags `aws:ResourceTag/…` reads: the resource types AWS's
@@ -306,12 +394,5 @@ fn own_tagged(arn: &str, account: &AccountId) -> Option<Tagged> {
             Some(Tagged::SnapshotJob(catalog, pcentral_model::ResourceSnapshotJobId::parse(id).ok()?))
         }
         _ => None,
-    }
-}
-
-/// Add the resource's tags to `ctx` (`aws:ResourceTag/<key>`).
-pub fn with_resource_tags(ctx: &mut Context, tags: &[(String, String)]) {
-    for (k, v) in tags {
-        ctx.set(&format!("aws:ResourceTag/{k}"), v.clone());
     }
 }

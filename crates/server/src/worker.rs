@@ -97,7 +97,7 @@ fn apply_retention(state: &AppState) -> OpResult<()> {
     while started.elapsed() < RETAIN_BUDGET {
         let purged = write(state.store.as_ref(), |tx| {
             let (now, service) = service_now(tx, wall_ms())?;
-            Ok(retention::sweep(tx, now, &service.settings_or(&state.settings), RETAIN_BATCH)?)
+            Ok(retention::sweep(tx, now, service.settings_or(&state.settings), RETAIN_BATCH)?)
         })?;
         if purged.total() > 0 {
             tracing::debug!(?purged, "retention: deleted");
@@ -121,8 +121,8 @@ fn sweep(state: &AppState) -> OpResult<()> {
         let n = write(store, |tx| {
             let (now, service) = service_now(tx, wall_ms())?;
             let settings = service.settings_or(&state.settings);
-            let connections = sweep_expired_invitations(tx, &mut RandomIds, now, &settings, SWEEP_BATCH)?;
-            let engagements = sweep_expired_engagement_invitations(tx, &mut RandomIds, now, &settings, SWEEP_BATCH)?;
+            let connections = sweep_expired_invitations(tx, &mut RandomIds, now, settings, SWEEP_BATCH)?;
+            let engagements = sweep_expired_engagement_invitations(tx, &mut RandomIds, now, settings, SWEEP_BATCH)?;
             Ok(connections + engagements)
         })?;
         tracing::debug!(invitations = n, "expired invitations settled");
@@ -141,7 +141,7 @@ fn run_tasks(state: &AppState) -> OpResult<()> {
         let n = write(store, |tx| {
             let (now, service) = service_now(tx, wall_ms())?;
             let settings = service.settings_or(&state.settings);
-            let runner = Runner { now, settings: &settings, pagination_key: &service.pagination_key };
+            let runner = Runner { now, settings, pagination_key: &service.pagination_key };
             run_due_tasks(tx, &mut RandomIds, &runner, SWEEP_BATCH)
         })?;
         tracing::debug!(tasks = n, "Selling tasks run");
@@ -157,7 +157,7 @@ fn run_snapshot_jobs(state: &AppState) -> OpResult<()> {
         let n = write(store, |tx| {
             let (now, service) = service_now(tx, wall_ms())?;
             let settings = service.settings_or(&state.settings);
-            let runner = Runner { now, settings: &settings, pagination_key: &service.pagination_key };
+            let runner = Runner { now, settings, pagination_key: &service.pagination_key };
             run_changed_jobs(tx, &mut RandomIds, &runner, SWEEP_BATCH)
         })?;
         tracing::debug!(jobs = n, "resource snapshot jobs run");
@@ -179,7 +179,7 @@ fn run_bulk_jobs(state: &AppState) -> OpResult<()> {
         let n = write(store, |tx| {
             let (now, service) = service_now(tx, wall_ms())?;
             let settings = service.settings_or(&state.settings);
-            let runner = Runner { now, settings: &settings, pagination_key: &service.pagination_key };
+            let runner = Runner { now, settings, pagination_key: &service.pagination_key };
             run_due_bulk_jobs(tx, &mut RandomIds, &runner, 1)
         })?;
         tracing::debug!(jobs = n, "Selling bulk job run");

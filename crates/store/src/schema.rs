@@ -21,6 +21,8 @@ pub enum Step {
     FillRetentionTimes,
     /// Name the service of every stored fault rule ([`SqlTx::name_fault_rule_services`]).
     NameFaultRuleServices,
+    /// Write every IAM user's fingerprint ([`SqlTx::fingerprint_iam_users`]).
+    FingerprintIamUsers,
 }
 
 /// Migrations shared by both backends, in order.
@@ -40,6 +42,7 @@ pub const SHARED: &[&[Step]] = &[
     &[Step::Sql(include_str!("bulk_jobs.sql"))],
     &[Step::Sql(include_str!("engagement_groups.sql"))],
     &[Step::Sql(include_str!("iam_users.sql"))],
+    &[Step::Sql(include_str!("iam_user_fingerprints.sql")), Step::FingerprintIamUsers],
 ];
 
 /// Run the steps of one migration inside the transaction `db`.
@@ -52,6 +55,7 @@ pub fn apply<D: Db>(db: D, steps: &[Step]) -> Result<(), StoreError> {
             Step::ReindexDocuments => tx.reindex_documents()?,
             Step::FillRetentionTimes => tx.fill_retention_times()?,
             Step::NameFaultRuleServices => tx.name_fault_rule_services()?,
+            Step::FingerprintIamUsers => tx.fingerprint_iam_users()?,
         }
     }
     Ok(())

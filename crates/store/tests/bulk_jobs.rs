@@ -242,7 +242,7 @@ fn a_delayed_job_waits_is_held_and_runs_when_forced_or_due() {
     let force = |h: &mut Harness, id: &str, action| {
         let id = BulkJobId::parse(id).unwrap();
         h.tool(|t| {
-            let key = t.tx.service_state()?.pagination_key;
+            let key = t.tx.service_state()?.pagination_key.clone();
             let runner = Runner { now: t.now, settings: &t.settings, pagination_key: &key };
             bulk_jobs::force_bulk_job(t.tx, t.ids, &runner, Catalog::Sandbox, &id, action)
         })
@@ -251,7 +251,7 @@ fn a_delayed_job_waits_is_held_and_runs_when_forced_or_due() {
     h.advance(2 * MINUTE);
     // The worker's step runs the due job, not the held one.
     let ran = h.tool(|t| {
-        let key = t.tx.service_state()?.pagination_key;
+        let key = t.tx.service_state()?.pagination_key.clone();
         let runner = Runner { now: t.now, settings: &t.settings, pagination_key: &key };
         bulk_jobs::run_due_bulk_jobs(t.tx, t.ids, &runner, 10)
     });
@@ -264,7 +264,7 @@ fn a_delayed_job_waits_is_held_and_runs_when_forced_or_due() {
     assert_eq!(force(&mut h, &held, TaskAction::Complete).unwrap(), BulkJobStatus::Completed);
     assert_eq!(opportunities(&mut h, A), 4);
     let e = h.tool_refused(|t| {
-        let key = t.tx.service_state()?.pagination_key;
+        let key = t.tx.service_state()?.pagination_key.clone();
         let runner = Runner { now: t.now, settings: &t.settings, pagination_key: &key };
         let id = BulkJobId::parse(&held).unwrap();
         bulk_jobs::force_bulk_job(t.tx, t.ids, &runner, Catalog::Sandbox, &id, TaskAction::Hold)

@@ -422,7 +422,7 @@ fn as_aws<T>(
     pcentral_core::store::write(h.backend.store(), |tx| {
         let (now, service) = pcentral_core::clock::service_now(tx, wall)?;
         let settings = service.settings_or(&settings);
-        let runner = Runner { now, settings: &settings, pagination_key: &service.pagination_key };
+        let runner = Runner { now, settings, pagination_key: &service.pagination_key };
         body(tx, ids, &runner)
     })
 }

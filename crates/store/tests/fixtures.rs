@@ -190,7 +190,7 @@ fn store_webhook(h: &Harness, url: &str) {
     let mut settings = h.settings.clone();
     settings.set("events_webhook_url", url).unwrap();
     h.write(|tx| {
-        let mut state = tx.service_state()?;
+        let mut state = std::sync::Arc::unwrap_or_clone(tx.service_state()?);
         state.settings = Some(settings.clone());
         Ok(tx.put_service_state(&state)?)
     });
@@ -198,7 +198,7 @@ fn store_webhook(h: &Harness, url: &str) {
 
 /// The stored webhook setting, as text.
 fn stored_webhook(h: &Harness) -> Option<String> {
-    h.read(|tx| Ok(tx.service_state()?.settings)).and_then(|s| s.get("events_webhook_url"))
+    h.read(|tx| Ok(tx.service_state()?.settings.clone())).and_then(|s| s.get("events_webhook_url"))
 }
 
 #[test]

@@ -572,3 +572,30 @@ fn the_upgraded_database_stores_iam_users_and_their_keys() {
     h.write(|tx| Ok(tx.reset(&ResetScope { everything: true, ..ResetScope::default() })?));
     assert_eq!(h.read(|tx| Ok(tx.iam_users()?)), vec![]);
 }
+
+/// A database made by the build before IAM users had a fingerprint column
+/// (the column dropped and its migration uncounted): opening it adds the
+/// column and fills it from each stored user, so the user reads and decides
+/// as before.
+#[test]
+fn iam_users_stored_before_their_fingerprint_column_get_one() {
+    let mut h = Harness::on(Backend::new(), 0);
+    let account = AccountId::parse(A).unwrap();
+    let policies = vec![pcentral_core::records::InlinePolicy {
+        name: "reads".into(),
+        document: json!({"Version": "2012-10-17", "Statement": {"Effect": "Allow", "Action": "partnercentral:Get*", "Resource": "*"}}),
+    }];
+    let user = h.write(|tx| pcentral_core::iam_users::put(tx, &account, "ann", policies.clone(), vec![], 5));
+    let fingerprint = h.read(|tx| Ok(tx.iam_user_fingerprint(&account, "ann")?)).expect("a fingerprint");
+    h.backend.undo_last_migration("ALTER TABLE iam_users DROP COLUMN fingerprint");
+    h.reopen();
+    assert_eq!(h.read(|tx| Ok(tx.iam_user_fingerprint(&account, "ann")?)), Some(fingerprint));
+    assert_eq!(h.read(|tx| Ok(tx.iam_user(&account, "ann")?)), Some(user));
+    // A change writes a different fingerprint; the same document the same one.
+    let other = h.write(|tx| pcentral_core::iam_users::put(tx, &account, "ann", vec![], vec![], 6));
+    let changed = h.read(|tx| Ok(tx.iam_user_fingerprint(&account, "ann")?)).expect("a fingerprint");
+    assert_ne!(changed, fingerprint);
+    h.write(|tx| Ok(tx.put_iam_user(&other)?));
+    assert_eq!(h.read(|tx| Ok(tx.iam_user_fingerprint(&account, "ann")?)), Some(changed));
+    assert_eq!(h.read(|tx| Ok(tx.iam_user_fingerprint(&account, "bob")?)), None);
+}

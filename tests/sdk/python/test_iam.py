@@ -185,6 +185,22 @@ def test_a_policy_change_is_seen_at_once_and_deleting_the_user_denies_its_keys(a
     assert not [u for u in users if u["account"] == acct and u["user"] == "changing"]
 
 
+def test_a_user_made_again_under_its_old_name_is_decided_by_its_new_policies(admin, user_key):
+    # The user made again starts at version 1 as the deleted one did: a node that kept the old
+    # user's parsed policies by version would go on allowing. An odd account, for the two-node run.
+    acct = new_account()
+    while int(acct) % 2 == 0:
+        acct = new_account()
+    c = user_key(acct, "again", allow("partnercentral:ListOpportunities"))
+    assert c.list_opportunities(Catalog=SB)["OpportunitySummaries"] == []
+    assert admin("POST", "/_pcentral/iam/users/delete", {"account": acct, "user": "again"})[0] == 200
+    status, body = admin("POST", "/_pcentral/iam/users", {
+        "account": acct, "user": "again",
+        "policies": [{"name": "p", "document": doc(allow("partnercentral:GetOpportunity"))}]})
+    assert status == 200 and body["version"] == 1, body
+    denied(c.list_opportunities, acct, "again", "partnercentral:ListOpportunities", "*", Catalog=SB)
+
+
 @pytest.mark.parametrize("document,place,problem", [
     ("{not json", "line 1 column 2", "not valid JSON"),
     (doc({"Effect": "Permit", "Action": "partnercentral:*", "Resource": "*"}), "Statement[0].Effect",

@@ -10,7 +10,8 @@ use crate::store::StoreError;
 /// The service's own records inside one transaction.
 pub trait ServiceTx {
     // The service row.
-    fn service_state(&mut self) -> Result<ServiceState, StoreError>;
+    /// The service row as stored (shared: it is read on every call, and parsed only when it changed).
+    fn service_state(&mut self) -> Result<std::sync::Arc<ServiceState>, StoreError>;
     fn put_service_state(&mut self, state: &ServiceState) -> Result<(), StoreError>;
     /// The fault-injection rules in force (a developer tool; see `crate::faults`).
     fn fault_rules(&mut self) -> Result<Vec<FaultRule>, StoreError>;

@@ -25,7 +25,7 @@ pub fn review(state: &AppState, call: &Call<'_>) -> Answer {
     let o = write(state.store.as_ref(), |tx| {
         let (now, service) = clock::service_now(tx, wall_ms())?;
         let settings = service.settings_or(&state.settings);
-        let runner = Runner { now, settings: &settings, pagination_key: &service.pagination_key };
+        let runner = Runner { now, settings, pagination_key: &service.pagination_key };
         acting_as_aws::review_opportunity(tx, &mut RandomIds, &runner, r.clone())
     })?;
     json_answer(json!({
@@ -67,7 +67,7 @@ pub fn refer(state: &AppState, call: &Call<'_>) -> Answer {
     let i = write(state.store.as_ref(), |tx| {
         let (now, service) = clock::service_now(tx, wall_ms())?;
         let settings = service.settings_or(&state.settings);
-        let runner = Runner { now, settings: &settings, pagination_key: &service.pagination_key };
+        let runner = Runner { now, settings, pagination_key: &service.pagination_key };
         let referral = Referral {
             catalog: r.catalog,
             receiver: r.receiver.clone(),

@@ -170,10 +170,10 @@ pub(super) fn simulate(state: &AppState, call: &Call<'_>) -> Answer {
     }
     for (key, value) in &s.context {
         match value {
-            Value::String(v) => ctx.set(key, v.clone()),
-            Value::Bool(_) | Value::Number(_) => ctx.set(key, value.to_string()),
+            Value::String(v) => ctx.set(key.clone(), v.clone()),
+            Value::Bool(_) | Value::Number(_) => ctx.set(key.clone(), value.to_string()),
             Value::Array(values) => ctx.set_all(
-                key,
+                key.clone(),
                 values.iter().map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_string)).collect(),
             ),
             _ => return Err(AdminError::BadRequest(format!("context {key}: a string, number, boolean or list"))),

@@ -197,7 +197,7 @@ impl<D: Db> SqlTx<'_, D> {
             self.exec("DELETE FROM credentials", p![])?;
             self.exec("DELETE FROM iam_users", p![])?;
             self.exec("DELETE FROM accounts", p![])?;
-            let mut state = self.service_state()?;
+            let mut state = std::sync::Arc::unwrap_or_clone(self.service_state()?);
             if !scope.keep_clock {
                 state.clock_offset_ms = 0;
             }

@@ -5,13 +5,21 @@
 use pcentral_core::records::{
     AccountRecord, Connection, EmailCode, IdempotencyRecord, Invitation, OutboxMessage, QualificationsTask,
 };
-use pcentral_core::store::ServiceTx;
+use pcentral_core::store::{IamTx, ServiceTx};
 use pcentral_core::StoreError;
 
 use super::{from_doc, to_doc, SqlTx};
 use crate::sql::Db;
 
 impl<D: Db> SqlTx<'_, D> {
+    /// Write every stored IAM user again, which fills its fingerprint column.
+    pub fn fingerprint_iam_users(&mut self) -> Result<(), StoreError> {
+        for user in self.iam_users()? {
+            self.put_iam_user(&user)?;
+        }
+        Ok(())
+    }
+
     /// Write every stored fault rule again with its service named: a rule
     /// stored before pcentral served a family of services has none and is
     /// `partnercentral-account`'s (which reading it already assumes).

@@ -21,7 +21,7 @@ pub struct ServiceCache {
 pub(super) struct ServiceRow {
     doc: String,
     faults_doc: String,
-    state: ServiceState,
+    state: std::sync::Arc<ServiceState>,
     faults: Vec<FaultRule>,
 }
 
@@ -31,8 +31,12 @@ impl ServiceCache {
         if let Some(row) = parsed.as_ref().filter(|r| r.doc == doc && r.faults_doc == faults_doc) {
             return Ok(row.clone());
         }
-        let row =
-            std::sync::Arc::new(ServiceRow { state: from_doc(&doc)?, faults: from_doc(&faults_doc)?, doc, faults_doc });
+        let row = std::sync::Arc::new(ServiceRow {
+            state: std::sync::Arc::new(from_doc(&doc)?),
+            faults: from_doc(&faults_doc)?,
+            doc,
+            faults_doc,
+        });
         *parsed = Some(row.clone());
         Ok(row)
     }
@@ -55,7 +59,7 @@ impl<D: Db> SqlTx<'_, D> {
 }
 
 impl<D: Db> ServiceTx for SqlTx<'_, D> {
-    fn service_state(&mut self) -> Result<ServiceState, StoreError> {
+    fn service_state(&mut self) -> Result<std::sync::Arc<ServiceState>, StoreError> {
         Ok(self.service_row()?.state.clone())
     }
 

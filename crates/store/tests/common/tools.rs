@@ -48,7 +48,7 @@ impl Harness {
         let (wall, start, ids) = (self.wall, &self.settings, &mut self.ids);
         store::write(self.backend.store(), |tx| {
             let (now, state) = clock::service_now(tx, wall)?;
-            let settings = state.settings_or(start);
+            let settings = state.settings_or(start).clone();
             body(&mut Tool { tx, ids: &mut *ids, now, settings })
         })
     }
@@ -169,7 +169,7 @@ impl Harness {
     /// Set the stored service clock offset.
     pub fn set_clock_offset(&self, offset_ms: Millis) {
         self.write(|tx| {
-            let mut state = tx.service_state()?;
+            let mut state = std::sync::Arc::unwrap_or_clone(tx.service_state()?);
             state.clock_offset_ms = offset_ms;
             Ok(tx.put_service_state(&state)?)
         });
