@@ -28,9 +28,10 @@ use crate::accounts;
 use crate::ctx::{new_id, Ids};
 use crate::partners::{legal_name_key, DRAFT_LOCALE, DRAFT_URL};
 use crate::records::{
-    AccountRecord, Connection, ConnectionPreferences, CustomerAccount, EmailCode, Engagement, EngagementInvitation,
-    EngagementMembership, IamUser, Invitation, Opportunity, Partner, ProfileTask, QualificationsAssociation,
-    QualificationsGroup, QualificationsTask, SellingSettings, Solution, StoredCredential, Verification,
+    is_sandbox_test_solution, AccountRecord, Connection, ConnectionPreferences, CustomerAccount, EmailCode, Engagement,
+    EngagementInvitation, EngagementMembership, IamUser, Invitation, Opportunity, Partner, ProfileTask,
+    QualificationsAssociation, QualificationsGroup, QualificationsTask, SellingSettings, Solution, StoredCredential,
+    Verification,
 };
 use crate::settings::{ms, Settings, DAY_MS};
 use crate::store::{Failure, OpResult, Record, StoreError, Tx};
@@ -842,6 +843,9 @@ fn store_selling_settings(tx: &mut dyn Tx, s: SellingSettings) -> OpResult<()> {
 
 fn store_solution(tx: &mut dyn Tx, s: Solution) -> OpResult<()> {
     let what = format!("solutions[{}/{}]", s.catalog, s.id);
+    if is_sandbox_test_solution(s.catalog, &s.id) {
+        return Err(refused(format!("{what}: this id is the built-in Sandbox test solution's")));
+    }
     if tx.solution(s.catalog, &s.id)?.is_some() {
         return Err(refused(format!("{what}: a solution with this id exists")));
     }

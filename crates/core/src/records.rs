@@ -55,7 +55,10 @@ pub use selling_settings::SellingSettings;
 pub use snapshot::{
     EngagementResource, ResourceSnapshot, ResourceSnapshotJob, ResourceType, SnapshotJobStatus, OPPORTUNITY_SUMMARY,
 };
-pub use solution::{solution_sort_value, Solution, SolutionSortName, SolutionStatus};
+pub use solution::{
+    is_sandbox_test_solution, sandbox_test_solution, solution_sort_value, Solution, SolutionSortName, SolutionStatus,
+    SANDBOX_TEST_SOLUTION_CREATED, SANDBOX_TEST_SOLUTION_ID,
+};
 
 /// State shared by all nodes: the service clock offset and runtime settings.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

@@ -2,7 +2,9 @@
 //! (every filter and sort, keyset pages checked against an in-memory oracle,
 //! isolation by account and catalog, refusals), reset by account and catalog,
 //! and fixtures (hand-written records filled in, an old fixture without the
-//! list loads). On PostgreSQL when `PCENTRAL_TEST_DATABASE` is set, else on
+//! list loads). Every account's Sandbox catalog also lists the built-in
+//! Sandbox test solution, which the oracle counts among the caller's own and
+//! which survives resets and is never exported. On PostgreSQL when `PCENTRAL_TEST_DATABASE` is set, else on
 //! SQLite.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
@@ -10,7 +12,7 @@
 mod common;
 
 use common::*;
-use pcentral_core::records::{text_key, Solution, SolutionStatus};
+use pcentral_core::records::{sandbox_test_solution, text_key, Solution, SolutionStatus, SANDBOX_TEST_SOLUTION_ID};
 use pcentral_core::store::ResetScope;
 use pcentral_model::{AccountId, Catalog, SolutionId};
 use serde_json::{json, Value};
@@ -36,7 +38,14 @@ fn solution(catalog: Catalog, n: u64, owner: &str) -> Solution {
     }
 }
 
-/// 30 solutions of A in the Sandbox, 3 of B there, 2 of A in catalog AWS.
+const TEST: &str = SANDBOX_TEST_SOLUTION_ID;
+
+fn test_solution(owner: &str) -> Solution {
+    sandbox_test_solution(AccountId::parse(owner).unwrap()).unwrap()
+}
+
+/// 30 solutions of A in the Sandbox, 3 of B there, 2 of A in catalog AWS;
+/// A's Sandbox list also holds the test solution.
 fn populated() -> (Harness, Vec<Solution>) {
     let h = Harness::new(START);
     let mine: Vec<Solution> = (1..=30).map(|n| solution(Catalog::Sandbox, n, A)).collect();
@@ -47,6 +56,8 @@ fn populated() -> (Harness, Vec<Solution>) {
     for s in mine.iter().chain(&others) {
         h.write(|tx| Ok(tx.insert_solution(s)?));
     }
+    let mut mine = mine;
+    mine.push(test_solution(A));
     (h, mine)
 }
 
@@ -94,14 +105,18 @@ fn every_sort_pages_like_the_oracle() {
     assert_eq!(first["SolutionSummaries"].as_array().map(Vec::len), Some(20));
     for desc in [false, true] {
         let order = if desc { "DESCENDING" } else { "ASCENDING" };
-        let sorted = |by: &str, h: &mut Harness| {
-            list(h, A, json!({"Catalog": SANDBOX, "MaxResults": 4, "Sort": {"SortBy": by, "SortOrder": order}}))
-        };
-        assert_eq!(sorted("Identifier", &mut h), expected(&mine, all, |s| s.id.clone(), desc));
-        assert_eq!(sorted("Name", &mut h), expected(&mine, all, |s| text_key(&s.name), desc));
-        assert_eq!(sorted("Status", &mut h), expected(&mine, all, |s| s.status.as_str(), desc));
-        assert_eq!(sorted("Category", &mut h), expected(&mine, all, |s| text_key(&s.category), desc));
-        assert_eq!(sorted("CreatedDate", &mut h), expected(&mine, all, |s| s.created_at, desc));
+        // Pages of 1 put the test solution at every page boundary there is.
+        for size in [1, 4] {
+            let sorted = |by: &str, h: &mut Harness| {
+                let sort = json!({"SortBy": by, "SortOrder": order});
+                list(h, A, json!({"Catalog": SANDBOX, "MaxResults": size, "Sort": sort}))
+            };
+            assert_eq!(sorted("Identifier", &mut h), expected(&mine, all, |s| s.id.clone(), desc));
+            assert_eq!(sorted("Name", &mut h), expected(&mine, all, |s| text_key(&s.name), desc));
+            assert_eq!(sorted("Status", &mut h), expected(&mine, all, |s| s.status.as_str(), desc));
+            assert_eq!(sorted("Category", &mut h), expected(&mine, all, |s| text_key(&s.category), desc));
+            assert_eq!(sorted("CreatedDate", &mut h), expected(&mine, all, |s| s.created_at, desc));
+        }
     }
 }
 
@@ -121,6 +136,8 @@ fn every_filter_selects_like_the_oracle() {
     assert_eq!(got, ["S-0000008"]);
     let got = list(&mut h, A, json!({"Catalog": SANDBOX, "Identifier": ["S-0000003", "S-0000031", "S-0000034"]}));
     assert_eq!(got, ["S-0000003"], "B's solution and A's in the other catalog are not listed");
+    let got = list(&mut h, A, json!({"Catalog": SANDBOX, "Identifier": [TEST, "S-0000003"]}));
+    assert_eq!(got, ["S-0000003", TEST]);
     // Filters combine.
     let got = list(&mut h, A, json!({"Catalog": SANDBOX, "Status": ["Active"], "Category": ["Software Product"]}));
     assert_eq!(
@@ -132,9 +149,9 @@ fn every_filter_selects_like_the_oracle() {
 #[test]
 fn each_account_lists_its_own_in_each_catalog() {
     let (mut h, _) = populated();
-    assert_eq!(list(&mut h, B, json!({"Catalog": SANDBOX})), ["S-0000031", "S-0000032", "S-0000033"]);
+    assert_eq!(list(&mut h, B, json!({"Catalog": SANDBOX})), ["S-0000031", "S-0000032", "S-0000033", TEST]);
     assert_eq!(list(&mut h, A, json!({"Catalog": AWS})), ["S-0000034", "S-0000035"]);
-    assert!(list(&mut h, C, json!({"Catalog": SANDBOX})).is_empty());
+    assert_eq!(list(&mut h, C, json!({"Catalog": SANDBOX})), [TEST]);
     let one = h.ok(B, &selling("ListSolutions"), json!({"Catalog": SANDBOX, "Identifier": ["S-0000032"]}));
     assert_eq!(
         one,
@@ -173,12 +190,14 @@ fn refusals_change_nothing() {
 fn reset_takes_solutions_by_account_and_by_catalog() {
     let (mut h, _) = populated();
     let count = |h: &mut Harness, account: &str, catalog: &str| list(h, account, json!({"Catalog": catalog})).len();
+    // The test solution is built in: every reset leaves it.
     h.reset(ResetScope { account: Some(AccountId::parse(B).unwrap()), ..ResetScope::default() });
-    assert_eq!((count(&mut h, A, SANDBOX), count(&mut h, B, SANDBOX)), (30, 0));
+    assert_eq!((count(&mut h, A, SANDBOX), count(&mut h, B, SANDBOX)), (31, 1));
     h.reset(ResetScope { catalog: Some(Catalog::Sandbox), ..ResetScope::default() });
-    assert_eq!((count(&mut h, A, SANDBOX), count(&mut h, A, AWS)), (0, 2));
+    assert_eq!((count(&mut h, A, SANDBOX), count(&mut h, A, AWS)), (1, 2));
     h.reset(ResetScope::default());
-    assert_eq!(count(&mut h, A, AWS), 0);
+    assert_eq!((count(&mut h, A, SANDBOX), count(&mut h, A, AWS)), (1, 0));
+    assert_eq!(list(&mut h, A, json!({"Catalog": SANDBOX})), [TEST]);
 }
 
 #[test]
@@ -212,4 +231,73 @@ fn fixtures_round_trip_and_old_fixtures_load() {
     let mut old = Harness::new(START);
     old.seed(&json!({"version": 1, "partners": []})).expect("an old fixture seeds");
     assert!(old.export(false)["solutions"].as_array().unwrap().is_empty());
+}
+
+#[test]
+fn every_account_has_the_sandbox_test_solution() {
+    let mut h = Harness::new(START);
+    let op = selling("ListSolutions");
+    // A fresh store: nothing seeded, any caller.
+    for account in [A, C] {
+        let listed = h.ok(account, &op, json!({"Catalog": SANDBOX}));
+        assert_eq!(
+            listed,
+            json!({"SolutionSummaries": [{"Catalog": "Sandbox", "Id": TEST,
+                "Name": "pcentral Sandbox test solution", "Status": "Active", "Category": "Software Product",
+                "CreatedDate": "2024-01-01T00:00:00.000Z"}]})
+        );
+        assert_eq!(h.ok(account, &op, json!({"Catalog": AWS})), json!({"SolutionSummaries": []}));
+    }
+    // Filters select it as they would any solution.
+    let only = |h: &mut Harness, filters: Value| {
+        let mut input = filters;
+        input["Catalog"] = json!(SANDBOX);
+        list(h, A, input)
+    };
+    assert_eq!(only(&mut h, json!({"Identifier": [TEST]})), [TEST]);
+    assert!(only(&mut h, json!({"Identifier": ["S-0000001"]})).is_empty());
+    assert_eq!(only(&mut h, json!({"Status": ["Active", "Draft"]})), [TEST]);
+    assert!(only(&mut h, json!({"Status": ["Inactive"]})).is_empty());
+    assert_eq!(only(&mut h, json!({"Category": ["SOFTWARE PRODUCT"]})), [TEST]);
+    assert!(only(&mut h, json!({"Category": ["Consulting Service"]})).is_empty());
+    let arn = "arn:aws:aws-marketplace:us-east-1::product/p-1";
+    assert!(only(&mut h, json!({"AwsMarketplaceSolutionArn": [arn]})).is_empty());
+    assert_eq!(only(&mut h, json!({"Identifier": [TEST], "Status": ["Active"], "MaxResults": 1})), [TEST]);
+    // Nothing of it is stored: an export has no solution.
+    assert!(h.export(false)["solutions"].as_array().unwrap().is_empty());
+}
+
+#[test]
+fn fixtures_may_not_name_the_test_solution_in_the_sandbox() {
+    let mut h = Harness::new(START);
+    let before = h.export_text(false);
+    let doc = json!({"version": 1, "solutions": [
+        {"catalog": "Sandbox", "id": "S-0000001", "owner": A, "name": "Lake House", "category": "Software Product"},
+        {"catalog": "Sandbox", "id": TEST, "owner": A, "name": "Mine", "category": "Software Product"}]});
+    let message = h.seed_refused(&doc);
+    assert!(message.contains(&format!("solutions[Sandbox/{TEST}]")), "{message}");
+    assert!(message.contains("Sandbox test solution"), "{message}");
+    assert_eq!(h.export_text(false), before, "a refused seed stores nothing");
+    // In catalog AWS the id is an ordinary one: stored, listed to its owner there only, exported.
+    let aws = json!({"version": 1, "solutions": [
+        {"catalog": "AWS", "id": TEST, "owner": B, "name": "Mine", "category": "Consulting Service"}]});
+    h.seed(&aws).expect("the id seeds in catalog AWS");
+    assert_eq!(list(&mut h, B, json!({"Catalog": AWS})), [TEST]);
+    assert!(list(&mut h, A, json!({"Catalog": AWS})).is_empty());
+    let sandbox = h.ok(B, &selling("ListSolutions"), json!({"Catalog": SANDBOX}));
+    assert_eq!(sandbox["SolutionSummaries"][0]["Name"], "pcentral Sandbox test solution");
+    assert_eq!(h.export(false)["solutions"].as_array().map(Vec::len), Some(1));
+}
+
+#[test]
+fn a_solution_stored_under_the_test_id_takes_its_place() {
+    // Only a database seeded before the id was reserved can hold one.
+    let mut h = Harness::new(START);
+    let mut stored = test_solution(B);
+    stored.name = "Stored earlier".into();
+    h.write(|tx| Ok(tx.insert_solution(&stored)?));
+    let listed = h.ok(B, &selling("ListSolutions"), json!({"Catalog": SANDBOX}));
+    assert_eq!(listed["SolutionSummaries"].as_array().map(Vec::len), Some(1));
+    assert_eq!(listed["SolutionSummaries"][0]["Name"], "Stored earlier");
+    assert!(list(&mut h, A, json!({"Catalog": SANDBOX})).is_empty());
 }

@@ -71,3 +71,6 @@ def test_walkthrough_runs_verbatim(server, tmp_path):
     connection_ids = re.findall(r"^(pac-[a-z0-9]{13})$", out, flags=re.M)
     assert len(connection_ids) >= 2 and len(set(connection_ids)) == 1, connection_ids
     expect(r"^(ACTIVE\tCANCELED|CANCELED\tACTIVE)$")
+    # The Selling walkthrough: the Sandbox test solution is listed, associated and named in AWS's summary.
+    expect(r"^S-9999999\tpcentral Sandbox test solution\tActive$")
+    expect(r"^Co-Sell\tS-9999999$")

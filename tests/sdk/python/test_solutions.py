@@ -1,14 +1,21 @@
 """Partner solutions of the Selling API (docs/behaviour.md#solutions) through boto3's
 `partnercentral-selling` client and the AWS CLI: solutions seeded by fixture are listed to their
-owner only, in their catalog, with every filter, sort and page; refusals; reset by account."""
+owner only, in their catalog, with every filter, sort and page; refusals; reset by account. Every
+account's Sandbox catalog also lists the built-in Sandbox test solution (TEST, which sorts after the
+seeded ids and before their creation times), on a fresh server as after a reset, and an opportunity
+associated with it can be submitted."""
 
 import pytest
 from botocore.exceptions import ClientError
 
 from helpers import new_account
+from test_opportunities import create, strip
 
 SB = "Sandbox"
 CATEGORIES = ["Software Product", "Consulting Service"]
+TEST = "S-9999999"
+TEST_SUMMARY = {"Catalog": SB, "Id": TEST, "Name": "pcentral Sandbox test solution", "Status": "Active",
+                "Category": "Software Product"}
 
 
 def seed(admin, account, first, count, catalog=SB):
@@ -28,7 +35,7 @@ def test_list_filters_sorts_and_pages(selling, admin):  # noqa: F811
     c = selling(a)
     got = c.list_solutions(Catalog=SB)
     got.pop("ResponseMetadata")
-    assert [s["Id"] for s in got["SolutionSummaries"]] == [r["id"] for r in rows]
+    assert [s["Id"] for s in got["SolutionSummaries"]] == [r["id"] for r in rows] + [TEST]
     assert "NextToken" not in got
     one = got["SolutionSummaries"][0]
     assert set(one) == {"Catalog", "Id", "Name", "Status", "Category", "CreatedDate"}
@@ -41,15 +48,15 @@ def test_list_filters_sorts_and_pages(selling, admin):  # noqa: F811
         if "NextToken" not in page:
             break
         kwargs["NextToken"] = page["NextToken"]
-    assert ids == [r["id"] for r in reversed(rows)]
+    assert ids == [r["id"] for r in reversed(rows)] + [TEST]
     drafts = c.list_solutions(Catalog=SB, Status=["Draft"], Category=["consulting service"])["SolutionSummaries"]
     assert [s["Id"] for s in drafts] == [r["id"] for r in rows if r["status"] == "Draft"]
     assert c.list_solutions(Catalog="AWS")["SolutionSummaries"] == []
-    assert len(selling(b).list_solutions(Catalog=SB)["SolutionSummaries"]) == 2
+    assert len(selling(b).list_solutions(Catalog=SB)["SolutionSummaries"]) == 3
     # The paginator walks the same list.
     walked = [s["Id"] for p in c.get_paginator("list_solutions").paginate(Catalog=SB, PaginationConfig={"PageSize": 2})
               for s in p["SolutionSummaries"]]
-    assert walked == [r["id"] for r in rows]
+    assert walked == [r["id"] for r in rows] + [TEST]
 
 
 @pytest.mark.parametrize("bad", [{"MaxResults": 101}, {"Identifier": ["S-x"]}, {"NextToken": "forged"},
@@ -63,9 +70,9 @@ def test_refusals(selling, bad):  # noqa: F811
 def test_reset_by_account(selling, admin):  # noqa: F811
     a = new_account()
     seed(admin, a, int(a[:7]) + 500, 2)
-    assert len(selling(a).list_solutions(Catalog=SB)["SolutionSummaries"]) == 2
+    assert len(selling(a).list_solutions(Catalog=SB)["SolutionSummaries"]) == 3
     assert admin("POST", "/_pcentral/reset", {"account": a})[0] == 200
-    assert selling(a).list_solutions(Catalog=SB)["SolutionSummaries"] == []
+    assert [s["Id"] for s in selling(a).list_solutions(Catalog=SB)["SolutionSummaries"]] == [TEST]
 
 
 def test_aws_cli_lists(cli, admin):
@@ -73,4 +80,41 @@ def test_aws_cli_lists(cli, admin):
     rows = seed(admin, account, int(account[:7]) + 800, 1)
     rc, out, err = cli(account, "partnercentral-selling", "list-solutions", "--catalog", SB)
     assert rc == 0, err
-    assert [s["Id"] for s in out["SolutionSummaries"]] == [rows[0]["id"]]
+    assert [s["Id"] for s in out["SolutionSummaries"]] == [rows[0]["id"], TEST]
+
+
+def test_the_sandbox_test_solution_on_a_fresh_server(server, selling, admin):  # noqa: F811
+    # A whole reset first: nothing seeded is left, as on a server just started.
+    assert admin("POST", "/_pcentral/reset", {})[0] == 200
+    c = selling(new_account())
+    listed = strip(c.list_solutions(Catalog=SB))
+    created = listed["SolutionSummaries"][0].pop("CreatedDate")
+    assert listed == {"SolutionSummaries": [TEST_SUMMARY]}
+    assert created.isoformat() == "2024-01-01T00:00:00+00:00"
+    # Its filters select it as any solution's would; catalog AWS never lists it.
+    assert [s["Id"] for s in c.list_solutions(Catalog=SB, Identifier=[TEST])["SolutionSummaries"]] == [TEST]
+    assert [s["Id"] for s in c.list_solutions(Catalog=SB, Status=["Active"])["SolutionSummaries"]] == [TEST]
+    assert c.list_solutions(Catalog=SB, Status=["Draft", "Inactive"])["SolutionSummaries"] == []
+    assert c.list_solutions(Catalog=SB, Identifier=["S-1"])["SolutionSummaries"] == []
+    assert c.list_solutions(Catalog="AWS")["SolutionSummaries"] == []
+    assert c.list_solutions(Catalog="AWS", Identifier=[TEST])["SolutionSummaries"] == []
+    # An opportunity associated with it is complete and submits.
+    oid = create(c)["Id"]
+    c.associate_opportunity(Catalog=SB, OpportunityIdentifier=oid, RelatedEntityType="Solutions",
+                            RelatedEntityIdentifier=TEST)
+    got = c.get_opportunity(Catalog=SB, Identifier=oid)
+    assert got["RelatedEntityIdentifiers"]["Solutions"] == [TEST]
+    c.submit_opportunity(Catalog=SB, Identifier=oid, InvolvementType="Co-Sell")
+    assert c.get_opportunity(Catalog=SB, Identifier=oid)["LifeCycle"]["ReviewStatus"] == "Submitted"
+    summary = c.get_aws_opportunity_summary(Catalog=SB, RelatedOpportunityIdentifier=oid)
+    assert summary["RelatedEntityIds"]["Solutions"] == [TEST]
+
+
+def test_a_fixture_naming_the_test_solution_in_the_sandbox_is_refused(selling, admin):  # noqa: F811
+    a = new_account()
+    status, body = admin("POST", "/_pcentral/seed", {"version": 1, "solutions": [
+        {"catalog": SB, "id": TEST, "owner": a, "name": "Mine", "category": "Software Product"}]})
+    assert status == 400, body
+    assert f"solutions[Sandbox/{TEST}]" in str(body), body
+    listed = selling(a).list_solutions(Catalog=SB)["SolutionSummaries"]
+    assert [(s["Id"], s["Name"]) for s in listed] == [(TEST, TEST_SUMMARY["Name"])]
