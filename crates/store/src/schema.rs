@@ -43,11 +43,12 @@ pub const SHARED: &[&[Step]] = &[
     &[Step::Sql(include_str!("engagement_groups.sql"))],
     &[Step::Sql(include_str!("iam_users.sql"))],
     &[Step::Sql(include_str!("iam_user_fingerprints.sql")), Step::FingerprintIamUsers],
+    &[Step::Sql(include_str!("service_state_revision.sql"))],
 ];
 
 /// Run the steps of one migration inside the transaction `db`.
 pub fn apply<D: Db>(db: D, steps: &[Step]) -> Result<(), StoreError> {
-    let cache = crate::tx::ServiceCache::default();
+    let cache = crate::tx::ServiceCache::for_migrations();
     let mut tx = SqlTx::new(db, &cache);
     for step in steps {
         match step {

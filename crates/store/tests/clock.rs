@@ -1,5 +1,7 @@
 //! The service clock's limit: neither the clock tools nor a fixture move it
-//! past the last time the wire format can write.
+//! past the last time the wire format can write. A change to the service row
+//! (clock, settings, fault rules) made through one node is read at once by
+//! another that has the row cached.
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
@@ -44,4 +46,36 @@ fn a_fixture_cannot_move_the_clock_past_the_last_time_the_wire_can_write() {
     }
     // The limit itself is a time the wire can write.
     h.seed(&json!({"version": 1, "clock_offset_ms": pcentral_model::timestamp::MAX - START})).unwrap();
+}
+
+#[test]
+fn another_node_reads_a_change_of_the_service_row_at_once() {
+    use pcentral_core::records::ServiceState;
+    use pcentral_core::store::{read, write};
+    let h = Harness::new(START);
+    let Some(other) = h.backend.another_node() else {
+        eprintln!("SQLite: one process, one store; this runs with PCENTRAL_TEST_DATABASE");
+        return;
+    };
+    let offset = |store: &dyn pcentral_core::Store| read(store, |tx| Ok(tx.service_state()?.clock_offset_ms)).unwrap();
+    let faults = |store: &dyn pcentral_core::Store| read(store, |tx| Ok(tx.fault_rules()?.len())).unwrap();
+    assert_eq!((offset(&other), faults(&other)), (0, 0)); // cached by the other node
+    write(h.store(), |tx| {
+        let state = ServiceState { clock_offset_ms: 7_000, ..(*tx.service_state()?).clone() };
+        Ok(tx.put_service_state(&state)?)
+    })
+    .unwrap();
+    assert_eq!(offset(&other), 7_000);
+    let rule = pcentral_core::records::FaultRule {
+        id: "r1".into(),
+        service: pcentral_model::Service::Account,
+        operation: None,
+        account: None,
+        kind: pcentral_core::records::FaultKind::ThrottleBefore,
+        remaining: None,
+        probability: None,
+        delay_ms: None,
+    };
+    write(h.store(), |tx| Ok(tx.put_fault_rules(std::slice::from_ref(&rule))?)).unwrap();
+    assert_eq!(faults(&other), 1);
 }

@@ -574,11 +574,12 @@ fn the_upgraded_database_stores_iam_users_and_their_keys() {
 }
 
 /// A database made by the build before IAM users had a fingerprint column
-/// (the column dropped and its migration uncounted): opening it adds the
-/// column and fills it from each stored user, so the user reads and decides
-/// as before.
+/// and the service row a revision (both columns dropped and their
+/// migrations uncounted): opening it adds the columns and fills the
+/// fingerprints from each stored user, so the user reads and decides as
+/// before, and the service row reads and changes as before.
 #[test]
-fn iam_users_stored_before_their_fingerprint_column_get_one() {
+fn a_database_from_before_fingerprints_and_revisions_gets_them() {
     let mut h = Harness::on(Backend::new(), 0);
     let account = AccountId::parse(A).unwrap();
     let policies = vec![pcentral_core::records::InlinePolicy {
@@ -587,8 +588,21 @@ fn iam_users_stored_before_their_fingerprint_column_get_one() {
     }];
     let user = h.write(|tx| pcentral_core::iam_users::put(tx, &account, "ann", policies.clone(), vec![], 5));
     let fingerprint = h.read(|tx| Ok(tx.iam_user_fingerprint(&account, "ann")?)).expect("a fingerprint");
-    h.backend.undo_last_migration("ALTER TABLE iam_users DROP COLUMN fingerprint");
+    let offset = |h: &mut Harness, ms: i64| {
+        h.write(|tx| {
+            let state = pcentral_core::records::ServiceState { clock_offset_ms: ms, ..(*tx.service_state()?).clone() };
+            Ok(tx.put_service_state(&state)?)
+        })
+    };
+    offset(&mut h, 5 * SECOND);
+    h.backend.undo_migrations(
+        2,
+        "ALTER TABLE iam_users DROP COLUMN fingerprint; ALTER TABLE service_state DROP COLUMN revision",
+    );
     h.reopen();
+    assert_eq!(h.read(|tx| Ok(tx.service_state()?.clock_offset_ms)), 5 * SECOND);
+    offset(&mut h, 6 * SECOND);
+    assert_eq!(h.read(|tx| Ok(tx.service_state()?.clock_offset_ms)), 6 * SECOND);
     assert_eq!(h.read(|tx| Ok(tx.iam_user_fingerprint(&account, "ann")?)), Some(fingerprint));
     assert_eq!(h.read(|tx| Ok(tx.iam_user(&account, "ann")?)), Some(user));
     // A change writes a different fingerprint; the same document the same one.

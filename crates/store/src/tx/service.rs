@@ -10,35 +10,37 @@ use super::{count, from_doc, to_doc, SqlTx};
 use crate::sql::{Cell, Db};
 
 /// The service state row as last parsed, shared by a store's transactions:
-/// every call reads the row (another node may have changed it), but parses it
-/// only when its text changed.
-#[derive(Default)]
+/// every call reads the row's revision (another node may have changed it),
+/// and reads and parses the row only when the revision moved.
 pub struct ServiceCache {
     parsed: std::sync::Mutex<Option<std::sync::Arc<ServiceRow>>>,
+    /// Whether the table has its `revision` column (read and raised): not
+    /// inside the migrations, which may run before the one that adds it (a
+    /// store's first transaction reads the row whole anyway, its cache empty).
+    by_revision: bool,
+}
+
+impl Default for ServiceCache {
+    fn default() -> Self {
+        ServiceCache { parsed: std::sync::Mutex::new(None), by_revision: true }
+    }
 }
 
 /// The service state row, parsed.
 pub(super) struct ServiceRow {
-    doc: String,
-    faults_doc: String,
+    revision: i64,
     state: std::sync::Arc<ServiceState>,
     faults: Vec<FaultRule>,
 }
 
 impl ServiceCache {
-    fn get(&self, doc: String, faults_doc: String) -> Result<std::sync::Arc<ServiceRow>, StoreError> {
-        let mut parsed = self.parsed.lock().map_err(|_| StoreError::Backend("service cache poisoned".into()))?;
-        if let Some(row) = parsed.as_ref().filter(|r| r.doc == doc && r.faults_doc == faults_doc) {
-            return Ok(row.clone());
-        }
-        let row = std::sync::Arc::new(ServiceRow {
-            state: std::sync::Arc::new(from_doc(&doc)?),
-            faults: from_doc(&faults_doc)?,
-            doc,
-            faults_doc,
-        });
-        *parsed = Some(row.clone());
-        Ok(row)
+    /// For a migration's transaction: the row is read and parsed whole each time.
+    pub fn for_migrations() -> ServiceCache {
+        ServiceCache { by_revision: false, ..ServiceCache::default() }
+    }
+
+    fn lock(&self) -> Result<std::sync::MutexGuard<'_, Option<std::sync::Arc<ServiceRow>>>, StoreError> {
+        self.parsed.lock().map_err(|_| StoreError::Backend("service cache poisoned".into()))
     }
 }
 
@@ -48,14 +50,36 @@ impl<D: Db> SqlTx<'_, D> {
         if let Some(row) = &self.row {
             return Ok(row.clone());
         }
-        let rows = self.db.cells("SELECT doc, faults FROM service_state WHERE id = 1", p![])?;
-        let text = |i: usize| rows.first().and_then(|r| r.get(i)).and_then(Cell::text).map(str::to_string);
-        let doc = text(0).unwrap_or_else(|| "{}".into());
-        let faults = text(1).unwrap_or_else(|| "[]".into());
-        let row = self.cache.get(doc, faults)?;
+        let row = if self.cache.by_revision {
+            let revision = self.db.cells("SELECT revision FROM service_state WHERE id = 1", p![])?;
+            let revision = revision.first().and_then(|r| r.first()).and_then(Cell::int);
+            let cached = self.cache.lock()?.as_ref().filter(|r| Some(r.revision) == revision).cloned();
+            match cached {
+                Some(row) => row,
+                None => {
+                    let rows = self.db.cells("SELECT doc, faults, revision FROM service_state WHERE id = 1", p![])?;
+                    let row = std::sync::Arc::new(parse_row(rows.first())?);
+                    *self.cache.lock()? = Some(row.clone());
+                    row
+                }
+            }
+        } else {
+            let rows = self.db.cells("SELECT doc, faults FROM service_state WHERE id = 1", p![])?;
+            std::sync::Arc::new(parse_row(rows.first())?)
+        };
         self.row = Some(row.clone());
         Ok(row)
     }
+}
+
+/// The service row's cells (`doc`, `faults`, and `revision` when read), parsed; no row reads as defaults.
+fn parse_row(cells: Option<&Vec<Cell>>) -> Result<ServiceRow, StoreError> {
+    let cell = |i: usize| cells.and_then(|r| r.get(i));
+    Ok(ServiceRow {
+        state: std::sync::Arc::new(from_doc(cell(0).and_then(Cell::text).unwrap_or("{}"))?),
+        faults: from_doc(cell(1).and_then(Cell::text).unwrap_or("[]"))?,
+        revision: cell(2).and_then(Cell::int).unwrap_or(0),
+    })
 }
 
 impl<D: Db> ServiceTx for SqlTx<'_, D> {
@@ -65,10 +89,13 @@ impl<D: Db> ServiceTx for SqlTx<'_, D> {
 
     fn put_service_state(&mut self, state: &ServiceState) -> Result<(), StoreError> {
         self.row = None;
-        self.exec(
-            "INSERT INTO service_state (id, doc) VALUES (1, ?1) ON CONFLICT (id) DO UPDATE SET doc = excluded.doc",
-            p![to_doc(state)?],
-        )?;
+        let sql = if self.cache.by_revision {
+            "INSERT INTO service_state (id, doc) VALUES (1, ?1)
+             ON CONFLICT (id) DO UPDATE SET doc = excluded.doc, revision = service_state.revision + 1"
+        } else {
+            "INSERT INTO service_state (id, doc) VALUES (1, ?1) ON CONFLICT (id) DO UPDATE SET doc = excluded.doc"
+        };
+        self.exec(sql, p![to_doc(state)?])?;
         Ok(())
     }
 
@@ -78,7 +105,12 @@ impl<D: Db> ServiceTx for SqlTx<'_, D> {
 
     fn put_fault_rules(&mut self, rules: &[FaultRule]) -> Result<(), StoreError> {
         self.row = None;
-        self.exec("UPDATE service_state SET faults = ?1 WHERE id = 1", p![to_doc(&rules)?])?;
+        let sql = if self.cache.by_revision {
+            "UPDATE service_state SET faults = ?1, revision = revision + 1 WHERE id = 1"
+        } else {
+            "UPDATE service_state SET faults = ?1 WHERE id = 1"
+        };
+        self.exec(sql, p![to_doc(&rules)?])?;
         Ok(())
     }
 

@@ -76,26 +76,37 @@ impl Backend {
         .expect("the rows of every table")
     }
 
-    /// Take the store back to the schema before its last migration: run
-    /// `undo` (SQL that removes what the migration added) and uncount the
-    /// migration, as a database the previous build made would be. The next
-    /// [`Backend::reopen`] runs the migration again.
-    pub fn undo_last_migration(&self, undo: &str) {
+    /// Take the store back to the schema before its last `count` migrations:
+    /// run `undo` (SQL that removes what they added) and uncount them, as a
+    /// database the previous build made would be. The next
+    /// [`Backend::reopen`] runs them again.
+    pub fn undo_migrations(&self, count: i64, undo: &str) {
         match self {
             Backend::Sqlite { dir, .. } => {
                 let conn =
                     rusqlite::Connection::open(dir.path().join(pcentral_store::sqlite::DB_FILE)).expect("SQLite");
                 let done: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).expect("the migration count");
-                conn.execute_batch(&format!("{undo}; PRAGMA user_version = {}", done - 1)).expect("the undo");
+                conn.execute_batch(&format!("{undo}; PRAGMA user_version = {}", done - count)).expect("the undo");
             }
             Backend::Postgres { url, schema, .. } => {
                 let mut client = postgres::Client::connect(url, postgres::NoTls).expect("PostgreSQL");
                 client
                     .batch_execute(&format!(
                         "SET search_path TO {schema}; {undo}; \
-                         DELETE FROM schema_migrations WHERE version = (SELECT MAX(version) FROM schema_migrations)"
+                         DELETE FROM schema_migrations WHERE version > (SELECT MAX(version) - {count} FROM schema_migrations)"
                     ))
                     .expect("the undo");
+            }
+        }
+    }
+
+    /// A second store on the same database, as another node of a PostgreSQL
+    /// deployment (SQLite allows one process, so one store: `None`).
+    pub fn another_node(&self) -> Option<PostgresStore> {
+        match self {
+            Backend::Sqlite { .. } => None,
+            Backend::Postgres { url, schema, .. } => {
+                Some(PostgresStore::open_in_schema(url, schema).expect("another node on the schema"))
             }
         }
     }
