@@ -247,6 +247,15 @@ pub struct Condition {
 }
 
 impl Condition {
+    /// The context keys the condition reads (lower-cased): its key, and the variables of its values.
+    pub fn keys(&self) -> impl Iterator<Item = &str> {
+        let variables = match &self.values {
+            Values::Text(templates) => templates.as_slice(),
+            _ => &[],
+        };
+        std::iter::once(self.key_lower.as_str()).chain(variables.iter().flat_map(|t| t.variables()))
+    }
+
     /// Parse the values of `key` under `operator`; `Err` names the value that is wrong.
     /// `variables` is false for the `2008-10-17` language, where `${…}` is literal text.
     pub fn parse(operator: Operator, key: &str, raw: &[String], variables: bool) -> Result<Condition, String> {

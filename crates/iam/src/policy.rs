@@ -80,6 +80,16 @@ impl Statement {
         hit != self.resources.not
     }
 
+    /// The context keys the statement reads (lower-cased): its conditions'
+    /// keys and the variables of its resources and condition values.
+    pub fn keys(&self) -> impl Iterator<Item = &str> {
+        self.resources
+            .patterns
+            .iter()
+            .flat_map(|t| t.variables())
+            .chain(self.conditions.iter().flat_map(Condition::keys))
+    }
+
     /// Whether every condition holds.
     pub fn conditions_hold(&self, ctx: &crate::Context) -> bool {
         self.conditions.iter().all(|c| c.holds(ctx))

@@ -17,6 +17,8 @@ pub const MANAGED_PER_USER: usize = 10;
 pub struct PolicySet {
     inline: Vec<Policy>,
     managed: Vec<&'static Policy>,
+    /// Every context key a statement reads (lower-cased, once each).
+    keys: Vec<String>,
 }
 
 impl PolicySet {
@@ -62,12 +64,28 @@ impl PolicySet {
             }
             set.managed.push(&found.policy);
         }
+        let mut keys: Vec<String> =
+            set.policies().flat_map(|p| &p.statements).flat_map(|s| s.keys()).map(str::to_string).collect();
+        keys.sort();
+        keys.dedup();
+        set.keys = keys;
         Ok(set)
     }
 
     /// Every policy, inline ones first.
     pub fn policies(&self) -> impl Iterator<Item = &Policy> {
         self.inline.iter().chain(self.managed.iter().copied())
+    }
+
+    /// Whether a statement reads context key `key` (compared without case):
+    /// a request's context needs only these.
+    pub fn reads(&self, key: &str) -> bool {
+        self.keys.iter().any(|k| k.eq_ignore_ascii_case(key))
+    }
+
+    /// Whether a statement reads a key that starts with `prefix` (`aws:ResourceTag/`).
+    pub fn reads_under(&self, prefix: &str) -> bool {
+        self.keys.iter().any(|k| k.get(..prefix.len()).is_some_and(|head| head.eq_ignore_ascii_case(prefix)))
     }
 
     /// Decide `request` against every policy of the set.

@@ -74,6 +74,14 @@ impl Template {
         Ok(Template { parts })
     }
 
+    /// The context keys of its variables (lower-cased).
+    pub fn variables(&self) -> impl Iterator<Item = &str> {
+        self.parts.iter().filter_map(|p| match p {
+            Part::Variable { key, .. } => Some(key.as_str()),
+            Part::Literal(_) => None,
+        })
+    }
+
     /// The text as written when it has no variables.
     pub fn as_literal(&self) -> Option<&str> {
         match self.parts.as_slice() {

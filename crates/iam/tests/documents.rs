@@ -149,3 +149,24 @@ fn a_users_policies_keep_iams_quotas_and_names() {
     assert_eq!(e.policy, "b");
     assert!(e.problem.contains("IAM allows 2048"), "{e}");
 }
+
+#[test]
+fn a_set_knows_the_context_keys_its_statements_read() {
+    let doc = json!({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Action": "partnercentral:Get*",
+         "Resource": "arn:aws:partnercentral:*:*:catalog/${partnercentral:Catalog}/*",
+         "Condition": {"StringEquals": {"aws:PrincipalTag/team": "${aws:username}"},
+                       "Null": {"aws:ResourceTag/owner": "false"}}},
+        {"Effect": "Deny", "Action": "*", "Resource": "*", "Condition": {"Bool": {"aws:SecureTransport": "false"}}}
+    ]});
+    let set = pcentral_iam::PolicySet::build(&[("p", &doc)], &[]).unwrap();
+    for key in ["partnercentral:catalog", "AWS:PrincipalTag/Team", "aws:username", "aws:securetransport"] {
+        assert!(set.reads(key), "{key}");
+    }
+    assert!(set.reads_under("aws:ResourceTag/"));
+    assert!(!set.reads_under("aws:RequestTag/"));
+    assert!(!set.reads("aws:CurrentTime"));
+    // The Sandbox managed policy reads the catalog.
+    let managed = pcentral_iam::PolicySet::build(&[], &["AWSPartnerCentralSandboxFullAccess"]).unwrap();
+    assert!(managed.reads("partnercentral:Catalog"));
+}

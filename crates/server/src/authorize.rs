@@ -233,46 +233,55 @@ fn placeholders(format: &str) -> Vec<String> {
     out
 }
 
-/// The request context IAM would build for this call.
-pub fn context(who: &Principal<'_>, operation: Operation, input: &Value, now: Millis) -> Context {
+/// The request context IAM would build for this call: the keys the
+/// policies of `set` read (a value no statement reads is not worked out).
+pub fn context(set: &PolicySet, who: &Principal<'_>, operation: Operation, input: &Value, now: Millis) -> Context {
     let mut ctx = Context::new();
-    if let Some(catalog) = input.get("Catalog").and_then(Value::as_str) {
-        ctx.set("partnercentral:Catalog", catalog);
-    }
-    Plan::with(operation, |plan| {
-        for (key, member) in &plan.keys {
-            if let Some(value) = input.get(*member).and_then(Value::as_str) {
-                ctx.set(*key, value);
+    let mut put = |key: &'static str, value: &dyn Fn() -> Option<String>| {
+        if set.reads(key) {
+            if let Some(value) = value() {
+                ctx.set(key, value);
             }
         }
+    };
+    let text = |member: &'static str| move || input.get(member).and_then(Value::as_str).map(str::to_string);
+    put("partnercentral:Catalog", &text("Catalog"));
+    Plan::with(operation, |plan| {
+        for (key, member) in &plan.keys {
+            put(key, &|| input.get(*member).and_then(Value::as_str).map(str::to_string));
+        }
     });
+    put("aws:PrincipalAccount", &|| Some(who.account.to_string()));
+    put("aws:PrincipalArn", &|| Some(user_arn(who.account, who.user)));
+    put("aws:PrincipalType", &|| Some("User".into()));
+    put("aws:username", &|| Some(who.user.to_string()));
+    put("aws:RequestedRegion", &|| Some(who.region.to_string()));
+    put("aws:CurrentTime", &|| Some(timestamp::format(now)));
+    put("aws:EpochTime", &|| Some(now.div_euclid(1000).to_string()));
+    put("aws:SourceIp", &|| who.source_ip.map(|ip| crate::proxies::canonical(ip).to_string()));
+    // pcentral serves plain HTTP: only a trusted proxy's X-Forwarded-Proto makes this true.
+    put("aws:SecureTransport", &|| Some(if who.secure { "true" } else { "false" }.into()));
     if let Some(tags) = input.get("Tags").and_then(Value::as_array) {
         let mut keys = Vec::new();
         for tag in tags {
             if let (Some(k), Some(v)) =
                 (tag.get("Key").and_then(Value::as_str), tag.get("Value").and_then(Value::as_str))
             {
-                ctx.set(format!("aws:RequestTag/{k}"), v);
+                if set.reads_under("aws:RequestTag/") {
+                    ctx.set(format!("aws:RequestTag/{k}"), v);
+                }
                 keys.push(k.to_string());
             }
         }
-        ctx.set_all("aws:TagKeys", keys);
+        if set.reads("aws:TagKeys") {
+            ctx.set_all("aws:TagKeys", keys);
+        }
     }
     if let Some(keys) = input.get("TagKeys").and_then(Value::as_array) {
-        ctx.set_all("aws:TagKeys", keys.iter().filter_map(Value::as_str).map(str::to_string).collect());
+        if set.reads("aws:TagKeys") {
+            ctx.set_all("aws:TagKeys", keys.iter().filter_map(Value::as_str).map(str::to_string).collect());
+        }
     }
-    ctx.set("aws:PrincipalAccount", who.account.to_string());
-    ctx.set("aws:PrincipalArn", user_arn(who.account, who.user));
-    ctx.set("aws:PrincipalType", "User");
-    ctx.set("aws:username", who.user);
-    ctx.set("aws:RequestedRegion", who.region);
-    ctx.set("aws:CurrentTime", timestamp::format(now));
-    ctx.set("aws:EpochTime", (now.div_euclid(1000)).to_string());
-    if let Some(ip) = who.source_ip {
-        ctx.set("aws:SourceIp", crate::proxies::canonical(ip).to_string());
-    }
-    // pcentral serves plain HTTP: only a trusted proxy's X-Forwarded-Proto makes this true.
-    ctx.set("aws:SecureTransport", if who.secure { "true" } else { "false" });
     ctx
 }
 
@@ -330,9 +339,11 @@ impl<'a> Gate<'a> {
         let (now, _) = pcentral_core::clock::service_now(tx, wall)?;
         let set = self.policies.policies(tx, self.who.account, self.who.user)?;
         let resource = self.asked.first().map_or("*", |a| a.resource.as_str());
-        let mut ctx = context(&self.who, self.operation, self.input, now);
-        for (k, v) in resource_tags(tx, resource, self.who.account)? {
-            ctx.set(format!("aws:ResourceTag/{k}"), v);
+        let mut ctx = context(&set, &self.who, self.operation, self.input, now);
+        if set.reads_under("aws:ResourceTag/") {
+            for (k, v) in resource_tags(tx, resource, self.who.account)? {
+                ctx.set(format!("aws:ResourceTag/{k}"), v);
+            }
         }
         let Some(verdict) = decide(&set, &self.asked, &ctx) else { return Ok(None) };
         *self.line.borrow_mut() = Some(verdict.describe());
