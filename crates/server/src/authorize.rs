@@ -318,10 +318,10 @@ pub fn refusal(service: Service, principal: &str, verdict: &Verdict) -> ApiError
 /// operation's transaction (so it reads what the operation reads, and costs
 /// no transaction of its own).
 pub struct Gate<'a> {
-    pub policies: &'a PolicyCache,
-    pub who: Principal<'a>,
-    pub operation: Operation,
-    pub input: &'a Value,
+    policies: &'a PolicyCache,
+    who: Principal<'a>,
+    operation: Operation,
+    input: &'a Value,
     asked: Vec<Asked>,
     /// The decision's line for the log and the requests list, once decided.
     line: std::cell::RefCell<Option<String>>,
