@@ -63,6 +63,27 @@ impl<'a> Binding<'a> {
     pub fn resume<C: DeserializeOwned>(&self, token: Option<&str>) -> OpResult<Option<C>> {
         token.map(|t| decode(self, t)).transpose()
     }
+
+    /// For a list paged by position (sorted in memory): how many rows came
+    /// before the page a request's `NextToken` resumes at (0: the first page).
+    pub fn position(&self, token: Option<&str>) -> OpResult<usize> {
+        Ok(self.resume::<Position>(token)?.map_or(0, |p| p.offset))
+    }
+
+    /// The page of the sorted `rows` that starts after `skip` of them (see
+    /// [`Binding::position`]), and the next page's token.
+    pub fn page_at<T>(&self, rows: Vec<T>, skip: usize, size: usize) -> OpResult<(Vec<T>, Option<String>)> {
+        let numbered: Vec<(usize, T)> = rows.into_iter().enumerate().skip(skip).take(size + 1).collect();
+        let (page, token) = self.page(numbered, size, |(i, _)| Position { offset: i + 1 })?;
+        Ok((page.into_iter().map(|(_, row)| row).collect(), token))
+    }
+}
+
+/// A position in a list sorted in memory: how many rows came before.
+#[derive(Serialize, serde::Deserialize)]
+struct Position {
+    #[serde(rename = "o")]
+    offset: usize,
 }
 
 /// Hash of a request's filters: every member except `NextToken` and

@@ -8,7 +8,7 @@ use std::cmp::Ordering;
 
 use pcentral_model::selling::{self, EngagementGroupSortName, SortOrder};
 use pcentral_model::{AccountId, Catalog, EngagementId, Millis, Timestamp};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 use crate::ctx::{Ctx, Ids};
 use crate::pagination::{self, Binding};
@@ -51,20 +51,13 @@ pub(super) fn group_engagements(ctx: &mut Ctx<'_>, catalog: Catalog, identifier:
     }
 }
 
-/// A position in the sorted list: how many groups came before.
-#[derive(Serialize, Deserialize)]
-struct GroupCursor {
-    #[serde(rename = "o")]
-    offset: usize,
-}
-
 pub fn list_engagement_groups(
     ctx: &mut Ctx<'_>,
     req: selling::ListEngagementGroupsRequest,
 ) -> OpResult<selling::ListEngagementGroupsResponse> {
     let size = pagination::selling_page_size(req.max_results);
     let binding = Binding::of(ctx.pagination_key, &ctx.caller.account, &req);
-    let after: Option<GroupCursor> = binding.resume(req.next_token.as_deref())?;
+    let skip = binding.position(req.next_token.as_deref())?;
     let wanted: Vec<Option<EngagementGroupId>> =
         req.engagement_group_identifiers.iter().flatten().map(|i| group_id(i)).collect();
     let mut rows: Vec<(EngagementGroup, usize)> = Vec::new();
@@ -93,13 +86,10 @@ pub fn list_engagement_groups(
             o
         }
     });
-    let skip = after.map_or(0, |c| c.offset);
-    let numbered: Vec<(usize, (EngagementGroup, usize))> =
-        rows.into_iter().enumerate().skip(skip).take(size + 1).collect();
-    let (page, next_token) = binding.page(numbered, size, |(i, _)| GroupCursor { offset: i + 1 })?;
+    let (page, next_token) = binding.page_at(rows, skip, size)?;
     let summaries = page
         .into_iter()
-        .map(|(_, (g, count))| selling::EngagementGroupSummary {
+        .map(|(g, count)| selling::EngagementGroupSummary {
             arn: Some(arn(&ctx.caller.region, &g)),
             catalog: Some(g.catalog),
             count: Some(i64::try_from(count).unwrap_or(i64::MAX)),

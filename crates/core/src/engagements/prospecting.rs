@@ -10,7 +10,7 @@ use std::cmp::Ordering;
 
 use pcentral_model::selling::{self, ProspectingFromEngagementTaskSortName as SortName, SortOrder, TaskStatus};
 use pcentral_model::{ApiError, Catalog, EngagementId, EngagementTaskId, ErrorKind, Operation, Timestamp};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use serde_json::{json, Value};
 
 use super::tasks::{task_id_of, Runner};
@@ -148,20 +148,13 @@ pub fn get_prospecting_from_engagement_task(
     })
 }
 
-/// A position in the sorted list: how many tasks came before.
-#[derive(Serialize, Deserialize)]
-struct TaskCursor {
-    #[serde(rename = "o")]
-    offset: usize,
-}
-
 pub fn list_prospecting_from_engagement_tasks(
     ctx: &mut Ctx<'_>,
     req: selling::ListProspectingFromEngagementTasksRequest,
 ) -> OpResult<selling::ListProspectingFromEngagementTasksResponse> {
     let size = pagination::selling_page_size(req.max_results);
     let binding = Binding::of(ctx.pagination_key, &ctx.caller.account, &req);
-    let after: Option<TaskCursor> = binding.resume(req.next_token.as_deref())?;
+    let skip = binding.position(req.next_token.as_deref())?;
     let ids: Vec<String> = req.task_identifier.iter().flatten().map(|t| task_id_of(t)).collect();
     let names = req.task_name.clone().unwrap_or_default();
     let mut rows: Vec<(EngagementTask, Prospecting)> = Vec::new();
@@ -195,13 +188,10 @@ pub fn list_prospecting_from_engagement_tasks(
             o
         }
     });
-    let skip = after.map_or(0, |c| c.offset);
-    let numbered: Vec<(usize, (EngagementTask, Prospecting))> =
-        rows.into_iter().enumerate().skip(skip).take(size + 1).collect();
-    let (page, next_token) = binding.page(numbered, size, |(i, _)| TaskCursor { offset: i + 1 })?;
+    let (page, next_token) = binding.page_at(rows, skip, size)?;
     let task_summaries = page
         .into_iter()
-        .map(|(_, (t, p))| selling::ProspectingTaskSummary {
+        .map(|(t, p)| selling::ProspectingTaskSummary {
             task_id: t.id.to_string(),
             task_arn: arn(&t),
             task_name: p.name.clone(),
