@@ -719,13 +719,13 @@ fn init_logging(format: LogFormat) -> Result<crate::log_writer::LogGuard, String
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
     let (writer, guard) = crate::log_writer::LogWriter::start(Box::new(std::io::stderr()), crate::log_writer::CAPACITY)
         .map_err(|e| format!("cannot start the log's writer: {e}"))?;
-    // Colour codes only for a terminal: a log file or a pipe gets plain text.
-    let builder = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(writer)
-        .with_ansi(std::io::stderr().is_terminal());
+    // Colour codes only for a terminal: a log file or a pipe gets plain text,
+    // the same lines written by pcentral's own formatter (`log_format`).
+    let terminal = std::io::stderr().is_terminal();
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(writer).with_ansi(terminal);
     match format {
-        LogFormat::Text => builder.init(),
+        LogFormat::Text if terminal => builder.init(),
+        LogFormat::Text => builder.event_format(crate::log_format::Line).init(),
         LogFormat::Json => builder.json().init(),
     }
     Ok(guard)

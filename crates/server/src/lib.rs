@@ -30,6 +30,7 @@
 
 pub mod url;
 pub mod log_writer;
+pub mod log_format;
 pub mod gate;
 pub mod proxies;
 pub mod settings;
