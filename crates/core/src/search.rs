@@ -86,6 +86,41 @@ impl Op {
 /// The seven leaf members of a node: each operator with its key and value when set.
 pub type Leaves<'a, K> = [(Op, Option<(K, Given<'a>)>); 7];
 
+/// The tree half of [`Node`] for a filter shape of the model: members
+/// `and_all_filters`, `or_all_filters`, `not_filter` and one optional
+/// condition per operator (`equals_to`, …), each condition a `key` and a
+/// `value` that `$given` reads as a [`Given`]. The three search operations'
+/// filters have this shape and differ only in their types.
+macro_rules! filter_tree {
+    ($given:expr) => {
+        fn and_all(&self) -> Option<&[Self]> {
+            self.and_all_filters.as_deref()
+        }
+
+        fn or_all(&self) -> Option<&[Self]> {
+            self.or_all_filters.as_deref()
+        }
+
+        fn not(&self) -> Option<&Self> {
+            self.not_filter.as_deref()
+        }
+
+        fn leaves(&self) -> $crate::search::Leaves<'_, Self::Key> {
+            use $crate::search::Op;
+            [
+                (Op::EqualsTo, self.equals_to.as_ref().map(|c| (c.key, $given(&c.value)))),
+                (Op::ContainsAny, self.contains_any.as_ref().map(|c| (c.key, $given(&c.value)))),
+                (Op::ContainsAll, self.contains_all.as_ref().map(|c| (c.key, $given(&c.value)))),
+                (Op::GreaterThan, self.greater_than.as_ref().map(|c| (c.key, $given(&c.value)))),
+                (Op::GreaterThanOrEquals, self.greater_than_or_equals.as_ref().map(|c| (c.key, $given(&c.value)))),
+                (Op::LessThan, self.less_than.as_ref().map(|c| (c.key, $given(&c.value)))),
+                (Op::LessThanOrEquals, self.less_than_or_equals.as_ref().map(|c| (c.key, $given(&c.value)))),
+            ]
+        }
+    };
+}
+pub(crate) use filter_tree;
+
 /// A filter type of the model, read as a tree.
 pub trait Node: Sized {
     type Key: Copy;

@@ -4,51 +4,17 @@
 //! account holds for it.
 
 use pcentral_model::selling::{
-    AggregatableField, AwsEnrichmentCustomer, AwsEnrichmentInsights, Filter, FilterCondition, FilterValue,
-    FilterableField,
+    AggregatableField, AwsEnrichmentCustomer, AwsEnrichmentInsights, Filter, FilterValue, FilterableField,
 };
 use pcentral_model::FieldError;
 
 use crate::records::{CustomerAccount, EnrichmentStatus};
-use crate::search::{self, Given, Held, Kind, Leaves, Node, Op};
+use crate::search::{self, Given, Held, Kind, Node};
 
 impl Node for Filter {
     type Key = FilterableField;
 
-    fn and_all(&self) -> Option<&[Self]> {
-        self.and_all_filters.as_deref()
-    }
-
-    fn or_all(&self) -> Option<&[Self]> {
-        self.or_all_filters.as_deref()
-    }
-
-    fn not(&self) -> Option<&Self> {
-        self.not_filter.as_deref()
-    }
-
-    fn leaves(&self) -> Leaves<'_, FilterableField> {
-        fn leaf(c: &Option<FilterCondition>) -> Option<(FilterableField, Given<'_>)> {
-            c.as_ref().map(|c| {
-                let value = match &c.value {
-                    FilterValue::StringValue(s) => Given::Text(s),
-                    FilterValue::StringListValue(l) => Given::List(l),
-                    FilterValue::LongValue(n) => Given::Long(*n),
-                    FilterValue::DateValue(t) => Given::Date(t.0),
-                };
-                (c.key, value)
-            })
-        }
-        [
-            (Op::EqualsTo, leaf(&self.equals_to)),
-            (Op::ContainsAny, leaf(&self.contains_any)),
-            (Op::ContainsAll, leaf(&self.contains_all)),
-            (Op::GreaterThan, leaf(&self.greater_than)),
-            (Op::GreaterThanOrEquals, leaf(&self.greater_than_or_equals)),
-            (Op::LessThan, leaf(&self.less_than)),
-            (Op::LessThanOrEquals, leaf(&self.less_than_or_equals)),
-        ]
-    }
+    search::filter_tree!(given);
 
     fn kind(key: FilterableField) -> Kind {
         match key {
@@ -127,5 +93,15 @@ pub fn group_values(a: &CustomerAccount, key: AggregatableField) -> Vec<String> 
         AggregatableField::SolutionCategory => one(i.and_then(|i| i.solution_category.as_ref())),
         AggregatableField::MarketplaceEngagementScore => one(i.and_then(|i| i.marketplace_engagement_score.as_ref())),
         AggregatableField::SolutionScore => one(i.and_then(|i| i.solution_score.as_ref())),
+    }
+}
+
+/// A condition's value, as the search engine reads it.
+fn given(value: &FilterValue) -> Given<'_> {
+    match value {
+        FilterValue::StringValue(s) => Given::Text(s),
+        FilterValue::StringListValue(l) => Given::List(l),
+        FilterValue::LongValue(n) => Given::Long(*n),
+        FilterValue::DateValue(t) => Given::Date(t.0),
     }
 }

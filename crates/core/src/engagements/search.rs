@@ -9,7 +9,7 @@ use std::cmp::Ordering;
 
 use pcentral_model::selling::{
     self, EngagementSearchFilter as Filter, EngagementSearchFilterName as Key,
-    EngagementSearchFilterValue as FilterValue, EngagementSearchPredicate as Predicate, SortOrder,
+    EngagementSearchFilterValue as FilterValue, SortOrder,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -19,7 +19,7 @@ use crate::ctx::Ctx;
 use crate::opportunities::document::{invalid, output};
 use crate::pagination::Binding;
 use crate::records::{ContextType, Engagement, SortValue};
-use crate::search::{self, Given, Held, Kind, Leaves, Node, Op};
+use crate::search::{self, Given, Held, Kind, Node};
 use crate::store::{EngagementQuery, OpResult};
 
 /// Page size when `MaxResults` is absent (the model names none; docs/compat.md).
@@ -30,40 +30,7 @@ const SUMMARY_CONTEXTS: usize = 5;
 impl Node for Filter {
     type Key = Key;
 
-    fn and_all(&self) -> Option<&[Self]> {
-        self.and_all_filters.as_deref()
-    }
-
-    fn or_all(&self) -> Option<&[Self]> {
-        self.or_all_filters.as_deref()
-    }
-
-    fn not(&self) -> Option<&Self> {
-        self.not_filter.as_deref()
-    }
-
-    fn leaves(&self) -> Leaves<'_, Key> {
-        fn leaf(c: &Option<Predicate>) -> Option<(Key, Given<'_>)> {
-            c.as_ref().map(|c| {
-                let value = match &c.value {
-                    FilterValue::StringValue(s) => Given::Text(s),
-                    FilterValue::StringListValue(l) => Given::List(l),
-                    FilterValue::LongValue(n) => Given::Long(*n),
-                    FilterValue::DateValue(t) => Given::Date(t.0),
-                };
-                (c.key, value)
-            })
-        }
-        [
-            (Op::EqualsTo, leaf(&self.equals_to)),
-            (Op::ContainsAny, leaf(&self.contains_any)),
-            (Op::ContainsAll, leaf(&self.contains_all)),
-            (Op::GreaterThan, leaf(&self.greater_than)),
-            (Op::GreaterThanOrEquals, leaf(&self.greater_than_or_equals)),
-            (Op::LessThan, leaf(&self.less_than)),
-            (Op::LessThanOrEquals, leaf(&self.less_than_or_equals)),
-        ]
-    }
+    search::filter_tree!(given);
 
     /// The engagement's id and title are single values; its members and
     /// context types are several, and so is each context key (an engagement
@@ -262,4 +229,14 @@ pub fn search_engagements(
         summaries.push(output::<selling::EngagementSearchSummary>(v)?);
     }
     Ok(selling::SearchEngagementsResponse { engagement_search_summaries: Some(summaries), next_token })
+}
+
+/// A condition's value, as the search engine reads it.
+fn given(value: &FilterValue) -> Given<'_> {
+    match value {
+        FilterValue::StringValue(s) => Given::Text(s),
+        FilterValue::StringListValue(l) => Given::List(l),
+        FilterValue::LongValue(n) => Given::Long(*n),
+        FilterValue::DateValue(t) => Given::Date(t.0),
+    }
 }

@@ -23,7 +23,7 @@ use crate::ctx::Ctx;
 use crate::opportunities::document::invalid;
 use crate::pagination::{self, Binding};
 use crate::records::{sort_value, Opportunity, OpportunitySortName, Origin, RelatedEntityType, SortValue};
-use crate::search::{self, Given, Held, Kind, Leaves, Node, Op};
+use crate::search::{self, Given, Held, Kind, Node};
 use crate::store::{OpResult, OpportunityCursor, OpportunityQuery};
 
 /// How many opportunities one store read hands over.
@@ -32,41 +32,7 @@ const BATCH: usize = 200;
 impl Node for OpportunitySearchFilter {
     type Key = Key;
 
-    fn and_all(&self) -> Option<&[Self]> {
-        self.and_all_filters.as_deref()
-    }
-
-    fn or_all(&self) -> Option<&[Self]> {
-        self.or_all_filters.as_deref()
-    }
-
-    fn not(&self) -> Option<&Self> {
-        self.not_filter.as_deref()
-    }
-
-    fn leaves(&self) -> Leaves<'_, Key> {
-        fn leaf(c: &Option<selling::OpportunitySearchPredicate>) -> Option<(Key, Given<'_>)> {
-            c.as_ref().map(|c| {
-                let value = match &c.value {
-                    Value::StringValue(s) => Given::Text(s),
-                    Value::StringListValue(l) => Given::List(l),
-                    Value::LongValue(n) => Given::Long(*n),
-                    Value::DoubleValue(x) => Given::Double(*x),
-                    Value::DateValue(t) => Given::Date(t.0),
-                };
-                (c.key, value)
-            })
-        }
-        [
-            (Op::EqualsTo, leaf(&self.equals_to)),
-            (Op::ContainsAny, leaf(&self.contains_any)),
-            (Op::ContainsAll, leaf(&self.contains_all)),
-            (Op::GreaterThan, leaf(&self.greater_than)),
-            (Op::GreaterThanOrEquals, leaf(&self.greater_than_or_equals)),
-            (Op::LessThan, leaf(&self.less_than)),
-            (Op::LessThanOrEquals, leaf(&self.less_than_or_equals)),
-        ]
-    }
+    search::filter_tree!(given);
 
     fn kind(key: Key) -> Kind {
         match key {
@@ -272,4 +238,15 @@ pub fn search_opportunities(
     let (page, next_token) = binding.page(rows, size, |(at, _)| at.clone())?;
     let opportunity_search_summaries = page.iter().map(|(_, o)| summary(ctx, o)).collect::<OpResult<Vec<_>>>()?;
     Ok(selling::SearchOpportunitiesResponse { opportunity_search_summaries, next_token })
+}
+
+/// A condition's value, as the search engine reads it.
+fn given(value: &Value) -> Given<'_> {
+    match value {
+        Value::StringValue(s) => Given::Text(s),
+        Value::StringListValue(l) => Given::List(l),
+        Value::LongValue(n) => Given::Long(*n),
+        Value::DoubleValue(x) => Given::Double(*x),
+        Value::DateValue(t) => Given::Date(t.0),
+    }
 }
