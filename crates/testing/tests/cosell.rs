@@ -13,54 +13,22 @@ use selling::types::{
     ParticipantType, Payload, PaymentFrequency, ProjectDetails, Receiver, ReceiverResponsibility,
 };
 
+mod common;
+
 const CATALOG: &str = "Sandbox";
 
-fn new_account() -> String {
-    loop {
-        let n: u64 = rand::random::<u64>() % 900_000_000_000 + 100_000_000_000;
-        let s = n.to_string();
-        if !["111111111111", "222222222222", "333333333333"].contains(&s.as_str()) {
-            return s;
-        }
-    }
-}
-
-fn credentials(id: &str) -> account::config::Credentials {
-    account::config::Credentials::new(id, pcentral_testing::SECRET, None, None, "pcentral-test")
-}
-
 fn account_client(server: &pcentral_testing::Server, id: &str) -> account::Client {
-    let config = account::Config::builder()
-        .behavior_version(account::config::BehaviorVersion::latest())
-        .endpoint_url(server.endpoint())
-        .region(account::config::Region::new("us-east-1"))
-        .credentials_provider(credentials(id))
-        .http_client(aws_smithy_http_client::Builder::new().build_http())
-        .build();
-    account::Client::from_conf(config)
+    common::account(server.endpoint(), id, pcentral_testing::SECRET)
 }
 
 fn selling_client(server: &pcentral_testing::Server, id: &str) -> selling::Client {
-    let config = selling::Config::builder()
-        .behavior_version(selling::config::BehaviorVersion::latest())
-        .endpoint_url(server.endpoint())
-        .region(selling::config::Region::new("us-east-1"))
-        .credentials_provider(selling::config::Credentials::new(
-            id,
-            pcentral_testing::SECRET,
-            None,
-            None,
-            "pcentral-test",
-        ))
-        .http_client(aws_smithy_http_client::Builder::new().build_http())
-        .build();
-    selling::Client::from_conf(config)
+    common::selling(server.endpoint(), id, pcentral_testing::SECRET)
 }
 
 /// A Sandbox partner of the client's account with a published profile; answers the profile id.
 async fn published_partner(c: &account::Client, display: &str) -> String {
     use account::types::{AllianceLeadContact, IndustrySegment, PrimarySolutionType, TaskDetails};
-    let email = format!("lead-{}@example.com", new_account());
+    let email = format!("lead-{}@example.com", common::new_account());
     c.send_email_verification_code().catalog(CATALOG).email(&email).send().await.expect("send code");
     let lead = AllianceLeadContact::builder()
         .first_name("Ana")
@@ -135,7 +103,7 @@ fn opportunity_payload() -> Payload {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_partners_co_sell_and_a_third_sees_nothing() {
     let server = pcentral_testing::Server::start().expect("pcentral starts");
-    let (a, b, c) = (new_account(), new_account(), new_account());
+    let (a, b, c) = (common::new_account(), common::new_account(), common::new_account());
     let (aa, ab) = (account_client(&server, &a), account_client(&server, &b));
     published_partner(&aa, "Alpha Co").await;
     let pb = published_partner(&ab, "Beta Co").await;

@@ -16,6 +16,8 @@ use pc::types::{
 };
 use serde_json::{json, Value};
 
+mod common;
+
 const CATALOG: &str = "Sandbox";
 
 /// pcentral in process (`pcentral_testing`), with the SDK configuration this suite uses.
@@ -58,16 +60,6 @@ fn credentials(account: &str) -> pc::config::Credentials {
     pc::config::Credentials::new(account, pcentral_testing::SECRET, None, None, "pcentral-test")
 }
 
-fn new_account() -> String {
-    loop {
-        let n: u64 = rand::random::<u64>() % 900_000_000_000 + 100_000_000_000;
-        let s = n.to_string();
-        if !["111111111111", "222222222222", "333333333333"].contains(&s.as_str()) {
-            return s;
-        }
-    }
-}
-
 /// Records the JSON body of every attempt a client transmits.
 #[derive(Debug, Clone, Default)]
 struct Recorder(Arc<Mutex<Vec<Value>>>);
@@ -103,7 +95,7 @@ struct Partner {
 
 /// Register a Sandbox partner for `account` and publish its profile.
 async fn published_partner(c: &pc::Client, display: &str) -> Partner {
-    let email = format!("lead-{}@example.com", new_account());
+    let email = format!("lead-{}@example.com", common::new_account());
     c.send_email_verification_code().catalog(CATALOG).email(&email).send().await.expect("send code");
     let lead = pc::types::AllianceLeadContact::builder()
         .first_name("Ana")
@@ -115,7 +107,7 @@ async fn published_partner(c: &pc::Client, display: &str) -> Partner {
     let partner = c
         .create_partner()
         .catalog(CATALOG)
-        .legal_name(format!("{display} Legal {}", new_account()))
+        .legal_name(format!("{display} Legal {}", common::new_account()))
         .primary_solution_type(PrimarySolutionType::SoftwareProducts)
         .alliance_lead_contact(lead)
         .email_verification_code("123456")
@@ -172,7 +164,7 @@ fn profile_of(p: &Participant) -> (String, String) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_party_story() {
     let server = Server::start().await;
-    let (a, b) = (new_account(), new_account());
+    let (a, b) = (common::new_account(), common::new_account());
     let (ca, cb) = (server.client(&a), server.client(&b));
     let pa = published_partner(&ca, "Alpha Display").await;
     let pb = published_partner(&cb, "Beta Display").await;
@@ -280,7 +272,7 @@ async fn two_party_story() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn modeled_errors() {
     let server = Server::start().await;
-    let a = new_account();
+    let a = common::new_account();
     let c = server.client(&a);
     published_partner(&c, "Gamma").await;
 
@@ -368,7 +360,7 @@ async fn modeled_errors() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn retry_after_commit_is_replayed_and_paginators_walk_one_per_page() {
     let server = Server::start().await;
-    let (a, b) = (new_account(), new_account());
+    let (a, b) = (common::new_account(), common::new_account());
     let ca = server.client(&a);
     published_partner(&ca, "Alpha").await;
     let pb = published_partner(&server.client(&b), "Beta").await;
@@ -404,7 +396,7 @@ async fn retry_after_commit_is_replayed_and_paginators_walk_one_per_page() {
     let mut created = vec![inv.id().to_string()];
     let mut connections = vec![cid.clone()];
     for i in 0..3 {
-        let r = new_account();
+        let r = common::new_account();
         let cr = server.client(&r);
         published_partner(&cr, &format!("Receiver {i}")).await;
         let sub = invite(&ca, ConnectionType::Subsidiary, &r).await;
@@ -442,7 +434,7 @@ async fn retry_after_commit_is_replayed_and_paginators_walk_one_per_page() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn endpoint_from_the_environment() {
     let server = Server::start().await;
-    let a = new_account();
+    let a = common::new_account();
     let partner = published_partner(&server.client(&a), "Delta").await;
     // Only this test touches the environment, and only this variable.
     std::env::set_var("AWS_ENDPOINT_URL_PARTNERCENTRAL_ACCOUNT", server.endpoint());

@@ -5,32 +5,11 @@
 //! AWS's wording; the Account API answers its own (with Reason ACCESS_DENIED).
 
 use aws_sdk_partnercentralaccount as pa;
-use aws_sdk_partnercentralselling as ps;
 use serde_json::json;
 
-fn selling(endpoint: &str, key: &str, secret: &str) -> ps::Client {
-    let config = ps::Config::builder()
-        .behavior_version(ps::config::BehaviorVersion::latest())
-        .endpoint_url(endpoint)
-        .region(ps::config::Region::new("us-east-1"))
-        .credentials_provider(ps::config::Credentials::new(key, secret, None, None, "pcentral-test"))
-        .http_client(aws_smithy_http_client::Builder::new().build_http())
-        .retry_config(ps::config::retry::RetryConfig::standard().with_max_attempts(1))
-        .build();
-    ps::Client::from_conf(config)
-}
+mod common;
 
-fn account_api(endpoint: &str, key: &str, secret: &str) -> pa::Client {
-    let config = pa::Config::builder()
-        .behavior_version(pa::config::BehaviorVersion::latest())
-        .endpoint_url(endpoint)
-        .region(pa::config::Region::new("us-east-1"))
-        .credentials_provider(pa::config::Credentials::new(key, secret, None, None, "pcentral-test"))
-        .http_client(aws_smithy_http_client::Builder::new().build_http())
-        .retry_config(pa::config::retry::RetryConfig::standard().with_max_attempts(1))
-        .build();
-    pa::Client::from_conf(config)
-}
+use common::{account as account_api, selling};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_users_key_is_held_to_its_policies() {

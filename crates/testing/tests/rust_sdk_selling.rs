@@ -12,30 +12,13 @@ use ps::types::{
     ValidationExceptionReason,
 };
 
+mod common;
+
 const CATALOG: &str = "Sandbox";
 const SOLUTION: &str = "S-0000001";
 
 fn client(endpoint: &str, account: &str) -> ps::Client {
-    let config = ps::Config::builder()
-        .behavior_version(ps::config::BehaviorVersion::latest())
-        .endpoint_url(endpoint)
-        .region(Region::new("us-east-1"))
-        .credentials_provider(ps::config::Credentials::new(
-            account,
-            pcentral_testing::SECRET,
-            None,
-            None,
-            "pcentral-test",
-        ))
-        .http_client(aws_smithy_http_client::Builder::new().build_http())
-        .retry_config(ps::config::retry::RetryConfig::standard().with_max_attempts(1))
-        .build();
-    ps::Client::from_conf(config)
-}
-
-fn new_account() -> String {
-    let n: u64 = rand::random::<u64>() % 500_000_000_000 + 400_000_000_000;
-    n.to_string()
+    common::selling(endpoint, account, pcentral_testing::SECRET)
 }
 
 fn customer(company: &str, website: &str) -> Customer {
@@ -104,7 +87,7 @@ async fn create(c: &ps::Client, company: &str) -> ps::operation::create_opportun
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_opportunity_flow() {
     let server = pcentral_testing::Server::start().expect("pcentral starts");
-    let account = new_account();
+    let account = common::new_account();
     let c = client(server.endpoint(), &account);
 
     let mut made = Vec::new();
@@ -246,7 +229,7 @@ async fn the_opportunity_flow() {
     assert_eq!(team, [Some("owner@p.example")]);
 
     // Another account sees none of it.
-    let other = client(server.endpoint(), &new_account());
+    let other = client(server.endpoint(), &common::new_account());
     let err = other.get_opportunity().catalog(CATALOG).identifier(&first).send().await.expect_err("not theirs");
     assert!(err.into_service_error().is_resource_not_found_exception());
     let none = other.list_opportunities().catalog(CATALOG).send().await.expect("list other");
@@ -256,7 +239,7 @@ async fn the_opportunity_flow() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_validation_error_names_its_fields_and_stores_nothing() {
     let server = pcentral_testing::Server::start().expect("pcentral starts");
-    let account = new_account();
+    let account = common::new_account();
     let c = client(server.endpoint(), &account);
     let err = c
         .create_opportunity()
@@ -293,7 +276,7 @@ async fn a_validation_error_names_its_fields_and_stores_nothing() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn endpoint_from_the_environment() {
     let server = pcentral_testing::Server::start().expect("pcentral starts");
-    let account = new_account();
+    let account = common::new_account();
     let made = create(&client(server.endpoint(), &account), "Env Corp").await;
     // Only this test of this binary touches the environment, and only this variable.
     std::env::set_var("AWS_ENDPOINT_URL_PARTNERCENTRAL_SELLING", server.endpoint());

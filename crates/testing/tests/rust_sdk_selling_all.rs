@@ -8,34 +8,16 @@
 
 use aws_sdk_partnercentralselling as ps;
 use ps::config::http::HttpResponse;
-use ps::config::Region;
 use ps::error::{ProvideErrorMetadata, SdkError};
+
+mod common;
 
 const CATALOG: &str = "Sandbox";
 const ARN: &str = "arn:aws:partnercentral:us-east-1:111111111111:catalog/Sandbox/opportunity/O1234567890";
 const OPERATIONS_IN_THE_CRATE: usize = 45;
 
 fn client(endpoint: &str, account: &str) -> ps::Client {
-    let config = ps::Config::builder()
-        .behavior_version(ps::config::BehaviorVersion::latest())
-        .endpoint_url(endpoint)
-        .region(Region::new("us-east-1"))
-        .credentials_provider(ps::config::Credentials::new(
-            account,
-            pcentral_testing::SECRET,
-            None,
-            None,
-            "pcentral-test",
-        ))
-        .http_client(aws_smithy_http_client::Builder::new().build_http())
-        .retry_config(ps::config::retry::RetryConfig::standard().with_max_attempts(1))
-        .build();
-    ps::Client::from_conf(config)
-}
-
-fn new_account() -> String {
-    let n: u64 = rand::random::<u64>() % 500_000_000_000 + 400_000_000_000;
-    n.to_string()
+    common::selling(endpoint, account, pcentral_testing::SECRET)
 }
 
 /// Asserts the answer to `call` was a success or a service error other than
@@ -59,7 +41,7 @@ where
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_operation_of_the_rust_client_is_served() {
     let server = pcentral_testing::Server::start().expect("pcentral starts");
-    let c = client(server.endpoint(), &new_account());
+    let c = client(server.endpoint(), &common::new_account());
     let mut called = 0usize;
     macro_rules! check {
         ($call:expr) => {{
