@@ -9,6 +9,15 @@
 //! read-only connections and see a consistent snapshot without waiting for
 //! the writer. The typed records on top are shared with the PostgreSQL
 //! backend (`tx/`).
+//!
+//! The process owns the database ([`open_connection`]): every connection
+//! opens it through SQLite's `unix-excl` VFS, which takes one exclusive file
+//! lock for the process at the first access and keeps the WAL index in the
+//! process's memory instead of a `-shm` file. The connections of this process
+//! still coordinate as in shared WAL mode (readers on their snapshots while
+//! the writer commits), but no transaction asks the kernel for a lock: a read
+//! costs no lock system calls. Another process cannot open the database while
+//! the store is open (the server holds the data directory's lock file anyway).
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -191,7 +200,7 @@ impl SqliteStore {
         crate::files::create_private_file(&path)
             .map_err(|e| backend(format!("cannot create {}: {e}", path.display())))?;
         make_private(&path);
-        let mut writer = Connection::open(&path).map_err(backend)?;
+        let mut writer = open_connection(&path).map_err(backend)?;
         // SQLite falls back to reading a file it may not write; every write would then fail.
         if writer.is_readonly(rusqlite::DatabaseName::Main).map_err(backend)? {
             return Err(backend(format!(
@@ -226,7 +235,7 @@ impl SqliteStore {
         if let Some(conn) = self.readers.lock().map_err(backend)?.pop() {
             return Ok(conn);
         }
-        let conn = Connection::open(&self.path).map_err(backend)?;
+        let conn = open_connection(&self.path).map_err(backend)?;
         conn.busy_timeout(Duration::from_secs(10)).map_err(backend)?;
         conn.execute_batch("PRAGMA query_only = ON;").map_err(backend)?;
         conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
@@ -272,6 +281,14 @@ impl SqliteStore {
             }
         }
     }
+}
+
+/// A connection to the store's database at `path`, as every connection of a
+/// process that holds a store must open it (the module documentation): mixing
+/// VFSs on one database within a process would give its connections two WAL
+/// indexes. Tests that reach past the store to change its database use this too.
+pub fn open_connection(path: &Path) -> rusqlite::Result<Connection> {
+    Connection::open_with_flags_and_vfs(path, rusqlite::OpenFlags::default(), "unix-excl")
 }
 
 /// Make the database file and its `-wal`, `-shm` and `-journal` files
@@ -543,9 +560,31 @@ mod tests {
             })
             .unwrap();
         assert_eq!(mode(&dir), 0o700);
-        for name in [DB_FILE, "pcentral.db-wal", "pcentral.db-shm"] {
+        for name in [DB_FILE, "pcentral.db-wal"] {
             assert_eq!(mode(&dir.join(name)), 0o600, "{name}");
         }
+        // The WAL index lives in the process's memory (open_connection).
+        assert!(!dir.join("pcentral.db-shm").exists());
+    }
+
+    #[test]
+    fn a_read_runs_beside_an_open_write_and_sees_the_last_commit() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SqliteStore::open(dir.path()).unwrap();
+        let offset =
+            |store: &SqliteStore| pcentral_core::store::read(store, |tx| Ok(tx.service_state()?.clock_offset_ms));
+        store
+            .write(&mut |tx| {
+                let mut state = (*tx.service_state()?).clone();
+                state.clock_offset_ms = 1_000;
+                tx.put_service_state(&state)?;
+                // The writer's transaction is open and holds the change: a
+                // reader neither waits for it nor sees it.
+                assert_eq!(offset(&store)?, 0);
+                Ok(())
+            })
+            .unwrap();
+        assert_eq!(offset(&store).unwrap(), 1_000);
     }
 
     #[test]

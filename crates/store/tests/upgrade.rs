@@ -477,7 +477,7 @@ fn stored_faults(h: &Harness) -> String {
     let sql = "SELECT faults FROM service_state WHERE id = 1";
     match &h.backend {
         Backend::Sqlite { dir, .. } => {
-            let conn = rusqlite::Connection::open(dir.path().join("pcentral.db")).unwrap();
+            let conn = pcentral_store::sqlite::open_connection(&dir.path().join("pcentral.db")).unwrap();
             conn.query_row(sql, [], |r| r.get(0)).unwrap()
         }
         Backend::Postgres { url, schema, .. } => {

@@ -203,12 +203,12 @@ mod tests {
         let top = tempfile::tempdir().unwrap();
         let dir = top.path().join("fresh");
         let server = Server::start_with(|s| s.node.data_dir = dir.clone()).unwrap();
-        // A write, so that SQLite's -wal and -shm files exist too.
+        // A write, so that SQLite's -wal file exists too.
         server.admin("POST", "/_pcentral/credentials", Some(serde_json::json!({"account": "111111111111"}))).unwrap();
         assert_eq!(mode(&dir), 0o700, "the data directory is created 0700");
         let running = file_modes(&dir);
         let names: Vec<&str> = running.iter().map(|(n, _)| n.as_str()).collect();
-        for expected in ["pcentral.db", "pcentral.db-shm", "pcentral.db-wal", "pcentral.lock", "server.key"] {
+        for expected in ["pcentral.db", "pcentral.db-wal", "pcentral.lock", "server.key"] {
             assert!(names.contains(&expected), "{expected} in {running:?}");
         }
         assert!(running.iter().all(|(_, m)| *m == 0o600), "every file is 0600 while it runs: {running:?}");

@@ -10,6 +10,7 @@ import selectors
 import shutil
 import signal
 import socket
+import sqlite3
 import stat
 import subprocess
 import sys
@@ -17,6 +18,7 @@ import tempfile
 import threading
 import time
 import urllib.request
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -160,6 +162,25 @@ def test_a_second_server_on_one_data_dir_is_refused_until_the_first_stops(server
         first.stop()
 
 
+def test_the_running_server_owns_its_database(server, tmp_path):
+    data = tmp_path / "owned"
+    node = Node(server.binary, data, tmp_path / "node.log")
+    try:
+        made = pcentral_cli(server.binary, "credentials", "create", "--account", "111111111111",
+                            "--endpoint", node.endpoint)
+        assert made.returncode == 0, made.stderr
+        # Another process (here Python's SQLite) cannot read the database while the server runs ...
+        with pytest.raises(sqlite3.OperationalError, match="database is locked"):
+            with closing(sqlite3.connect(data / "pcentral.db", timeout=0)) as other:
+                other.execute("SELECT count(*) FROM credentials").fetchone()
+        assert not (data / "pcentral.db-shm").exists(), "the WAL index is in the server's memory"
+    finally:
+        node.stop()
+    # ... and reads every committed write once it has stopped.
+    with closing(sqlite3.connect(data / "pcentral.db", timeout=0)) as other:
+        assert other.execute("SELECT count(*) FROM credentials").fetchone() == (1,)
+
+
 def _modes(directory):
     """The permission bits of each entry of `directory`, by name."""
     return {p.name: stat.S_IMODE(p.lstat().st_mode) for p in directory.iterdir()}
@@ -169,13 +190,13 @@ def test_the_data_directory_and_every_file_in_it_are_private(server, tmp_path):
     data = tmp_path / "private"
     node = Node(server.binary, data, tmp_path / "first.log")
     try:
-        # A write, so that SQLite's -wal and -shm files exist too.
+        # A write, so that SQLite's -wal file exists too.
         made = pcentral_cli(server.binary, "credentials", "create", "--account", "111111111111",
                             "--endpoint", node.endpoint)
         assert made.returncode == 0, made.stderr
         assert stat.S_IMODE(data.stat().st_mode) == 0o700, "the data directory is created 0700"
         running = _modes(data)
-        assert {"pcentral.db", "pcentral.db-wal", "pcentral.db-shm", "pcentral.lock", "server.key"} <= set(running)
+        assert {"pcentral.db", "pcentral.db-wal", "pcentral.lock", "server.key"} <= set(running)
         assert all(mode == 0o600 for mode in running.values()), running
     finally:
         node.stop()

@@ -42,8 +42,8 @@ impl Backend {
             _ => {
                 let dump = std::fs::read_to_string(data.join(format!("{release}.sqlite.sql"))).expect("the dump");
                 let dir = tempfile::tempdir().expect("a temporary directory");
-                let conn =
-                    rusqlite::Connection::open(dir.path().join(pcentral_store::sqlite::DB_FILE)).expect("SQLite");
+                let conn = pcentral_store::sqlite::open_connection(&dir.path().join(pcentral_store::sqlite::DB_FILE))
+                    .expect("SQLite");
                 conn.execute_batch(&dump).expect("the release's database");
                 drop(conn);
                 let store = SqliteStore::open(dir.path()).expect("the release's database migrates");
@@ -83,8 +83,8 @@ impl Backend {
     pub fn undo_migrations(&self, count: i64, undo: &str) {
         match self {
             Backend::Sqlite { dir, .. } => {
-                let conn =
-                    rusqlite::Connection::open(dir.path().join(pcentral_store::sqlite::DB_FILE)).expect("SQLite");
+                let conn = pcentral_store::sqlite::open_connection(&dir.path().join(pcentral_store::sqlite::DB_FILE))
+                    .expect("SQLite");
                 let done: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0)).expect("the migration count");
                 conn.execute_batch(&format!("{undo}; PRAGMA user_version = {}", done - count)).expect("the undo");
             }
