@@ -29,12 +29,12 @@ pub struct RequestEntry {
     pub request_id: String,
     pub account: Option<String>,
     /// The service of that operation (`partnercentral-account`, …; none with the operation).
-    pub service: Option<String>,
+    pub service: Option<&'static str>,
     /// The operation the request's `X-Amz-Target` names (none when the model
     /// has no such operation), whether or not the request got to run it.
-    pub operation: Option<String>,
+    pub operation: Option<&'static str>,
     pub status: u16,
-    pub error_type: Option<String>,
+    pub error_type: Option<&'static str>,
     /// Milliseconds, listed rounded to the microsecond (metrics keep the full figure).
     #[serde(serialize_with = "microseconds")]
     pub latency_ms: f64,
@@ -63,15 +63,15 @@ fn microseconds<S: serde::Serializer>(ms: &f64, out: S) -> Result<S::Ok, S::Erro
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct RequestLabels {
-    service: String,
-    operation: String,
-    status: String,
+    service: &'static str,
+    operation: &'static str,
+    status: u16,
 }
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct OperationLabels {
-    service: String,
-    operation: String,
+    service: &'static str,
+    operation: &'static str,
 }
 
 /// The metrics, registered once.
@@ -137,15 +137,9 @@ impl Observer {
     /// Record an answered API request; `store_error` when storage failed under it.
     pub fn record(&self, entry: RequestEntry, store_error: bool) {
         let m = &self.metrics;
-        let operation = entry.operation.clone().unwrap_or_else(|| "unknown".into());
-        let service = entry.service.clone().unwrap_or_else(|| "unknown".into());
-        m.requests
-            .get_or_create(&RequestLabels {
-                service: service.clone(),
-                operation: operation.clone(),
-                status: entry.status.to_string(),
-            })
-            .inc();
+        let operation = entry.operation.unwrap_or("unknown");
+        let service = entry.service.unwrap_or("unknown");
+        m.requests.get_or_create(&RequestLabels { service, operation, status: entry.status }).inc();
         m.durations.get_or_create(&OperationLabels { service, operation }).observe(entry.latency_ms / 1000.0);
         if store_error {
             m.store_errors.inc();
@@ -185,13 +179,13 @@ impl Observer {
 mod tests {
     use super::*;
 
-    fn entry(operation: &str, status: u16, latency_ms: f64, replayed: bool) -> RequestEntry {
+    fn entry(operation: &'static str, status: u16, latency_ms: f64, replayed: bool) -> RequestEntry {
         RequestEntry {
             time: 1_893_456_000_000, // 2030-01-01T00:00:00Z
             request_id: "r".into(),
             account: Some("111111111111".into()),
-            service: Some("partnercentral-account".into()),
-            operation: Some(operation.into()),
+            service: Some("partnercentral-account"),
+            operation: Some(operation),
             status,
             error_type: None,
             latency_ms,

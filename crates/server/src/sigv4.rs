@@ -168,9 +168,25 @@ impl Credential {
 #[derive(Debug, Clone)]
 pub struct Authorization {
     pub credential: Credential,
-    /// Header names exactly as listed in `SignedHeaders`, in order.
-    pub signed_headers: Vec<String>,
+    pub signed_headers: SignedHeaders,
     pub signature: String,
+}
+
+/// The `SignedHeaders` list as received: header names exactly as listed,
+/// in order, separated by `;` (none empty or with whitespace: [`parse_authorization`] checks).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignedHeaders(String);
+
+impl SignedHeaders {
+    /// The names, in order.
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        self.0.split(';')
+    }
+
+    /// Whether `name` is listed (case-insensitive).
+    fn has(&self, name: &str) -> bool {
+        self.names().any(|h| h.eq_ignore_ascii_case(name))
+    }
 }
 
 /// A request as received: method, raw path, raw query (without '?', may be
@@ -340,25 +356,20 @@ fn parse_credential(raw: &str) -> Result<Credential, AuthError> {
     })
 }
 
-fn parse_signed_headers(raw: &str) -> Result<Vec<String>, AuthError> {
-    let names: Vec<String> = raw.split(';').map(str::to_string).collect();
-    if names.iter().any(|n| n.is_empty() || n.bytes().any(|b| b.is_ascii_whitespace())) {
+fn parse_signed_headers(raw: &str) -> Result<SignedHeaders, AuthError> {
+    if raw.split(';').any(|n| n.is_empty() || n.bytes().any(|b| b.is_ascii_whitespace())) {
         return Err(AuthError::Incomplete(
             Check::Malformed,
             format!("SignedHeaders should be a ';'-separated list of header names, not '{raw}'."),
         ));
     }
-    Ok(names)
-}
-
-fn is_signed(signed_headers: &[String], name: &str) -> bool {
-    signed_headers.iter().any(|h| h.eq_ignore_ascii_case(name))
+    Ok(SignedHeaders(raw.to_string()))
 }
 
 /// `host` and `x-amz-date` must always be signed.
-fn check_required_signed_headers(signed_headers: &[String]) -> Result<(), AuthError> {
+fn check_required_signed_headers(signed_headers: &SignedHeaders) -> Result<(), AuthError> {
     for (name, display) in [("host", "Host"), ("x-amz-date", "X-Amz-Date")] {
-        if !is_signed(signed_headers, name) {
+        if !signed_headers.has(name) {
             return Err(AuthError::Incomplete(
                 Check::UnsignedRequiredHeader,
                 format!("'{display}' must be a 'SignedHeader' in the AWS Authorization."),
@@ -383,7 +394,7 @@ pub fn verify(req: &RequestParts, auth: &Authorization, secret: &str, wall_now_u
 /// read): the scope, the signed headers, the date and its skew (±15 min).
 pub fn verify_head(req: &RequestParts, auth: &Authorization, wall_now_unix: i64) -> Result<(), AuthError> {
     check_required_signed_headers(&auth.signed_headers)?;
-    if auth.signed_headers.iter().any(|h| h.is_empty()) {
+    if auth.signed_headers.names().any(str::is_empty) {
         return Err(AuthError::Incomplete(
             Check::Malformed,
             "SignedHeaders contains an empty header name.".to_string(),
@@ -398,7 +409,7 @@ pub fn verify_head(req: &RequestParts, auth: &Authorization, wall_now_unix: i64)
     }
 
     // Every signed header must be present in the request.
-    if let Some(absent) = auth.signed_headers.iter().find(|h| !req.has_header(h)) {
+    if let Some(absent) = auth.signed_headers.names().find(|h| !req.has_header(h)) {
         return Err(AuthError::Incomplete(
             Check::MissingSignedHeader,
             format!("Header '{absent}' is listed in SignedHeaders but is not present in the request."),
@@ -407,7 +418,7 @@ pub fn verify_head(req: &RequestParts, auth: &Authorization, wall_now_unix: i64)
     // A session token, and the target that names the operation (unsigned,
     // it could be swapped for another), must be covered by the signature.
     for (name, display) in [("x-amz-security-token", "X-Amz-Security-Token"), ("x-amz-target", "X-Amz-Target")] {
-        if req.has_header(name) && !is_signed(&auth.signed_headers, name) {
+        if req.has_header(name) && !auth.signed_headers.has(name) {
             return Err(AuthError::Incomplete(
                 Check::UnsignedRequiredHeader,
                 format!("'{display}' must be a 'SignedHeader' in the AWS Authorization."),
@@ -442,16 +453,17 @@ pub fn verify_head(req: &RequestParts, auth: &Authorization, wall_now_unix: i64)
 pub fn verify_body(req: &RequestParts, auth: &Authorization, secret: &str) -> Result<(), AuthError> {
     let amz_date = req.header_values("x-amz-date").next().map(trim_spaces).unwrap_or_default();
     // Payload hash.
-    let payload_hash = sha256_hex(req.body);
-    if req.header_values("x-amz-content-sha256").any(|v| v.trim() != payload_hash) {
+    let payload_hash = Hex::sha256(req.body);
+    if req.header_values("x-amz-content-sha256").any(|v| v.trim() != payload_hash.as_str()) {
         return Err(AuthError::InvalidSignature(
             Check::ContentHash,
             "The provided 'x-amz-content-sha256' header does not match what was computed.".to_string(),
         ));
     }
 
-    let expected = compute_signature(req, &auth.signed_headers, &auth.credential, &amz_date, secret, &payload_hash);
-    if bool::from(expected.as_bytes().ct_eq(auth.signature.as_bytes())) {
+    let expected =
+        compute_signature(req, &auth.signed_headers, &auth.credential, &amz_date, secret, payload_hash.as_str());
+    if bool::from(expected.as_str().as_bytes().ct_eq(auth.signature.as_bytes())) {
         Ok(())
     } else {
         Err(AuthError::InvalidSignature(Check::SignatureMismatch, SIGNATURE_MISMATCH.to_string()))
@@ -550,6 +562,7 @@ pub fn authorization_header(
         .collect();
     signed_headers.sort();
     signed_headers.dedup();
+    let signed_headers = SignedHeaders(signed_headers.join(";"));
 
     let credential = Credential {
         access_key_id: access_key_id.to_string(),
@@ -557,77 +570,107 @@ pub fn authorization_header(
         region: region.to_string(),
         service: service_of(req).signing_name().to_string(),
     };
-    let payload_hash = sha256_hex(req.body);
-    let signature = compute_signature(req, &signed_headers, &credential, amz_date, secret, &payload_hash);
+    let payload_hash = Hex::sha256(req.body);
+    let signature = compute_signature(req, &signed_headers, &credential, amz_date, secret, payload_hash.as_str());
     format!(
-        "{ALGORITHM} Credential={access_key_id}/{}, SignedHeaders={}, Signature={signature}",
+        "{ALGORITHM} Credential={access_key_id}/{}, SignedHeaders={}, Signature={}",
         credential.scope(),
-        signed_headers.join(";")
+        signed_headers.0,
+        signature.as_str()
     )
 }
 
 /// Lowercase hex signature of the request for the given scope and time.
+///
+/// Everything a request is checked against is written into one buffer
+/// (canonical request, then string to sign) and digests stay on the stack:
+/// this runs for every API call.
 fn compute_signature(
     req: &RequestParts,
-    signed_headers: &[String],
+    signed_headers: &SignedHeaders,
     credential: &Credential,
     amz_date: &str,
     secret: &str,
     payload_hash: &str,
-) -> String {
-    let creq = canonical_request(req, signed_headers, payload_hash);
-    let sts = string_to_sign(amz_date, &credential.scope(), &creq);
-    let key = cached_signing_key(secret, &credential.date, &credential.region, &credential.service);
-    lower_hex(&hmac_sha256(&key, sts.as_bytes()))
+) -> Hex {
+    let mut text = String::with_capacity(512);
+    write_canonical_request(&mut text, req, signed_headers, payload_hash);
+    let creq_hash = Hex::sha256(text.as_bytes());
+    text.clear();
+    for part in [ALGORITHM, "\n", amz_date, "\n"] {
+        text.push_str(part);
+    }
+    let scope_start = text.len();
+    for part in [&credential.date, "/", &credential.region, "/", &credential.service, "/", TERMINATOR] {
+        text.push_str(part);
+    }
+    let scope_end = text.len();
+    text.push('\n');
+    text.push_str(creq_hash.as_str());
+    let key = cached_signing_key(secret, &text[scope_start..scope_end], credential);
+    Hex::of(&hmac_sha256(&key, text.as_bytes()))
 }
 
 /// [`signing_key`], remembered: a credential's key changes once a day, so
-/// most requests skip its four HMACs. The memory is bounded (it starts over
-/// past 4096 keys) and holds nothing the process does not hold already.
-fn cached_signing_key(secret: &str, date: &str, region: &str, service: &str) -> [u8; 32] {
+/// most requests skip its four HMACs. Kept by secret, then by scope; the
+/// memory is bounded (it starts over past 4096 secrets or 8 scopes of one
+/// secret) and holds nothing the process does not hold already.
+fn cached_signing_key(secret: &str, scope: &str, credential: &Credential) -> [u8; 32] {
     use std::collections::HashMap;
     use std::sync::{LazyLock, Mutex};
-    static KEYS: LazyLock<Mutex<HashMap<String, [u8; 32]>>> = LazyLock::new(|| Mutex::new(HashMap::new()));
-    let id = format!("{secret}\n{date}\n{region}\n{service}");
-    if let Some(key) = KEYS.lock().ok().and_then(|keys| keys.get(&id).copied()) {
+    type Scopes = Vec<(String, [u8; 32])>;
+    static KEYS: LazyLock<Mutex<HashMap<String, Scopes>>> = LazyLock::new(|| Mutex::new(HashMap::new()));
+    let known = KEYS.lock().ok().and_then(|keys| {
+        keys.get(secret).and_then(|scopes| scopes.iter().find(|(s, _)| s == scope).map(|(_, key)| *key))
+    });
+    if let Some(key) = known {
         return key;
     }
-    let key = signing_key(secret, date, region, service);
+    let key = signing_key(secret, &credential.date, &credential.region, &credential.service);
     if let Ok(mut keys) = KEYS.lock() {
         if keys.len() >= 4096 {
             keys.clear();
         }
-        keys.insert(id, key);
+        let scopes = keys.entry(secret.to_string()).or_default();
+        if scopes.len() >= 8 {
+            scopes.clear();
+        }
+        scopes.push((scope.to_string(), key));
     }
     key
 }
 
-/// The canonical request. Headers listed in `signed_headers` but absent from the
-/// request get an empty value (`verify` rejects such requests beforehand).
-fn canonical_request(req: &RequestParts, signed_headers: &[String], payload_hash: &str) -> String {
-    let mut out = String::new();
+/// Write the canonical request into `out`. Headers listed in
+/// `signed_headers` but absent from the request get an empty value (`verify`
+/// rejects such requests beforehand).
+fn write_canonical_request(out: &mut String, req: &RequestParts, signed_headers: &SignedHeaders, payload_hash: &str) {
     out.push_str(req.method);
     out.push('\n');
-    out.push_str(&canonical_path(req.path));
+    if req.path == "/" {
+        out.push('/');
+    } else {
+        out.push_str(&canonical_path(req.path));
+    }
     out.push('\n');
-    out.push_str(&canonical_query(req.query));
+    if !req.query.is_empty() {
+        out.push_str(&canonical_query(req.query));
+    }
     out.push('\n');
-    for name in signed_headers {
-        let values: Vec<String> = req.header_values(name).map(trim_spaces).collect();
+    for name in signed_headers.names() {
         out.push_str(name);
         out.push(':');
-        out.push_str(&values.join(","));
+        for (i, value) in req.header_values(name).enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            push_trimmed(out, value);
+        }
         out.push('\n');
     }
     out.push('\n');
-    out.push_str(&signed_headers.join(";"));
+    out.push_str(&signed_headers.0);
     out.push('\n');
     out.push_str(payload_hash);
-    out
-}
-
-fn string_to_sign(amz_date: &str, scope: &str, canonical_request: &str) -> String {
-    format!("{ALGORITHM}\n{amz_date}\n{scope}\n{}", sha256_hex(canonical_request.as_bytes()))
 }
 
 fn signing_key(secret: &str, date: &str, region: &str, service: &str) -> [u8; 32] {
@@ -656,30 +699,49 @@ fn hmac_sha256(key: &[u8], data: &[u8]) -> [u8; 32] {
     outer.finalize().into()
 }
 
-fn sha256_hex(data: &[u8]) -> String {
-    lower_hex(&Sha256::digest(data).into())
-}
+/// A 32-byte digest in lowercase hex, on the stack.
+struct Hex([u8; 64]);
 
-/// A digest in lowercase hex, written into a buffer on the stack.
-fn lower_hex(digest: &[u8; 32]) -> String {
-    let mut text = [0u8; 64];
-    // 64 bytes hold 32 bytes' hex exactly, and hex digits are ASCII.
-    match hex::encode_to_slice(digest, &mut text) {
-        Ok(()) => String::from_utf8_lossy(&text).into_owned(),
-        Err(_) => hex::encode(digest),
+impl Hex {
+    fn of(digest: &[u8; 32]) -> Hex {
+        const DIGITS: &[u8; 16] = b"0123456789abcdef";
+        let mut text = [0u8; 64];
+        for (pair, byte) in text.chunks_exact_mut(2).zip(digest) {
+            pair[0] = DIGITS[usize::from(byte >> 4)];
+            pair[1] = DIGITS[usize::from(byte & 0x0f)];
+        }
+        Hex(text)
+    }
+
+    fn sha256(data: &[u8]) -> Hex {
+        Hex::of(&Sha256::digest(data).into())
+    }
+
+    fn as_str(&self) -> &str {
+        // Only hex digits are ever written.
+        std::str::from_utf8(&self.0).unwrap_or_default()
     }
 }
 
-/// Trim leading/trailing spaces and collapse internal runs of spaces into one.
-fn trim_spaces(value: &str) -> String {
+/// Trim leading/trailing spaces and collapse internal runs of spaces into one
+/// (borrowed when there is nothing to change).
+fn trim_spaces(value: &str) -> std::borrow::Cow<'_, str> {
+    if !value.starts_with(' ') && !value.ends_with(' ') && !value.contains("  ") {
+        return std::borrow::Cow::Borrowed(value);
+    }
     let mut out = String::with_capacity(value.len());
+    push_trimmed(&mut out, value);
+    std::borrow::Cow::Owned(out)
+}
+
+/// [`trim_spaces`], written at the end of `out`.
+fn push_trimmed(out: &mut String, value: &str) {
     for (i, word) in value.split(' ').filter(|w| !w.is_empty()).enumerate() {
         if i > 0 {
             out.push(' ');
         }
         out.push_str(word);
     }
-    out
 }
 
 /// Normalised, re-encoded path (non-S3 rules).
@@ -760,7 +822,7 @@ mod tests {
 
     fn js_headers(body: &[u8]) -> Vec<(String, String)> {
         let len = body.len().to_string();
-        let sha = sha256_hex(body);
+        let sha = Hex::sha256(body).as_str().to_string();
         vec![
             ("host".into(), HOST.into()),
             ("content-type".into(), "application/x-amz-json-1.0".into()),
@@ -882,7 +944,7 @@ mod tests {
                         expected.push("x-amz-security-token");
                     }
                     expected.push("x-amz-target");
-                    assert_eq!(auth.signed_headers, expected);
+                    assert_eq!(auth.signed_headers.names().collect::<Vec<_>>(), expected);
                     assert_eq!(auth.signature.len(), 64);
                 }
             }
@@ -909,7 +971,7 @@ mod tests {
                 expected.push("x-amz-security-token");
             }
             expected.extend(["x-amz-target", "x-amz-user-agent"]);
-            assert_eq!(auth.signed_headers, expected);
+            assert_eq!(auth.signed_headers.names().collect::<Vec<_>>(), expected);
         }
     }
 
@@ -932,7 +994,7 @@ mod tests {
         let (signed, _) = oracle("/", "", &headers, BODY, SERVICE, "us-east-1", SECRET, None, T0);
         let req = parts("/", "", &signed, BODY);
         let auth = check(&req, SECRET, T0).unwrap();
-        assert!(auth.signed_headers.contains(&"x-repeat".to_string()));
+        assert!(auth.signed_headers.names().any(|h| h == "x-repeat"));
     }
 
     #[test]
@@ -1115,7 +1177,7 @@ mod tests {
     #[test]
     fn content_sha256_must_match_body() {
         let mut headers = js_headers(BODY);
-        set_header(&mut headers, "x-amz-content-sha256", &sha256_hex(b"{}"));
+        set_header(&mut headers, "x-amz-content-sha256", Hex::sha256(b"{}").as_str());
         let (signed, _) = oracle("/", "", &headers, BODY, SERVICE, "us-east-1", SECRET, None, T0);
         let msg = invalid_msg(check(&parts("/", "", &signed, BODY), SECRET, T0));
         assert!(msg.contains("x-amz-content-sha256"), "{msg}");
