@@ -121,20 +121,25 @@ pub fn time(ms: Millis) -> Value {
 }
 
 /// The whole opportunity as GetOpportunity shows it; lists and summaries
-/// read their members from it.
-pub fn view(ctx: &Ctx<'_>, o: &Opportunity) -> Value {
-    let mut v = o.body.as_object().cloned().unwrap_or_default();
+/// read their members from it. It takes the opportunity (its document
+/// becomes the view without a copy: answers build one per opportunity shown).
+pub fn view(ctx: &Ctx<'_>, o: Opportunity) -> Value {
+    let arn = arn(ctx, &o);
+    let mut v = match o.body {
+        Value::Object(members) => members,
+        _ => Map::new(),
+    };
     v.insert("Catalog".into(), json!(o.catalog));
     v.insert("Id".into(), json!(o.id));
-    v.insert("Arn".into(), json!(arn(ctx, o)));
+    v.insert("Arn".into(), json!(arn));
     v.insert("LastModifiedDate".into(), time(o.last_modified));
     v.insert("CreatedDate".into(), time(o.created_at));
     let related: Map<String, Value> = o.related.iter().map(|(k, ids)| (k.as_str().to_string(), json!(ids))).collect();
     v.insert("RelatedEntityIdentifiers".into(), Value::Object(related));
     let review = [
         ("ReviewStatus", o.review_status.map(|s| s.as_str().to_string())),
-        ("ReviewComments", o.review_comments.clone()),
-        ("ReviewStatusReason", o.review_status_reason.clone()),
+        ("ReviewComments", o.review_comments),
+        ("ReviewStatusReason", o.review_status_reason),
     ];
     if review.iter().any(|(_, x)| x.is_some()) || v.contains_key("LifeCycle") {
         let life = v.entry("LifeCycle").or_insert_with(|| json!({}));

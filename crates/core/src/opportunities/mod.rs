@@ -114,7 +114,7 @@ pub fn get_opportunity(
     req: selling::GetOpportunityRequest,
 ) -> OpResult<selling::GetOpportunityResponse> {
     let o = owned(ctx, req.catalog, &req.identifier)?;
-    output(view(ctx, &o))
+    output(view(ctx, o))
 }
 
 pub fn list_opportunities(
@@ -155,7 +155,7 @@ pub fn list_opportunities(
     let (page, next_token) = binding
         .page(rows, size, |last| OpportunityCursor { value: sort_value(sort, last), id: last.id.to_string() })?;
     let opportunity_summaries =
-        page.iter().map(|o| output::<selling::OpportunitySummary>(view(ctx, o))).collect::<OpResult<Vec<_>>>()?;
+        page.into_iter().map(|o| output::<selling::OpportunitySummary>(view(ctx, o))).collect::<OpResult<Vec<_>>>()?;
     Ok(selling::ListOpportunitiesResponse { opportunity_summaries, next_token })
 }
 

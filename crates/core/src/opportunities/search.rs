@@ -193,16 +193,17 @@ fn all_of_caller(ctx: &mut Ctx<'_>, catalog: pcentral_model::Catalog) -> OpResul
 
 /// The summary SearchOpportunities shows of `o`: the opportunity's view, of
 /// which the summary's shape keeps its members, with its tags and origin.
-fn summary(ctx: &Ctx<'_>, o: &Opportunity) -> OpResult<selling::OpportunitySearchSummary> {
+fn summary(ctx: &Ctx<'_>, o: Opportunity) -> OpResult<selling::OpportunitySearchSummary> {
+    let tags: Vec<_> = o.tags.iter().map(|(k, val)| json!({"Key": k, "Value": val})).collect();
+    // As GetAwsOpportunitySummary: AWS's side exists once submitted, or from the start of an AWS referral.
+    let aws_side = (o.submission.is_some() || o.origin == Origin::AwsReferral).then(|| json!({"Origin": o.origin}));
     let mut v = view(ctx, o);
     if let Some(map) = v.as_object_mut() {
-        if !o.tags.is_empty() {
-            let tags: Vec<_> = o.tags.iter().map(|(k, val)| json!({"Key": k, "Value": val})).collect();
+        if !tags.is_empty() {
             map.insert("Tags".into(), json!(tags));
         }
-        // As GetAwsOpportunitySummary: AWS's side exists once submitted, or from the start of an AWS referral.
-        if o.submission.is_some() || o.origin == Origin::AwsReferral {
-            map.insert("AwsOpportunitySummary".into(), json!({"Origin": o.origin}));
+        if let Some(aws_side) = aws_side {
+            map.insert("AwsOpportunitySummary".into(), aws_side);
         }
     }
     // The summary's shape keeps what a search shows: the team by name and
@@ -236,7 +237,7 @@ pub fn search_opportunities(
     rows.sort_by(|(a, _), (b, _)| compare(a, b, descending));
     rows.truncate(size + 1);
     let (page, next_token) = binding.page(rows, size, |(at, _)| at.clone())?;
-    let opportunity_search_summaries = page.iter().map(|(_, o)| summary(ctx, o)).collect::<OpResult<Vec<_>>>()?;
+    let opportunity_search_summaries = page.into_iter().map(|(_, o)| summary(ctx, o)).collect::<OpResult<Vec<_>>>()?;
     Ok(selling::SearchOpportunitiesResponse { opportunity_search_summaries, next_token })
 }
 
