@@ -101,7 +101,8 @@ fn signed(host: &str, account: &str, operation: &str, input: &Value) -> (Vec<(St
         ("x-amz-date".to_string(), amz_date.clone()),
         ("x-amz-target".to_string(), target(operation)),
     ];
-    let parts = RequestParts { method: "POST", path: "/", query: "", headers: &headers, body: &body };
+    let map: hyper::HeaderMap = headers.iter().map(|(n, v)| (n.parse().unwrap(), v.parse().unwrap())).collect();
+    let parts = RequestParts { method: "POST", path: "/", query: "", headers: &map, body: &body };
     // ACCOUNT is a 12-digit account (the local convention: key id = account,
     // any secret) or a registered key pair written `KEY_ID:SECRET`.
     let (key, secret) = account.split_once(':').unwrap_or((account, "test"));

@@ -8,8 +8,10 @@
 //! encode the answer ([`handle`]). The protocol (awsJson1.0) is the same for
 //! every service; only the table row differs.
 
+use std::borrow::Cow;
 use std::sync::Arc;
 
+use hyper::HeaderMap;
 use pcentral_core::store::{read, write};
 use pcentral_core::{Caller, Failure};
 use pcentral_model::{check_input, ApiError, ErrorKind, Operation};
@@ -101,7 +103,8 @@ pub async fn admit(state: &Arc<AppState>, head: Head) -> (Head, Result<Claimed, 
     })
     .await
     .unwrap_or_else(|e| {
-        let empty = Head { method: String::new(), path: String::new(), query: String::new(), headers: Vec::new() };
+        let empty =
+            Head { method: String::new(), path: String::new(), query: String::new(), headers: HeaderMap::new() };
         (empty, Err(worker_failed(&e)))
     })
 }
@@ -113,7 +116,8 @@ pub async fn admit(state: &Arc<AppState>, head: Head) -> (Head, Result<Claimed, 
 /// or a network. A delay injected by a fault rule is waited out here, before
 /// answering.
 pub async fn handle(state: Arc<AppState>, claimed: Claimed, req: OwnedRequest) -> (Reply, CallInfo) {
-    let readonly = operation_of(req.head.header("x-amz-target")).is_ok_and(pcentral_core::operations::reads_only);
+    let readonly =
+        operation_of(req.head.header("x-amz-target").as_deref()).is_ok_and(pcentral_core::operations::reads_only);
     let (reply, info, delay_ms) = if readonly && state.store.reads_are_local() {
         answer(&state, &claimed, &req)
     } else {
@@ -142,7 +146,7 @@ fn worker_failed(e: &tokio::task::JoinError) -> ApiError {
 
 /// The reply, what the logs record, and the delay fault rules asked for.
 fn answer(state: &AppState, claimed: &Claimed, req: &OwnedRequest) -> (Reply, CallInfo, u64) {
-    let mut info = CallInfo::of_target(req.head.header("x-amz-target"));
+    let mut info = CallInfo::of_target(req.head.header("x-amz-target").as_deref());
     let (result, delay_ms) = process(state, claimed, req, &mut info);
     let reply = match result {
         Ok(body) => Reply::ok(body),
@@ -157,26 +161,17 @@ pub struct Head {
     pub method: String,
     pub path: String,
     pub query: String,
-    pub headers: Vec<(String, String)>,
+    pub headers: HeaderMap,
 }
 
 impl Head {
-    pub fn of(parts: &hyper::http::request::Parts) -> Head {
+    /// The head of `parts`, whose headers move here (left empty in `parts`).
+    pub fn take(parts: &mut hyper::http::request::Parts) -> Head {
         Head {
             method: parts.method.to_string(),
             path: parts.uri.path().to_string(),
             query: parts.uri.query().unwrap_or_default().to_string(),
-            headers: parts
-                .headers
-                .iter()
-                .map(|(n, v)| {
-                    let value = match std::str::from_utf8(v.as_bytes()) {
-                        Ok(text) => text.to_string(),
-                        Err(_) => String::from_utf8_lossy(v.as_bytes()).into_owned(),
-                    };
-                    (n.as_str().to_string(), value)
-                })
-                .collect(),
+            headers: std::mem::take(&mut parts.headers),
         }
     }
 
@@ -184,8 +179,9 @@ impl Head {
         RequestParts { method: &self.method, path: &self.path, query: &self.query, headers: &self.headers, body }
     }
 
-    fn header(&self, name: &str) -> Option<&str> {
-        self.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+    /// The first value of the header `name`; bytes that are not UTF-8 read as U+FFFD.
+    fn header(&self, name: &str) -> Option<Cow<'_, str>> {
+        self.headers.get(name).map(|v| String::from_utf8_lossy(v.as_bytes()))
     }
 }
 
@@ -242,8 +238,8 @@ fn authenticate_and_route(
     req: &OwnedRequest,
 ) -> Result<(Caller, Operation, Option<String>), ApiError> {
     let who = confirm(claimed, &req.head.parts(&req.body))?;
-    let operation = operation_of(req.head.header("x-amz-target"))?;
-    let endpoint = format!("http://{}", req.head.header("host").unwrap_or("127.0.0.1:4599"));
+    let operation = operation_of(req.head.header("x-amz-target").as_deref())?;
+    let endpoint = format!("http://{}", req.head.header("host").as_deref().unwrap_or("127.0.0.1:4599"));
     Ok((Caller { account: who.account, region: who.region, endpoint }, operation, who.user))
 }
 

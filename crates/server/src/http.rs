@@ -264,7 +264,7 @@ async fn respond_in_span(
     request_id: String,
 ) -> Response<Body> {
     let started = Instant::now();
-    let (parts, body) = req.into_parts();
+    let (mut parts, body) = req.into_parts();
     let is_api = parts.headers.contains_key("x-amz-target");
     let path = parts.uri.path().to_string();
     if !is_api && path.starts_with("/_pcentral/") {
@@ -277,21 +277,24 @@ async fn respond_in_span(
         return with_request_id(answer, &request_id);
     }
     let target = parts.headers.get("x-amz-target").and_then(|v| v.to_str().ok());
+    let operation = api::operation_of(target).ok();
     let refuse = |state: &AppState, e: ApiError| {
-        finish(state, Reply::error(&e), &request_id, started, api::CallInfo::of_target(target))
+        let info = api::CallInfo { operation, ..api::CallInfo::default() };
+        finish(state, Reply::error(&e), &request_id, started, info)
     };
     if !origin_form(&parts) {
         let e =
             ApiError::new(ErrorKind::BadRequest, "The request target must be a path starting with '/'.".to_string());
         return refuse(&state, e);
     }
-    let (head, claimed) = api::admit(&state, api::Head::of(&parts)).await;
+    let declared = declared_length(&parts);
+    let (head, claimed) = api::admit(&state, api::Head::take(&mut parts)).await;
     let claimed = match claimed {
         Ok(c) => c,
         Err(e) => return refuse(&state, e),
     };
     let mut held = Held::default();
-    let body = match read_body(body, &parts, &state.limits, &mut held).await {
+    let body = match read_body(body, declared, &state.limits, &mut held).await {
         Ok(b) => b,
         Err(unread) => return refuse(&state, unread.api_error()),
     };
@@ -383,7 +386,7 @@ async fn console_request(
     allowed: bool,
 ) -> Response<Body> {
     let mut held = Held::default();
-    let body = match read_body(body, parts, &state.limits, &mut held).await {
+    let body = match read_body(body, declared_length(parts), &state.limits, &mut held).await {
         Ok(b) => b,
         Err(unread) => {
             let e = unread.api_error();
@@ -428,7 +431,7 @@ async fn admin_request(
         }
         admin::Handler::Call(run) => {
             let mut held = Held::default();
-            let body = read_body(body, parts, &state.limits, &mut held).await.map_err(|unread| {
+            let body = read_body(body, declared_length(parts), &state.limits, &mut held).await.map_err(|unread| {
                 let e = unread.api_error();
                 match unread {
                     Unread::TooLarge => AdminError::TooLarge(e.message),
@@ -622,11 +625,10 @@ impl Unread {
 /// `MAX_BODY` is read and thrown away (nothing kept) before the refusal.
 async fn read_body(
     mut body: Incoming,
-    parts: &hyper::http::request::Parts,
+    declared: Option<u64>,
     limits: &Limits,
     held: &mut Held,
 ) -> Result<Bytes, Unread> {
-    let declared = parts.headers.get(CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok());
     if declared.is_some_and(|n| n > MAX_BODY as u64) {
         // Read it without keeping it (up to a bound, within the body timeout),
         // so that a client still writing reads the 413 instead of a broken pipe.
@@ -673,6 +675,11 @@ async fn read_body(
         Ok(Bytes::from(kept))
     };
     tokio::time::timeout(limits.body_timeout, read).await.unwrap_or(Err(Unread::TimedOut))
+}
+
+/// The body length a request's `Content-Length` declares, if any.
+fn declared_length(parts: &hyper::http::request::Parts) -> Option<u64> {
+    parts.headers.get(CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<u64>().ok())
 }
 
 fn finish(state: &AppState, reply: Reply, request_id: &str, started: Instant, info: api::CallInfo) -> Response<Body> {

@@ -98,7 +98,7 @@ impl TrustedProxies {
     /// the peer when the header is absent or a value in the way is not an
     /// address), and the transport is secure when the last value of
     /// `X-Forwarded-Proto` (the one the nearest proxy set) is `https`.
-    pub fn client(&self, peer: IpAddr, headers: &[(String, String)]) -> Client {
+    pub fn client(&self, peer: IpAddr, headers: &hyper::HeaderMap) -> Client {
         let peer = canonical(peer);
         let plain = Client { ip: peer, secure: false };
         if !self.trusts(peer) {
@@ -106,10 +106,10 @@ impl TrustedProxies {
         }
         let values = |name: &str| -> Vec<String> {
             headers
-                .iter()
-                .filter(|(n, _)| n.eq_ignore_ascii_case(name))
-                .flat_map(|(_, v)| v.split(','))
-                .map(|v| v.trim().to_string())
+                .get_all(name)
+                .into_iter()
+                .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
+                .flat_map(|v| v.split(',').map(|part| part.trim().to_string()).collect::<Vec<_>>())
                 .collect()
         };
         let mut ip = peer;
@@ -150,8 +150,12 @@ mod tests {
         TrustedProxies::parse_setting(text).unwrap()
     }
 
-    fn h(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
-        pairs.iter().map(|(n, v)| (n.to_string(), v.to_string())).collect()
+    fn h(pairs: &[(&'static str, &'static str)]) -> hyper::HeaderMap {
+        let mut map = hyper::HeaderMap::new();
+        for (name, value) in pairs {
+            map.append(*name, hyper::header::HeaderValue::from_static(value));
+        }
+        map
     }
 
     fn ip(text: &str) -> IpAddr {

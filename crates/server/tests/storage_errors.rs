@@ -104,15 +104,18 @@ fn list_partners(key: &str, secret: &str) -> OwnedRequest {
     let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
     let amz_date = sigv4::format_amz_date(i64::try_from(now).unwrap());
     let body = br#"{"Catalog":"Sandbox"}"#.to_vec();
-    let mut headers = vec![
-        ("host".to_string(), "127.0.0.1:4599".to_string()),
-        ("x-amz-date".to_string(), amz_date.clone()),
-        ("x-amz-target".to_string(), "PartnerCentralAccount.ListPartners".to_string()),
-        ("content-type".to_string(), "application/x-amz-json-1.0".to_string()),
-    ];
+    let mut headers = hyper::HeaderMap::new();
+    for (name, value) in [
+        ("host", "127.0.0.1:4599"),
+        ("x-amz-date", &amz_date),
+        ("x-amz-target", "PartnerCentralAccount.ListPartners"),
+        ("content-type", "application/x-amz-json-1.0"),
+    ] {
+        headers.insert(name, value.parse().unwrap());
+    }
     let parts = sigv4::RequestParts { method: "POST", path: "/", query: "", headers: &headers, body: &body };
     let authorization = sigv4::authorization_header(&parts, key, secret, "us-east-1", &amz_date);
-    headers.push(("authorization".to_string(), authorization));
+    headers.insert("authorization", authorization.parse().unwrap());
     OwnedRequest {
         head: Head { method: "POST".into(), path: "/".into(), query: String::new(), headers },
         body: body.into(),
