@@ -84,8 +84,7 @@ impl FromStr for Catalog {
 }
 
 /// A 12-digit AWS account id.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(try_from = "String", into = "String")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct AccountId(String);
 
 impl AccountId {
@@ -141,8 +140,7 @@ pub trait PrefixedId: Sized {
 macro_rules! prefixed_id {
     ($(#[$doc:meta])* $name:ident, $prefix:literal, $kind:literal) => {
         $(#[$doc])*
-        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-        #[serde(try_from = "String", into = "String")]
+        #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub struct $name(String);
 
         impl $name {
@@ -173,8 +171,34 @@ macro_rules! prefixed_id {
     };
 }
 
+/// The conversions of an id held as its text: to and from `String` and
+/// `&str` (checked by the type's `parse`), Display, comparisons with text,
+/// and serde as a JSON string, written from the held text and read from the
+/// input's text without an intermediate `String`.
 macro_rules! string_newtype {
     ($name:ident) => {
+        impl Serialize for $name {
+            fn serialize<S: serde::Serializer>(&self, out: S) -> Result<S::Ok, S::Error> {
+                out.serialize_str(&self.0)
+            }
+        }
+
+        impl<'de> Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(input: D) -> Result<Self, D::Error> {
+                struct Text;
+                impl serde::de::Visitor<'_> for Text {
+                    type Value = $name;
+                    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                        f.write_str("a string")
+                    }
+                    fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<$name, E> {
+                        $name::parse(text).map_err(E::custom)
+                    }
+                }
+                input.deserialize_str(Text)
+            }
+        }
+
         impl TryFrom<String> for $name {
             type Error = IdError;
             fn try_from(s: String) -> Result<Self, IdError> {
@@ -255,8 +279,7 @@ prefixed_id!(
 /// (StartEngagementByAcceptingInvitationTask …, the model's `TaskIdentifier`),
 /// or 14 lower-case letters or digits (StartProspectingFromEngagementTask,
 /// its `ProspectingTaskIdentifier`).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(try_from = "String", into = "String")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct EngagementTaskId(String);
 
 impl EngagementTaskId {
@@ -313,8 +336,7 @@ prefixed_id!(
 );
 
 /// An opportunity of the Selling API: `O` and 1 to 19 digits.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(try_from = "String", into = "String")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct OpportunityId(String);
 
 impl OpportunityId {
@@ -342,8 +364,7 @@ impl OpportunityId {
 string_newtype!(OpportunityId);
 
 /// An engagement of the Selling API: `eng-` and 14 lower-case letters or digits.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(try_from = "String", into = "String")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct EngagementId(String);
 
 impl EngagementId {
@@ -374,8 +395,7 @@ impl EngagementId {
 string_newtype!(EngagementId);
 
 /// A partner solution of the Selling API: `S-` and 1 to 19 digits.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(try_from = "String", into = "String")]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct SolutionId(String);
 
 impl SolutionId {
@@ -418,6 +438,15 @@ mod tests {
         assert_eq!(IdSuffix::from_base32([0, 1, 25, 26, 31, 32, 255, 0, 0, 0, 0, 0, 0]).as_str(), "abz27a7aaaaaa");
         let json: InvitationId = serde_json::from_str("\"pacinv-0123456789abc\"").unwrap();
         assert_eq!(serde_json::to_string(&json).unwrap(), "\"pacinv-0123456789abc\"");
+        // Read from text with escapes and from an owned value; refused with the id's own error.
+        let escaped: AccountId = serde_json::from_str("\"1111\\u00311111111\"").unwrap();
+        assert_eq!(escaped.as_str(), "111111111111");
+        let owned: OpportunityId = serde_json::from_value(serde_json::json!("O1234567890123")).unwrap();
+        assert_eq!(owned.as_str(), "O1234567890123");
+        let refused = serde_json::from_str::<AccountId>("\"12\"").unwrap_err().to_string();
+        assert!(refused.starts_with("\"12\" is not a AWS account id: expected 12 digits"), "{refused}");
+        let not_text = serde_json::from_str::<AccountId>("12").unwrap_err().to_string();
+        assert!(not_text.starts_with("invalid type: integer `12`, expected a string"), "{not_text}");
         assert!(serde_json::from_str::<InvitationId>("\"pac-0123456789abc\"").is_err());
     }
 
