@@ -346,7 +346,9 @@ fn apply_extra(shapes: &mut BTreeMap<String, Shape>, extra: RawExtra) -> Result<
 /// have) becomes a length check, and a pattern that is only a length
 /// (`(?s).{1,2048}`, `.{1,255}`) needs no regex at all: as a regex, each of
 /// those is an automaton with one state per allowed character, megabytes for
-/// the long ones.
+/// the long ones. A pattern that is a run of characters and character classes
+/// ([`Piece`]s: `[a-zA-Z]+`, `eng-[0-9a-z]{14}`, `O[0-9]{1,19}`) is checked
+/// character by character, without the engine.
 #[derive(Debug)]
 pub struct Pattern {
     /// `min..=max` characters, none of them in `forbidden`.
@@ -356,6 +358,84 @@ pub struct Pattern {
     /// The rest of the pattern, as anchored Rust regex text; none when the
     /// pattern is only a length.
     regex: Option<LazyRegex>,
+    /// The regex as pieces, when it is one: then its engine is never built.
+    pieces: Option<Vec<Piece>>,
+}
+
+/// A character class (a literal character is a class of one) repeated
+/// `min..=max` times. Only the last piece of a pattern may vary in count, so
+/// that a value is matched left to right without backtracking.
+#[derive(Debug)]
+struct Piece {
+    /// Inclusive character ranges, in order.
+    ranges: Vec<(char, char)>,
+    min: usize,
+    max: usize,
+}
+
+impl Piece {
+    fn has(&self, c: char) -> bool {
+        self.ranges.iter().any(|(first, last)| (*first..=*last).contains(&c))
+    }
+}
+
+/// Whether the whole of `value` is the run of `pieces`.
+fn pieces_match(pieces: &[Piece], value: &str) -> bool {
+    let Some((last, fixed)) = pieces.split_last() else { return value.is_empty() };
+    let mut chars = value.chars();
+    for piece in fixed {
+        for _ in 0..piece.min {
+            if !chars.next().is_some_and(|c| piece.has(c)) {
+                return false;
+            }
+        }
+    }
+    let mut count = 0;
+    for c in chars {
+        if !last.has(c) {
+            return false;
+        }
+        count += 1;
+    }
+    (last.min..=last.max).contains(&count)
+}
+
+/// The pieces of anchored regex `text`, when it is a run of literal
+/// characters and classes, each repeated a fixed number of times but the last.
+fn pieces_of(text: &str) -> Option<Vec<Piece>> {
+    use regex_syntax::hir::{Class, Hir, HirKind, Look};
+    let hir = regex_syntax::Parser::new().parse(text).ok()?;
+    let HirKind::Concat(parts) = hir.kind() else { return None };
+    let (first, rest) = parts.split_first()?;
+    let (end, body) = rest.split_last()?;
+    if *first.kind() != HirKind::Look(Look::Start) || *end.kind() != HirKind::Look(Look::End) {
+        return None;
+    }
+    let class = |h: &Hir| -> Option<Vec<(char, char)>> {
+        match h.kind() {
+            HirKind::Class(Class::Unicode(c)) => Some(c.ranges().iter().map(|r| (r.start(), r.end())).collect()),
+            _ => None,
+        }
+    };
+    let mut pieces = Vec::new();
+    for part in body {
+        match part.kind() {
+            HirKind::Literal(literal) => {
+                for c in std::str::from_utf8(&literal.0).ok()?.chars() {
+                    pieces.push(Piece { ranges: vec![(c, c)], min: 1, max: 1 });
+                }
+            }
+            HirKind::Class(_) => pieces.push(Piece { ranges: class(part)?, min: 1, max: 1 }),
+            HirKind::Repetition(r) => pieces.push(Piece {
+                ranges: class(&r.sub)?,
+                min: usize::try_from(r.min).ok()?,
+                max: r.max.map_or(Some(usize::MAX), |m| usize::try_from(m).ok())?,
+            }),
+            _ => return None,
+        }
+    }
+    let (_, fixed) = pieces.split_last()?;
+    fixed.iter().all(|p| p.min == p.max).then_some(pieces)
 }
 
 /// Regex text checked at load, compiled on first use.
@@ -377,7 +457,11 @@ impl Pattern {
             let n = value.chars().count();
             n >= min && n <= max && !value.contains(self.forbidden)
         });
-        fits && self.regex.as_ref().is_none_or(|r| r.get().is_match(value))
+        fits && match (&self.pieces, &self.regex) {
+            (Some(pieces), _) => pieces_match(pieces, value),
+            (None, Some(r)) => r.get().is_match(value),
+            (None, None) => true,
+        }
     }
 }
 
@@ -429,7 +513,7 @@ fn length_only(pattern: &str) -> Option<((usize, usize), &'static [char])> {
 /// on first use.
 pub fn compile_pattern(pattern: &str) -> Result<Pattern, String> {
     if let Some((bounds, forbidden)) = length_only(pattern) {
-        return Ok(Pattern { length: Some(bounds), forbidden, regex: None });
+        return Ok(Pattern { length: Some(bounds), forbidden, regex: None, pieces: None });
     }
     let (length, body) = match length_lookahead(pattern) {
         Some((bounds, rest)) => (Some(bounds), rest),
@@ -475,7 +559,13 @@ pub fn compile_pattern(pattern: &str) -> Result<Pattern, String> {
     out.push_str(")$");
     // Checked by the engine's parser (cheap: no automaton is built).
     regex_syntax::Parser::new().parse(&out).map_err(|e| format!("pattern {pattern:?}: {e}"))?;
-    Ok(Pattern { length, forbidden: LINE_BREAKS, regex: Some(LazyRegex { text: out, compiled: OnceLock::new() }) })
+    let pieces = pieces_of(&out);
+    Ok(Pattern {
+        length,
+        forbidden: LINE_BREAKS,
+        regex: Some(LazyRegex { text: out, compiled: OnceLock::new() }),
+        pieces,
+    })
 }
 
 /// The ASCII class item (for use inside `[…]`) that `\w`, `\W`, `\d` or `\D` at `i` means.
@@ -658,6 +748,68 @@ mod tests {
         assert!(!line.is_match(""));
         assert!(compile_pattern(".{1,3}x").unwrap().regex.is_some());
         assert!(compile_pattern("(a").is_err());
+    }
+
+    #[test]
+    fn patterns_of_pieces_decide_as_the_regex_does() {
+        let mut checked = 0;
+        let mut texts: Vec<String> = Service::ALL
+            .into_iter()
+            .flat_map(|service| model(service).shapes.values())
+            .filter_map(|shape| match shape {
+                Shape::String { pattern: Some(p), .. } => p.regex.as_ref().map(|r| r.text.clone()),
+                _ => None,
+            })
+            .collect();
+        // And a few shapes the models do not have (yet): a repeated literal, an open end, a class then a literal.
+        texts.extend(["^(?:x{3})$", "^(?:ab[0-9]*)$", "^(?:[a-z]+x)$", "^(?:[^a-c]{2})$"].map(String::from));
+        texts.sort();
+        texts.dedup();
+        let probes =
+            ['a', 'z', 'A', 'Z', '0', '9', '-', '_', ',', '.', ':', '/', ' ', '\n', 'é', '\u{a0}', '中', 'O', 'S', 'x'];
+        let mut seed: u64 = 7;
+        let mut next = |n: usize| {
+            seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+            usize::try_from(seed >> 33).unwrap_or(0) % n
+        };
+        for text in &texts {
+            let Some(pieces) = pieces_of(text) else { continue };
+            let regex = Regex::new(text).unwrap();
+            let mut values = vec![String::new()];
+            // Values built piece by piece from members of each class, with counts around the bounds, then mutated.
+            for _ in 0..400 {
+                let mut value = String::new();
+                for piece in &pieces {
+                    let members: Vec<char> = probes.iter().copied().filter(|c| piece.has(*c)).collect();
+                    let members = if members.is_empty() { vec![piece.ranges[0].0] } else { members };
+                    let count = piece.min + next(3).min(piece.max - piece.min);
+                    let count =
+                        if next(10) == 0 { count + 1 } else { count.saturating_sub(usize::from(next(10) == 0)) };
+                    value.extend((0..count).map(|_| members[next(members.len())]));
+                }
+                if next(3) == 0 && !value.is_empty() {
+                    let at = next(value.chars().count());
+                    value = value
+                        .chars()
+                        .enumerate()
+                        .map(|(i, c)| if i == at { probes[next(probes.len())] } else { c })
+                        .collect();
+                }
+                values.push(value);
+            }
+            for value in values {
+                assert_eq!(pieces_match(&pieces, &value), regex.is_match(&value), "{text} on {value:?}");
+                checked += 1;
+            }
+        }
+        assert!(checked > 4000, "{checked}");
+        // The model's common shapes are among them.
+        for text in ["^(?:[a-zA-Z]+)$", "^(?:eng-[0-9a-z]{14})$", "^(?:O[0-9]{1,19})$"] {
+            assert!(pieces_of(text).is_some(), "{text}");
+        }
+        for text in ["^(?:arn:.*|eng-[0-9a-z]{14})$", "^(?:[a-z]+[0-9]{2})$", "^(?:(ab)+)$"] {
+            assert!(pieces_of(text).is_none(), "{text}");
+        }
     }
 
     #[test]
