@@ -52,6 +52,15 @@ struct Actions {
 struct Resources {
     not: bool,
     patterns: Vec<Template>,
+    /// `Resource` lists `*`: every resource is covered, without a test.
+    any: bool,
+}
+
+impl Resources {
+    fn new(not: bool, patterns: Vec<Template>) -> Resources {
+        let any = !not && patterns.iter().any(|t| t.as_literal() == Some("*"));
+        Resources { not, patterns, any }
+    }
 }
 
 /// One statement, parsed.
@@ -77,6 +86,9 @@ impl Statement {
 
     /// Whether the statement's `Resource`/`NotResource` covers `arn` (variables filled from `ctx`).
     pub fn covers_resource(&self, arn: &str, ctx: &crate::Context<'_>) -> bool {
+        if self.resources.any {
+            return true;
+        }
         let hit =
             self.resources.patterns.iter().any(|t| t.resolve(ctx).is_some_and(|p| crate::glob::arn_matches(&p, arn)));
         hit != self.resources.not
@@ -273,8 +285,8 @@ fn parse_statement(policy: &str, index: usize, st: &Value, variables: bool) -> R
         }
     };
     let resources = match (obj.get("Resource"), obj.get("NotResource")) {
-        (Some(v), None) => Resources { not: false, patterns: parse_resources(v, &at("Resource"), variables)? },
-        (None, Some(v)) => Resources { not: true, patterns: parse_resources(v, &at("NotResource"), variables)? },
+        (Some(v), None) => Resources::new(false, parse_resources(v, &at("Resource"), variables)?),
+        (None, Some(v)) => Resources::new(true, parse_resources(v, &at("NotResource"), variables)?),
         (Some(_), Some(_)) => {
             return Err((
                 format!("Statement[{index}]"),
