@@ -289,7 +289,7 @@ impl Condition {
     }
 
     /// Whether the condition holds for a request with context `ctx`.
-    pub fn holds(&self, ctx: &Context) -> bool {
+    pub fn holds(&self, ctx: &Context<'_>) -> bool {
         let present = ctx.get(&self.key_lower).filter(|v| !v.is_empty());
         if let Values::Null(expect_missing) = self.values {
             return present.is_none() == expect_missing;
@@ -303,7 +303,7 @@ impl Condition {
             };
         };
         // `ok(v)`: the request value `v` passes (for a negated operator: matches no policy value).
-        let ok = |v: &String| self.matches_any(v, ctx) != negated;
+        let ok = |v: &std::borrow::Cow<'_, str>| self.matches_any(v, ctx) != negated;
         match self.operator.set {
             Some(SetOp::ForAllValues) => request.iter().all(ok),
             Some(SetOp::ForAnyValue) | None => {
@@ -318,7 +318,7 @@ impl Condition {
 
     /// Whether the request value matches at least one policy value, by the
     /// operator's positive comparison.
-    fn matches_any(&self, value: &str, ctx: &Context) -> bool {
+    fn matches_any(&self, value: &str, ctx: &Context<'_>) -> bool {
         use Comparison::*;
         let c = self.operator.comparison;
         match &self.values {
@@ -326,7 +326,13 @@ impl Condition {
                 let Some(policy) = t.resolve(ctx) else { return false };
                 match c {
                     StringEquals | StringNotEquals | BinaryEquals => policy == value,
-                    StringEqualsIgnoreCase | StringNotEqualsIgnoreCase => policy.to_lowercase() == value.to_lowercase(),
+                    StringEqualsIgnoreCase | StringNotEqualsIgnoreCase => {
+                        if policy.is_ascii() && value.is_ascii() {
+                            policy.eq_ignore_ascii_case(value)
+                        } else {
+                            policy.to_lowercase() == value.to_lowercase()
+                        }
+                    }
                     StringLike | StringNotLike => glob::matches(&policy, value, false),
                     // ArnEquals behaves as ArnLike in IAM: both take wildcards, field by field.
                     ArnEquals | ArnNotEquals | ArnLike | ArnNotLike => glob::arn_matches(&policy, value),
@@ -349,10 +355,12 @@ impl Condition {
 }
 
 fn parse_bool(text: &str) -> Option<bool> {
-    match text.to_ascii_lowercase().as_str() {
-        "true" => Some(true),
-        "false" => Some(false),
-        _ => None,
+    if text.eq_ignore_ascii_case("true") {
+        Some(true)
+    } else if text.eq_ignore_ascii_case("false") {
+        Some(false)
+    } else {
+        None
     }
 }
 

@@ -167,17 +167,70 @@ pub fn managed_source() -> &'static str {
 /// from `fields` (`Partition`, `Region`, `Account`, `Catalog`, `Identifier`, …).
 /// `None` when a field has no value.
 pub fn fill_arn(format: &str, fields: &[(&str, &str)]) -> Option<String> {
-    let mut out = String::new();
-    let mut rest = format;
-    while let Some(start) = rest.find("${") {
-        out.push_str(&rest[..start]);
-        let after = &rest[start + 2..];
-        let end = after.find('}')?;
-        let name = &after[..end];
-        let value = fields.iter().find(|(n, _)| *n == name)?.1;
-        out.push_str(value);
-        rest = &after[end + 1..];
+    let format = ArnFormat::parse(format)?;
+    format.fill(|i| fields.iter().find(|(name, _)| *name == format.fields[i]).map(|(_, value)| *value))
+}
+
+/// A resource type's ARN format, read once: its text and its `${…}` fields,
+/// so that filling it per request neither searches the text nor compares names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ArnFormat {
+    parts: Vec<ArnPart>,
+    /// Each field's name once, in the order they first appear.
+    fields: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum ArnPart {
+    Text(String),
+    /// A field, by its place in [`ArnFormat::fields`].
+    Field(usize),
+}
+
+impl ArnFormat {
+    /// Read `arn:${Partition}:partnercentral:…`; `None` when a `${` is not closed.
+    pub fn parse(format: &str) -> Option<ArnFormat> {
+        let mut parts = Vec::new();
+        let mut fields: Vec<String> = Vec::new();
+        let mut rest = format;
+        while let Some(start) = rest.find("${") {
+            if start > 0 {
+                parts.push(ArnPart::Text(rest[..start].to_string()));
+            }
+            let after = &rest[start + 2..];
+            let end = after.find('}')?;
+            let name = &after[..end];
+            let index = match fields.iter().position(|f| f == name) {
+                Some(index) => index,
+                None => {
+                    fields.push(name.to_string());
+                    fields.len() - 1
+                }
+            };
+            parts.push(ArnPart::Field(index));
+            rest = &after[end + 1..];
+        }
+        if !rest.is_empty() {
+            parts.push(ArnPart::Text(rest.to_string()));
+        }
+        Some(ArnFormat { parts, fields })
     }
-    out.push_str(rest);
-    Some(out)
+
+    /// The names of its fields (`Partition`, `Region`, …), each once, in order.
+    pub fn fields(&self) -> &[String] {
+        &self.fields
+    }
+
+    /// The ARN with field `i` (by its place in [`ArnFormat::fields`]) given
+    /// by `value(i)`; `None` when a field has no value.
+    pub fn fill<'v>(&self, value: impl Fn(usize) -> Option<&'v str>) -> Option<String> {
+        let mut out = String::with_capacity(96);
+        for part in &self.parts {
+            match part {
+                ArnPart::Text(text) => out.push_str(text),
+                ArnPart::Field(i) => out.push_str(value(*i)?),
+            }
+        }
+        Some(out)
+    }
 }

@@ -3,7 +3,7 @@
 //! an explicit `Deny` that applies wins; else an `Allow` that applies allows;
 //! else the request is denied by default.
 
-use crate::policy::{Effect, Policy};
+use crate::policy::{Effect, Policy, Statement};
 use crate::Context;
 
 /// What is asked: an action on a resource, with the request's context.
@@ -13,7 +13,7 @@ pub struct Request<'a> {
     pub action: &'a str,
     /// The resource's ARN, or `*` for an action that names no resource type.
     pub resource: &'a str,
-    pub context: &'a Context,
+    pub context: &'a Context<'a>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -35,10 +35,20 @@ pub struct Deciding {
 
 impl std::fmt::Display for Deciding {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match &self.sid {
-            Some(sid) => write!(f, "{}/Statement[{}] ({sid})", self.policy, self.index),
-            None => write!(f, "{}/Statement[{}]", self.policy, self.index),
-        }
+        write_label(f, &self.policy, self.index, self.sid.as_deref())
+    }
+}
+
+/// How logs and the simulator name a statement: `<policy>/Statement[i] (Sid)`.
+pub(crate) fn write_label(
+    out: &mut impl std::fmt::Write,
+    policy: &str,
+    index: usize,
+    sid: Option<&str>,
+) -> std::fmt::Result {
+    match sid {
+        Some(sid) => write!(out, "{policy}/Statement[{index}] ({sid})"),
+        None => write!(out, "{policy}/Statement[{index}]"),
     }
 }
 
@@ -57,30 +67,56 @@ impl Outcome {
 
 /// Decide `request` against `policies`.
 pub fn evaluate<'p>(policies: impl IntoIterator<Item = &'p Policy>, request: &Request<'_>) -> Outcome {
-    let mut allow: Option<Deciding> = None;
-    for policy in policies {
-        for st in &policy.statements {
-            // The cheap tests first: most statements fail on the action.
-            if !st.covers_action(request.action)
-                || !st.covers_resource(request.resource, request.context)
-                || !st.conditions_hold(request.context)
-            {
-                continue;
-            }
-            let deciding = Deciding { policy: policy.name.clone(), sid: st.sid.clone(), index: st.index };
-            match st.effect {
-                Effect::Deny => return Outcome { decision: Decision::ExplicitDeny, statement: Some(deciding) },
-                Effect::Allow => {
-                    if allow.is_none() {
-                        allow = Some(deciding);
-                    }
+    let statements = policies.into_iter().flat_map(|p| p.statements.iter().map(move |st| (p, st)));
+    decide(statements, request, true).outcome()
+}
+
+/// A decision and the statement that made it, borrowed from its policies.
+#[derive(Debug, Clone, Copy)]
+pub struct Decided<'p> {
+    pub decision: Decision,
+    /// The deciding statement and its policy (none for a default deny).
+    pub by: Option<(&'p Policy, &'p Statement)>,
+}
+
+impl Decided<'_> {
+    /// The decision as an owned [`Outcome`].
+    pub fn outcome(&self) -> Outcome {
+        let statement =
+            self.by.map(|(policy, st)| Deciding { policy: policy.name.clone(), sid: st.sid.clone(), index: st.index });
+        Outcome { decision: self.decision, statement }
+    }
+}
+
+/// The one evaluation loop: `statements` in order (inline policies first),
+/// each with its policy. `check_action` is false when every statement given
+/// is known to cover the request's action.
+pub(crate) fn decide<'p>(
+    statements: impl IntoIterator<Item = (&'p Policy, &'p Statement)>,
+    request: &Request<'_>,
+    check_action: bool,
+) -> Decided<'p> {
+    let mut allow = None;
+    for (policy, st) in statements {
+        // The cheap tests first: most statements fail on the action.
+        if (check_action && !st.covers_action(request.action))
+            || !st.covers_resource(request.resource, request.context)
+            || !st.conditions_hold(request.context)
+        {
+            continue;
+        }
+        match st.effect {
+            Effect::Deny => return Decided { decision: Decision::ExplicitDeny, by: Some((policy, st)) },
+            Effect::Allow => {
+                if allow.is_none() {
+                    allow = Some((policy, st));
                 }
             }
         }
     }
     match allow {
-        Some(statement) => Outcome { decision: Decision::Allowed, statement: Some(statement) },
-        None => Outcome { decision: Decision::ImplicitDeny, statement: None },
+        Some(by) => Decided { decision: Decision::Allowed, by: Some(by) },
+        None => Decided { decision: Decision::ImplicitDeny, by: None },
     }
 }
 

@@ -30,7 +30,7 @@ mod template;
 
 pub use condition::parse_date;
 pub use context::Context;
-pub use eval::{denial_message, evaluate, Deciding, Decision, Outcome, Request};
+pub use eval::{denial_message, evaluate, Decided, Deciding, Decision, Outcome, Request};
 pub use glob::{arn_matches, matches as wildcard_matches};
 pub use policy::{check_name, Effect, Policy, PolicyError, Statement, MANAGED_LIMIT, USER_INLINE_LIMIT};
-pub use set::{PolicySet, MANAGED_PER_USER};
+pub use set::{ForAction, PolicySet, MANAGED_PER_USER};

@@ -52,6 +52,15 @@ struct Actions {
 struct Resources {
     not: bool,
     patterns: Vec<Template>,
+    /// `Resource` lists `*`: every resource is covered, without a test.
+    any: bool,
+}
+
+impl Resources {
+    fn new(not: bool, patterns: Vec<Template>) -> Resources {
+        let any = !not && patterns.iter().any(|t| t.as_literal() == Some("*"));
+        Resources { not, patterns, any }
+    }
 }
 
 /// One statement, parsed.
@@ -64,6 +73,8 @@ pub struct Statement {
     actions: Actions,
     resources: Resources,
     conditions: Vec<Condition>,
+    /// How logs name it (`<policy>/Statement[i] (Sid)`), made once.
+    label: String,
 }
 
 impl Statement {
@@ -74,7 +85,10 @@ impl Statement {
     }
 
     /// Whether the statement's `Resource`/`NotResource` covers `arn` (variables filled from `ctx`).
-    pub fn covers_resource(&self, arn: &str, ctx: &crate::Context) -> bool {
+    pub fn covers_resource(&self, arn: &str, ctx: &crate::Context<'_>) -> bool {
+        if self.resources.any {
+            return true;
+        }
         let hit =
             self.resources.patterns.iter().any(|t| t.resolve(ctx).is_some_and(|p| crate::glob::arn_matches(&p, arn)));
         hit != self.resources.not
@@ -90,8 +104,13 @@ impl Statement {
             .chain(self.conditions.iter().flat_map(Condition::keys))
     }
 
+    /// How logs and the simulator name the statement: `<policy>/Statement[i] (Sid)`.
+    pub fn label(&self) -> &str {
+        &self.label
+    }
+
     /// Whether every condition holds.
-    pub fn conditions_hold(&self, ctx: &crate::Context) -> bool {
+    pub fn conditions_hold(&self, ctx: &crate::Context<'_>) -> bool {
         self.conditions.iter().all(|c| c.holds(ctx))
     }
 }
@@ -179,7 +198,8 @@ impl Policy {
         let mut parsed = Vec::with_capacity(statements.len());
         let mut sids: Vec<&str> = Vec::new();
         for (index, st) in statements.into_iter().enumerate() {
-            let statement = parse_statement(index, st, variables).map_err(|(place, problem)| err(place, problem))?;
+            let statement =
+                parse_statement(name, index, st, variables).map_err(|(place, problem)| err(place, problem))?;
             if let Some(sid) = st.get("Sid").and_then(Value::as_str) {
                 if sids.contains(&sid) {
                     return Err(err(format!("Statement[{index}].Sid"), format!("the Sid `{sid}` is used twice")));
@@ -229,7 +249,7 @@ fn strings(value: &Value, place: &str, what: &str) -> Result<Vec<String>, Refusa
     }
 }
 
-fn parse_statement(index: usize, st: &Value, variables: bool) -> Result<Statement, Refusal> {
+fn parse_statement(policy: &str, index: usize, st: &Value, variables: bool) -> Result<Statement, Refusal> {
     let at = |field: &str| format!("Statement[{index}].{field}");
     let Some(obj) = st.as_object() else {
         return Err((format!("Statement[{index}]"), "a statement must be a JSON object".to_string()));
@@ -265,8 +285,8 @@ fn parse_statement(index: usize, st: &Value, variables: bool) -> Result<Statemen
         }
     };
     let resources = match (obj.get("Resource"), obj.get("NotResource")) {
-        (Some(v), None) => Resources { not: false, patterns: parse_resources(v, &at("Resource"), variables)? },
-        (None, Some(v)) => Resources { not: true, patterns: parse_resources(v, &at("NotResource"), variables)? },
+        (Some(v), None) => Resources::new(false, parse_resources(v, &at("Resource"), variables)?),
+        (None, Some(v)) => Resources::new(true, parse_resources(v, &at("NotResource"), variables)?),
         (Some(_), Some(_)) => {
             return Err((
                 format!("Statement[{index}]"),
@@ -281,7 +301,10 @@ fn parse_statement(index: usize, st: &Value, variables: bool) -> Result<Statemen
         None => Vec::new(),
         Some(v) => parse_conditions(v, &at("Condition"), variables)?,
     };
-    Ok(Statement { sid, index, effect, actions, resources, conditions })
+    let mut label = String::new();
+    // Writing to a String cannot fail.
+    let _ = crate::eval::write_label(&mut label, policy, index, sid.as_deref());
+    Ok(Statement { sid, index, effect, actions, resources, conditions, label })
 }
 
 fn parse_actions(value: &Value, place: &str) -> Result<Vec<crate::glob::Pattern>, Refusal> {

@@ -6,8 +6,9 @@
 use serde_json::Value;
 
 use crate::data::managed_policy;
-use crate::policy::{Policy, PolicyError, USER_INLINE_LIMIT};
-use crate::{evaluate, Outcome, Request};
+use crate::eval::{decide, Decided};
+use crate::policy::{Policy, PolicyError, Statement, USER_INLINE_LIMIT};
+use crate::{Outcome, Request};
 
 /// Managed policies one user may hold (IAM's default quota).
 pub const MANAGED_PER_USER: usize = 10;
@@ -17,8 +18,6 @@ pub const MANAGED_PER_USER: usize = 10;
 pub struct PolicySet {
     inline: Vec<Policy>,
     managed: Vec<&'static Policy>,
-    /// Every context key a statement reads (lower-cased, once each).
-    keys: Vec<String>,
 }
 
 impl PolicySet {
@@ -64,11 +63,6 @@ impl PolicySet {
             }
             set.managed.push(&found.policy);
         }
-        let mut keys: Vec<String> =
-            set.policies().flat_map(|p| &p.statements).flat_map(|s| s.keys()).map(str::to_string).collect();
-        keys.sort();
-        keys.dedup();
-        set.keys = keys;
         Ok(set)
     }
 
@@ -77,6 +71,60 @@ impl PolicySet {
         self.inline.iter().chain(self.managed.iter().copied())
     }
 
+    /// Decide `request` against every policy of the set.
+    pub fn evaluate(&self, request: &Request<'_>) -> Outcome {
+        crate::evaluate(self.policies(), request)
+    }
+
+    /// The statements of the set whose `Action`/`NotAction` covers `action`,
+    /// in order, and the context keys they read: worked out once per action,
+    /// so that deciding a request for it ([`PolicySet::decide`]) tests only
+    /// those, with a context of only those keys.
+    pub fn for_action(&self, action: &str) -> ForAction {
+        let statements: Vec<(usize, usize)> = self
+            .policies()
+            .enumerate()
+            .flat_map(|(p, policy)| policy.statements.iter().enumerate().map(move |(s, st)| (p, s, st)))
+            .filter(|(_, _, st)| st.covers_action(action))
+            .map(|(p, s, _)| (p, s))
+            .collect();
+        let mut keys: Vec<String> = statements
+            .iter()
+            .filter_map(|&(p, s)| self.statement(p, s))
+            .flat_map(|(_, st)| st.keys())
+            .map(str::to_string)
+            .collect();
+        keys.sort();
+        keys.dedup();
+        ForAction { statements, keys }
+    }
+
+    /// Decide `request`, whose action `only` was worked out for, testing only
+    /// the statements that cover it; the deciding statement is borrowed.
+    pub fn decide(&self, only: &ForAction, request: &Request<'_>) -> Decided<'_> {
+        decide(only.statements.iter().filter_map(|&(p, s)| self.statement(p, s)), request, false)
+    }
+
+    fn statement(&self, p: usize, s: usize) -> Option<(&Policy, &Statement)> {
+        let policy = match self.inline.get(p) {
+            Some(policy) => policy,
+            None => self.managed.get(p - self.inline.len())?,
+        };
+        Some((policy, policy.statements.get(s)?))
+    }
+}
+
+/// The statements of a [`PolicySet`] that cover one action (by their
+/// policy's position, inline policies first, and their own), and the
+/// context keys they read.
+#[derive(Debug, Clone, Default)]
+pub struct ForAction {
+    statements: Vec<(usize, usize)>,
+    /// Lower-cased, once each.
+    keys: Vec<String>,
+}
+
+impl ForAction {
     /// Whether a statement reads context key `key` (compared without case):
     /// a request's context needs only these.
     pub fn reads(&self, key: &str) -> bool {
@@ -86,10 +134,5 @@ impl PolicySet {
     /// Whether a statement reads a key that starts with `prefix` (`aws:ResourceTag/`).
     pub fn reads_under(&self, prefix: &str) -> bool {
         self.keys.iter().any(|k| k.get(..prefix.len()).is_some_and(|head| head.eq_ignore_ascii_case(prefix)))
-    }
-
-    /// Decide `request` against every policy of the set.
-    pub fn evaluate(&self, request: &Request<'_>) -> Outcome {
-        evaluate(self.policies(), request)
     }
 }

@@ -93,7 +93,7 @@ impl Template {
     /// The text with its variables replaced from `ctx`; `None` when a variable
     /// has no value and no default (the element then matches nothing, as in IAM).
     /// A multi-valued key cannot fill a variable.
-    pub fn resolve(&self, ctx: &Context) -> Option<std::borrow::Cow<'_, str>> {
+    pub fn resolve(&self, ctx: &Context<'_>) -> Option<std::borrow::Cow<'_, str>> {
         if let Some(text) = self.as_literal() {
             return Some(std::borrow::Cow::Borrowed(text));
         }

@@ -3,7 +3,7 @@
 //! policies parse and decide as their names say.
 #![allow(clippy::unwrap_used)]
 
-use pcentral_iam::data::{additions, authorization, fill_arn, managed_policy, managed_policy_names, PREFIX};
+use pcentral_iam::data::{additions, authorization, fill_arn, managed_policy, managed_policy_names, ArnFormat, PREFIX};
 use pcentral_iam::{evaluate, Context, Decision, Request};
 use pcentral_model::Operation;
 
@@ -59,6 +59,14 @@ fn data_names_its_source_and_date_and_resource_types_resolve() {
         "arn:aws:partnercentral:us-east-1:111122223333:catalog/AWS/opportunity/O1"
     );
     assert_eq!(fill_arn(&opp.arn, &fields[..2]), None);
+    // A format is read once: its fields each once, in order; an unclosed `${` is no format.
+    let format = ArnFormat::parse("arn:${Partition}:x:${Region}::${Catalog}/${Partition}-${Id}").unwrap();
+    assert_eq!(format.fields(), ["Partition", "Region", "Catalog", "Id"]);
+    let values = ["aws", "eu-west-1", "AWS", "7"];
+    assert_eq!(format.fill(|i| values.get(i).copied()).unwrap(), "arn:aws:x:eu-west-1::AWS/aws-7");
+    assert_eq!(format.fill(|i| values.get(..3).and_then(|v| v.get(i)).copied()), None);
+    assert_eq!(ArnFormat::parse("arn:${Partition:x"), None);
+    assert_eq!(ArnFormat::parse("*").unwrap().fill(|_| None).unwrap(), "*");
     assert_eq!(PREFIX, "partnercentral");
 }
 
@@ -73,9 +81,10 @@ fn managed_policies_parse_and_decide_as_named() {
     let sandbox = &managed_policy("AWSPartnerCentralSandboxFullAccess").unwrap().policy;
     assert!(managed_policy("arn:aws:iam::aws:policy/AWSPartnerCentralSandboxFullAccess").is_some());
     assert!(managed_policy("NoSuchPolicy").is_none());
-    let ctx = |catalog: &str| Context::new().with("partnercentral:Catalog", catalog);
-    let ask =
-        |p, action, catalog: &str| evaluate([p], &Request { action, resource: "*", context: &ctx(catalog) }).decision;
+    let ctx = |catalog: &'static str| Context::new().with("partnercentral:Catalog", catalog);
+    let ask = |p, action, catalog: &'static str| {
+        evaluate([p], &Request { action, resource: "*", context: &ctx(catalog) }).decision
+    };
     assert_eq!(ask(sandbox, "partnercentral:CreateOpportunity", "Sandbox"), Decision::Allowed);
     assert_eq!(ask(sandbox, "partnercentral:CreateOpportunity", "AWS"), Decision::ImplicitDeny);
     let full = &managed_policy("AWSPartnerCentralFullAccess").unwrap().policy;

@@ -151,22 +151,29 @@ fn a_users_policies_keep_iams_quotas_and_names() {
 }
 
 #[test]
-fn a_set_knows_the_context_keys_its_statements_read() {
+fn a_set_knows_the_context_keys_its_statements_read_for_an_action() {
     let doc = json!({"Version": "2012-10-17", "Statement": [
         {"Effect": "Allow", "Action": "partnercentral:Get*",
          "Resource": "arn:aws:partnercentral:*:*:catalog/${partnercentral:Catalog}/*",
          "Condition": {"StringEquals": {"aws:PrincipalTag/team": "${aws:username}"},
                        "Null": {"aws:ResourceTag/owner": "false"}}},
-        {"Effect": "Deny", "Action": "*", "Resource": "*", "Condition": {"Bool": {"aws:SecureTransport": "false"}}}
+        {"Effect": "Deny", "Action": "*", "Resource": "*", "Condition": {"Bool": {"aws:SecureTransport": "false"}}},
+        {"Effect": "Allow", "Action": "partnercentral:List*", "Resource": "*",
+         "Condition": {"DateLessThan": {"aws:CurrentTime": "2030-01-01"}}}
     ]});
     let set = pcentral_iam::PolicySet::build(&[("p", &doc)], &[]).unwrap();
+    let get = set.for_action("partnercentral:GetOpportunity");
     for key in ["partnercentral:catalog", "AWS:PrincipalTag/Team", "aws:username", "aws:securetransport"] {
-        assert!(set.reads(key), "{key}");
+        assert!(get.reads(key), "{key}");
     }
-    assert!(set.reads_under("aws:ResourceTag/"));
-    assert!(!set.reads_under("aws:RequestTag/"));
-    assert!(!set.reads("aws:CurrentTime"));
+    assert!(get.reads_under("aws:ResourceTag/"));
+    assert!(!get.reads_under("aws:RequestTag/"));
+    // Only the statements that cover the action count.
+    assert!(!get.reads("aws:CurrentTime"));
+    let list = set.for_action("partnercentral:ListOpportunities");
+    assert!(list.reads("aws:CurrentTime") && list.reads("aws:SecureTransport"));
+    assert!(!list.reads("aws:username") && !list.reads_under("aws:ResourceTag/"));
     // The Sandbox managed policy reads the catalog.
     let managed = pcentral_iam::PolicySet::build(&[], &["AWSPartnerCentralSandboxFullAccess"]).unwrap();
-    assert!(managed.reads("partnercentral:Catalog"));
+    assert!(managed.for_action("partnercentral:GetOpportunity").reads("partnercentral:Catalog"));
 }

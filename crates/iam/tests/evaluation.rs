@@ -115,7 +115,7 @@ fn values_of_one_key_are_alternatives_and_keys_and_operators_all_hold() {
         "StringEquals": {"aws:RequestTag/team": ["red", "blue"], "partnercentral:Catalog": "Sandbox"},
         "StringNotEquals": {"aws:username": ["mallory", "eve"]}
     }}))];
-    let ctx = |team: &str, user: &str| {
+    let ctx = |team: &'static str, user: &'static str| {
         Context::new()
             .with("aws:RequestTag/team", team)
             .with("partnercentral:Catalog", "Sandbox")
@@ -224,7 +224,7 @@ fn arn_operators() {
     let p = [allow(
         json!({"Action": "*", "Resource": "*", "Condition": {"ArnLike": {"aws:PrincipalArn": "arn:aws:iam::111122223333:user/dev-*"}}}),
     )];
-    let ctx = |arn: &str| Context::new().with("aws:PrincipalArn", arn);
+    let ctx = |arn: &'static str| Context::new().with("aws:PrincipalArn", arn);
     assert_eq!(decide(&p, "a:b", "*", &ctx("arn:aws:iam::111122223333:user/dev-ann")), Decision::Allowed);
     assert_eq!(decide(&p, "a:b", "*", &ctx("arn:aws:iam::444455556666:user/dev-ann")), Decision::ImplicitDeny);
     let n = [allow(
@@ -277,4 +277,46 @@ fn the_deciding_statement_is_reported_and_the_message_is_aws_wording() {
         denial_message("arn:aws:iam::111122223333:user/ann", "partnercentral:ListPartners", "*", &out).unwrap(),
         "User: arn:aws:iam::111122223333:user/ann is not authorized to perform: partnercentral:ListPartners on resource: * because no identity-based policy allows the partnercentral:ListPartners action"
     );
+}
+
+#[test]
+fn deciding_with_the_statements_of_an_action_is_deciding_with_all() {
+    use pcentral_iam::data::authorization;
+    use pcentral_iam::PolicySet;
+    let inline = json!({"Version": "2012-10-17", "Statement": [
+        {"Sid": "Reads", "Effect": "Allow", "Action": "partnercentral:Get*", "Resource": "*",
+         "Condition": {"StringEquals": {"aws:username": "ann"}}},
+        {"Effect": "Deny", "NotAction": ["partnercentral:List*", "partnercentral:Get*"], "Resource": "*",
+         "Condition": {"StringNotEquals": {"partnercentral:Catalog": "Sandbox"}}},
+        {"Effect": "Allow", "Action": "PartnerCentral:?et*Opportunity", "NotResource": "arn:aws:partnercentral:*:*:catalog/AWS/*"},
+        {"Effect": "Deny", "Action": "partnercentral:getpartner", "Resource": "*"}
+    ]});
+    let set = PolicySet::build(
+        &[("mine", &inline)],
+        &["AWSPartnerCentralSandboxFullAccess", "AWSPartnerCentralRevenueAttributionManagement"],
+    )
+    .unwrap();
+    let contexts = [
+        Context::new(),
+        Context::new().with("aws:username", "ann").with("partnercentral:Catalog", "Sandbox"),
+        Context::new().with("aws:username", "bob").with("partnercentral:Catalog", "AWS"),
+    ];
+    let mut decisions = std::collections::BTreeSet::new();
+    for action in &authorization().actions {
+        let action = format!("partnercentral:{}", action.name);
+        let only = set.for_action(&action);
+        for resource in ["*", OPP, OPP_AWS] {
+            for context in &contexts {
+                let request = Request { action: &action, resource, context };
+                let all = set.evaluate(&request);
+                let decided = set.decide(&only, &request);
+                assert_eq!(decided.outcome(), all, "{action} on {resource} with {context:?}");
+                let label = decided.by.map(|(_, st)| st.label().to_string());
+                assert_eq!(label, all.statement.as_ref().map(ToString::to_string));
+                decisions.insert(format!("{:?}", all.decision));
+            }
+        }
+    }
+    // The requests reach every kind of decision.
+    assert_eq!(decisions.len(), 3, "{decisions:?}");
 }

@@ -15,58 +15,186 @@
 //! (so a change, reset or seed made on any node is seen at once) and reuses
 //! the parsed set while the fingerprint is the same. What AWS's data says of
 //! an operation (its action, how its resource's ARN is built, its own
-//! condition keys) is worked out once per operation ([`Plan`]).
+//! condition keys) is worked out once per operation ([`Plan`]); which of a
+//! user's statements cover the operation's action, and which context keys
+//! they read, once per parsed set and operation ([`Prepared`]), so a call
+//! tests only those statements, with a context of only those keys, its
+//! values borrowed from the request where they are only compared.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::net::IpAddr;
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, OnceLock, RwLock};
 
 use pcentral_core::iam_users;
 use pcentral_core::records::user_arn;
 use pcentral_core::{OpResult, Tx};
-use pcentral_iam::data::{authorization, fill_arn, PREFIX};
-use pcentral_iam::{denial_message, Context, Deciding, Decision, PolicySet, Request};
+use pcentral_iam::data::{authorization, ArnFormat, PREFIX};
+use pcentral_iam::{denial_message, Context, Decided, Decision, ForAction, PolicySet, Request};
 use pcentral_model::{timestamp, AccountId, ApiError, Catalog, ErrorKind, Millis, Operation, Service};
 use serde_json::Value;
 
-/// A user's parsed policies and the stored fingerprint they were parsed at.
-type Parsed = (i64, Arc<PolicySet>);
+/// The action a call that sends tags also needs (other than TagResource itself).
+const TAG_RESOURCE: &str = "partnercentral:TagResource";
+
+/// A user's parsed policies, the stored fingerprint they were parsed at,
+/// and what they need for each operation, worked out at its first call.
+struct Parsed {
+    fingerprint: i64,
+    set: PolicySet,
+    /// By [`Plan::index`].
+    prepared: Box<[OnceLock<Prepared>]>,
+}
+
+impl Parsed {
+    fn new(fingerprint: i64, set: PolicySet) -> Parsed {
+        let prepared = (0..plans().list.len()).map(|_| OnceLock::new()).collect();
+        Parsed { fingerprint, set, prepared }
+    }
+
+    /// What the set needs to decide a call of `plan`'s operation.
+    fn prepared(&self, plan: &Plan) -> Cow<'_, Prepared> {
+        match self.prepared.get(plan.index) {
+            Some(slot) => Cow::Borrowed(slot.get_or_init(|| Prepared::of(&self.set, plan))),
+            None => Cow::Owned(Prepared::of(&self.set, plan)),
+        }
+    }
+}
 
 /// Parsed policy sets by account, then user name.
 #[derive(Default)]
 pub struct PolicyCache {
-    sets: Mutex<HashMap<String, HashMap<String, Parsed>>>,
+    sets: RwLock<HashMap<String, HashMap<String, Arc<Parsed>>>>,
 }
 
 impl PolicyCache {
     /// The parsed policies of `user` of `account` as stored now (an unknown user: none, so everything is denied).
-    pub fn policies(&self, tx: &mut dyn Tx, account: &AccountId, user: &str) -> OpResult<Arc<PolicySet>> {
+    fn policies(&self, tx: &mut dyn Tx, account: &AccountId, user: &str) -> OpResult<Arc<Parsed>> {
         let Some(fingerprint) = tx.iam_user_fingerprint(account, user)? else {
-            return Ok(Arc::new(PolicySet::default()));
+            return Ok(Arc::new(Parsed::new(0, PolicySet::default())));
         };
-        if let Ok(sets) = self.sets.lock() {
-            if let Some((_, set)) =
-                sets.get(account.as_str()).and_then(|u| u.get(user)).filter(|(f, _)| *f == fingerprint)
+        if let Ok(sets) = self.sets.read() {
+            if let Some(parsed) =
+                sets.get(account.as_str()).and_then(|u| u.get(user)).filter(|p| p.fingerprint == fingerprint)
             {
-                return Ok(set.clone());
+                return Ok(parsed.clone());
             }
         }
-        let Some(stored) = tx.iam_user(account, user)? else { return Ok(Arc::new(PolicySet::default())) };
+        let Some(stored) = tx.iam_user(account, user)? else {
+            return Ok(Arc::new(Parsed::new(0, PolicySet::default())));
+        };
         // Stored policies were checked when they were put; one that no longer
         // parses (data files changed between releases) grants nothing.
-        let set = Arc::new(iam_users::policies(&stored).unwrap_or_else(|e| {
+        let set = iam_users::policies(&stored).unwrap_or_else(|e| {
             tracing::warn!(user = %stored.arn(), error = %e, "a stored IAM policy does not parse; the user is denied");
             PolicySet::default()
-        }));
-        if let Ok(mut sets) = self.sets.lock() {
-            sets.entry(account.to_string()).or_default().insert(user.to_string(), (fingerprint, set.clone()));
+        });
+        let parsed = Arc::new(Parsed::new(fingerprint, set));
+        if let Ok(mut sets) = self.sets.write() {
+            sets.entry(account.to_string()).or_default().insert(user.to_string(), parsed.clone());
         }
-        Ok(set)
+        Ok(parsed)
+    }
+}
+
+/// What one user's policies need to decide a call of one operation: the
+/// statements that cover its action (and TagResource's, for a call that
+/// sends tags), and the context keys those statements read.
+#[derive(Clone)]
+struct Prepared {
+    action: ForAction,
+    tag: ForAction,
+    needs: Needs,
+}
+
+impl Prepared {
+    fn of(set: &PolicySet, plan: &Plan) -> Prepared {
+        let action = set.for_action(&plan.action);
+        let tag = set.for_action(TAG_RESOURCE);
+        Prepared { needs: Needs::of(&[&action, &tag], plan), action, tag }
+    }
+}
+
+/// A context key whose value comes from the call.
+#[derive(Clone, Copy)]
+enum Key {
+    Catalog,
+    /// One of the action's own keys (`partnercentral:RelatedEntityType`) and the request member that holds it.
+    Member(&'static str, &'static str),
+    PrincipalAccount,
+    PrincipalArn,
+    PrincipalType,
+    Username,
+    RequestedRegion,
+    CurrentTime,
+    EpochTime,
+    SourceIp,
+    SecureTransport,
+}
+
+impl Key {
+    fn name(self) -> &'static str {
+        match self {
+            Key::Catalog => "partnercentral:Catalog",
+            Key::Member(key, _) => key,
+            Key::PrincipalAccount => "aws:PrincipalAccount",
+            Key::PrincipalArn => "aws:PrincipalArn",
+            Key::PrincipalType => "aws:PrincipalType",
+            Key::Username => "aws:username",
+            Key::RequestedRegion => "aws:RequestedRegion",
+            Key::CurrentTime => "aws:CurrentTime",
+            Key::EpochTime => "aws:EpochTime",
+            Key::SourceIp => "aws:SourceIp",
+            Key::SecureTransport => "aws:SecureTransport",
+        }
+    }
+}
+
+/// The context keys a call's statements read: a value no statement reads is not worked out.
+#[derive(Clone, Default)]
+struct Needs {
+    keys: Vec<Key>,
+    /// `aws:RequestTag/<key>`.
+    request_tags: bool,
+    /// `aws:TagKeys`.
+    tag_keys: bool,
+    /// `aws:ResourceTag/<key>` (read from the store).
+    resource_tags: bool,
+}
+
+impl Needs {
+    /// The keys the statements of `actions` read.
+    fn of(actions: &[&ForAction], plan: &Plan) -> Needs {
+        let reads = |key: &str| actions.iter().any(|a| a.reads(key));
+        let under = |prefix: &str| actions.iter().any(|a| a.reads_under(prefix));
+        let mut keys = vec![Key::Catalog];
+        keys.extend(plan.keys.iter().map(|&(key, member)| Key::Member(key, member)));
+        keys.extend([
+            Key::PrincipalAccount,
+            Key::PrincipalArn,
+            Key::PrincipalType,
+            Key::Username,
+            Key::RequestedRegion,
+            Key::CurrentTime,
+            Key::EpochTime,
+            Key::SourceIp,
+            Key::SecureTransport,
+        ]);
+        keys.retain(|k| reads(k.name()));
+        Needs {
+            keys,
+            request_tags: under("aws:RequestTag/"),
+            tag_keys: reads("aws:TagKeys"),
+            resource_tags: under("aws:ResourceTag/"),
+        }
     }
 }
 
 /// What AWS's data says of one operation, worked out once.
+#[derive(Clone)]
 struct Plan {
+    /// Its place in [`Plans::list`].
+    index: usize,
     /// `partnercentral:<Operation>`.
     action: String,
     /// How the resource's ARN is built; `None` for an action without a resource type.
@@ -76,19 +204,51 @@ struct Plan {
     keys: Vec<(&'static str, &'static str)>,
 }
 
-/// An ARN format and the request members that fill it.
+/// An ARN format and where each of its fields comes from.
+#[derive(Clone)]
 struct ArnPlan {
-    format: String,
+    /// `None` for a format whose `${` is not closed: the ARN is then `*`.
+    format: Option<ArnFormat>,
+    /// By the field's place in [`ArnFormat::fields`].
+    fills: Vec<Fill>,
     /// The members that may hold the resource's identifier, in order.
     identifiers: [String; 3],
-    /// The format's other fields (EngagementIdentifier, TemplateIdentifier, …):
-    /// the field and the members that may fill it, by its name or with the
-    /// resource type's name before it.
-    others: Vec<(String, [String; 2])>,
+}
+
+/// Where one field of a resource's ARN comes from.
+#[derive(Clone)]
+enum Fill {
+    Partition,
+    Region,
+    Account,
+    Catalog,
+    Identifier,
+    /// Another field (EngagementIdentifier, TemplateIdentifier, …): the
+    /// members that may hold it, by its name or with the resource type's
+    /// name before it.
+    Members([String; 2]),
+}
+
+/// The plan of every operation, by operation name.
+struct Plans {
+    list: Vec<Plan>,
+    by_name: HashMap<&'static str, usize>,
+}
+
+fn plans() -> &'static Plans {
+    static PLANS: OnceLock<Plans> = OnceLock::new();
+    PLANS.get_or_init(|| {
+        let mut names: Vec<&'static str> = Operation::all().into_iter().map(|o| o.name()).collect();
+        names.sort_unstable();
+        names.dedup();
+        let list: Vec<Plan> = names.iter().enumerate().map(|(index, name)| Plan::of(index, name)).collect();
+        let by_name = names.into_iter().enumerate().map(|(index, name)| (name, index)).collect();
+        Plans { list, by_name }
+    })
 }
 
 impl Plan {
-    fn of(operation: &str) -> Plan {
+    fn of(index: usize, operation: &str) -> Plan {
         let data = authorization();
         let action = data.action(operation);
         let keys = action
@@ -112,32 +272,32 @@ impl Plan {
                     c.next().map(|f| f.to_ascii_uppercase().to_string() + c.as_str()).unwrap_or_default()
                 })
                 .collect();
-            let fixed = ["Partition", "Region", "Account", "Catalog", "Identifier"];
-            let others = placeholders(&kind.arn)
-                .into_iter()
-                .filter(|f| !fixed.contains(&f.as_str()))
-                .map(|f| {
-                    let prefixed = format!("{camel}{f}");
-                    (f.clone(), [f, prefixed])
+            let format = ArnFormat::parse(&kind.arn);
+            let fills = format
+                .iter()
+                .flat_map(ArnFormat::fields)
+                .map(|field| match field.as_str() {
+                    "Partition" => Fill::Partition,
+                    "Region" => Fill::Region,
+                    "Account" => Fill::Account,
+                    "Catalog" => Fill::Catalog,
+                    "Identifier" => Fill::Identifier,
+                    other => Fill::Members([other.to_string(), format!("{camel}{other}")]),
                 })
                 .collect();
-            ArnPlan {
-                format: kind.arn.clone(),
-                identifiers: [format!("{camel}Identifier"), format!("Related{camel}Identifier"), "Identifier".into()],
-                others,
-            }
+            let identifiers = [format!("{camel}Identifier"), format!("Related{camel}Identifier"), "Identifier".into()];
+            ArnPlan { format, fills, identifiers }
         });
-        Plan { action: format!("{PREFIX}:{operation}"), arn, keys }
+        Plan { index, action: format!("{PREFIX}:{operation}"), arn, keys }
     }
 
-    /// Run `f` with the plan of `operation`.
-    fn with<R>(operation: Operation, f: impl FnOnce(&Plan) -> R) -> R {
-        static PLANS: OnceLock<HashMap<&'static str, Plan>> = OnceLock::new();
-        let plans =
-            PLANS.get_or_init(|| Operation::all().into_iter().map(|o| (o.name(), Plan::of(o.name()))).collect());
-        match plans.get(operation.name()) {
-            Some(plan) => f(plan),
-            None => f(&Plan::of(operation.name())),
+    /// The plan of `operation`.
+    fn of_operation(operation: Operation) -> Cow<'static, Plan> {
+        let plans = plans();
+        match plans.by_name.get(operation.name()).and_then(|&i| plans.list.get(i)) {
+            Some(plan) => Cow::Borrowed(plan),
+            // Every operation has its plan; one made here is not kept.
+            None => Cow::Owned(Plan::of(usize::MAX, operation.name())),
         }
     }
 }
@@ -150,47 +310,6 @@ pub struct Principal<'a> {
     pub source_ip: Option<IpAddr>,
     /// `aws:SecureTransport`: a trusted proxy said the client used TLS.
     pub secure: bool,
-}
-
-/// One question put to the policies: an action on a resource.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct Asked {
-    pub action: String,
-    pub resource: String,
-}
-
-/// The decision on a call: every action it needs, and the first that was refused, if any.
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct Verdict {
-    pub asked: Asked,
-    pub decision: Decision,
-    pub statement: Option<Deciding>,
-}
-
-impl Verdict {
-    /// A line for the log and the requests list: `Allowed by p/Statement[0] (Sid)`.
-    pub fn describe(&self) -> String {
-        let how = match self.decision {
-            Decision::Allowed => "allowed",
-            Decision::ImplicitDeny => "denied by default",
-            Decision::ExplicitDeny => "denied explicitly",
-        };
-        let by = self.statement.as_ref().map(|st| format!(" by {st}")).unwrap_or_default();
-        format!("{} on {}: {how}{by}", self.asked.action, self.asked.resource)
-    }
-}
-
-/// The actions `operation` with `input` needs, each with its resource ARN.
-pub fn asked(operation: Operation, input: &Value, account: &AccountId, region: &str) -> Vec<Asked> {
-    Plan::with(operation, |plan| {
-        let resource = resource_of(plan, input, account, region);
-        let tags = input.get("Tags").and_then(Value::as_array).is_some_and(|t| !t.is_empty());
-        let mut out = vec![Asked { action: plan.action.clone(), resource }];
-        if tags && operation.name() != "TagResource" {
-            out.push(Asked { action: format!("{PREFIX}:TagResource"), resource: out[0].resource.clone() });
-        }
-        out
-    })
 }
 
 /// The ARN the action of `operation` acts on: its first required resource
@@ -207,105 +326,94 @@ fn resource_of(plan: &Plan, input: &Value, account: &AccountId, region: &str) ->
     if let Some(given) = identifier.filter(|i| i.starts_with("arn:")) {
         return given.to_string();
     }
-    let mut fields: Vec<(&str, &str)> = vec![
-        ("Partition", "aws"),
-        ("Region", region),
-        ("Account", account.as_str()),
-        ("Catalog", text("Catalog").unwrap_or("*")),
-        ("Identifier", identifier.unwrap_or("*")),
-    ];
-    for (field, members) in &arn.others {
-        fields.push((field, members.iter().find_map(|m| text(m)).unwrap_or("*")));
-    }
-    fill_arn(&arn.format, &fields).unwrap_or_else(|| "*".into())
-}
-
-/// The `${Field}` names of an ARN format, in order.
-fn placeholders(format: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut rest = format;
-    while let Some(start) = rest.find("${") {
-        let after = &rest[start + 2..];
-        let Some(end) = after.find('}') else { break };
-        out.push(after[..end].to_string());
-        rest = &after[end + 1..];
-    }
-    out
-}
-
-/// The request context IAM would build for this call: the keys the
-/// policies of `set` read (a value no statement reads is not worked out).
-pub fn context(set: &PolicySet, who: &Principal<'_>, operation: Operation, input: &Value, now: Millis) -> Context {
-    let mut ctx = Context::new();
-    let mut put = |key: &'static str, value: &dyn Fn() -> Option<String>| {
-        if set.reads(key) {
-            if let Some(value) = value() {
-                ctx.set(key, value);
-            }
-        }
-    };
-    let text = |member: &'static str| move || input.get(member).and_then(Value::as_str).map(str::to_string);
-    put("partnercentral:Catalog", &text("Catalog"));
-    Plan::with(operation, |plan| {
-        for (key, member) in &plan.keys {
-            put(key, &|| input.get(*member).and_then(Value::as_str).map(str::to_string));
-        }
+    let filled = arn.format.as_ref().and_then(|format| {
+        format.fill(|i| {
+            Some(match arn.fills.get(i)? {
+                Fill::Partition => "aws",
+                Fill::Region => region,
+                Fill::Account => account.as_str(),
+                Fill::Catalog => text("Catalog").unwrap_or("*"),
+                Fill::Identifier => identifier.unwrap_or("*"),
+                Fill::Members(members) => members.iter().find_map(|m| text(m)).unwrap_or("*"),
+            })
+        })
     });
-    put("aws:PrincipalAccount", &|| Some(who.account.to_string()));
-    put("aws:PrincipalArn", &|| Some(user_arn(who.account, who.user)));
-    put("aws:PrincipalType", &|| Some("User".into()));
-    put("aws:username", &|| Some(who.user.to_string()));
-    put("aws:RequestedRegion", &|| Some(who.region.to_string()));
-    put("aws:CurrentTime", &|| Some(timestamp::format(now)));
-    put("aws:EpochTime", &|| Some(now.div_euclid(1000).to_string()));
-    put("aws:SourceIp", &|| who.source_ip.map(|ip| crate::proxies::canonical(ip).to_string()));
-    // pcentral serves plain HTTP: only a trusted proxy's X-Forwarded-Proto makes this true.
-    put("aws:SecureTransport", &|| Some(if who.secure { "true" } else { "false" }.into()));
+    filled.unwrap_or_else(|| "*".into())
+}
+
+/// The request context IAM would build for this call: the keys `needs`
+/// names, values borrowed from the call where they are only compared.
+fn context<'v>(needs: &Needs, who: &Principal<'v>, input: &'v Value, now: Option<Millis>) -> Context<'v> {
+    let mut ctx = Context::new();
+    let text = |member: &str| input.get(member).and_then(Value::as_str);
+    for &key in &needs.keys {
+        let value: Option<Cow<'v, str>> = match key {
+            Key::Catalog => text("Catalog").map(Cow::Borrowed),
+            Key::Member(_, member) => text(member).map(Cow::Borrowed),
+            Key::PrincipalAccount => Some(Cow::Borrowed(who.account.as_str())),
+            Key::PrincipalArn => Some(Cow::Owned(user_arn(who.account, who.user))),
+            Key::PrincipalType => Some(Cow::Borrowed("User")),
+            Key::Username => Some(Cow::Borrowed(who.user)),
+            Key::RequestedRegion => Some(Cow::Borrowed(who.region)),
+            Key::CurrentTime => now.map(|now| Cow::Owned(timestamp::format(now))),
+            Key::EpochTime => now.map(|now| Cow::Owned(now.div_euclid(1000).to_string())),
+            Key::SourceIp => who.source_ip.map(|ip| Cow::Owned(crate::proxies::canonical(ip).to_string())),
+            // pcentral serves plain HTTP: only a trusted proxy's X-Forwarded-Proto makes this true.
+            Key::SecureTransport => Some(Cow::Borrowed(if who.secure { "true" } else { "false" })),
+        };
+        if let Some(value) = value {
+            ctx.set(key.name(), value);
+        }
+    }
     if let Some(tags) = input.get("Tags").and_then(Value::as_array) {
         let mut keys = Vec::new();
         for tag in tags {
             if let (Some(k), Some(v)) =
                 (tag.get("Key").and_then(Value::as_str), tag.get("Value").and_then(Value::as_str))
             {
-                if set.reads_under("aws:RequestTag/") {
+                if needs.request_tags {
                     ctx.set(format!("aws:RequestTag/{k}"), v);
                 }
-                keys.push(k.to_string());
+                keys.push(k);
             }
         }
-        if set.reads("aws:TagKeys") {
+        if needs.tag_keys {
             ctx.set_all("aws:TagKeys", keys);
         }
     }
     if let Some(keys) = input.get("TagKeys").and_then(Value::as_array) {
-        if set.reads("aws:TagKeys") {
-            ctx.set_all("aws:TagKeys", keys.iter().filter_map(Value::as_str).map(str::to_string).collect());
+        if needs.tag_keys {
+            ctx.set_all("aws:TagKeys", keys.iter().filter_map(Value::as_str).collect());
         }
     }
     ctx
 }
 
-/// Decide every action a call needs; the verdict is the first refusal, or the main action's allowance.
-pub fn decide(set: &PolicySet, asked: &[Asked], ctx: &Context) -> Option<Verdict> {
-    let mut first = None;
-    for a in asked {
-        let out = set.evaluate(&Request { action: &a.action, resource: &a.resource, context: ctx });
-        let allowed = out.allowed();
-        let verdict = Verdict { asked: a.clone(), decision: out.decision, statement: out.statement };
-        if !allowed {
-            return Some(verdict);
-        }
-        first.get_or_insert(verdict);
+/// The line for the log and the requests list:
+/// `partnercentral:GetConnection on <arn>: allowed by <policy>/Statement[i] (Sid)`.
+fn describe(action: &str, resource: &str, decided: &Decided<'_>) -> String {
+    let how = match decided.decision {
+        Decision::Allowed => "allowed",
+        Decision::ImplicitDeny => "denied by default",
+        Decision::ExplicitDeny => "denied explicitly",
+    };
+    let by = decided.by.map(|(_, st)| st.label());
+    let mut line = String::with_capacity(action.len() + resource.len() + how.len() + 6 + by.map_or(0, |l| l.len() + 4));
+    for part in [action, " on ", resource, ": ", how] {
+        line.push_str(part);
     }
-    first
+    if let Some(label) = by {
+        line.push_str(" by ");
+        line.push_str(label);
+    }
+    line
 }
 
 /// The modeled refusal of `service`: AccessDeniedException (403), with AWS's wording;
 /// `Reason` ACCESS_DENIED where the service's model has that value.
-pub fn refusal(service: Service, principal: &str, verdict: &Verdict) -> ApiError {
-    let outcome = pcentral_iam::Outcome { decision: verdict.decision, statement: verdict.statement.clone() };
-    let message = denial_message(principal, &verdict.asked.action, &verdict.asked.resource, &outcome)
-        .unwrap_or_else(|| "Access denied".to_string());
+fn refusal(service: Service, principal: &str, action: &str, resource: &str, decided: &Decided<'_>) -> ApiError {
+    let message =
+        denial_message(principal, action, resource, &decided.outcome()).unwrap_or_else(|| "Access denied".to_string());
     match service {
         Service::Account => {
             ApiError::access_denied(pcentral_model::account::AccessDeniedExceptionReason::AccessDenied, message)
@@ -322,36 +430,57 @@ pub struct Gate<'a> {
     who: Principal<'a>,
     operation: Operation,
     input: &'a Value,
-    asked: Vec<Asked>,
+    plan: Cow<'static, Plan>,
+    /// The resource's ARN.
+    resource: String,
+    /// The call sends tags, so it also needs TagResource (unless it is TagResource).
+    tags: bool,
     /// The decision's line for the log and the requests list, once decided.
     line: std::cell::RefCell<Option<String>>,
 }
 
 impl<'a> Gate<'a> {
     pub fn new(policies: &'a PolicyCache, who: Principal<'a>, operation: Operation, input: &'a Value) -> Gate<'a> {
-        let asked = asked(operation, input, who.account, who.region);
-        Gate { policies, who, operation, input, asked, line: std::cell::RefCell::new(None) }
+        let plan = Plan::of_operation(operation);
+        let resource = resource_of(&plan, input, who.account, who.region);
+        let tags = input.get("Tags").and_then(Value::as_array).is_some_and(|t| !t.is_empty())
+            && operation.name() != "TagResource";
+        Gate { policies, who, operation, input, plan, resource, tags, line: std::cell::RefCell::new(None) }
     }
 
     /// Decide the call with what `tx` holds now (`wall`: the wall clock);
-    /// `Some` refusal when the policies do not allow it.
+    /// `Some` refusal when the policies do not allow it. Every action the
+    /// call needs is decided; the verdict is the first refusal, or the main
+    /// action's allowance.
     pub fn check(&self, tx: &mut dyn Tx, wall: Millis) -> OpResult<Option<ApiError>> {
-        let (now, _) = pcentral_core::clock::service_now(tx, wall)?;
-        let set = self.policies.policies(tx, self.who.account, self.who.user)?;
-        let resource = self.asked.first().map_or("*", |a| a.resource.as_str());
-        let mut ctx = context(&set, &self.who, self.operation, self.input, now);
-        if set.reads_under("aws:ResourceTag/") {
-            for (k, v) in resource_tags(tx, resource, self.who.account)? {
+        let parsed = self.policies.policies(tx, self.who.account, self.who.user)?;
+        let prepared = parsed.prepared(&self.plan);
+        let needs = &prepared.needs;
+        let clock = needs.keys.iter().any(|k| matches!(k, Key::CurrentTime | Key::EpochTime));
+        let now = if clock { Some(pcentral_core::clock::service_now(tx, wall)?.0) } else { None };
+        let mut ctx = context(needs, &self.who, self.input, now);
+        if needs.resource_tags {
+            for (k, v) in resource_tags(tx, &self.resource, self.who.account)? {
                 ctx.set(format!("aws:ResourceTag/{k}"), v);
             }
         }
-        let Some(verdict) = decide(&set, &self.asked, &ctx) else { return Ok(None) };
-        *self.line.borrow_mut() = Some(verdict.describe());
-        if verdict.decision == Decision::Allowed {
+        let ask = |action: &str, only: &ForAction| {
+            parsed.set.decide(only, &Request { action, resource: &self.resource, context: &ctx })
+        };
+        let mut action = self.plan.action.as_str();
+        let mut decided = ask(action, &prepared.action);
+        if self.tags && decided.decision == Decision::Allowed {
+            let tag = ask(TAG_RESOURCE, &prepared.tag);
+            if tag.decision != Decision::Allowed {
+                (action, decided) = (TAG_RESOURCE, tag);
+            }
+        }
+        *self.line.borrow_mut() = Some(describe(action, &self.resource, &decided));
+        if decided.decision == Decision::Allowed {
             return Ok(None);
         }
         let principal = user_arn(self.who.account, self.who.user);
-        Ok(Some(refusal(self.operation.service(), &principal, &verdict)))
+        Ok(Some(refusal(self.operation.service(), &principal, action, &self.resource, &decided)))
     }
 
     /// The decision's line (`partnercentral:GetConnection on …: allowed by …`), once decided.
