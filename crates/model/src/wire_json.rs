@@ -13,6 +13,7 @@
 //! strings and escapes are written by `serde_json`'s compact writer, so
 //! everything but the member order is what `serde_json::to_vec` writes.
 
+use std::cell::Cell;
 use std::cmp::Ordering;
 use std::fmt;
 use std::io;
@@ -32,10 +33,12 @@ impl WireJson {
     /// ordered by name.
     pub fn write<T: Serialize + ?Sized>(value: &T) -> Result<WireJson, serde_json::Error> {
         let mut out = Vec::with_capacity(512);
-        let formatter = Ordered { out: &mut out, objects: Vec::with_capacity(8), members: Vec::with_capacity(32) };
+        let mut scratch = SCRATCH.take();
+        let formatter = Ordered { out: &mut out, scratch: &mut scratch, in_key: false };
         let mut serializer = serde_json::Serializer::with_formatter(io::sink(), formatter);
-        value.serialize(&mut serializer)?;
-        Ok(WireJson(out))
+        let written = value.serialize(&mut serializer);
+        scratch.keep();
+        written.map(|()| WireJson(out))
     }
 
     /// The text of a JSON value (its maps' members are in order already).
@@ -85,11 +88,13 @@ impl<'de> Deserialize<'de> for WireJson {
 }
 
 /// One member of an object being written: its key (with quotes) from
-/// `start` to `key_end`, and its value up to `end`, offsets into the output.
+/// `start` to `key_end`, and its value up to `end`, offsets into the output;
+/// whether its key was written with an escape.
 struct Member {
     start: usize,
     key_end: usize,
     end: usize,
+    escaped: bool,
 }
 
 /// An object being written: where its members begin in `Ordered::members`,
@@ -99,34 +104,66 @@ struct Object {
     in_order: bool,
 }
 
+/// What writing an answer needs besides the answer itself, kept per thread
+/// between answers (so that writing one allocates only its text).
+#[derive(Default)]
+struct Scratch {
+    objects: Vec<Object>,
+    /// The members of every open object, the innermost last.
+    members: Vec<Member>,
+    /// The members of an object being put in order.
+    reordered: Vec<u8>,
+}
+
+impl Scratch {
+    /// Give the buffers back to the thread, unless an unusually large answer
+    /// made them large.
+    fn keep(mut self) {
+        if self.reordered.capacity() <= 64 * 1024 && self.members.capacity() <= 4096 {
+            self.objects.clear();
+            self.members.clear();
+            SCRATCH.set(self);
+        }
+    }
+}
+
+thread_local! {
+    static SCRATCH: Cell<Scratch> = Cell::new(Scratch::default());
+}
+
 /// `serde_json`'s compact format into `out`, each object's members put in
 /// order by name when the object ends. Every write goes through the
 /// formatter (`serde_json`'s serializer writes nothing itself), so the
 /// serializer's own writer is a sink.
 struct Ordered<'a> {
     out: &'a mut Vec<u8>,
-    objects: Vec<Object>,
-    /// The members of every open object, the innermost last.
-    members: Vec<Member>,
+    scratch: &'a mut Scratch,
+    /// A key is being written.
+    in_key: bool,
 }
 
 impl Ordered<'_> {
-    /// Rearrange the members of the object that ends here by name: a copy of
-    /// them in order goes after them, then they make room for it.
+    /// Rearrange the members of the object that ends here by name, where
+    /// they are (the object is the end of the output).
     fn reorder(&mut self, first_member: usize) {
-        let Ordered { out, members, .. } = self;
-        let members = &mut members[first_member..];
-        let (Some(start), end) = (members.first().map(|m| m.start), out.len()) else {
+        let Scratch { members, reordered, .. } = &mut *self.scratch;
+        let out = &mut *self.out;
+        let Some(members) = members.get_mut(first_member..) else {
             return;
         };
-        members.sort_by(|a, b| key_order(key_text(out, a), key_text(out, b)));
+        let Some(start) = members.first().map(|m| m.start) else {
+            return;
+        };
+        members.sort_by(|a, b| key_order(out, a, b));
+        reordered.clear();
         for (i, m) in members.iter().enumerate() {
             if i > 0 {
-                out.push(b',');
+                reordered.push(b',');
             }
-            out.extend_from_within(m.start..m.end);
+            reordered.extend_from_slice(out.get(m.start..m.end).unwrap_or_default());
         }
-        out.drain(start..end);
+        out.truncate(start);
+        out.extend_from_slice(reordered);
     }
 }
 
@@ -137,11 +174,12 @@ fn key_text<'o>(out: &'o [u8], m: &Member) -> &'o [u8] {
 
 /// Keys ordered as strings (by their bytes); an escaped key is compared by
 /// what it says, not by how it is written.
-fn key_order(a: &[u8], b: &[u8]) -> Ordering {
-    if a.contains(&b'\\') || b.contains(&b'\\') {
-        unescaped(a).cmp(&unescaped(b))
+fn key_order(out: &[u8], a: &Member, b: &Member) -> Ordering {
+    let (ka, kb) = (key_text(out, a), key_text(out, b));
+    if a.escaped || b.escaped {
+        unescaped(ka).cmp(&unescaped(kb))
     } else {
-        a.cmp(b)
+        ka.cmp(kb)
     }
 }
 
@@ -182,17 +220,26 @@ impl Formatter for Ordered<'_> {
         begin_string();
         end_string();
         write_string_fragment(fragment: &str);
-        write_char_escape(char_escape: CharEscape);
         write_byte_array(value: &[u8]);
         begin_array();
         end_array();
         begin_array_value(first: bool);
         end_array_value();
+        // Embedded JSON text is written as it is (no output type holds any).
         write_raw_fragment(fragment: &str);
     }
 
+    fn write_char_escape<W: ?Sized + io::Write>(&mut self, _sink: &mut W, escape: CharEscape) -> io::Result<()> {
+        if self.in_key {
+            if let Some(m) = self.scratch.members.last_mut() {
+                m.escaped = true;
+            }
+        }
+        CompactFormatter.write_char_escape(self.out, escape)
+    }
+
     fn begin_object<W: ?Sized + io::Write>(&mut self, _sink: &mut W) -> io::Result<()> {
-        self.objects.push(Object { first_member: self.members.len(), in_order: true });
+        self.scratch.objects.push(Object { first_member: self.scratch.members.len(), in_order: true });
         self.out.push(b'{');
         Ok(())
     }
@@ -201,22 +248,24 @@ impl Formatter for Ordered<'_> {
         if !first {
             self.out.push(b',');
         }
-        self.members.push(Member { start: self.out.len(), key_end: 0, end: 0 });
+        self.scratch.members.push(Member { start: self.out.len(), key_end: 0, end: 0, escaped: false });
+        self.in_key = true;
         Ok(())
     }
 
     fn end_object_key<W: ?Sized + io::Write>(&mut self, _sink: &mut W) -> io::Result<()> {
         let key_end = self.out.len();
-        if let Some(m) = self.members.last_mut() {
+        self.in_key = false;
+        if let Some(m) = self.scratch.members.last_mut() {
             m.key_end = key_end;
         }
-        let Some(object) = self.objects.last() else {
+        let Some(object) = self.scratch.objects.last() else {
             return Ok(());
         };
         if object.in_order {
-            if let [.., previous, this] = &self.members[object.first_member..] {
-                let in_order = key_order(key_text(self.out, previous), key_text(self.out, this)) != Ordering::Greater;
-                if let Some(object) = self.objects.last_mut() {
+            if let Some([.., previous, this]) = self.scratch.members.get(object.first_member..) {
+                let in_order = key_order(self.out, previous, this) != Ordering::Greater;
+                if let Some(object) = self.scratch.objects.last_mut() {
                     object.in_order = in_order;
                 }
             }
@@ -231,18 +280,18 @@ impl Formatter for Ordered<'_> {
 
     fn end_object_value<W: ?Sized + io::Write>(&mut self, _sink: &mut W) -> io::Result<()> {
         let end = self.out.len();
-        if let Some(m) = self.members.last_mut() {
+        if let Some(m) = self.scratch.members.last_mut() {
             m.end = end;
         }
         Ok(())
     }
 
     fn end_object<W: ?Sized + io::Write>(&mut self, _sink: &mut W) -> io::Result<()> {
-        if let Some(object) = self.objects.pop() {
+        if let Some(object) = self.scratch.objects.pop() {
             if !object.in_order {
                 self.reorder(object.first_member);
             }
-            self.members.truncate(object.first_member);
+            self.scratch.members.truncate(object.first_member);
         }
         self.out.push(b'}');
         Ok(())
