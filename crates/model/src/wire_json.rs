@@ -89,12 +89,14 @@ impl<'de> Deserialize<'de> for WireJson {
 
 /// One member of an object being written: its key (with quotes) from
 /// `start` to `key_end`, and its value up to `end`, offsets into the output;
-/// whether its key was written with an escape.
+/// whether its key was written with an escape, and the key's first eight
+/// bytes as a number (most keys differ there, so most comparisons are one).
 struct Member {
     start: usize,
     key_end: usize,
     end: usize,
     escaped: bool,
+    prefix: u64,
 }
 
 /// An object being written: where its members begin in `Ordered::members`,
@@ -154,7 +156,7 @@ impl Ordered<'_> {
         let Some(start) = members.first().map(|m| m.start) else {
             return;
         };
-        members.sort_by(|a, b| key_order(out, a, b));
+        members.sort_unstable_by(|a, b| key_order(out, a, b));
         reordered.clear();
         for (i, m) in members.iter().enumerate() {
             if i > 0 {
@@ -172,15 +174,23 @@ fn key_text<'o>(out: &'o [u8], m: &Member) -> &'o [u8] {
     out.get(m.start + 1..m.key_end.saturating_sub(1)).unwrap_or_default()
 }
 
+/// The first eight bytes of a key, big-endian, zeros after a shorter key:
+/// ordered as the keys are, where they differ there (a key written without
+/// escapes holds no zero byte).
+fn prefix(key: &[u8]) -> u64 {
+    let mut bytes = [0u8; 8];
+    let n = key.len().min(8);
+    bytes[..n].copy_from_slice(&key[..n]);
+    u64::from_be_bytes(bytes)
+}
+
 /// Keys ordered as strings (by their bytes); an escaped key is compared by
 /// what it says, not by how it is written.
 fn key_order(out: &[u8], a: &Member, b: &Member) -> Ordering {
-    let (ka, kb) = (key_text(out, a), key_text(out, b));
     if a.escaped || b.escaped {
-        unescaped(ka).cmp(&unescaped(kb))
-    } else {
-        ka.cmp(kb)
+        return unescaped(key_text(out, a)).cmp(&unescaped(key_text(out, b)));
     }
+    a.prefix.cmp(&b.prefix).then_with(|| key_text(out, a).cmp(key_text(out, b)))
 }
 
 fn unescaped(key: &[u8]) -> String {
@@ -248,7 +258,7 @@ impl Formatter for Ordered<'_> {
         if !first {
             self.out.push(b',');
         }
-        self.scratch.members.push(Member { start: self.out.len(), key_end: 0, end: 0, escaped: false });
+        self.scratch.members.push(Member { start: self.out.len(), key_end: 0, end: 0, escaped: false, prefix: 0 });
         self.in_key = true;
         Ok(())
     }
@@ -258,6 +268,7 @@ impl Formatter for Ordered<'_> {
         self.in_key = false;
         if let Some(m) = self.scratch.members.last_mut() {
             m.key_end = key_end;
+            m.prefix = prefix(key_text(self.out, m));
         }
         let Some(object) = self.scratch.objects.last() else {
             return Ok(());
@@ -429,21 +440,39 @@ mod tests {
             absent: Option<u8>,
             mid: (i64, u64, f64, bool, ()),
             empty: BTreeMap<String, u8>,
+            long: Long,
         }
-        let keys =
-            json!({"b": 1, "a b": 2, "a": 3, "a!": 4, "a\"": 5, "a\\": 6, "a\n": 7, "": 8, "é": 9, "z": [{}, []]});
+        /// Keys sharing their first eight bytes, and escaped ones, out of order.
+        #[derive(Serialize)]
+        struct Long {
+            #[serde(rename = "abcdefghij")]
+            j: u8,
+            #[serde(rename = "abcdefgh")]
+            h: u8,
+            #[serde(rename = "abcdefghi")]
+            i: u8,
+            #[serde(rename = "a b")]
+            space: u8,
+            #[serde(rename = "a\n")]
+            newline: u8,
+        }
+        let keys = json!({
+            "b": 1, "a b": 2, "a": 3, "a!": 4, "a\"": 5, "a\\": 6, "a\n": 7, "": 8, "é": 9, "z": [{}, []],
+            "abcdefghij": 10, "abcdefgh": 11, "abcdefghi": 12, "abcdefgg": 13
+        });
         let out = Out {
             zeta: Some(f64::NAN),
             alpha: vec![serde_json::from_value(keys).unwrap(), BTreeMap::new()],
             absent: None,
             mid: (i64::MIN, u64::MAX, 0.1 + 0.2, true, ()),
             empty: BTreeMap::new(),
+            long: Long { j: 1, h: 2, i: 3, space: 4, newline: 5 },
         };
         let written = WireJson::write(&out).unwrap();
         assert_eq!(written.as_bytes(), through_a_value(&out).as_slice());
         assert_eq!(
             String::from_utf8_lossy(written.as_bytes()),
-            r#"{"alpha":[{"":8,"a":3,"a\n":7,"a b":2,"a!":4,"a\"":5,"a\\":6,"b":1,"z":[{},[]],"é":9},{}],"empty":{},"mid":[-9223372036854775808,18446744073709551615,0.30000000000000004,true,null],"zeta":null}"#
+            r#"{"alpha":[{"":8,"a":3,"a\n":7,"a b":2,"a!":4,"a\"":5,"a\\":6,"abcdefgg":13,"abcdefgh":11,"abcdefghi":12,"abcdefghij":10,"b":1,"z":[{},[]],"é":9},{}],"empty":{},"long":{"a\n":5,"a b":4,"abcdefgh":2,"abcdefghi":3,"abcdefghij":1},"mid":[-9223372036854775808,18446744073709551615,0.30000000000000004,true,null],"zeta":null}"#
         );
     }
 
