@@ -178,10 +178,10 @@ fn key_text<'o>(out: &'o [u8], m: &Member) -> &'o [u8] {
 /// ordered as the keys are, where they differ there (a key written without
 /// escapes holds no zero byte).
 fn prefix(key: &[u8]) -> u64 {
-    let mut bytes = [0u8; 8];
-    let n = key.len().min(8);
-    bytes[..n].copy_from_slice(&key[..n]);
-    u64::from_be_bytes(bytes)
+    match key.first_chunk::<8>() {
+        Some(first) => u64::from_be_bytes(*first),
+        None => key.iter().zip([56, 48, 40, 32, 24, 16, 8]).fold(0, |p, (b, shift)| p | u64::from(*b) << shift),
+    }
 }
 
 /// Keys ordered as strings (by their bytes); an escaped key is compared by
