@@ -8,7 +8,9 @@
 
 use std::sync::LazyLock;
 
-use pcentral_model::{with_defaults, ApiError, Catalog, ErrorKind, Millis, Operation, OperationInput, Service};
+use pcentral_model::{
+    with_defaults, ApiError, Catalog, ErrorKind, Millis, Operation, OperationInput, Service, WireJson,
+};
 use serde_json::Value;
 
 use crate::clock;
@@ -25,7 +27,8 @@ use crate::{
 /// The answer of [`execute`], and whether it was a replay.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Outcome {
-    pub response: Value,
+    /// The answer's JSON text, as the client gets it.
+    pub response: WireJson,
     /// The answer was replayed from a stored ClientToken record (nothing ran).
     pub replayed: bool,
 }
@@ -47,8 +50,8 @@ struct Entry {
 
 /// Register `handle`: decode the input (absent members with a Smithy
 /// `default` take it) into its type, answer a repeated
-/// ClientToken from the stored record, run, encode the output, and store the
-/// answer for the token.
+/// ClientToken from the stored record, run, write the output's JSON text
+/// (once, straight from the typed output), and store that text for the token.
 fn handler<I>(handle: fn(&mut Ctx<'_>, I) -> OpResult<I::Output>) -> Entry
 where
     I: OperationInput + 'static,
@@ -60,7 +63,10 @@ where
         let catalog = input.catalog();
         idempotent(call, token, catalog, |ctx| {
             let output = handle(ctx, input)?;
-            serde_json::to_value(output).map_err(|e| ApiError::internal(format!("Unwritable answer: {e}")).into())
+            let written =
+                WireJson::write(&output).map_err(|e| ApiError::internal(format!("Unwritable answer: {e}")))?;
+            debug_assert_eq!(written, as_through_a_value(&output), "{}: the wire's bytes changed", I::OPERATION);
+            Ok(written)
         })
     });
     Entry { operation: I::OPERATION, run }
@@ -255,7 +261,7 @@ fn idempotent(
     call: &mut Call<'_, '_>,
     token: Option<String>,
     catalog: Option<Catalog>,
-    run: impl FnOnce(&mut Ctx<'_>) -> OpResult<Value>,
+    run: impl FnOnce(&mut Ctx<'_>) -> OpResult<WireJson>,
 ) -> OpResult<Outcome> {
     let Some(token) = token else {
         return Ok(Outcome { response: run(&mut call.ctx)?, replayed: false });
@@ -280,17 +286,24 @@ fn idempotent(
             .into());
         }
     }
-    let response = run(ctx)?;
-    ctx.tx.put_idempotency(&IdempotencyRecord {
+    let record = IdempotencyRecord {
         account: ctx.caller.account.clone(),
         operation: name.to_string(),
         token,
         catalog,
         fingerprint: fp,
-        response: response.clone(),
+        response: run(ctx)?,
         created_at: ctx.now,
-    })?;
-    Ok(Outcome { response, replayed: false })
+    };
+    ctx.tx.put_idempotency(&record)?;
+    Ok(Outcome { response: record.response, replayed: false })
+}
+
+/// The bytes an answer had when every answer was written through a
+/// `serde_json::Value`: what [`WireJson::write`] must keep writing (checked
+/// on every answer of every test in debug builds).
+fn as_through_a_value<T: serde::Serialize>(output: &T) -> WireJson {
+    WireJson::of_value(&serde_json::to_value(output).unwrap_or_default())
 }
 
 #[cfg(test)]

@@ -16,7 +16,7 @@ use pcentral_model::account::{
 };
 use pcentral_model::{
     AccountId, AssociationTaskId, Catalog, ConnectionId, DisassociationTaskId, IdError, InvitationId, Millis,
-    PartnerId, ProfileId, ProfileTaskId,
+    PartnerId, ProfileId, ProfileTaskId, WireJson,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -236,8 +236,9 @@ pub struct IdempotencyRecord {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub catalog: Option<Catalog>,
     pub fingerprint: String,
-    /// The answer as sent (an opaque wire document).
-    pub response: Value,
+    /// The answer's JSON text as sent, stored as it is inside the record's
+    /// document and replayed byte for byte.
+    pub response: WireJson,
     pub created_at: Millis,
 }
 

@@ -16,6 +16,8 @@
 //! * [`errors`]: every error pcentral sends, with its status and body, in the
 //!   shape of the service that answers.
 //! * [`timestamp`]: the one wire timestamp format.
+//! * [`wire_json`]: an answer's JSON text ([`WireJson`]), written once from
+//!   the typed output in the wire's member order.
 //!
 //! Nothing here does I/O.
 
@@ -26,6 +28,7 @@ pub mod shapes;
 pub mod timestamp;
 pub mod validate;
 pub mod wire;
+pub mod wire_json;
 
 include!(concat!(env!("OUT_DIR"), "/services.rs"));
 
@@ -39,3 +42,4 @@ pub use shapes::model;
 pub use timestamp::{Millis, Timestamp};
 pub use validate::{check_input, with_defaults, InputError};
 pub use wire::{NoOutput, OperationInput};
+pub use wire_json::WireJson;

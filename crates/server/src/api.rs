@@ -14,7 +14,7 @@ use std::sync::Arc;
 use hyper::HeaderMap;
 use pcentral_core::store::{read, write};
 use pcentral_core::{Caller, Failure};
-use pcentral_model::{check_input, ApiError, ErrorKind, Operation};
+use pcentral_model::{check_input, ApiError, ErrorKind, Operation, WireJson};
 use serde_json::Value;
 
 use crate::app::{AppState, RandomIds};
@@ -31,18 +31,19 @@ pub const MAX_BODY: usize = 1024 * 1024;
 #[derive(Debug)]
 pub struct Reply {
     pub status: u16,
-    pub body: Value,
+    /// The body's JSON text, sent as it is.
+    pub body: WireJson,
     /// `x-amzn-ErrorType` for error answers.
     pub error_type: Option<&'static str>,
 }
 
 impl Reply {
-    pub fn ok(body: Value) -> Reply {
+    pub fn ok(body: WireJson) -> Reply {
         Reply { status: 200, body, error_type: None }
     }
 
     pub fn error(e: &ApiError) -> Reply {
-        Reply { status: e.status(), body: e.body(), error_type: Some(e.kind.type_name()) }
+        Reply { status: e.status(), body: WireJson::of_value(&e.body()), error_type: Some(e.kind.type_name()) }
     }
 }
 
@@ -201,7 +202,7 @@ fn process(
     claimed: &Claimed,
     req: &OwnedRequest,
     info: &mut CallInfo,
-) -> (Result<Value, ApiError>, u64) {
+) -> (Result<WireJson, ApiError>, u64) {
     let checked = authenticate_and_route(claimed, req).and_then(|(caller, operation, user)| {
         info.account = Some(caller.account.to_string());
         let input = json_body::parse(&req.body).map_err(ApiError::serialization)?;
@@ -267,7 +268,7 @@ fn run_operation(
     input: &Value,
     gate: Option<&crate::authorize::Gate<'_>>,
     info: &mut CallInfo,
-) -> (Result<Value, ApiError>, u64) {
+) -> (Result<WireJson, ApiError>, u64) {
     let wall = crate::app::wall_ms();
     let settings = &state.settings;
     let account = &caller.account;

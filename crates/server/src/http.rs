@@ -714,7 +714,7 @@ fn finish(state: &AppState, reply: Reply, request_id: &str, started: Instant, in
 
 /// An API answer: the JSON body, its status and error type.
 fn api_response(reply: Reply) -> Response<Body> {
-    let mut resp = Response::new(whole(json_bytes(&reply.body)));
+    let mut resp = Response::new(whole(reply.body.into_bytes()));
     *resp.status_mut() = status_code(reply.status);
     with_headers(resp, "application/x-amz-json-1.0", reply.error_type)
 }

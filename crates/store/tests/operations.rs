@@ -15,9 +15,10 @@ fn a_client_token_replays_its_answer_or_conflicts_per_account() {
     let mut h = Harness::new(START);
     let mut input = partner_input(SANDBOX, "Alpha", "a@alpha.example", "000000");
     input["ClientToken"] = json!("token-1");
-    let first = h.ok(A, "CreatePartner", input.clone());
+    let first = h.execute(A, "CreatePartner", input.clone()).unwrap();
     let replay = h.execute(A, "CreatePartner", input.clone()).unwrap();
-    assert_eq!((replay.response, replay.replayed), (first, true));
+    // The stored answer's bytes, as the first call wrote them.
+    assert_eq!((replay.response.as_bytes(), replay.replayed), (first.response.as_bytes(), true));
     input["LegalName"] = json!("Alpha Two");
     assert_eq!(h.refused(A, "CreatePartner", input.clone()), conflict("CONFLICT_CLIENT_TOKEN"));
     // Another account may use the same token independently.

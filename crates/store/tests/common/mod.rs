@@ -147,9 +147,9 @@ impl Harness {
         })
     }
 
-    /// [`Harness::execute`], answering the response.
+    /// [`Harness::execute`], answering the response (its JSON text parsed).
     pub fn call(&mut self, account: &str, op: &str, input: Value) -> Result<Value, ApiError> {
-        self.execute(account, op, input).map(|outcome| outcome.response)
+        self.execute(account, op, input).map(|outcome| outcome.response.to_value())
     }
 
     /// A call that must succeed.
