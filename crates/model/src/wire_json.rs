@@ -89,14 +89,12 @@ impl<'de> Deserialize<'de> for WireJson {
 
 /// One member of an object being written: its key (with quotes) from
 /// `start` to `key_end`, and its value up to `end`, offsets into the output;
-/// whether its key was written with an escape, and the key's first eight
-/// bytes as a number (most keys differ there, so most comparisons are one).
+/// and whether its key was written with an escape.
 struct Member {
     start: usize,
     key_end: usize,
     end: usize,
     escaped: bool,
-    prefix: u64,
 }
 
 /// An object being written: where its members begin in `Ordered::members`,
@@ -174,23 +172,13 @@ fn key_text<'o>(out: &'o [u8], m: &Member) -> &'o [u8] {
     out.get(m.start + 1..m.key_end.saturating_sub(1)).unwrap_or_default()
 }
 
-/// The first eight bytes of a key, big-endian, zeros after a shorter key:
-/// ordered as the keys are, where they differ there (a key written without
-/// escapes holds no zero byte).
-fn prefix(key: &[u8]) -> u64 {
-    match key.first_chunk::<8>() {
-        Some(first) => u64::from_be_bytes(*first),
-        None => key.iter().zip([56, 48, 40, 32, 24, 16, 8]).fold(0, |p, (b, shift)| p | u64::from(*b) << shift),
-    }
-}
-
 /// Keys ordered as strings (by their bytes); an escaped key is compared by
 /// what it says, not by how it is written.
 fn key_order(out: &[u8], a: &Member, b: &Member) -> Ordering {
     if a.escaped || b.escaped {
         return unescaped(key_text(out, a)).cmp(&unescaped(key_text(out, b)));
     }
-    a.prefix.cmp(&b.prefix).then_with(|| key_text(out, a).cmp(key_text(out, b)))
+    key_text(out, a).cmp(key_text(out, b))
 }
 
 fn unescaped(key: &[u8]) -> String {
@@ -258,7 +246,7 @@ impl Formatter for Ordered<'_> {
         if !first {
             self.out.push(b',');
         }
-        self.scratch.members.push(Member { start: self.out.len(), key_end: 0, end: 0, escaped: false, prefix: 0 });
+        self.scratch.members.push(Member { start: self.out.len(), key_end: 0, end: 0, escaped: false });
         self.in_key = true;
         Ok(())
     }
@@ -268,7 +256,6 @@ impl Formatter for Ordered<'_> {
         self.in_key = false;
         if let Some(m) = self.scratch.members.last_mut() {
             m.key_end = key_end;
-            m.prefix = prefix(key_text(self.out, m));
         }
         let Some(object) = self.scratch.objects.last() else {
             return Ok(());
