@@ -105,12 +105,11 @@ impl TrustedProxies {
             return plain;
         }
         let values = |name: &str| -> Vec<String> {
-            headers
-                .get_all(name)
-                .into_iter()
-                .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
-                .flat_map(|v| v.split(',').map(|part| part.trim().to_string()).collect::<Vec<_>>())
-                .collect()
+            let mut parts = Vec::new();
+            for value in headers.get_all(name) {
+                parts.extend(String::from_utf8_lossy(value.as_bytes()).split(',').map(|p| p.trim().to_string()));
+            }
+            parts
         };
         let mut ip = peer;
         for hop in values("x-forwarded-for").iter().rev() {
