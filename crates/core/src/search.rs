@@ -121,6 +121,24 @@ macro_rules! filter_tree {
 }
 pub(crate) use filter_tree;
 
+/// `fn given`, reading a condition's value of the model's union `$value`
+/// (members `StringValue`, `StringListValue`, `LongValue`, `DateValue`: the
+/// customer accounts' and the engagements' filters) as a [`Given`].
+macro_rules! given_of_union {
+    ($value:ident) => {
+        fn given(value: &$value) -> $crate::search::Given<'_> {
+            use $crate::search::Given;
+            match value {
+                $value::StringValue(s) => Given::Text(s),
+                $value::StringListValue(l) => Given::List(l),
+                $value::LongValue(n) => Given::Long(*n),
+                $value::DateValue(t) => Given::Date(t.0),
+            }
+        }
+    };
+}
+pub(crate) use given_of_union;
+
 /// A filter type of the model, read as a tree.
 pub trait Node: Sized {
     type Key: Copy;

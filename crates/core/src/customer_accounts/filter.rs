@@ -9,7 +9,7 @@ use pcentral_model::selling::{
 use pcentral_model::FieldError;
 
 use crate::records::{CustomerAccount, EnrichmentStatus};
-use crate::search::{self, Given, Held, Kind, Node};
+use crate::search::{self, Held, Kind, Node};
 
 impl Node for Filter {
     type Key = FilterableField;
@@ -96,12 +96,4 @@ pub fn group_values(a: &CustomerAccount, key: AggregatableField) -> Vec<String> 
     }
 }
 
-/// A condition's value, as the search engine reads it.
-fn given(value: &FilterValue) -> Given<'_> {
-    match value {
-        FilterValue::StringValue(s) => Given::Text(s),
-        FilterValue::StringListValue(l) => Given::List(l),
-        FilterValue::LongValue(n) => Given::Long(*n),
-        FilterValue::DateValue(t) => Given::Date(t.0),
-    }
-}
+search::given_of_union!(FilterValue);

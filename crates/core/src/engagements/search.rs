@@ -19,7 +19,7 @@ use crate::ctx::Ctx;
 use crate::opportunities::document::{invalid, output};
 use crate::pagination::Binding;
 use crate::records::{ContextType, Engagement, SortValue};
-use crate::search::{self, Given, Held, Kind, Node};
+use crate::search::{self, Held, Kind, Node};
 use crate::store::{EngagementQuery, OpResult};
 
 /// Page size when `MaxResults` is absent (the model names none; docs/compat.md).
@@ -231,12 +231,4 @@ pub fn search_engagements(
     Ok(selling::SearchEngagementsResponse { engagement_search_summaries: Some(summaries), next_token })
 }
 
-/// A condition's value, as the search engine reads it.
-fn given(value: &FilterValue) -> Given<'_> {
-    match value {
-        FilterValue::StringValue(s) => Given::Text(s),
-        FilterValue::StringListValue(l) => Given::List(l),
-        FilterValue::LongValue(n) => Given::Long(*n),
-        FilterValue::DateValue(t) => Given::Date(t.0),
-    }
-}
+search::given_of_union!(FilterValue);
