@@ -162,13 +162,18 @@ def test_a_second_server_on_one_data_dir_is_refused_until_the_first_stops(server
         first.stop()
 
 
+def _write_once(server, node):
+    """A write through the CLI (a credential for 111111111111), so that SQLite's -wal file exists."""
+    made = pcentral_cli(server.binary, "credentials", "create", "--account", "111111111111",
+                        "--endpoint", node.endpoint)
+    assert made.returncode == 0, made.stderr
+
+
 def test_the_running_server_owns_its_database(server, tmp_path):
     data = tmp_path / "owned"
     node = Node(server.binary, data, tmp_path / "node.log")
     try:
-        made = pcentral_cli(server.binary, "credentials", "create", "--account", "111111111111",
-                            "--endpoint", node.endpoint)
-        assert made.returncode == 0, made.stderr
+        _write_once(server, node)
         # Another process (here Python's SQLite) cannot read the database while the server runs ...
         with pytest.raises(sqlite3.OperationalError, match="database is locked"):
             with closing(sqlite3.connect(data / "pcentral.db", timeout=0)) as other:
@@ -190,10 +195,7 @@ def test_the_data_directory_and_every_file_in_it_are_private(server, tmp_path):
     data = tmp_path / "private"
     node = Node(server.binary, data, tmp_path / "first.log")
     try:
-        # A write, so that SQLite's -wal file exists too.
-        made = pcentral_cli(server.binary, "credentials", "create", "--account", "111111111111",
-                            "--endpoint", node.endpoint)
-        assert made.returncode == 0, made.stderr
+        _write_once(server, node)
         assert stat.S_IMODE(data.stat().st_mode) == 0o700, "the data directory is created 0700"
         running = _modes(data)
         assert {"pcentral.db", "pcentral.db-wal", "pcentral.lock", "server.key"} <= set(running)
