@@ -827,9 +827,6 @@ fn store_opportunity(tx: &mut dyn Tx, o: Opportunity) -> OpResult<()> {
     if tx.opportunity(o.catalog, &o.id)?.is_some() {
         return Err(refused(format!("{what}: an opportunity with this id exists")));
     }
-    if !o.body.is_object() {
-        return Err(refused(format!("{what}: body must be an object")));
-    }
     tx.insert_opportunity(&o).map_err(named(what))
 }
 

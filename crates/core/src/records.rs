@@ -47,8 +47,8 @@ pub use engagement::{
 pub use engagement_group::{EngagementGroup, EngagementGroupId, ReadinessLevel};
 pub use iam::{user_arn, IamUser, InlinePolicy};
 pub use opportunity::{
-    sort_value, text_key, InvolvementType, Opportunity, OpportunitySortName, Origin, RelatedEntityType, ReviewStatus,
-    SortValue, Stage, Submission, Visibility,
+    sort_value, text_key, Document, InvolvementType, Opportunity, OpportunitySortName, Origin, RelatedEntityType,
+    ReviewStatus, SortValue, Stage, Submission, Visibility,
 };
 pub use prospecting::{ProspectOutcome, Prospecting, ProspectingTaskStatus};
 pub use selling_settings::SellingSettings;

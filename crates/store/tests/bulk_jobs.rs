@@ -103,7 +103,7 @@ fn a_rows_writes_are_taken_back_whole_or_kept() {
             customer_company_name: None,
             target_close_date: None,
             title: None,
-            body: json!({}),
+            body: Default::default(),
             related: Default::default(),
             submission: None,
             assignee: None,

@@ -179,6 +179,46 @@ fn malformed_fixtures_are_refused_naming_the_member() {
     }
 }
 
+/// An opportunity's document is read as the model types it: a member the
+/// model lacks, or a value of the wrong kind, refuses the whole fixture,
+/// naming the opportunity and the member, and stores nothing.
+#[test]
+fn an_opportunity_document_the_model_does_not_type_is_refused() {
+    let mut h = Harness::new(START);
+    let made = h.ok(
+        A,
+        &selling("CreateOpportunity"),
+        json!({"Catalog": SANDBOX, "ClientToken": "fixture-1",
+               "Customer": {"Account": {"CompanyName": "Acme", "Industry": "Software and Internet"}},
+               "LifeCycle": {"Stage": "Qualified"}}),
+    );
+    let exported = h.export(false);
+    let mut fresh = Harness::new(START);
+    let export_of_empty = fresh.export(false);
+    let cases: [(&[&str], Value, &str); 3] = [
+        (&["Bogus"], json!(1), "Bogus"),
+        (&["Customer", "Account", "Industry"], json!("Not an industry"), "Not an industry"),
+        (&["Customer", "Account", "CompanyName"], Value::Null, "string"),
+    ];
+    for (path, value, named) in cases {
+        let mut doc = exported.clone();
+        let mut member = &mut doc["opportunities"][0]["body"];
+        for key in path {
+            member = &mut member[*key];
+        }
+        *member = value;
+        let message = fresh.seed_refused(&doc);
+        assert!(message.starts_with("opportunities"), "{path:?}: {message}");
+        assert!(message.contains(named), "{path:?}: {message}");
+        assert_eq!(fresh.export(false), export_of_empty, "{path:?}: nothing of the fixture is stored");
+    }
+    // The export itself seeds, and the opportunity reads as it did.
+    fresh.seed(&exported).unwrap();
+    let id = made["Id"].as_str().unwrap();
+    let get = json!({"Catalog": SANDBOX, "Identifier": id});
+    assert_eq!(fresh.ok(A, &selling("GetOpportunity"), get.clone()), h.ok(A, &selling("GetOpportunity"), get));
+}
+
 // ---------------------------------------------------------------- secrets in settings
 
 /// A webhook URL with a password and a token in its query, and how it is shown.

@@ -34,7 +34,8 @@ fn opportunity(catalog: Catalog, n: u64, owner: &str, company: Option<&str>) -> 
         customer_company_name: company.map(str::to_string),
         target_close_date: (!n.is_multiple_of(5)).then(|| format!("2027-0{}-1{}", 1 + n % 9, n % 10)),
         title: Some(format!("Project {n}")),
-        body: json!({"Customer": {"Account": {"CompanyName": company}}}),
+        body: serde_json::from_value(json!({"Customer": company.map(|c| json!({"Account": {"CompanyName": c}}))}))
+            .unwrap(),
         related: BTreeMap::new(),
         submission: None,
         assignee: None,

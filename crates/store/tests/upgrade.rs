@@ -201,7 +201,7 @@ fn the_upgraded_database_stores_opportunities() {
         customer_company_name: Some("Acme".into()),
         target_close_date: None,
         title: None,
-        body: json!({}),
+        body: Default::default(),
         related: Default::default(),
         submission: None,
         assignee: None,

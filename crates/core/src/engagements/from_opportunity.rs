@@ -15,7 +15,7 @@ use serde_json::{json, Map, Value};
 use super::tasks::{page_tasks, start_task, Outcome, TaskFilter, TaskPage};
 use super::{engagement_id, visible};
 use crate::ctx::Ctx;
-use crate::opportunities::document::owned;
+use crate::opportunities::document::{owned, to_json};
 use crate::records::{EngagementTask, EngagementTaskKind, InvitationPayloadType, Opportunity, OPPORTUNITY_SUMMARY};
 use crate::store::{AssociationQuery, Failure, OpResult};
 
@@ -93,7 +93,7 @@ pub(super) fn run(ctx: &mut Ctx<'_>, task: &EngagementTask) -> OpResult<Outcome>
     if let Some(refusal) = crate::opportunities::lifecycle::submission_refusal(&o) {
         return Ok(Outcome::Failed(ReasonCode::Opportunitysubmissionfailed, refusal.message));
     }
-    let payload = invitation_payload(&o);
+    let payload = invitation_payload(&o)?;
     let message = format!("Opportunity {} submitted to AWS for co-selling", o.id);
     if let Err(e) = check_invitation(task, &payload, &message) {
         return Ok(Outcome::Failed(ReasonCode::Invitationvalidationfailed, e.message));
@@ -164,16 +164,15 @@ fn existing_engagement(ctx: &mut Ctx<'_>, o: &Opportunity) -> OpResult<Option<En
 /// CreateEngagement as the owner: titled with the project's title,
 /// described with the customer's business problem (cut to the model's lengths).
 fn new_engagement(ctx: &mut Ctx<'_>, task: &EngagementTask, o: &Opportunity) -> OpResult<EngagementId> {
-    let text = |path: &str, max: usize| {
-        o.body.pointer(path).and_then(Value::as_str).map(|s| s.chars().take(max).collect::<String>())
-    };
+    let project = o.body.project.as_ref();
+    let cut = |text: Option<&String>, max: usize| text.map(|s| s.chars().take(max).collect::<String>());
     let created = super::create_engagement(
         ctx,
         selling::CreateEngagementRequest {
             catalog: task.catalog,
             client_token: task.id.to_string(),
-            title: text("/Project/Title", TITLE_MAX),
-            description: text("/Project/CustomerBusinessProblem", DESCRIPTION_MAX),
+            title: cut(project.and_then(|p| p.title.as_ref()), TITLE_MAX),
+            description: cut(project.and_then(|p| p.customer_business_problem.as_ref()), DESCRIPTION_MAX),
             contexts: None,
         },
     )?;
@@ -186,8 +185,8 @@ fn new_engagement(ctx: &mut Ctx<'_>, task: &EngagementTask, o: &Opportunity) -> 
 
 /// The `OpportunityInvitation` payload AWS receives: the opportunity's
 /// customer and project as its owner wrote them.
-fn invitation_payload(o: &Opportunity) -> Value {
-    let b = &o.body;
+fn invitation_payload(o: &Opportunity) -> OpResult<Value> {
+    let b = to_json(&o.body)?;
     let get = |path: &str| b.pointer(path).cloned();
     let mut customer = Map::new();
     for (key, path) in [
@@ -219,7 +218,7 @@ fn invitation_payload(o: &Opportunity) -> Value {
     if let Some(v) = get("/OpportunityType") {
         invitation["OpportunityType"] = v;
     }
-    json!({ "OpportunityInvitation": invitation })
+    Ok(json!({ "OpportunityInvitation": invitation }))
 }
 
 /// The model's constraints of CreateEngagementInvitation, as that operation checks them.

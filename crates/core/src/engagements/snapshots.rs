@@ -38,7 +38,7 @@ pub fn check_template(resource_type: ResourceType, template: &str) -> OpResult<(
 
 /// The `OpportunitySummary` payload of an opportunity as its owner sees it now.
 fn opportunity_summary(ctx: &Ctx<'_>, o: &crate::records::Opportunity) -> OpResult<Value> {
-    let mut v = crate::opportunities::document::view(ctx, o.clone());
+    let mut v = crate::opportunities::document::view_json(ctx, o.clone())?;
     if let Some(map) = v.as_object_mut() {
         if let Some(life) = map.remove("LifeCycle") {
             map.insert("Lifecycle".into(), life);

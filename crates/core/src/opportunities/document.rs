@@ -2,34 +2,17 @@
 //! opportunity keeps, the columns derived from them, and the JSON every
 //! output type is read from (docs/behaviour.md#opportunities).
 
-use pcentral_model::selling::ValidationExceptionErrorCode as Code;
-use pcentral_model::{timestamp, ApiError, Catalog, ErrorKind, FieldError, Millis, OpportunityId, Service};
+use std::collections::BTreeMap;
+
+use pcentral_model::selling::{self, ValidationExceptionErrorCode as Code};
+use pcentral_model::{timestamp, ApiError, Catalog, ErrorKind, FieldError, Millis, OpportunityId, Service, Timestamp};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 
 use crate::ctx::{Ctx, Ids};
-use crate::records::{Opportunity, RelatedEntityType, ReviewStatus, Stage};
+use crate::records::{Document, Opportunity, RelatedEntityType, ReviewStatus};
 use crate::store::OpResult;
-
-/// The members UpdateOpportunity replaces: an omitted one is cleared.
-pub const UPDATE_MEMBERS: [&str; 9] = [
-    "PrimaryNeedsFromAws",
-    "NationalSecurity",
-    "PartnerOpportunityIdentifier",
-    "Customer",
-    "Project",
-    "OpportunityType",
-    "Marketing",
-    "SoftwareRevenue",
-    "LifeCycle",
-];
-
-/// What CreateOpportunity keeps besides [`UPDATE_MEMBERS`] (UpdateOpportunity has no such member).
-pub const CREATE_ONLY_MEMBERS: [&str; 1] = ["OpportunityTeam"];
-
-/// `LifeCycle` members AWS's review writes: kept in the record, never in the document.
-const REVIEW_MEMBERS: [&str; 3] = ["ReviewStatus", "ReviewComments", "ReviewStatusReason"];
 
 /// The fields UpdateOpportunity may change while the review status is
 /// Action Required (paths into the document; a prefix covers what is under it).
@@ -72,33 +55,33 @@ pub fn output<T: DeserializeOwned>(view: Value) -> OpResult<T> {
     serde_json::from_value(view).map_err(|e| unwritable(e).into())
 }
 
-/// The members of `request` (a request as JSON) that the document keeps,
-/// without the review members of `LifeCycle`.
-pub fn document_of(request: &Value, members: &[&str]) -> Map<String, Value> {
-    let mut body = Map::new();
-    for member in members {
-        if let Some(v) = request.get(*member).filter(|v| !v.is_null()) {
-            body.insert((*member).to_string(), v.clone());
-        }
-    }
-    if let Some(Value::Object(life)) = body.get_mut("LifeCycle") {
-        for m in REVIEW_MEMBERS {
-            life.remove(m);
-        }
-    }
-    body
+/// `life` as the document keeps it: without the members AWS's review
+/// writes (the record's columns hold those).
+pub fn partner_life_cycle(life: selling::LifeCycle) -> selling::LifeCycle {
+    selling::LifeCycle { review_status: None, review_comments: None, review_status_reason: None, ..life }
 }
 
-fn text_at(body: &Value, path: &[&str]) -> Option<String> {
-    path.iter().try_fold(body, |v, k| v.get(k)).and_then(Value::as_str).map(str::to_string)
+/// A lifecycle with nothing in it.
+pub fn empty_life_cycle() -> selling::LifeCycle {
+    selling::LifeCycle {
+        stage: None,
+        closed_lost_reason: None,
+        next_steps: None,
+        target_close_date: None,
+        review_status: None,
+        review_comments: None,
+        review_status_reason: None,
+        next_steps_history: None,
+    }
 }
 
 /// Refresh the columns of `o` that are read from its document.
 pub fn derive_columns(o: &mut Opportunity) {
-    o.stage = text_at(&o.body, &["LifeCycle", "Stage"]).and_then(|s| s.parse::<Stage>().ok());
-    o.customer_company_name = text_at(&o.body, &["Customer", "Account", "CompanyName"]);
-    o.target_close_date = text_at(&o.body, &["LifeCycle", "TargetCloseDate"]);
-    o.title = text_at(&o.body, &["Project", "Title"]);
+    let life = o.body.life_cycle.as_ref();
+    o.stage = life.and_then(|l| l.stage);
+    o.target_close_date = life.and_then(|l| l.target_close_date.clone());
+    o.customer_company_name = o.body.customer.as_ref().and_then(|c| c.account.as_ref()).map(|a| a.company_name.clone());
+    o.title = o.body.project.as_ref().and_then(|p| p.title.clone());
 }
 
 /// A fresh opportunity id: 13 digits drawn from the id source.
@@ -122,36 +105,81 @@ pub fn time(ms: Millis) -> Value {
 
 /// The whole opportunity as GetOpportunity shows it; lists and summaries
 /// read their members from it. It takes the opportunity (its document
-/// becomes the view without a copy: answers build one per opportunity shown).
-pub fn view(ctx: &Ctx<'_>, o: Opportunity) -> Value {
+/// becomes the answer without a copy: answers build one per opportunity shown).
+pub fn view(ctx: &Ctx<'_>, o: Opportunity) -> selling::GetOpportunityResponse {
     let arn = arn(ctx, &o);
-    let mut v = match o.body {
-        Value::Object(members) => members,
-        _ => Map::new(),
-    };
-    v.insert("Catalog".into(), json!(o.catalog));
-    v.insert("Id".into(), json!(o.id));
-    v.insert("Arn".into(), json!(arn));
-    v.insert("LastModifiedDate".into(), time(o.last_modified));
-    v.insert("CreatedDate".into(), time(o.created_at));
-    let related: Map<String, Value> = o.related.iter().map(|(k, ids)| (k.as_str().to_string(), json!(ids))).collect();
-    v.insert("RelatedEntityIdentifiers".into(), Value::Object(related));
-    let review = [
-        ("ReviewStatus", o.review_status.map(|s| s.as_str().to_string())),
-        ("ReviewComments", o.review_comments),
-        ("ReviewStatusReason", o.review_status_reason),
-    ];
-    if review.iter().any(|(_, x)| x.is_some()) || v.contains_key("LifeCycle") {
-        let life = v.entry("LifeCycle").or_insert_with(|| json!({}));
-        if let Value::Object(life) = life {
-            for (k, x) in review {
-                if let Some(x) = x {
-                    life.insert(k.into(), json!(x));
-                }
-            }
-        }
+    let Document {
+        customer,
+        life_cycle,
+        marketing,
+        national_security,
+        opportunity_team,
+        opportunity_type,
+        partner_opportunity_identifier,
+        primary_needs_from_aws,
+        project,
+        software_revenue,
+    } = *o.body;
+    let reviewed = o.review_status.is_some() || o.review_comments.is_some() || o.review_status_reason.is_some();
+    let life_cycle = (reviewed || life_cycle.is_some()).then(|| selling::LifeCycle {
+        review_status: o.review_status,
+        review_comments: o.review_comments,
+        review_status_reason: o.review_status_reason,
+        ..life_cycle.unwrap_or_else(empty_life_cycle)
+    });
+    selling::GetOpportunityResponse {
+        catalog: o.catalog,
+        primary_needs_from_aws,
+        national_security,
+        partner_opportunity_identifier,
+        customer,
+        project,
+        opportunity_type,
+        marketing,
+        software_revenue,
+        id: o.id.to_string(),
+        arn: Some(arn),
+        last_modified_date: Timestamp(o.last_modified),
+        created_date: Timestamp(o.created_at),
+        related_entity_identifiers: related_identifiers(o.related),
+        life_cycle,
+        opportunity_team,
     }
-    Value::Object(v)
+}
+
+/// The associated entities as the wire lists them: a member per type with any.
+fn related_identifiers(related: BTreeMap<RelatedEntityType, Vec<String>>) -> selling::RelatedEntityIdentifiers {
+    let mut out = selling::RelatedEntityIdentifiers {
+        aws_marketplace_offers: None,
+        aws_marketplace_offer_sets: None,
+        solutions: None,
+        aws_products: None,
+        aws_marketplace_solutions: None,
+        aws_marketplace_products: None,
+    };
+    for (kind, ids) in related {
+        let member = match kind {
+            RelatedEntityType::Solutions => &mut out.solutions,
+            RelatedEntityType::Awsproducts => &mut out.aws_products,
+            RelatedEntityType::Awsmarketplaceoffers => &mut out.aws_marketplace_offers,
+            RelatedEntityType::Awsmarketplaceoffersets => &mut out.aws_marketplace_offer_sets,
+            RelatedEntityType::Awsmarketplacesolutions => &mut out.aws_marketplace_solutions,
+            RelatedEntityType::Awsmarketplaceproducts => &mut out.aws_marketplace_products,
+        };
+        *member = Some(ids);
+    }
+    out
+}
+
+/// [`view`] as JSON, for the answers whose shape is a part of it.
+pub fn view_json(ctx: &Ctx<'_>, o: Opportunity) -> OpResult<Value> {
+    to_json(&view(ctx, o))
+}
+
+/// The output type `T` (a summary) read from the whole opportunity: members
+/// `T` lacks are dropped, so an answer carries exactly the members of its shape.
+pub fn summary<T: DeserializeOwned>(ctx: &Ctx<'_>, o: Opportunity) -> OpResult<T> {
+    output(view_json(ctx, o)?)
 }
 
 /// The caller's opportunity `id` in `catalog`; anyone else's, or none, is

@@ -15,18 +15,6 @@ use crate::events::Recorder;
 use crate::records::{Opportunity, Origin, RelatedEntityType, ReviewStatus, Stage, Submission, Visibility};
 use crate::store::OpResult;
 
-/// What a partner opportunity needs before it is submitted: (document path, name).
-const REQUIRED_FOR_SUBMISSION: [&[&str]; 8] = [
-    &["Customer", "Account", "CompanyName"],
-    &["Customer", "Account", "Industry"],
-    &["Customer", "Account", "WebsiteUrl"],
-    &["Customer", "Account", "Address", "CountryCode"],
-    &["Project", "Title"],
-    &["Project", "CustomerBusinessProblem"],
-    &["Project", "ExpectedCustomerSpend"],
-    &["LifeCycle", "TargetCloseDate"],
-];
-
 /// The solution identifier that stands for a solution not listed (`Other`).
 pub const OTHER_SOLUTION: &str = "Other";
 
@@ -113,13 +101,29 @@ pub fn review(
     Ok(())
 }
 
-fn present(body: &Value, path: &[&str]) -> bool {
-    match path.iter().try_fold(body, |v, k| v.get(k)) {
-        Some(Value::String(s)) => !s.trim().is_empty(),
-        Some(Value::Array(items)) => !items.is_empty(),
-        Some(Value::Null) | None => false,
-        Some(_) => true,
-    }
+/// What a partner opportunity needs before it is submitted: each field by
+/// name, and whether `o` has it (text that is not blank, a list not empty).
+fn required_for_submission(o: &Opportunity) -> [(&'static str, bool); 8] {
+    let filled = |s: Option<&String>| s.is_some_and(|s| !s.trim().is_empty());
+    let account = o.body.customer.as_ref().and_then(|c| c.account.as_ref());
+    let project = o.body.project.as_ref();
+    let life = o.body.life_cycle.as_ref();
+    [
+        ("Customer.Account.CompanyName", filled(account.map(|a| &a.company_name))),
+        ("Customer.Account.Industry", account.is_some_and(|a| a.industry.is_some())),
+        ("Customer.Account.WebsiteUrl", filled(account.and_then(|a| a.website_url.as_ref()))),
+        (
+            "Customer.Account.Address.CountryCode",
+            account.and_then(|a| a.address.as_ref()).is_some_and(|a| a.country_code.is_some()),
+        ),
+        ("Project.Title", filled(project.and_then(|p| p.title.as_ref()))),
+        ("Project.CustomerBusinessProblem", filled(project.and_then(|p| p.customer_business_problem.as_ref()))),
+        (
+            "Project.ExpectedCustomerSpend",
+            project.and_then(|p| p.expected_customer_spend.as_ref()).is_some_and(|s| !s.is_empty()),
+        ),
+        ("LifeCycle.TargetCloseDate", filled(life.and_then(|l| l.target_close_date.as_ref()))),
+    ]
 }
 
 /// Store `o` changed at service time, and record Opportunity Updated.
@@ -172,12 +176,11 @@ pub fn submission_refusal(o: &Opportunity) -> Option<pcentral_model::ApiError> {
             format!("LifeCycle.ReviewStatus of opportunity {} is {status}; only a Pending Submission opportunity is submitted", o.id),
         )]));
     }
-    let mut faults: Vec<_> = REQUIRED_FOR_SUBMISSION
-        .iter()
-        .filter(|path| !present(&o.body, path))
-        .map(|path| {
-            let name = path.join(".");
-            field(&name, Code::RequiredFieldMissing, format!("{name} is required to submit an opportunity"))
+    let mut faults: Vec<_> = required_for_submission(o)
+        .into_iter()
+        .filter(|(_, present)| !present)
+        .map(|(name, _)| {
+            field(name, Code::RequiredFieldMissing, format!("{name} is required to submit an opportunity"))
         })
         .collect();
     if related(o, RelatedEntityType::Solutions).is_empty() {
@@ -197,21 +200,17 @@ pub fn assign_opportunity(ctx: &mut Ctx<'_>, req: selling::AssignOpportunityRequ
     let mut o = owned(ctx, req.catalog, &req.identifier)?;
     let a = &req.assignee;
     // The assignee becomes the opportunity's owner: the first member of its team.
-    let owner = to_json(&selling::Contact {
+    let owner = selling::Contact {
         email: Some(a.email.clone()),
         first_name: Some(a.first_name.clone()),
         last_name: Some(a.last_name.clone()),
         business_title: Some(a.business_title.clone()),
         phone: a.phone.clone(),
-    })?;
-    if let Some(body) = o.body.as_object_mut() {
-        let team = body.entry("OpportunityTeam").or_insert_with(|| json!([]));
-        if let Some(team) = team.as_array_mut() {
-            match team.first_mut() {
-                Some(first) => *first = owner,
-                None => team.push(owner),
-            }
-        }
+    };
+    let team = o.body.opportunity_team.get_or_insert_with(Vec::new);
+    match team.first_mut() {
+        Some(first) => *first = owner,
+        None => team.push(owner),
     }
     o.assignee = Some(req.assignee);
     save(ctx, &mut o)?;
@@ -305,8 +304,8 @@ pub fn get_aws_opportunity_summary(
         ))
         .into());
     }
-    let body = &o.body;
-    let pick = |path: &[&str]| path.iter().try_fold(body, |v, k| v.get(k)).cloned();
+    let body = to_json(&o.body)?;
+    let pick = |path: &[&str]| path.iter().try_fold(&body, |v, k| v.get(k)).cloned();
     let mut related_ids = serde_json::Map::new();
     for kind in [
         RelatedEntityType::Awsproducts,

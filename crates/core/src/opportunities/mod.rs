@@ -16,12 +16,11 @@ use pcentral_model::{Catalog, OpportunityId, Timestamp};
 use crate::ctx::Ctx;
 use crate::events::Recorder;
 use crate::pagination::{self, Binding};
-use crate::records::{sort_value, text_key, Opportunity, OpportunitySortName, Origin, ReviewStatus, Stage};
+use crate::records::{sort_value, text_key, Document, Opportunity, OpportunitySortName, Origin, ReviewStatus, Stage};
 use crate::store::{OpResult, OpportunityCursor, OpportunityQuery};
 use document::{
-    changed_paths, conflict, derive_columns, document_of, editable_after_approval, editable_under_action_required,
-    field, invalid, new_opportunity_id, next_modified, output, owned, refused, to_json, view, CREATE_ONLY_MEMBERS,
-    UPDATE_MEMBERS,
+    changed_paths, conflict, derive_columns, editable_after_approval, editable_under_action_required, empty_life_cycle,
+    field, invalid, new_opportunity_id, next_modified, owned, partner_life_cycle, refused, summary, to_json, view,
 };
 
 /// Which changed fields a review status lets through, and how a refusal says when.
@@ -70,14 +69,21 @@ fn create(
     if !faults.is_empty() {
         return Err(invalid(faults).into());
     }
-    let request = to_json(&req)?;
-    let members: Vec<&str> = UPDATE_MEMBERS.iter().chain(CREATE_ONLY_MEMBERS.iter()).copied().collect();
-    let mut body = document_of(&request, &members);
+    let mut life = req.life_cycle.map_or_else(empty_life_cycle, partner_life_cycle);
     // A new opportunity starts as a Prospect unless it says otherwise.
-    let life = body.entry("LifeCycle").or_insert_with(|| serde_json::json!({}));
-    if let Some(life) = life.as_object_mut() {
-        life.entry("Stage").or_insert_with(|| serde_json::json!(Stage::Prospect));
-    }
+    life.stage.get_or_insert(Stage::Prospect);
+    let body = Box::new(Document {
+        customer: req.customer,
+        life_cycle: Some(life),
+        marketing: req.marketing,
+        national_security: req.national_security,
+        opportunity_team: req.opportunity_team,
+        opportunity_type: req.opportunity_type,
+        partner_opportunity_identifier: req.partner_opportunity_identifier.clone(),
+        primary_needs_from_aws: req.primary_needs_from_aws,
+        project: req.project,
+        software_revenue: req.software_revenue,
+    });
     let mut o = Opportunity {
         catalog: req.catalog,
         id: new_opportunity_id(ctx.ids),
@@ -93,7 +99,7 @@ fn create(
         customer_company_name: None,
         target_close_date: None,
         title: None,
-        body: serde_json::Value::Object(body),
+        body,
         related: Default::default(),
         submission: None,
         assignee: None,
@@ -114,7 +120,7 @@ pub fn get_opportunity(
     req: selling::GetOpportunityRequest,
 ) -> OpResult<selling::GetOpportunityResponse> {
     let o = owned(ctx, req.catalog, &req.identifier)?;
-    output(view(ctx, o))
+    Ok(view(ctx, o))
 }
 
 pub fn list_opportunities(
@@ -155,7 +161,7 @@ pub fn list_opportunities(
     let (page, next_token) = binding
         .page(rows, size, |last| OpportunityCursor { value: sort_value(sort, last), id: last.id.to_string() })?;
     let opportunity_summaries =
-        page.into_iter().map(|o| output::<selling::OpportunitySummary>(view(ctx, o))).collect::<OpResult<Vec<_>>>()?;
+        page.into_iter().map(|o| summary::<selling::OpportunitySummary>(ctx, o)).collect::<OpResult<Vec<_>>>()?;
     Ok(selling::ListOpportunitiesResponse { opportunity_summaries, next_token })
 }
 
@@ -221,15 +227,19 @@ fn replace(o: &mut Opportunity, req: &selling::UpdateOpportunityRequest) -> OpRe
         )])
         .into());
     }
-    let request = to_json(req)?;
-    let mut body = document_of(&request, &UPDATE_MEMBERS);
-    // UpdateOpportunity has no OpportunityTeam: it stays.
-    for member in CREATE_ONLY_MEMBERS {
-        if let Some(v) = o.body.get(member) {
-            body.insert(member.to_string(), v.clone());
-        }
-    }
-    let body = serde_json::Value::Object(body);
+    let body = Box::new(Document {
+        customer: req.customer.clone(),
+        life_cycle: req.life_cycle.clone().map(partner_life_cycle),
+        marketing: req.marketing.clone(),
+        national_security: req.national_security,
+        // UpdateOpportunity has no OpportunityTeam: it stays.
+        opportunity_team: o.body.opportunity_team.clone(),
+        opportunity_type: req.opportunity_type,
+        partner_opportunity_identifier: req.partner_opportunity_identifier.clone(),
+        primary_needs_from_aws: req.primary_needs_from_aws.clone(),
+        project: req.project.clone(),
+        software_revenue: req.software_revenue.clone(),
+    });
     let editable: Option<EditRule> = match o.review_status {
         Some(ReviewStatus::ActionRequired) => {
             Some((editable_under_action_required, "while the review status is Action Required"))
@@ -239,7 +249,7 @@ fn replace(o: &mut Opportunity, req: &selling::UpdateOpportunityRequest) -> OpRe
     };
     if let Some((editable, when)) = editable {
         let mut changed = Vec::new();
-        changed_paths(&o.body, &body, "", &mut changed);
+        changed_paths(&to_json(&o.body)?, &to_json(&body)?, "", &mut changed);
         let faults: Vec<_> = changed
             .iter()
             .filter(|p| !editable(p))

@@ -18,7 +18,7 @@ use pcentral_model::selling::{
 use pcentral_model::timestamp;
 use serde_json::json;
 
-use super::document::{output, view};
+use super::document::{output, view_json};
 use crate::ctx::Ctx;
 use crate::opportunities::document::invalid;
 use crate::pagination::{self, Binding};
@@ -48,22 +48,20 @@ impl Node for OpportunitySearchFilter {
     }
 }
 
-fn text_at(o: &Opportunity, path: &[&str]) -> Option<String> {
-    path.iter().try_fold(&o.body, |v, k| v.get(k)).and_then(serde_json::Value::as_str).map(str::to_string)
-}
-
 fn related(o: &Opportunity, kind: RelatedEntityType) -> Vec<String> {
     o.related.get(&kind).cloned().unwrap_or_default()
 }
 
 /// The first expected customer spend's amount (the monthly recurring revenue the partner estimated).
 fn estimated_mrr(o: &Opportunity) -> Option<String> {
-    o.body.pointer("/Project/ExpectedCustomerSpend/0/Amount").and_then(serde_json::Value::as_str).map(str::to_string)
+    let spend = o.body.project.as_ref().and_then(|p| p.expected_customer_spend.as_ref());
+    spend.and_then(|s| s.first()).and_then(|s| s.amount.clone())
 }
 
 /// What `o` holds for the filter key `key`.
 fn held(o: &Opportunity, key: Key) -> Held {
     let text = |s: Option<&str>| Held::Text(s.map(str::to_string));
+    let account = o.body.customer.as_ref().and_then(|c| c.account.as_ref());
     match key {
         Key::Opportunityid => text(Some(o.id.as_str())),
         Key::Stage => text(o.stage.map(|s| s.as_str())),
@@ -74,23 +72,21 @@ fn held(o: &Opportunity, key: Key) -> Held {
         Key::Targetclosedate => {
             Held::Date(o.target_close_date.as_ref().and_then(|d| timestamp::parse(&format!("{d}T00:00:00Z"))))
         }
-        Key::Countrycode => Held::Text(text_at(o, &["Customer", "Account", "Address", "CountryCode"])),
+        Key::Countrycode => {
+            text(account.and_then(|a| a.address.as_ref()).and_then(|a| a.country_code).map(|c| c.as_str()))
+        }
         Key::Partnerprojecttitle => Held::Text(o.title.clone()),
-        Key::Opportunitytype => Held::Text(text_at(o, &["OpportunityType"])),
-        Key::Partneropportunityidentifier => Held::Text(text_at(o, &["PartnerOpportunityIdentifier"])),
-        Key::Industry => Held::Text(text_at(o, &["Customer", "Account", "Industry"])),
-        Key::Awsaccountid => Held::Text(text_at(o, &["Customer", "Account", "AwsAccountId"])),
-        Key::Apnprograms => Held::Many(
-            o.body
-                .pointer("/Project/ApnPrograms")
-                .and_then(serde_json::Value::as_array)
-                .map(|a| a.iter().filter_map(|v| v.as_str().map(str::to_string)).collect())
-                .unwrap_or_default(),
-        ),
+        Key::Opportunitytype => text(o.body.opportunity_type.map(|t| t.as_str())),
+        Key::Partneropportunityidentifier => Held::Text(o.body.partner_opportunity_identifier.clone()),
+        Key::Industry => text(account.and_then(|a| a.industry).map(|i| i.as_str())),
+        Key::Awsaccountid => Held::Text(account.and_then(|a| a.aws_account_id.clone())),
+        Key::Apnprograms => {
+            Held::Many(o.body.project.as_ref().and_then(|p| p.apn_programs.clone()).unwrap_or_default())
+        }
         Key::Origin => text(Some(o.origin.as_str())),
         // A tag is matched as `Key=Value`.
         Key::Tags => Held::Many(o.tags.iter().map(|(k, v)| format!("{k}={v}")).collect()),
-        Key::Nextstep => Held::Text(text_at(o, &["LifeCycle", "NextSteps"])),
+        Key::Nextstep => Held::Text(o.body.life_cycle.as_ref().and_then(|l| l.next_steps.clone())),
         Key::Offerid => Held::Many(related(o, RelatedEntityType::Awsmarketplaceoffers)),
         Key::Offersetid => Held::Many(related(o, RelatedEntityType::Awsmarketplaceoffersets)),
         Key::Awsmarketplacesolution => Held::Many(related(o, RelatedEntityType::Awsmarketplacesolutions)),
@@ -149,7 +145,7 @@ fn has_keyword(o: &Opportunity, keyword: &str) -> bool {
         Some(o.id.as_str().to_string()),
         o.title.clone(),
         o.customer_company_name.clone(),
-        text_at(o, &["PartnerOpportunityIdentifier"]),
+        o.body.partner_opportunity_identifier.clone(),
     ]
     .into_iter()
     .flatten()
@@ -197,7 +193,7 @@ fn summary(ctx: &Ctx<'_>, o: Opportunity) -> OpResult<selling::OpportunitySearch
     let tags: Vec<_> = o.tags.iter().map(|(k, val)| json!({"Key": k, "Value": val})).collect();
     // As GetAwsOpportunitySummary: AWS's side exists once submitted, or from the start of an AWS referral.
     let aws_side = (o.submission.is_some() || o.origin == Origin::AwsReferral).then(|| json!({"Origin": o.origin}));
-    let mut v = view(ctx, o);
+    let mut v = view_json(ctx, o)?;
     if let Some(map) = v.as_object_mut() {
         if !tags.is_empty() {
             map.insert("Tags".into(), json!(tags));

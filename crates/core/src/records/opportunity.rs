@@ -3,13 +3,14 @@
 //! The columns a list filters, sorts or pages on are typed fields here; the
 //! rest of what a partner wrote (customer, project, marketing, software
 //! revenue, the lifecycle's free text, the team) is the opportunity document
-//! `body`: the wire members exactly as UpdateOpportunity last replaced them.
+//! `body`: the wire members as UpdateOpportunity last replaced them, typed as
+//! the model types them, so an answer is built from it without reparsing.
 
 use std::collections::BTreeMap;
 
+use pcentral_model::selling;
 use pcentral_model::{AccountId, Catalog, Millis, OpportunityId};
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 
 pub use pcentral_model::selling::{
     AssigneeContact, OpportunityOrigin as Origin, OpportunitySortName, RelatedEntityType, ReviewStatus,
@@ -22,6 +23,36 @@ pub struct Submission {
     pub involvement_type: InvolvementType,
     pub visibility: Option<Visibility>,
     pub submitted_at: Millis,
+}
+
+/// The members of CreateOpportunity an opportunity keeps (all but the team
+/// are the members UpdateOpportunity replaces). `LifeCycle` never holds the
+/// members AWS's review writes: those are columns of [`Opportunity`]. A
+/// member the model lacks is refused (a fixture cannot smuggle one in).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Document {
+    #[serde(rename = "Customer", default, skip_serializing_if = "Option::is_none")]
+    pub customer: Option<selling::Customer>,
+    #[serde(rename = "LifeCycle", default, skip_serializing_if = "Option::is_none")]
+    pub life_cycle: Option<selling::LifeCycle>,
+    #[serde(rename = "Marketing", default, skip_serializing_if = "Option::is_none")]
+    pub marketing: Option<selling::Marketing>,
+    #[serde(rename = "NationalSecurity", default, skip_serializing_if = "Option::is_none")]
+    pub national_security: Option<selling::NationalSecurity>,
+    /// Kept by CreateOpportunity and AssignOpportunity only (UpdateOpportunity has no such member).
+    #[serde(rename = "OpportunityTeam", default, skip_serializing_if = "Option::is_none")]
+    pub opportunity_team: Option<Vec<selling::Contact>>,
+    #[serde(rename = "OpportunityType", default, skip_serializing_if = "Option::is_none")]
+    pub opportunity_type: Option<selling::OpportunityType>,
+    #[serde(rename = "PartnerOpportunityIdentifier", default, skip_serializing_if = "Option::is_none")]
+    pub partner_opportunity_identifier: Option<String>,
+    #[serde(rename = "PrimaryNeedsFromAws", default, skip_serializing_if = "Option::is_none")]
+    pub primary_needs_from_aws: Option<Vec<selling::PrimaryNeedFromAws>>,
+    #[serde(rename = "Project", default, skip_serializing_if = "Option::is_none")]
+    pub project: Option<selling::Project>,
+    #[serde(rename = "SoftwareRevenue", default, skip_serializing_if = "Option::is_none")]
+    pub software_revenue: Option<selling::SoftwareRevenue>,
 }
 
 /// An opportunity, owned by one account in one catalog.
@@ -51,8 +82,9 @@ pub struct Opportunity {
     pub target_close_date: Option<String>,
     /// `Project.Title`.
     pub title: Option<String>,
-    /// The opportunity document: every other member the partner wrote, as on the wire.
-    pub body: Value,
+    /// The opportunity document: every other member the partner wrote (boxed:
+    /// it is most of the opportunity's size, and records move by value).
+    pub body: Box<Document>,
     /// Associated entities per type, in association order.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub related: BTreeMap<RelatedEntityType, Vec<String>>,
