@@ -725,7 +725,7 @@ fn init_logging(format: LogFormat) -> Result<crate::log_writer::LogGuard, String
     let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(writer).with_ansi(terminal);
     match format {
         LogFormat::Text if terminal => builder.init(),
-        LogFormat::Text => builder.event_format(crate::log_format::Line).init(),
+        LogFormat::Text => builder.fmt_fields(crate::log_format::Line).event_format(crate::log_format::Line).init(),
         LogFormat::Json => builder.json().init(),
     }
     Ok(guard)

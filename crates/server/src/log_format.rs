@@ -2,14 +2,17 @@
 //! `tracing-subscriber`'s default ("full") format without colour —
 //! `<time> <LEVEL> <span>{<fields>}: <target>: <message> <name>=<value> …` —
 //! but with the second's date written once per second per thread, strings
-//! without escapes copied whole, and no colour wrappers around each part.
-//! A test below holds it to the library's own output, byte for byte.
+//! without escapes copied whole, a latency's milliseconds written from their
+//! integer microseconds, and no colour wrappers around each part (the span's
+//! fields too: [`Line`] formats them as well). A test below holds it to the
+//! library's own output, byte for byte.
 
 use std::cell::RefCell;
 use std::fmt;
 
 use tracing::field::{Field, Visit};
 use tracing::{Event, Level, Subscriber};
+use tracing_subscriber::field::RecordFields;
 use tracing_subscriber::fmt::format::Writer;
 use tracing_subscriber::fmt::{FmtContext, FormatEvent, FormatFields, FormattedFields};
 use tracing_subscriber::registry::LookupSpan;
@@ -53,6 +56,14 @@ where
         event.record(&mut fields);
         fields.result?;
         writer.write_char('\n')
+    }
+}
+
+impl<'w> FormatFields<'w> for Line {
+    fn format_fields<R: RecordFields>(&self, writer: Writer<'w>, fields: R) -> fmt::Result {
+        let mut visitor = Fields { writer, first: true, result: Ok(()) };
+        fields.record(&mut visitor);
+        visitor.result
     }
 }
 
@@ -107,6 +118,13 @@ impl Visit for Fields<'_> {
         self.put(field, |w| write!(w, "{value:?}"));
     }
 
+    fn record_f64(&mut self, field: &Field, value: f64) {
+        match Thousandths::of(value) {
+            Some(t) => self.put(field, |w| t.write(w)),
+            None => self.record_debug(field, &value),
+        }
+    }
+
     fn record_error(&mut self, field: &Field, value: &(dyn std::error::Error + 'static)) {
         self.put(field, |w| {
             write!(w, "{value}")?;
@@ -130,6 +148,42 @@ impl Visit for Fields<'_> {
     }
 }
 
+/// A number of at most three decimals (a latency to the microsecond, in
+/// milliseconds), written as `Debug` writes the `f64` without its float
+/// formatting: `0.196`, `12.5`, `3.0`.
+struct Thousandths {
+    whole: u64,
+    /// 0..=999.
+    part: u64,
+}
+
+impl Thousandths {
+    /// `value` if it is exactly the `f64` nearest some non-negative `n / 1000`
+    /// below 2^40 (so no shorter decimal names the same `f64`).
+    fn of(value: f64) -> Option<Thousandths> {
+        let scaled = (value * 1000.0).round();
+        if !(0.0..=1_099_511_627_776.0).contains(&scaled) || value.is_sign_negative() {
+            return None;
+        }
+        // In range and rounded: the conversion is exact.
+        let n = scaled as u64;
+        (n as f64 / 1000.0 == value).then_some(Thousandths { whole: n / 1000, part: n % 1000 })
+    }
+
+    fn write(&self, w: &mut Writer<'_>) -> fmt::Result {
+        write!(w, "{}", self.whole)?;
+        let part = [b'0' + (self.part / 100) as u8, b'0' + (self.part / 10 % 10) as u8, b'0' + (self.part % 10) as u8];
+        let kept = match self.part {
+            0 => 1,
+            p if p % 100 == 0 => 1,
+            p if p % 10 == 0 => 2,
+            _ => 3,
+        };
+        w.write_char('.')?;
+        w.write_str(std::str::from_utf8(&part[..kept]).map_err(|_| fmt::Error)?)
+    }
+}
+
 thread_local! {
     /// The second last written and its `YYYY-MM-DDTHH:MM:SS` text.
     static SECOND: RefCell<(i64, String)> = const { RefCell::new((i64::MIN, String::new())) };
@@ -146,7 +200,13 @@ fn write_now(writer: &mut Writer<'_>) -> fmt::Result {
             cached.1 = text.get(..19).unwrap_or(&text).to_string();
             cached.0 = seconds;
         }
-        write!(writer, "{}.{:06}Z ", cached.1, since.subsec_micros())
+        writer.write_str(&cached.1)?;
+        let micros = since.subsec_micros();
+        let mut text = [b'.', 0, 0, 0, 0, 0, 0, b'Z', b' '];
+        for (i, place) in [100_000, 10_000, 1_000, 100, 10, 1].into_iter().enumerate() {
+            text[1 + i] = b'0' + (micros / place % 10) as u8;
+        }
+        writer.write_str(std::str::from_utf8(&text).map_err(|_| fmt::Error)?)
     })
 }
 
@@ -235,12 +295,42 @@ mod tests {
         let ours = Buffer::default();
         let subscriber = tracing_subscriber::fmt().with_ansi(false).with_writer(stock.clone()).finish();
         tracing::subscriber::with_default(subscriber, events);
-        let subscriber =
-            tracing_subscriber::fmt().with_ansi(false).with_writer(ours.clone()).event_format(Line).finish();
+        let subscriber = tracing_subscriber::fmt()
+            .with_ansi(false)
+            .with_writer(ours.clone())
+            .fmt_fields(Line)
+            .event_format(Line)
+            .finish();
         tracing::subscriber::with_default(subscriber, events);
         let (stock, ours) = (stock.lines(), ours.lines());
         assert_eq!(stock.len(), 7, "{stock:#?}");
         assert_eq!(ours, stock);
+    }
+
+    /// What `Thousandths` writes for `value`, if it takes it.
+    fn thousandths(value: f64) -> Option<String> {
+        let t = Thousandths::of(value)?;
+        let mut text = String::new();
+        t.write(&mut Writer::new(&mut text)).ok()?;
+        Some(text)
+    }
+
+    #[test]
+    fn latencies_are_written_as_debug_writes_them() {
+        let mut taken = 0;
+        let big = (0..2_000u64).map(|k| k * 1_000_003 + 999);
+        for n in (0..300_000u64).chain(big).chain([1_099_511_627_776]) {
+            let value = n as f64 / 1000.0;
+            let written = thousandths(value).unwrap_or_else(|| panic!("{n}: not taken"));
+            assert_eq!(written, format!("{value:?}"), "{n}");
+            assert_eq!(Some(written), thousandths(crate::observe::to_the_microsecond(value)));
+            taken += 1;
+        }
+        assert!(taken > 300_000);
+        // Anything else is left to `Debug`.
+        for value in [0.1234, -1.0, -0.0, 1e300, f64::NAN, f64::INFINITY, 1.0e-7, 2e12] {
+            assert_eq!(thousandths(value), None, "{value}");
+        }
     }
 
     #[test]
