@@ -715,19 +715,26 @@ fn shutdown_signal() -> std::io::Result<impl std::future::Future<Output = ()>> {
 /// The log goes to stderr through [`crate::log_writer`]: a request appends its
 /// line and goes on; the guard writes the last lines when `serve` ends.
 fn init_logging(format: LogFormat) -> Result<crate::log_writer::LogGuard, String> {
-    let filter = tracing_subscriber::EnvFilter::try_from_env("PCENTRAL_LOG")
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    use tracing_subscriber::layer::SubscriberExt;
+    use tracing_subscriber::util::SubscriberInitExt;
+    use tracing_subscriber::Layer;
     let (writer, guard) = crate::log_writer::LogWriter::start(Box::new(std::io::stderr()), crate::log_writer::CAPACITY)
         .map_err(|e| format!("cannot start the log's writer: {e}"))?;
     // Colour codes only for a terminal: a log file or a pipe gets plain text,
     // the same lines written by pcentral's own formatter (`log_format`).
     let terminal = std::io::stderr().is_terminal();
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(writer).with_ansi(terminal);
-    match format {
-        LogFormat::Text if terminal => builder.init(),
-        LogFormat::Text => builder.fmt_fields(crate::log_format::Line).event_format(crate::log_format::Line).init(),
-        LogFormat::Json => builder.json().init(),
-    }
+    let lines = tracing_subscriber::fmt::layer().with_writer(writer).with_ansi(terminal);
+    let lines = match format {
+        LogFormat::Text if terminal => lines.boxed(),
+        LogFormat::Text => lines.fmt_fields(crate::log_format::Line).event_format(crate::log_format::Line).boxed(),
+        LogFormat::Json => lines.json().boxed(),
+    };
+    let directives = std::env::var("PCENTRAL_LOG").ok();
+    tracing_subscriber::registry()
+        .with(crate::log_format::filter(directives.as_deref()))
+        .with(lines)
+        .try_init()
+        .map_err(|e| format!("cannot start the log: {e}"))?;
     Ok(guard)
 }
 

@@ -5,17 +5,44 @@
 //! without escapes copied whole, a latency's milliseconds written from their
 //! integer microseconds, and no colour wrappers around each part (the span's
 //! fields too: [`Line`] formats them as well). A test below holds it to the
-//! library's own output, byte for byte.
+//! library's own output, byte for byte. [`filter`] reads `PCENTRAL_LOG`.
 
 use std::cell::RefCell;
-use std::fmt;
+use std::fmt::{self, Write as _};
 
 use tracing::field::{Field, Visit};
 use tracing::{Event, Level, Subscriber};
 use tracing_subscriber::field::RecordFields;
+use tracing_subscriber::filter::{EnvFilter, Targets};
 use tracing_subscriber::fmt::format::Writer;
 use tracing_subscriber::fmt::{FmtContext, FormatEvent, FormatFields, FormattedFields};
 use tracing_subscriber::registry::LookupSpan;
+
+/// The filter `PCENTRAL_LOG`'s directives make (`info` when unset; `info`
+/// too when they do not parse). Directives of targets and levels only make a
+/// [`Targets`] filter, which keeps nothing per span; one with a span or a field
+/// (`[request{request_id=…}]=debug`) needs [`EnvFilter`], which tracks every
+/// span the server opens (a lock on each enter and exit of a request's span:
+/// about a tenth of a microsecond per request). Both read such directives
+/// alike (one parser); a test holds them to it.
+pub fn filter<S>(directives: Option<&str>) -> Box<dyn tracing_subscriber::Layer<S> + Send + Sync>
+where
+    S: Subscriber + for<'a> LookupSpan<'a>,
+{
+    use tracing_subscriber::Layer;
+    let directives = directives.unwrap_or("info");
+    // Spans and fields are written in brackets (`[span{field=value}]`),
+    // which Targets would read as part of a target's name. And no directive
+    // at all is EnvFilter's: it shows nothing, where Targets shows errors.
+    let targets_only = !directives.contains('[') && !directives.trim().is_empty();
+    if let Some(targets) = directives.parse::<Targets>().ok().filter(|_| targets_only) {
+        return targets.boxed();
+    }
+    match EnvFilter::try_new(directives) {
+        Ok(dynamic) => dynamic.boxed(),
+        Err(_) => Targets::new().with_default(Level::INFO).boxed(),
+    }
+}
 
 /// The text format of the log (`--log-format text`).
 pub struct Line;
@@ -26,37 +53,68 @@ where
     N: for<'a> FormatFields<'a> + 'static,
 {
     fn format_event(&self, ctx: &FmtContext<'_, S, N>, mut writer: Writer<'_>, event: &Event<'_>) -> fmt::Result {
-        write_now(&mut writer)?;
-        let meta = event.metadata();
-        writer.write_str(match *meta.level() {
-            Level::TRACE => "TRACE ",
-            Level::DEBUG => "DEBUG ",
-            Level::INFO => " INFO ",
-            Level::WARN => " WARN ",
-            Level::ERROR => "ERROR ",
-        })?;
-        if let Some(scope) = ctx.event_scope() {
-            let mut seen = false;
-            for span in scope.from_root() {
-                seen = true;
-                writer.write_str(span.name())?;
-                let extensions = span.extensions();
-                if let Some(fields) = extensions.get::<FormattedFields<N>>().filter(|f| !f.is_empty()) {
-                    write!(writer, "{{{fields}}}")?;
-                }
-                writer.write_char(':')?;
+        // The line is put together in a buffer of this thread's (appending to
+        // a String directly, not through `Writer`'s indirections per part),
+        // then handed over whole; a line written while one is being put
+        // together (a value's `Debug` that logs) gets a buffer of its own.
+        LINE.with(|kept| match kept.try_borrow_mut() {
+            Ok(mut line) => {
+                line.clear();
+                line_of(ctx, event, &mut line)?;
+                writer.write_str(&line)
             }
-            if seen {
-                writer.write_char(' ')?;
+            Err(_) => {
+                let mut line = String::new();
+                line_of(ctx, event, &mut line)?;
+                writer.write_str(&line)
             }
-        }
-        writer.write_str(meta.target())?;
-        writer.write_str(": ")?;
-        let mut fields = Fields { writer: writer.by_ref(), first: true, result: Ok(()) };
-        event.record(&mut fields);
-        fields.result?;
-        writer.write_char('\n')
+        })
     }
+}
+
+thread_local! {
+    /// The buffer [`Line`] puts a line together in.
+    static LINE: RefCell<String> = const { RefCell::new(String::new()) };
+}
+
+/// The line of `event`, appended to `writer`.
+fn line_of<S, N>(ctx: &FmtContext<'_, S, N>, event: &Event<'_>, writer: &mut String) -> fmt::Result
+where
+    S: Subscriber + for<'a> LookupSpan<'a>,
+    N: for<'a> FormatFields<'a> + 'static,
+{
+    write_now(writer)?;
+    let meta = event.metadata();
+    writer.write_str(match *meta.level() {
+        Level::TRACE => "TRACE ",
+        Level::DEBUG => "DEBUG ",
+        Level::INFO => " INFO ",
+        Level::WARN => " WARN ",
+        Level::ERROR => "ERROR ",
+    })?;
+    if let Some(scope) = ctx.event_scope() {
+        let mut seen = false;
+        for span in scope.from_root() {
+            seen = true;
+            writer.write_str(span.name())?;
+            let extensions = span.extensions();
+            if let Some(fields) = extensions.get::<FormattedFields<N>>().filter(|f| !f.is_empty()) {
+                writer.write_char('{')?;
+                writer.write_str(fields)?;
+                writer.write_char('}')?;
+            }
+            writer.write_char(':')?;
+        }
+        if seen {
+            writer.write_char(' ')?;
+        }
+    }
+    writer.write_str(meta.target())?;
+    writer.write_str(": ")?;
+    let mut fields = Fields { writer: &mut *writer, first: true, result: Ok(()) };
+    event.record(&mut fields);
+    fields.result?;
+    writer.write_char('\n')
 }
 
 impl<'w> FormatFields<'w> for Line {
@@ -69,13 +127,13 @@ impl<'w> FormatFields<'w> for Line {
 
 /// An event's fields as the default format writes them: the message bare,
 /// the others `name=value` (strings quoted as `Debug` quotes them), one space apart.
-struct Fields<'w> {
-    writer: Writer<'w>,
+struct Fields<W> {
+    writer: W,
     first: bool,
     result: fmt::Result,
 }
 
-impl Fields<'_> {
+impl<W: fmt::Write> Fields<W> {
     fn name(&mut self, field: &Field) -> fmt::Result {
         if !std::mem::take(&mut self.first) {
             self.writer.write_char(' ')?;
@@ -88,21 +146,21 @@ impl Fields<'_> {
         self.writer.write_char('=')
     }
 
-    fn put(&mut self, field: &Field, value: impl FnOnce(&mut Writer<'_>) -> fmt::Result) {
+    fn put(&mut self, field: &Field, value: impl FnOnce(&mut W) -> fmt::Result) {
         if self.result.is_ok() {
             self.result = self.name(field).and_then(|()| value(&mut self.writer));
         }
     }
 }
 
-impl Visit for Fields<'_> {
+impl<W: fmt::Write> Visit for Fields<W> {
     fn record_str(&mut self, field: &Field, value: &str) {
         if field.name() == "message" {
             self.put(field, |w| w.write_str(value));
             return;
         }
         // `Debug` quoting: a string with nothing to escape is copied as it is.
-        let plain = value.chars().all(|c| c != '"' && c != '\\' && c != '\'' && !c.is_control() && c.is_ascii());
+        let plain = value.bytes().all(|b| b.is_ascii() && !b.is_ascii_control() && !matches!(b, b'"' | b'\\' | b'\''));
         if plain {
             self.put(field, |w| {
                 w.write_char('"')?;
@@ -170,7 +228,7 @@ impl Thousandths {
         (n as f64 / 1000.0 == value).then_some(Thousandths { whole: n / 1000, part: n % 1000 })
     }
 
-    fn write(&self, w: &mut Writer<'_>) -> fmt::Result {
+    fn write(&self, w: &mut impl fmt::Write) -> fmt::Result {
         write!(w, "{}", self.whole)?;
         let part = [b'0' + (self.part / 100) as u8, b'0' + (self.part / 10 % 10) as u8, b'0' + (self.part % 10) as u8];
         let kept = match self.part {
@@ -190,7 +248,7 @@ thread_local! {
 }
 
 /// `2026-12-07T19:11:12.158067Z ` (UTC, to the microsecond).
-fn write_now(writer: &mut Writer<'_>) -> fmt::Result {
+fn write_now(writer: &mut String) -> fmt::Result {
     let since = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
     let seconds = i64::try_from(since.as_secs()).unwrap_or(i64::MAX);
     SECOND.with(|cached| {
@@ -311,7 +369,7 @@ mod tests {
     fn thousandths(value: f64) -> Option<String> {
         let t = Thousandths::of(value)?;
         let mut text = String::new();
-        t.write(&mut Writer::new(&mut text)).ok()?;
+        t.write(&mut text).ok()?;
         Some(text)
     }
 
@@ -323,7 +381,6 @@ mod tests {
             let value = n as f64 / 1000.0;
             let written = thousandths(value).unwrap_or_else(|| panic!("{n}: not taken"));
             assert_eq!(written, format!("{value:?}"), "{n}");
-            assert_eq!(Some(written), thousandths(crate::observe::to_the_microsecond(value)));
             taken += 1;
         }
         assert!(taken > 300_000);
@@ -331,6 +388,45 @@ mod tests {
         for value in [0.1234, -1.0, -0.0, 1e300, f64::NAN, f64::INFINITY, 1.0e-7, 2e12] {
             assert_eq!(thousandths(value), None, "{value}");
         }
+    }
+
+    /// The lines [`events`] (and a debug event in a `request` span) write
+    /// through `filter`, without their time.
+    fn filtered(filter: Box<dyn tracing_subscriber::Layer<tracing_subscriber::Registry> + Send + Sync>) -> Vec<String> {
+        use tracing_subscriber::layer::SubscriberExt;
+        let out = Buffer::default();
+        let lines = tracing_subscriber::fmt::layer().with_ansi(false).with_writer(out.clone()).event_format(Line);
+        let subscriber = tracing_subscriber::registry().with(filter).with(lines);
+        tracing::subscriber::with_default(subscriber, || {
+            events();
+            tracing::info_span!("request", request_id = "r-1").in_scope(|| tracing::debug!(n = 1, "deep"));
+            tracing::debug!(n = 2, "outside");
+        });
+        out.lines()
+    }
+
+    #[test]
+    fn the_filter_reads_directives_as_env_filter_does() {
+        for directives in [
+            None,
+            Some("warn"),
+            Some("info"),
+            Some("debug"),
+            Some("pcentral_server=debug,warn"),
+            Some("pcentral_server::log_format=error"),
+            Some("off"),
+            Some(""),
+            Some("[request]=debug,info"),
+            Some("[request{request_id=r-1}]=debug,warn"),
+        ] {
+            let expected = EnvFilter::try_new(directives.unwrap_or("info")).map(|f| filtered(Box::new(f)));
+            let ours = filtered(filter(directives));
+            assert_eq!(ours, expected.unwrap_or_else(|e| panic!("{directives:?}: {e}")), "{directives:?}");
+        }
+        // Directives neither reads are the default.
+        assert_eq!(filtered(filter(Some("=nope=="))), filtered(filter(Some("info"))));
+        assert!(filtered(filter(Some("warn"))).len() < filtered(filter(None)).len());
+        assert!(filtered(filter(Some("[request]=debug,info"))).iter().any(|l| l.contains("deep")));
     }
 
     #[test]
