@@ -176,12 +176,6 @@ pub fn view_json(ctx: &Ctx<'_>, o: Opportunity) -> OpResult<Value> {
     to_json(&view(ctx, o))
 }
 
-/// The output type `T` (a summary) read from the whole opportunity: members
-/// `T` lacks are dropped, so an answer carries exactly the members of its shape.
-pub fn summary<T: DeserializeOwned>(ctx: &Ctx<'_>, o: Opportunity) -> OpResult<T> {
-    output(view_json(ctx, o)?)
-}
-
 /// The caller's opportunity `id` in `catalog`; anyone else's, or none, is
 /// the same ResourceNotFoundException (it reveals nothing).
 pub fn owned(ctx: &mut Ctx<'_>, catalog: Catalog, id: &str) -> OpResult<Opportunity> {

@@ -20,7 +20,7 @@ use crate::records::{sort_value, text_key, Document, Opportunity, OpportunitySor
 use crate::store::{OpResult, OpportunityCursor, OpportunityQuery};
 use document::{
     changed_paths, conflict, derive_columns, editable_after_approval, editable_under_action_required, empty_life_cycle,
-    field, invalid, new_opportunity_id, next_modified, owned, partner_life_cycle, refused, summary, to_json, view,
+    field, invalid, new_opportunity_id, next_modified, owned, partner_life_cycle, refused, to_json, view,
 };
 
 /// Which changed fields a review status lets through, and how a refusal says when.
@@ -160,9 +160,50 @@ pub fn list_opportunities(
     let rows = ctx.tx.list_opportunities(&query)?;
     let (page, next_token) = binding
         .page(rows, size, |last| OpportunityCursor { value: sort_value(sort, last), id: last.id.to_string() })?;
-    let opportunity_summaries =
-        page.into_iter().map(|o| summary::<selling::OpportunitySummary>(ctx, o)).collect::<OpResult<Vec<_>>>()?;
+    let opportunity_summaries = page.into_iter().map(|o| list_summary(view(ctx, o))).collect();
     Ok(selling::ListOpportunitiesResponse { opportunity_summaries, next_token })
+}
+
+/// ListOpportunities' summary: the members of the whole opportunity that
+/// its shape has, moved over (a list builds one per opportunity shown).
+fn list_summary(full: selling::GetOpportunityResponse) -> selling::OpportunitySummary {
+    let life_cycle = full.life_cycle.map(|l| selling::LifeCycleSummary {
+        stage: l.stage,
+        closed_lost_reason: l.closed_lost_reason,
+        next_steps: l.next_steps,
+        target_close_date: l.target_close_date,
+        review_status: l.review_status,
+        review_comments: l.review_comments,
+        review_status_reason: l.review_status_reason,
+    });
+    let account = |a: selling::Account| selling::AccountSummary {
+        industry: a.industry,
+        other_industry: a.other_industry,
+        company_name: a.company_name,
+        website_url: a.website_url,
+        address: a.address.map(|x| selling::AddressSummary {
+            city: x.city,
+            postal_code: x.postal_code,
+            state_or_region: x.state_or_region,
+            country_code: x.country_code,
+        }),
+    };
+    selling::OpportunitySummary {
+        catalog: full.catalog,
+        id: Some(full.id),
+        arn: full.arn,
+        partner_opportunity_identifier: full.partner_opportunity_identifier,
+        opportunity_type: full.opportunity_type,
+        last_modified_date: Some(full.last_modified_date),
+        created_date: Some(full.created_date),
+        life_cycle,
+        customer: full.customer.map(|c| selling::CustomerSummary { account: c.account.map(account) }),
+        project: full.project.map(|p| selling::ProjectSummary {
+            delivery_models: p.delivery_models,
+            expected_customer_spend: p.expected_customer_spend,
+            expected_contract_duration: p.expected_contract_duration,
+        }),
+    }
 }
 
 pub fn update_opportunity(
@@ -269,4 +310,45 @@ fn replace(o: &mut Opportunity, req: &selling::UpdateOpportunityRequest) -> OpRe
         return Err(refused(vec![lifecycle::other_solution_refused(o)]).into());
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The list's summary, moved member by member, is the whole
+    /// opportunity read as the summary's shape (members it lacks dropped).
+    #[test]
+    fn a_list_summary_is_the_view_read_as_its_shape() {
+        let customer = serde_json::json!({
+            "Account": {"CompanyName": "Acme", "Industry": "Software and Internet", "OtherIndustry": "x",
+                        "WebsiteUrl": "https://acme.example", "AwsAccountId": "123456789012", "Duns": "123456789",
+                        "Address": {"City": "Anchorage", "PostalCode": "99502", "StateOrRegion": "Alaska",
+                                    "CountryCode": "US", "StreetAddress": "1 Main St"}},
+            "Contacts": [{"Email": "a@acme.example", "FirstName": "A"}]});
+        let full = serde_json::json!({
+            "Catalog": "Sandbox", "Id": "O1234567890123", "Arn": "arn:aws:partnercentral:us-east-1:111111111111:catalog/Sandbox/opportunity/O1234567890123",
+            "LastModifiedDate": "2026-12-07T10:00:00.123Z", "CreatedDate": "2026-12-01T10:00:00Z",
+            "PartnerOpportunityIdentifier": "crm-1", "OpportunityType": "Net New Business",
+            "RelatedEntityIdentifiers": {"Solutions": ["S-1"]},
+            "OpportunityTeam": [{"Email": "t@p.example"}],
+            "LifeCycle": {"Stage": "Qualified", "ClosedLostReason": "Other", "NextSteps": "call",
+                          "TargetCloseDate": "2027-01-31", "ReviewStatus": "Action Required",
+                          "ReviewComments": "fix", "ReviewStatusReason": "why",
+                          "NextStepsHistory": [{"Value": "call", "Time": "2026-12-01T10:00:00Z"}]},
+            "Customer": customer,
+            "Project": {"Title": "Move", "DeliveryModels": ["SaaS or PaaS"], "ExpectedContractDuration": {"Term": "Months", "Value": "12"},
+                        "ExpectedCustomerSpend": [{"Amount": "10", "CurrencyCode": "USD", "Frequency": "Monthly",
+                                                   "TargetCompany": "AWS"}], "CustomerBusinessProblem": "p"},
+            "Marketing": {"Source": "None"},
+        });
+        let bare = serde_json::json!({"Catalog": "AWS", "Id": "O1", "LastModifiedDate": "2026-12-07T10:00:00Z",
+            "CreatedDate": "2026-12-07T10:00:00Z", "RelatedEntityIdentifiers": {}, "Customer": {"Contacts": []},
+            "Project": {"Title": "t"}});
+        for whole in [full, bare] {
+            let view: selling::GetOpportunityResponse = serde_json::from_value(whole.clone()).unwrap();
+            let read: selling::OpportunitySummary = serde_json::from_value(to_json(&view).unwrap()).unwrap();
+            assert_eq!(list_summary(view), read, "{whole}");
+        }
+    }
 }
