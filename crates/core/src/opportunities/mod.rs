@@ -313,6 +313,7 @@ fn replace(o: &mut Opportunity, req: &selling::UpdateOpportunityRequest) -> OpRe
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 
