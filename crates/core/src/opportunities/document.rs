@@ -1,6 +1,7 @@
-//! The opportunity document and its views: which request members an
-//! opportunity keeps, the columns derived from them, and the JSON every
-//! output type is read from (docs/behaviour.md#opportunities).
+//! The opportunity document ([`Document`]) and its views: the columns
+//! derived from it, what a review status lets UpdateOpportunity change, and
+//! the whole opportunity as GetOpportunity answers it, from which the other
+//! answers take their members (docs/behaviour.md#opportunities).
 
 use std::collections::BTreeMap;
 
