@@ -730,6 +730,9 @@ fn init_logging(format: LogFormat) -> Result<crate::log_writer::LogGuard, String
         LogFormat::Json => lines.json().boxed(),
     };
     let directives = std::env::var("PCENTRAL_LOG").ok();
+    if matches!(format, LogFormat::Text) && !terminal {
+        crate::log_format::write_request_ids(directives.as_deref());
+    }
     tracing_subscriber::registry()
         .with(crate::log_format::filter(directives.as_deref()))
         .with(lines)

@@ -250,9 +250,13 @@ fn new_request_id() -> String {
 }
 
 /// Answer one request inside its own span (`request` with the request id), so
-/// that every log line about it carries the id.
+/// that every log line about it carries the id; or, when the text log writes
+/// the id itself, with the id in its lines (`log_format::RequestId`).
 async fn respond(state: Arc<AppState>, req: Request<Incoming>, remote: SocketAddr) -> Response<Body> {
     let request_id = new_request_id();
+    if let Some(id) = crate::log_format::RequestId::for_lines(&request_id) {
+        return id.scope(respond_in_span(state, req, remote, request_id)).await;
+    }
     let span = tracing::info_span!("request", request_id = %request_id);
     respond_in_span(state, req, remote, request_id).instrument(span).await
 }
@@ -797,4 +801,12 @@ fn with_request_id(mut resp: Response<Body>, request_id: &str) -> Response<Body>
         resp.headers_mut().insert("x-amzn-RequestId", v);
     }
     resp
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_request_span_is_opened_where_the_log_expects_it() {
+        assert_eq!(Some(crate::log_format::REQUEST_SPAN_TARGET), module_path!().strip_suffix("::tests"));
+    }
 }

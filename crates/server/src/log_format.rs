@@ -6,9 +6,19 @@
 //! integer microseconds, and no colour wrappers around each part (the span's
 //! fields too: [`Line`] formats them as well). A test below holds it to the
 //! library's own output, byte for byte. [`filter`] reads `PCENTRAL_LOG`.
+//!
+//! A request's lines begin `request{request_id=…}:`, as if inside a span of
+//! that name. With this format and a filter of targets and levels that shows
+//! info, [`RequestId::scope`] gives the line the id while the request is
+//! polled (a value of the thread's, set and restored around each poll)
+//! instead of a `tracing` span per request, whose registry entry costs more
+//! than the line itself; otherwise (JSON, a terminal, span directives, or a
+//! level above info) the server opens the span.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::fmt::{self, Write as _};
+use std::future::Future;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use tracing::field::{Field, Visit};
 use tracing::{Event, Level, Subscriber};
@@ -31,16 +41,79 @@ where
 {
     use tracing_subscriber::Layer;
     let directives = directives.unwrap_or("info");
-    // Spans and fields are written in brackets (`[span{field=value}]`),
-    // which Targets would read as part of a target's name. And no directive
-    // at all is EnvFilter's: it shows nothing, where Targets shows errors.
-    let targets_only = !directives.contains('[') && !directives.trim().is_empty();
-    if let Some(targets) = directives.parse::<Targets>().ok().filter(|_| targets_only) {
+    if let Some(targets) = targets_only(directives).and_then(|d| d.parse::<Targets>().ok()) {
         return targets.boxed();
     }
     match EnvFilter::try_new(directives) {
         Ok(dynamic) => dynamic.boxed(),
         Err(_) => Targets::new().with_default(Level::INFO).boxed(),
+    }
+}
+
+/// Whether [`Line`] writes requests' ids itself ([`write_request_ids`]).
+static LINES_CARRY_REQUEST_IDS: AtomicBool = AtomicBool::new(false);
+
+/// The target of the request span the server would open (its module's path).
+pub const REQUEST_SPAN_TARGET: &str = "pcentral_server::http";
+
+/// Let [`Line`] write requests' ids when `directives` allow it: they name
+/// targets and levels only, and show the request span's level (info) for its
+/// target. Called once, by `serve`, when its log is this format.
+pub fn write_request_ids(directives: Option<&str>) {
+    LINES_CARRY_REQUEST_IDS.store(lines_can_carry_request_ids(directives), Ordering::Relaxed);
+}
+
+fn lines_can_carry_request_ids(directives: Option<&str>) -> bool {
+    targets_only(directives.unwrap_or("info"))
+        .and_then(|d| d.parse::<Targets>().ok())
+        .is_some_and(|targets| targets.would_enable(REQUEST_SPAN_TARGET, &Level::INFO))
+}
+
+/// `directives` when they name only targets and levels: spans and fields are
+/// written in brackets (`[span{field=value}]`), which Targets would read as part
+/// of a target's name; and no directive at all is EnvFilter's (it shows nothing,
+/// where Targets shows errors).
+fn targets_only(directives: &str) -> Option<&str> {
+    (!directives.contains('[') && !directives.trim().is_empty()).then_some(directives)
+}
+
+/// A request's id (a UUID's 36 characters) as [`Line`] writes it.
+#[derive(Clone, Copy)]
+pub struct RequestId([u8; 36]);
+
+thread_local! {
+    /// The request being polled on this thread, when [`Line`] writes its id.
+    static REQUEST: Cell<Option<RequestId>> = const { Cell::new(None) };
+}
+
+impl RequestId {
+    /// `id`, when lines carry requests' ids themselves (else the server opens a span).
+    pub fn for_lines(id: &str) -> Option<RequestId> {
+        if !LINES_CARRY_REQUEST_IDS.load(Ordering::Relaxed) {
+            return None;
+        }
+        id.as_bytes().try_into().ok().map(RequestId)
+    }
+
+    fn as_str(&self) -> &str {
+        std::str::from_utf8(&self.0).unwrap_or("-")
+    }
+
+    /// Run `request` with this id in its lines: set for each poll, the
+    /// thread's previous one put back after it (a panic included).
+    pub async fn scope<F: Future>(self, request: F) -> F::Output {
+        struct Restore(Option<RequestId>);
+        impl Drop for Restore {
+            fn drop(&mut self) {
+                REQUEST.set(self.0);
+            }
+        }
+        let mut request = std::pin::pin!(request);
+        std::future::poll_fn(|cx| {
+            let _restore = Restore(REQUEST.replace(Some(self)));
+            request.as_mut().poll(cx)
+        })
+        .await
     }
 }
 
@@ -92,8 +165,14 @@ where
         Level::WARN => " WARN ",
         Level::ERROR => "ERROR ",
     })?;
+    let mut seen = false;
+    if let Some(request) = REQUEST.get() {
+        seen = true;
+        writer.push_str("request{request_id=");
+        writer.push_str(request.as_str());
+        writer.push_str("}:");
+    }
     if let Some(scope) = ctx.event_scope() {
-        let mut seen = false;
         for span in scope.from_root() {
             seen = true;
             writer.write_str(span.name())?;
@@ -105,9 +184,9 @@ where
             }
             writer.write_char(':')?;
         }
-        if seen {
-            writer.write_char(' ')?;
-        }
+    }
+    if seen {
+        writer.write_char(' ')?;
     }
     writer.write_str(meta.target())?;
     writer.write_str(": ")?;
@@ -269,6 +348,7 @@ fn write_now(writer: &mut String) -> fmt::Result {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use std::sync::{Arc, Mutex};
 
@@ -427,6 +507,71 @@ mod tests {
         assert_eq!(filtered(filter(Some("=nope=="))), filtered(filter(Some("info"))));
         assert!(filtered(filter(Some("warn"))).len() < filtered(filter(None)).len());
         assert!(filtered(filter(Some("[request]=debug,info"))).iter().any(|l| l.contains("deep")));
+    }
+
+    /// The lines of a request's events (one after an await, one in a span
+    /// of its own) and of one after it, the request run by `run`.
+    fn request_lines(run: impl FnOnce(std::pin::Pin<Box<dyn Future<Output = ()>>>)) -> Vec<String> {
+        let out = Buffer::default();
+        let subscriber = tracing_subscriber::fmt()
+            .with_ansi(false)
+            .with_writer(out.clone())
+            .fmt_fields(Line)
+            .event_format(Line)
+            .finish();
+        tracing::subscriber::with_default(subscriber, || {
+            run(Box::pin(async {
+                tracing::info!(status = 200u16, latency_ms = 0.196, "api");
+                tokio::task::yield_now().await;
+                tracing::warn!(check = %"missing Authorization header", "authentication refused");
+                tracing::info_span!("inner", n = 2u64).in_scope(|| tracing::info!("nested"));
+            }));
+            tracing::info!("after");
+        });
+        out.lines()
+    }
+
+    #[test]
+    fn a_request_scope_writes_the_lines_a_request_span_writes() {
+        use tracing::Instrument;
+        const ID: &str = "99bc9d39-a967-4e9d-adeb-0bfc02363baa";
+        let runtime = || tokio::runtime::Builder::new_current_thread().build().unwrap();
+        let spanned = request_lines(|request| {
+            runtime().block_on(request.instrument(tracing::info_span!("request", request_id = %ID)));
+        });
+        let scoped = request_lines(|request| {
+            let id = RequestId(ID.as_bytes().try_into().unwrap());
+            runtime().block_on(id.scope(request));
+        });
+        assert_eq!(scoped, spanned);
+        assert_eq!(spanned.len(), 4, "{spanned:#?}");
+        assert!(spanned[0].starts_with(&format!(" INFO request{{request_id={ID}}}: ")), "{spanned:#?}");
+        assert!(spanned[2].contains(&format!("request{{request_id={ID}}}:inner{{n=2}}: ")), "{spanned:#?}");
+        assert!(!spanned[3].contains("request"), "{spanned:#?}");
+        // A request that panics leaves no id behind on its thread.
+        let panicked = std::panic::catch_unwind(|| {
+            let id = RequestId(ID.as_bytes().try_into().unwrap());
+            runtime().block_on(id.scope(async { panic!("in a request") }))
+        });
+        assert!(panicked.is_err());
+        assert!(REQUEST.get().is_none());
+    }
+
+    #[test]
+    fn requests_ids_are_written_by_the_lines_only_where_a_request_span_would_show() {
+        for (directives, carried) in [
+            (None, true),
+            (Some("info"), true),
+            (Some("debug"), true),
+            (Some("pcentral_server=info,warn"), true),
+            (Some("warn"), false),
+            (Some("pcentral_server::http=warn,info"), false),
+            (Some("[request]=debug,info"), false),
+            (Some(""), false),
+            (Some("=nope=="), false),
+        ] {
+            assert_eq!(lines_can_carry_request_ids(directives), carried, "{directives:?}");
+        }
     }
 
     #[test]
