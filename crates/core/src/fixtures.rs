@@ -474,7 +474,10 @@ impl Seeder<'_, '_> {
             List::ConnectionPreferences => store_preferences(tx, typed!())?,
             List::Invitations => store_invitation(tx, typed!())?,
             List::Connections => store_connection(tx, typed!())?,
-            List::Opportunities => store_opportunity(tx, typed!())?,
+            List::Opportunities => {
+                let given = given_members(value.get("body"));
+                store_opportunity(tx, typed!(), &given)?
+            }
             List::Engagements => store_engagement(tx, typed!())?,
             List::EngagementMembers => store_engagement_member(tx, typed!())?,
             List::EngagementInvitations => store_engagement_invitation(tx, typed!())?,
@@ -822,8 +825,21 @@ fn store_engagement_member(tx: &mut dyn Tx, m: EngagementMembership) -> OpResult
     }
 }
 
-fn store_opportunity(tx: &mut dyn Tx, o: Opportunity) -> OpResult<()> {
+/// The members of a JSON object that hold something (a null one is absent).
+fn given_members(object: Option<&Value>) -> Vec<String> {
+    let members = object.and_then(Value::as_object).into_iter().flatten();
+    members.filter(|(_, v)| !v.is_null()).map(|(k, _)| k.clone()).collect()
+}
+
+/// Store `o`, whose fixture's `body` held the members `given`: each must be
+/// one the document keeps (reading it would drop any other).
+fn store_opportunity(tx: &mut dyn Tx, o: Opportunity, given: &[String]) -> OpResult<()> {
     let what = format!("opportunities[{}/{}]", o.catalog, o.id);
+    let body = serde_json::to_value(&o.body).map_err(|e| refused(format!("{what}: body: {e}")))?;
+    let kept = given_members(Some(&body));
+    if let Some(unknown) = given.iter().find(|m| !kept.contains(m)) {
+        return Err(refused(format!("{what}: body.{unknown} is not a member an opportunity keeps")));
+    }
     if tx.opportunity(o.catalog, &o.id)?.is_some() {
         return Err(refused(format!("{what}: an opportunity with this id exists")));
     }
