@@ -380,6 +380,16 @@ mod tests {
             let bytes = self.0.lock().map(|b| b.clone()).unwrap_or_default();
             String::from_utf8_lossy(&bytes).lines().map(|l| l.get(28..).unwrap_or(l).to_string()).collect()
         }
+
+        /// A subscriber writing here in the text format as `serve` sets it up.
+        fn lines_subscriber(&self) -> impl Subscriber + Send + Sync + 'static {
+            tracing_subscriber::fmt()
+                .with_ansi(false)
+                .with_writer(self.clone())
+                .fmt_fields(Line)
+                .event_format(Line)
+                .finish()
+        }
     }
 
     #[derive(Debug)]
@@ -433,13 +443,7 @@ mod tests {
         let ours = Buffer::default();
         let subscriber = tracing_subscriber::fmt().with_ansi(false).with_writer(stock.clone()).finish();
         tracing::subscriber::with_default(subscriber, events);
-        let subscriber = tracing_subscriber::fmt()
-            .with_ansi(false)
-            .with_writer(ours.clone())
-            .fmt_fields(Line)
-            .event_format(Line)
-            .finish();
-        tracing::subscriber::with_default(subscriber, events);
+        tracing::subscriber::with_default(ours.lines_subscriber(), events);
         let (stock, ours) = (stock.lines(), ours.lines());
         assert_eq!(stock.len(), 7, "{stock:#?}");
         assert_eq!(ours, stock);
@@ -513,13 +517,7 @@ mod tests {
     /// of its own) and of one after it, the request run by `run`.
     fn request_lines(run: impl FnOnce(std::pin::Pin<Box<dyn Future<Output = ()>>>)) -> Vec<String> {
         let out = Buffer::default();
-        let subscriber = tracing_subscriber::fmt()
-            .with_ansi(false)
-            .with_writer(out.clone())
-            .fmt_fields(Line)
-            .event_format(Line)
-            .finish();
-        tracing::subscriber::with_default(subscriber, || {
+        tracing::subscriber::with_default(out.lines_subscriber(), || {
             run(Box::pin(async {
                 tracing::info!(status = 200u16, latency_ms = 0.196, "api");
                 tokio::task::yield_now().await;
@@ -577,9 +575,7 @@ mod tests {
     #[test]
     fn the_time_is_utc_to_the_microsecond() {
         let ours = Buffer::default();
-        let subscriber =
-            tracing_subscriber::fmt().with_ansi(false).with_writer(ours.clone()).event_format(Line).finish();
-        tracing::subscriber::with_default(subscriber, || tracing::info!("one"));
+        tracing::subscriber::with_default(ours.lines_subscriber(), || tracing::info!("one"));
         let bytes = ours.0.lock().map(|b| b.clone()).unwrap_or_default();
         let line = String::from_utf8_lossy(&bytes).to_string();
         let time = line.get(..27).unwrap_or_default();
