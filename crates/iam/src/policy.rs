@@ -109,6 +109,14 @@ impl Statement {
         &self.label
     }
 
+    /// Whether the statement may apply to requests whose context holds the
+    /// keys of `fixed` with the same values: false when one of its conditions
+    /// reads only keys `fixed` has and does not hold for them (so it holds
+    /// for no such request).
+    pub fn may_apply(&self, fixed: &crate::Context<'_>) -> bool {
+        !self.conditions.iter().any(|c| c.keys().all(|k| fixed.get(k).is_some()) && !c.holds(fixed))
+    }
+
     /// Whether every condition holds.
     pub fn conditions_hold(&self, ctx: &crate::Context<'_>) -> bool {
         self.conditions.iter().all(|c| c.holds(ctx))

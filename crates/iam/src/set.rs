@@ -8,7 +8,7 @@ use serde_json::Value;
 use crate::data::managed_policy;
 use crate::eval::{decide, Decided};
 use crate::policy::{Policy, PolicyError, Statement, USER_INLINE_LIMIT};
-use crate::{Outcome, Request};
+use crate::{Context, Outcome, Request};
 
 /// Managed policies one user may hold (IAM's default quota).
 pub const MANAGED_PER_USER: usize = 10;
@@ -76,16 +76,18 @@ impl PolicySet {
         crate::evaluate(self.policies(), request)
     }
 
-    /// The statements of the set whose `Action`/`NotAction` covers `action`,
-    /// in order, and the context keys they read: worked out once per action,
+    /// The statements of the set whose `Action`/`NotAction` covers `action`
+    /// and that may apply to requests whose context holds `fixed` (the keys
+    /// the principal alone fixes: [`Statement::may_apply`]), in order, and
+    /// the context keys they read: worked out once per principal and action,
     /// so that deciding a request for it ([`PolicySet::decide`]) tests only
     /// those, with a context of only those keys.
-    pub fn for_action(&self, action: &str) -> ForAction {
+    pub fn for_action(&self, action: &str, fixed: &Context<'_>) -> ForAction {
         let statements: Vec<(usize, usize)> = self
             .policies()
             .enumerate()
             .flat_map(|(p, policy)| policy.statements.iter().enumerate().map(move |(s, st)| (p, s, st)))
-            .filter(|(_, _, st)| st.covers_action(action))
+            .filter(|(_, _, st)| st.covers_action(action) && st.may_apply(fixed))
             .map(|(p, s, _)| (p, s))
             .collect();
         let mut keys: Vec<String> = statements
@@ -99,8 +101,9 @@ impl PolicySet {
         ForAction { statements, keys }
     }
 
-    /// Decide `request`, whose action `only` was worked out for, testing only
-    /// the statements that cover it; the deciding statement is borrowed.
+    /// Decide `request`, whose action and fixed keys `only` was worked out
+    /// for, testing only the statements that may apply; the deciding
+    /// statement is borrowed.
     pub fn decide(&self, only: &ForAction, request: &Request<'_>) -> Decided<'_> {
         decide(only.statements.iter().filter_map(|&(p, s)| self.statement(p, s)), request, false)
     }

@@ -162,7 +162,7 @@ fn a_set_knows_the_context_keys_its_statements_read_for_an_action() {
          "Condition": {"DateLessThan": {"aws:CurrentTime": "2030-01-01"}}}
     ]});
     let set = pcentral_iam::PolicySet::build(&[("p", &doc)], &[]).unwrap();
-    let get = set.for_action("partnercentral:GetOpportunity");
+    let get = set.for_action("partnercentral:GetOpportunity", &pcentral_iam::Context::new());
     for key in ["partnercentral:catalog", "AWS:PrincipalTag/Team", "aws:username", "aws:securetransport"] {
         assert!(get.reads(key), "{key}");
     }
@@ -170,10 +170,12 @@ fn a_set_knows_the_context_keys_its_statements_read_for_an_action() {
     assert!(!get.reads_under("aws:RequestTag/"));
     // Only the statements that cover the action count.
     assert!(!get.reads("aws:CurrentTime"));
-    let list = set.for_action("partnercentral:ListOpportunities");
+    let list = set.for_action("partnercentral:ListOpportunities", &pcentral_iam::Context::new());
     assert!(list.reads("aws:CurrentTime") && list.reads("aws:SecureTransport"));
     assert!(!list.reads("aws:username") && !list.reads_under("aws:ResourceTag/"));
     // The Sandbox managed policy reads the catalog.
     let managed = pcentral_iam::PolicySet::build(&[], &["AWSPartnerCentralSandboxFullAccess"]).unwrap();
-    assert!(managed.for_action("partnercentral:GetOpportunity").reads("partnercentral:Catalog"));
+    assert!(managed
+        .for_action("partnercentral:GetOpportunity", &pcentral_iam::Context::new())
+        .reads("partnercentral:Catalog"));
 }

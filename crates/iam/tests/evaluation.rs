@@ -280,7 +280,7 @@ fn the_deciding_statement_is_reported_and_the_message_is_aws_wording() {
 }
 
 #[test]
-fn deciding_with_the_statements_of_an_action_is_deciding_with_all() {
+fn deciding_with_the_statements_of_an_action_and_a_principal_is_deciding_with_all() {
     use pcentral_iam::data::authorization;
     use pcentral_iam::PolicySet;
     let inline = json!({"Version": "2012-10-17", "Statement": [
@@ -289,7 +289,13 @@ fn deciding_with_the_statements_of_an_action_is_deciding_with_all() {
         {"Effect": "Deny", "NotAction": ["partnercentral:List*", "partnercentral:Get*"], "Resource": "*",
          "Condition": {"StringNotEquals": {"partnercentral:Catalog": "Sandbox"}}},
         {"Effect": "Allow", "Action": "PartnerCentral:?et*Opportunity", "NotResource": "arn:aws:partnercentral:*:*:catalog/AWS/*"},
-        {"Effect": "Deny", "Action": "partnercentral:getpartner", "Resource": "*"}
+        {"Effect": "Deny", "Action": "partnercentral:getpartner", "Resource": "*"},
+        {"Effect": "Allow", "Action": "partnercentral:List*", "Resource": "*",
+         "Condition": {"StringLike": {"partnercentral:Catalog": "${aws:username}*"}}},
+        {"Effect": "Deny", "Action": "partnercentral:Delete*", "Resource": "*",
+         "Condition": {"StringEqualsIfExists": {"aws:username": "bob"}, "StringEquals": {"partnercentral:Catalog": "AWS"}}},
+        {"Effect": "Allow", "Action": "partnercentral:Delete*", "Resource": "arn:aws:partnercentral:*:*:catalog/${aws:username}/*",
+         "Condition": {"Null": {"aws:username": "false"}}}
     ]});
     let set = PolicySet::build(
         &[("mine", &inline)],
@@ -304,9 +310,14 @@ fn deciding_with_the_statements_of_an_action_is_deciding_with_all() {
     let mut decisions = std::collections::BTreeSet::new();
     for action in &authorization().actions {
         let action = format!("partnercentral:{}", action.name);
-        let only = set.for_action(&action);
-        for resource in ["*", OPP, OPP_AWS] {
-            for context in &contexts {
+        for context in &contexts {
+            // The principal's key, decided once per principal and action.
+            let fixed = match context.single("aws:username") {
+                Some(user) => Context::new().with("aws:username", user.to_string()),
+                None => Context::new(),
+            };
+            let only = set.for_action(&action, &fixed);
+            for resource in ["*", OPP, OPP_AWS] {
                 let request = Request { action: &action, resource, context };
                 let all = set.evaluate(&request);
                 let decided = set.decide(&only, &request);
@@ -319,4 +330,10 @@ fn deciding_with_the_statements_of_an_action_is_deciding_with_all() {
     }
     // The requests reach every kind of decision.
     assert_eq!(decisions.len(), 3, "{decisions:?}");
+    // A statement whose condition on the principal's key fails for the principal is left out.
+    let reads = |user: &str| {
+        set.for_action("partnercentral:GetPartner", &Context::new().with("aws:username", user.to_string()))
+            .reads("aws:username")
+    };
+    assert!(reads("ann") && !reads("bob"));
 }

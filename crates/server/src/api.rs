@@ -89,7 +89,7 @@ pub async fn admit(state: &Arc<AppState>, head: Head) -> (Head, Result<Claimed, 
     let check = |state: &AppState, head: &Head, auth| {
         let wall = crate::app::wall_ms() / 1000;
         claim(&state.credentials, &head.parts(&[]), auth, wall, |key_id| {
-            read(state.store.as_ref(), |tx| Ok(tx.credential(key_id)?))
+            state.keys.find(state.store.as_ref(), &state.credentials, key_id)
         })
         .map_err(ApiError::from)
     };
@@ -224,7 +224,7 @@ fn process(
                     source_ip: req.remote,
                     secure: req.secure,
                 };
-                crate::authorize::Gate::new(&state.policies, who, operation, &input)
+                crate::authorize::Gate::new(&state.policies, state.store.commits(), who, operation, &input)
             });
             let answer = run_operation(state, &caller, operation, &input, gate.as_ref(), info);
             info.iam = gate.as_ref().and_then(crate::authorize::Gate::line);

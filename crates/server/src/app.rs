@@ -15,6 +15,8 @@ use crate::credentials::CredentialRule;
 pub struct AppState {
     pub store: Arc<dyn Store>,
     pub credentials: CredentialRule,
+    /// Registered key pairs as last read (per node).
+    pub keys: crate::credentials::KnownKeys,
     /// Settings given at start; runtime changes are stored in the database.
     pub settings: Settings,
     /// When set, admin calls from beyond loopback must present it (never empty).

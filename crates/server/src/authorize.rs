@@ -11,19 +11,25 @@
 //!
 //! The decision is taken inside the operation's own transaction, before the
 //! operation runs ([`Gate::check`]). A user's policies are parsed once per
-//! stored document: every call reads the fingerprint stored with the user
-//! (so a change, reset or seed made on any node is seen at once) and reuses
-//! the parsed set while the fingerprint is the same. What AWS's data says of
+//! stored document: a call reads the fingerprint stored with the user (so a
+//! change, reset or seed made on any node is seen at once) and reuses the
+//! parsed set while the fingerprint is the same. On a store that counts its
+//! commits ([`pcentral_core::store::Store::commits`]: every write goes through
+//! this process) a fingerprint found current while the count was `n` is not
+//! read again until the count moves (any write may have changed it). What AWS's data says of
 //! an operation (its action, how its resource's ARN is built, its own
 //! condition keys) is worked out once per operation ([`Plan`]); which of a
-//! user's statements cover the operation's action, and which context keys
-//! they read, once per parsed set and operation ([`Prepared`]), so a call
-//! tests only those statements, with a context of only those keys, its
-//! values borrowed from the request where they are only compared.
+//! user's statements cover the operation's action and may apply to the user
+//! (a condition on a key the user alone fixes, such as `aws:username`, is
+//! decided then), and which context keys they read, once per parsed set and
+//! operation ([`Prepared`]), so a call tests only those statements, with a
+//! context of only those keys, its values borrowed from the request where
+//! they are only compared.
 
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::net::IpAddr;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, OnceLock, RwLock};
 
 use pcentral_core::iam_users;
@@ -41,6 +47,9 @@ const TAG_RESOURCE: &str = "partnercentral:TagResource";
 /// and what they need for each operation, worked out at its first call.
 struct Parsed {
     fingerprint: i64,
+    /// The store's commit count when `fingerprint` was last read as stored
+    /// (read before that call's transaction began); `u64::MAX` for none.
+    confirmed_at: AtomicU64,
     set: PolicySet,
     /// By [`Plan::index`].
     prepared: Box<[OnceLock<Prepared>]>,
@@ -49,14 +58,15 @@ struct Parsed {
 impl Parsed {
     fn new(fingerprint: i64, set: PolicySet) -> Parsed {
         let prepared = (0..plans().list.len()).map(|_| OnceLock::new()).collect();
-        Parsed { fingerprint, set, prepared }
+        Parsed { fingerprint, confirmed_at: AtomicU64::new(u64::MAX), set, prepared }
     }
 
-    /// What the set needs to decide a call of `plan`'s operation.
-    fn prepared(&self, plan: &Plan) -> Cow<'_, Prepared> {
+    /// What the set needs to decide a call of `plan`'s operation by `who`
+    /// (the user the set belongs to).
+    fn prepared(&self, plan: &Plan, who: &Principal<'_>) -> Cow<'_, Prepared> {
         match self.prepared.get(plan.index) {
-            Some(slot) => Cow::Borrowed(slot.get_or_init(|| Prepared::of(&self.set, plan))),
-            None => Cow::Owned(Prepared::of(&self.set, plan)),
+            Some(slot) => Cow::Borrowed(slot.get_or_init(|| Prepared::of(&self.set, plan, who))),
+            None => Cow::Owned(Prepared::of(&self.set, plan, who)),
         }
     }
 }
@@ -68,17 +78,28 @@ pub struct PolicyCache {
 }
 
 impl PolicyCache {
-    /// The parsed policies of `user` of `account` as stored now (an unknown user: none, so everything is denied).
-    fn policies(&self, tx: &mut dyn Tx, account: &AccountId, user: &str) -> OpResult<Arc<Parsed>> {
+    /// The parsed policies of `user` of `account` as stored now (an unknown
+    /// user: none, so everything is denied); `commits`: the store's commit
+    /// count read before `tx` began.
+    fn policies(
+        &self,
+        tx: &mut dyn Tx,
+        account: &AccountId,
+        user: &str,
+        commits: Option<u64>,
+    ) -> OpResult<Arc<Parsed>> {
+        let known = || self.sets.read().ok().and_then(|sets| sets.get(account.as_str())?.get(user).cloned());
+        if let Some(commits) = commits {
+            if let Some(parsed) = known().filter(|p| p.confirmed_at.load(Ordering::Acquire) == commits) {
+                return Ok(parsed);
+            }
+        }
         let Some(fingerprint) = tx.iam_user_fingerprint(account, user)? else {
             return Ok(Arc::new(Parsed::new(0, PolicySet::default())));
         };
-        if let Ok(sets) = self.sets.read() {
-            if let Some(parsed) =
-                sets.get(account.as_str()).and_then(|u| u.get(user)).filter(|p| p.fingerprint == fingerprint)
-            {
-                return Ok(parsed.clone());
-            }
+        if let Some(parsed) = known().filter(|p| p.fingerprint == fingerprint) {
+            parsed.confirmed_at.store(commits.unwrap_or(u64::MAX), Ordering::Release);
+            return Ok(parsed);
         }
         let Some(stored) = tx.iam_user(account, user)? else {
             return Ok(Arc::new(Parsed::new(0, PolicySet::default())));
@@ -90,6 +111,7 @@ impl PolicyCache {
             PolicySet::default()
         });
         let parsed = Arc::new(Parsed::new(fingerprint, set));
+        parsed.confirmed_at.store(commits.unwrap_or(u64::MAX), Ordering::Release);
         if let Ok(mut sets) = self.sets.write() {
             sets.entry(account.to_string()).or_default().insert(user.to_string(), parsed.clone());
         }
@@ -99,7 +121,9 @@ impl PolicyCache {
 
 /// What one user's policies need to decide a call of one operation: the
 /// statements that cover its action (and TagResource's, for a call that
-/// sends tags), and the context keys those statements read.
+/// sends tags) and that may apply to the user (a condition on a key the
+/// user alone fixes, such as `aws:username`, is decided here once), and the
+/// context keys those statements read.
 #[derive(Clone)]
 struct Prepared {
     action: ForAction,
@@ -108,9 +132,15 @@ struct Prepared {
 }
 
 impl Prepared {
-    fn of(set: &PolicySet, plan: &Plan) -> Prepared {
-        let action = set.for_action(&plan.action);
-        let tag = set.for_action(TAG_RESOURCE);
+    fn of(set: &PolicySet, plan: &Plan, who: &Principal<'_>) -> Prepared {
+        let mut fixed = Context::new();
+        for key in Key::FIXED {
+            if let Some(value) = key.value(who, &Value::Null, None) {
+                fixed.set(key.name(), value);
+            }
+        }
+        let action = set.for_action(&plan.action, &fixed);
+        let tag = set.for_action(TAG_RESOURCE, &fixed);
         Prepared { needs: Needs::of(&[&action, &tag], plan), action, tag }
     }
 }
@@ -133,6 +163,28 @@ enum Key {
 }
 
 impl Key {
+    /// The keys whose values the principal alone fixes.
+    const FIXED: [Key; 4] = [Key::PrincipalAccount, Key::PrincipalArn, Key::PrincipalType, Key::Username];
+
+    /// The key's value in a call by `who` with `input` at service time `now`.
+    fn value<'v>(self, who: &Principal<'v>, input: &'v Value, now: Option<Millis>) -> Option<Cow<'v, str>> {
+        let text = |member: &str| input.get(member).and_then(Value::as_str);
+        match self {
+            Key::Catalog => text("Catalog").map(Cow::Borrowed),
+            Key::Member(_, member) => text(member).map(Cow::Borrowed),
+            Key::PrincipalAccount => Some(Cow::Borrowed(who.account.as_str())),
+            Key::PrincipalArn => Some(Cow::Owned(user_arn(who.account, who.user))),
+            Key::PrincipalType => Some(Cow::Borrowed("User")),
+            Key::Username => Some(Cow::Borrowed(who.user)),
+            Key::RequestedRegion => Some(Cow::Borrowed(who.region)),
+            Key::CurrentTime => now.map(|now| Cow::Owned(timestamp::format(now))),
+            Key::EpochTime => now.map(|now| Cow::Owned(now.div_euclid(1000).to_string())),
+            Key::SourceIp => who.source_ip.map(|ip| Cow::Owned(crate::proxies::canonical(ip).to_string())),
+            // pcentral serves plain HTTP: only a trusted proxy's X-Forwarded-Proto makes this true.
+            Key::SecureTransport => Some(Cow::Borrowed(if who.secure { "true" } else { "false" })),
+        }
+    }
+
     fn name(self) -> &'static str {
         match self {
             Key::Catalog => "partnercentral:Catalog",
@@ -345,23 +397,8 @@ fn resource_of(plan: &Plan, input: &Value, account: &AccountId, region: &str) ->
 /// names, values borrowed from the call where they are only compared.
 fn context<'v>(needs: &Needs, who: &Principal<'v>, input: &'v Value, now: Option<Millis>) -> Context<'v> {
     let mut ctx = Context::new();
-    let text = |member: &str| input.get(member).and_then(Value::as_str);
     for &key in &needs.keys {
-        let value: Option<Cow<'v, str>> = match key {
-            Key::Catalog => text("Catalog").map(Cow::Borrowed),
-            Key::Member(_, member) => text(member).map(Cow::Borrowed),
-            Key::PrincipalAccount => Some(Cow::Borrowed(who.account.as_str())),
-            Key::PrincipalArn => Some(Cow::Owned(user_arn(who.account, who.user))),
-            Key::PrincipalType => Some(Cow::Borrowed("User")),
-            Key::Username => Some(Cow::Borrowed(who.user)),
-            Key::RequestedRegion => Some(Cow::Borrowed(who.region)),
-            Key::CurrentTime => now.map(|now| Cow::Owned(timestamp::format(now))),
-            Key::EpochTime => now.map(|now| Cow::Owned(now.div_euclid(1000).to_string())),
-            Key::SourceIp => who.source_ip.map(|ip| Cow::Owned(crate::proxies::canonical(ip).to_string())),
-            // pcentral serves plain HTTP: only a trusted proxy's X-Forwarded-Proto makes this true.
-            Key::SecureTransport => Some(Cow::Borrowed(if who.secure { "true" } else { "false" })),
-        };
-        if let Some(value) = value {
+        if let Some(value) = key.value(who, input, now) {
             ctx.set(key.name(), value);
         }
     }
@@ -427,6 +464,8 @@ fn refusal(service: Service, principal: &str, action: &str, resource: &str, deci
 /// no transaction of its own).
 pub struct Gate<'a> {
     policies: &'a PolicyCache,
+    /// The store's commit count, read before the call's transaction began.
+    commits: Option<u64>,
     who: Principal<'a>,
     operation: Operation,
     input: &'a Value,
@@ -440,12 +479,20 @@ pub struct Gate<'a> {
 }
 
 impl<'a> Gate<'a> {
-    pub fn new(policies: &'a PolicyCache, who: Principal<'a>, operation: Operation, input: &'a Value) -> Gate<'a> {
+    /// The gate of a call; `commits`: the store's commit count
+    /// ([`pcentral_core::store::Store::commits`]) read before the call's transaction begins.
+    pub fn new(
+        policies: &'a PolicyCache,
+        commits: Option<u64>,
+        who: Principal<'a>,
+        operation: Operation,
+        input: &'a Value,
+    ) -> Gate<'a> {
         let plan = Plan::of_operation(operation);
         let resource = resource_of(&plan, input, who.account, who.region);
         let tags = input.get("Tags").and_then(Value::as_array).is_some_and(|t| !t.is_empty())
             && operation.name() != "TagResource";
-        Gate { policies, who, operation, input, plan, resource, tags, line: std::cell::RefCell::new(None) }
+        Gate { policies, commits, who, operation, input, plan, resource, tags, line: std::cell::RefCell::new(None) }
     }
 
     /// Decide the call with what `tx` holds now (`wall`: the wall clock);
@@ -453,8 +500,8 @@ impl<'a> Gate<'a> {
     /// call needs is decided; the verdict is the first refusal, or the main
     /// action's allowance.
     pub fn check(&self, tx: &mut dyn Tx, wall: Millis) -> OpResult<Option<ApiError>> {
-        let parsed = self.policies.policies(tx, self.who.account, self.who.user)?;
-        let prepared = parsed.prepared(&self.plan);
+        let parsed = self.policies.policies(tx, self.who.account, self.who.user, self.commits)?;
+        let prepared = parsed.prepared(&self.plan, &self.who);
         let needs = &prepared.needs;
         let clock = needs.keys.iter().any(|k| matches!(k, Key::CurrentTime | Key::EpochTime));
         let now = if clock { Some(pcentral_core::clock::service_now(tx, wall)?.0) } else { None };

@@ -11,13 +11,16 @@
 //!
 //! Signatures are verified in every case.
 
+use std::collections::HashMap;
 use std::path::Path;
+use std::sync::Mutex;
 
 use base64::engine::general_purpose::STANDARD as B64;
 use base64::Engine;
 use chacha20poly1305::aead::{Aead, KeyInit};
 use chacha20poly1305::{ChaCha20Poly1305, Key, Nonce};
 use pcentral_core::records::StoredCredential;
+use pcentral_core::store::{read, Store};
 use pcentral_core::{Failure, StoreError};
 use pcentral_model::{AccountId, ApiError};
 use pcentral_store::files;
@@ -182,6 +185,66 @@ impl From<Refusal> for ApiError {
     }
 }
 
+/// A registered key pair as a request's checks use it: its account, its IAM
+/// user and its secret, decrypted.
+#[derive(Clone)]
+pub struct Registered {
+    account: AccountId,
+    user: Option<String>,
+    secret: String,
+}
+
+impl Registered {
+    /// `stored`, its secret decrypted with the server key of `rule`.
+    pub fn of(rule: &CredentialRule, stored: StoredCredential) -> Result<Registered, Failure> {
+        let Some(secret) = rule.key.decrypt(&stored.secret_encrypted) else {
+            return Err(Failure::Store(StoreError::Backend(
+                "a registered secret cannot be decrypted with this server key".into(),
+            )));
+        };
+        Ok(Registered { account: stored.account, user: stored.user, secret })
+    }
+}
+
+/// Registered key pairs as last read from a store that counts its commits
+/// ([`Store::commits`]): a key read while the count was `n` is used again,
+/// without a read transaction or a decryption, until the store has ended
+/// another write batch (any write, so a deleted key or a changed user is
+/// never missed). Keys are found by id; the memory is bounded (it starts over
+/// past 4096 keys) and holds secrets the process holds anyway (the signing
+/// keys made from them). Per node; a store without a count reads every time.
+#[derive(Default)]
+pub struct KnownKeys(Mutex<HashMap<String, (u64, Registered)>>);
+
+impl KnownKeys {
+    /// The registered key pair `key_id` as `store` holds it now.
+    pub fn find(&self, store: &dyn Store, rule: &CredentialRule, key_id: &str) -> Result<Option<Registered>, Failure> {
+        let Some(commits) = store.commits() else {
+            return read_registered(store, rule, key_id);
+        };
+        let known = self.0.lock().ok().and_then(|keys| match keys.get(key_id) {
+            Some((at, key)) if *at == commits => Some(key.clone()),
+            _ => None,
+        });
+        if known.is_some() {
+            return Ok(known);
+        }
+        let found = read_registered(store, rule, key_id)?;
+        if let (Some(key), Ok(mut keys)) = (&found, self.0.lock()) {
+            if keys.len() >= 4096 {
+                keys.clear();
+            }
+            keys.insert(key_id.to_string(), (commits, key.clone()));
+        }
+        Ok(found)
+    }
+}
+
+fn read_registered(store: &dyn Store, rule: &CredentialRule, key_id: &str) -> Result<Option<Registered>, Failure> {
+    let stored = read(store, |tx| Ok(tx.credential(key_id)?))?;
+    stored.map(|c| Registered::of(rule, c)).transpose()
+}
+
 /// Who a request claims to be, once every check that needs no body passed
 /// ([`claim`]); [`confirm`] checks the body's hash and the signature.
 pub struct Claimed {
@@ -198,7 +261,7 @@ pub fn authenticate(
     rule: &CredentialRule,
     req: &RequestParts<'_>,
     wall_now_unix: i64,
-    lookup: impl FnOnce(&str) -> Result<Option<StoredCredential>, Failure>,
+    lookup: impl FnOnce(&str) -> Result<Option<Registered>, Failure>,
 ) -> Result<Authenticated, Refusal> {
     let auth = authorization(req)?;
     let claimed = claim(rule, req, auth, wall_now_unix, lookup)?;
@@ -218,8 +281,8 @@ pub fn needs_lookup(rule: &CredentialRule, auth: &sigv4::Authorization) -> bool 
 }
 
 /// The checks of a request's head, run before its body is read, given its
-/// parsed Authorization header ([`authorization`]): a known key (`lookup` reads a registered
-/// credential by key id), the signed headers, the scope and the date. A
+/// parsed Authorization header ([`authorization`]): a known key (`lookup` finds a registered
+/// key pair by key id: [`KnownKeys::find`]), the signed headers, the scope and the date. A
 /// refusal is logged with the check that failed and, where one helps, a hint
 /// ([`hint`]); the client's answer keeps AWS's error type and wording.
 pub fn claim(
@@ -227,30 +290,25 @@ pub fn claim(
     req: &RequestParts<'_>,
     auth: sigv4::Authorization,
     wall_now_unix: i64,
-    lookup: impl FnOnce(&str) -> Result<Option<StoredCredential>, Failure>,
+    lookup: impl FnOnce(&str) -> Result<Option<Registered>, Failure>,
 ) -> Result<Claimed, Refusal> {
     let key_id = auth.credential.access_key_id.clone();
     let region = auth.credential.region.clone();
     let local_account = AccountId::parse(&key_id).ok();
     let registered = if needs_lookup(rule, &auth) { lookup(&key_id).map_err(Refusal::Store)? } else { None };
-    let user = registered.as_ref().and_then(|c| c.user.clone());
-    let (account, secret, source) = match registered {
-        Some(cred) => {
+    let (account, secret, source, user) = match registered {
+        Some(key) => {
             if req.headers.contains_key("x-amz-security-token") {
                 let e = AuthError::UnrecognizedClient(Check::SessionToken);
                 return Err(refused(e, Some(&key_id), Some(SecretSource::Registered)));
             }
-            let Some(secret) = rule.key.decrypt(&cred.secret_encrypted) else {
-                return Err(Refusal::Store(Failure::Store(StoreError::Backend(
-                    "a registered secret cannot be decrypted with this server key".into(),
-                ))));
-            };
-            (cred.account, secret, SecretSource::Registered)
+            (key.account, key.secret, SecretSource::Registered, key.user)
         }
         None if rule.local_convention => (
             local_account.unwrap_or_else(|| default_account().clone()),
             LOCAL_SECRET.to_string(),
             SecretSource::LocalConvention,
+            None,
         ),
         None => {
             let e = AuthError::UnrecognizedClient(Check::UnknownKey);
@@ -378,6 +436,29 @@ mod tests {
         assert_eq!(key.decrypt(&record.secret_encrypted).unwrap(), secret);
         let other = ServerKey::from_base64(&B64.encode([8u8; 32])).unwrap();
         assert_eq!(other.decrypt(&record.secret_encrypted), None);
+    }
+
+    #[test]
+    fn a_kept_key_is_read_again_after_any_write_so_a_deleted_key_is_refused_at_once() {
+        use pcentral_core::store::write;
+        let dir = tempfile::tempdir().unwrap();
+        let store = pcentral_store::sqlite::SqliteStore::open(dir.path()).unwrap();
+        let rule = CredentialRule { local_convention: false, key: ServerKey::load_or_create(dir.path()).unwrap() };
+        let account = AccountId::parse("111122223333").unwrap();
+        let (stored, secret) = new_key_pair(&rule.key, &account, Some("crm"), 0);
+        let id = stored.access_key_id.clone();
+        write(&store, |tx| Ok(tx.insert_credential(&stored)?)).unwrap();
+        let keys = KnownKeys::default();
+        for _ in 0..2 {
+            let found = keys.find(&store, &rule, &id).unwrap().unwrap();
+            assert_eq!(
+                (found.account.as_str(), found.user.as_deref(), found.secret.as_str()),
+                ("111122223333", Some("crm"), secret.as_str())
+            );
+        }
+        assert!(keys.find(&store, &rule, "PCAKUNKNOWN").unwrap().is_none());
+        write(&store, |tx| Ok(tx.delete_account(&account)?)).unwrap();
+        assert!(keys.find(&store, &rule, &id).unwrap().is_none(), "the key deleted with its account is not found");
     }
 
     #[test]

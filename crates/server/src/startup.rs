@@ -247,6 +247,7 @@ fn prepare(
     let state = Arc::new(AppState {
         store,
         credentials,
+        keys: Default::default(),
         settings: shared,
         admin_token: node.admin_token.token().map(str::to_string),
         admin_hosts: crate::gate::AdminHosts { listen, allowed: node.allowed_hosts.0.clone() },

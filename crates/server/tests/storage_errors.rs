@@ -47,6 +47,7 @@ fn state() -> Arc<AppState> {
             local_convention: true,
             key: ServerKey::from_base64("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=").unwrap(),
         },
+        keys: Default::default(),
         settings: Settings::default(),
         admin_token: None,
         admin_hosts: pcentral_server::gate::AdminHosts {

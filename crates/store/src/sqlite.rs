@@ -20,7 +20,7 @@
 //! the store is open (the server holds the data directory's lock file anyway).
 
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Condvar, Mutex, MutexGuard};
 use std::time::Duration;
 
@@ -168,6 +168,9 @@ struct GroupCommit {
     joined: Condvar,
     /// Calls waiting for the writer: the leader lets them join before committing.
     queued: AtomicUsize,
+    /// Batches ended (committed or failed), raised after the commit is
+    /// visible to new readers: [`Store::commits`].
+    ended_batches: AtomicU64,
 }
 
 fn backend(e: impl std::fmt::Display) -> StoreError {
@@ -225,6 +228,7 @@ impl SqliteStore {
                 ended: Condvar::new(),
                 joined: Condvar::new(),
                 queued: AtomicUsize::new(0),
+                ended_batches: AtomicU64::new(0),
             },
             readers: Mutex::new(Vec::new()),
             cache: ServiceCache::default(),
@@ -411,6 +415,7 @@ impl GroupCommit {
                 Err(Failure::Store(backend(e)))
             }
         };
+        self.ended_batches.store(batch, Ordering::Release);
         self.ended.notify_all();
         outcome
     }
@@ -454,6 +459,10 @@ impl Store for SqliteStore {
 
     fn reads_are_local(&self) -> bool {
         true
+    }
+
+    fn commits(&self) -> Option<u64> {
+        Some(self.writer.ended_batches.load(Ordering::Acquire))
     }
 }
 
@@ -565,6 +574,29 @@ mod tests {
         }
         // The WAL index lives in the process's memory (open_connection).
         assert!(!dir.join("pcentral.db-shm").exists());
+    }
+
+    #[test]
+    fn the_commit_count_moves_once_a_write_is_visible_and_never_for_a_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SqliteStore::open(dir.path()).unwrap();
+        let before = store.commits().unwrap();
+        pcentral_core::store::read(&store, |tx| Ok(tx.service_state()?.clock_offset_ms)).unwrap();
+        assert_eq!(store.commits(), Some(before));
+        store
+            .write(&mut |tx| {
+                let mut state = (*tx.service_state()?).clone();
+                state.clock_offset_ms = 1_000;
+                tx.put_service_state(&state)?;
+                assert_eq!(store.commits(), Some(before), "not before the commit");
+                Ok(())
+            })
+            .unwrap();
+        assert!(store.commits().unwrap() > before, "when the write is answered");
+        let after = store.commits();
+        let refused = store.write(&mut |_| Err(Failure::Store(StoreError::Conflict)));
+        assert!(refused.is_err());
+        assert_eq!(store.commits(), after, "a write that changed nothing ended no batch");
     }
 
     #[test]

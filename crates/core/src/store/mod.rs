@@ -217,6 +217,14 @@ pub trait Store: Send + Sync {
     /// embedded database): the server then runs reads on its async workers
     /// instead of moving them to a thread that may block.
     fn reads_are_local(&self) -> bool;
+    /// How many write batches this store has ended, when every write to its
+    /// database goes through this store (an embedded database the process
+    /// owns): a count read before a read transaction and unchanged later
+    /// means that nothing the transaction saw has changed since. `None` when
+    /// others may write too (the other nodes of a database server).
+    fn commits(&self) -> Option<u64> {
+        None
+    }
 }
 
 /// Run a read transaction returning a value.
