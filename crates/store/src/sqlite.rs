@@ -340,11 +340,12 @@ fn run_raw(conn: &Connection, sql: &str) -> rusqlite::Result<()> {
     conn.prepare_cached(sql).and_then(|mut stmt| stmt.execute([])).map(drop)
 }
 
-/// Run `body` in a read transaction on `conn`. If `body` panics, the caller
+/// Run `body` in a read transaction on `conn`, begun after the store's
+/// commit count was `commits`. If `body` panics, the caller
 /// drops the connection (it never goes back to the pool), which ends the transaction.
-fn read_on(conn: &Connection, cache: &ServiceCache, body: &mut TxBody<'_>) -> OpResult<()> {
+fn read_on(conn: &Connection, cache: &ServiceCache, commits: u64, body: &mut TxBody<'_>) -> OpResult<()> {
     run(conn, "BEGIN")?;
-    let result = body(&mut SqlTx::new(SqliteDb { conn }, cache));
+    let result = body(&mut SqlTx::reading(SqliteDb { conn }, cache, commits));
     let ended = run(conn, if result.is_ok() { "COMMIT" } else { "ROLLBACK" });
     result?;
     Ok(ended?)
@@ -429,7 +430,7 @@ fn in_savepoint(conn: &Connection, cache: &ServiceCache, body: &mut TxBody<'_>) 
     loop {
         attempts += 1;
         run(conn, "SAVEPOINT call")?;
-        let result = body(&mut SqlTx::new(SqliteDb { conn }, cache));
+        let result = body(&mut SqlTx::in_batch(SqliteDb { conn }, cache));
         if result.is_err() {
             run(conn, "ROLLBACK TO call")?;
         }
@@ -443,8 +444,9 @@ fn in_savepoint(conn: &Connection, cache: &ServiceCache, body: &mut TxBody<'_>) 
 
 impl Store for SqliteStore {
     fn read(&self, body: &mut TxBody<'_>) -> OpResult<()> {
+        let commits = self.writer.ended_batches.load(Ordering::Acquire);
         let conn = self.reader()?;
-        let result = read_on(&conn, &self.cache, body);
+        let result = read_on(&conn, &self.cache, commits, body);
         self.give_back(conn);
         result
     }
@@ -597,6 +599,27 @@ mod tests {
         let refused = store.write(&mut |_| Err(Failure::Store(StoreError::Conflict)));
         assert!(refused.is_err());
         assert_eq!(store.commits(), after, "a write that changed nothing ended no batch");
+    }
+
+    #[test]
+    fn a_service_row_read_by_a_write_that_rolled_back_is_never_served() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SqliteStore::open(dir.path()).unwrap();
+        let offset =
+            |store: &SqliteStore| pcentral_core::store::read(store, |tx| Ok(tx.service_state()?.clock_offset_ms));
+        assert_eq!(offset(&store).unwrap(), 0);
+        // A write changes the clock, reads the row back, and fails: nothing of it stays.
+        let refused = store.write(&mut |tx| {
+            let mut state = (*tx.service_state()?).clone();
+            state.clock_offset_ms = 1_000;
+            tx.put_service_state(&state)?;
+            assert_eq!(tx.service_state()?.clock_offset_ms, 1_000);
+            Err(Failure::Store(StoreError::Backend("refused".into())))
+        });
+        assert!(refused.is_err());
+        // The next change of the row takes the revision the failed write had taken.
+        store.write(&mut |tx| Ok(tx.put_fault_rules(&[])?)).unwrap();
+        assert_eq!(offset(&store).unwrap(), 0);
     }
 
     #[test]

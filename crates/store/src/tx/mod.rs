@@ -175,11 +175,29 @@ pub struct SqlTx<'c, D> {
     pub cache: &'c ServiceCache,
     /// The service row as this transaction read it (read once per transaction).
     row: Option<std::sync::Arc<service::ServiceRow>>,
+    /// For a read transaction: the store's commit count read before it began.
+    commits: Option<u64>,
+    /// What the transaction reads of the service row is committed, so it
+    /// may go into the shared cache: false in SQLite's shared write batch
+    /// and once the transaction changed the row itself.
+    shares_row: bool,
 }
 
 impl<'c, D: Db> SqlTx<'c, D> {
+    /// A transaction of its own.
     pub fn new(db: D, cache: &'c ServiceCache) -> Self {
-        SqlTx { db, cache, row: None }
+        SqlTx { db, cache, row: None, commits: None, shares_row: true }
+    }
+
+    /// A read transaction that began after the store's commit count
+    /// (`Store::commits`) was `commits`.
+    pub fn reading(db: D, cache: &'c ServiceCache, commits: u64) -> Self {
+        SqlTx { commits: Some(commits), ..SqlTx::new(db, cache) }
+    }
+
+    /// A call in a write batch other calls share (it may see their changes before they commit).
+    pub fn in_batch(db: D, cache: &'c ServiceCache) -> Self {
+        SqlTx { shares_row: false, ..SqlTx::new(db, cache) }
     }
 
     fn one<T: DeserializeOwned>(&mut self, sql: &str, params: &[Param<'_>]) -> Result<Option<T>, StoreError> {

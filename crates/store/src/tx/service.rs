@@ -11,9 +11,15 @@ use crate::sql::{Cell, Db};
 
 /// The service state row as last parsed, shared by a store's transactions:
 /// every call reads the row's revision (another node may have changed it),
-/// and reads and parses the row only when the revision moved.
+/// and reads and parses the row only when the revision moved. A read
+/// transaction of a store that counts its commits (SQLite: [`SqlTx::reading`])
+/// skips even that while the count is the one the row was last found
+/// current at. Only a transaction that sees nothing uncommitted of the row
+/// puts what it read here (a change may yet be rolled back): not one that
+/// changed the row, nor a call in SQLite's shared write batch.
 pub struct ServiceCache {
-    parsed: std::sync::Mutex<Option<std::sync::Arc<ServiceRow>>>,
+    /// The row, and the commit count it was last found current at (`None`: not known).
+    parsed: std::sync::Mutex<Option<(std::sync::Arc<ServiceRow>, Option<u64>)>>,
     /// Whether the table has its `revision` column (read and raised): not
     /// inside the migrations, which may run before the one that adds it (a
     /// store's first transaction reads the row whole anyway, its cache empty).
@@ -39,7 +45,10 @@ impl ServiceCache {
         ServiceCache { by_revision: false, ..ServiceCache::default() }
     }
 
-    fn lock(&self) -> Result<std::sync::MutexGuard<'_, Option<std::sync::Arc<ServiceRow>>>, StoreError> {
+    #[allow(clippy::type_complexity)]
+    fn lock(
+        &self,
+    ) -> Result<std::sync::MutexGuard<'_, Option<(std::sync::Arc<ServiceRow>, Option<u64>)>>, StoreError> {
         self.parsed.lock().map_err(|_| StoreError::Backend("service cache poisoned".into()))
     }
 }
@@ -51,23 +60,41 @@ impl<D: Db> SqlTx<'_, D> {
             return Ok(row.clone());
         }
         let row = if self.cache.by_revision {
-            let revision = self.db.cells("SELECT revision FROM service_state WHERE id = 1", p![])?;
-            let revision = revision.first().and_then(|r| r.first()).and_then(Cell::int);
-            let cached = self.cache.lock()?.as_ref().filter(|r| Some(r.revision) == revision).cloned();
-            match cached {
+            let current = self.commits.and_then(|n| {
+                let cached = self.cache.lock().ok()?;
+                cached.as_ref().filter(|(_, at)| *at == Some(n)).map(|(row, _)| row.clone())
+            });
+            match current {
                 Some(row) => row,
-                None => {
-                    let rows = self.db.cells("SELECT doc, faults, revision FROM service_state WHERE id = 1", p![])?;
-                    let row = std::sync::Arc::new(parse_row(rows.first())?);
-                    *self.cache.lock()? = Some(row.clone());
-                    row
-                }
+                None => self.service_row_by_revision()?,
             }
         } else {
             let rows = self.db.cells("SELECT doc, faults FROM service_state WHERE id = 1", p![])?;
             std::sync::Arc::new(parse_row(rows.first())?)
         };
         self.row = Some(row.clone());
+        Ok(row)
+    }
+
+    /// The row: the shared parsed copy when its revision is the stored one,
+    /// else read and parsed.
+    fn service_row_by_revision(&mut self) -> Result<std::sync::Arc<ServiceRow>, StoreError> {
+        let revision = self.db.cells("SELECT revision FROM service_state WHERE id = 1", p![])?;
+        let revision = revision.first().and_then(|r| r.first()).and_then(Cell::int);
+        {
+            let mut cached = self.cache.lock()?;
+            if let Some((row, at)) = cached.as_mut().filter(|(row, _)| Some(row.revision) == revision) {
+                if self.commits.is_some() {
+                    *at = self.commits;
+                }
+                return Ok(row.clone());
+            }
+        }
+        let rows = self.db.cells("SELECT doc, faults, revision FROM service_state WHERE id = 1", p![])?;
+        let row = std::sync::Arc::new(parse_row(rows.first())?);
+        if self.shares_row {
+            *self.cache.lock()? = Some((row.clone(), self.commits));
+        }
         Ok(row)
     }
 }
@@ -89,6 +116,7 @@ impl<D: Db> ServiceTx for SqlTx<'_, D> {
 
     fn put_service_state(&mut self, state: &ServiceState) -> Result<(), StoreError> {
         self.row = None;
+        self.shares_row = false;
         let sql = if self.cache.by_revision {
             "INSERT INTO service_state (id, doc) VALUES (1, ?1)
              ON CONFLICT (id) DO UPDATE SET doc = excluded.doc, revision = service_state.revision + 1"
@@ -105,6 +133,7 @@ impl<D: Db> ServiceTx for SqlTx<'_, D> {
 
     fn put_fault_rules(&mut self, rules: &[FaultRule]) -> Result<(), StoreError> {
         self.row = None;
+        self.shares_row = false;
         let sql = if self.cache.by_revision {
             "UPDATE service_state SET faults = ?1, revision = revision + 1 WHERE id = 1"
         } else {
