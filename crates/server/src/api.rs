@@ -63,14 +63,6 @@ pub struct CallInfo {
     pub iam: Option<String>,
 }
 
-impl CallInfo {
-    /// What a request's head tells before anything is checked: the operation
-    /// its `X-Amz-Target` names (none for a target the model does not have).
-    pub fn of_target(target: Option<&str>) -> CallInfo {
-        CallInfo { operation: operation_of(target).ok(), ..CallInfo::default() }
-    }
-}
-
 /// The operation named by an `X-Amz-Target` value, if the model has it.
 pub fn operation_of(target: Option<&str>) -> Result<Operation, ApiError> {
     let unknown = |t: &str| ApiError::new(ErrorKind::UnknownOperation, format!("Unknown operation {t}"));
@@ -117,10 +109,10 @@ pub async fn admit(state: &Arc<AppState>, head: Head) -> (Head, Result<Claimed, 
 /// or a network. A delay injected by a fault rule is waited out here, before
 /// answering.
 pub async fn handle(state: Arc<AppState>, claimed: Claimed, req: OwnedRequest) -> (Reply, CallInfo) {
-    let readonly =
-        operation_of(req.head.header("x-amz-target").as_deref()).is_ok_and(pcentral_core::operations::reads_only);
+    let operation = operation_of(req.head.header("x-amz-target").as_deref());
+    let readonly = operation.as_ref().is_ok_and(|o| pcentral_core::operations::reads_only(*o));
     let (reply, info, delay_ms) = if readonly && state.store.reads_are_local() {
-        answer(&state, &claimed, &req)
+        answer(&state, &claimed, &req, operation)
     } else {
         // Wait for a store connection in arrival order (a remote store's pool
         // would let late callers overtake early ones), then move to a thread.
@@ -128,7 +120,7 @@ pub async fn handle(state: Arc<AppState>, claimed: Claimed, req: OwnedRequest) -
             Some(slots) => slots.clone().acquire_owned().await.ok(),
             None => None,
         };
-        tokio::task::spawn_blocking(move || answer(&state, &claimed, &req))
+        tokio::task::spawn_blocking(move || answer(&state, &claimed, &req, operation))
             .await
             .unwrap_or_else(|e| (Reply::error(&worker_failed(&e)), CallInfo::default(), 0))
     };
@@ -146,9 +138,15 @@ fn worker_failed(e: &tokio::task::JoinError) -> ApiError {
 }
 
 /// The reply, what the logs record, and the delay fault rules asked for.
-fn answer(state: &AppState, claimed: &Claimed, req: &OwnedRequest) -> (Reply, CallInfo, u64) {
-    let mut info = CallInfo::of_target(req.head.header("x-amz-target").as_deref());
-    let (result, delay_ms) = process(state, claimed, req, &mut info);
+/// `operation`: what the request's `X-Amz-Target` names ([`operation_of`]).
+fn answer(
+    state: &AppState,
+    claimed: &Claimed,
+    req: &OwnedRequest,
+    operation: Result<Operation, ApiError>,
+) -> (Reply, CallInfo, u64) {
+    let mut info = CallInfo { operation: operation.as_ref().ok().copied(), ..CallInfo::default() };
+    let (result, delay_ms) = process(state, claimed, req, operation, &mut info);
     let reply = match result {
         Ok(body) => Reply::ok(body),
         Err(e) => Reply::error(&e),
@@ -182,7 +180,7 @@ impl Head {
 
     /// The first value of the header `name`; bytes that are not UTF-8 read as U+FFFD.
     fn header(&self, name: &str) -> Option<Cow<'_, str>> {
-        self.headers.get(name).map(|v| String::from_utf8_lossy(v.as_bytes()))
+        self.headers.get(name).map(crate::sigv4::text_of)
     }
 }
 
@@ -201,9 +199,10 @@ fn process(
     state: &AppState,
     claimed: &Claimed,
     req: &OwnedRequest,
+    operation: Result<Operation, ApiError>,
     info: &mut CallInfo,
 ) -> (Result<WireJson, ApiError>, u64) {
-    let checked = authenticate_and_route(claimed, req).and_then(|(caller, operation, user)| {
+    let checked = authenticate_and_route(claimed, req, operation).and_then(|(caller, operation, user)| {
         info.account = Some(caller.account.to_string());
         let input = json_body::parse(&req.body).map_err(ApiError::serialization)?;
         check_input(operation, &input)?;
@@ -237,9 +236,10 @@ fn process(
 fn authenticate_and_route(
     claimed: &Claimed,
     req: &OwnedRequest,
+    operation: Result<Operation, ApiError>,
 ) -> Result<(Caller, Operation, Option<String>), ApiError> {
     let who = confirm(claimed, &req.head.parts(&req.body))?;
-    let operation = operation_of(req.head.header("x-amz-target").as_deref())?;
+    let operation = operation?;
     let endpoint = format!("http://{}", req.head.header("host").as_deref().unwrap_or("127.0.0.1:4599"));
     Ok((Caller { account: who.account, region: who.region, endpoint }, operation, who.user))
 }

@@ -206,7 +206,7 @@ impl RequestParts<'_> {
     /// All values of the header `name` (case-insensitive), in order of
     /// appearance; bytes that are not UTF-8 read as U+FFFD.
     fn header_values<'s>(&'s self, name: &str) -> impl Iterator<Item = Cow<'s, str>> + 's {
-        self.headers.get_all(name).into_iter().map(|v| String::from_utf8_lossy(v.as_bytes()))
+        self.headers.get_all(name).into_iter().map(text_of)
     }
 
     fn has_header(&self, name: &str) -> bool {
@@ -220,6 +220,15 @@ impl RequestParts<'_> {
             Some(Cow::Owned(value)) => Cow::Owned(trim_spaces(&value).into_owned()),
             None => Cow::Borrowed(""),
         }
+    }
+}
+
+/// A header value as text; bytes that are not UTF-8 read as U+FFFD (the
+/// usual all-UTF-8 value is checked at UTF-8 validation's speed and borrowed).
+pub fn text_of(value: &hyper::header::HeaderValue) -> Cow<'_, str> {
+    match std::str::from_utf8(value.as_bytes()) {
+        Ok(text) => Cow::Borrowed(text),
+        Err(_) => String::from_utf8_lossy(value.as_bytes()),
     }
 }
 
