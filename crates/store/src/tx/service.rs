@@ -18,13 +18,15 @@ use crate::sql::{Cell, Db};
 /// puts what it read here (a change may yet be rolled back): not one that
 /// changed the row, nor a call in SQLite's shared write batch.
 pub struct ServiceCache {
-    /// The row, and the commit count it was last found current at (`None`: not known).
-    parsed: std::sync::Mutex<Option<(std::sync::Arc<ServiceRow>, Option<u64>)>>,
+    parsed: std::sync::Mutex<Cached>,
     /// Whether the table has its `revision` column (read and raised): not
     /// inside the migrations, which may run before the one that adds it (a
     /// store's first transaction reads the row whole anyway, its cache empty).
     by_revision: bool,
 }
+
+/// The row as last parsed, and the commit count it was last found current at (`None`: not known).
+type Cached = Option<(std::sync::Arc<ServiceRow>, Option<u64>)>;
 
 impl Default for ServiceCache {
     fn default() -> Self {
@@ -45,10 +47,7 @@ impl ServiceCache {
         ServiceCache { by_revision: false, ..ServiceCache::default() }
     }
 
-    #[allow(clippy::type_complexity)]
-    fn lock(
-        &self,
-    ) -> Result<std::sync::MutexGuard<'_, Option<(std::sync::Arc<ServiceRow>, Option<u64>)>>, StoreError> {
+    fn lock(&self) -> Result<std::sync::MutexGuard<'_, Cached>, StoreError> {
         self.parsed.lock().map_err(|_| StoreError::Backend("service cache poisoned".into()))
     }
 }
