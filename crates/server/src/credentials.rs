@@ -196,7 +196,7 @@ pub struct Registered {
 
 impl Registered {
     /// `stored`, its secret decrypted with the server key of `rule`.
-    pub fn of(rule: &CredentialRule, stored: StoredCredential) -> Result<Registered, Failure> {
+    fn of(rule: &CredentialRule, stored: StoredCredential) -> Result<Registered, Failure> {
         let Some(secret) = rule.key.decrypt(&stored.secret_encrypted) else {
             return Err(Failure::Store(StoreError::Backend(
                 "a registered secret cannot be decrypted with this server key".into(),
