@@ -352,6 +352,11 @@ fn read_on(conn: &Connection, cache: &ServiceCache, commits: u64, body: &mut TxB
 }
 
 impl GroupCommit {
+    /// Batches ended so far ([`Store::commits`]).
+    fn ended(&self) -> u64 {
+        self.ended_batches.load(Ordering::Acquire)
+    }
+
     fn lock(&self) -> OpResult<MutexGuard<'_, Writer>> {
         self.writer.lock().map_err(|e| Failure::Store(backend(e)))
     }
@@ -444,7 +449,7 @@ fn in_savepoint(conn: &Connection, cache: &ServiceCache, body: &mut TxBody<'_>) 
 
 impl Store for SqliteStore {
     fn read(&self, body: &mut TxBody<'_>) -> OpResult<()> {
-        let commits = self.writer.ended_batches.load(Ordering::Acquire);
+        let commits = self.writer.ended();
         let conn = self.reader()?;
         let result = read_on(&conn, &self.cache, commits, body);
         self.give_back(conn);
@@ -464,7 +469,7 @@ impl Store for SqliteStore {
     }
 
     fn commits(&self) -> Option<u64> {
-        Some(self.writer.ended_batches.load(Ordering::Acquire))
+        Some(self.writer.ended())
     }
 }
 
@@ -578,18 +583,28 @@ mod tests {
         assert!(!dir.join("pcentral.db-shm").exists());
     }
 
+    /// The service clock's offset as a read transaction sees it.
+    fn offset(store: &SqliteStore) -> OpResult<i64> {
+        pcentral_core::store::read(store, |tx| Ok(tx.service_state()?.clock_offset_ms))
+    }
+
+    /// Move the service clock to `ms` ahead inside the transaction `tx`.
+    fn move_clock(tx: &mut dyn pcentral_core::Tx, ms: i64) -> OpResult<()> {
+        let mut state = (*tx.service_state()?).clone();
+        state.clock_offset_ms = ms;
+        Ok(tx.put_service_state(&state)?)
+    }
+
     #[test]
     fn the_commit_count_moves_once_a_write_is_visible_and_never_for_a_read() {
         let dir = tempfile::tempdir().unwrap();
         let store = SqliteStore::open(dir.path()).unwrap();
         let before = store.commits().unwrap();
-        pcentral_core::store::read(&store, |tx| Ok(tx.service_state()?.clock_offset_ms)).unwrap();
+        offset(&store).unwrap();
         assert_eq!(store.commits(), Some(before));
         store
             .write(&mut |tx| {
-                let mut state = (*tx.service_state()?).clone();
-                state.clock_offset_ms = 1_000;
-                tx.put_service_state(&state)?;
+                move_clock(tx, 1_000)?;
                 assert_eq!(store.commits(), Some(before), "not before the commit");
                 Ok(())
             })
@@ -605,14 +620,10 @@ mod tests {
     fn a_service_row_read_by_a_write_that_rolled_back_is_never_served() {
         let dir = tempfile::tempdir().unwrap();
         let store = SqliteStore::open(dir.path()).unwrap();
-        let offset =
-            |store: &SqliteStore| pcentral_core::store::read(store, |tx| Ok(tx.service_state()?.clock_offset_ms));
         assert_eq!(offset(&store).unwrap(), 0);
         // A write changes the clock, reads the row back, and fails: nothing of it stays.
         let refused = store.write(&mut |tx| {
-            let mut state = (*tx.service_state()?).clone();
-            state.clock_offset_ms = 1_000;
-            tx.put_service_state(&state)?;
+            move_clock(tx, 1_000)?;
             assert_eq!(tx.service_state()?.clock_offset_ms, 1_000);
             Err(Failure::Store(StoreError::Backend("refused".into())))
         });
@@ -626,13 +637,9 @@ mod tests {
     fn a_read_runs_beside_an_open_write_and_sees_the_last_commit() {
         let dir = tempfile::tempdir().unwrap();
         let store = SqliteStore::open(dir.path()).unwrap();
-        let offset =
-            |store: &SqliteStore| pcentral_core::store::read(store, |tx| Ok(tx.service_state()?.clock_offset_ms));
         store
             .write(&mut |tx| {
-                let mut state = (*tx.service_state()?).clone();
-                state.clock_offset_ms = 1_000;
-                tx.put_service_state(&state)?;
+                move_clock(tx, 1_000)?;
                 // The writer's transaction is open and holds the change: a
                 // reader neither waits for it nor sees it.
                 assert_eq!(offset(&store)?, 0);
